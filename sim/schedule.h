@@ -1,0 +1,64 @@
+// A schedule: every decision one run made, plus the headers that say how to run it again.
+//
+// The kernel appends a Decision at every point where its strategy chose (which thread runs, which
+// of several due timers fires first, whether a fault happens, ...). Written to a `.schedule` file
+// (docs/schedule-format.md) it is what `wvsim replay` re-executes and checks step by step.
+//
+// Plain data; not thread-safe.
+#ifndef WVSIM_SIM_SCHEDULE_H_
+#define WVSIM_SIM_SCHEDULE_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/verdict.h"
+
+namespace wvsim::sim {
+
+// What a decision was about.
+enum class ChoiceKind : uint8_t {
+  kThread,  // which enabled virtual thread takes the next step
+  kTimer,   // which of several timers due at the same instant fires first
+  kFault,   // whether and where an injected fault (crash, hang) happens
+  kValue,   // any other nondeterministic choice a model asks for
+};
+
+// "thread", "timer", "fault", "value".
+const char* ChoiceKindName(ChoiceKind kind);
+
+struct Decision {
+  ChoiceKind kind = ChoiceKind::kThread;
+  uint32_t chosen = 0;  // index of the option taken, < count
+  uint32_t count = 1;   // number of options there were
+  // What the chosen option was, for people and for replay's check: for a thread choice the
+  // thread's name and the operation it was about to perform ("t1 lock(b)"). Empty when the run
+  // was not traced.
+  std::string label;
+
+  bool operator==(const Decision&) const = default;
+};
+
+struct Schedule {
+  static constexpr int kFormatVersion = 1;
+
+  std::string scenario;             // scenario id, "sim.abba"
+  std::map<std::string, std::string> params;  // scenario parameters, name -> value
+  std::string strategy = "random";  // strategy that produced it: random, pct, dfs, portfolio, bytes
+  uint64_t seed = 0;
+  uint32_t depth = 0;               // PCT depth or DFS preemption bound, 0 when unused
+  uint64_t max_steps = 0;           // the step limit of the run
+  uint32_t model_version = 0;       // the model's behaviour version the run was recorded with
+  Verdict verdict = Verdict::kClean;
+  uint64_t trace_hash = 0;
+  uint64_t steps = 0;               // scheduling steps the run took
+  uint64_t preemptions = 0;
+  std::vector<Decision> decisions;
+
+  bool operator==(const Schedule&) const = default;
+};
+
+}  // namespace wvsim::sim
+
+#endif  // WVSIM_SIM_SCHEDULE_H_
