@@ -13,7 +13,7 @@ constexpr std::array<std::string_view, kVerdictCount> kNames = {
 
 }  // namespace
 
-std::string_view VerdictName(Verdict verdict) { return kNames[static_cast<int>(verdict)]; }
+const char* VerdictName(Verdict verdict) { return kNames[static_cast<int>(verdict)].data(); }
 
 std::optional<Verdict> ParseVerdict(std::string_view name) {
   for (int i = 0; i < kVerdictCount; ++i) {

@@ -29,7 +29,7 @@ enum class Verdict : uint8_t {
 inline constexpr int kVerdictCount = 10;
 
 // "clean", "deadlock", "deferral_leak", ...
-std::string_view VerdictName(Verdict verdict);
+const char* VerdictName(Verdict verdict);
 
 // The inverse of VerdictName; nullopt for an unknown name.
 std::optional<Verdict> ParseVerdict(std::string_view name);

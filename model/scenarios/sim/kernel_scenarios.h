@@ -1,0 +1,21 @@
+// The kernel-level scenarios (`sim.*`): programs written with the kernel's primitives alone,
+// the peers' three test programs and the kernel forms of the WebView bugs.
+#ifndef WVSIM_MODEL_SCENARIOS_SIM_KERNEL_SCENARIOS_H_
+#define WVSIM_MODEL_SCENARIOS_SIM_KERNEL_SCENARIOS_H_
+
+#include "sim/scenario.h"
+
+namespace wvsim::model {
+
+sim::Scenario CounterScenario();
+sim::Scenario OpsScenario();
+sim::Scenario AbbaScenario();
+sim::Scenario BlockingWaitOnOwnPumpScenario();
+sim::Scenario AwaitingOnOwnPumpScenario();
+sim::Scenario AwaitInHandlerScenario();
+sim::Scenario NestedLoopDispatchScenario();
+sim::Scenario MessageToFinishedThreadScenario();
+
+}  // namespace wvsim::model
+
+#endif  // WVSIM_MODEL_SCENARIOS_SIM_KERNEL_SCENARIOS_H_

@@ -1,0 +1,84 @@
+#include "sim/explorer.h"
+
+#include <set>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "sim/runner.h"
+#include "sim/strategies/factory.h"
+
+namespace wvsim::sim {
+
+namespace {
+
+// Polling hooks costs a std::function call; runs take about a microsecond, so poll every so often.
+constexpr uint64_t kHookPollRuns = 64;
+
+Found Reproduce(Runner& runner, const RunOutcome& fast, const ExploreConfig& config,
+                uint64_t execution) {
+  const std::vector<Decision> decisions = runner.kernel().decisions();
+  Found found;
+  found.execution = execution;
+  const RunOutcome traced = runner.Replay(decisions, /*lenient=*/false);
+  found.violation = traced.violation;
+  found.schedule = runner.LastSchedule(traced, config.strategy, config.seed, config.depth);
+  if (traced.diverged || traced.violation.kind != fast.violation.kind) {
+    found.nondeterminism = absl::StrCat(
+        "the traced re-run of execution ", execution, " did not reproduce it (",
+        traced.diverged ? traced.divergence : "a different verdict",
+        "): the scenario or the model is nondeterministic");
+    found.violation = fast.violation;
+    found.schedule.verdict = fast.violation.kind;
+  }
+  return found;
+}
+
+}  // namespace
+
+absl::StatusOr<ExploreResult> Explore(const Scenario& scenario, const ExploreConfig& config,
+                                      const ExploreHooks& hooks) {
+  if (config.shard_count == 0 || config.shard_index >= config.shard_count) {
+    return absl::InvalidArgumentError("shard index must be below the shard count");
+  }
+  if (config.strategy == "dfs" && config.shard_count > 1) {
+    return absl::InvalidArgumentError("the dfs strategy walks one tree and cannot be sharded");
+  }
+  absl::StatusOr<ParamValues> params = ResolveParams(scenario, config.params);
+  if (!params.ok()) return params.status();
+  StrategyOptions options;
+  options.seed = config.seed;
+  options.depth = config.depth;
+  absl::StatusOr<std::unique_ptr<Strategy>> strategy = MakeStrategy(config.strategy, options);
+  if (!strategy.ok()) return strategy.status();
+
+  KernelLimits limits;
+  limits.steps_max = config.max_steps;
+  Runner runner(scenario, *std::move(params), limits);
+  ExploreResult result;
+  std::set<std::pair<Verdict, std::string>> seen;
+  for (uint64_t i = 0; i < config.iterations; ++i) {
+    if (i % kHookPollRuns == 0) {
+      if (hooks.should_stop && hooks.should_stop()) {
+        result.stopped = true;
+        break;
+      }
+      if (hooks.progress) hooks.progress(result.executions, result.found.size());
+    }
+    const uint64_t execution = config.shard_index + i * config.shard_count;
+    if (!(*strategy)->BeginExecution(execution)) {
+      result.exhausted = true;
+      break;
+    }
+    const RunOutcome outcome = runner.Run(**strategy, /*traced=*/false);
+    ++result.executions;
+    if (outcome.violation.kind == Verdict::kClean) continue;
+    if (!seen.insert({outcome.violation.kind, outcome.violation.place}).second) continue;
+    if (result.verdict == Verdict::kClean) result.verdict = outcome.violation.kind;
+    result.found.push_back(Reproduce(runner, outcome, config, execution));
+    if (hooks.found) hooks.found(result.found.back());
+    if (!config.keep_going) break;
+  }
+  return result;
+}
+
+}  // namespace wvsim::sim

@@ -1,0 +1,55 @@
+#include "sim/frame_pool.h"
+
+#include <new>
+
+namespace wvsim::sim::internal {
+namespace {
+
+struct FreeBlock {
+  FreeBlock* next;
+};
+
+// Frees its blocks when the OS thread exits, so leak checkers see a clean process.
+struct Pool {
+  FreeBlock* heads[kFramePoolClassCount] = {};
+  ~Pool() {
+    for (FreeBlock*& head : heads) {
+      while (head != nullptr) {
+        FreeBlock* next = head->next;
+        ::operator delete(head);
+        head = next;
+      }
+    }
+  }
+};
+
+thread_local Pool pool;
+
+std::size_t ClassOf(std::size_t bytes) {
+  return (bytes + kFramePoolGranuleBytes - 1) / kFramePoolGranuleBytes;
+}
+
+}  // namespace
+
+void* AllocateFrame(std::size_t bytes) {
+  const std::size_t size_class = ClassOf(bytes);
+  if (size_class >= kFramePoolClassCount) return ::operator new(bytes);
+  FreeBlock*& head = pool.heads[size_class];
+  if (head == nullptr) return ::operator new(size_class * kFramePoolGranuleBytes);
+  FreeBlock* block = head;
+  head = block->next;
+  return block;
+}
+
+void FreeFrame(void* block, std::size_t bytes) noexcept {
+  const std::size_t size_class = ClassOf(bytes);
+  if (size_class >= kFramePoolClassCount) {
+    ::operator delete(block);
+    return;
+  }
+  auto* free_block = static_cast<FreeBlock*>(block);
+  free_block->next = pool.heads[size_class];
+  pool.heads[size_class] = free_block;
+}
+
+}  // namespace wvsim::sim::internal

@@ -1,0 +1,142 @@
+// Promise<T> and Future<T>: the result of asynchronous work, completed once by whoever does it.
+//
+// A Future can be waited for in the three ways the runtimes offer (design.md, Waits):
+//   T v = co_await future;                   // await: inside a handler, the handler's frames are
+//                                            // parked and the pump goes on; the continuation is
+//                                            // posted to this thread's queue on completion
+//   T v = co_await kernel.BlockOn(future);   // blocking: Task.Result, Future.get
+//   T v = co_await kernel.PumpUntil(future); // pumping: a nested message loop until done
+//
+// Both are thin handles into state the Kernel owns for the length of one run; copy them freely
+// within the run, never keep them past it. Completion is not a scheduling point by itself.
+#ifndef WVSIM_SIM_FUTURE_H_
+#define WVSIM_SIM_FUTURE_H_
+
+#include <coroutine>
+#include <exception>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "sim/internal/vthread.h"
+#include "sim/object.h"
+
+namespace wvsim::sim {
+
+struct Unit {};
+
+namespace internal {
+
+struct Continuation;
+
+// The untyped half of a future's state: completion, parked continuations, and who is expected to
+// complete it (for deadlock and stall reports).
+class FutureCore : public Object, public Waitable {
+ public:
+  FutureCore(Kernel* kernel, std::string name) : Object(std::move(name)), kernel_(kernel) {}
+
+  bool done() const { return done_; }
+  bool Ready(const VThread&) const override { return done_; }
+  std::string WhyNotReady() const override;
+  const VThread* Blocker() const override { return producer_; }
+
+  // Names the work that will complete this future: `thread` is the thread that must run for it
+  // (nullptr when unknown) and `how` says in words what must happen.
+  void SetProducer(const VThread* thread, std::string how) {
+    producer_ = thread;
+    producer_how_ = std::move(how);
+  }
+
+  void Park(Continuation* continuation) { parked_.push_back(continuation); }
+
+ protected:
+  void MarkDone();  // posts every parked continuation to its thread's queue
+
+ private:
+  Kernel* kernel_;
+  bool done_ = false;
+  const VThread* producer_ = nullptr;
+  std::string producer_how_;
+  std::vector<Continuation*> parked_;
+};
+
+template <typename T>
+class FutureState final : public FutureCore {
+ public:
+  using FutureCore::FutureCore;
+  using Value = std::conditional_t<std::is_void_v<T>, Unit, T>;
+
+  void Set(Value value) {
+    if (done()) return;
+    value_.emplace(std::move(value));
+    MarkDone();
+  }
+  void Fail(std::exception_ptr error) {
+    if (done()) return;
+    error_ = std::move(error);
+    MarkDone();
+  }
+  T Get() const {
+    if (error_) std::rethrow_exception(error_);
+    if constexpr (!std::is_void_v<T>) return *value_;
+  }
+
+ private:
+  std::optional<Value> value_;
+  std::exception_ptr error_;
+};
+
+// Suspends `thread` in an await on `core` (parking the handler, or waiting if there is none).
+void SuspendInAwait(VThread& thread, FutureCore& core);
+
+}  // namespace internal
+
+template <typename T>
+class Future {
+ public:
+  explicit Future(internal::FutureState<T>* state = nullptr) : state_(state) {}
+
+  bool valid() const { return state_ != nullptr; }
+  bool done() const { return state_->done(); }
+  T Get() const { return state_->Get(); }
+  const std::string& name() const { return state_->name(); }
+  internal::FutureState<T>& state() const { return *state_; }
+
+  struct Awaiter {
+    internal::FutureState<T>* state;
+    bool await_ready() const noexcept { return state->done(); }
+    template <typename Promise>
+    void await_suspend(std::coroutine_handle<Promise> handle) const {
+      internal::SuspendInAwait(*handle.promise().thread, *state);
+    }
+    T await_resume() const { return state->Get(); }
+  };
+  Awaiter operator co_await() const { return Awaiter{state_}; }
+
+ private:
+  internal::FutureState<T>* state_;
+};
+
+template <typename T>
+class Promise {
+ public:
+  using Value = typename internal::FutureState<T>::Value;
+  explicit Promise(internal::FutureState<T>* state = nullptr) : state_(state) {}
+
+  Future<T> future() const { return Future<T>(state_); }
+  bool done() const { return state_->done(); }
+  void Set(Value value = Value()) const { state_->Set(std::move(value)); }
+  void Fail(std::exception_ptr error) const { state_->Fail(std::move(error)); }
+  void SetProducer(const internal::VThread* thread, std::string how) const {
+    state_->SetProducer(thread, std::move(how));
+  }
+
+ private:
+  internal::FutureState<T>* state_;
+};
+
+}  // namespace wvsim::sim
+
+#endif  // WVSIM_SIM_FUTURE_H_

@@ -1,0 +1,91 @@
+// The kernel's private record of one virtual thread: its stack of coroutine frames, the
+// operation it is about to perform, what it waits for, and its message queue.
+//
+// Users never touch this; they hold a sim::Thread handle. Task's promise and the kernel's
+// awaiters update it inline because they run at every scheduling step.
+#ifndef WVSIM_SIM_INTERNAL_VTHREAD_H_
+#define WVSIM_SIM_INTERNAL_VTHREAD_H_
+
+#include <coroutine>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/object.h"
+
+namespace wvsim::sim {
+class Kernel;
+}  // namespace wvsim::sim
+
+namespace wvsim::sim::internal {
+
+class MessageQueue;
+
+// One coroutine frame on a thread's stack. An owned frame is destroyed by the kernel when it
+// finishes (a thread's body, a dispatched handler); the others belong to the Task their caller
+// awaits.
+struct Frame {
+  std::coroutine_handle<> handle;
+  bool owned = false;
+};
+
+enum class ThreadState : uint8_t {
+  kReady,     // suspended at a scheduling point; enabled when its wait (if any) is over
+  kRunning,   // chosen, running until its next scheduling point
+  kFinished,  // its body returned
+  kAborted,   // stopped by a violation; never resumed
+};
+
+struct VThread final : Object, Waitable {
+  VThread(Kernel* owner_kernel, uint32_t thread_id) : Object(""), kernel(owner_kernel), id(thread_id) {}
+  ~VThread() override;
+
+  bool Enabled() const {
+    return state == ThreadState::kReady && (wait == nullptr || timed_out || wait->Ready(*this));
+  }
+
+  // Joining a thread waits for it to finish.
+  bool Ready(const VThread&) const override { return state == ThreadState::kFinished; }
+  std::string WhyNotReady() const override { return "thread " + name() + " has not finished"; }
+  void Rename(std::string new_name) { set_name(std::move(new_name)); }
+  const VThread* Blocker() const override { return this; }
+
+  void Arrive(Op next_op, const Waitable* waiting_for, WaitKind kind) {
+    op = next_op;
+    wait = waiting_for;
+    wait_kind = kind;
+    state = ThreadState::kReady;
+  }
+
+  // Removes the innermost frame after it finished; the frame below resumes next.
+  void PopFrame() {
+    const Frame finished = frames.back();
+    frames.pop_back();
+    if (!dispatch_bases.empty() && dispatch_bases.back() == frames.size()) dispatch_bases.pop_back();
+    if (finished.owned) finished.handle.destroy();
+    if (frames.empty()) state = ThreadState::kFinished;
+  }
+
+  Kernel* const kernel;
+  const uint32_t id;
+  ThreadState state = ThreadState::kReady;
+  Op op{"start", nullptr};
+  const Waitable* wait = nullptr;
+  WaitKind wait_kind = WaitKind::kNone;
+  bool timed_out = false;  // a timeout on the current wait fired
+  std::vector<Frame> frames;
+  // Indexes into `frames` of the handlers the thread's message loops dispatched, innermost last:
+  // an await inside a handler detaches the frames from the innermost base up (design.md, Waits).
+  std::vector<uint32_t> dispatch_bases;
+  std::unique_ptr<MessageQueue> queue;  // null for a thread without a message queue
+  int loop_depth = 0;                   // message loops running on this thread now
+};
+
+// Called when an exception escapes a frame the kernel owns (a thread body or a handler).
+void ReportEscapedException(VThread& thread, std::exception_ptr error);
+
+}  // namespace wvsim::sim::internal
+
+#endif  // WVSIM_SIM_INTERNAL_VTHREAD_H_

@@ -1,0 +1,266 @@
+#include "sim/kernel.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "sim/trace_hash.h"
+
+namespace wvsim::sim {
+
+using internal::Continuation;
+using internal::Frame;
+using internal::Message;
+using internal::MessageKind;
+using internal::MessageQueue;
+using internal::ThreadState;
+using internal::VThread;
+
+namespace internal {
+
+VThread::~VThread() = default;
+
+void ReportEscapedException(VThread& thread, std::exception_ptr error) {
+  thread.kernel->ReportException(thread, std::move(error));
+}
+
+void SuspendInAwait(VThread& thread, FutureCore& core) {
+  thread.kernel->ParkContinuation(thread, core);
+}
+
+std::string FutureCore::WhyNotReady() const {
+  if (producer_how_.empty()) return absl::StrCat(name(), " is not complete and nothing will complete it");
+  return absl::StrCat(name(), " is not complete: ", producer_how_);
+}
+
+void FutureCore::MarkDone() {
+  done_ = true;
+  for (Continuation* continuation : parked_) kernel_->PostContinuation(*continuation);
+  parked_.clear();
+}
+
+}  // namespace internal
+
+Kernel::Kernel(KernelLimits limits) : limits_(limits) {}
+
+Kernel::~Kernel() { DestroyRun(); }
+
+void Kernel::DestroyRun() {
+  // Destroy owned frames innermost first: an owned frame's locals own the child frames above it.
+  auto destroy_frames = [](std::vector<Frame>& frames) {
+    for (auto it = frames.rbegin(); it != frames.rend(); ++it) {
+      if (it->owned) it->handle.destroy();
+    }
+    frames.clear();
+  };
+  for (uint32_t i = 0; i < thread_count_; ++i) destroy_frames(thread_pool_[i]->frames);
+  // Parked continuations own their frames until a dispatch moves them back onto a stack.
+  for (Continuation& continuation : continuations_) destroy_frames(continuation.frames);
+  for (uint32_t i = 0; i < thread_count_; ++i) {
+    if (thread_pool_[i]->queue != nullptr) thread_pool_[i]->queue->items.clear();
+  }
+  continuations_.clear();
+  dispatched_.clear();
+  timers_.clear();
+  checks_.clear();
+  for (auto it = owned_.rbegin(); it != owned_.rend(); ++it) {
+    it->destroy(it->object);
+    internal::FreeFrame(it->object, it->bytes);
+  }
+  owned_.clear();
+}
+
+void Kernel::Reset(Strategy* strategy, bool traced) {
+  DestroyRun();
+  strategy_ = strategy;
+  traced_ = traced;
+  thread_count_ = 0;
+  current_ = nullptr;
+  previous_thread_ = UINT32_MAX;
+  steps_ = 0;
+  preemptions_ = 0;
+  now_ticks_ = 0;
+  next_message_id_ = 1;
+  next_timer_id_ = 1;
+  next_continuation_id_ = 1;
+  violation_ = Violation{};
+  diverged_ = false;
+  decisions_.clear();
+  trace_.clear();
+}
+
+int64_t Kernel::Param(std::string_view name, int64_t fallback) const {
+  if (params_ == nullptr) return fallback;
+  auto it = params_->find(std::string(name));
+  return it == params_->end() ? fallback : it->second;
+}
+
+Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
+  if (thread_count_ >= limits_.threads_max) {
+    Fail(Verdict::kStall, "threads_max",
+         absl::StrFormat("thread limit reached: %d threads (KernelLimits::threads_max)",
+                         limits_.threads_max));
+    return Thread();
+  }
+  if (thread_count_ == thread_pool_.size()) {
+    thread_pool_.push_back(std::make_unique<VThread>(this, thread_count_));
+  }
+  VThread& thread = *thread_pool_[thread_count_++];
+  thread.Rename(std::move(name));
+  thread.state = ThreadState::kReady;
+  thread.op = {"start", nullptr};
+  thread.wait = nullptr;
+  thread.wait_kind = WaitKind::kNone;
+  thread.timed_out = false;
+  thread.dispatch_bases.clear();
+  thread.loop_depth = 0;
+  if (options.message_queue) {
+    if (thread.queue == nullptr) thread.queue = std::make_unique<MessageQueue>(std::string());
+    thread.queue->Rename(thread.name());
+  } else {
+    thread.queue.reset();
+  }
+  auto handle = body.Release();
+  handle.promise().thread = &thread;
+  thread.frames.push_back({handle, true});
+  if (traced_) Log(absl::StrCat("spawn ", thread.name()));
+  return Thread(&thread);
+}
+
+RunOutcome Kernel::Run() {
+  while (!failed() && !diverged_) {
+    CollectEnabled();
+    if (enabled_.empty()) {
+      if (timers_.empty()) {
+        EvaluateQuiescence();
+        break;
+      }
+      FireNextTimer();
+      continue;
+    }
+    if (steps_ >= limits_.steps_max) {
+      Fail(Verdict::kStall, "steps_max",
+           absl::StrFormat("step limit reached: %d steps without the run ending (the program "
+                           "livelocks, or raise --max-steps); %s",
+                           limits_.steps_max, ExplainStall()));
+      break;
+    }
+    Step();
+  }
+  strategy_->EndExecution(steps_);
+  if (!diverged_ && !strategy_->Divergence().empty()) diverged_ = true;
+  RunOutcome outcome;
+  outcome.violation = violation_;
+  outcome.steps = steps_;
+  outcome.preemptions = preemptions_;
+  outcome.end_ticks = now_ticks_;
+  outcome.diverged = diverged_;
+  if (diverged_) outcome.divergence = strategy_->Divergence();
+  return outcome;
+}
+
+void Kernel::CollectEnabled() {
+  enabled_.clear();
+  for (uint32_t i = 0; i < thread_count_; ++i) {
+    if (thread_pool_[i]->Enabled()) enabled_.push_back(i);
+  }
+}
+
+void Kernel::Step() {
+  ThreadChoice choice;
+  choice.enabled = enabled_;
+  choice.previous = previous_thread_;
+  choice.previous_enabled =
+      std::find(enabled_.begin(), enabled_.end(), previous_thread_) != enabled_.end();
+  choice.step = steps_;
+  const uint32_t index = strategy_->ChooseThread(choice);
+  VThread& thread = *thread_pool_[enabled_[index]];
+  if (choice.previous_enabled && thread.id != previous_thread_) ++preemptions_;
+  previous_thread_ = thread.id;
+  if (traced_) {
+    std::string label = absl::StrCat(thread.name(), " ", OpLabel(thread));
+    Log(label);
+    Record(ChoiceKind::kThread, index, static_cast<uint32_t>(enabled_.size()), std::move(label));
+  } else {
+    Record(ChoiceKind::kThread, index, static_cast<uint32_t>(enabled_.size()), {});
+  }
+  ++steps_;
+  if (!diverged_) RunThread(thread);
+}
+
+void Kernel::RunThread(VThread& thread) {
+  thread.state = ThreadState::kRunning;
+  thread.wait = nullptr;
+  thread.wait_kind = WaitKind::kNone;
+  current_ = &thread;
+  // The thread's innermost frame runs until the next scheduling point; a call into a child task,
+  // a return from one and a dispatch only push or pop a frame and come back here.
+  while (thread.state == ThreadState::kRunning) thread.frames.back().handle.resume();
+  current_ = nullptr;
+}
+
+void Kernel::Record(ChoiceKind kind, uint32_t chosen, uint32_t count, std::string label) {
+  decisions_.push_back(Decision{kind, chosen, count, std::move(label)});
+  if (!strategy_->Observe(decisions_.size() - 1, decisions_.back())) diverged_ = true;
+}
+
+uint32_t Kernel::Choose(ChoiceKind kind, uint32_t count, std::string_view label) {
+  const uint32_t chosen = count <= 1 ? 0 : strategy_->Choose(kind, count);
+  std::string text;
+  if (traced_) {
+    text = absl::StrFormat("%s %d", std::string(label), chosen);
+    Log(absl::StrCat("choose ", text, "/", count));
+  }
+  Record(kind, chosen, count, std::move(text));
+  return chosen;
+}
+
+std::string Kernel::OpLabel(const VThread& thread) const {
+  if (thread.op.object == nullptr) return thread.op.verb;
+  return absl::StrCat(thread.op.verb, "(", thread.op.object->name(), ")");
+}
+
+void Kernel::Log(std::string_view text) {
+  if (!traced_) return;
+  absl::StrAppendFormat(&trace_, "%5d %6d %-10s %s\n", steps_, now_ticks_,
+                        current_ != nullptr ? current_->name() : std::string("-"),
+                        std::string(text));
+}
+
+uint64_t Kernel::TraceHash() const { return HashTrace(trace_); }
+
+void Kernel::Fail(Verdict kind, std::string place, std::string report) {
+  if (failed()) return;
+  if (traced_) Log(absl::StrCat("VIOLATION ", VerdictName(kind), " at ", place, ": ", report));
+  violation_ = Violation{kind, std::move(place), std::move(report)};
+}
+
+Kernel::Point Kernel::Abort(Verdict kind, std::string place, std::string report) {
+  Fail(kind, std::move(place), std::move(report));
+  // A wait that is never ready: the run ends before anyone could choose this thread again.
+  static const struct Never final : Waitable {
+    bool Ready(const VThread&) const override { return false; }
+    std::string WhyNotReady() const override { return "the run was aborted"; }
+  } never;
+  return Point{{"abort", nullptr}, &never, WaitKind::kNone};
+}
+
+void Kernel::ReportException(VThread& thread, std::exception_ptr error) {
+  std::string what = "an exception of unknown type";
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  Fail(Verdict::kException, absl::StrCat("thread ", thread.name()),
+       absl::StrCat("unhandled exception escaped thread ", thread.name(), ": ", what));
+}
+
+void Kernel::AddQuiescenceCheck(CheckPhase phase,
+                                absl::AnyInvocable<std::optional<Violation>()> check) {
+  checks_.push_back({phase, std::move(check)});
+}
+
+}  // namespace wvsim::sim

@@ -1,0 +1,326 @@
+// The deterministic kernel: virtual threads, scheduling points, message pumps, waits, virtual
+// time, and the loop that asks a Strategy for every decision and records it.
+//
+// One Kernel runs one execution at a time on the calling OS thread; Reset() prepares the next one
+// and keeps the memory of the last, so a campaign of millions of runs allocates almost nothing.
+// Scenario code runs inside virtual threads (coroutines returning Task<>), and everything it does
+// that another thread could observe is a scheduling point, written as a co_await:
+//
+//   Task<> Worker(Kernel& k, Mutex& m, Shared<int>& n) {
+//     co_await n.FetchAdd(1);          // a scheduling point, then the increment
+//     co_await m.Lock();
+//     co_await m.Unlock();
+//   }
+//   kernel.Spawn("worker", Worker(kernel, m, n));
+//   RunOutcome outcome = kernel.Run();
+//
+// A run ends at its first violation, at the step limit (`stall`), or at quiescence: no thread
+// enabled and no timer pending (design.md, "End of a run and verdicts"). Nothing here reads the
+// wall clock or depends on pointer values: the same strategy answers give the same run.
+#ifndef WVSIM_SIM_KERNEL_H_
+#define WVSIM_SIM_KERNEL_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "sim/future.h"
+#include "sim/internal/messages.h"
+#include "sim/internal/vthread.h"
+#include "sim/object.h"
+#include "sim/schedule.h"
+#include "sim/strategy.h"
+#include "sim/task.h"
+#include "sim/verdict.h"
+
+namespace wvsim::sim {
+
+// Named limits on everything a run can grow (TigerBeetle style). Exceeding one ends the run with a
+// `stall` verdict whose report names the limit, never with undefined behaviour.
+struct KernelLimits {
+  uint32_t threads_max = 64;
+  uint32_t queue_depth_max = 4096;  // messages waiting in one thread's queue
+  uint32_t timers_max = 4096;
+  uint64_t steps_max = 100'000;     // thread steps in one run
+};
+
+// A handle to a virtual thread, valid for the run that spawned it.
+class Thread {
+ public:
+  Thread() = default;
+  explicit Thread(internal::VThread* thread) : thread_(thread) {}
+  bool valid() const { return thread_ != nullptr; }
+  uint32_t id() const { return thread_->id; }
+  const std::string& name() const { return thread_->name(); }
+  bool finished() const { return thread_->state == internal::ThreadState::kFinished; }
+  internal::VThread* get() const { return thread_; }
+  bool operator==(const Thread&) const = default;
+
+ private:
+  internal::VThread* thread_ = nullptr;
+};
+
+struct ThreadOptions {
+  bool message_queue = false;  // a thread with a queue can be posted to and can pump
+};
+
+struct RunOutcome {
+  Violation violation;  // kind kClean when the run ended clean
+  uint64_t steps = 0;
+  uint64_t preemptions = 0;
+  uint64_t end_ticks = 0;
+  bool diverged = false;  // a replay strategy rejected a decision
+  std::string divergence;
+};
+
+// When an end-of-run check runs: after the kernel's own deadlock and stall checks, the models'
+// outstanding-work checks, then their leak checks, then the scenario's final assertions.
+enum class CheckPhase { kStall, kLeak, kFinal };
+
+class Kernel {
+ public:
+  // A scheduling point: the thread stops until chosen; `wait` (may be null) must be ready first.
+  struct Point {
+    Op op;
+    const Waitable* wait = nullptr;
+    WaitKind kind = WaitKind::kNone;
+    bool await_ready() const noexcept { return false; }
+    template <typename P>
+    void await_suspend(std::coroutine_handle<P> handle) const noexcept {
+      handle.promise().thread->Arrive(op, wait, kind);
+    }
+    void await_resume() const noexcept {}
+  };
+
+  explicit Kernel(KernelLimits limits = {});
+  ~Kernel();
+  Kernel(const Kernel&) = delete;
+  Kernel& operator=(const Kernel&) = delete;
+
+  // ---- Preparing and running an execution.
+
+  // Forgets the previous execution and prepares a new one driven by `strategy`. With `traced`
+  // the kernel writes the trace text, decision labels and the trace hash (slower).
+  void Reset(Strategy* strategy, bool traced);
+  void SetParams(const std::map<std::string, int64_t>* params) { params_ = params; }
+  int64_t Param(std::string_view name, int64_t fallback = 0) const;
+  const KernelLimits& limits() const { return limits_; }
+  void set_steps_max(uint64_t steps_max) { limits_.steps_max = steps_max; }
+
+  Thread Spawn(std::string name, Task<> body, ThreadOptions options = {});
+  RunOutcome Run();
+
+  // An object that lives until the next Reset. Pointers stay valid for the whole run.
+  template <typename T, typename... Args>
+  T& Make(Args&&... args) {
+    void* block = internal::AllocateFrame(sizeof(T));
+    T* object = new (block) T(std::forward<Args>(args)...);
+    owned_.push_back({object, sizeof(T), [](void* p) { static_cast<T*>(p)->~T(); }});
+    return *object;
+  }
+
+  template <typename T = void>
+  Promise<T> MakePromise(std::string name) {
+    return Promise<T>(&Make<internal::FutureState<T>>(this, std::move(name)));
+  }
+
+  // ---- Inside a run: called from virtual threads.
+
+  Thread Current() const { return Thread(current_); }
+  uint64_t now_ticks() const { return now_ticks_; }
+  uint64_t steps() const { return steps_; }
+  bool traced() const { return traced_; }
+
+  // A plain scheduling point (lets other threads run) labelled with `op`.
+  Point Yield(Op op = {"yield", nullptr}) const { return Point{op}; }
+  Point Wait(Op op, const Waitable& wait, WaitKind kind) const { return Point{op, &wait, kind}; }
+  Point Join(Thread thread) const {
+    return Point{{"join", thread.get()}, thread.get(), WaitKind::kBlocking};
+  }
+
+  // Posts a handler to `target`'s queue (a scheduling point). The closure is kept alive until the
+  // run ends, so a coroutine lambda may use its captures. Returns the message id.
+  struct PostAwaiter;
+  PostAwaiter Post(Thread target, std::string label, absl::AnyInvocable<Task<>()> handler);
+  PostAwaiter PostQuit(Thread target);
+  // Posts `handler` after `delay_ticks` of virtual time (not a scheduling point).
+  void PostDelayed(Thread target, uint64_t delay_ticks, std::string label,
+                   absl::AnyInvocable<Task<>()> handler);
+
+  // Runs the calling thread's message loop until a quit message reaches it. Call it again from a
+  // handler for a nested loop (a modal dialog).
+  Task<> RunMessageLoop();
+
+  // Waits for a future, blocking the thread and its pump (Task.Result, WaitForSingleObject).
+  template <typename T>
+  auto BlockOn(Future<T> future);
+  // The same with a timeout; true when the future completed, false when the time ran out.
+  template <typename T>
+  auto BlockOnFor(Future<T> future, uint64_t timeout_ticks);
+  // Waits for a future while pumping the calling thread's queue (MsgWaitForMultipleObjects).
+  template <typename T>
+  Task<T> PumpUntil(Future<T> future);
+  Task<> PumpUntilReady(const Waitable& condition, Op op);
+
+  // Lets `ticks` of virtual time pass for the calling thread.
+  Point Sleep(uint64_t ticks);
+
+  // A nondeterministic choice for a model, recorded in the schedule. Returns a value < count.
+  uint32_t Choose(ChoiceKind kind, uint32_t count, std::string_view label = {});
+
+  // Ends the run with a violation (the first reported wins). The reporting thread goes on to its
+  // next scheduling point; use Abort to stop it right here.
+  void Fail(Verdict kind, std::string place, std::string report);
+  Point Abort(Verdict kind, std::string place, std::string report);
+  bool failed() const { return violation_.kind != Verdict::kClean; }
+
+  // Checks the model runs at quiescence, in phase order, when the kernel found nothing itself.
+  void AddQuiescenceCheck(CheckPhase phase,
+                          absl::AnyInvocable<std::optional<Violation>()> check);
+
+  // Appends a line to the trace (only when traced): "step time thread text".
+  void Log(std::string_view text);
+  const std::string& trace() const { return trace_; }
+  uint64_t TraceHash() const;
+  const std::vector<Decision>& decisions() const { return decisions_; }
+
+  // ---- For the kernel's own awaiters.
+  void ParkContinuation(internal::VThread& thread, internal::FutureCore& core);
+  void PostContinuation(internal::Continuation& continuation);
+  void Dispatch(internal::VThread& thread, internal::Message& message);
+  uint64_t StartTimeout(internal::VThread& thread, uint64_t ticks);
+  void CancelTimer(uint64_t timer_id);
+  void ReportException(internal::VThread& thread, std::exception_ptr error);
+
+  struct PostAwaiter {
+    Kernel* kernel;
+    internal::VThread* target;
+    internal::Message message;
+    bool await_ready() const noexcept { return false; }
+    template <typename P>
+    void await_suspend(std::coroutine_handle<P> handle) const noexcept {
+      handle.promise().thread->Arrive({"post", target->queue.get()}, nullptr, WaitKind::kNone);
+    }
+    uint64_t await_resume() { return kernel->Enqueue(*target, std::move(message)); }
+  };
+  uint64_t Enqueue(internal::VThread& target, internal::Message message);
+
+ private:
+  struct Timer {
+    uint64_t due_ticks;
+    uint64_t id;  // creation order; breaks no ties by itself, the strategy orders due timers
+    internal::VThread* wake;  // for a timeout or sleep; null for a delayed post
+    internal::VThread* post_to;
+    internal::Message message;
+  };
+  struct OwnedObject {
+    void* object;
+    std::size_t bytes;
+    void (*destroy)(void*);
+  };
+  struct QuiescenceCheck {
+    CheckPhase phase;
+    absl::AnyInvocable<std::optional<Violation>()> check;
+  };
+
+  void DestroyRun();
+  void CollectEnabled();
+  void Step();
+  void RunThread(internal::VThread& thread);
+  void FireNextTimer();
+  void EvaluateQuiescence();
+  std::string ExplainDeadlock(const std::vector<const internal::VThread*>& blocked) const;
+  std::string ExplainStall() const;
+  std::string OpLabel(const internal::VThread& thread) const;
+  void Record(ChoiceKind kind, uint32_t chosen, uint32_t count, std::string label);
+  internal::Message TakeMessage(internal::VThread& thread);
+
+  KernelLimits limits_;
+  Strategy* strategy_ = nullptr;
+  bool traced_ = false;
+  const std::map<std::string, int64_t>* params_ = nullptr;
+
+  std::vector<std::unique_ptr<internal::VThread>> thread_pool_;  // reused across runs
+  uint32_t thread_count_ = 0;
+  internal::VThread* current_ = nullptr;
+  uint32_t previous_thread_ = UINT32_MAX;
+  std::vector<uint32_t> enabled_;
+
+  uint64_t steps_ = 0;
+  uint64_t preemptions_ = 0;
+  uint64_t now_ticks_ = 0;
+  uint64_t next_message_id_ = 1;
+  uint64_t next_timer_id_ = 1;
+  uint64_t next_continuation_id_ = 1;
+  std::vector<Timer> timers_;
+  std::deque<internal::Message> dispatched_;  // keeps handler closures alive for the run
+  std::deque<internal::Continuation> continuations_;
+  std::vector<OwnedObject> owned_;
+  std::vector<QuiescenceCheck> checks_;
+
+  Violation violation_;
+  bool diverged_ = false;
+  std::vector<Decision> decisions_;
+  std::string trace_;
+};
+
+// ---- Template definitions.
+
+namespace internal {
+
+template <typename T>
+struct BlockingWait {
+  FutureState<T>* state;
+  bool await_ready() const noexcept { return false; }
+  template <typename P>
+  void await_suspend(std::coroutine_handle<P> handle) const noexcept {
+    handle.promise().thread->Arrive({"block_on", state}, state, WaitKind::kBlocking);
+  }
+  T await_resume() const { return state->Get(); }
+};
+
+template <typename T>
+struct TimedWait {
+  FutureState<T>* state;
+  uint64_t timeout_ticks;
+  VThread* thread = nullptr;
+  uint64_t timer_id = 0;
+  bool await_ready() const noexcept { return false; }
+  template <typename P>
+  void await_suspend(std::coroutine_handle<P> handle) noexcept {
+    thread = handle.promise().thread;
+    thread->Arrive({"block_on_for", state}, state, WaitKind::kBlocking);
+    timer_id = thread->kernel->StartTimeout(*thread, timeout_ticks);
+  }
+  bool await_resume() const {
+    if (!thread->timed_out) thread->kernel->CancelTimer(timer_id);
+    thread->timed_out = false;
+    return state->done();
+  }
+};
+
+}  // namespace internal
+
+template <typename T>
+auto Kernel::BlockOn(Future<T> future) {
+  return internal::BlockingWait<T>{&future.state()};
+}
+
+template <typename T>
+auto Kernel::BlockOnFor(Future<T> future, uint64_t timeout_ticks) {
+  return internal::TimedWait<T>{&future.state(), timeout_ticks};
+}
+
+template <typename T>
+Task<T> Kernel::PumpUntil(Future<T> future) {
+  co_await PumpUntilReady(future.state(), {"pump_until", &future.state()});
+  co_return future.Get();
+}
+
+}  // namespace wvsim::sim
+
+#endif  // WVSIM_SIM_KERNEL_H_

@@ -1,0 +1,191 @@
+// Message queues, message loops, dispatch and the continuations of awaiting handlers.
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "sim/kernel.h"
+
+namespace wvsim::sim {
+
+using internal::Continuation;
+using internal::Message;
+using internal::MessageKind;
+using internal::VThread;
+
+namespace {
+
+// Restores a thread's loop depth however its loop ends (a quit, an exception, the run's end).
+struct LoopDepthScope {
+  explicit LoopDepthScope(VThread& t) : thread(t) { ++thread.loop_depth; }
+  ~LoopDepthScope() { --thread.loop_depth; }
+  VThread& thread;
+};
+
+// Dispatches a message on the awaiting thread: the handler's frames go on top of the stack and the
+// kernel's loop resumes them; when they finish or detach, the loop resumes the awaiting frame.
+struct DispatchAwaiter {
+  Kernel* kernel;
+  Message* message;
+  bool await_ready() const noexcept { return false; }
+  template <typename P>
+  void await_suspend(std::coroutine_handle<P> handle) const {
+    kernel->Dispatch(*handle.promise().thread, *message);
+  }
+  void await_resume() const noexcept {}
+};
+
+// Ready when a condition holds or a message is waiting: what a pumping wait sleeps on.
+struct ConditionOrMessage final : Waitable {
+  ConditionOrMessage(const Waitable& c, const Waitable& q) : condition(c), queue(q) {}
+  bool Ready(const VThread& waiter) const override {
+    return condition.Ready(waiter) || queue.Ready(waiter);
+  }
+  std::string WhyNotReady() const override { return condition.WhyNotReady(); }
+  const VThread* Blocker() const override { return condition.Blocker(); }
+  const Waitable& condition;
+  const Waitable& queue;
+};
+
+}  // namespace
+
+uint64_t Kernel::Enqueue(VThread& target, Message message) {
+  if (target.queue == nullptr) {
+    Fail(Verdict::kAssertion, absl::StrCat("post to ", target.name()),
+         absl::StrCat("posted '", message.label, "' to thread ", target.name(),
+                      ", which has no message queue"));
+    return 0;
+  }
+  if (target.queue->items.size() >= limits_.queue_depth_max) {
+    Fail(Verdict::kStall, "queue_depth_max",
+         absl::StrFormat("queue of thread %s is full: %d messages (KernelLimits::queue_depth_max)",
+                         target.name(), limits_.queue_depth_max));
+    return 0;
+  }
+  message.id = next_message_id_++;
+  if (traced_) {
+    Log(absl::StrFormat("post #%d %s -> %s", message.id, message.label, target.name()));
+  }
+  const uint64_t id = message.id;
+  target.queue->items.push_back(std::move(message));
+  return id;
+}
+
+Kernel::PostAwaiter Kernel::Post(Thread target, std::string label,
+                                 absl::AnyInvocable<Task<>()> handler) {
+  Message message;
+  message.kind = MessageKind::kCall;
+  message.label = std::move(label);
+  message.call = std::move(handler);
+  return PostAwaiter{this, target.get(), std::move(message)};
+}
+
+Kernel::PostAwaiter Kernel::PostQuit(Thread target) {
+  Message message;
+  message.kind = MessageKind::kQuit;
+  message.label = "quit";
+  return PostAwaiter{this, target.get(), std::move(message)};
+}
+
+Message Kernel::TakeMessage(VThread& thread) {
+  Message message = std::move(thread.queue->items.front());
+  thread.queue->items.pop_front();
+  return message;
+}
+
+Task<> Kernel::RunMessageLoop() {
+  VThread& thread = *current_;
+  LoopDepthScope depth(thread);
+  for (;;) {
+    co_await Point{{"get_message", thread.queue.get()}, thread.queue.get(), WaitKind::kIdle};
+    Message message = TakeMessage(thread);
+    if (message.kind == MessageKind::kQuit) {
+      Log("quit message loop");
+      co_return;
+    }
+    co_await DispatchAwaiter{this, &message};
+  }
+}
+
+Task<> Kernel::PumpUntilReady(const Waitable& condition, Op op) {
+  VThread& thread = *current_;
+  if (thread.queue == nullptr) {
+    // Without a queue there is nothing to pump: the wait is an ordinary blocking one.
+    co_await Point{op, &condition, WaitKind::kBlocking};
+    co_return;
+  }
+  LoopDepthScope depth(thread);
+  const ConditionOrMessage wake(condition, *thread.queue);
+  bool quit_seen = false;
+  while (!condition.Ready(thread)) {
+    co_await Point{op, &wake, WaitKind::kPumping};
+    if (condition.Ready(thread)) break;
+    Message message = TakeMessage(thread);
+    if (message.kind == MessageKind::kQuit) {
+      quit_seen = true;  // a modal wait keeps a quit for the loop it belongs to, as Win32 does
+      continue;
+    }
+    co_await DispatchAwaiter{this, &message};
+  }
+  if (quit_seen) {
+    Message quit;
+    quit.kind = MessageKind::kQuit;
+    quit.label = "quit";
+    quit.id = next_message_id_++;
+    thread.queue->items.push_front(std::move(quit));
+  }
+}
+
+void Kernel::Dispatch(VThread& thread, Message& message) {
+  if (traced_) Log(absl::StrFormat("dispatch #%d %s", message.id, message.label));
+  thread.dispatch_bases.push_back(static_cast<uint32_t>(thread.frames.size()));
+  if (message.kind == MessageKind::kResume) {
+    for (internal::Frame& frame : message.resume->frames) thread.frames.push_back(frame);
+    message.resume->frames.clear();
+    return;
+  }
+  internal::Message& kept = dispatched_.emplace_back(std::move(message));
+  auto handle = kept.call().Release();
+  handle.promise().thread = &thread;
+  thread.frames.push_back({handle, true});
+}
+
+void Kernel::ParkContinuation(VThread& thread, internal::FutureCore& core) {
+  if (thread.dispatch_bases.empty()) {
+    // Not inside a handler: the thread itself waits; nothing else of it can run meanwhile.
+    thread.Arrive({"await", &core}, &core, WaitKind::kAwait);
+    return;
+  }
+  const uint32_t base = thread.dispatch_bases.back();
+  thread.dispatch_bases.pop_back();
+  Continuation& continuation = continuations_.emplace_back();
+  continuation.id = next_continuation_id_++;
+  continuation.owner = &thread;
+  continuation.awaited = &core;
+  continuation.frames.assign(thread.frames.begin() + base, thread.frames.end());
+  thread.frames.resize(base);
+  core.Park(&continuation);
+  if (traced_) Log(absl::StrCat("await ", core.name(), " (handler parked, the pump goes on)"));
+}
+
+void Kernel::PostContinuation(Continuation& continuation) {
+  continuation.posted = true;
+  Message message;
+  message.kind = MessageKind::kResume;
+  message.label = absl::StrCat("continuation after ", continuation.awaited->name());
+  message.resume = &continuation;
+  Enqueue(*continuation.owner, std::move(message));
+}
+
+void Kernel::PostDelayed(Thread target, uint64_t delay_ticks, std::string label,
+                         absl::AnyInvocable<Task<>()> handler) {
+  Message message;
+  message.kind = MessageKind::kCall;
+  message.label = std::move(label);
+  message.call = std::move(handler);
+  if (timers_.size() >= limits_.timers_max) {
+    Fail(Verdict::kStall, "timers_max", "timer limit reached (KernelLimits::timers_max)");
+    return;
+  }
+  timers_.push_back(Timer{now_ticks_ + delay_ticks, next_timer_id_++, nullptr, target.get(),
+                          std::move(message)});
+}
+
+}  // namespace wvsim::sim

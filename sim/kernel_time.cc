@@ -1,0 +1,67 @@
+// Virtual time: sleeps, timeouts and delayed posts. Time moves only when no thread is enabled,
+// straight to the earliest due timer; timers due at the same instant fire in the order the
+// strategy chooses (design.md, Virtual time).
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "sim/kernel.h"
+
+namespace wvsim::sim {
+
+using internal::VThread;
+
+namespace {
+
+struct NeverReady final : Waitable {
+  bool Ready(const VThread&) const override { return false; }
+  std::string WhyNotReady() const override { return "sleeping"; }
+};
+const NeverReady kSleeping;
+
+}  // namespace
+
+uint64_t Kernel::StartTimeout(VThread& thread, uint64_t ticks) {
+  if (timers_.size() >= limits_.timers_max) {
+    Fail(Verdict::kStall, "timers_max", "timer limit reached (KernelLimits::timers_max)");
+    return 0;
+  }
+  const uint64_t id = next_timer_id_++;
+  timers_.push_back(Timer{now_ticks_ + ticks, id, &thread, nullptr, {}});
+  return id;
+}
+
+void Kernel::CancelTimer(uint64_t timer_id) {
+  auto it = std::find_if(timers_.begin(), timers_.end(),
+                         [timer_id](const Timer& timer) { return timer.id == timer_id; });
+  if (it != timers_.end()) timers_.erase(it);
+}
+
+Kernel::Point Kernel::Sleep(uint64_t ticks) {
+  StartTimeout(*current_, ticks);
+  return Point{{"sleep", nullptr}, &kSleeping, WaitKind::kSleep};
+}
+
+void Kernel::FireNextTimer() {
+  uint64_t due = UINT64_MAX;
+  for (const Timer& timer : timers_) due = std::min(due, timer.due_ticks);
+  // Timers are kept in creation order, so the candidates are listed deterministically.
+  std::vector<size_t> candidates;
+  for (size_t i = 0; i < timers_.size(); ++i) {
+    if (timers_[i].due_ticks == due) candidates.push_back(i);
+  }
+  now_ticks_ = due;
+  const uint32_t pick =
+      candidates.size() == 1
+          ? 0
+          : Choose(ChoiceKind::kTimer, static_cast<uint32_t>(candidates.size()), "timer");
+  Timer timer = std::move(timers_[candidates[pick]]);
+  timers_.erase(timers_.begin() + static_cast<std::ptrdiff_t>(candidates[pick]));
+  if (timer.wake != nullptr) {
+    timer.wake->timed_out = true;
+    if (traced_) Log(absl::StrCat("timer wakes ", timer.wake->name()));
+  } else {
+    Enqueue(*timer.post_to, std::move(timer.message));
+  }
+}
+
+}  // namespace wvsim::sim

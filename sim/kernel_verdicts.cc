@@ -1,0 +1,126 @@
+// The end of a run at quiescence: deadlock, stall, the models' checks, or clean; and the reports
+// that explain them (design.md, "End of a run and verdicts").
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "sim/kernel.h"
+
+namespace wvsim::sim {
+
+using internal::Continuation;
+using internal::ThreadState;
+using internal::VThread;
+
+namespace {
+
+std::string Describe(const VThread& thread) {
+  std::string op = thread.op.verb;
+  if (thread.op.object != nullptr) absl::StrAppend(&op, "(", thread.op.object->name(), ")");
+  return op;
+}
+
+bool IsBlocked(const VThread& thread) {
+  return thread.state == ThreadState::kReady && thread.wait_kind == WaitKind::kBlocking &&
+         !thread.Enabled();
+}
+
+// Follows wait-for edges from `start`; returns the cycle through `start`, if there is one.
+std::vector<const VThread*> CycleFrom(const VThread* start) {
+  std::vector<const VThread*> path{start};
+  const VThread* at = start;
+  for (size_t hops = 0; hops < 64; ++hops) {
+    if (!IsBlocked(*at) || at->wait == nullptr) return {};
+    const VThread* next = at->wait->Blocker();
+    if (next == nullptr) return {};
+    if (next == start) return path;
+    if (std::find(path.begin(), path.end(), next) != path.end()) return {};
+    path.push_back(next);
+    at = next;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string Kernel::ExplainDeadlock(const std::vector<const VThread*>& blocked) const {
+  std::vector<std::string> lines;
+  for (const VThread* thread : blocked) {
+    std::string line = absl::StrCat("thread ", thread->name(), " is blocked in ", Describe(*thread),
+                                    ": ", thread->wait->WhyNotReady());
+    const VThread* blocker = thread->wait->Blocker();
+    if (blocker == thread) {
+      absl::StrAppend(&line, ", and that needs thread ", thread->name(),
+                      " itself, which is blocked");
+    } else if (blocker != nullptr && IsBlocked(*blocker)) {
+      absl::StrAppend(&line, ", and thread ", blocker->name(), " is blocked too");
+    }
+    lines.push_back(std::move(line));
+  }
+  for (const VThread* thread : blocked) {
+    std::vector<const VThread*> cycle = CycleFrom(thread);
+    if (cycle.size() < 2) continue;
+    std::vector<std::string> names;
+    for (const VThread* member : cycle) names.push_back(member->name());
+    names.push_back(thread->name());
+    lines.push_back(absl::StrCat("wait-for cycle: ", absl::StrJoin(names, " -> ")));
+    break;
+  }
+  return absl::StrJoin(lines, "; ");
+}
+
+std::string Kernel::ExplainStall() const {
+  std::vector<std::string> items;
+  for (uint32_t i = 0; i < thread_count_; ++i) {
+    const VThread& thread = *thread_pool_[i];
+    if (thread.state == ThreadState::kReady && !thread.Enabled() &&
+        (thread.wait_kind == WaitKind::kAwait || thread.wait_kind == WaitKind::kPumping)) {
+      items.push_back(absl::StrCat("thread ", thread.name(), " waits in ", Describe(thread), ": ",
+                                   thread.wait->WhyNotReady()));
+    }
+    const bool pumps = thread.state == ThreadState::kReady && thread.loop_depth > 0 &&
+                       (thread.wait_kind == WaitKind::kIdle || thread.wait_kind == WaitKind::kPumping);
+    if (thread.queue != nullptr && !thread.queue->items.empty() && !pumps) {
+      const internal::Message& first = thread.queue->items.front();
+      items.push_back(absl::StrCat(
+          thread.queue->items.size(), " message(s) queued for thread ", thread.name(),
+          ", which ", thread.state == ThreadState::kFinished ? "has finished" : "is not pumping",
+          " (first: #", first.id, " ", first.label, ")"));
+    }
+  }
+  for (const Continuation& continuation : continuations_) {
+    if (continuation.posted) continue;
+    items.push_back(absl::StrCat("a handler on thread ", continuation.owner->name(), " awaits ",
+                                 continuation.awaited->name(), ", which nothing will complete"));
+  }
+  return absl::StrJoin(items, "; ");
+}
+
+void Kernel::EvaluateQuiescence() {
+  std::vector<const VThread*> blocked;
+  for (uint32_t i = 0; i < thread_count_; ++i) {
+    if (IsBlocked(*thread_pool_[i])) blocked.push_back(thread_pool_[i].get());
+  }
+  if (!blocked.empty()) {
+    const VThread& first = *blocked.front();
+    Fail(Verdict::kDeadlock, absl::StrCat(first.name(), " ", Describe(first)),
+         ExplainDeadlock(blocked));
+    return;
+  }
+  if (std::string stall = ExplainStall(); !stall.empty()) {
+    Fail(Verdict::kStall, "outstanding work", std::move(stall));
+    return;
+  }
+  for (CheckPhase phase : {CheckPhase::kStall, CheckPhase::kLeak, CheckPhase::kFinal}) {
+    for (QuiescenceCheck& check : checks_) {
+      if (check.phase != phase) continue;
+      if (std::optional<Violation> found = check.check()) {
+        Fail(found->kind, std::move(found->place), std::move(found->report));
+        return;
+      }
+    }
+  }
+  if (traced_) Log("quiescent: clean");
+}
+
+}  // namespace wvsim::sim

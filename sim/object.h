@@ -1,0 +1,67 @@
+// The vocabulary shared by every simulated object: a name for reports, an operation label for
+// the trace and schedule, and the Waitable interface through which a thread waits for something.
+//
+// Objects belong to one run of one Kernel; their names appear verbatim in traces, schedules and
+// reports, so they must be deterministic (never derived from a pointer value).
+#ifndef WVSIM_SIM_OBJECT_H_
+#define WVSIM_SIM_OBJECT_H_
+
+#include <string>
+#include <utility>
+
+namespace wvsim::sim {
+
+namespace internal {
+struct VThread;
+}  // namespace internal
+
+class Object {
+ public:
+  explicit Object(std::string name) : name_(std::move(name)) {}
+  virtual ~Object() = default;
+  Object(const Object&) = delete;
+  Object& operator=(const Object&) = delete;
+
+  const std::string& name() const { return name_; }
+
+ protected:
+  // For objects the kernel recycles between runs.
+  void set_name(std::string name) { name_ = std::move(name); }
+
+ private:
+  std::string name_;
+};
+
+// What a thread is about to do at a scheduling point: a verb ("lock", "post") and the object it
+// acts on. `verb` must be a string literal (it is stored, not copied); `object` may be null.
+struct Op {
+  const char* verb = "step";
+  const Object* object = nullptr;
+};
+
+// Something a thread can wait for at a scheduling point. A waiting thread is enabled exactly when
+// Ready() holds; the kernel asks again before every step, so Ready must be cheap and must depend
+// only on simulated state.
+class Waitable {
+ public:
+  virtual ~Waitable() = default;
+  virtual bool Ready(const internal::VThread& waiter) const = 0;
+  // Why the wait cannot end now, in words for a report: "held by thread t1".
+  virtual std::string WhyNotReady() const = 0;
+  // The thread whose progress would end the wait, if there is one: the wait-for graph's edge.
+  virtual const internal::VThread* Blocker() const { return nullptr; }
+};
+
+// How a thread waits; it decides the verdict when the run ends with the thread still waiting.
+enum class WaitKind : unsigned char {
+  kNone,      // not waiting: enabled at its scheduling point
+  kBlocking,  // blocks the thread and its pump: Task.Result, WaitForSingleObject, a lock
+  kPumping,   // a nested message loop waiting for a condition: MsgWaitForMultipleObjects
+  kAwait,     // an await outside any handler: the thread waits, nothing is blocked
+  kIdle,      // a message loop waiting for its next message: not a problem at all
+  kSleep,     // waiting for virtual time to pass
+};
+
+}  // namespace wvsim::sim
+
+#endif  // WVSIM_SIM_OBJECT_H_

@@ -1,0 +1,95 @@
+// Scenarios: registered app programs that wvsim explores.
+//
+// A scenario has an id (`<runtime>.<snake_case_name>`), a one-line description, the verdicts it is
+// expected to end with (`clean` alone for a correct program), its parameters with their defaults
+// (every scenario has `fault_budget`, default 0), and a setup function that spawns its threads on
+// a fresh Kernel. The registry is public: the models register theirs, and users register their own
+// the same way, from any binary:
+//
+//   WVSIM_REGISTER_SCENARIO(my_app_login_race) {
+//     return Scenario{
+//         .id = "myapp.login_race",
+//         .description = "two logins race for the session cookie",
+//         .expected = {Verdict::kClean},
+//         .setup = [](Kernel& k) { k.Spawn("ui", LoginFlow(k), {.message_queue = true}); },
+//     };
+//   }
+//
+// The registry is filled before main() runs or by explicit calls, and read-only afterwards.
+#ifndef WVSIM_SIM_SCENARIO_H_
+#define WVSIM_SIM_SCENARIO_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "sim/kernel.h"
+#include "sim/verdict.h"
+
+namespace wvsim::sim {
+
+struct ScenarioParam {
+  std::string name;
+  int64_t default_value = 0;
+  std::string description;
+};
+
+inline constexpr std::string_view kFaultBudgetParam = "fault_budget";
+
+struct Scenario {
+  std::string id;
+  std::string description;
+  std::vector<Verdict> expected;
+  std::vector<ScenarioParam> params;  // fault_budget is added when missing
+  uint32_t model_version = 1;         // bump when the scenario's behaviour changes on purpose
+  std::function<void(Kernel&)> setup;
+
+  std::string runtime() const { return id.substr(0, id.find('.')); }
+  bool Expects(Verdict verdict) const;
+};
+
+// Scenario parameters after defaults and overrides: name -> value.
+using ParamValues = std::map<std::string, int64_t>;
+
+// The defaults overridden by `overrides` (name -> decimal text). An unknown name or a value that
+// is not an integer is InvalidArgument.
+absl::StatusOr<ParamValues> ResolveParams(const Scenario& scenario,
+                                          const std::map<std::string, std::string>& overrides);
+
+// Whether `id` is a well-formed scenario id.
+bool IsValidScenarioId(std::string_view id);
+
+class ScenarioRegistry {
+ public:
+  static ScenarioRegistry& Global();
+
+  // Rejects a malformed id, a duplicate, a missing setup or an empty expected set.
+  absl::Status Add(Scenario scenario);
+  const Scenario* Find(std::string_view id) const;
+  std::vector<const Scenario*> All() const;  // ordered by id
+
+ private:
+  std::map<std::string, std::unique_ptr<Scenario>, std::less<>> scenarios_;
+};
+
+namespace internal {
+struct ScenarioRegistration {
+  explicit ScenarioRegistration(Scenario (*make)());
+};
+}  // namespace internal
+
+#define WVSIM_REGISTER_SCENARIO(name)                                                    \
+  static ::wvsim::sim::Scenario WvsimMakeScenario_##name();                              \
+  static const ::wvsim::sim::internal::ScenarioRegistration WvsimRegistration_##name(    \
+      &WvsimMakeScenario_##name);                                                        \
+  static ::wvsim::sim::Scenario WvsimMakeScenario_##name()
+
+}  // namespace wvsim::sim
+
+#endif  // WVSIM_SIM_SCENARIO_H_

@@ -1,0 +1,37 @@
+#include "sim/strategies/factory.h"
+
+#include "absl/strings/str_cat.h"
+#include "sim/prng.h"
+#include "sim/strategies/dfs.h"
+#include "sim/strategies/pct.h"
+#include "sim/strategies/portfolio.h"
+#include "sim/strategies/random.h"
+
+namespace wvsim::sim {
+
+absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(std::string_view name,
+                                                       const StrategyOptions& options) {
+  const uint32_t depth = options.depth;
+  if (name == "random") return std::make_unique<RandomStrategy>(options.seed);
+  if (name == "pct") {
+    return std::make_unique<PctStrategy>(options.seed, depth == 0 ? kDefaultPctDepth : depth,
+                                         options.steps_hint);
+  }
+  if (name == "dfs") {
+    return std::make_unique<DfsStrategy>(depth == 0 ? kDefaultPreemptionBound : depth);
+  }
+  if (name == "portfolio") {
+    // Random walks, then PCT at depths 1 to 3; each member has its own seed stream.
+    std::vector<std::unique_ptr<Strategy>> members;
+    members.push_back(std::make_unique<RandomStrategy>(Prng::Derive(options.seed, 1)));
+    for (uint32_t d = 1; d <= 3; ++d) {
+      members.push_back(
+          std::make_unique<PctStrategy>(Prng::Derive(options.seed, 1 + d), d, options.steps_hint));
+    }
+    return std::make_unique<PortfolioStrategy>(std::move(members));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown strategy '", std::string(name), "' (random, pct, dfs, portfolio)"));
+}
+
+}  // namespace wvsim::sim

@@ -1,0 +1,29 @@
+// Builds a strategy from its name and options, as the CLI and the test API name them.
+#ifndef WVSIM_SIM_STRATEGIES_FACTORY_H_
+#define WVSIM_SIM_STRATEGIES_FACTORY_H_
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "sim/strategy.h"
+
+namespace wvsim::sim {
+
+struct StrategyOptions {
+  uint64_t seed = 0;
+  uint32_t depth = 0;        // PCT's bug depth d, or DFS's preemption bound; 0 = the default
+  uint64_t steps_hint = 64;  // PCT's first estimate of k
+};
+
+inline constexpr uint32_t kDefaultPctDepth = 3;
+inline constexpr uint32_t kDefaultPreemptionBound = 2;
+
+// "random", "pct", "dfs" or "portfolio"; an unknown name is InvalidArgument.
+absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(std::string_view name,
+                                                       const StrategyOptions& options);
+
+}  // namespace wvsim::sim
+
+#endif  // WVSIM_SIM_STRATEGIES_FACTORY_H_

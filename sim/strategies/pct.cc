@@ -1,0 +1,65 @@
+#include "sim/strategies/pct.h"
+
+#include <algorithm>
+
+namespace wvsim::sim {
+
+namespace {
+// Initial priorities lie above this; lowered ones (1 .. depth-1) below it.
+constexpr uint64_t kInitialPriorityBase = 1ull << 32;
+}  // namespace
+
+PctStrategy::PctStrategy(uint64_t seed, uint32_t depth, uint64_t steps_hint)
+    : seed_(seed), depth_(depth == 0 ? 1 : depth), steps_estimate_(steps_hint == 0 ? 1 : steps_hint) {}
+
+bool PctStrategy::BeginExecution(uint64_t index) {
+  prng_.Reseed(Prng::Derive(seed_, index));
+  priorities_.clear();
+  change_steps_.clear();
+  changes_made_ = 0;
+  // d-1 distinct change points, uniform over [0, k).
+  const uint64_t k = steps_estimate_;
+  const uint32_t wanted = static_cast<uint32_t>(std::min<uint64_t>(depth_ - 1, k));
+  while (change_steps_.size() < wanted) {
+    const uint64_t step = k <= UINT32_MAX ? prng_.Below(static_cast<uint32_t>(k)) : prng_.Next() % k;
+    if (std::find(change_steps_.begin(), change_steps_.end(), step) == change_steps_.end()) {
+      change_steps_.push_back(step);
+    }
+  }
+  return true;
+}
+
+uint64_t PctStrategy::PriorityOf(uint32_t thread) {
+  if (thread >= priorities_.size()) priorities_.resize(thread + 1, 0);
+  if (priorities_[thread] == 0) {
+    // A random rank among the threads seen so far; ties (astronomically rare) go to the lower id.
+    priorities_[thread] = kInitialPriorityBase + (prng_.Next() >> 32);
+  }
+  return priorities_[thread];
+}
+
+uint32_t PctStrategy::ChooseThread(const ThreadChoice& choice) {
+  auto highest = [&] {
+    uint32_t best = 0;
+    for (uint32_t i = 1; i < choice.enabled.size(); ++i) {
+      if (PriorityOf(choice.enabled[i]) > PriorityOf(choice.enabled[best])) best = i;
+    }
+    return best;
+  };
+  // Give every enabled thread its priority before comparing, in id order (deterministic draws).
+  for (uint32_t thread : choice.enabled) PriorityOf(thread);
+  uint32_t chosen = highest();
+  for (size_t i = 0; i < change_steps_.size(); ++i) {
+    if (change_steps_[i] != choice.step) continue;
+    priorities_[choice.enabled[chosen]] = depth_ - 1 - i;
+    ++changes_made_;
+    chosen = highest();
+  }
+  return chosen;
+}
+
+void PctStrategy::EndExecution(uint64_t steps) {
+  steps_estimate_ = std::max(steps_estimate_, steps);
+}
+
+}  // namespace wvsim::sim

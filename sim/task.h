@@ -1,0 +1,125 @@
+// Task<T>: the coroutine type of everything that runs on a virtual thread.
+//
+// A Task is lazy and [[nodiscard]]: nothing runs until it is awaited (or spawned as a thread
+// body, or dispatched as a handler), so a forgotten co_await does not compile quietly.
+// `co_await task` runs the task as a child frame on the awaiting thread. The switch into the child
+// and back is not a symmetric transfer: the frame is pushed on the thread's frame stack and
+// control returns to the kernel's loop, which resumes the innermost frame (design.md: symmetric
+// transfer overflows the stack in sanitizer and -O0 builds).
+//
+//   Task<int> Answer() { co_return 42; }
+//   Task<void> Body(Kernel& k) { int v = co_await Answer(); ... }
+//
+// Frames come from the frame pool; an exception thrown in a task is rethrown where it is awaited.
+#ifndef WVSIM_SIM_TASK_H_
+#define WVSIM_SIM_TASK_H_
+
+#include <coroutine>
+#include <exception>
+#include <optional>
+#include <utility>
+
+#include "sim/frame_pool.h"
+#include "sim/internal/vthread.h"
+
+namespace wvsim::sim {
+
+namespace internal {
+
+struct PromiseBase {
+  VThread* thread = nullptr;
+  std::exception_ptr error;
+  bool owned_by_kernel = false;
+
+  static void* operator new(std::size_t bytes) { return AllocateFrame(bytes); }
+  static void operator delete(void* block, std::size_t bytes) noexcept { FreeFrame(block, bytes); }
+
+  std::suspend_always initial_suspend() const noexcept { return {}; }
+  void unhandled_exception() noexcept { error = std::current_exception(); }
+
+  struct FinalAwaiter {
+    bool await_ready() const noexcept { return false; }
+    template <typename Promise>
+    void await_suspend(std::coroutine_handle<Promise> handle) const noexcept {
+      PromiseBase& promise = handle.promise();
+      VThread& thread = *promise.thread;
+      if (promise.owned_by_kernel && promise.error) ReportEscapedException(thread, promise.error);
+      thread.PopFrame();  // may destroy this frame: nothing may touch it afterwards
+    }
+    void await_resume() const noexcept {}
+  };
+  FinalAwaiter final_suspend() const noexcept { return {}; }
+};
+
+template <typename T>
+struct Promise : PromiseBase {
+  std::optional<T> value;
+  template <typename U>
+  void return_value(U&& result) {
+    value.emplace(std::forward<U>(result));
+  }
+  T Take() {
+    if (error) std::rethrow_exception(error);
+    return std::move(*value);
+  }
+};
+
+template <>
+struct Promise<void> : PromiseBase {
+  void return_void() const noexcept {}
+  void Take() const {
+    if (error) std::rethrow_exception(error);
+  }
+};
+
+}  // namespace internal
+
+template <typename T = void>
+class [[nodiscard]] Task {
+ public:
+  struct promise_type : internal::Promise<T> {
+    Task get_return_object() {
+      return Task(std::coroutine_handle<promise_type>::from_promise(*this));
+    }
+  };
+  using Handle = std::coroutine_handle<promise_type>;
+
+  Task() = default;
+  explicit Task(Handle handle) : handle_(handle) {}
+  Task(Task&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+  Task& operator=(Task&& other) noexcept {
+    if (this != &other) {
+      Destroy();
+      handle_ = std::exchange(other.handle_, {});
+    }
+    return *this;
+  }
+  ~Task() { Destroy(); }
+
+  bool valid() const { return static_cast<bool>(handle_); }
+
+  // Gives the frame to the kernel, which runs it as an owned frame and destroys it at the end.
+  Handle Release() {
+    handle_.promise().owned_by_kernel = true;
+    return std::exchange(handle_, {});
+  }
+
+  bool await_ready() const noexcept { return false; }
+  template <typename Promise>
+  void await_suspend(std::coroutine_handle<Promise> parent) const noexcept {
+    internal::VThread* thread = parent.promise().thread;
+    handle_.promise().thread = thread;
+    thread->frames.push_back({handle_, false});
+  }
+  T await_resume() const { return handle_.promise().Take(); }
+
+ private:
+  void Destroy() {
+    if (handle_) handle_.destroy();
+  }
+  Handle handle_;
+};
+
+}  // namespace wvsim::sim
+
+#endif  // WVSIM_SIM_TASK_H_
