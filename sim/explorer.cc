@@ -16,7 +16,7 @@ constexpr uint64_t kHookPollRuns = 64;
 
 Found Reproduce(Runner& runner, const RunOutcome& fast, const ExploreConfig& config,
                 uint64_t execution) {
-  const std::vector<Decision> decisions = runner.kernel().decisions();
+  const std::vector<Decision> decisions = runner.kernel().Decisions();
   Found found;
   found.execution = execution;
   const RunOutcome traced = runner.Replay(decisions, /*lenient=*/false);

@@ -42,7 +42,7 @@ void FutureCore::MarkDone() {
 
 }  // namespace internal
 
-Kernel::Kernel(KernelLimits limits) : limits_(limits) {}
+Kernel::Kernel(KernelLimits limits) : limits_(limits), enabled_(limits.threads_max) {}
 
 Kernel::~Kernel() { DestroyRun(); }
 
@@ -86,7 +86,8 @@ void Kernel::Reset(Strategy* strategy, bool traced) {
   next_continuation_id_ = 1;
   violation_ = Violation{};
   diverged_ = false;
-  decisions_.clear();
+  choices_.clear();
+  labels_.clear();
   trace_.clear();
 }
 
@@ -105,6 +106,7 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
   }
   if (thread_count_ == thread_pool_.size()) {
     thread_pool_.push_back(std::make_unique<VThread>(this, thread_count_));
+    threads_.push_back(thread_pool_.back().get());
   }
   VThread& thread = *thread_pool_[thread_count_++];
   thread.Rename(std::move(name));
@@ -131,7 +133,7 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
 RunOutcome Kernel::Run() {
   while (!failed() && !diverged_) {
     CollectEnabled();
-    if (enabled_.empty()) {
+    if (enabled_count_ == 0) {
       if (timers_.empty()) {
         EvaluateQuiescence();
         break;
@@ -161,29 +163,29 @@ RunOutcome Kernel::Run() {
 }
 
 void Kernel::CollectEnabled() {
-  enabled_.clear();
+  // The hot path of every step: a fixed array, raw pointers, no allocation.
+  uint32_t count = 0;
+  previous_enabled_ = false;
   for (uint32_t i = 0; i < thread_count_; ++i) {
-    if (thread_pool_[i]->Enabled()) enabled_.push_back(i);
+    if (!threads_[i]->Enabled()) continue;
+    enabled_[count++] = i;
+    previous_enabled_ |= i == previous_thread_;
   }
+  enabled_count_ = count;
 }
 
 void Kernel::Step() {
-  ThreadChoice choice;
-  choice.enabled = enabled_;
-  choice.previous = previous_thread_;
-  choice.previous_enabled =
-      std::find(enabled_.begin(), enabled_.end(), previous_thread_) != enabled_.end();
-  choice.step = steps_;
+  const ThreadChoice choice{absl::MakeConstSpan(enabled_.data(), enabled_count_),
+                           previous_thread_, previous_enabled_, steps_};
   const uint32_t index = strategy_->ChooseThread(choice);
-  VThread& thread = *thread_pool_[enabled_[index]];
-  if (choice.previous_enabled && thread.id != previous_thread_) ++preemptions_;
+  VThread& thread = *threads_[enabled_[index]];
+  if (previous_enabled_ && thread.id != previous_thread_) ++preemptions_;
   previous_thread_ = thread.id;
+  choices_.push_back(Choice{index, enabled_count_, ChoiceKind::kThread});
   if (traced_) {
     std::string label = absl::StrCat(thread.name(), " ", OpLabel(thread));
     Log(label);
-    Record(ChoiceKind::kThread, index, static_cast<uint32_t>(enabled_.size()), std::move(label));
-  } else {
-    Record(ChoiceKind::kThread, index, static_cast<uint32_t>(enabled_.size()), {});
+    ObserveTraced(std::move(label));
   }
   ++steps_;
   if (!diverged_) RunThread(thread);
@@ -200,19 +202,32 @@ void Kernel::RunThread(VThread& thread) {
   current_ = nullptr;
 }
 
-void Kernel::Record(ChoiceKind kind, uint32_t chosen, uint32_t count, std::string label) {
-  decisions_.push_back(Decision{kind, chosen, count, std::move(label)});
-  if (!strategy_->Observe(decisions_.size() - 1, decisions_.back())) diverged_ = true;
+void Kernel::ObserveTraced(std::string label) {
+  const Choice& choice = choices_.back();
+  labels_.push_back(label);
+  const Decision decision{choice.kind, choice.chosen, choice.count, std::move(label)};
+  if (!strategy_->Observe(choices_.size() - 1, decision)) diverged_ = true;
+}
+
+std::vector<Decision> Kernel::Decisions() const {
+  std::vector<Decision> decisions;
+  decisions.reserve(choices_.size());
+  for (size_t i = 0; i < choices_.size(); ++i) {
+    const Choice& choice = choices_[i];
+    decisions.push_back(Decision{choice.kind, choice.chosen, choice.count,
+                                 i < labels_.size() ? labels_[i] : std::string()});
+  }
+  return decisions;
 }
 
 uint32_t Kernel::Choose(ChoiceKind kind, uint32_t count, std::string_view label) {
   const uint32_t chosen = count <= 1 ? 0 : strategy_->Choose(kind, count);
-  std::string text;
+  choices_.push_back(Choice{chosen, count, kind});
   if (traced_) {
-    text = absl::StrFormat("%s %d", std::string(label), chosen);
+    std::string text = absl::StrFormat("%s %d", std::string(label), chosen);
     Log(absl::StrCat("choose ", text, "/", count));
+    ObserveTraced(std::move(text));
   }
-  Record(kind, chosen, count, std::move(text));
   return chosen;
 }
 

@@ -186,7 +186,8 @@ class Kernel {
   void Log(std::string_view text);
   const std::string& trace() const { return trace_; }
   uint64_t TraceHash() const;
-  const std::vector<Decision>& decisions() const { return decisions_; }
+  // The decisions of the current run so far; labels are filled in only when traced.
+  std::vector<Decision> Decisions() const;
 
   // ---- For the kernel's own awaiters.
   void ParkContinuation(internal::VThread& thread, internal::FutureCore& core);
@@ -236,7 +237,14 @@ class Kernel {
   std::string ExplainDeadlock(const std::vector<const internal::VThread*>& blocked) const;
   std::string ExplainStall() const;
   std::string OpLabel(const internal::VThread& thread) const;
-  void Record(ChoiceKind kind, uint32_t chosen, uint32_t count, std::string label);
+  // Checks a traced decision (the last in choices_) with the strategy and keeps its label.
+  void ObserveTraced(std::string label);
+  // A decision as recorded on the hot path: labels live apart, and only in traced runs.
+  struct Choice {
+    uint32_t chosen;
+    uint32_t count;
+    ChoiceKind kind;
+  };
   internal::Message TakeMessage(internal::VThread& thread);
 
   KernelLimits limits_;
@@ -245,10 +253,13 @@ class Kernel {
   const std::map<std::string, int64_t>* params_ = nullptr;
 
   std::vector<std::unique_ptr<internal::VThread>> thread_pool_;  // reused across runs
+  std::vector<internal::VThread*> threads_;  // thread_pool_'s pointers, for the hot path
   uint32_t thread_count_ = 0;
   internal::VThread* current_ = nullptr;
   uint32_t previous_thread_ = UINT32_MAX;
-  std::vector<uint32_t> enabled_;
+  std::vector<uint32_t> enabled_;  // sized threads_max; the first enabled_count_ are valid
+  uint32_t enabled_count_ = 0;
+  bool previous_enabled_ = false;  // the thread that ran the last step is in enabled_
 
   uint64_t steps_ = 0;
   uint64_t preemptions_ = 0;
@@ -264,7 +275,8 @@ class Kernel {
 
   Violation violation_;
   bool diverged_ = false;
-  std::vector<Decision> decisions_;
+  std::vector<Choice> choices_;
+  std::vector<std::string> labels_;  // parallel to choices_ in traced runs
   std::string trace_;
 };
 

@@ -29,7 +29,7 @@ Schedule Runner::LastSchedule(const RunOutcome& outcome, std::string strategy, u
   schedule.trace_hash = kernel_.traced() ? kernel_.TraceHash() : 0;
   schedule.steps = outcome.steps;
   schedule.preemptions = outcome.preemptions;
-  schedule.decisions = kernel_.decisions();
+  schedule.decisions = kernel_.Decisions();
   return schedule;
 }
 

@@ -1,0 +1,153 @@
+// `make bench`: measures the kernel's speed and memory targets (issue 2) and prints them as a
+// table with the target beside each. Every figure is the median of several runs in this process;
+// the step-cost ratio compares two loops measured back to back, so machine noise mostly cancels.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "bench/bare_loop.h"
+#include "model/builtin_scenarios.h"
+#include "sim/explorer.h"
+#include "sim/runner.h"
+#include "sim/strategies/random.h"
+
+namespace wvsim::bench {
+namespace {
+
+constexpr int kRepeats = 5;
+
+double Seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+const sim::Scenario& Find(const char* id) {
+  const sim::Scenario* scenario = sim::ScenarioRegistry::Global().Find(id);
+  if (scenario == nullptr) {
+    std::fprintf(stderr, "no scenario %s\n", id);
+    std::exit(2);
+  }
+  return *scenario;
+}
+
+// Executions per second of the random strategy, as `wvsim explore` runs them.
+double ExecutionsPerSecond(const char* id, uint64_t executions) {
+  std::vector<double> rates;
+  for (int repeat = 0; repeat < kRepeats; ++repeat) {
+    sim::ExploreConfig config;
+    config.iterations = executions;
+    config.seed = repeat;
+    const auto start = std::chrono::steady_clock::now();
+    const auto result = sim::Explore(Find(id), config);
+    rates.push_back(static_cast<double>(result->executions) / Seconds(start));
+  }
+  return Median(rates);
+}
+
+// Nanoseconds per kernel step over runs of `id`, and per step of the bare loop, measured in turn.
+std::pair<double, double> StepCosts(const char* id, uint64_t executions) {
+  std::vector<double> kernel_ns;
+  std::vector<double> bare_ns;
+  sim::Runner runner(Find(id), sim::ParamValues{});
+  sim::RandomStrategy random(7);
+  for (int repeat = 0; repeat < kRepeats; ++repeat) {
+    uint64_t steps = 0;
+    auto start = std::chrono::steady_clock::now();
+    for (uint64_t i = 0; i < executions; ++i) {
+      random.BeginExecution(i);
+      steps += runner.Run(random, false).steps;
+    }
+    kernel_ns.push_back(Seconds(start) * 1e9 / static_cast<double>(steps));
+    start = std::chrono::steady_clock::now();
+    const uint64_t checksum = RunBareLoop(steps);
+    bare_ns.push_back(Seconds(start) * 1e9 / static_cast<double>(steps));
+    if (checksum == 0) std::printf(" ");
+  }
+  return {Median(kernel_ns), Median(bare_ns)};
+}
+
+// Median over 100 seeds of the executions random needs to find sim.abba's deadlock.
+double AbbaExecutionsToFind() {
+  std::vector<double> counts;
+  for (uint64_t seed = 0; seed < 100; ++seed) {
+    sim::ExploreConfig config;
+    config.seed = seed;
+    config.iterations = 1000;
+    const auto result = sim::Explore(Find("sim.abba"), config);
+    counts.push_back(result->verdict == sim::Verdict::kDeadlock
+                         ? static_cast<double>(result->executions)
+                         : 1e9);
+  }
+  return Median(counts);
+}
+
+// Peak resident memory, in MB, of a child process that runs `executions` of sim.counter.
+double PeakMegabytes(uint64_t executions) {
+  const pid_t child = fork();
+  if (child == 0) {
+    sim::ExploreConfig config;
+    config.iterations = executions;
+    const auto result = sim::Explore(Find("sim.counter"), config);
+    _exit(result.ok() && result->executions == executions ? 0 : 1);
+  }
+  int status = 0;
+  rusage usage{};
+  wait4(child, &status, 0, &usage);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return -1;
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+struct Row {
+  std::string figure;
+  std::string measured;
+  std::string target;
+  bool met;
+};
+
+int Main() {
+  model::RegisterBuiltinScenarios();
+  std::vector<Row> rows;
+  const double counter = ExecutionsPerSecond("sim.counter", 2'000'000);
+  rows.push_back({"sim.counter, random: executions/s", absl::StrFormat("%.0f", counter),
+                  ">= 3,000,000", counter >= 3e6});
+  const double ops = ExecutionsPerSecond("sim.ops", 300'000);
+  rows.push_back({"sim.ops, random: executions/s", absl::StrFormat("%.0f", ops), ">= 330,000",
+                  ops >= 330e3});
+  const auto [kernel_ns, bare_ns] = StepCosts("sim.ops", 100'000);
+  const double ratio = kernel_ns / bare_ns;
+  rows.push_back({"scheduling step / bare limit",
+                  absl::StrFormat("%.2f (%.1f ns / %.1f ns)", ratio, kernel_ns, bare_ns), "<= 5",
+                  ratio <= 5});
+  const double abba = AbbaExecutionsToFind();
+  rows.push_back({"sim.abba, random: executions to find (median of 100 seeds)",
+                  absl::StrFormat("%.0f", abba), "<= 4", abba <= 4});
+  const double megabytes = PeakMegabytes(10'000'000);
+  rows.push_back({"peak memory, 10M executions of sim.counter",
+                  absl::StrFormat("%.1f MB", megabytes), "< 64 MB",
+                  megabytes > 0 && megabytes < 64});
+
+  std::printf("%-60s %-28s %-14s %s\n", "figure (median of runs)", "measured", "target", "met");
+  bool all_met = true;
+  for (const Row& row : rows) {
+    std::printf("%-60s %-28s %-14s %s\n", row.figure.c_str(), row.measured.c_str(),
+                row.target.c_str(), row.met ? "yes" : "NO");
+    all_met = all_met && row.met;
+  }
+  return all_met ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace wvsim::bench
+
+int main() { return wvsim::bench::Main(); }
