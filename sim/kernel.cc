@@ -25,6 +25,10 @@ void ReportEscapedException(VThread& thread, std::exception_ptr error) {
   thread.kernel->ReportException(thread, std::move(error));
 }
 
+void ReportHandlerEnd(VThread& thread) {
+  thread.kernel->Trace(TraceKind::kHandlerEnd, "handler returned");
+}
+
 void SuspendInAwait(VThread& thread, FutureCore& core) {
   thread.kernel->ParkContinuation(thread, core);
 }
@@ -126,7 +130,7 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
   auto handle = body.Release();
   handle.promise().thread = &thread;
   thread.frames.push_back({handle, true});
-  if (traced_) Log(absl::StrCat("spawn ", thread.name()));
+  if (traced_) Trace(TraceKind::kSpawn, absl::StrCat("spawn ", thread.name()));
   return Thread(&thread);
 }
 
@@ -183,8 +187,10 @@ void Kernel::Step() {
   previous_thread_ = thread.id;
   choices_.push_back(Choice{index, enabled_count_, ChoiceKind::kThread});
   if (traced_) {
-    std::string label = absl::StrCat(thread.name(), " ", OpLabel(thread));
-    Log(label);
+    std::string operation = OpLabel(thread);
+    current_ = &thread;
+    Trace(TraceKind::kStep, operation, thread.wait_kind);
+    std::string label = absl::StrCat(thread.name(), " ", operation);
     ObserveTraced(std::move(label));
   }
   ++steps_;
@@ -225,7 +231,7 @@ uint32_t Kernel::Choose(ChoiceKind kind, uint32_t count, std::string_view label)
   choices_.push_back(Choice{chosen, count, kind});
   if (traced_) {
     std::string text = absl::StrFormat("%s %d", std::string(label), chosen);
-    Log(absl::StrCat("choose ", text, "/", count));
+    Trace(TraceKind::kChoice, absl::StrCat("choose ", text, "/", count));
     ObserveTraced(std::move(text));
   }
   return chosen;
@@ -236,18 +242,20 @@ std::string Kernel::OpLabel(const VThread& thread) const {
   return absl::StrCat(thread.op.verb, "(", thread.op.object->name(), ")");
 }
 
-void Kernel::Log(std::string_view text) {
+void Kernel::Trace(TraceKind kind, std::string_view text, WaitKind waited) {
   if (!traced_) return;
-  absl::StrAppendFormat(&trace_, "%5d %6d %-10s %s\n", steps_, now_ticks_,
-                        current_ != nullptr ? current_->name() : std::string("-"),
-                        std::string(text));
+  trace_.push_back(TraceEvent{steps_, now_ticks_,
+                              current_ != nullptr ? current_->name() : std::string(), kind,
+                              waited, std::string(text)});
 }
 
-uint64_t Kernel::TraceHash() const { return HashTrace(trace_); }
+uint64_t Kernel::TraceHash() const { return HashTrace(TraceText()); }
 
 void Kernel::Fail(Verdict kind, std::string place, std::string report) {
   if (failed()) return;
-  if (traced_) Log(absl::StrCat("VIOLATION ", VerdictName(kind), " at ", place, ": ", report));
+  if (traced_) {
+    Trace(TraceKind::kViolation, absl::StrCat("VIOLATION ", VerdictName(kind), " at ", place, ": ", report));
+  }
   violation_ = Violation{kind, std::move(place), std::move(report)};
 }
 

@@ -35,6 +35,7 @@
 #include "sim/schedule.h"
 #include "sim/strategy.h"
 #include "sim/task.h"
+#include "sim/trace.h"
 #include "sim/verdict.h"
 
 namespace wvsim::sim {
@@ -182,9 +183,21 @@ class Kernel {
   void AddQuiescenceCheck(CheckPhase phase,
                           absl::AnyInvocable<std::optional<Violation>()> check);
 
-  // Appends a line to the trace (only when traced): "step time thread text".
-  void Log(std::string_view text);
-  const std::string& trace() const { return trace_; }
+  // A thread still waiting when the run ended: the nodes and edges of the wait-for graph.
+  struct WaitingThread {
+    std::string thread;
+    std::string operation;  // "lock(b)"
+    WaitKind kind;
+    std::string why;      // why the wait cannot end
+    std::string blocker;  // the thread whose progress would end it; empty if none is known
+  };
+  std::vector<WaitingThread> WaitingThreads() const;
+
+  // Adds a note to the trace (only when traced).
+  void Log(std::string_view text) { Trace(TraceKind::kNote, text); }
+  void Trace(TraceKind kind, std::string_view text, WaitKind waited = WaitKind::kNone);
+  const std::vector<TraceEvent>& trace_events() const { return trace_; }
+  std::string TraceText() const { return FormatTrace(trace_); }
   uint64_t TraceHash() const;
   // The decisions of the current run so far; labels are filled in only when traced.
   std::vector<Decision> Decisions() const;
@@ -277,7 +290,7 @@ class Kernel {
   bool diverged_ = false;
   std::vector<Choice> choices_;
   std::vector<std::string> labels_;  // parallel to choices_ in traced runs
-  std::string trace_;
+  std::vector<TraceEvent> trace_;
 };
 
 // ---- Template definitions.

@@ -61,7 +61,8 @@ uint64_t Kernel::Enqueue(VThread& target, Message message) {
   }
   message.id = next_message_id_++;
   if (traced_) {
-    Log(absl::StrFormat("post #%d %s -> %s", message.id, message.label, target.name()));
+    Trace(TraceKind::kPost,
+          absl::StrFormat("post #%d %s -> %s", message.id, message.label, target.name()));
   }
   const uint64_t id = message.id;
   target.queue->items.push_back(std::move(message));
@@ -97,7 +98,7 @@ Task<> Kernel::RunMessageLoop() {
     co_await Point{{"get_message", thread.queue.get()}, thread.queue.get(), WaitKind::kIdle};
     Message message = TakeMessage(thread);
     if (message.kind == MessageKind::kQuit) {
-      Log("quit message loop");
+      Trace(TraceKind::kQuit, "quit message loop");
       co_return;
     }
     co_await DispatchAwaiter{this, &message};
@@ -134,7 +135,7 @@ Task<> Kernel::PumpUntilReady(const Waitable& condition, Op op) {
 }
 
 void Kernel::Dispatch(VThread& thread, Message& message) {
-  if (traced_) Log(absl::StrFormat("dispatch #%d %s", message.id, message.label));
+  if (traced_) Trace(TraceKind::kDispatch, absl::StrFormat("dispatch #%d %s", message.id, message.label));
   thread.dispatch_bases.push_back(static_cast<uint32_t>(thread.frames.size()));
   if (message.kind == MessageKind::kResume) {
     for (internal::Frame& frame : message.resume->frames) thread.frames.push_back(frame);
@@ -162,7 +163,9 @@ void Kernel::ParkContinuation(VThread& thread, internal::FutureCore& core) {
   continuation.frames.assign(thread.frames.begin() + base, thread.frames.end());
   thread.frames.resize(base);
   core.Park(&continuation);
-  if (traced_) Log(absl::StrCat("await ", core.name(), " (handler parked, the pump goes on)"));
+  if (traced_) {
+    Trace(TraceKind::kPark, absl::StrCat("await ", core.name(), " (handler parked, the pump goes on)"));
+  }
 }
 
 void Kernel::PostContinuation(Continuation& continuation) {

@@ -58,7 +58,7 @@ void Kernel::FireNextTimer() {
   timers_.erase(timers_.begin() + static_cast<std::ptrdiff_t>(candidates[pick]));
   if (timer.wake != nullptr) {
     timer.wake->timed_out = true;
-    if (traced_) Log(absl::StrCat("timer wakes ", timer.wake->name()));
+    if (traced_) Trace(TraceKind::kTimer, absl::StrCat("timer wakes ", timer.wake->name()));
   } else {
     Enqueue(*timer.post_to, std::move(timer.message));
   }

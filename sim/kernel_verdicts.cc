@@ -96,6 +96,20 @@ std::string Kernel::ExplainStall() const {
   return absl::StrJoin(items, "; ");
 }
 
+std::vector<Kernel::WaitingThread> Kernel::WaitingThreads() const {
+  std::vector<WaitingThread> waiting;
+  for (uint32_t i = 0; i < thread_count_; ++i) {
+    const VThread& thread = *thread_pool_[i];
+    if (thread.state != ThreadState::kReady || thread.wait == nullptr || thread.Enabled()) continue;
+    if (thread.wait_kind == WaitKind::kIdle) continue;
+    const VThread* blocker = thread.wait->Blocker();
+    waiting.push_back(WaitingThread{thread.name(), Describe(thread), thread.wait_kind,
+                                    thread.wait->WhyNotReady(),
+                                    blocker != nullptr ? blocker->name() : std::string()});
+  }
+  return waiting;
+}
+
 void Kernel::EvaluateQuiescence() {
   std::vector<const VThread*> blocked;
   for (uint32_t i = 0; i < thread_count_; ++i) {
@@ -120,7 +134,7 @@ void Kernel::EvaluateQuiescence() {
       }
     }
   }
-  if (traced_) Log("quiescent: clean");
+  if (traced_) Trace(TraceKind::kViolation, "quiescent: clean");
 }
 
 }  // namespace wvsim::sim

@@ -1,5 +1,7 @@
 #include "sim/schedule_io.h"
 
+#include "sim/atomic_file.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -660,115 +662,17 @@ absl::StatusOr<Schedule> ParseSchedule(std::string_view text, std::string_view s
 // ---------------------------------------------------------------------------------------------
 // Files.
 
-namespace {
-
-// An I/O failure as a status whose message names the file the caller asked about.
-absl::Status IoError(int error_number, const std::string& path, std::string_view what) {
-  return absl::ErrnoToStatus(error_number, absl::StrFormat("%s: %s", path, what));
-}
-
-// Unique per process (pid) and per call (counter), so concurrent writers of one path, in this
-// process or another, never share a temporary file.
-std::string TemporaryPathFor(const std::string& path) {
-  static std::atomic<uint64_t> counter{0};
-  return absl::StrFormat("%s.tmp.%d.%d", path, static_cast<int64_t>(::getpid()),
-                         counter.fetch_add(1, std::memory_order_relaxed));
-}
-
-absl::Status CreateParentDirectories(const std::string& path) {
-  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (parent.empty()) return absl::OkStatus();
-  std::error_code error;
-  std::filesystem::create_directories(parent, error);
-  if (!error) return absl::OkStatus();
-  return IoError(error.value(), path,
-                 absl::StrFormat("cannot create directory %s", Quote(parent.string())));
-}
-
-// write(2) may write less than asked or be interrupted; loops until all of `text` is out.
-// Returns 0 or the errno of the failure.
-int WriteAll(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t written = ::write(fd, text.data(), text.size());
-    if (written < 0 && errno == EINTR) continue;
-    if (written < 0) return errno;
-    text.remove_prefix(static_cast<size_t>(written));
-  }
-  return 0;
-}
-
-// Writes `text` to `temporary_path` and forces it to disk, so that after the rename the new
-// name never points at a file whose data is still only in the page cache.
-absl::Status WriteDurably(const std::string& temporary_path, std::string_view text,
-                          const std::string& path) {
-  const int fd = ::open(temporary_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return IoError(errno, path, absl::StrFormat("cannot create %s", Quote(temporary_path)));
-  }
-  int error = WriteAll(fd, text);
-  if (error == 0 && ::fsync(fd) != 0) error = errno;
-  if (::close(fd) != 0 && error == 0) error = errno;
-  if (error != 0)
-    return IoError(error, path, absl::StrFormat("cannot write %s", Quote(temporary_path)));
-  return absl::OkStatus();
-}
-
-// Makes the rename itself survive a power cut. Best effort: the rename is already visible to
-// every reader, and some file systems refuse to fsync a directory.
-void SyncParentDirectory(const std::string& path) {
-  const std::string parent = std::filesystem::path(path).parent_path().string();
-  const int fd = ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  (void)::fsync(fd);
-  ::close(fd);
-}
-
-// Reads at most `limit` bytes, growing the buffer as data arrives rather than trusting a size.
-absl::StatusOr<std::string> ReadAtMost(int fd, size_t limit, const std::string& path) {
-  constexpr size_t kChunkBytes = size_t{1} << 16;
-  std::string text;
-  while (text.size() < limit) {
-    const size_t old_size = text.size();
-    const size_t chunk = std::min(limit - old_size, kChunkBytes);
-    text.resize(old_size + chunk);
-    const ssize_t got = ::read(fd, text.data() + old_size, chunk);
-    const int error = errno;
-    text.resize(old_size + static_cast<size_t>(std::max<ssize_t>(got, 0)));
-    if (got < 0 && error == EINTR) continue;
-    if (got < 0) return IoError(error, path, "cannot read schedule file");
-    if (got == 0) break;
-  }
-  return text;
-}
-
-}  // namespace
-
 absl::Status WriteScheduleFile(const std::string& path, const Schedule& schedule) {
   if (path.empty()) return absl::InvalidArgumentError("empty schedule file path");
   if (absl::Status valid = ValidateSchedule(schedule); !valid.ok()) {
     return absl::InvalidArgumentError(
         absl::StrFormat("%s: not writing an invalid schedule: %s", path, valid.message()));
   }
-  if (absl::Status made = CreateParentDirectories(path); !made.ok()) return made;
-  const std::string temporary_path = TemporaryPathFor(path);
-  absl::Status written = WriteDurably(temporary_path, FormatSchedule(schedule), path);
-  if (written.ok() && ::rename(temporary_path.c_str(), path.c_str()) != 0) {
-    written =
-        IoError(errno, path, absl::StrFormat("cannot rename %s over it", Quote(temporary_path)));
-  }
-  if (!written.ok()) {
-    ::unlink(temporary_path.c_str());
-    return written;
-  }
-  SyncParentDirectory(path);
-  return absl::OkStatus();
+  return WriteFileAtomically(path, FormatSchedule(schedule));
 }
 
 absl::StatusOr<Schedule> ReadScheduleFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return IoError(errno, path, "cannot open schedule file");
-  absl::StatusOr<std::string> text = ReadAtMost(fd, kMaxScheduleFileBytes + 1, path);
-  ::close(fd);
+  absl::StatusOr<std::string> text = ReadFileAtMost(path, kMaxScheduleFileBytes + 1);
   if (!text.ok()) return text.status();
   if (text->size() > kMaxScheduleFileBytes) {
     return absl::InvalidArgumentError(absl::StrFormat(

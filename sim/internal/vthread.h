@@ -22,6 +22,10 @@ class Kernel;
 namespace wvsim::sim::internal {
 
 class MessageQueue;
+struct VThread;
+
+// Called when a dispatched handler returns (for the trace).
+void ReportHandlerEnd(VThread& thread);
 
 // One coroutine frame on a thread's stack. An owned frame is destroyed by the kernel when it
 // finishes (a thread's body, a dispatched handler); the others belong to the Task their caller
@@ -63,7 +67,10 @@ struct VThread final : Object, Waitable {
   void PopFrame() {
     const Frame finished = frames.back();
     frames.pop_back();
-    if (!dispatch_bases.empty() && dispatch_bases.back() == frames.size()) dispatch_bases.pop_back();
+    if (!dispatch_bases.empty() && dispatch_bases.back() == frames.size()) {
+      dispatch_bases.pop_back();
+      ReportHandlerEnd(*this);
+    }
     if (finished.owned) finished.handle.destroy();
     if (frames.empty()) state = ThreadState::kFinished;
   }

@@ -1,0 +1,259 @@
+// wvsim explore SCENARIO... [options]: runs each scenario under a strategy, writes a schedule for
+// every violation found as soon as it is found, and ends with a verdict table (or JSON).
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "sim/atomic_file.h"
+#include "sim/explorer.h"
+#include "sim/schedule_io.h"
+#include "tools/args.h"
+#include "tools/commands.h"
+#include "tools/explore_report.h"
+
+namespace wvsim::tools {
+
+namespace {
+
+constexpr FlagSpec kFlags[] = {
+    {"all", "", "explore every registered scenario"},
+    {"strategy", "NAME", "random (default), pct, dfs or portfolio"},
+    {"iterations", "N", "executions per scenario (default 10000)"},
+    {"time-budget", "SECONDS", "stop a scenario after this long (default: no limit)"},
+    {"seed", "S", "the campaign's seed (default 0)"},
+    {"depth", "D", "PCT's bug depth, or DFS's preemption bound (default 3 / 2)"},
+    {"max-steps", "N", "steps before a run is a stall (default 100000)"},
+    {"param", "NAME=VALUE", "set a scenario parameter (repeatable)", "", true},
+    {"out", "DIR", "where violation schedules go (default out/schedules)"},
+    {"shard", "I/N", "run the I-th (from 0) of N disjoint shares of the runs"},
+    {"keep-going", "", "go on after a violation; keep one schedule per distinct violation"},
+    {"check-expected", "", "exit 0 exactly when every scenario ends with an expected verdict"},
+    {"json", "", "print a JSON summary instead of the table"},
+    {"junit", "FILE", "write a JUnit XML report, one test case per scenario"},
+    {"help", "", "show this help"},
+};
+
+constexpr const char* kUsage = "wvsim explore SCENARIO... | --all [options]";
+constexpr const char* kDescription =
+    "Runs each scenario again and again under a scheduling strategy, until a violation, the\n"
+    "iteration count or the time budget, whichever comes first. Every violation's schedule is\n"
+    "written to the output folder at once, with a command that replays it. SIGINT or SIGTERM\n"
+    "stops the campaign cleanly with the summary so far.\n"
+    "Exit: 0 no violation (or, with --check-expected, every scenario as expected), 1 otherwise,\n"
+    "2 bad usage.";
+
+volatile std::sig_atomic_t stop_requested = 0;
+
+void RequestStop(int) { stop_requested = 1; }
+
+struct Options {
+  std::vector<const sim::Scenario*> scenarios;
+  sim::ExploreConfig config;
+  double time_budget_seconds = 0;
+  std::string out_dir = "out/schedules";
+  bool check_expected = false;
+  bool json = false;
+  std::string junit;
+};
+
+absl::Status ParseShard(const std::string& text, sim::ExploreConfig& config) {
+  std::vector<std::string> parts = absl::StrSplit(text, '/');
+  uint32_t index = 0;
+  uint32_t count = 0;
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &index) ||
+      !absl::SimpleAtoi(parts[1], &count) || count == 0 || index >= count) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--shard: '", text, "' is not I/N with 0 <= I < N"));
+  }
+  config.shard_index = index;
+  config.shard_count = count;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Options> ParseOptions(const ParsedArgs& args) {
+  Options options;
+  const sim::ScenarioRegistry& registry = sim::ScenarioRegistry::Global();
+  if (args.Has("all")) options.scenarios = registry.All();
+  for (const std::string& id : args.positional) {
+    const sim::Scenario* scenario = registry.Find(id);
+    if (scenario == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown scenario '", id, "' (see 'wvsim list')"));
+    }
+    options.scenarios.push_back(scenario);
+  }
+  if (options.scenarios.empty()) return absl::InvalidArgumentError("name a scenario, or --all");
+  sim::ExploreConfig& config = options.config;
+  config.strategy = args.Get("strategy", "random");
+  auto iterations = args.GetUint("iterations", config.iterations);
+  auto seed = args.GetUint("seed", 0);
+  auto depth = args.GetUint("depth", 0);
+  auto max_steps = args.GetUint("max-steps", config.max_steps);
+  auto budget = args.GetDouble("time-budget", 0);
+  for (const absl::Status& status : {iterations.status(), seed.status(), depth.status(),
+                                     max_steps.status(), budget.status()}) {
+    if (!status.ok()) return status;
+  }
+  if (*depth > 64) return absl::InvalidArgumentError("--depth: at most 64");
+  if (*max_steps == 0) return absl::InvalidArgumentError("--max-steps: must be at least 1");
+  if (*budget < 0) return absl::InvalidArgumentError("--time-budget: must not be negative");
+  config.iterations = *iterations;
+  config.seed = *seed;
+  config.depth = static_cast<uint32_t>(*depth);
+  config.max_steps = *max_steps;
+  options.time_budget_seconds = *budget;
+  for (const std::string& param : args.GetAll("param")) {
+    const size_t equals = param.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      return absl::InvalidArgumentError(absl::StrCat("--param: '", param, "' is not NAME=VALUE"));
+    }
+    config.params[param.substr(0, equals)] = param.substr(equals + 1);
+  }
+  if (args.Has("shard")) {
+    if (absl::Status status = ParseShard(args.Get("shard"), config); !status.ok()) return status;
+  }
+  config.keep_going = args.Has("keep-going");
+  options.out_dir = args.Get("out", options.out_dir);
+  options.check_expected = args.Has("check-expected");
+  options.json = args.Has("json");
+  options.junit = args.Get("junit");
+  return options;
+}
+
+// Shows "id: executions, executions/s, violations, elapsed" on a terminal, at most 4 times a second.
+class Progress {
+ public:
+  Progress() : enabled_(::isatty(STDERR_FILENO) == 1) {}
+  void Show(const std::string& id, uint64_t executions, size_t violations, double elapsed) {
+    if (!enabled_ || elapsed - shown_at_ < 0.25) return;
+    shown_at_ = elapsed;
+    std::fprintf(stderr, "\r\033[K%s: %llu executions, %.0f/s, %zu violations, %.1fs", id.c_str(),
+                 static_cast<unsigned long long>(executions),
+                 elapsed > 0 ? static_cast<double>(executions) / elapsed : 0.0, violations,
+                 elapsed);
+  }
+  void Clear() {
+    if (enabled_ && shown_at_ > 0) std::fputs("\r\033[K", stderr);
+    shown_at_ = 0;
+  }
+
+ private:
+  bool enabled_;
+  double shown_at_ = 0;
+};
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string SchedulePath(const Options& options, const sim::Found& found) {
+  return absl::StrFormat("%s/%s.%s.%d.schedule", options.out_dir, found.schedule.scenario,
+                         sim::VerdictName(found.violation.kind), found.execution);
+}
+
+// Explores one scenario; returns false when a schedule could not be written.
+bool ExploreOne(const Options& options, const sim::Scenario& scenario, const std::string& program,
+                ScenarioResult& result) {
+  Progress progress;
+  bool writes_ok = true;
+  const auto start = std::chrono::steady_clock::now();
+  sim::ExploreHooks hooks;
+  hooks.should_stop = [&] {
+    return stop_requested != 0 ||
+           (options.time_budget_seconds > 0 && SecondsSince(start) >= options.time_budget_seconds);
+  };
+  hooks.progress = [&](uint64_t executions, size_t violations) {
+    progress.Show(scenario.id, executions, violations, SecondsSince(start));
+  };
+  hooks.found = [&](const sim::Found& found) {
+    progress.Clear();
+    const std::string path = SchedulePath(options, found);
+    FILE* stream = options.json ? stderr : stdout;
+    if (absl::Status written = sim::WriteScheduleFile(path, found.schedule); !written.ok()) {
+      std::fprintf(stderr, "wvsim explore: %s\n", std::string(written.message()).c_str());
+      writes_ok = false;
+    } else if (result.schedule.empty()) {
+      result.schedule = path;
+    }
+    std::fprintf(stream, "%s: %s at %s (execution %llu)\n  %s\n  reproduce: %s replay %s\n",
+                 scenario.id.c_str(), sim::VerdictName(found.violation.kind),
+                 found.violation.place.c_str(), static_cast<unsigned long long>(found.execution),
+                 found.violation.report.c_str(), program.c_str(), path.c_str());
+    if (!found.nondeterminism.empty()) {
+      std::fprintf(stderr, "wvsim explore: WARNING: %s\n", found.nondeterminism.c_str());
+    }
+    std::fflush(stream);
+  };
+  absl::StatusOr<sim::ExploreResult> explored = sim::Explore(scenario, options.config, hooks);
+  progress.Clear();
+  result.scenario = &scenario;
+  result.seconds = SecondsSince(start);
+  if (!explored.ok()) {
+    std::fprintf(stderr, "wvsim explore: %s: %s\n", scenario.id.c_str(),
+                 std::string(explored.status().message()).c_str());
+    return false;
+  }
+  result.verdict = explored->verdict;
+  result.executions = explored->executions;
+  if (!explored->found.empty()) result.report = explored->found.front().violation.report;
+  return writes_ok;
+}
+
+}  // namespace
+
+int RunExplore(const std::vector<std::string>& args, const std::string& program) {
+  absl::StatusOr<ParsedArgs> parsed = ParseArgs(args, kFlags);
+  if (!parsed.ok()) return UsageError("explore", parsed.status());
+  if (parsed->Has("help")) {
+    std::fputs(FormatHelp(kUsage, kDescription, kFlags).c_str(), stdout);
+    return kExitClean;
+  }
+  absl::StatusOr<Options> options = ParseOptions(*parsed);
+  if (!options.ok()) return UsageError("explore", options.status());
+  for (const sim::Scenario* scenario : options->scenarios) {
+    // Fail before running anything when a parameter does not suit a scenario.
+    if (auto params = sim::ResolveParams(*scenario, options->config.params); !params.ok()) {
+      return UsageError("explore", params.status());
+    }
+  }
+  stop_requested = 0;
+  auto previous_int = std::signal(SIGINT, RequestStop);
+  auto previous_term = std::signal(SIGTERM, RequestStop);
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<ScenarioResult> results;
+  bool io_ok = true;
+  for (const sim::Scenario* scenario : options->scenarios) {
+    if (stop_requested != 0) break;
+    results.emplace_back();
+    io_ok = ExploreOne(*options, *scenario, program, results.back()) && io_ok;
+  }
+  std::signal(SIGINT, previous_int);
+  std::signal(SIGTERM, previous_term);
+  const double seconds = SecondsSince(start);
+  if (stop_requested != 0) std::fprintf(stderr, "wvsim explore: stopped by a signal\n");
+  std::fputs((options->json ? FormatJson(results, seconds) : FormatTable(results)).c_str(), stdout);
+  if (!options->junit.empty()) {
+    if (absl::Status written = sim::WriteFileAtomically(options->junit, FormatJunit(results, seconds));
+        !written.ok()) {
+      std::fprintf(stderr, "wvsim explore: %s\n", std::string(written.message()).c_str());
+      io_ok = false;
+    }
+  }
+  if (!io_ok) return kExitUsage;
+  bool violation = false;
+  bool unexpected = false;
+  for (const ScenarioResult& r : results) {
+    violation = violation || r.verdict != sim::Verdict::kClean;
+    unexpected = unexpected || !r.as_expected();
+  }
+  if (options->check_expected) return unexpected ? kExitViolation : kExitClean;
+  return violation ? kExitViolation : kExitClean;
+}
+
+}  // namespace wvsim::tools

@@ -1,0 +1,31 @@
+// What `wvsim explore` prints and writes at the end: the verdict table, the JSON summary and the
+// JUnit XML report, from one list of per-scenario results.
+#ifndef WVSIM_TOOLS_EXPLORE_REPORT_H_
+#define WVSIM_TOOLS_EXPLORE_REPORT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/scenario.h"
+#include "sim/verdict.h"
+
+namespace wvsim::tools {
+
+struct ScenarioResult {
+  const sim::Scenario* scenario = nullptr;
+  sim::Verdict verdict = sim::Verdict::kClean;  // the first violation, or clean
+  std::string report;                           // that violation's report
+  uint64_t executions = 0;
+  double seconds = 0;
+  std::string schedule;  // the first violation's schedule file; empty if none
+  bool as_expected() const { return scenario->Expects(verdict); }
+};
+
+std::string FormatTable(const std::vector<ScenarioResult>& results);
+std::string FormatJson(const std::vector<ScenarioResult>& results, double seconds);
+std::string FormatJunit(const std::vector<ScenarioResult>& results, double seconds);
+
+}  // namespace wvsim::tools
+
+#endif  // WVSIM_TOOLS_EXPLORE_REPORT_H_

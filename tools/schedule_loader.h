@@ -1,0 +1,25 @@
+// Loads a `.schedule` file for replay or shrink and finds its scenario and parameters. Every
+// problem is an InvalidArgument (or NotFound) whose message names the file and, where there is
+// one, the line.
+#ifndef WVSIM_TOOLS_SCHEDULE_LOADER_H_
+#define WVSIM_TOOLS_SCHEDULE_LOADER_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "sim/scenario.h"
+#include "sim/schedule.h"
+
+namespace wvsim::tools {
+
+struct LoadedSchedule {
+  sim::Schedule schedule;
+  const sim::Scenario* scenario = nullptr;
+  sim::ParamValues params;
+};
+
+absl::StatusOr<LoadedSchedule> LoadSchedule(const std::string& path);
+
+}  // namespace wvsim::tools
+
+#endif  // WVSIM_TOOLS_SCHEDULE_LOADER_H_
