@@ -128,18 +128,23 @@ class Search {
     return improved;
   }
 
-  // Tries to remove each preemption of best's plan, latest first.
+  // Tries to remove each preemption of best's plan, latest first: either drop the preempting
+  // decision (the thread it switched to runs later, where the plan next names it) or replace it
+  // by a decision that continues the running thread.
   bool DropPreemptions(Candidate& best) {
     bool improved = false;
     for (size_t i = best.preempted.size(); i-- > 0 && budget_left();) {
       if (i >= best.preempted.size() || !best.preempted[i]) continue;
-      std::vector<Planned> plan(best.taken.begin(), best.taken.begin() + i);
-      plan.push_back({UINT32_MAX, false});  // no such thread: the strategy continues instead
-      plan.insert(plan.end(), best.taken.begin() + i + 1, best.taken.end());
-      Candidate candidate = Run(std::move(plan));
-      if (Improves(candidate, best)) {
-        best = std::move(candidate);
-        improved = true;
+      for (const bool replace : {false, true}) {
+        std::vector<Planned> plan(best.taken.begin(), best.taken.begin() + i);
+        if (replace) plan.push_back({UINT32_MAX, false});  // no such thread: continue instead
+        plan.insert(plan.end(), best.taken.begin() + i + 1, best.taken.end());
+        Candidate candidate = Run(std::move(plan));
+        if (Improves(candidate, best)) {
+          best = std::move(candidate);
+          improved = true;
+          break;
+        }
       }
     }
     return improved;
