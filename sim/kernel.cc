@@ -193,8 +193,10 @@ void Kernel::Step() {
     std::string label = absl::StrCat(thread.name(), " ", operation);
     ObserveTraced(std::move(label));
   }
-  ++steps_;
+  // The step's own events (posts, dispatches, ...) are traced under its number; it counts as
+  // taken once it ran.
   if (!diverged_) RunThread(thread);
+  ++steps_;
 }
 
 void Kernel::RunThread(VThread& thread) {
