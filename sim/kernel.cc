@@ -102,6 +102,10 @@ int64_t Kernel::Param(std::string_view name, int64_t fallback) const {
 }
 
 Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
+  if (!body.valid()) {
+    Fail(Verdict::kAssertion, "spawn", absl::StrCat("thread ", name, " spawned without a body"));
+    return Thread();
+  }
   if (thread_count_ >= limits_.threads_max) {
     Fail(Verdict::kStall, "threads_max",
          absl::StrFormat("thread limit reached: %d threads (KernelLimits::threads_max)",
@@ -146,10 +150,13 @@ RunOutcome Kernel::Run() {
       continue;
     }
     if (steps_ >= limits_.steps_max) {
-      Fail(Verdict::kStall, "steps_max",
-           absl::StrFormat("step limit reached: %d steps without the run ending (the program "
-                           "livelocks, or raise --max-steps); %s",
-                           limits_.steps_max, ExplainStall()));
+      // Name the limit as the other limits' reports do; add the outstanding work when there is any.
+      std::string report = absl::StrFormat(
+          "step limit reached: %d steps (KernelLimits::steps_max) without the run ending (the "
+          "program livelocks, or raise --max-steps)",
+          limits_.steps_max);
+      if (std::string stall = ExplainStall(); !stall.empty()) absl::StrAppend(&report, "; ", stall);
+      Fail(Verdict::kStall, "steps_max", std::move(report));
       break;
     }
     Step();
@@ -229,7 +236,9 @@ std::vector<Decision> Kernel::Decisions() const {
 }
 
 uint32_t Kernel::Choose(ChoiceKind kind, uint32_t count, std::string_view label) {
-  const uint32_t chosen = count <= 1 ? 0 : strategy_->Choose(kind, count);
+  // The strategy is asked even when there is one option, as ChooseThread is: a replay consumes
+  // one recorded decision per call, and a decision recorded without a call shifts all later ones.
+  const uint32_t chosen = count == 0 ? 0 : strategy_->Choose(kind, count);
   choices_.push_back(Choice{chosen, count, kind});
   if (traced_) {
     std::string text = absl::StrFormat("%s %d", std::string(label), chosen);

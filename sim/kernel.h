@@ -139,12 +139,19 @@ class Kernel {
   // A plain scheduling point (lets other threads run) labelled with `op`.
   Point Yield(Op op = {"yield", nullptr}) const { return Point{op}; }
   Point Wait(Op op, const Waitable& wait, WaitKind kind) const { return Point{op, &wait, kind}; }
-  Point Join(Thread thread) const {
+  // Waits until `thread` finished. Joining an invalid thread (a failed Spawn) fails the run.
+  Point Join(Thread thread) {
+    if (!thread.valid()) Fail(Verdict::kAssertion, "join", "joined an invalid thread");
     return Point{{"join", thread.get()}, thread.get(), WaitKind::kBlocking};
   }
 
   // Posts a handler to `target`'s queue (a scheduling point). The closure is kept alive until the
-  // run ends, so a coroutine lambda may use its captures. Returns the message id.
+  // run ends, so a coroutine lambda may use its captures. Returns the message id (0 when the post
+  // failed the run: an invalid or queue-less target, a full queue).
+  //
+  // g++ 12 miscompiles a closure that captures a std::string (or another non-trivial value) by
+  // value when the lambda is written inside the co_await expression: name the handler first and
+  // pass it with std::move.
   struct PostAwaiter;
   PostAwaiter Post(Thread target, std::string label, absl::AnyInvocable<Task<>()> handler);
   PostAwaiter PostQuit(Thread target);
@@ -217,9 +224,16 @@ class Kernel {
     bool await_ready() const noexcept { return false; }
     template <typename P>
     void await_suspend(std::coroutine_handle<P> handle) const noexcept {
-      handle.promise().thread->Arrive({"post", target->queue.get()}, nullptr, WaitKind::kNone);
+      const Object* queue = target != nullptr ? target->queue.get() : nullptr;
+      handle.promise().thread->Arrive({"post", queue}, nullptr, WaitKind::kNone);
     }
-    uint64_t await_resume() { return kernel->Enqueue(*target, std::move(message)); }
+    uint64_t await_resume() {
+      if (target == nullptr) {
+        kernel->Fail(Verdict::kAssertion, "post", "posted to an invalid thread");
+        return 0;
+      }
+      return kernel->Enqueue(*target, std::move(message));
+    }
   };
   uint64_t Enqueue(internal::VThread& target, internal::Message message);
 
@@ -246,6 +260,10 @@ class Kernel {
   void Step();
   void RunThread(internal::VThread& thread);
   void FireNextTimer();
+  // The tick `ticks` from now, saturating: a timeout of UINT64_MAX means never, not the past.
+  uint64_t DueAfter(uint64_t ticks) const {
+    return ticks > UINT64_MAX - now_ticks_ ? UINT64_MAX : now_ticks_ + ticks;
+  }
   void EvaluateQuiescence();
   std::string ExplainDeadlock(const std::vector<const internal::VThread*>& blocked) const;
   std::string ExplainStall() const;

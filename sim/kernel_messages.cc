@@ -114,18 +114,20 @@ Task<> Kernel::PumpUntilReady(const Waitable& condition, Op op) {
   }
   LoopDepthScope depth(thread);
   const ConditionOrMessage wake(condition, *thread.queue);
-  bool quit_seen = false;
+  // A modal wait keeps a quit for the loop it belongs to, as Win32 does; a quit ends exactly one
+  // loop, so each one seen is kept (two quits may be meant for two nested loops).
+  uint32_t quits_seen = 0;
   while (!condition.Ready(thread)) {
     co_await Point{op, &wake, WaitKind::kPumping};
     if (condition.Ready(thread)) break;
     Message message = TakeMessage(thread);
     if (message.kind == MessageKind::kQuit) {
-      quit_seen = true;  // a modal wait keeps a quit for the loop it belongs to, as Win32 does
+      ++quits_seen;
       continue;
     }
     co_await DispatchAwaiter{this, &message};
   }
-  if (quit_seen) {
+  for (; quits_seen > 0; --quits_seen) {
     Message quit;
     quit.kind = MessageKind::kQuit;
     quit.label = "quit";
@@ -183,11 +185,15 @@ void Kernel::PostDelayed(Thread target, uint64_t delay_ticks, std::string label,
   message.kind = MessageKind::kCall;
   message.label = std::move(label);
   message.call = std::move(handler);
+  if (!target.valid()) {
+    Fail(Verdict::kAssertion, "post", "posted to an invalid thread");
+    return;
+  }
   if (timers_.size() >= limits_.timers_max) {
     Fail(Verdict::kStall, "timers_max", "timer limit reached (KernelLimits::timers_max)");
     return;
   }
-  timers_.push_back(Timer{now_ticks_ + delay_ticks, next_timer_id_++, nullptr, target.get(),
+  timers_.push_back(Timer{DueAfter(delay_ticks), next_timer_id_++, nullptr, target.get(),
                           std::move(message)});
 }
 

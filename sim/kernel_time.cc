@@ -26,7 +26,7 @@ uint64_t Kernel::StartTimeout(VThread& thread, uint64_t ticks) {
     return 0;
   }
   const uint64_t id = next_timer_id_++;
-  timers_.push_back(Timer{now_ticks_ + ticks, id, &thread, nullptr, {}});
+  timers_.push_back(Timer{DueAfter(ticks), id, &thread, nullptr, {}});
   return id;
 }
 

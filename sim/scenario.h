@@ -46,9 +46,9 @@ struct Scenario {
   std::string id;
   std::string description;
   std::vector<Verdict> expected;
-  std::vector<ScenarioParam> params;  // fault_budget is added when missing
+  std::vector<ScenarioParam> params = {};  // fault_budget is added when missing
   uint32_t model_version = 1;         // bump when the scenario's behaviour changes on purpose
-  std::function<void(Kernel&)> setup;
+  std::function<void(Kernel&)> setup = {};
 
   std::string runtime() const { return id.substr(0, id.find('.')); }
   bool Expects(Verdict verdict) const;

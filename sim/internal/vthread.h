@@ -60,6 +60,9 @@ struct VThread final : Object, Waitable {
     op = next_op;
     wait = waiting_for;
     wait_kind = kind;
+    // A timeout ends only the wait it was started for: a fired Sleep must not leave the thread
+    // enabled at its next point (a lock of a held mutex, an incomplete BlockOn).
+    timed_out = false;
     state = ThreadState::kReady;
   }
 

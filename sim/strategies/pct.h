@@ -41,7 +41,7 @@ class PctStrategy final : public Strategy {
   uint64_t steps_estimate_;
   Prng prng_;
   std::vector<uint64_t> priorities_;    // by thread id; 0 = not seen yet in this run
-  std::vector<uint64_t> change_steps_;  // ascending; the i-th lowers the runner to depth-1-i
+  std::vector<uint64_t> change_steps_;  // in draw order; the i-th lowers the runner to depth-1-i
   uint32_t changes_made_ = 0;
 };
 
