@@ -1,6 +1,7 @@
 #include "sim/kernel.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -46,7 +47,9 @@ void FutureCore::MarkDone() {
 
 }  // namespace internal
 
-Kernel::Kernel(KernelLimits limits) : limits_(limits), enabled_(limits.threads_max) {}
+Kernel::Kernel(KernelLimits limits) : limits_(limits) {
+  limits_.threads_max = std::min(limits_.threads_max, KernelLimits::kThreadsMaxCeiling);
+}
 
 Kernel::~Kernel() { DestroyRun(); }
 
@@ -90,6 +93,8 @@ void Kernel::Reset(Strategy* strategy, bool traced) {
   next_continuation_id_ = 1;
   violation_ = Violation{};
   diverged_ = false;
+  stopped_ = false;
+  run_queue_ = internal::RunQueue{};
   choices_.clear();
   labels_.clear();
   trace_.clear();
@@ -113,7 +118,7 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
     return Thread();
   }
   if (thread_count_ == thread_pool_.size()) {
-    thread_pool_.push_back(std::make_unique<VThread>(this, thread_count_));
+    thread_pool_.push_back(std::make_unique<VThread>(this, &run_queue_, thread_count_));
     threads_.push_back(thread_pool_.back().get());
   }
   VThread& thread = *thread_pool_[thread_count_++];
@@ -134,14 +139,15 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
   auto handle = body.Release();
   handle.promise().thread = &thread;
   thread.frames.push_back({handle, true});
+  run_queue_.ready |= thread.bit;
   if (traced_) Trace(TraceKind::kSpawn, absl::StrCat("spawn ", thread.name()));
   return Thread(&thread);
 }
 
 RunOutcome Kernel::Run() {
-  while (!failed() && !diverged_) {
+  while (!stopped_) {
     CollectEnabled();
-    if (enabled_count_ == 0) {
+    if (enabled_.empty()) {
       if (timers_.empty()) {
         EvaluateQuiescence();
         break;
@@ -150,19 +156,13 @@ RunOutcome Kernel::Run() {
       continue;
     }
     if (steps_ >= limits_.steps_max) {
-      // Name the limit as the other limits' reports do; add the outstanding work when there is any.
-      std::string report = absl::StrFormat(
-          "step limit reached: %d steps (KernelLimits::steps_max) without the run ending (the "
-          "program livelocks, or raise --max-steps)",
-          limits_.steps_max);
-      if (std::string stall = ExplainStall(); !stall.empty()) absl::StrAppend(&report, "; ", stall);
-      Fail(Verdict::kStall, "steps_max", std::move(report));
+      FailAtStepLimit();
       break;
     }
     Step();
   }
   strategy_->EndExecution(steps_);
-  if (!diverged_ && !strategy_->Divergence().empty()) diverged_ = true;
+  if (!diverged_ && !strategy_->Divergence().empty()) diverged_ = stopped_ = true;
   RunOutcome outcome;
   outcome.violation = violation_;
   outcome.steps = steps_;
@@ -173,26 +173,35 @@ RunOutcome Kernel::Run() {
   return outcome;
 }
 
-void Kernel::CollectEnabled() {
-  // The hot path of every step: a fixed array, raw pointers, no allocation.
-  uint32_t count = 0;
-  previous_enabled_ = false;
-  for (uint32_t i = 0; i < thread_count_; ++i) {
-    if (!threads_[i]->Enabled()) continue;
-    enabled_[count++] = i;
-    previous_enabled_ |= i == previous_thread_;
-  }
-  enabled_count_ = count;
+void Kernel::FailAtStepLimit() {
+  // Name the limit as the other limits' reports do; add the outstanding work when there is any.
+  std::string report = absl::StrFormat(
+      "step limit reached: %d steps (KernelLimits::steps_max) without the run ending (the "
+      "program livelocks, or raise --max-steps)",
+      limits_.steps_max);
+  if (std::string stall = ExplainStall(); !stall.empty()) absl::StrAppend(&report, "; ", stall);
+  Fail(Verdict::kStall, "steps_max", std::move(report));
 }
 
-void Kernel::Step() {
-  const ThreadChoice choice{absl::MakeConstSpan(enabled_.data(), enabled_count_),
-                           previous_thread_, previous_enabled_, steps_};
+[[gnu::always_inline]] inline void Kernel::CollectEnabled() {
+  // The hot path of every step: threads free to go are a bit mask already; only waiting threads
+  // are asked whether their wait is over.
+  uint64_t enabled = run_queue_.ready;
+  for (uint64_t waiting = run_queue_.waiting; waiting != 0; waiting &= waiting - 1) {
+    const VThread& thread = *threads_[std::countr_zero(waiting)];
+    if (thread.timed_out || thread.wait->Ready(thread)) enabled |= thread.bit;
+  }
+  enabled_ = EnabledThreads(enabled);
+}
+
+[[gnu::always_inline]] inline void Kernel::Step() {
+  const bool previous_enabled = enabled_.contains(previous_thread_);
+  const ThreadChoice choice{enabled_, previous_thread_, previous_enabled, steps_};
   const uint32_t index = strategy_->ChooseThread(choice);
   VThread& thread = *threads_[enabled_[index]];
-  if (previous_enabled_ && thread.id != previous_thread_) ++preemptions_;
+  if (previous_enabled && thread.id != previous_thread_) ++preemptions_;
   previous_thread_ = thread.id;
-  choices_.push_back(Choice{index, enabled_count_, ChoiceKind::kThread});
+  choices_.push_back(Choice{index, static_cast<uint32_t>(enabled_.size()), ChoiceKind::kThread});
   if (traced_) {
     std::string operation = OpLabel(thread);
     current_ = &thread;
@@ -206,10 +215,10 @@ void Kernel::Step() {
   ++steps_;
 }
 
-void Kernel::RunThread(VThread& thread) {
+[[gnu::always_inline]] inline void Kernel::RunThread(VThread& thread) {
   thread.state = ThreadState::kRunning;
-  thread.wait = nullptr;
-  thread.wait_kind = WaitKind::kNone;
+  run_queue_.ready &= ~thread.bit;
+  run_queue_.waiting &= ~thread.bit;
   current_ = &thread;
   // The thread's innermost frame runs until the next scheduling point; a call into a child task,
   // a return from one and a dispatch only push or pop a frame and come back here.
@@ -221,7 +230,7 @@ void Kernel::ObserveTraced(std::string label) {
   const Choice& choice = choices_.back();
   labels_.push_back(label);
   const Decision decision{choice.kind, choice.chosen, choice.count, std::move(label)};
-  if (!strategy_->Observe(choices_.size() - 1, decision)) diverged_ = true;
+  if (!strategy_->Observe(choices_.size() - 1, decision)) diverged_ = stopped_ = true;
 }
 
 std::vector<Decision> Kernel::Decisions() const {
@@ -268,6 +277,7 @@ void Kernel::Fail(Verdict kind, std::string place, std::string report) {
     Trace(TraceKind::kViolation, absl::StrCat("VIOLATION ", VerdictName(kind), " at ", place, ": ", report));
   }
   violation_ = Violation{kind, std::move(place), std::move(report)};
+  stopped_ = true;
 }
 
 Kernel::Point Kernel::Abort(Verdict kind, std::string place, std::string report) {

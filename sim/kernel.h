@@ -43,7 +43,8 @@ namespace wvsim::sim {
 // Named limits on everything a run can grow (TigerBeetle style). Exceeding one ends the run with a
 // `stall` verdict whose report names the limit, never with undefined behaviour.
 struct KernelLimits {
-  uint32_t threads_max = 64;
+  static constexpr uint32_t kThreadsMaxCeiling = 64;  // one bit per thread in the run queue
+  uint32_t threads_max = kThreadsMaxCeiling;          // clamped to the ceiling
   uint32_t queue_depth_max = 4096;  // messages waiting in one thread's queue
   uint32_t timers_max = 4096;
   uint64_t steps_max = 100'000;     // thread steps in one run
@@ -258,6 +259,7 @@ class Kernel {
   void DestroyRun();
   void CollectEnabled();
   void Step();
+  void FailAtStepLimit();
   void RunThread(internal::VThread& thread);
   void FireNextTimer();
   // The tick `ticks` from now, saturating: a timeout of UINT64_MAX means never, not the past.
@@ -283,14 +285,13 @@ class Kernel {
   bool traced_ = false;
   const std::map<std::string, int64_t>* params_ = nullptr;
 
+  internal::RunQueue run_queue_;
   std::vector<std::unique_ptr<internal::VThread>> thread_pool_;  // reused across runs
   std::vector<internal::VThread*> threads_;  // thread_pool_'s pointers, for the hot path
   uint32_t thread_count_ = 0;
   internal::VThread* current_ = nullptr;
   uint32_t previous_thread_ = UINT32_MAX;
-  std::vector<uint32_t> enabled_;  // sized threads_max; the first enabled_count_ are valid
-  uint32_t enabled_count_ = 0;
-  bool previous_enabled_ = false;  // the thread that ran the last step is in enabled_
+  EnabledThreads enabled_;  // at the current step
 
   uint64_t steps_ = 0;
   uint64_t preemptions_ = 0;
@@ -306,6 +307,7 @@ class Kernel {
 
   Violation violation_;
   bool diverged_ = false;
+  bool stopped_ = false;  // a violation or a divergence ends the run
   std::vector<Choice> choices_;
   std::vector<std::string> labels_;  // parallel to choices_ in traced runs
   std::vector<TraceEvent> trace_;

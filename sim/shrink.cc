@@ -39,8 +39,7 @@ class GuidedStrategy final : public Strategy {
       if (planned.by_index) {
         index = planned.value < count ? planned.value : count;
       } else {
-        auto it = std::find(choice.enabled.begin(), choice.enabled.end(), planned.value);
-        if (it != choice.enabled.end()) index = static_cast<uint32_t>(it - choice.enabled.begin());
+        if (choice.enabled.contains(planned.value)) index = choice.enabled.index_of(planned.value);
       }
     }
     if (index == count) index = NonPreemptive(choice);
@@ -65,9 +64,7 @@ class GuidedStrategy final : public Strategy {
  private:
   static uint32_t NonPreemptive(const ThreadChoice& choice) {
     if (!choice.previous_enabled) return 0;
-    return static_cast<uint32_t>(
-        std::find(choice.enabled.begin(), choice.enabled.end(), choice.previous) -
-        choice.enabled.begin());
+    return choice.enabled.index_of(choice.previous);
   }
 
   std::vector<Planned> plan_;

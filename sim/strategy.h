@@ -8,22 +8,97 @@
 #ifndef WVSIM_SIM_STRATEGY_H_
 #define WVSIM_SIM_STRATEGY_H_
 
+#include <bit>
+#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
 
-#include "absl/types/span.h"
 #include "sim/schedule.h"
 
 namespace wvsim::sim {
 
+// Set bits in `mask`. The baseline x86-64 target has no popcount instruction and std::popcount
+// becomes a library call there; thread sets are small, so clearing the lowest bit is cheaper.
+inline uint32_t CountThreads(uint64_t mask) {
+  uint32_t count = 0;
+  for (; mask != 0; mask &= mask - 1) ++count;
+  return count;
+}
+
+// The ids of the enabled threads, ascending, as a read-only sequence over a bit mask (the kernel
+// keeps one bit per thread, so a step never builds a list it may not need).
+class EnabledThreads {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = uint32_t;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const uint32_t*;
+    using reference = uint32_t;
+
+    iterator() = default;
+    explicit iterator(uint64_t rest) : rest_(rest) {}
+    uint32_t operator*() const { return static_cast<uint32_t>(std::countr_zero(rest_)); }
+    iterator& operator++() {
+      rest_ &= rest_ - 1;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator before = *this;
+      ++*this;
+      return before;
+    }
+    bool operator==(const iterator&) const = default;
+    // Positions between two iterators of one sequence (`it - begin()` is an index).
+    friend difference_type operator-(const iterator& later, const iterator& earlier) {
+      return static_cast<difference_type>(CountThreads(earlier.rest_)) -
+             static_cast<difference_type>(CountThreads(later.rest_));
+    }
+
+   private:
+    uint64_t rest_ = 0;
+  };
+
+  explicit EnabledThreads(uint64_t mask = 0) : mask_(mask), size_(CountThreads(mask)) {}
+  // The set of the given thread ids (each below 64), for tests and strategies' own use.
+  static EnabledThreads Of(std::initializer_list<uint32_t> threads) {
+    uint64_t mask = 0;
+    for (uint32_t thread : threads) mask |= uint64_t{1} << thread;
+    return EnabledThreads(mask);
+  }
+  size_t size() const { return size_; }
+  bool empty() const { return mask_ == 0; }
+  bool contains(uint32_t thread) const { return thread < 64 && ((mask_ >> thread) & 1) != 0; }
+  // The id of the index-th enabled thread; index < size().
+  uint32_t operator[](size_t index) const {
+    uint64_t rest = mask_;
+    for (; index > 0; --index) rest &= rest - 1;
+    return static_cast<uint32_t>(std::countr_zero(rest));
+  }
+  // The position of enabled thread `thread` in the sequence.
+  uint32_t index_of(uint32_t thread) const {
+    return CountThreads(mask_ & ((uint64_t{1} << thread) - 1));
+  }
+  iterator begin() const { return iterator(mask_); }
+  iterator end() const { return iterator(0); }
+  uint64_t mask() const { return mask_; }
+
+ private:
+  uint64_t mask_;
+  uint32_t size_;
+};
+
 // The options of one thread decision.
 struct ThreadChoice {
-  absl::Span<const uint32_t> enabled;  // ids of the enabled threads, ascending; never empty
-  uint32_t previous = 0;               // the thread that ran the last step
-  bool previous_enabled = false;       // choosing another thread now is a preemption
-  uint64_t step = 0;                   // steps taken so far in this run
+  EnabledThreads enabled;          // never empty
+  uint32_t previous = 0;           // the thread that ran the last step
+  bool previous_enabled = false;   // choosing another thread now is a preemption
+  uint64_t step = 0;               // steps taken so far in this run
 };
 
 class Strategy {

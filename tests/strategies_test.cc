@@ -59,7 +59,7 @@ std::string DecisionKey(const std::vector<Decision>& decisions) {
 }
 
 std::vector<uint32_t> Draw(Strategy& strategy, uint64_t index, int count) {
-  const uint32_t enabled[] = {0, 1, 2, 3, 4};
+  const EnabledThreads enabled = EnabledThreads::Of({0, 1, 2, 3, 4});
   strategy.BeginExecution(index);
   std::vector<uint32_t> drawn;
   for (int i = 0; i < count; ++i) {
@@ -553,12 +553,12 @@ TEST(ByteStreamStrategy, Bytes_AreReducedModuloTheNumberOfOptions) {
   const uint8_t bytes[] = {7, 5, 0xFF};
   ByteStreamStrategy stream(bytes);
   ASSERT_TRUE(stream.BeginExecution(0));
-  const uint32_t three[] = {0, 1, 2};
+  const EnabledThreads three = EnabledThreads::Of({0, 1, 2});
   EXPECT_EQ(stream.ChooseThread({three, 0, false, 0}), 1u);  // 7 % 3
   EXPECT_EQ(stream.bytes_used(), 1u);
   EXPECT_EQ(stream.Choose(ChoiceKind::kValue, 1), 0u);  // one option reads nothing
   EXPECT_EQ(stream.bytes_used(), 1u);
-  const uint32_t one[] = {4};
+  const EnabledThreads one = EnabledThreads::Of({4});
   EXPECT_EQ(stream.ChooseThread({one, 4, true, 1}), 0u);
   EXPECT_EQ(stream.bytes_used(), 1u);
   EXPECT_EQ(stream.Choose(ChoiceKind::kTimer, 2), 1u);    // 5 % 2
@@ -628,7 +628,7 @@ TEST(PortfolioStrategy, Rotation_RunIGoesToMemberIModMAsItsRunIDivM) {
   }
   auto* first_member = static_cast<TaggedStrategy*>(members[0].get());
   PortfolioStrategy portfolio(std::move(members));
-  const uint32_t enabled[] = {0, 1, 2};
+  const EnabledThreads enabled = EnabledThreads::Of({0, 1, 2});
   std::vector<uint32_t> choices;
   for (uint64_t i = 0; i < 7; ++i) {
     ASSERT_TRUE(portfolio.BeginExecution(i));

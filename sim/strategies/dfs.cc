@@ -40,9 +40,7 @@ uint32_t DfsStrategy::ChooseThread(const ThreadChoice& choice) {
   const auto count = static_cast<uint32_t>(choice.enabled.size());
   uint32_t previous_index = 0;
   if (choice.previous_enabled) {
-    previous_index = static_cast<uint32_t>(
-        std::find(choice.enabled.begin(), choice.enabled.end(), choice.previous) -
-        choice.enabled.begin());
+    previous_index = choice.enabled.index_of(choice.previous);
   }
   const bool budget_spent = choice.previous_enabled && preemptions_ >= preemption_bound_;
   const uint32_t chosen = Decide(count, budget_spent || count == 1, previous_index);
