@@ -316,22 +316,7 @@ TEST(DfsStrategy, Values_NonThreadChoicesAreEnumeratedToo) {
 }
 
 TEST(DfsStrategy, Abba_TheDeadlockNeedsOnePreemption) {
-  auto abba = [](Kernel& k) {
-    Mutex& a = k.Make<Mutex>(k, "a");
-    Mutex& b = k.Make<Mutex>(k, "b");
-    k.Spawn("t1", Body([&]() -> Task<> {
-              co_await a.Lock();
-              co_await b.Lock();
-              co_await b.Unlock();
-              co_await a.Unlock();
-            }));
-    k.Spawn("t2", Body([&]() -> Task<> {
-              co_await b.Lock();
-              co_await a.Lock();
-              co_await a.Unlock();
-              co_await b.Unlock();
-            }));
-  };
+  const auto abba = testing::AbbaProgram;
   for (uint32_t bound : {0u, 1u}) {
     DfsStrategy dfs(bound);
     const Scenario scenario = testing::MakeScenario(abba);

@@ -163,22 +163,7 @@ TEST(Mutex, LockCycle_IsDeadlockNamingTheThreadsAndTheCycle) {
 TEST(Mutex, LockCycle_AbbaIsFoundExhaustivelyAndOnlyWithAPreemption) {
   int deadlocks = 0;
   int cleans = 0;
-  auto abba = [&](Kernel& k) {
-    Mutex& a = k.Make<Mutex>(k, "a");
-    Mutex& b = k.Make<Mutex>(k, "b");
-    k.Spawn("t1", Body([&]() -> Task<> {
-              co_await a.Lock();
-              co_await b.Lock();
-              co_await b.Unlock();
-              co_await a.Unlock();
-            }));
-    k.Spawn("t2", Body([&]() -> Task<> {
-              co_await b.Lock();
-              co_await a.Lock();
-              co_await a.Unlock();
-              co_await b.Unlock();
-            }));
-  };
+  const auto abba = testing::AbbaProgram;
   auto count = [&](const RunOutcome& outcome) {
     if (outcome.violation.kind == Verdict::kDeadlock) {
       ++deadlocks;

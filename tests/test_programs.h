@@ -23,6 +23,7 @@
 #include "sim/scenario.h"
 #include "sim/strategies/byte_stream.h"
 #include "sim/strategy.h"
+#include "sim/sync.h"
 
 namespace wvsim::sim::testing {
 
@@ -33,6 +34,25 @@ Task<> Body(F body) {
 }
 
 // A scenario around a setup function, for the Runner and the Explorer.
+// Two threads take two mutexes in opposite orders: the lock-order deadlock, found only with a
+// preemption between a thread's two locks.
+inline void AbbaProgram(Kernel& k) {
+  Mutex& a = k.Make<Mutex>(k, "a");
+  Mutex& b = k.Make<Mutex>(k, "b");
+  k.Spawn("t1", Body([&]() -> Task<> {
+            co_await a.Lock();
+            co_await b.Lock();
+            co_await b.Unlock();
+            co_await a.Unlock();
+          }));
+  k.Spawn("t2", Body([&]() -> Task<> {
+            co_await b.Lock();
+            co_await a.Lock();
+            co_await a.Unlock();
+            co_await b.Unlock();
+          }));
+}
+
 inline Scenario MakeScenario(std::function<void(Kernel&)> setup,
                              std::vector<Verdict> expected = {Verdict::kClean},
                              std::string id = "test.program") {
