@@ -12,6 +12,7 @@
 #ifndef WVSIM_SIM_PRNG_H_
 #define WVSIM_SIM_PRNG_H_
 
+#include <bit>
 #include <cstdint>
 
 namespace wvsim::sim {
@@ -23,6 +24,8 @@ class Prng {
   void Reseed(uint64_t seed) {
     uint64_t x = seed;
     for (uint64_t& word : state_) word = SplitMix(x);
+    spare_bits_ = 0;
+    spare_count_ = 0;
   }
 
   // A 64-bit seed for the index-th run of a campaign that started from `seed`.
@@ -44,8 +47,28 @@ class Prng {
     return result;
   }
 
-  // Uniform in [0, bound), bound >= 1. Lemire's multiply-shift with rejection, so no modulo bias.
+  // Uniform in [0, bound), bound >= 1. A power of two takes bits from a buffered draw (a scheduler
+  // mostly chooses between two threads, and this is its hottest call); any other bound uses
+  // Lemire's multiply-shift with rejection, so there is no modulo bias either way.
   uint32_t Below(uint32_t bound) {
+    if ((bound & (bound - 1)) == 0) return TakeBits(static_cast<uint32_t>(std::countr_zero(bound)));
+    return BelowByMultiply(bound);
+  }
+
+ private:
+  uint32_t TakeBits(uint32_t bits) {
+    if (bits == 0) return 0;
+    if (spare_count_ < bits) {
+      spare_bits_ = Next();
+      spare_count_ = 64;
+    }
+    const auto value = static_cast<uint32_t>(spare_bits_ & ((uint64_t{1} << bits) - 1));
+    spare_bits_ >>= bits;
+    spare_count_ -= bits;
+    return value;
+  }
+
+  uint32_t BelowByMultiply(uint32_t bound) {
     uint64_t product = static_cast<uint64_t>(static_cast<uint32_t>(Next() >> 32)) * bound;
     uint32_t low = static_cast<uint32_t>(product);
     if (low < bound) {
@@ -58,7 +81,6 @@ class Prng {
     return static_cast<uint32_t>(product >> 32);
   }
 
- private:
   static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   static uint64_t SplitMix(uint64_t& x) {
     uint64_t z = (x += 0x9E3779B97F4A7C15ull);
@@ -68,6 +90,8 @@ class Prng {
   }
 
   uint64_t state_[4];
+  uint64_t spare_bits_ = 0;  // unused bits of the last draw, for power-of-two bounds
+  uint32_t spare_count_ = 0;
 };
 
 }  // namespace wvsim::sim
