@@ -1,7 +1,5 @@
 #include "model/builtin_scenarios.h"
 
-#include <cstdio>
-#include <cstdlib>
 #include <mutex>
 
 #include "model/scenarios/sim/kernel_scenarios.h"
@@ -11,7 +9,6 @@ namespace wvsim::model {
 void RegisterBuiltinScenarios() {
   static std::once_flag once;
   std::call_once(once, [] {
-    sim::ScenarioRegistry& registry = sim::ScenarioRegistry::Global();
     for (sim::Scenario (*make)() : {
              CounterScenario,
              OpsScenario,
@@ -22,11 +19,7 @@ void RegisterBuiltinScenarios() {
              NestedLoopDispatchScenario,
              MessageToFinishedThreadScenario,
          }) {
-      absl::Status status = registry.Add(make());
-      if (!status.ok()) {
-        std::fprintf(stderr, "wvsim: %s\n", status.ToString().c_str());
-        std::abort();
-      }
+      sim::RegisterScenarioOrDie(make());
     }
   });
 }

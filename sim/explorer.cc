@@ -21,7 +21,8 @@ Found Reproduce(Runner& runner, const RunOutcome& fast, const ExploreConfig& con
   found.execution = execution;
   const RunOutcome traced = runner.Replay(decisions, /*lenient=*/false);
   found.violation = traced.violation;
-  found.schedule = runner.LastSchedule(traced, config.strategy, config.seed, config.depth);
+  found.schedule =
+      runner.LastSchedule(traced, config.strategy, config.seed, config.depth.value_or(0));
   if (traced.diverged || traced.violation.kind != fast.violation.kind) {
     found.nondeterminism = absl::StrCat(
         "the traced re-run of execution ", execution, " did not reproduce it (",
@@ -35,21 +36,36 @@ Found Reproduce(Runner& runner, const RunOutcome& fast, const ExploreConfig& con
 
 }  // namespace
 
-absl::StatusOr<ExploreResult> Explore(const Scenario& scenario, const ExploreConfig& config,
-                                      const ExploreHooks& hooks) {
+namespace {
+
+absl::StatusOr<std::unique_ptr<Strategy>> StrategyFor(const ExploreConfig& config) {
   if (config.shard_count == 0 || config.shard_index >= config.shard_count) {
     return absl::InvalidArgumentError("shard index must be below the shard count");
   }
   if (config.strategy == "dfs" && config.shard_count > 1) {
     return absl::InvalidArgumentError("the dfs strategy walks one tree and cannot be sharded");
   }
-  absl::StatusOr<ParamValues> params = ResolveParams(scenario, config.params);
-  if (!params.ok()) return params.status();
   StrategyOptions options;
   options.seed = config.seed;
   options.depth = config.depth;
-  absl::StatusOr<std::unique_ptr<Strategy>> strategy = MakeStrategy(config.strategy, options);
+  return MakeStrategy(config.strategy, options);
+}
+
+}  // namespace
+
+absl::Status ValidateExploreConfig(const Scenario& scenario, const ExploreConfig& config) {
+  if (absl::StatusOr<std::unique_ptr<Strategy>> strategy = StrategyFor(config); !strategy.ok()) {
+    return strategy.status();
+  }
+  return ResolveParams(scenario, config.params).status();
+}
+
+absl::StatusOr<ExploreResult> Explore(const Scenario& scenario, const ExploreConfig& config,
+                                      const ExploreHooks& hooks) {
+  absl::StatusOr<std::unique_ptr<Strategy>> strategy = StrategyFor(config);
   if (!strategy.ok()) return strategy.status();
+  absl::StatusOr<ParamValues> params = ResolveParams(scenario, config.params);
+  if (!params.ok()) return params.status();
 
   KernelLimits limits;
   limits.steps_max = config.max_steps;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,7 @@ struct ExploreConfig {
   std::string strategy = "random";
   uint64_t iterations = 10'000;
   uint64_t seed = 0;
-  uint32_t depth = 0;  // PCT depth or DFS preemption bound; 0 = the strategy's default
+  std::optional<uint32_t> depth = std::nullopt;  // PCT depth or DFS preemption bound; none = the default
   uint64_t max_steps = 100'000;
   uint32_t shard_index = 0;  // runs the shard_index-th of shard_count disjoint shares of seeds
   uint32_t shard_count = 1;
@@ -52,7 +53,11 @@ struct ExploreResult {
   bool stopped = false;    // should_stop ended it early
 };
 
-// InvalidArgument for an unknown strategy, bad parameters, or a shard DFS cannot honour.
+// OK when Explore would accept `config` for `scenario`; InvalidArgument naming the problem (an
+// unknown strategy, a bad depth, bad parameters, a shard DFS cannot honour) otherwise.
+absl::Status ValidateExploreConfig(const Scenario& scenario, const ExploreConfig& config);
+
+// InvalidArgument as ValidateExploreConfig says.
 absl::StatusOr<ExploreResult> Explore(const Scenario& scenario, const ExploreConfig& config,
                                       const ExploreHooks& hooks = {});
 

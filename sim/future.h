@@ -104,7 +104,7 @@ class Future {
   const std::string& name() const { return state_->name(); }
   internal::FutureState<T>& state() const { return *state_; }
 
-  struct Awaiter {
+  struct [[nodiscard]] Awaiter {
     internal::FutureState<T>* state;
     bool await_ready() const noexcept { return state->done(); }
     template <typename Promise>

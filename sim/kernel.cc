@@ -90,7 +90,6 @@ void Kernel::Reset(Strategy* strategy, bool traced) {
   now_ticks_ = 0;
   next_message_id_ = 1;
   next_timer_id_ = 1;
-  next_continuation_id_ = 1;
   violation_ = Violation{};
   diverged_ = false;
   stopped_ = false;
@@ -170,6 +169,7 @@ RunOutcome Kernel::Run() {
   outcome.end_ticks = now_ticks_;
   outcome.diverged = diverged_;
   if (diverged_) outcome.divergence = strategy_->Divergence();
+  strategy_ = nullptr;  // the caller's strategy may not outlive this run
   return outcome;
 }
 
@@ -198,12 +198,18 @@ void Kernel::FailAtStepLimit() {
   const bool previous_enabled = enabled_.contains(previous_thread_);
   const ThreadChoice choice{enabled_, previous_thread_, previous_enabled, steps_};
   const uint32_t index = strategy_->ChooseThread(choice);
+  if (index >= enabled_.size()) {
+    Fail(Verdict::kAssertion, "strategy",
+         absl::StrFormat("strategy %s chose thread option %d of %d", strategy_->name(), index,
+                         enabled_.size()));
+    return;
+  }
   VThread& thread = *threads_[enabled_[index]];
   if (previous_enabled && thread.id != previous_thread_) ++preemptions_;
   previous_thread_ = thread.id;
   choices_.push_back(Choice{index, static_cast<uint32_t>(enabled_.size()), ChoiceKind::kThread});
   if (traced_) {
-    std::string operation = OpLabel(thread);
+    std::string operation = internal::DescribeOperation(thread);
     current_ = &thread;
     Trace(TraceKind::kStep, operation, thread.wait_kind);
     std::string label = absl::StrCat(thread.name(), " ", operation);
@@ -247,7 +253,16 @@ std::vector<Decision> Kernel::Decisions() const {
 uint32_t Kernel::Choose(ChoiceKind kind, uint32_t count, std::string_view label) {
   // The strategy is asked even when there is one option, as ChooseThread is: a replay consumes
   // one recorded decision per call, and a decision recorded without a call shifts all later ones.
-  const uint32_t chosen = count == 0 ? 0 : strategy_->Choose(kind, count);
+  if (count == 0) {
+    Fail(Verdict::kAssertion, "choose", absl::StrFormat("a choice with no options: %s", label));
+    return 0;
+  }
+  const uint32_t chosen = strategy_->Choose(kind, count);
+  if (chosen >= count) {
+    Fail(Verdict::kAssertion, "strategy",
+         absl::StrFormat("strategy %s chose option %d of %d", strategy_->name(), chosen, count));
+    return 0;
+  }
   choices_.push_back(Choice{chosen, count, kind});
   if (traced_) {
     std::string text = absl::StrFormat("%s %d", std::string(label), chosen);
@@ -255,11 +270,6 @@ uint32_t Kernel::Choose(ChoiceKind kind, uint32_t count, std::string_view label)
     ObserveTraced(std::move(text));
   }
   return chosen;
-}
-
-std::string Kernel::OpLabel(const VThread& thread) const {
-  if (thread.op.object == nullptr) return thread.op.verb;
-  return absl::StrCat(thread.op.verb, "(", thread.op.object->name(), ")");
 }
 
 void Kernel::Trace(TraceKind kind, std::string_view text, WaitKind waited) {
@@ -283,11 +293,7 @@ void Kernel::Fail(Verdict kind, std::string place, std::string report) {
 Kernel::Point Kernel::Abort(Verdict kind, std::string place, std::string report) {
   Fail(kind, std::move(place), std::move(report));
   // A wait that is never ready: the run ends before anyone could choose this thread again.
-  static const struct Never final : Waitable {
-    bool Ready(const VThread&) const override { return false; }
-    std::string WhyNotReady() const override { return "the run was aborted"; }
-  } never;
-  return Point{{"abort", nullptr}, &never, WaitKind::kNone};
+  return Point{{"abort", nullptr}, &internal::kNeverReady, WaitKind::kNone};
 }
 
 void Kernel::ReportException(VThread& thread, std::exception_ptr error) {

@@ -86,7 +86,7 @@ enum class CheckPhase { kStall, kLeak, kFinal };
 class Kernel {
  public:
   // A scheduling point: the thread stops until chosen; `wait` (may be null) must be ready first.
-  struct Point {
+  struct [[nodiscard]] Point {
     Op op;
     const Waitable* wait = nullptr;
     WaitKind kind = WaitKind::kNone;
@@ -119,6 +119,7 @@ class Kernel {
   // An object that lives until the next Reset. Pointers stay valid for the whole run.
   template <typename T, typename... Args>
   T& Make(Args&&... args) {
+    static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__, "over-aligned types unsupported");
     void* block = internal::AllocateFrame(sizeof(T));
     T* object = new (block) T(std::forward<Args>(args)...);
     owned_.push_back({object, sizeof(T), [](void* p) { static_cast<T*>(p)->~T(); }});
@@ -175,14 +176,24 @@ class Kernel {
   Task<T> PumpUntil(Future<T> future);
   Task<> PumpUntilReady(const Waitable& condition, Op op);
 
-  // Lets `ticks` of virtual time pass for the calling thread.
-  Point Sleep(uint64_t ticks);
+  // Lets `ticks` of virtual time pass for the calling thread (UINT64_MAX: forever).
+  struct [[nodiscard]] SleepAwaiter {
+    Kernel* kernel;
+    uint64_t ticks;
+    bool await_ready() const noexcept { return false; }
+    template <typename P>
+    void await_suspend(std::coroutine_handle<P> handle) const {
+      kernel->BeginSleep(*handle.promise().thread, ticks);
+    }
+    void await_resume() const noexcept {}
+  };
+  SleepAwaiter Sleep(uint64_t ticks) { return SleepAwaiter{this, ticks}; }
 
   // A nondeterministic choice for a model, recorded in the schedule. Returns a value < count.
   uint32_t Choose(ChoiceKind kind, uint32_t count, std::string_view label = {});
 
   // Ends the run with a violation (the first reported wins). The reporting thread goes on to its
-  // next scheduling point; use Abort to stop it right here.
+  // next scheduling point; `co_await Abort(...)` instead stops it right there.
   void Fail(Verdict kind, std::string place, std::string report);
   Point Abort(Verdict kind, std::string place, std::string report);
   bool failed() const { return violation_.kind != Verdict::kClean; }
@@ -214,11 +225,14 @@ class Kernel {
   void ParkContinuation(internal::VThread& thread, internal::FutureCore& core);
   void PostContinuation(internal::Continuation& continuation);
   void Dispatch(internal::VThread& thread, internal::Message& message);
+  // Starts a timer that ends `thread`'s current wait after `ticks`; returns its id, or 0 when
+  // the wait has no end (UINT64_MAX ticks) or the timer limit failed the run.
   uint64_t StartTimeout(internal::VThread& thread, uint64_t ticks);
+  void BeginSleep(internal::VThread& thread, uint64_t ticks);
   void CancelTimer(uint64_t timer_id);
   void ReportException(internal::VThread& thread, std::exception_ptr error);
 
-  struct PostAwaiter {
+  struct [[nodiscard]] PostAwaiter {
     Kernel* kernel;
     internal::VThread* target;
     internal::Message message;
@@ -262,14 +276,13 @@ class Kernel {
   void FailAtStepLimit();
   void RunThread(internal::VThread& thread);
   void FireNextTimer();
-  // The tick `ticks` from now, saturating: a timeout of UINT64_MAX means never, not the past.
-  uint64_t DueAfter(uint64_t ticks) const {
-    return ticks > UINT64_MAX - now_ticks_ ? UINT64_MAX : now_ticks_ + ticks;
-  }
+  // Adds a timer `ticks` from now; returns its id, or 0 when none was added: the due time is past
+  // the end of time (the wait never ends) or the timer limit failed the run.
+  uint64_t AddTimer(uint64_t ticks, internal::VThread* wake, internal::VThread* post_to,
+                    internal::Message message);
   void EvaluateQuiescence();
   std::string ExplainDeadlock(const std::vector<const internal::VThread*>& blocked) const;
   std::string ExplainStall() const;
-  std::string OpLabel(const internal::VThread& thread) const;
   // Checks a traced decision (the last in choices_) with the strategy and keeps its label.
   void ObserveTraced(std::string label);
   // A decision as recorded on the hot path: labels live apart, and only in traced runs.
@@ -298,7 +311,6 @@ class Kernel {
   uint64_t now_ticks_ = 0;
   uint64_t next_message_id_ = 1;
   uint64_t next_timer_id_ = 1;
-  uint64_t next_continuation_id_ = 1;
   std::vector<Timer> timers_;
   std::deque<internal::Message> dispatched_;  // keeps handler closures alive for the run
   std::deque<internal::Continuation> continuations_;
@@ -318,7 +330,7 @@ class Kernel {
 namespace internal {
 
 template <typename T>
-struct BlockingWait {
+struct [[nodiscard]] BlockingWait {
   FutureState<T>* state;
   bool await_ready() const noexcept { return false; }
   template <typename P>
@@ -329,7 +341,7 @@ struct BlockingWait {
 };
 
 template <typename T>
-struct TimedWait {
+struct [[nodiscard]] TimedWait {
   FutureState<T>* state;
   uint64_t timeout_ticks;
   VThread* thread = nullptr;

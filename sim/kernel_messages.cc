@@ -71,18 +71,11 @@ uint64_t Kernel::Enqueue(VThread& target, Message message) {
 
 Kernel::PostAwaiter Kernel::Post(Thread target, std::string label,
                                  absl::AnyInvocable<Task<>()> handler) {
-  Message message;
-  message.kind = MessageKind::kCall;
-  message.label = std::move(label);
-  message.call = std::move(handler);
-  return PostAwaiter{this, target.get(), std::move(message)};
+  return PostAwaiter{this, target.get(), internal::CallMessage(std::move(label), std::move(handler))};
 }
 
 Kernel::PostAwaiter Kernel::PostQuit(Thread target) {
-  Message message;
-  message.kind = MessageKind::kQuit;
-  message.label = "quit";
-  return PostAwaiter{this, target.get(), std::move(message)};
+  return PostAwaiter{this, target.get(), internal::QuitMessage()};
 }
 
 Message Kernel::TakeMessage(VThread& thread) {
@@ -93,6 +86,11 @@ Message Kernel::TakeMessage(VThread& thread) {
 
 Task<> Kernel::RunMessageLoop() {
   VThread& thread = *current_;
+  if (thread.queue == nullptr) {
+    co_await Abort(Verdict::kAssertion, absl::StrCat("message loop on ", thread.name()),
+                   absl::StrCat("thread ", thread.name(),
+                                " runs a message loop but has no message queue"));
+  }
   LoopDepthScope depth(thread);
   for (;;) {
     co_await Point{{"get_message", thread.queue.get()}, thread.queue.get(), WaitKind::kIdle};
@@ -114,25 +112,21 @@ Task<> Kernel::PumpUntilReady(const Waitable& condition, Op op) {
   }
   LoopDepthScope depth(thread);
   const ConditionOrMessage wake(condition, *thread.queue);
-  // A modal wait keeps a quit for the loop it belongs to, as Win32 does; a quit ends exactly one
-  // loop, so each one seen is kept (two quits may be meant for two nested loops).
-  uint32_t quits_seen = 0;
+  // A modal wait keeps the quits it sees for the loops they belong to, as Win32 does; each of
+  // the kernel's loops consumes one quit, so every one goes back, in order.
+  std::vector<Message> quits;
   while (!condition.Ready(thread)) {
     co_await Point{op, &wake, WaitKind::kPumping};
     if (condition.Ready(thread)) break;
     Message message = TakeMessage(thread);
     if (message.kind == MessageKind::kQuit) {
-      ++quits_seen;
+      quits.push_back(std::move(message));
       continue;
     }
     co_await DispatchAwaiter{this, &message};
   }
-  for (; quits_seen > 0; --quits_seen) {
-    Message quit;
-    quit.kind = MessageKind::kQuit;
-    quit.label = "quit";
-    quit.id = next_message_id_++;
-    thread.queue->items.push_front(std::move(quit));
+  for (auto it = quits.rbegin(); it != quits.rend(); ++it) {
+    thread.queue->items.push_front(std::move(*it));
   }
 }
 
@@ -145,7 +139,21 @@ void Kernel::Dispatch(VThread& thread, Message& message) {
     return;
   }
   internal::Message& kept = dispatched_.emplace_back(std::move(message));
-  auto handle = kept.call().Release();
+  Task<> handler;
+  try {
+    if (kept.call) handler = kept.call();
+  } catch (...) {
+    thread.dispatch_bases.pop_back();
+    ReportException(thread, std::current_exception());
+    return;
+  }
+  if (!handler.valid()) {
+    thread.dispatch_bases.pop_back();
+    Fail(Verdict::kAssertion, absl::StrCat("message ", kept.label),
+         absl::StrCat("message #", kept.id, " '", kept.label, "' has no handler to run"));
+    return;
+  }
+  auto handle = handler.Release();
   handle.promise().thread = &thread;
   thread.frames.push_back({handle, true});
 }
@@ -159,7 +167,6 @@ void Kernel::ParkContinuation(VThread& thread, internal::FutureCore& core) {
   const uint32_t base = thread.dispatch_bases.back();
   thread.dispatch_bases.pop_back();
   Continuation& continuation = continuations_.emplace_back();
-  continuation.id = next_continuation_id_++;
   continuation.owner = &thread;
   continuation.awaited = &core;
   continuation.frames.assign(thread.frames.begin() + base, thread.frames.end());
@@ -172,29 +179,19 @@ void Kernel::ParkContinuation(VThread& thread, internal::FutureCore& core) {
 
 void Kernel::PostContinuation(Continuation& continuation) {
   continuation.posted = true;
-  Message message;
-  message.kind = MessageKind::kResume;
-  message.label = absl::StrCat("continuation after ", continuation.awaited->name());
-  message.resume = &continuation;
-  Enqueue(*continuation.owner, std::move(message));
+  Enqueue(*continuation.owner,
+          Message{0, MessageKind::kResume,
+                  absl::StrCat("continuation after ", continuation.awaited->name()), {},
+                  &continuation});
 }
 
 void Kernel::PostDelayed(Thread target, uint64_t delay_ticks, std::string label,
                          absl::AnyInvocable<Task<>()> handler) {
-  Message message;
-  message.kind = MessageKind::kCall;
-  message.label = std::move(label);
-  message.call = std::move(handler);
   if (!target.valid()) {
     Fail(Verdict::kAssertion, "post", "posted to an invalid thread");
     return;
   }
-  if (timers_.size() >= limits_.timers_max) {
-    Fail(Verdict::kStall, "timers_max", "timer limit reached (KernelLimits::timers_max)");
-    return;
-  }
-  timers_.push_back(Timer{DueAfter(delay_ticks), next_timer_id_++, nullptr, target.get(),
-                          std::move(message)});
+  AddTimer(delay_ticks, nullptr, target.get(), internal::CallMessage(std::move(label), std::move(handler)));
 }
 
 }  // namespace wvsim::sim

@@ -10,24 +10,20 @@ namespace wvsim::sim {
 
 using internal::VThread;
 
-namespace {
-
-struct NeverReady final : Waitable {
-  bool Ready(const VThread&) const override { return false; }
-  std::string WhyNotReady() const override { return "sleeping"; }
-};
-const NeverReady kSleeping;
-
-}  // namespace
-
-uint64_t Kernel::StartTimeout(VThread& thread, uint64_t ticks) {
+uint64_t Kernel::AddTimer(uint64_t ticks, VThread* wake, VThread* post_to,
+                          internal::Message message) {
+  if (ticks >= UINT64_MAX - now_ticks_) return 0;  // at or past the end of time: never due
   if (timers_.size() >= limits_.timers_max) {
     Fail(Verdict::kStall, "timers_max", "timer limit reached (KernelLimits::timers_max)");
     return 0;
   }
   const uint64_t id = next_timer_id_++;
-  timers_.push_back(Timer{DueAfter(ticks), id, &thread, nullptr, {}});
+  timers_.push_back(Timer{now_ticks_ + ticks, id, wake, post_to, std::move(message)});
   return id;
+}
+
+uint64_t Kernel::StartTimeout(VThread& thread, uint64_t ticks) {
+  return AddTimer(ticks, &thread, nullptr, {});
 }
 
 void Kernel::CancelTimer(uint64_t timer_id) {
@@ -36,9 +32,9 @@ void Kernel::CancelTimer(uint64_t timer_id) {
   if (it != timers_.end()) timers_.erase(it);
 }
 
-Kernel::Point Kernel::Sleep(uint64_t ticks) {
-  StartTimeout(*current_, ticks);
-  return Point{{"sleep", nullptr}, &kSleeping, WaitKind::kSleep};
+void Kernel::BeginSleep(VThread& thread, uint64_t ticks) {
+  thread.Arrive({"sleep", nullptr}, &internal::kNeverReady, WaitKind::kSleep);
+  StartTimeout(thread, ticks);
 }
 
 void Kernel::FireNextTimer() {

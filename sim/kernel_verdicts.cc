@@ -14,11 +14,7 @@ using internal::VThread;
 
 namespace {
 
-std::string Describe(const VThread& thread) {
-  std::string op = thread.op.verb;
-  if (thread.op.object != nullptr) absl::StrAppend(&op, "(", thread.op.object->name(), ")");
-  return op;
-}
+using internal::DescribeOperation;
 
 bool IsBlocked(const VThread& thread) {
   return thread.state == ThreadState::kReady && thread.wait_kind == WaitKind::kBlocking &&
@@ -46,7 +42,7 @@ std::vector<const VThread*> CycleFrom(const VThread* start) {
 std::string Kernel::ExplainDeadlock(const std::vector<const VThread*>& blocked) const {
   std::vector<std::string> lines;
   for (const VThread* thread : blocked) {
-    std::string line = absl::StrCat("thread ", thread->name(), " is blocked in ", Describe(*thread),
+    std::string line = absl::StrCat("thread ", thread->name(), " is blocked in ", DescribeOperation(*thread),
                                     ": ", thread->wait->WhyNotReady());
     const VThread* blocker = thread->wait->Blocker();
     if (blocker == thread) {
@@ -73,9 +69,11 @@ std::string Kernel::ExplainStall() const {
   std::vector<std::string> items;
   for (uint32_t i = 0; i < thread_count_; ++i) {
     const VThread& thread = *thread_pool_[i];
+    // Every thread still waiting, but for the blocked (a deadlock) and the idle in their loops.
+    const bool idle = thread.wait_kind == WaitKind::kIdle && thread.wait == thread.queue.get();
     if (thread.state == ThreadState::kReady && !thread.Enabled() &&
-        (thread.wait_kind == WaitKind::kAwait || thread.wait_kind == WaitKind::kPumping)) {
-      items.push_back(absl::StrCat("thread ", thread.name(), " waits in ", Describe(thread), ": ",
+        thread.wait_kind != WaitKind::kBlocking && !idle) {
+      items.push_back(absl::StrCat("thread ", thread.name(), " waits in ", DescribeOperation(thread), ": ",
                                    thread.wait->WhyNotReady()));
     }
     const bool pumps = thread.state == ThreadState::kReady && thread.loop_depth > 0 &&
@@ -103,7 +101,7 @@ std::vector<Kernel::WaitingThread> Kernel::WaitingThreads() const {
     if (thread.state != ThreadState::kReady || thread.wait == nullptr || thread.Enabled()) continue;
     if (thread.wait_kind == WaitKind::kIdle) continue;
     const VThread* blocker = thread.wait->Blocker();
-    waiting.push_back(WaitingThread{thread.name(), Describe(thread), thread.wait_kind,
+    waiting.push_back(WaitingThread{thread.name(), DescribeOperation(thread), thread.wait_kind,
                                     thread.wait->WhyNotReady(),
                                     blocker != nullptr ? blocker->name() : std::string()});
   }
@@ -117,7 +115,7 @@ void Kernel::EvaluateQuiescence() {
   }
   if (!blocked.empty()) {
     const VThread& first = *blocked.front();
-    Fail(Verdict::kDeadlock, absl::StrCat(first.name(), " ", Describe(first)),
+    Fail(Verdict::kDeadlock, absl::StrCat(first.name(), " ", DescribeOperation(first)),
          ExplainDeadlock(blocked));
     return;
   }
@@ -134,7 +132,7 @@ void Kernel::EvaluateQuiescence() {
       }
     }
   }
-  if (traced_) Trace(TraceKind::kViolation, "quiescent: clean");
+  if (traced_) Trace(TraceKind::kEnd, "quiescent: clean");
 }
 
 }  // namespace wvsim::sim

@@ -94,13 +94,16 @@ std::vector<const Scenario*> ScenarioRegistry::All() const {
   return all;
 }
 
-internal::ScenarioRegistration::ScenarioRegistration(Scenario (*make)()) {
-  absl::Status status = ScenarioRegistry::Global().Add(make());
+void RegisterScenarioOrDie(Scenario scenario) {
+  absl::Status status = ScenarioRegistry::Global().Add(std::move(scenario));
   if (!status.ok()) {
-    // A broken registration is a programming error in the binary; say so before main runs.
     std::fprintf(stderr, "wvsim: %s\n", status.ToString().c_str());
     std::abort();
   }
+}
+
+internal::ScenarioRegistration::ScenarioRegistration(Scenario (*make)()) {
+  RegisterScenarioOrDie(make());
 }
 
 }  // namespace wvsim::sim

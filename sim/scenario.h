@@ -78,6 +78,10 @@ class ScenarioRegistry {
   std::map<std::string, std::unique_ptr<Scenario>, std::less<>> scenarios_;
 };
 
+// Adds `scenario` to the global registry, or, when it is malformed or a duplicate, prints why and
+// aborts: a broken built-in registration is a programming error in the binary.
+void RegisterScenarioOrDie(Scenario scenario);
+
 namespace internal {
 struct ScenarioRegistration {
   explicit ScenarioRegistration(Scenario (*make)());

@@ -1,24 +1,16 @@
 #include "sim/schedule_io.h"
 
-#include "sim/atomic_file.h"
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
-#include <atomic>
-#include <cerrno>
-#include <filesystem>
 #include <limits>
-#include <system_error>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "sim/atomic_file.h"
+#include "sim/scenario.h"
 
 namespace wvsim::sim {
 namespace {
@@ -61,17 +53,8 @@ bool AllOf(std::string_view text, char extra) {
 // [a-z0-9_]+: param names and each part of a scenario id.
 bool IsIdentifier(std::string_view text) { return AllOf(text, '_'); }
 
-// [a-z0-9_]+(\.[a-z0-9_]+)+, as in "wv2.script_result_blocks_pump".
-bool IsScenarioId(std::string_view text) {
-  int parts = 0;
-  for (;;) {
-    const size_t dot = text.find('.');
-    if (!IsIdentifier(text.substr(0, dot))) return false;
-    ++parts;
-    if (dot == std::string_view::npos) return parts >= 2;
-    text.remove_prefix(dot + 1);
-  }
-}
+// One grammar for scenario ids, the registry's (sim/scenario.h).
+bool IsScenarioId(std::string_view text) { return IsValidScenarioId(text); }
 
 bool IsStrategyName(std::string_view text) {
   return std::find(kStrategyNames.begin(), kStrategyNames.end(), text) != kStrategyNames.end();

@@ -184,7 +184,8 @@ absl::StatusOr<ShrinkResult> Shrink(const Scenario& scenario, const Schedule& in
   final_run.BeginExecution(0);
   const RunOutcome outcome = runner.Run(final_run, /*traced=*/true);
   ShrinkResult result;
-  result.schedule = runner.LastSchedule(outcome, input.strategy, input.seed, input.depth);
+  // The decisions are the shrinker's own: no strategy and seed would find them again.
+  result.schedule = runner.LastSchedule(outcome, "replay", 0, 0);
   result.runs = search.runs() + shrink.runs() + 1;
   return result;
 }

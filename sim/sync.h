@@ -26,7 +26,7 @@ namespace internal {
 
 // A scheduling point followed by an effect that runs once the thread is chosen.
 template <typename Effect>
-struct EffectPoint {
+struct [[nodiscard]] EffectPoint {
   Op op;
   const Waitable* wait;
   WaitKind kind;

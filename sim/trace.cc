@@ -7,9 +7,9 @@
 namespace wvsim::sim {
 
 const char* TraceKindName(TraceKind kind) {
-  static constexpr std::array<const char*, 11> kNames = {
+  static constexpr std::array<const char*, 12> kNames = {
       "spawn", "step", "post", "dispatch", "handler_end", "park",
-      "quit",  "timer", "choice", "note",  "violation",
+      "quit",  "timer", "choice", "note",  "violation", "end",
   };
   return kNames[static_cast<int>(kind)];
 }

@@ -27,6 +27,7 @@ enum class TraceKind : uint8_t {
   kChoice,      // a model's nondeterministic choice
   kNote,        // a model's remark (Kernel::Log)
   kViolation,   // the run's verdict was decided
+  kEnd,         // the run ended clean
 };
 
 // "spawn", "step", ...

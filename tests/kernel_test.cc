@@ -769,3 +769,61 @@ TEST(KernelInvalidThread, PostAndJoinOfAFailedSpawnFailTheRunCleanly) {
 
 }  // namespace
 }  // namespace wvsim::sim
+
+namespace wvsim::sim {
+namespace {
+
+using testing::Body;
+using testing::RunProgram;
+
+TEST(KernelMisuse, MessageLoopOnAThreadWithoutAQueueIsAnAssertion) {
+  const auto result = RunProgram([](Kernel& k) {
+    k.Spawn("plain", Body([&]() -> Task<> { co_await k.RunMessageLoop(); }));
+  });
+  EXPECT_EQ(result.violation.kind, Verdict::kAssertion);
+  EXPECT_NE(result.violation.report.find("has no message queue"), std::string::npos);
+}
+
+TEST(KernelMisuse, AChoiceWithNoOptionsIsAnAssertionAndRecordsNothing) {
+  const auto result = RunProgram([](Kernel& k) {
+    k.Spawn("t", Body([&]() -> Task<> {
+              k.Choose(ChoiceKind::kValue, 0, "nothing");
+              co_return;
+            }));
+  });
+  EXPECT_EQ(result.violation.kind, Verdict::kAssertion);
+  for (const Decision& decision : result.decisions) EXPECT_GE(decision.count, 1u);
+}
+
+TEST(KernelMisuse, AWaitOfAnyKindThatNeverEndsIsAStallNotClean) {
+  static const struct Never final : Waitable {
+    bool Ready(const internal::VThread&) const override { return false; }
+    std::string WhyNotReady() const override { return "never"; }
+  } never;
+  for (WaitKind kind : {WaitKind::kNone, WaitKind::kIdle, WaitKind::kSleep, WaitKind::kAwait}) {
+    const auto result = RunProgram([kind](Kernel& k) {
+      k.Spawn("t", Body([&k, kind]() -> Task<> { co_await k.Wait({"wait", nullptr}, never, kind); }));
+    });
+    EXPECT_EQ(result.violation.kind, Verdict::kStall) << static_cast<int>(kind);
+  }
+}
+
+TEST(KernelMisuse, ASleepForeverIsAStall) {
+  const auto result = RunProgram([](Kernel& k) {
+    k.Spawn("t", Body([&]() -> Task<> { co_await k.Sleep(UINT64_MAX); }));
+  });
+  EXPECT_EQ(result.violation.kind, Verdict::kStall) << result.violation.report;
+}
+
+TEST(KernelMisuse, ABlockingWaitWithAnEndlessTimeoutIsADeadlock) {
+  const auto result = RunProgram([](Kernel& k) {
+    const Promise<int> never = k.MakePromise<int>("never");
+    k.Spawn("t", Body([&k, never]() -> Task<> {
+              (void)co_await k.BlockOnFor(never.future(), UINT64_MAX);
+            }));
+  });
+  EXPECT_EQ(result.violation.kind, Verdict::kDeadlock) << result.violation.report;
+}
+
+}  // namespace
+}  // namespace wvsim::sim

@@ -1,5 +1,6 @@
 // Tests for the strategies (sim/strategies/): random walk, PCT, bounded DFS, replay, byte stream,
 // portfolio and the factory, plus the PRNG they all draw from.
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -605,50 +606,76 @@ class TaggedStrategy final : public Strategy {
   uint64_t limit_;
 };
 
-TEST(PortfolioStrategy, Rotation_RunIGoesToMemberIModMAsItsRunIDivM) {
+TEST(PortfolioStrategy, Spread_EveryMemberGetsRunsAndSeesTheRunIndex) {
   std::vector<std::pair<uint32_t, uint64_t>> log;
   std::vector<std::unique_ptr<Strategy>> members;
   for (uint32_t tag = 0; tag < 3; ++tag) {
     members.push_back(std::make_unique<TaggedStrategy>(tag, log, UINT64_MAX));
   }
-  auto* first_member = static_cast<TaggedStrategy*>(members[0].get());
+  std::vector<TaggedStrategy*> tagged;
+  for (auto& member : members) tagged.push_back(static_cast<TaggedStrategy*>(member.get()));
   PortfolioStrategy portfolio(std::move(members));
   const EnabledThreads enabled = EnabledThreads::Of({0, 1, 2});
-  std::vector<uint32_t> choices;
-  for (uint64_t i = 0; i < 7; ++i) {
+  std::vector<int> runs(3, 0);
+  for (uint64_t i = 0; i < 300; ++i) {
     ASSERT_TRUE(portfolio.BeginExecution(i));
-    choices.push_back(portfolio.ChooseThread({enabled, 0, false, 0}));
-    choices.push_back(portfolio.Choose(ChoiceKind::kValue, 100));
-    portfolio.EndExecution(i * 100);
+    const auto [tag, index] = log.back();
+    EXPECT_EQ(index, i);  // the member runs the campaign's run i
+    ++runs[tag];
+    // Every answer and the end of the run go to the member that runs it.
+    EXPECT_EQ(portfolio.ChooseThread({enabled, 0, false, 0}), tag);
+    EXPECT_EQ(portfolio.Choose(ChoiceKind::kValue, 100), tag + 10);
+    portfolio.EndExecution(i + 1000);
+    EXPECT_EQ(tagged[tag]->ended_steps, i + 1000);
   }
-  using Run = std::pair<uint32_t, uint64_t>;
-  EXPECT_THAT(log, ElementsAre(Run{0, 0}, Run{1, 0}, Run{2, 0}, Run{0, 1}, Run{1, 1}, Run{2, 1},
-                               Run{0, 2}));
-  EXPECT_THAT(choices, ElementsAre(0u, 10u, 1u, 11u, 2u, 12u, 0u, 10u, 1u, 11u, 2u, 12u, 0u, 10u));
-  EXPECT_EQ(first_member->ended_steps, 600u);  // EndExecution goes to the active member
+  for (int count : runs) {
+    EXPECT_GT(count, 60);  // about 100 each
+    EXPECT_LT(count, 140);
+  }
 }
 
-TEST(PortfolioStrategy, Rotation_EndsWhenTheActiveMemberHasNothingLeft) {
+TEST(PortfolioStrategy, Spread_EveryShareOfAShardedCampaignReachesEveryMember) {
+  // Shard I of 4 runs I, I+4, I+8, ...: with i mod m, shard I would only ever see member I.
+  for (uint64_t shard = 0; shard < 4; ++shard) {
+    std::vector<std::pair<uint32_t, uint64_t>> log;
+    std::vector<std::unique_ptr<Strategy>> members;
+    for (uint32_t tag = 0; tag < 4; ++tag) {
+      members.push_back(std::make_unique<TaggedStrategy>(tag, log, UINT64_MAX));
+    }
+    PortfolioStrategy portfolio(std::move(members));
+    std::set<uint32_t> seen;
+    for (uint64_t i = 0; i < 100; ++i) {
+      ASSERT_TRUE(portfolio.BeginExecution(shard + 4 * i));
+      seen.insert(log.back().first);
+    }
+    EXPECT_EQ(seen.size(), 4u) << "shard " << shard;
+  }
+}
+
+TEST(PortfolioStrategy, Spread_EndsWhenTheActiveMemberHasNothingLeft) {
   std::vector<std::pair<uint32_t, uint64_t>> log;
   std::vector<std::unique_ptr<Strategy>> members;
-  members.push_back(std::make_unique<TaggedStrategy>(0, log, 1));
+  members.push_back(std::make_unique<TaggedStrategy>(0, log, 0));  // has no runs at all
   members.push_back(std::make_unique<TaggedStrategy>(1, log, UINT64_MAX));
   PortfolioStrategy portfolio(std::move(members));
-  EXPECT_TRUE(portfolio.BeginExecution(0));
-  EXPECT_TRUE(portfolio.BeginExecution(1));
-  EXPECT_FALSE(portfolio.BeginExecution(2));  // member 0's second run
+  uint64_t i = 0;
+  while (portfolio.BeginExecution(i)) ++i;
+  EXPECT_EQ(log.back().first, 0u);  // the campaign ended on member 0's turn
+  EXPECT_LT(i, 64u);
 }
 
-TEST(PortfolioStrategy, Factory_RotatesRandomAndPct) {
+TEST(PortfolioStrategy, Factory_MixesRandomAndPct) {
   absl::StatusOr<std::unique_ptr<Strategy>> made = MakeStrategy("portfolio", {.seed = 3});
   ASSERT_TRUE(made.ok()) << made.status();
   auto& portfolio = static_cast<PortfolioStrategy&>(**made);
-  std::vector<std::string> names;
-  for (uint64_t i = 0; i < 8; ++i) {
+  std::map<std::string, int> names;
+  for (uint64_t i = 0; i < 100; ++i) {
     ASSERT_TRUE(portfolio.BeginExecution(i));
-    names.emplace_back(portfolio.active().name());
+    ++names[std::string(portfolio.active().name())];
   }
-  EXPECT_THAT(names, ElementsAre("random", "pct", "pct", "pct", "random", "pct", "pct", "pct"));
+  EXPECT_EQ(names.size(), 2u);
+  EXPECT_GT(names["random"], 10);  // one member of four
+  EXPECT_GT(names["pct"], 50);     // three of four
   EXPECT_EQ(portfolio.name(), "portfolio");
 }
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 
@@ -44,7 +45,7 @@ constexpr const char* kDescription =
     "Runs each scenario again and again under a scheduling strategy, until a violation, the\n"
     "iteration count or the time budget, whichever comes first. Every violation's schedule is\n"
     "written to the output folder at once, with a command that replays it. SIGINT or SIGTERM\n"
-    "stops the campaign cleanly with the summary so far.\n"
+    "stops the campaign cleanly with the summary so far (exit 130).\n"
     "Exit: 0 no violation (or, with --check-expected, every scenario as expected), 1 otherwise,\n"
     "2 bad usage.";
 
@@ -93,7 +94,7 @@ absl::StatusOr<Options> ParseOptions(const ParsedArgs& args) {
   config.strategy = args.Get("strategy", "random");
   auto iterations = args.GetUint("iterations", config.iterations);
   auto seed = args.GetUint("seed", 0);
-  auto depth = args.GetUint("depth", 0);
+  auto depth = args.GetUint("depth", 0);  // only read when given
   auto max_steps = args.GetUint("max-steps", config.max_steps);
   auto budget = args.GetDouble("time-budget", 0);
   for (const absl::Status& status : {iterations.status(), seed.status(), depth.status(),
@@ -102,10 +103,12 @@ absl::StatusOr<Options> ParseOptions(const ParsedArgs& args) {
   }
   if (*depth > 64) return absl::InvalidArgumentError("--depth: at most 64");
   if (*max_steps == 0) return absl::InvalidArgumentError("--max-steps: must be at least 1");
-  if (*budget < 0) return absl::InvalidArgumentError("--time-budget: must not be negative");
+  if (!std::isfinite(*budget) || *budget < 0) {
+    return absl::InvalidArgumentError("--time-budget: must be a number of seconds, at least 0");
+  }
   config.iterations = *iterations;
   config.seed = *seed;
-  config.depth = static_cast<uint32_t>(*depth);
+  if (args.Has("depth")) config.depth = static_cast<uint32_t>(*depth);
   config.max_steps = *max_steps;
   options.time_budget_seconds = *budget;
   for (const std::string& param : args.GetAll("param")) {
@@ -217,9 +220,9 @@ int RunExplore(const std::vector<std::string>& args, const std::string& program)
   absl::StatusOr<Options> options = ParseOptions(*parsed);
   if (!options.ok()) return UsageError("explore", options.status());
   for (const sim::Scenario* scenario : options->scenarios) {
-    // Fail before running anything when a parameter does not suit a scenario.
-    if (auto params = sim::ResolveParams(*scenario, options->config.params); !params.ok()) {
-      return UsageError("explore", params.status());
+    // Fail before running or printing anything when the configuration does not suit a scenario.
+    if (absl::Status valid = sim::ValidateExploreConfig(*scenario, options->config); !valid.ok()) {
+      return UsageError("explore", valid);
     }
   }
   stop_requested = 0;
@@ -236,7 +239,11 @@ int RunExplore(const std::vector<std::string>& args, const std::string& program)
   std::signal(SIGINT, previous_int);
   std::signal(SIGTERM, previous_term);
   const double seconds = SecondsSince(start);
-  if (stop_requested != 0) std::fprintf(stderr, "wvsim explore: stopped by a signal\n");
+  const bool interrupted = stop_requested != 0;
+  if (interrupted) {
+    std::fprintf(stderr, "wvsim explore: stopped by a signal after %zu of %zu scenarios\n",
+                 results.size(), options->scenarios.size());
+  }
   std::fputs((options->json ? FormatJson(results, seconds) : FormatTable(results)).c_str(), stdout);
   if (!options->junit.empty()) {
     if (absl::Status written = sim::WriteFileAtomically(options->junit, FormatJunit(results, seconds));
@@ -246,6 +253,7 @@ int RunExplore(const std::vector<std::string>& args, const std::string& program)
     }
   }
   if (!io_ok) return kExitUsage;
+  if (interrupted) return kExitInterrupted;
   bool violation = false;
   bool unexpected = false;
   for (const ScenarioResult& r : results) {

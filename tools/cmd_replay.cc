@@ -76,12 +76,12 @@ int RunReplay(const std::vector<std::string>& args) {
   const sim::Schedule& recorded = loaded->schedule;
   const bool lenient = parsed->Has("lenient");
   if (!lenient && recorded.model_version != loaded->scenario->model_version) {
-    std::fprintf(stderr,
-                 "wvsim replay: %s: recorded with model version %u of %s, this wvsim has version "
-                 "%u; re-record it (docs/schedule-format.md) or use --lenient\n",
-                 path.c_str(), recorded.model_version, recorded.scenario.c_str(),
-                 loaded->scenario->model_version);
-    return kExitDiverged;
+    return UsageError(
+        "replay", absl::StrFormat("%s:%d: recorded with model version %d of %s, this wvsim has "
+                                  "version %d; re-record it (docs/schedule-format.md) or replay "
+                                  "it with --lenient",
+                                  path, HeaderLine(path, "model-version:"), recorded.model_version,
+                                  recorded.scenario, loaded->scenario->model_version));
   }
   sim::KernelLimits limits;
   if (recorded.max_steps != 0) limits.steps_max = recorded.max_steps;
@@ -107,6 +107,7 @@ int RunReplay(const std::vector<std::string>& args) {
   } else {
     std::fputs(trace.c_str(), stdout);
     if (trace_form == "json") std::fputs("\n", stdout);
+    if (!divergence.empty()) std::fputs("diverged: the run below did not follow the recording\n", stdout);
     std::printf("verdict: %s", sim::VerdictName(outcome.violation.kind));
     if (outcome.violation.kind != sim::Verdict::kClean) {
       std::printf(" at %s\n%s", outcome.violation.place.c_str(), outcome.violation.report.c_str());

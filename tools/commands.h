@@ -14,6 +14,7 @@ inline constexpr int kExitClean = 0;
 inline constexpr int kExitViolation = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitDiverged = 3;
+inline constexpr int kExitInterrupted = 130;  // explore stopped by SIGINT or SIGTERM (128 + 2)
 
 int RunList(const std::vector<std::string>& args);
 int RunExplore(const std::vector<std::string>& args, const std::string& program);

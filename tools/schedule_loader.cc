@@ -10,9 +10,6 @@
 
 namespace wvsim::tools {
 
-namespace {
-
-// The 1-based line of the first header line starting with `key`, for error messages; 0 if absent.
 int HeaderLine(const std::string& path, const std::string& key) {
   absl::StatusOr<std::string> text = sim::ReadFileAtMost(path, sim::kMaxScheduleFileBytes);
   if (!text.ok()) return 0;
@@ -25,8 +22,6 @@ int HeaderLine(const std::string& path, const std::string& key) {
   return 0;
 }
 
-}  // namespace
-
 absl::StatusOr<LoadedSchedule> LoadSchedule(const std::string& path) {
   absl::StatusOr<sim::Schedule> schedule = sim::ReadScheduleFile(path);
   if (!schedule.ok()) return schedule.status();
@@ -37,12 +32,18 @@ absl::StatusOr<LoadedSchedule> LoadSchedule(const std::string& path) {
         absl::StrCat(path, ":", HeaderLine(path, "scenario:"), ": unknown scenario '",
                      schedule->scenario, "' (see 'wvsim list')"));
   }
-  std::map<std::string, std::string> overrides(schedule->params.begin(), schedule->params.end());
-  absl::StatusOr<sim::ParamValues> params = sim::ResolveParams(*loaded.scenario, overrides);
-  if (!params.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ":", HeaderLine(path, "param:"), ": ", params.status().message()));
+  // Resolved one at a time, so that an error names the line of the parameter at fault.
+  for (const auto& [name, value] : schedule->params) {
+    absl::StatusOr<sim::ParamValues> one = sim::ResolveParams(*loaded.scenario, {{name, value}});
+    if (!one.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ":",
+                                                     HeaderLine(path, absl::StrCat("param: ", name, "=")),
+                                                     ": ", one.status().message()));
+    }
   }
+  absl::StatusOr<sim::ParamValues> params = sim::ResolveParams(
+      *loaded.scenario, {schedule->params.begin(), schedule->params.end()});
+  if (!params.ok()) return params.status();
   loaded.schedule = *std::move(schedule);
   loaded.params = *std::move(params);
   return loaded;

@@ -18,7 +18,6 @@ namespace wvsim::sim::internal {
 // that completes, a kResume message carries them back to the thread's queue (design.md: awaited
 // continuations are posted to the awaiting thread's queue).
 struct Continuation {
-  uint64_t id = 0;
   VThread* owner = nullptr;
   std::vector<Frame> frames;  // the handler's root first
   const Object* awaited = nullptr;
@@ -32,12 +31,17 @@ enum class MessageKind : uint8_t {
 };
 
 struct Message {
-  uint64_t id = 0;
+  uint64_t id = 0;  // given when it is queued
   MessageKind kind = MessageKind::kCall;
   std::string label;
   absl::AnyInvocable<Task<void>()> call;
   Continuation* resume = nullptr;
 };
+
+inline Message CallMessage(std::string label, absl::AnyInvocable<Task<void>()> call) {
+  return Message{0, MessageKind::kCall, std::move(label), std::move(call), nullptr};
+}
+inline Message QuitMessage() { return Message{0, MessageKind::kQuit, "quit", {}, nullptr}; }
 
 class MessageQueue final : public Object, public Waitable {
  public:

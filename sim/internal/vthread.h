@@ -24,6 +24,16 @@ namespace wvsim::sim::internal {
 class MessageQueue;
 struct VThread;
 
+// A wait that never ends by itself (a sleep ends by its timer, an abort never).
+struct NeverReady final : Waitable {
+  bool Ready(const VThread&) const override { return false; }
+  std::string WhyNotReady() const override { return "it waits for nothing that can happen"; }
+};
+inline const NeverReady kNeverReady;
+
+// "lock(b)": what a thread is about to do, for labels, traces and reports.
+inline std::string DescribeOperation(const VThread& thread);
+
 // Called when a dispatched handler returns (for the trace).
 void ReportHandlerEnd(VThread& thread);
 
@@ -48,7 +58,6 @@ enum class ThreadState : uint8_t {
   kReady,     // suspended at a scheduling point; enabled when its wait (if any) is over
   kRunning,   // chosen, running until its next scheduling point
   kFinished,  // its body returned
-  kAborted,   // stopped by a violation; never resumed
 };
 
 struct VThread final : Object, Waitable {
@@ -109,6 +118,11 @@ struct VThread final : Object, Waitable {
 
 // Called when an exception escapes a frame the kernel owns (a thread body or a handler).
 void ReportEscapedException(VThread& thread, std::exception_ptr error);
+
+inline std::string DescribeOperation(const VThread& thread) {
+  if (thread.op.object == nullptr) return thread.op.verb;
+  return std::string(thread.op.verb) + "(" + thread.op.object->name() + ")";
+}
 
 }  // namespace wvsim::sim::internal
 

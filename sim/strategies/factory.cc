@@ -11,14 +11,14 @@ namespace wvsim::sim {
 
 absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(std::string_view name,
                                                        const StrategyOptions& options) {
-  const uint32_t depth = options.depth;
   if (name == "random") return std::make_unique<RandomStrategy>(options.seed);
   if (name == "pct") {
-    return std::make_unique<PctStrategy>(options.seed, depth == 0 ? kDefaultPctDepth : depth,
-                                         options.steps_hint);
+    const uint32_t depth = options.depth.value_or(kDefaultPctDepth);
+    if (depth == 0) return absl::InvalidArgumentError("PCT's depth must be at least 1");
+    return std::make_unique<PctStrategy>(options.seed, depth, options.steps_hint);
   }
   if (name == "dfs") {
-    return std::make_unique<DfsStrategy>(depth == 0 ? kDefaultPreemptionBound : depth);
+    return std::make_unique<DfsStrategy>(options.depth.value_or(kDefaultPreemptionBound));
   }
   if (name == "portfolio") {
     // Random walks, then PCT at depths 1 to 3; each member has its own seed stream.

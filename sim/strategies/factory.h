@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -13,14 +14,15 @@ namespace wvsim::sim {
 
 struct StrategyOptions {
   uint64_t seed = 0;
-  uint32_t depth = 0;        // PCT's bug depth d, or DFS's preemption bound; 0 = the default
+  // PCT's bug depth d (at least 1), or DFS's preemption bound; none = the strategy's default.
+  std::optional<uint32_t> depth = std::nullopt;
   uint64_t steps_hint = 64;  // PCT's first estimate of k
 };
 
 inline constexpr uint32_t kDefaultPctDepth = 3;
 inline constexpr uint32_t kDefaultPreemptionBound = 2;
 
-// "random", "pct", "dfs" or "portfolio"; an unknown name is InvalidArgument.
+// "random", "pct", "dfs" or "portfolio"; an unknown name, or PCT depth 0, is InvalidArgument.
 absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(std::string_view name,
                                                        const StrategyOptions& options);
 

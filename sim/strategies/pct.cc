@@ -39,15 +39,16 @@ uint64_t PctStrategy::PriorityOf(uint32_t thread) {
 }
 
 uint32_t PctStrategy::ChooseThread(const ThreadChoice& choice) {
+  // Give every enabled thread its priority first, in id order, so that draws happen in a fixed
+  // order; the comparisons below then only read.
+  for (uint32_t thread : choice.enabled) PriorityOf(thread);
   auto highest = [&] {
     uint32_t best = 0;
     for (uint32_t i = 1; i < choice.enabled.size(); ++i) {
-      if (PriorityOf(choice.enabled[i]) > PriorityOf(choice.enabled[best])) best = i;
+      if (priorities_[choice.enabled[i]] > priorities_[choice.enabled[best]]) best = i;
     }
     return best;
   };
-  // Give every enabled thread its priority before comparing, in id order (deterministic draws).
-  for (uint32_t thread : choice.enabled) PriorityOf(thread);
   uint32_t chosen = highest();
   for (size_t i = 0; i < change_steps_.size(); ++i) {
     if (change_steps_[i] != choice.step) continue;

@@ -1,12 +1,14 @@
-// A portfolio rotates its member strategies run by run (run i goes to member i mod m, as the
-// member's (i / m)-th run), as Coyote's default does: random walks find shallow bugs fast, PCT
-// finds the ones that need a few well-placed preemptions.
+// A portfolio spreads runs over its member strategies, as Coyote's default does: random walks
+// find shallow bugs fast, PCT finds the ones that need a few well-placed preemptions. Run i goes
+// to a member picked by a hash of i, not by i mod m, so that every share of a sharded campaign
+// (runs I, I+N, I+2N, ...) still gets every member.
 #ifndef WVSIM_SIM_STRATEGIES_PORTFOLIO_H_
 #define WVSIM_SIM_STRATEGIES_PORTFOLIO_H_
 
 #include <memory>
 #include <vector>
 
+#include "sim/prng.h"
 #include "sim/strategy.h"
 
 namespace wvsim::sim {
@@ -18,8 +20,8 @@ class PortfolioStrategy final : public Strategy {
 
   std::string_view name() const override { return "portfolio"; }
   bool BeginExecution(uint64_t index) override {
-    active_ = members_[index % members_.size()].get();
-    return active_->BeginExecution(index / members_.size());
+    active_ = members_[Prng::Derive(kMemberSalt, index) % members_.size()].get();
+    return active_->BeginExecution(index);
   }
   uint32_t ChooseThread(const ThreadChoice& choice) override { return active_->ChooseThread(choice); }
   uint32_t Choose(ChoiceKind kind, uint32_t count) override { return active_->Choose(kind, count); }
@@ -28,6 +30,7 @@ class PortfolioStrategy final : public Strategy {
   const Strategy& active() const { return *active_; }
 
  private:
+  static constexpr uint64_t kMemberSalt = 0x706f7274666f6c69;  // "portfoli"
   std::vector<std::unique_ptr<Strategy>> members_;
   Strategy* active_ = nullptr;
 };

@@ -1,6 +1,7 @@
 // Replays a recorded schedule. Strict mode checks every decision against the recording (kind,
 // number of options, and the chosen option's label) and stops at the first difference; lenient
-// mode follows the recorded choices by position only, for hand-edited files.
+// mode follows the recorded choices by position only, for hand-edited files, and once the
+// recording runs out takes option 0 at every further decision (as the byte stream does).
 #ifndef WVSIM_SIM_STRATEGIES_REPLAY_H_
 #define WVSIM_SIM_STRATEGIES_REPLAY_H_
 
