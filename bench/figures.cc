@@ -85,9 +85,8 @@ double AbbaExecutionsToFind() {
     config.seed = seed;
     config.iterations = 1000;
     const auto result = sim::Explore(Find("sim.abba"), config);
-    counts.push_back(result->verdict == sim::Verdict::kDeadlock
-                         ? static_cast<double>(result->executions)
-                         : 1e9);
+    counts.push_back(
+        result->verdict == sim::Verdict::kDeadlock ? static_cast<double>(result->executions) : 1e9);
   }
   return Median(counts);
 }
@@ -129,8 +128,8 @@ int Main() {
   rows.push_back({"sim.counter, random: executions/s", absl::StrFormat("%.0f", counter),
                   ">= 3,000,000", counter >= 3e6});
   const double ops = ExecutionsPerSecond("sim.ops", 300'000);
-  rows.push_back({"sim.ops, random: executions/s", absl::StrFormat("%.0f", ops), ">= 330,000",
-                  ops >= 330e3});
+  rows.push_back(
+      {"sim.ops, random: executions/s", absl::StrFormat("%.0f", ops), ">= 330,000", ops >= 330e3});
   const auto [kernel_ns, bare_ns] = StepCosts("sim.ops", 100'000);
   const double ratio = kernel_ns / bare_ns;
   rows.push_back({"scheduling step / bare limit",

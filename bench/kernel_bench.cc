@@ -1,7 +1,7 @@
 // Google Benchmark micro-benchmarks of the kernel: one run of each peer program, and the bare
 // step loop that a scheduling step is compared against (bench/figures.cc prints the targets).
-#include "benchmark/benchmark.h"
 #include "bench/bare_loop.h"
+#include "benchmark/benchmark.h"
 #include "model/builtin_scenarios.h"
 #include "sim/runner.h"
 #include "sim/strategies/random.h"

@@ -62,8 +62,7 @@ absl::Status WriteDurably(const std::string& temporary_path, std::string_view te
   int error = WriteAll(fd, text);
   if (error == 0 && ::fsync(fd) != 0) error = errno;
   if (::close(fd) != 0 && error == 0) error = errno;
-  if (error != 0)
-    return IoError(error, path, absl::StrFormat("cannot write '%s'", temporary_path));
+  if (error != 0) return IoError(error, path, absl::StrFormat("cannot write '%s'", temporary_path));
   return absl::OkStatus();
 }
 

@@ -24,10 +24,10 @@ Found Reproduce(Runner& runner, const RunOutcome& fast, const ExploreConfig& con
   found.schedule =
       runner.LastSchedule(traced, config.strategy, config.seed, config.depth.value_or(0));
   if (traced.diverged || traced.violation.kind != fast.violation.kind) {
-    found.nondeterminism = absl::StrCat(
-        "the traced re-run of execution ", execution, " did not reproduce it (",
-        traced.diverged ? traced.divergence : "a different verdict",
-        "): the scenario or the model is nondeterministic");
+    found.nondeterminism =
+        absl::StrCat("the traced re-run of execution ", execution, " did not reproduce it (",
+                     traced.diverged ? traced.divergence : "a different verdict",
+                     "): the scenario or the model is nondeterministic");
     found.violation = fast.violation;
     found.schedule.verdict = fast.violation.kind;
   }

@@ -24,7 +24,8 @@ struct ExploreConfig {
   std::string strategy = "random";
   uint64_t iterations = 10'000;
   uint64_t seed = 0;
-  std::optional<uint32_t> depth = std::nullopt;  // PCT depth or DFS preemption bound; none = the default
+  std::optional<uint32_t> depth =
+      std::nullopt;  // PCT depth or DFS preemption bound; none = the default
   uint64_t max_steps = 100'000;
   uint32_t shard_index = 0;  // runs the shard_index-th of shard_count disjoint shares of seeds
   uint32_t shard_count = 1;
@@ -34,13 +35,13 @@ struct ExploreConfig {
 
 struct Found {
   Violation violation;
-  Schedule schedule;        // traced: labels and trace hash filled in
-  uint64_t execution = 0;   // the run's index in the campaign
+  Schedule schedule;           // traced: labels and trace hash filled in
+  uint64_t execution = 0;      // the run's index in the campaign
   std::string nondeterminism;  // non-empty when the traced re-run did not reproduce the run
 };
 
 struct ExploreHooks {
-  std::function<bool()> should_stop;  // polled between runs
+  std::function<bool()> should_stop;                                     // polled between runs
   std::function<void(uint64_t executions, size_t violations)> progress;  // polled between runs
   std::function<void(const Found&)> found;  // each distinct violation, as soon as it is known
 };

@@ -35,7 +35,7 @@ void* AllocateFrame(std::size_t bytes) {
   const std::size_t size_class = ClassOf(bytes);
   if (size_class >= kFramePoolClassCount) return ::operator new(bytes);
   FreeBlock*& head = pool.heads[size_class];
-  if (head == nullptr) return ::operator new(size_class * kFramePoolGranuleBytes);
+  if (head == nullptr) return ::operator new(size_class* kFramePoolGranuleBytes);
   FreeBlock* block = head;
   head = block->next;
   return block;

@@ -30,21 +30,6 @@ void ReportHandlerEnd(VThread& thread) {
   thread.kernel->Trace(TraceKind::kHandlerEnd, "handler returned");
 }
 
-void SuspendInAwait(VThread& thread, FutureCore& core) {
-  thread.kernel->ParkContinuation(thread, core);
-}
-
-std::string FutureCore::WhyNotReady() const {
-  if (producer_how_.empty()) return absl::StrCat(name(), " is not complete and nothing will complete it");
-  return absl::StrCat(name(), " is not complete: ", producer_how_);
-}
-
-void FutureCore::MarkDone() {
-  done_ = true;
-  for (Continuation* continuation : parked_) kernel_->PostContinuation(*continuation);
-  parked_.clear();
-}
-
 }  // namespace internal
 
 Kernel::Kernel(KernelLimits limits) : limits_(limits) {
@@ -275,8 +260,8 @@ uint32_t Kernel::Choose(ChoiceKind kind, uint32_t count, std::string_view label)
 void Kernel::Trace(TraceKind kind, std::string_view text, WaitKind waited) {
   if (!traced_) return;
   trace_.push_back(TraceEvent{steps_, now_ticks_,
-                              current_ != nullptr ? current_->name() : std::string(), kind,
-                              waited, std::string(text)});
+                              current_ != nullptr ? current_->name() : std::string(), kind, waited,
+                              std::string(text)});
 }
 
 uint64_t Kernel::TraceHash() const { return HashTrace(TraceText()); }
@@ -284,7 +269,8 @@ uint64_t Kernel::TraceHash() const { return HashTrace(TraceText()); }
 void Kernel::Fail(Verdict kind, std::string place, std::string report) {
   if (failed()) return;
   if (traced_) {
-    Trace(TraceKind::kViolation, absl::StrCat("VIOLATION ", VerdictName(kind), " at ", place, ": ", report));
+    Trace(TraceKind::kViolation,
+          absl::StrCat("VIOLATION ", VerdictName(kind), " at ", place, ": ", report));
   }
   violation_ = Violation{kind, std::move(place), std::move(report)};
   stopped_ = true;

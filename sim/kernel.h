@@ -45,9 +45,9 @@ namespace wvsim::sim {
 struct KernelLimits {
   static constexpr uint32_t kThreadsMaxCeiling = 64;  // one bit per thread in the run queue
   uint32_t threads_max = kThreadsMaxCeiling;          // clamped to the ceiling
-  uint32_t queue_depth_max = 4096;  // messages waiting in one thread's queue
+  uint32_t queue_depth_max = 4096;                    // messages waiting in one thread's queue
   uint32_t timers_max = 4096;
-  uint64_t steps_max = 100'000;     // thread steps in one run
+  uint64_t steps_max = 100'000;  // thread steps in one run
 };
 
 // A handle to a virtual thread, valid for the run that spawned it.
@@ -199,8 +199,7 @@ class Kernel {
   bool failed() const { return violation_.kind != Verdict::kClean; }
 
   // Checks the model runs at quiescence, in phase order, when the kernel found nothing itself.
-  void AddQuiescenceCheck(CheckPhase phase,
-                          absl::AnyInvocable<std::optional<Violation>()> check);
+  void AddQuiescenceCheck(CheckPhase phase, absl::AnyInvocable<std::optional<Violation>()> check);
 
   // A thread still waiting when the run ended: the nodes and edges of the wait-for graph.
   struct WaitingThread {

@@ -71,7 +71,8 @@ uint64_t Kernel::Enqueue(VThread& target, Message message) {
 
 Kernel::PostAwaiter Kernel::Post(Thread target, std::string label,
                                  absl::AnyInvocable<Task<>()> handler) {
-  return PostAwaiter{this, target.get(), internal::CallMessage(std::move(label), std::move(handler))};
+  return PostAwaiter{this, target.get(),
+                     internal::CallMessage(std::move(label), std::move(handler))};
 }
 
 Kernel::PostAwaiter Kernel::PostQuit(Thread target) {
@@ -87,9 +88,9 @@ Message Kernel::TakeMessage(VThread& thread) {
 Task<> Kernel::RunMessageLoop() {
   VThread& thread = *current_;
   if (thread.queue == nullptr) {
-    co_await Abort(Verdict::kAssertion, absl::StrCat("message loop on ", thread.name()),
-                   absl::StrCat("thread ", thread.name(),
-                                " runs a message loop but has no message queue"));
+    co_await Abort(
+        Verdict::kAssertion, absl::StrCat("message loop on ", thread.name()),
+        absl::StrCat("thread ", thread.name(), " runs a message loop but has no message queue"));
   }
   LoopDepthScope depth(thread);
   for (;;) {
@@ -131,7 +132,8 @@ Task<> Kernel::PumpUntilReady(const Waitable& condition, Op op) {
 }
 
 void Kernel::Dispatch(VThread& thread, Message& message) {
-  if (traced_) Trace(TraceKind::kDispatch, absl::StrFormat("dispatch #%d %s", message.id, message.label));
+  if (traced_)
+    Trace(TraceKind::kDispatch, absl::StrFormat("dispatch #%d %s", message.id, message.label));
   thread.dispatch_bases.push_back(static_cast<uint32_t>(thread.frames.size()));
   if (message.kind == MessageKind::kResume) {
     for (internal::Frame& frame : message.resume->frames) thread.frames.push_back(frame);
@@ -173,15 +175,18 @@ void Kernel::ParkContinuation(VThread& thread, internal::FutureCore& core) {
   thread.frames.resize(base);
   core.Park(&continuation);
   if (traced_) {
-    Trace(TraceKind::kPark, absl::StrCat("await ", core.name(), " (handler parked, the pump goes on)"));
+    Trace(TraceKind::kPark,
+          absl::StrCat("await ", core.name(), " (handler parked, the pump goes on)"));
   }
 }
 
 void Kernel::PostContinuation(Continuation& continuation) {
   continuation.posted = true;
   Enqueue(*continuation.owner,
-          Message{0, MessageKind::kResume,
-                  absl::StrCat("continuation after ", continuation.awaited->name()), {},
+          Message{0,
+                  MessageKind::kResume,
+                  absl::StrCat("continuation after ", continuation.awaited->name()),
+                  {},
                   &continuation});
 }
 
@@ -191,7 +196,8 @@ void Kernel::PostDelayed(Thread target, uint64_t delay_ticks, std::string label,
     Fail(Verdict::kAssertion, "post", "posted to an invalid thread");
     return;
   }
-  AddTimer(delay_ticks, nullptr, target.get(), internal::CallMessage(std::move(label), std::move(handler)));
+  AddTimer(delay_ticks, nullptr, target.get(),
+           internal::CallMessage(std::move(label), std::move(handler)));
 }
 
 }  // namespace wvsim::sim

@@ -42,8 +42,8 @@ std::vector<const VThread*> CycleFrom(const VThread* start) {
 std::string Kernel::ExplainDeadlock(const std::vector<const VThread*>& blocked) const {
   std::vector<std::string> lines;
   for (const VThread* thread : blocked) {
-    std::string line = absl::StrCat("thread ", thread->name(), " is blocked in ", DescribeOperation(*thread),
-                                    ": ", thread->wait->WhyNotReady());
+    std::string line = absl::StrCat("thread ", thread->name(), " is blocked in ",
+                                    DescribeOperation(*thread), ": ", thread->wait->WhyNotReady());
     const VThread* blocker = thread->wait->Blocker();
     if (blocker == thread) {
       absl::StrAppend(&line, ", and that needs thread ", thread->name(),
@@ -73,17 +73,18 @@ std::string Kernel::ExplainStall() const {
     const bool idle = thread.wait_kind == WaitKind::kIdle && thread.wait == thread.queue.get();
     if (thread.state == ThreadState::kReady && !thread.Enabled() &&
         thread.wait_kind != WaitKind::kBlocking && !idle) {
-      items.push_back(absl::StrCat("thread ", thread.name(), " waits in ", DescribeOperation(thread), ": ",
-                                   thread.wait->WhyNotReady()));
+      items.push_back(absl::StrCat("thread ", thread.name(), " waits in ",
+                                   DescribeOperation(thread), ": ", thread.wait->WhyNotReady()));
     }
-    const bool pumps = thread.state == ThreadState::kReady && thread.loop_depth > 0 &&
-                       (thread.wait_kind == WaitKind::kIdle || thread.wait_kind == WaitKind::kPumping);
+    const bool pumps =
+        thread.state == ThreadState::kReady && thread.loop_depth > 0 &&
+        (thread.wait_kind == WaitKind::kIdle || thread.wait_kind == WaitKind::kPumping);
     if (thread.queue != nullptr && !thread.queue->items.empty() && !pumps) {
       const internal::Message& first = thread.queue->items.front();
       items.push_back(absl::StrCat(
-          thread.queue->items.size(), " message(s) queued for thread ", thread.name(),
-          ", which ", thread.state == ThreadState::kFinished ? "has finished" : "is not pumping",
-          " (first: #", first.id, " ", first.label, ")"));
+          thread.queue->items.size(), " message(s) queued for thread ", thread.name(), ", which ",
+          thread.state == ThreadState::kFinished ? "has finished" : "is not pumping", " (first: #",
+          first.id, " ", first.label, ")"));
     }
   }
   for (const Continuation& continuation : continuations_) {

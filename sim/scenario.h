@@ -47,7 +47,7 @@ struct Scenario {
   std::string description;
   std::vector<Verdict> expected;
   std::vector<ScenarioParam> params = {};  // fault_budget is added when missing
-  uint32_t model_version = 1;         // bump when the scenario's behaviour changes on purpose
+  uint32_t model_version = 1;              // bump when the scenario's behaviour changes on purpose
   std::function<void(Kernel&)> setup = {};
 
   std::string runtime() const { return id.substr(0, id.find('.')); }
@@ -88,10 +88,10 @@ struct ScenarioRegistration {
 };
 }  // namespace internal
 
-#define WVSIM_REGISTER_SCENARIO(name)                                                    \
-  static ::wvsim::sim::Scenario WvsimMakeScenario_##name();                              \
-  static const ::wvsim::sim::internal::ScenarioRegistration WvsimRegistration_##name(    \
-      &WvsimMakeScenario_##name);                                                        \
+#define WVSIM_REGISTER_SCENARIO(name)                                                 \
+  static ::wvsim::sim::Scenario WvsimMakeScenario_##name();                           \
+  static const ::wvsim::sim::internal::ScenarioRegistration WvsimRegistration_##name( \
+      &WvsimMakeScenario_##name);                                                     \
   static ::wvsim::sim::Scenario WvsimMakeScenario_##name()
 
 }  // namespace wvsim::sim

@@ -43,16 +43,16 @@ struct Decision {
 struct Schedule {
   static constexpr int kFormatVersion = 1;
 
-  std::string scenario;             // scenario id, "sim.abba"
+  std::string scenario;                       // scenario id, "sim.abba"
   std::map<std::string, std::string> params;  // scenario parameters, name -> value
   std::string strategy = "random";  // strategy that produced it: random, pct, dfs, portfolio, bytes
   uint64_t seed = 0;
-  uint32_t depth = 0;               // PCT depth or DFS preemption bound, 0 when unused
-  uint64_t max_steps = 0;           // the step limit of the run
-  uint32_t model_version = 0;       // the model's behaviour version the run was recorded with
+  uint32_t depth = 0;          // PCT depth or DFS preemption bound, 0 when unused
+  uint64_t max_steps = 0;      // the step limit of the run
+  uint32_t model_version = 0;  // the model's behaviour version the run was recorded with
   Verdict verdict = Verdict::kClean;
   uint64_t trace_hash = 0;
-  uint64_t steps = 0;               // scheduling steps the run took
+  uint64_t steps = 0;  // scheduling steps the run took
   uint64_t preemptions = 0;
   std::vector<Decision> decisions;
 

@@ -95,10 +95,10 @@ class EnabledThreads {
 
 // The options of one thread decision.
 struct ThreadChoice {
-  EnabledThreads enabled;          // never empty
-  uint32_t previous = 0;           // the thread that ran the last step
-  bool previous_enabled = false;   // choosing another thread now is a preemption
-  uint64_t step = 0;               // steps taken so far in this run
+  EnabledThreads enabled;         // never empty
+  uint32_t previous = 0;          // the thread that ran the last step
+  bool previous_enabled = false;  // choosing another thread now is a preemption
+  uint64_t step = 0;              // steps taken so far in this run
 };
 
 class Strategy {

@@ -8,8 +8,8 @@ namespace wvsim::sim {
 
 const char* TraceKindName(TraceKind kind) {
   static constexpr std::array<const char*, 12> kNames = {
-      "spawn", "step", "post", "dispatch", "handler_end", "park",
-      "quit",  "timer", "choice", "note",  "violation", "end",
+      "spawn", "step",  "post",   "dispatch", "handler_end", "park",
+      "quit",  "timer", "choice", "note",     "violation",   "end",
   };
   return kNames[static_cast<int>(kind)];
 }

@@ -6,8 +6,8 @@ namespace wvsim::sim {
 namespace {
 
 constexpr std::array<std::string_view, kVerdictCount> kNames = {
-    "clean",     "deadlock",      "stall",         "assertion",
-    "exception", "reentrancy",    "deferral_leak", "deferral_double_complete",
+    "clean",        "deadlock",         "stall",         "assertion",
+    "exception",    "reentrancy",       "deferral_leak", "deferral_double_complete",
     "wrong_thread", "serial_callbacks",
 };
 

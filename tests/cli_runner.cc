@@ -21,7 +21,8 @@ std::string ReadFile(const std::string& path) {
 }
 
 std::string MakeTempDir(const std::string& name) {
-  const std::string path = ::testing::TempDir() + "wvsim_" + name + "_" + std::to_string(::getpid());
+  const std::string path =
+      ::testing::TempDir() + "wvsim_" + name + "_" + std::to_string(::getpid());
   std::filesystem::remove_all(path);
   std::filesystem::create_directories(path);
   return path;

@@ -130,9 +130,9 @@ TEST(Cli, ListShowsEveryKernelScenario) {
   const CommandResult json = RunWvsim({"list", "--json"});
   ASSERT_EQ(table.exit_code, 0);
   ASSERT_EQ(json.exit_code, 0);
-  for (const char* id : {"sim.counter", "sim.ops", "sim.abba", "sim.blocking_wait_on_own_pump",
-                         "sim.awaiting_on_own_pump", "sim.nested_loop_dispatch",
-                         "sim.message_to_finished_thread"}) {
+  for (const char* id :
+       {"sim.counter", "sim.ops", "sim.abba", "sim.blocking_wait_on_own_pump",
+        "sim.awaiting_on_own_pump", "sim.nested_loop_dispatch", "sim.message_to_finished_thread"}) {
     EXPECT_TRUE(absl::StrContains(table.out, id)) << id;
     EXPECT_TRUE(absl::StrContains(json.out, absl::StrCat("\"id\": \"", id, "\""))) << id;
   }
@@ -147,8 +147,8 @@ TEST(Cli, ExploreReplayRoundTripKeepsVerdictAndHash) {
   const CommandResult replay = RunWvsim({"replay", path, "--json"});
   EXPECT_EQ(replay.exit_code, 1) << replay.err;
   EXPECT_TRUE(absl::StrContains(replay.out, "\"verdict\": \"deadlock\""));
-  EXPECT_TRUE(absl::StrContains(
-      replay.out, absl::StrFormat("\"trace_hash\": \"%016x\"", recorded->trace_hash)))
+  EXPECT_TRUE(absl::StrContains(replay.out,
+                                absl::StrFormat("\"trace_hash\": \"%016x\"", recorded->trace_hash)))
       << replay.out;
   const CommandResult text = RunWvsim({"replay", path});
   EXPECT_TRUE(absl::StrContains(text.out, "wait-for cycle")) << text.out;
@@ -176,7 +176,9 @@ TEST(Cli, ReplayAgainstAnotherProgramDivergesNamingTheDecision) {
 TEST(Cli, MalformedScheduleIsExitTwoWithFileAndLine) {
   const std::string dir = MakeTempDir("malformed");
   const std::vector<std::pair<std::string, std::string>> files = {
-      {"garbage.schedule", std::string("\x7f" "ELF\0\0\x01binary", 12)},
+      {"garbage.schedule", std::string("\x7f"
+                                       "ELF\0\0\x01binary",
+                                       12)},
       {"truncated.schedule", "wvsim-schedule 1\nscenario: sim.abba\n"},
       {"version.schedule", "wvsim-schedule 9\n"},
       {"unknown.schedule", ReadFile(ExploreAbba("malformed_src"))},
@@ -229,8 +231,9 @@ TEST(Cli, ExploreWritesJsonAndJunit) {
       RunWvsim({"explore", "sim.abba", "sim.counter", "--iterations", "500", "--json", "--junit",
                 dir + "/report.xml", "--out", dir + "/schedules", "--check-expected"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_TRUE(absl::StrContains(result.out, "\"id\": \"sim.counter\", \"expected\": [\"clean\"], "
-                                            "\"verdict\": \"clean\", \"executions\": 500"))
+  EXPECT_TRUE(absl::StrContains(result.out,
+                                "\"id\": \"sim.counter\", \"expected\": [\"clean\"], "
+                                "\"verdict\": \"clean\", \"executions\": 500"))
       << result.out;
   EXPECT_TRUE(absl::StrContains(result.out, "\"verdict\": \"deadlock\""));
   const std::string junit = ReadFile(dir + "/report.xml");
@@ -239,9 +242,9 @@ TEST(Cli, ExploreWritesJsonAndJunit) {
 
 TEST(Cli, CheckExpectedFailsAnUnexpectedVerdict) {
   // A clean scenario given too few steps stalls: not what it expects.
-  const CommandResult result = RunWvsim({"explore", "sim.ops", "--max-steps", "10",
-                                         "--iterations", "5", "--check-expected", "--out",
-                                         MakeTempDir("unexpected")});
+  const CommandResult result =
+      RunWvsim({"explore", "sim.ops", "--max-steps", "10", "--iterations", "5", "--check-expected",
+                "--out", MakeTempDir("unexpected")});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_TRUE(absl::StrContains(result.out, "did not end as expected")) << result.out;
 }

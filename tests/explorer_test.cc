@@ -19,8 +19,8 @@
 namespace wvsim::sim {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Body;
+using ::testing::HasSubstr;
 
 const Scenario& Builtin(std::string_view id) {
   model::RegisterBuiltinScenarios();
@@ -131,12 +131,12 @@ TEST_P(BuggyScenario, Explore_FindsTheBugWithAReplayableSchedule) {
 
 INSTANTIATE_TEST_SUITE_P(
     Explorer, BuggyScenario,
-    ::testing::Combine(
-        ::testing::Values(Bug{"sim.abba", Verdict::kDeadlock, "wait-for cycle"},
-                          Bug{"sim.blocking_wait_on_own_pump", Verdict::kDeadlock, "blocked"},
-                          Bug{"sim.message_to_finished_thread", Verdict::kStall,
-                              "which has finished"}),
-        ::testing::Values("random", "pct", "portfolio", "dfs")),
+    ::testing::Combine(::testing::Values(Bug{"sim.abba", Verdict::kDeadlock, "wait-for cycle"},
+                                         Bug{"sim.blocking_wait_on_own_pump", Verdict::kDeadlock,
+                                             "blocked"},
+                                         Bug{"sim.message_to_finished_thread", Verdict::kStall,
+                                             "which has finished"}),
+                       ::testing::Values("random", "pct", "portfolio", "dfs")),
     [](const ::testing::TestParamInfo<std::tuple<Bug, const char*>>& info) {
       std::string name = absl::StrCat(std::get<0>(info.param).id, "_", std::get<1>(info.param));
       for (char& c : name) {
@@ -217,7 +217,8 @@ TEST(Explorer, Shard_SharesAreDisjointAndTogetherMakeTheWhole) {
     ASSERT_EQ(part.found.size(), 50u);
     for (const Found& found : part.found) {
       EXPECT_EQ(found.execution % 2, shard);
-      EXPECT_TRUE(seen.insert(found.execution).second) << "execution " << found.execution << " twice";
+      EXPECT_TRUE(seen.insert(found.execution).second)
+          << "execution " << found.execution << " twice";
       ASSERT_EQ(by_execution.count(found.execution), 1u);
       // Run i is the same run wherever it executes.
       EXPECT_EQ(found.schedule.decisions, by_execution[found.execution]->schedule.decisions);
@@ -386,7 +387,8 @@ TEST(Explorer, Errors_DfsCannotBeSharded) {
 }
 
 TEST(Explorer, Errors_UnknownStrategy) {
-  const absl::StatusOr<ExploreResult> result = Explore(Builtin("sim.counter"), Config("greedy", 10));
+  const absl::StatusOr<ExploreResult> result =
+      Explore(Builtin("sim.counter"), Config("greedy", 10));
   EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(result.status().message()), HasSubstr("greedy"));
 }

@@ -20,10 +20,10 @@
 namespace wvsim::sim {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using testing::Body;
+using ::testing::ElementsAre;
 using testing::FirstEnabled;
+using ::testing::HasSubstr;
 using testing::NonPreemptive;
 using testing::RecordingStrategy;
 using testing::RoundRobin;
@@ -358,8 +358,8 @@ TEST(Scheduling, Lock_ThreadAtHeldMutexIsNotEnabled) {
       recording);
   EXPECT_EQ(result.violation.kind, Verdict::kClean);
   using Set = std::vector<uint32_t>;
-  EXPECT_THAT(recording.enabled_sets, ElementsAre(Set{0, 1}, Set{0, 1}, Set{0, 1}, Set{0}, Set{0},
-                                                  Set{0}, Set{1}, Set{1}));
+  EXPECT_THAT(recording.enabled_sets,
+              ElementsAre(Set{0, 1}, Set{0, 1}, Set{0, 1}, Set{0}, Set{0}, Set{0}, Set{1}, Set{1}));
   ASSERT_EQ(result.decisions.size(), 8u);
   EXPECT_EQ(result.decisions[2].label, "t0 lock(m)");
   EXPECT_EQ(result.decisions[6].label, "t1 lock(m)");
@@ -439,8 +439,8 @@ TEST(Limits, Steps_RunProgramWithinLimitIsClean) {
   KernelLimits limits;
   limits.steps_max = 4;
   std::vector<std::string> log;
-  const RunResult result = RunProgram([&](Kernel& k) { k.Spawn("a", LogAndYield(k, log, 3)); },
-                                      limits);
+  const RunResult result =
+      RunProgram([&](Kernel& k) { k.Spawn("a", LogAndYield(k, log, 3)); }, limits);
   EXPECT_EQ(result.violation.kind, Verdict::kClean) << result.violation.report;
   EXPECT_EQ(result.steps, 4u);
 }
@@ -468,14 +468,15 @@ TEST(Limits, Threads_SpawnInsideARunBeyondTheLimitIsStall) {
   int spawned = 0;
   const RunResult result = RunProgram(
       [&](Kernel& k) {
-        k.Spawn("spawner", Body([&]() -> Task<> {
-                  for (int i = 0; i < 5; ++i) {
-                    if (k.Spawn(absl::StrCat("c", i), Body([&]() -> Task<> { co_return; })).valid()) {
-                      ++spawned;
-                    }
-                    co_await k.Yield();
-                  }
-                }));
+        k.Spawn(
+            "spawner", Body([&]() -> Task<> {
+              for (int i = 0; i < 5; ++i) {
+                if (k.Spawn(absl::StrCat("c", i), Body([&]() -> Task<> { co_return; })).valid()) {
+                  ++spawned;
+                }
+                co_await k.Yield();
+              }
+            }));
       },
       limits);
   EXPECT_EQ(spawned, 2);
@@ -715,9 +716,9 @@ TEST(Kernel, Trace_EventsSayWhatHappenedInOrder) {
     last_step = event.step;
     last_ticks = event.ticks;
   }
-  for (TraceKind kind : {TraceKind::kSpawn, TraceKind::kStep, TraceKind::kPost, TraceKind::kDispatch,
-                         TraceKind::kPark, TraceKind::kHandlerEnd, TraceKind::kQuit,
-                         TraceKind::kTimer}) {
+  for (TraceKind kind :
+       {TraceKind::kSpawn, TraceKind::kStep, TraceKind::kPost, TraceKind::kDispatch,
+        TraceKind::kPark, TraceKind::kHandlerEnd, TraceKind::kQuit, TraceKind::kTimer}) {
     EXPECT_EQ(kinds.count(kind), 1u) << TraceKindName(kind);
   }
   EXPECT_EQ(last_ticks, 5u);
@@ -760,7 +761,8 @@ TEST(KernelInvalidThread, PostAndJoinOfAFailedSpawnFailTheRunCleanly) {
         co_await k.Post(*other, "x", [] { return Task<>(); });
       }
     }(kernel, spawned, join));
-    *spawned = kernel.Spawn("extra", [](Kernel&) -> Task<> { co_return; }(kernel));  // over the limit
+    *spawned =
+        kernel.Spawn("extra", [](Kernel&) -> Task<> { co_return; }(kernel));  // over the limit
     const RunOutcome outcome = kernel.Run();
     EXPECT_EQ(outcome.violation.kind, Verdict::kStall) << outcome.violation.report;
     EXPECT_NE(outcome.violation.report.find("threads_max"), std::string::npos);
@@ -777,9 +779,8 @@ using testing::Body;
 using testing::RunProgram;
 
 TEST(KernelMisuse, MessageLoopOnAThreadWithoutAQueueIsAnAssertion) {
-  const auto result = RunProgram([](Kernel& k) {
-    k.Spawn("plain", Body([&]() -> Task<> { co_await k.RunMessageLoop(); }));
-  });
+  const auto result = RunProgram(
+      [](Kernel& k) { k.Spawn("plain", Body([&]() -> Task<> { co_await k.RunMessageLoop(); })); });
   EXPECT_EQ(result.violation.kind, Verdict::kAssertion);
   EXPECT_NE(result.violation.report.find("has no message queue"), std::string::npos);
 }
@@ -802,16 +803,17 @@ TEST(KernelMisuse, AWaitOfAnyKindThatNeverEndsIsAStallNotClean) {
   } never;
   for (WaitKind kind : {WaitKind::kNone, WaitKind::kIdle, WaitKind::kSleep, WaitKind::kAwait}) {
     const auto result = RunProgram([kind](Kernel& k) {
-      k.Spawn("t", Body([&k, kind]() -> Task<> { co_await k.Wait({"wait", nullptr}, never, kind); }));
+      k.Spawn("t", Body([&k, kind]() -> Task<> {
+                co_await k.Wait({"wait", nullptr}, never, kind);
+              }));
     });
     EXPECT_EQ(result.violation.kind, Verdict::kStall) << static_cast<int>(kind);
   }
 }
 
 TEST(KernelMisuse, ASleepForeverIsAStall) {
-  const auto result = RunProgram([](Kernel& k) {
-    k.Spawn("t", Body([&]() -> Task<> { co_await k.Sleep(UINT64_MAX); }));
-  });
+  const auto result = RunProgram(
+      [](Kernel& k) { k.Spawn("t", Body([&]() -> Task<> { co_await k.Sleep(UINT64_MAX); })); });
   EXPECT_EQ(result.violation.kind, Verdict::kStall) << result.violation.report;
 }
 

@@ -20,10 +20,10 @@
 namespace wvsim::sim {
 namespace {
 
+using testing::Body;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
-using testing::Body;
 using testing::RunProgram;
 using testing::RunResult;
 
@@ -112,16 +112,19 @@ TEST(Messages, Post_KeepsEachSendersOrderAcrossSenders) {
               co_await k.PostQuit(ui);
             }));
   };
-  UnderManySchedules(setup, [&](const RunResult& result, const std::string& where) {
-    ASSERT_EQ(result.violation.kind, Verdict::kClean) << where;
-    ASSERT_EQ(log.size(), 5u);
-    auto position = [&](const std::string& label) {
-      return std::find(log.begin(), log.end(), label) - log.begin();
-    };
-    EXPECT_LT(position("a0"), position("a1")) << where;
-    EXPECT_LT(position("b0"), position("b1")) << where;
-    orders.insert(log);
-  }, /*dfs_bound=*/1);
+  UnderManySchedules(
+      setup,
+      [&](const RunResult& result, const std::string& where) {
+        ASSERT_EQ(result.violation.kind, Verdict::kClean) << where;
+        ASSERT_EQ(log.size(), 5u);
+        auto position = [&](const std::string& label) {
+          return std::find(log.begin(), log.end(), label) - log.begin();
+        };
+        EXPECT_LT(position("a0"), position("a1")) << where;
+        EXPECT_LT(position("b0"), position("b1")) << where;
+        orders.insert(log);
+      },
+      /*dfs_bound=*/1);
   EXPECT_EQ(orders.size(), 6u);  // every interleaving of two ordered pairs is reachable
 }
 
@@ -156,8 +159,9 @@ TEST(Messages, Quit_MessagesLeftBehindTheQuitAreAStall) {
   });
   EXPECT_THAT(log, ElementsAre("loop done"));
   EXPECT_EQ(result.violation.kind, Verdict::kStall);
-  EXPECT_THAT(result.violation.report,
-              HasSubstr("1 message(s) queued for thread ui, which has finished (first: #2 orphan)"));
+  EXPECT_THAT(
+      result.violation.report,
+      HasSubstr("1 message(s) queued for thread ui, which has finished (first: #2 orphan)"));
 }
 
 TEST(Messages, Post_ToAThreadWithoutAQueueIsAssertion) {
@@ -202,8 +206,8 @@ TEST(Messages, QueueDepth_LimitIsStallNamingQueueDepthMax) {
 
 TEST(Messages, Handler_ExceptionEscapingIsExceptionVerdict) {
   const RunResult result = RunProgram([&](Kernel& k) {
-    const Thread ui = k.Spawn("ui", Body([&]() -> Task<> { co_await k.RunMessageLoop(); }),
-                              kWithQueue);
+    const Thread ui =
+        k.Spawn("ui", Body([&]() -> Task<> { co_await k.RunMessageLoop(); }), kWithQueue);
     k.Spawn("poster", Body([&, ui]() -> Task<> {
               co_await k.Post(ui, "bad", []() -> Task<> {
                 throw std::runtime_error("handler failed");
@@ -246,8 +250,8 @@ TEST(Messages, NestedLoop_InAHandlerDispatchesOtherMessages) {
   };
   UnderManySchedules(setup, [&](const RunResult& result, const std::string& where) {
     ASSERT_EQ(result.violation.kind, Verdict::kClean) << where << ": " << result.violation.report;
-    EXPECT_THAT(log, ElementsAre("dialog open", "tick1", "tick2", "dialog closed", "after",
-                                 "loop done"))
+    EXPECT_THAT(log,
+                ElementsAre("dialog open", "tick1", "tick2", "dialog closed", "after", "loop done"))
         << where;
   });
 }
@@ -364,14 +368,15 @@ Task<> Compute(Promise<int> result) {
 TEST(Messages, BlockOn_WorkOnTheOwnPumpIsDeadlockSayingBlocked) {
   const RunResult result = RunProgram([&](Kernel& k) {
     const Promise<int> answer = k.MakePromise<int>("answer");
-    const Thread ui = k.Spawn("ui", Body([&]() -> Task<> { co_await k.RunMessageLoop(); }),
-                              kWithQueue);
+    const Thread ui =
+        k.Spawn("ui", Body([&]() -> Task<> { co_await k.RunMessageLoop(); }), kWithQueue);
     k.Spawn("input", Body([&, ui, answer]() -> Task<> {
               co_await k.Post(ui, "click", [&, answer]() -> Task<> {
                 const Thread self = k.Current();
                 const uint64_t id =
                     co_await k.Post(self, "compute", [answer] { return Compute(answer); });
-                answer.SetProducer(self.get(), absl::StrCat("message #", id, " on thread ui sets it"));
+                answer.SetProducer(self.get(),
+                                   absl::StrCat("message #", id, " on thread ui sets it"));
                 (void)co_await k.BlockOn(answer.future());
               });
             }));
@@ -469,8 +474,8 @@ TEST(Messages, Await_InAHandlerParksItAndTheContinuationComesAsAMessage) {
   };
   UnderManySchedules(setup, [&](const RunResult& result, const std::string& where) {
     ASSERT_EQ(result.violation.kind, Verdict::kClean) << where << ": " << result.violation.report;
-    EXPECT_THAT(log, ElementsAre("fetch start on ui", "other on ui",
-                                 "fetch resumed on ui with 42", "loop done"))
+    EXPECT_THAT(log, ElementsAre("fetch start on ui", "other on ui", "fetch resumed on ui with 42",
+                                 "loop done"))
         << where;
   });
   const RunResult traced = RunProgram(setup);
@@ -504,8 +509,8 @@ TEST(Messages, Await_InAChildOfAHandlerParksTheWholeHandler) {
             }));
   });
   EXPECT_EQ(result.violation.kind, Verdict::kClean) << result.violation.report;
-  EXPECT_THAT(log, ElementsAre("child awaits", "other", "child resumed", "handler got 2",
-                               "loop done"));
+  EXPECT_THAT(log,
+              ElementsAre("child awaits", "other", "child resumed", "handler got 2", "loop done"));
 }
 
 TEST(Messages, Await_TwiceInOneHandlerParksTwice) {
@@ -586,9 +591,8 @@ TEST(Messages, Await_OutsideAHandlerWaitsOnTheThread) {
       [&](Kernel& k) {
         values.clear();
         const Promise<int> response = k.MakePromise<int>("response");
-        k.Spawn("waiter", Body([&, response]() -> Task<> {
-                  values.push_back(co_await response.future());
-                }));
+        k.Spawn("waiter",
+                Body([&, response]() -> Task<> { values.push_back(co_await response.future()); }));
         k.Spawn("worker", Body([&, response]() -> Task<> {
                   co_await k.Yield();
                   response.Set(5);
@@ -608,7 +612,8 @@ TEST(Messages, Await_OutsideAHandlerNeverCompletedIsStall) {
   EXPECT_EQ(result.violation.kind, Verdict::kStall);
   EXPECT_EQ(result.violation.place, "outstanding work");
   EXPECT_THAT(result.violation.report, HasSubstr("thread worker waits in await(never)"));
-  EXPECT_THAT(result.violation.report, HasSubstr("never is not complete and nothing will complete it"));
+  EXPECT_THAT(result.violation.report,
+              HasSubstr("never is not complete and nothing will complete it"));
 }
 
 TEST(Messages, Await_InAHandlerNeverCompletedIsStall) {

@@ -23,9 +23,9 @@
 namespace wvsim::sim {
 namespace {
 
+using testing::Body;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using testing::Body;
 using testing::RunProgram;
 using testing::RunResult;
 
@@ -214,7 +214,7 @@ TEST(PctStrategy, Decisions_HighestPriorityThreadRunsUntilItBlocks) {
 
 struct DfsCampaign {
   int runs = 0;
-  std::vector<std::string> orders;        // thread order of each run, in visiting order
+  std::vector<std::string> orders;  // thread order of each run, in visiting order
   std::set<std::string> schedules;  // each run's decision vector, as text
   uint64_t max_preemptions = 0;
   bool ended = false;
@@ -547,10 +547,10 @@ TEST(ByteStreamStrategy, Bytes_AreReducedModuloTheNumberOfOptions) {
   const EnabledThreads one = EnabledThreads::Of({4});
   EXPECT_EQ(stream.ChooseThread({one, 4, true, 1}), 0u);
   EXPECT_EQ(stream.bytes_used(), 1u);
-  EXPECT_EQ(stream.Choose(ChoiceKind::kTimer, 2), 1u);    // 5 % 2
-  EXPECT_EQ(stream.Choose(ChoiceKind::kValue, 10), 5u);   // 255 % 10
+  EXPECT_EQ(stream.Choose(ChoiceKind::kTimer, 2), 1u);   // 5 % 2
+  EXPECT_EQ(stream.Choose(ChoiceKind::kValue, 10), 5u);  // 255 % 10
   EXPECT_EQ(stream.bytes_used(), 3u);
-  EXPECT_EQ(stream.Choose(ChoiceKind::kValue, 10), 0u);   // exhausted: the first option
+  EXPECT_EQ(stream.Choose(ChoiceKind::kValue, 10), 0u);  // exhausted: the first option
   EXPECT_EQ(stream.ChooseThread({three, 0, false, 2}), 0u);
 }
 
@@ -691,7 +691,8 @@ TEST(StrategyFactory, Names_BuildEachStrategyAndRejectUnknownOnes) {
 }
 
 TEST(StrategyFactory, Defaults_PctDepthThreeAndDfsBoundTwo) {
-  absl::StatusOr<std::unique_ptr<Strategy>> pct = MakeStrategy("pct", {.seed = 1, .steps_hint = 10});
+  absl::StatusOr<std::unique_ptr<Strategy>> pct =
+      MakeStrategy("pct", {.seed = 1, .steps_hint = 10});
   ASSERT_TRUE(pct.ok());
   RunProgram(Yielders(2, 50), **pct, {}, false, 0);
   EXPECT_EQ(static_cast<PctStrategy&>(**pct).priority_changes(), kDefaultPctDepth - 1);

@@ -18,10 +18,10 @@
 namespace wvsim::sim {
 namespace {
 
+using testing::Body;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::Body;
 using testing::RoundRobin;
 using testing::RunProgram;
 using testing::RunResult;
@@ -122,7 +122,8 @@ TEST(Mutex, Unlock_ByANonOwnerIsAssertion) {
   });
   EXPECT_EQ(result.violation.kind, Verdict::kAssertion);
   EXPECT_EQ(result.violation.place, "unlock m");
-  EXPECT_THAT(result.violation.report, HasSubstr("mutex m unlocked by a thread that does not hold it"));
+  EXPECT_THAT(result.violation.report,
+              HasSubstr("mutex m unlocked by a thread that does not hold it"));
 }
 
 TEST(Mutex, Unlock_OfAFreeMutexIsAssertion) {
@@ -243,8 +244,9 @@ TEST(Event, AutoReset_SetWakesExactlyOneWaiter) {
     ASSERT_EQ(woken.size(), 1u);
     first_waiters.insert(woken[0]);
     const std::string other = woken[0] == "w1" ? "w2" : "w1";
-    EXPECT_THAT(result.violation.report,
-                HasSubstr(absl::StrCat("thread ", other, " is blocked in wait(e): event e is not set")));
+    EXPECT_THAT(
+        result.violation.report,
+        HasSubstr(absl::StrCat("thread ", other, " is blocked in wait(e): event e is not set")));
     EXPECT_THAT(result.violation.report, Not(HasSubstr("thread " + woken[0] + " ")));
   }
   EXPECT_THAT(first_waiters, ElementsAre("w1", "w2"));  // either waiter can be the one
@@ -293,7 +295,8 @@ TEST(Event, AutoReset_SetIsNotCountedSoASecondSetIsLost) {
       first);
   EXPECT_EQ(woken, 1);
   EXPECT_EQ(result.violation.kind, Verdict::kDeadlock);
-  EXPECT_THAT(result.violation.report, HasSubstr("thread w2 is blocked in wait(e): event e is not set"));
+  EXPECT_THAT(result.violation.report,
+              HasSubstr("thread w2 is blocked in wait(e): event e is not set"));
 }
 
 TEST(Event, LostWakeup_CheckThenResetThenWaitDeadlocksInSomeSchedule) {
@@ -386,7 +389,8 @@ TEST(Semaphore, Release_OfSeveralPermitsWakesSeveralWaiters) {
   });
   EXPECT_EQ(woken, 2);
   EXPECT_EQ(result.violation.kind, Verdict::kDeadlock);
-  EXPECT_THAT(result.violation.report, HasSubstr("thread c is blocked in acquire(s): semaphore s has count 0"));
+  EXPECT_THAT(result.violation.report,
+              HasSubstr("thread c is blocked in acquire(s): semaphore s has count 0"));
 }
 
 // ---- Shared<T>.
@@ -398,14 +402,14 @@ TEST(Shared, Operations_ReturnAndStoreTheRightValues) {
   const RunResult result = RunProgram([&](Kernel& k) {
     Shared<int>& v = k.Make<Shared<int>>("v", 5);
     k.Spawn("t", Body([&]() -> Task<> {
-              seen.push_back(co_await v.Load());          // 5
+              seen.push_back(co_await v.Load());  // 5
               co_await v.Store(7);
-              seen.push_back(co_await v.FetchAdd(3));     // 7, now 10
-              seen.push_back(co_await v.Exchange(20));    // 10, now 20
+              seen.push_back(co_await v.FetchAdd(3));                 // 7, now 10
+              seen.push_back(co_await v.Exchange(20));                // 10, now 20
               swapped.push_back(co_await v.CompareExchange(19, 30));  // no
               swapped.push_back(co_await v.CompareExchange(20, 30));  // yes, now 30
-              seen.push_back(co_await v.FetchAdd(-4));    // 30, now 26
-              seen.push_back(co_await v.Load());          // 26
+              seen.push_back(co_await v.FetchAdd(-4));                // 30, now 26
+              seen.push_back(co_await v.Load());                      // 26
               final_value = v.Peek();
             }));
   });
@@ -457,7 +461,8 @@ TEST(Shared, CompareExchange_ElectsExactlyOneWinner) {
           Shared<int>& owner = k.Make<Shared<int>>("owner", 0);
           for (int i = 1; i <= 4; ++i) {
             k.Spawn(absl::StrCat("t", i), Body([&, i]() -> Task<> {
-                      if (co_await owner.CompareExchange(0, i)) winners.push_back(k.Current().name());
+                      if (co_await owner.CompareExchange(0, i))
+                        winners.push_back(k.Current().name());
                     }));
           }
         },

@@ -16,10 +16,10 @@
 namespace wvsim::sim {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::Each;
-using ::testing::HasSubstr;
 using testing::Body;
+using ::testing::Each;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using testing::RunProgram;
 using testing::RunResult;
 
@@ -143,8 +143,8 @@ TEST(Time, Sleep_AfterWakingALockOfAHeldMutexStillBlocks) {
                   }));
         },
         random);
-    EXPECT_EQ(result.violation.kind, Verdict::kClean) << "seed " << seed << ": "
-                                                      << result.violation.report;
+    EXPECT_EQ(result.violation.kind, Verdict::kClean)
+        << "seed " << seed << ": " << result.violation.report;
     EXPECT_FALSE(overlapped) << "seed " << seed;
   }
 }
@@ -224,12 +224,13 @@ TEST(Time, BlockOnFor_WaitIsBlockingUntilTheTimeout) {
   std::vector<std::string> log;
   const RunResult result = RunProgram([&](Kernel& k) {
     const Promise<int> never = k.MakePromise<int>("never");
-    const Thread ui = k.Spawn("ui", Body([&, never]() -> Task<> {
-                                const bool done = co_await k.BlockOnFor(never.future(), 40);
-                                log.push_back(absl::StrCat("timed wait ", done ? 1 : 0, " at ", k.now_ticks()));
-                                co_await k.RunMessageLoop();
-                              }),
-                              kWithQueue);
+    const Thread ui =
+        k.Spawn("ui", Body([&, never]() -> Task<> {
+                  const bool done = co_await k.BlockOnFor(never.future(), 40);
+                  log.push_back(absl::StrCat("timed wait ", done ? 1 : 0, " at ", k.now_ticks()));
+                  co_await k.RunMessageLoop();
+                }),
+                kWithQueue);
     k.Spawn("poster", Body([&, ui]() -> Task<> {
               co_await k.Post(ui, "m", [&]() -> Task<> {
                 log.push_back(absl::StrCat("m at ", k.now_ticks()));
@@ -249,8 +250,8 @@ TEST(Time, Timeouts_ForeverNeverFiresAndTimeNeverGoesBackwards) {
   std::vector<bool> completed;
   const RunResult result = RunProgram([&](Kernel& k) {
     const Promise<int> answer = k.MakePromise<int>("answer");
-    const Thread ui = k.Spawn("ui", Body([&]() -> Task<> { co_await k.RunMessageLoop(); }),
-                              kWithQueue);
+    const Thread ui =
+        k.Spawn("ui", Body([&]() -> Task<> { co_await k.RunMessageLoop(); }), kWithQueue);
     k.Spawn("waiter", Body([&, answer]() -> Task<> {
               co_await k.Sleep(10);
               completed.push_back(co_await k.BlockOnFor(answer.future(), UINT64_MAX));
@@ -276,8 +277,8 @@ TEST(Time, Timeouts_ForeverNeverFiresAndTimeNeverGoesBackwards) {
 TEST(Time, PostDelayed_DeliversAtTheDueTick) {
   std::vector<std::string> log;
   const RunResult result = RunProgram([&](Kernel& k) {
-    const Thread ui = k.Spawn("ui", Body([&]() -> Task<> { co_await k.RunMessageLoop(); }),
-                              kWithQueue);
+    const Thread ui =
+        k.Spawn("ui", Body([&]() -> Task<> { co_await k.RunMessageLoop(); }), kWithQueue);
     k.PostDelayed(ui, 25, "late", [&, ui]() -> Task<> {
       log.push_back(absl::StrCat("late at ", k.now_ticks()));
       k.PostDelayed(ui, 5, "later", [&, ui]() -> Task<> {
@@ -313,8 +314,8 @@ TEST(Time, Timers_LimitIsStallNamingTimersMax) {
   limits.timers_max = 2;
   const RunResult result = RunProgram(
       [&](Kernel& k) {
-        const Thread ui = k.Spawn("ui", Body([&]() -> Task<> { co_await k.RunMessageLoop(); }),
-                                  kWithQueue);
+        const Thread ui =
+            k.Spawn("ui", Body([&]() -> Task<> { co_await k.RunMessageLoop(); }), kWithQueue);
         for (int i = 1; i <= 3; ++i) k.PostDelayed(ui, i, "m", []() -> Task<> { co_return; });
       },
       limits);
@@ -329,8 +330,8 @@ TEST(Time, SameInstant_BothOrdersOfTwoDelayedPostsAreReachable) {
   std::set<std::string> orders;
   auto setup = [&](Kernel& k) {
     order.clear();
-    const Thread ui = k.Spawn("ui", Body([&]() -> Task<> { co_await k.RunMessageLoop(); }),
-                              kWithQueue);
+    const Thread ui =
+        k.Spawn("ui", Body([&]() -> Task<> { co_await k.RunMessageLoop(); }), kWithQueue);
     for (const char* name : {"a", "b"}) {
       k.PostDelayed(ui, 10, name, [&, name, ui]() -> Task<> {
         order.push_back(name);
@@ -338,20 +339,20 @@ TEST(Time, SameInstant_BothOrdersOfTwoDelayedPostsAreReachable) {
       });
     }
   };
-  const int runs = ForEverySchedule(setup, [&](const RunOutcome& outcome,
-                                               const std::vector<Decision>& decisions) {
-    EXPECT_EQ(outcome.violation.kind, Verdict::kClean);
-    EXPECT_EQ(outcome.end_ticks, 10u);
-    orders.insert(absl::StrCat(order[0], order[1]));
-    int timer_choices = 0;
-    for (const Decision& decision : decisions) {
-      if (decision.kind == ChoiceKind::kTimer) {
-        ++timer_choices;
-        EXPECT_EQ(decision.count, 2u);
-      }
-    }
-    EXPECT_EQ(timer_choices, 1);
-  });
+  const int runs = ForEverySchedule(
+      setup, [&](const RunOutcome& outcome, const std::vector<Decision>& decisions) {
+        EXPECT_EQ(outcome.violation.kind, Verdict::kClean);
+        EXPECT_EQ(outcome.end_ticks, 10u);
+        orders.insert(absl::StrCat(order[0], order[1]));
+        int timer_choices = 0;
+        for (const Decision& decision : decisions) {
+          if (decision.kind == ChoiceKind::kTimer) {
+            ++timer_choices;
+            EXPECT_EQ(decision.count, 2u);
+          }
+        }
+        EXPECT_EQ(timer_choices, 1);
+      });
   EXPECT_EQ(runs, 2);
   EXPECT_THAT(orders, ElementsAre("ab", "ba"));
 

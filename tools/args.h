@@ -39,7 +39,9 @@ class ParsedArgs {
   absl::StatusOr<uint64_t> GetUint(std::string_view name, uint64_t fallback) const;
   absl::StatusOr<double> GetDouble(std::string_view name, double fallback) const;
 
-  void Add(std::string_view name, std::string value) { values_[std::string(name)].push_back(std::move(value)); }
+  void Add(std::string_view name, std::string value) {
+    values_[std::string(name)].push_back(std::move(value));
+  }
 
  private:
   std::map<std::string, std::vector<std::string>> values_;

@@ -29,8 +29,8 @@ constexpr const char* kHelp =
 }  // namespace
 
 int UsageError(const char* command, const std::string& message) {
-  std::fprintf(stderr, "wvsim %s: %s\nRun 'wvsim %s --help' for usage.\n", command,
-               message.c_str(), command);
+  std::fprintf(stderr, "wvsim %s: %s\nRun 'wvsim %s --help' for usage.\n", command, message.c_str(),
+               command);
   return kExitUsage;
 }
 

@@ -7,9 +7,9 @@
 #include <csignal>
 #include <cstdio>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "sim/atomic_file.h"
 #include "sim/explorer.h"
@@ -97,8 +97,8 @@ absl::StatusOr<Options> ParseOptions(const ParsedArgs& args) {
   auto depth = args.GetUint("depth", 0);  // only read when given
   auto max_steps = args.GetUint("max-steps", config.max_steps);
   auto budget = args.GetDouble("time-budget", 0);
-  for (const absl::Status& status : {iterations.status(), seed.status(), depth.status(),
-                                     max_steps.status(), budget.status()}) {
+  for (const absl::Status& status :
+       {iterations.status(), seed.status(), depth.status(), max_steps.status(), budget.status()}) {
     if (!status.ok()) return status;
   }
   if (*depth > 64) return absl::InvalidArgumentError("--depth: at most 64");
@@ -129,7 +129,8 @@ absl::StatusOr<Options> ParseOptions(const ParsedArgs& args) {
   return options;
 }
 
-// Shows "id: executions, executions/s, violations, elapsed" on a terminal, at most 4 times a second.
+// Shows "id: executions, executions/s, violations, elapsed" on a terminal, at most 4 times a
+// second.
 class Progress {
  public:
   Progress() : enabled_(::isatty(STDERR_FILENO) == 1) {}
@@ -246,7 +247,8 @@ int RunExplore(const std::vector<std::string>& args, const std::string& program)
   }
   std::fputs((options->json ? FormatJson(results, seconds) : FormatTable(results)).c_str(), stdout);
   if (!options->junit.empty()) {
-    if (absl::Status written = sim::WriteFileAtomically(options->junit, FormatJunit(results, seconds));
+    if (absl::Status written =
+            sim::WriteFileAtomically(options->junit, FormatJunit(results, seconds));
         !written.ok()) {
       std::fprintf(stderr, "wvsim explore: %s\n", std::string(written.message()).c_str());
       io_ok = false;

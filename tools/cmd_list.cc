@@ -22,8 +22,12 @@ int RunList(const std::vector<std::string>& args) {
   absl::StatusOr<ParsedArgs> parsed = ParseArgs(args, kFlags);
   if (!parsed.ok()) return UsageError("list", parsed.status());
   if (parsed->Has("help")) {
-    std::fputs(FormatHelp("wvsim list [--json]", "Lists every scenario: its id, runtime, expected "
-                          "verdicts and what it does.", kFlags).c_str(), stdout);
+    std::fputs(FormatHelp("wvsim list [--json]",
+                          "Lists every scenario: its id, runtime, expected "
+                          "verdicts and what it does.",
+                          kFlags)
+                   .c_str(),
+               stdout);
     return kExitClean;
   }
   if (!parsed->positional.empty()) return UsageError("list", "takes no arguments");
@@ -32,10 +36,11 @@ int RunList(const std::vector<std::string>& args) {
     std::string out = "[";
     for (size_t i = 0; i < scenarios.size(); ++i) {
       const sim::Scenario& s = *scenarios[i];
-      absl::StrAppendFormat(&out, "%s\n  {\"id\": %s, \"runtime\": %s, \"expected\": %s, "
-                            "\"description\": %s}", i > 0 ? "," : "", JsonString(s.id),
-                            JsonString(s.runtime()), JsonVerdicts(s.expected),
-                            JsonString(s.description));
+      absl::StrAppendFormat(&out,
+                            "%s\n  {\"id\": %s, \"runtime\": %s, \"expected\": %s, "
+                            "\"description\": %s}",
+                            i > 0 ? "," : "", JsonString(s.id), JsonString(s.runtime()),
+                            JsonVerdicts(s.expected), JsonString(s.description));
     }
     std::printf("%s\n]\n", out.c_str());
     return kExitClean;

@@ -107,7 +107,8 @@ int RunReplay(const std::vector<std::string>& args) {
   } else {
     std::fputs(trace.c_str(), stdout);
     if (trace_form == "json") std::fputs("\n", stdout);
-    if (!divergence.empty()) std::fputs("diverged: the run below did not follow the recording\n", stdout);
+    if (!divergence.empty())
+      std::fputs("diverged: the run below did not follow the recording\n", stdout);
     std::printf("verdict: %s", sim::VerdictName(outcome.violation.kind));
     if (outcome.violation.kind != sim::Verdict::kClean) {
       std::printf(" at %s\n%s", outcome.violation.place.c_str(), outcome.violation.report.c_str());

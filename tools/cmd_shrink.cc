@@ -46,7 +46,8 @@ int RunShrink(const std::vector<std::string>& args) {
   const std::string& path = parsed->positional.front();
   absl::StatusOr<LoadedSchedule> loaded = LoadSchedule(path);
   if (!loaded.ok()) return UsageError("shrink", loaded.status());
-  absl::StatusOr<sim::ShrinkResult> shrunk = sim::Shrink(*loaded->scenario, loaded->schedule, *runs);
+  absl::StatusOr<sim::ShrinkResult> shrunk =
+      sim::Shrink(*loaded->scenario, loaded->schedule, *runs);
   if (!shrunk.ok()) {
     return UsageError("shrink", absl::StrCat(path, ": ", shrunk.status().message()));
   }

@@ -4,9 +4,9 @@
 #define WVSIM_TOOLS_COMMANDS_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
-#include <vector>
 
 namespace wvsim::tools {
 

@@ -10,22 +10,21 @@ namespace wvsim::tools {
 namespace {
 
 std::string XmlEscape(const std::string& text) {
-  return absl::StrReplaceAll(text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"},
-                                    {"\"", "&quot;"}, {"'", "&apos;"}});
+  return absl::StrReplaceAll(
+      text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&apos;"}});
 }
 
 }  // namespace
 
 std::string FormatTable(const std::vector<ScenarioResult>& results) {
-  std::string out = absl::StrFormat("%-44s %-22s %-16s %12s %9s\n", "scenario", "expected",
-                                    "found", "executions", "time");
+  std::string out = absl::StrFormat("%-44s %-22s %-16s %12s %9s\n", "scenario", "expected", "found",
+                                    "executions", "time");
   int unexpected = 0;
   for (const ScenarioResult& r : results) {
     const std::string found =
         absl::StrCat(sim::VerdictName(r.verdict), r.as_expected() ? "" : " (!)");
     absl::StrAppendFormat(&out, "%-44s %-22s %-16s %12d %8.2fs\n", r.scenario->id,
-                          VerdictList(r.scenario->expected, ","), found, r.executions,
-                          r.seconds);
+                          VerdictList(r.scenario->expected, ","), found, r.executions, r.seconds);
     if (!r.as_expected()) ++unexpected;
   }
   if (unexpected == 0) {
@@ -44,14 +43,14 @@ std::string FormatJson(const std::vector<ScenarioResult>& results, double second
     const ScenarioResult& r = results[i];
     executions += r.executions;
     absl::StrAppendFormat(
-        &out, "%s\n  {\"id\": %s, \"expected\": %s, \"verdict\": %s, \"executions\": %d, "
-              "\"seconds\": %.3f, \"schedule\": %s}",
+        &out,
+        "%s\n  {\"id\": %s, \"expected\": %s, \"verdict\": %s, \"executions\": %d, "
+        "\"seconds\": %.3f, \"schedule\": %s}",
         i > 0 ? "," : "", JsonString(r.scenario->id), JsonVerdicts(r.scenario->expected),
         JsonString(sim::VerdictName(r.verdict)), r.executions, r.seconds,
         r.schedule.empty() ? "null" : JsonString(r.schedule));
   }
-  absl::StrAppendFormat(&out, "\n], \"executions\": %d, \"seconds\": %.3f}\n", executions,
-                        seconds);
+  absl::StrAppendFormat(&out, "\n], \"executions\": %d, \"seconds\": %.3f}\n", executions, seconds);
   return out;
 }
 
@@ -65,15 +64,15 @@ std::string FormatJunit(const std::vector<ScenarioResult>& results, double secon
       results.size(), failures, seconds);
   for (const ScenarioResult& r : results) {
     absl::StrAppendFormat(&out, "  <testcase classname=\"wvsim.%s\" name=\"%s\" time=\"%.3f\">",
-                          XmlEscape(r.scenario->runtime()), XmlEscape(r.scenario->id),
-                          r.seconds);
+                          XmlEscape(r.scenario->runtime()), XmlEscape(r.scenario->id), r.seconds);
     if (!r.as_expected()) {
       absl::StrAppendFormat(
-          &out, "\n    <failure message=\"%s\">expected %s, found %s after %d executions\n%s%s"
-                "</failure>\n  ",
+          &out,
+          "\n    <failure message=\"%s\">expected %s, found %s after %d executions\n%s%s"
+          "</failure>\n  ",
           XmlEscape(absl::StrCat("found ", sim::VerdictName(r.verdict))),
-          XmlEscape(VerdictList(r.scenario->expected, " or ")),
-          sim::VerdictName(r.verdict), r.executions, XmlEscape(r.report),
+          XmlEscape(VerdictList(r.scenario->expected, " or ")), sim::VerdictName(r.verdict),
+          r.executions, XmlEscape(r.report),
           r.schedule.empty() ? "" : XmlEscape(absl::StrCat("\nschedule: ", r.schedule)));
     }
     out += "</testcase>\n";

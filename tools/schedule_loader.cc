@@ -2,8 +2,8 @@
 
 #include <map>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "sim/atomic_file.h"
 #include "sim/schedule_io.h"
@@ -28,21 +28,21 @@ absl::StatusOr<LoadedSchedule> LoadSchedule(const std::string& path) {
   LoadedSchedule loaded;
   loaded.scenario = sim::ScenarioRegistry::Global().Find(schedule->scenario);
   if (loaded.scenario == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ":", HeaderLine(path, "scenario:"), ": unknown scenario '",
-                     schedule->scenario, "' (see 'wvsim list')"));
+    return absl::InvalidArgumentError(absl::StrCat(path, ":", HeaderLine(path, "scenario:"),
+                                                   ": unknown scenario '", schedule->scenario,
+                                                   "' (see 'wvsim list')"));
   }
   // Resolved one at a time, so that an error names the line of the parameter at fault.
   for (const auto& [name, value] : schedule->params) {
     absl::StatusOr<sim::ParamValues> one = sim::ResolveParams(*loaded.scenario, {{name, value}});
     if (!one.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ":",
-                                                     HeaderLine(path, absl::StrCat("param: ", name, "=")),
-                                                     ": ", one.status().message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ":", HeaderLine(path, absl::StrCat("param: ", name, "=")), ": ",
+                       one.status().message()));
     }
   }
-  absl::StatusOr<sim::ParamValues> params = sim::ResolveParams(
-      *loaded.scenario, {schedule->params.begin(), schedule->params.end()});
+  absl::StatusOr<sim::ParamValues> params =
+      sim::ResolveParams(*loaded.scenario, {schedule->params.begin(), schedule->params.end()});
   if (!params.ok()) return params.status();
   loaded.schedule = *std::move(schedule);
   loaded.params = *std::move(params);

@@ -15,12 +15,18 @@ using sim::WaitKind;
 
 const char* WaitKindName(WaitKind kind) {
   switch (kind) {
-    case WaitKind::kNone: return "none";
-    case WaitKind::kBlocking: return "blocking";
-    case WaitKind::kPumping: return "pumping";
-    case WaitKind::kAwait: return "await";
-    case WaitKind::kIdle: return "idle";
-    case WaitKind::kSleep: return "sleep";
+    case WaitKind::kNone:
+      return "none";
+    case WaitKind::kBlocking:
+      return "blocking";
+    case WaitKind::kPumping:
+      return "pumping";
+    case WaitKind::kAwait:
+      return "await";
+    case WaitKind::kIdle:
+      return "idle";
+    case WaitKind::kSleep:
+      return "sleep";
   }
   return "unknown";
 }
@@ -36,8 +42,8 @@ class PerfettoWriter {
   std::string Finish(const std::vector<sim::Kernel::WaitingThread>& waiting, uint64_t end_step) {
     for (const auto& thread : waiting) {
       const int tid = Tid(thread.thread);
-      Slice(tid, absl::StrCat(WaitKindName(thread.kind), ": ", thread.operation),
-            arrived_[tid], end_step * kSlotMicros + kSlotMicros, thread.why);
+      Slice(tid, absl::StrCat(WaitKindName(thread.kind), ": ", thread.operation), arrived_[tid],
+            end_step * kSlotMicros + kSlotMicros, thread.why);
     }
     return absl::StrCat("{\"displayTimeUnit\": \"ns\", \"traceEvents\": [\n", events_, "\n]}\n");
   }
@@ -52,8 +58,8 @@ class PerfettoWriter {
     switch (event.kind) {
       case TraceKind::kStep:
         if (event.waited != WaitKind::kNone && slot > arrived_[tid]) {
-          Slice(tid, absl::StrCat(WaitKindName(event.waited), ": ", event.text),
-                arrived_[tid], slot, "");
+          Slice(tid, absl::StrCat(WaitKindName(event.waited), ": ", event.text), arrived_[tid],
+                slot, "");
         }
         Instant(tid, event.text, slot, "t");
         arrived_[tid] = slot + kArriveOffset;
@@ -64,9 +70,10 @@ class PerfettoWriter {
         break;
       case TraceKind::kHandlerEnd:
       case TraceKind::kPark:
-        Emit(absl::StrFormat("{\"ph\": \"E\", \"ts\": %d, \"pid\": 1, \"tid\": %d, \"args\": "
-                             "{\"how\": %s}}",
-                             slot + kHandlerEndOffset, tid, JsonString(event.text)));
+        Emit(
+            absl::StrFormat("{\"ph\": \"E\", \"ts\": %d, \"pid\": 1, \"tid\": %d, \"args\": "
+                            "{\"how\": %s}}",
+                            slot + kHandlerEndOffset, tid, JsonString(event.text)));
         break;
       default:
         Instant(tid, event.text, slot, "t");
@@ -77,23 +84,26 @@ class PerfettoWriter {
   int Tid(const std::string& thread) {
     auto [it, inserted] = tids_.emplace(thread, static_cast<int>(tids_.size()) + 1);
     if (inserted) {
-      Emit(absl::StrFormat("{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": %d, "
-                           "\"args\": {\"name\": %s}}",
-                           it->second, JsonString(thread)));
+      Emit(
+          absl::StrFormat("{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": %d, "
+                          "\"args\": {\"name\": %s}}",
+                          it->second, JsonString(thread)));
       arrived_[it->second] = 0;
     }
     return it->second;
   }
   void Slice(int tid, const std::string& name, uint64_t begin, uint64_t end,
              const std::string& why) {
-    Emit(absl::StrFormat("{\"name\": %s, \"cat\": \"wait\", \"ph\": \"X\", \"ts\": %d, "
-                         "\"dur\": %d, \"pid\": 1, \"tid\": %d, \"args\": {\"why\": %s}}",
-                         JsonString(name), begin, end - begin, tid, JsonString(why)));
+    Emit(
+        absl::StrFormat("{\"name\": %s, \"cat\": \"wait\", \"ph\": \"X\", \"ts\": %d, "
+                        "\"dur\": %d, \"pid\": 1, \"tid\": %d, \"args\": {\"why\": %s}}",
+                        JsonString(name), begin, end - begin, tid, JsonString(why)));
   }
   void Instant(int tid, const std::string& name, uint64_t ts, const char* scope) {
-    Emit(absl::StrFormat("{\"name\": %s, \"ph\": \"i\", \"s\": \"%s\", \"ts\": %d, \"pid\": 1, "
-                         "\"tid\": %d}",
-                         JsonString(name), scope, ts, tid));
+    Emit(
+        absl::StrFormat("{\"name\": %s, \"ph\": \"i\", \"s\": \"%s\", \"ts\": %d, \"pid\": 1, "
+                        "\"tid\": %d}",
+                        JsonString(name), scope, ts, tid));
   }
   void Emit(const std::string& event) {
     if (!events_.empty()) events_ += ",\n";
@@ -111,8 +121,9 @@ std::string TraceToJson(const std::vector<sim::TraceEvent>& events) {
   std::string out = "[";
   for (size_t i = 0; i < events.size(); ++i) {
     const sim::TraceEvent& e = events[i];
-    absl::StrAppendFormat(&out, "%s\n  {\"step\": %d, \"ticks\": %d, \"thread\": %s, \"kind\": "
-                                "\"%s\", \"text\": %s}",
+    absl::StrAppendFormat(&out,
+                          "%s\n  {\"step\": %d, \"ticks\": %d, \"thread\": %s, \"kind\": "
+                          "\"%s\", \"text\": %s}",
                           i > 0 ? "," : "", e.step, e.ticks, JsonString(e.thread),
                           sim::TraceKindName(e.kind), JsonString(e.text));
   }
@@ -127,7 +138,8 @@ std::string TraceToPerfetto(const std::vector<sim::TraceEvent>& events,
 }
 
 std::string WaitForGraphToDot(const std::vector<sim::Kernel::WaitingThread>& waiting) {
-  std::string out = "digraph wait_for {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n";
+  std::string out =
+      "digraph wait_for {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n";
   int causes = 0;
   for (const auto& thread : waiting) {
     absl::StrAppendFormat(&out, "  %s [label=%s];\n", JsonString(thread.thread),

@@ -62,7 +62,10 @@ enum class ThreadState : uint8_t {
 
 struct VThread final : Object, Waitable {
   VThread(Kernel* owner_kernel, RunQueue* queue_of_kernel, uint32_t thread_id)
-      : Object(""), kernel(owner_kernel), run_queue(queue_of_kernel), id(thread_id),
+      : Object(""),
+        kernel(owner_kernel),
+        run_queue(queue_of_kernel),
+        id(thread_id),
         bit(uint64_t{1} << thread_id) {}
   ~VThread() override;
 

@@ -15,7 +15,8 @@ namespace wvsim::sim {
 
 class ByteStreamStrategy final : public Strategy {
  public:
-  explicit ByteStreamStrategy(absl::Span<const uint8_t> bytes) : bytes_(bytes.begin(), bytes.end()) {}
+  explicit ByteStreamStrategy(absl::Span<const uint8_t> bytes)
+      : bytes_(bytes.begin(), bytes.end()) {}
 
   std::string_view name() const override { return "bytes"; }
   bool BeginExecution(uint64_t index) override {

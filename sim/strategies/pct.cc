@@ -10,7 +10,9 @@ constexpr uint64_t kInitialPriorityBase = 1ull << 32;
 }  // namespace
 
 PctStrategy::PctStrategy(uint64_t seed, uint32_t depth, uint64_t steps_hint)
-    : seed_(seed), depth_(depth == 0 ? 1 : depth), steps_estimate_(steps_hint == 0 ? 1 : steps_hint) {}
+    : seed_(seed),
+      depth_(depth == 0 ? 1 : depth),
+      steps_estimate_(steps_hint == 0 ? 1 : steps_hint) {}
 
 bool PctStrategy::BeginExecution(uint64_t index) {
   prng_.Reseed(Prng::Derive(seed_, index));
@@ -21,7 +23,8 @@ bool PctStrategy::BeginExecution(uint64_t index) {
   const uint64_t k = steps_estimate_;
   const uint32_t wanted = static_cast<uint32_t>(std::min<uint64_t>(depth_ - 1, k));
   while (change_steps_.size() < wanted) {
-    const uint64_t step = k <= UINT32_MAX ? prng_.Below(static_cast<uint32_t>(k)) : prng_.Next() % k;
+    const uint64_t step =
+        k <= UINT32_MAX ? prng_.Below(static_cast<uint32_t>(k)) : prng_.Next() % k;
     if (std::find(change_steps_.begin(), change_steps_.end(), step) == change_steps_.end()) {
       change_steps_.push_back(step);
     }

@@ -23,7 +23,9 @@ class PortfolioStrategy final : public Strategy {
     active_ = members_[Prng::Derive(kMemberSalt, index) % members_.size()].get();
     return active_->BeginExecution(index);
   }
-  uint32_t ChooseThread(const ThreadChoice& choice) override { return active_->ChooseThread(choice); }
+  uint32_t ChooseThread(const ThreadChoice& choice) override {
+    return active_->ChooseThread(choice);
+  }
   uint32_t Choose(ChoiceKind kind, uint32_t count) override { return active_->Choose(kind, count); }
   void EndExecution(uint64_t steps) override { active_->EndExecution(steps); }
 

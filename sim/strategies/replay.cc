@@ -8,8 +8,8 @@ namespace wvsim::sim {
 namespace {
 
 std::string Show(const Decision& decision) {
-  std::string text = absl::StrFormat("%s %d/%d", ChoiceKindName(decision.kind), decision.chosen,
-                                     decision.count);
+  std::string text =
+      absl::StrFormat("%s %d/%d", ChoiceKindName(decision.kind), decision.chosen, decision.count);
   if (!decision.label.empty()) absl::StrAppend(&text, " ", decision.label);
   return text;
 }

@@ -16,14 +16,13 @@ namespace {
 
 // Fails the run at quiescence unless `actual` equals `expected`.
 void ExpectAtEnd(Kernel& kernel, const Shared<int>& variable, int expected) {
-  kernel.AddQuiescenceCheck(sim::CheckPhase::kFinal,
-                            [&variable, expected]() -> std::optional<sim::Violation> {
-                              if (variable.Peek() == expected) return std::nullopt;
-                              return sim::Violation{
-                                  Verdict::kAssertion, variable.name(),
-                                  absl::StrCat(variable.name(), " is ", variable.Peek(),
-                                               ", expected ", expected)};
-                            });
+  kernel.AddQuiescenceCheck(
+      sim::CheckPhase::kFinal, [&variable, expected]() -> std::optional<sim::Violation> {
+        if (variable.Peek() == expected) return std::nullopt;
+        return sim::Violation{
+            Verdict::kAssertion, variable.name(),
+            absl::StrCat(variable.name(), " is ", variable.Peek(), ", expected ", expected)};
+      });
 }
 
 struct CounterState {

@@ -67,10 +67,9 @@ Task<> Respond(Kernel& kernel, Promise<int> response, Thread wait_for) {
 }
 
 Task<> PostFetch(Kernel& kernel, Thread ui, Future<int> response, bool then_quit) {
-  co_await kernel.Post(ui, "fetch",
-                       [&kernel, response, then_quit] {
-                         return FetchHandler(kernel, response, /*quit_after=*/!then_quit);
-                       });
+  co_await kernel.Post(ui, "fetch", [&kernel, response, then_quit] {
+    return FetchHandler(kernel, response, /*quit_after=*/!then_quit);
+  });
   if (then_quit) co_await kernel.PostQuit(ui);
 }
 
@@ -146,14 +145,13 @@ sim::Scenario NestedLoopDispatchScenario() {
             auto& state = kernel.Make<DialogState>();
             const Thread ui = kernel.Spawn("ui", UiThread(kernel), {.message_queue = true});
             kernel.Spawn("input", DriveDialog(kernel, ui, state));
-            kernel.AddQuiescenceCheck(sim::CheckPhase::kFinal,
-                                      [&state]() -> std::optional<sim::Violation> {
-                                        if (state.ticks_in_dialog == 2) return std::nullopt;
-                                        return sim::Violation{
-                                            Verdict::kAssertion, "ticks",
-                                            absl::StrCat(state.ticks_in_dialog,
-                                                         " ticks ran inside the dialog, expected 2")};
-                                      });
+            kernel.AddQuiescenceCheck(
+                sim::CheckPhase::kFinal, [&state]() -> std::optional<sim::Violation> {
+                  if (state.ticks_in_dialog == 2) return std::nullopt;
+                  return sim::Violation{Verdict::kAssertion, "ticks",
+                                        absl::StrCat(state.ticks_in_dialog,
+                                                     " ticks ran inside the dialog, expected 2")};
+                });
           },
   };
 }
