@@ -1,5 +1,6 @@
 // The wvsim command line as users run it: exit codes, messages, files, and the round trip
 // explore -> schedule file -> replay -> same verdict and trace hash.
+#include <pty.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -123,6 +124,35 @@ TEST(Cli, AScheduleOfAnotherModelVersionIsRefusedWithItsLine) {
   EXPECT_TRUE(absl::StrContains(result.err, "old.schedule:8: recorded with model version 7"))
       << result.err;
   EXPECT_EQ(RunWvsim({"replay", path, "--lenient"}).exit_code, 1);
+}
+
+TEST(Cli, ExploreShowsProgressOnATerminalOnly) {
+  // On a pseudo-terminal: a progress line with executions, their rate and the violations.
+  int terminal = -1;
+  const pid_t child = forkpty(&terminal, nullptr, nullptr, nullptr);
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string binary = WvsimPath();
+    const std::string out_dir = MakeTempDir("progress_tty");
+    execl(binary.c_str(), binary.c_str(), "explore", "sim.ops", "--iterations", "300000", "--out",
+          out_dir.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::string screen;
+  char buffer[4096];
+  for (ssize_t got; (got = read(terminal, buffer, sizeof(buffer))) > 0;) screen.append(buffer, got);
+  int status = 0;
+  waitpid(child, &status, 0);
+  close(terminal);
+  EXPECT_TRUE(absl::StrContains(screen, "sim.ops: ")) << screen;
+  EXPECT_TRUE(absl::StrContains(screen, " executions, ")) << screen;
+  EXPECT_TRUE(absl::StrContains(screen, "/s, 0 violations")) << screen;
+  // Into a file: none.
+  const CommandResult piped = RunWvsim(
+      {"explore", "sim.ops", "--iterations", "300000", "--out", MakeTempDir("progress_file")});
+  EXPECT_EQ(piped.exit_code, 0);
+  EXPECT_FALSE(absl::StrContains(piped.err, "executions,")) << piped.err;
+  EXPECT_FALSE(absl::StrContains(piped.out, "\r")) << piped.out;
 }
 
 TEST(Cli, ListShowsEveryKernelScenario) {
