@@ -5,6 +5,9 @@
 #   make test       build, then run every CTest suite (labels: unit, seeds, explore)
 #   make bench      build, then measure the speed and memory targets (bench/figures.cc)
 #   make sanitize   ASan+UBSan build of every test with clang, then run them
+#   make fuzz       a libFuzzer campaign: FUZZ_TARGET (sim_schedule_fuzzer), FUZZ_SECONDS (60),
+#                   FUZZ_JOBS (2); crashes arrive as .schedule files in out/fuzz/schedules/
+#   make fuzz-merge minimise the campaign's corpus into the checked-in one (fuzz/corpus/)
 #
 # Variables: BUILD_DIR (build), SANITIZE_DIR (build-sanitize), WERROR (OFF; CI sets ON),
 # JOBS (2), CMAKE_ARGS (extra configure arguments).
@@ -19,7 +22,12 @@ PACKAGES := cmake ninja-build g++ clang-14 libclang-rt-14-dev libabsl-dev librap
 
 CONFIGURE = cmake -S . -G Ninja -DWVSIM_WERROR=$(WERROR) $(CMAKE_ARGS)
 
-.PHONY: deps build run test bench sanitize clean
+FUZZ_DIR ?= build-fuzz
+FUZZ_TARGET ?= sim_schedule_fuzzer
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 2
+
+.PHONY: deps build run test bench sanitize fuzz-build fuzz fuzz-merge clean
 
 deps:
 	@tools/install-deps.sh $(PACKAGES)
@@ -47,5 +55,19 @@ sanitize: deps
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(SANITIZE_DIR) --output-on-failure -j $(JOBS)
 
+fuzz-build: deps
+	@$(CONFIGURE) -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DWVSIM_BUILD_BENCH=OFF -DWVSIM_LIBFUZZER=ON \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=function" \
+	  > $(FUZZ_DIR).configure.log 2>&1 || { cat $(FUZZ_DIR).configure.log; exit 1; }
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target $(FUZZ_TARGET)
+
+fuzz: fuzz-build
+	tools/fuzz-campaign.sh $(FUZZ_DIR)/bin/$(FUZZ_TARGET) $(FUZZ_TARGET) $(FUZZ_SECONDS) $(FUZZ_JOBS)
+
+fuzz-merge: fuzz-build
+	$(FUZZ_DIR)/bin/$(FUZZ_TARGET) -merge=1 fuzz/corpus/$(FUZZ_TARGET) out/fuzz/corpus/$(FUZZ_TARGET)
+
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(BUILD_DIR).configure.log $(SANITIZE_DIR).configure.log
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR) $(BUILD_DIR).configure.log \
+	  $(SANITIZE_DIR).configure.log $(FUZZ_DIR).configure.log

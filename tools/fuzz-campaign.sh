@@ -1,0 +1,20 @@
+#!/bin/sh
+# Runs a libFuzzer campaign for one target (make fuzz) and summarises what it found.
+#   tools/fuzz-campaign.sh BINARY TARGET SECONDS JOBS
+# Corpus: out/fuzz/corpus/TARGET (grows), seeded from fuzz/corpus/TARGET (checked in).
+# Crashing inputs go to out/fuzz/artifacts/, and each crash's .schedule to out/fuzz/schedules/.
+set -eu
+binary=$1 target=$2 seconds=$3 jobs=$4
+mkdir -p "out/fuzz/corpus/$target" out/fuzz/artifacts out/fuzz/schedules
+dict=""
+[ -f "fuzz/$target.dict" ] && dict="-dict=fuzz/$target.dict"
+log="out/fuzz/$target.log"
+# shellcheck disable=SC2086
+WVSIM_FUZZ_SCHEDULES=out/fuzz/schedules "$binary" -fork="$jobs" -ignore_crashes=1 \
+  -max_total_time="$seconds" -artifact_prefix=out/fuzz/artifacts/ $dict \
+  "out/fuzz/corpus/$target" "fuzz/corpus/$target" > "$log" 2>&1 || true
+echo "libFuzzer's final stats ($log):"
+grep -E "^#[0-9]+: cov:|INFO: fuzzed for|DONE" "$log" | tail -n 2
+echo "crashing inputs: $(ls out/fuzz/artifacts | wc -l) in out/fuzz/artifacts/"
+echo "their schedules (replay each with build/bin/wvsim replay FILE):"
+ls -1 out/fuzz/schedules | sed 's|^|  out/fuzz/schedules/|'
