@@ -18,6 +18,9 @@ void RegisterBuiltinScenarios() {
              AwaitInHandlerScenario,
              NestedLoopDispatchScenario,
              MessageToFinishedThreadScenario,
+             OrderingDepth1Scenario,
+             OrderingDepth2Scenario,
+             OrderingDepth3Scenario,
          }) {
       sim::RegisterScenarioOrDie(make());
     }

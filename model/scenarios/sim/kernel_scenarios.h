@@ -15,6 +15,9 @@ sim::Scenario AwaitingOnOwnPumpScenario();
 sim::Scenario AwaitInHandlerScenario();
 sim::Scenario NestedLoopDispatchScenario();
 sim::Scenario MessageToFinishedThreadScenario();
+sim::Scenario OrderingDepth1Scenario();
+sim::Scenario OrderingDepth2Scenario();
+sim::Scenario OrderingDepth3Scenario();
 
 }  // namespace wvsim::model
 
