@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "model/android/scenarios.h"
 #include "model/scenarios/sim/kernel_scenarios.h"
 
 namespace wvsim::model {
@@ -24,6 +25,7 @@ void RegisterBuiltinScenarios() {
          }) {
       sim::RegisterScenarioOrDie(make());
     }
+    android::RegisterScenarios();
   });
 }
 

@@ -1,0 +1,185 @@
+// The per-run Android runtime: the app's threads and loopers, and the process-wide state of
+// Chromium's WebView glue (webview-rules.md, A1..A11): whether the engine started and which
+// looper is Chromium's one UI thread (A3, A4, A10), the pending-task FIFO (A6), blocking
+// cross-thread calls with the 4-second timeout (A7), the JavaBridge thread (A11), the app's
+// targetSdkVersion (scenario parameter `target_sdk`), and the serial_callbacks self-check.
+//
+//   void Setup(Kernel& k) {
+//     AndroidRuntime& rt = AndroidRuntime::Create(k);
+//     rt.StartMainThread(OnCreate(rt));             // main: OnCreate, then Looper.loop()
+//   }
+//   Task<> OnCreate(AndroidRuntime& rt) {
+//     WebView* view = co_await WebView::Create(rt);  // webview.h
+//     rt.StartThread("worker", Work(rt, *view));    // a thread without a looper
+//   }
+//
+// One runtime per run (Kernel::Make); it is a thin facade over kernel threads, so the kernel's
+// verdicts (deadlock, stall, exception) apply unchanged. Deterministic: ids come from per-run
+// counters, lookups are by kernel thread id.
+#ifndef WVSIM_MODEL_ANDROID_RUNTIME_H_
+#define WVSIM_MODEL_ANDROID_RUNTIME_H_
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "model/android/java.h"
+#include "sim/kernel.h"
+
+namespace wvsim::model::android {
+
+// The scenario parameter holding the app's targetSdkVersion.
+inline constexpr std::string_view kTargetSdkParam = "target_sdk";
+
+class AndroidRuntime final : public sim::Object {
+ public:
+  // Makes the run's runtime; reads `target_sdk` (default kJellyBeanMr2).
+  static AndroidRuntime& Create(sim::Kernel& kernel);
+  explicit AndroidRuntime(sim::Kernel& kernel);
+
+  sim::Kernel& kernel() const { return *kernel_; }
+  int64_t target_sdk() const { return target_sdk_; }
+  // A2, A4: apps targeting JELLY_BEAN_MR2 or later get thread checks that throw.
+  bool enforces_thread_checks() const { return target_sdk_ >= kJellyBeanMr2; }
+
+  // ---- Threads. Each may be called during setup or from a running thread.
+
+  // The main thread: runs `on_create`, then its looper forever (an idle looper ends a run clean).
+  sim::Thread StartMainThread(sim::Task<> on_create);
+  // A HandlerThread: runs `on_looper_prepared` on its own looper, then loops.
+  sim::Thread StartLooperThread(std::string name, sim::Task<> on_looper_prepared);
+  // A plain java.lang.Thread: no looper; ends when `run` returns.
+  sim::Thread StartThread(std::string name, sim::Task<> run);
+
+  Looper* MyLooper() const;  // Looper.myLooper(): null on a thread without one
+  Looper& MainLooper() const { return *main_looper_; }  // requires StartMainThread
+  Looper* main_looper() const { return main_looper_; }  // null before StartMainThread
+  std::string MainLooperName() const { return main_looper_ != nullptr ? main_looper_->name() : "null"; }
+  Handler& MainHandler() { return *main_handler_; }
+
+  // ---- Chromium's one UI thread (A3, A4, A10).
+
+  bool chromium_started() const { return started_; }
+  Looper* ui_looper() const { return ui_looper_; }
+  bool OnUiThread() const;  // ThreadUtils.runningOnUiThread()
+
+  // WebViewChromiumAwInit.startYourEngines (A3): the first start binds the UI thread, to the main
+  // looper for a "thread-safe" caller, to the caller's own looper otherwise (a caller without a
+  // looper binds main). On the UI thread the start runs inline; elsewhere it is posted to the UI
+  // looper and the caller waits with no timeout.
+  sim::Task<> StartYourEngines(bool thread_safe);
+
+  // WebViewChromiumRunQueue.addTask (A6): queued while the engine has not started; afterwards
+  // drained inline on the UI thread or by a drain posted to it.
+  sim::Task<> AddTask(std::string label, Runnable task);
+
+  // SharedWebViewChromium.runBlockingFuture (A7): runs `call` on the UI thread through the
+  // pending-task queue and blocks the caller at most kBlockingCallTimeoutTicks.
+  template <typename T>
+  sim::Task<T> RunOnUiThreadBlocking(std::string label, absl::AnyInvocable<sim::Task<T>()> call);
+
+  // AwThreadUtils.postToUiThreadLooper of an exception (A4): the UI thread crashes with it too.
+  sim::Task<> PostThrowToUiThread(JavaException error);
+
+  // ---- The JavaBridge thread (A11), started with the first JavascriptInterface.
+  Looper& JavaBridgeLooper();
+
+  // ---- Logging and the serial_callbacks self-check.
+
+  // Log.w: a note in the trace, counted.
+  void Warn(std::string_view text);
+  int warnings() const { return warnings_; }
+  // Marks the start and end of an app callback that must run on `expected`'s thread and never
+  // overlap another callback there; a violation is `serial_callbacks` (the model's own bug).
+  void BeginCallback(const Looper& expected, const char* callback);
+  void EndCallback();
+
+  uint64_t NextId() { return ++next_object_id_; }  // per-run ids: WebView#1, getUrl#2, ...
+
+ private:
+  friend class Handler;
+  struct Callback {
+    Runnable run;
+    bool removed = false;
+  };
+  struct PendingTask {
+    std::string label;
+    Runnable run;
+  };
+
+  Looper& RegisterLooper(sim::Thread thread);
+  Runnable Track(Runnable runnable, CallbackToken* token);
+  static sim::Task<> RunCallback(Callback* callback);
+  void SetUiThread(Looper& looper);
+  sim::Task<> StartChromiumLocked();
+  sim::Task<> DrainQueue();
+
+  sim::Kernel* kernel_;
+  int64_t target_sdk_;
+  std::array<Looper*, sim::KernelLimits::kThreadsMaxCeiling> loopers_{};
+  std::array<const char*, sim::KernelLimits::kThreadsMaxCeiling> active_callback_{};
+  Looper* main_looper_ = nullptr;
+  Handler* main_handler_ = nullptr;
+  Looper* java_bridge_ = nullptr;
+  std::deque<Callback> callbacks_;  // every posted Runnable of the run, token = index + 1
+
+  bool started_ = false;
+  bool start_posted_ = false;
+  Looper* ui_looper_ = nullptr;
+  sim::Promise<void> started_promise_;
+  std::deque<PendingTask> pending_;  // A6
+  bool draining_ = false;
+
+  int warnings_ = 0;
+  uint64_t next_object_id_ = 0;
+};
+
+// ---- Template definitions.
+
+namespace internal {
+
+// A FutureTask: runs the call and completes the promise with its value or its exception.
+template <typename T>
+struct FutureTask {
+  absl::AnyInvocable<sim::Task<T>()> call;
+  sim::Promise<T> result;
+};
+
+template <typename T>
+sim::Task<> RunFutureTask(FutureTask<T>* task) {
+  try {
+    T value = co_await task->call();
+    task->result.Set(std::move(value));
+  } catch (...) {
+    task->result.Fail(std::current_exception());
+  }
+}
+
+}  // namespace internal
+
+template <typename T>
+sim::Task<T> AndroidRuntime::RunOnUiThreadBlocking(std::string label,
+                                                   absl::AnyInvocable<sim::Task<T>()> call) {
+  if (!started_) throw RuntimeException(kMustBeStartedText, "A7");
+  if (OnUiThread()) throw IllegalStateException(kOffUiThreadText, "A7");
+  const std::string name = absl::StrCat(label, "#", NextId());
+  auto& task = kernel_->Make<internal::FutureTask<T>>(
+      internal::FutureTask<T>{std::move(call), kernel_->MakePromise<T>(name)});
+  task.result.SetProducer(ui_looper_->thread().get(),
+                          absl::StrCat("the UI thread (", ui_looper_->name(),
+                                       ") must run it from the pending-task queue [A6, A7]"));
+  internal::FutureTask<T>* raw = &task;
+  Runnable run = [raw] { return internal::RunFutureTask<T>(raw); };
+  co_await AddTask(name, std::move(run));
+  const bool done = co_await kernel_->BlockOnFor(task.result.future(), kBlockingCallTimeoutTicks);
+  if (!done) throw RuntimeException(kProbableDeadlockText, "A7");
+  co_return task.result.future().Get();
+}
+
+}  // namespace wvsim::model::android
+
+#endif  // WVSIM_MODEL_ANDROID_RUNTIME_H_

@@ -1,0 +1,199 @@
+// android.webkit.WebView over Chromium's glue (WebViewChromium), grouped as rule A5 groups the
+// calls, with the static entry points of A9, the app's WebViewClient / WebChromeClient and
+// @JavascriptInterface objects (A11).
+//
+//   Task<> OnCreate(AndroidRuntime& rt, App& app) {
+//     WebView* view = co_await WebView::Create(rt);   // A1, A4: checks the thread, may bind it
+//     view->SetWebViewClient(&app.client);
+//     co_await view->LoadUrl("https://example.com/");   // A5: forces a start on main
+//   }
+//
+// Every public call is one scheduling point at its entry ("<method>(WebView#1)"), then A2's
+// per-instance thread check, then the call's own dispatch (A5): posted to the pending-task queue
+// (A6), blocking on the UI thread (A7), or run inline (A8's invariant holds there). A page load
+// runs on the UI thread as messages: onPageStarted, then the page's script (which calls each
+// JavascriptInterface once on the JavaBridge thread), then onReceivedTitle and onPageFinished.
+#ifndef WVSIM_MODEL_ANDROID_WEBVIEW_H_
+#define WVSIM_MODEL_ANDROID_WEBVIEW_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/android/java.h"
+#include "model/android/runtime.h"
+
+namespace wvsim::model::android {
+
+class WebView;
+
+// WebViewClient: every callback runs on Chromium's UI thread (A11, assumed there).
+class WebViewClient {
+ public:
+  virtual ~WebViewClient() = default;
+  virtual sim::Task<> OnPageStarted(WebView& view, std::string url);
+  virtual sim::Task<> OnPageFinished(WebView& view, std::string url);
+};
+
+// WebChromeClient: on the UI thread too (A11).
+class WebChromeClient {
+ public:
+  virtual ~WebChromeClient() = default;
+  virtual sim::Task<> OnReceivedTitle(WebView& view, std::string title);
+};
+
+// ValueCallback<String> of evaluateJavascript: on the UI thread (A11).
+class ValueCallback {
+ public:
+  virtual ~ValueCallback() = default;
+  virtual sim::Task<> OnReceiveValue(WebView& view, std::string value) = 0;
+};
+
+// An object added with addJavascriptInterface: the page calls its @JavascriptInterface methods on
+// the private JavaBridge thread (A11), never on the UI thread.
+class JavascriptInterface {
+ public:
+  virtual ~JavascriptInterface() = default;
+  virtual sim::Task<> Call(WebView& view, std::string method, std::string argument) = 0;
+};
+
+// HitTestResult.getType() values the model reports.
+inline constexpr int kHitTestUnknownType = 0;
+
+class WebView final : public sim::Object {
+ public:
+  // new WebView(context): A1 (a looper is required), A2 (records the looper), A4 and A10 (binds
+  // or checks Chromium's UI thread by target SDK), A6 (initForReal is a pending task).
+  static sim::Task<WebView*> Create(AndroidRuntime& runtime);
+  WebView(AndroidRuntime& runtime, Looper& looper, uint64_t id);
+
+  // ---- A5: void methods: queued when they cannot run now.
+  sim::Task<> Reload();
+  sim::Task<> StopLoading();
+  sim::Task<> GoBack();
+  sim::Task<> Destroy();
+  sim::Task<> PostWebMessage(std::string message);
+  sim::Task<> AddJavascriptInterface(JavascriptInterface* object, std::string name);
+  sim::Task<> SetWebViewClient(WebViewClient* client);
+  sim::Task<> SetWebChromeClient(WebChromeClient* client);
+
+  // ---- A5: value-returning methods: start on main, then block off the UI thread (A7).
+  sim::Task<std::string> GetUrl();
+  sim::Task<std::string> GetTitle();
+  sim::Task<bool> CanGoBack();
+  sim::Task<std::string> SaveState();  // the Bundle, as text
+  sim::Task<int> GetHitTestResult();
+
+  // ---- A5: the load family: force a start on main, then post or run.
+  sim::Task<> LoadUrl(std::string url);
+  sim::Task<> LoadData(std::string data);
+  sim::Task<> LoadDataWithBaseURL(std::string base_url, std::string data);
+  sim::Task<> PostUrl(std::string url, std::string post_data);
+
+  // ---- A5: view and input methods: start on the current looper.
+  sim::Task<> OnAttachedToWindow();  // also checks the thread (A4's exception)
+  sim::Task<> SetLayoutParams(int width, int height);  // also checks the thread
+  sim::Task<bool> OnTouchEvent();
+  sim::Task<bool> DispatchKeyEvent();
+  sim::Task<> OnDraw();  // forces a start, then blocks off the UI thread
+
+  // ---- A11: evaluateJavascript checks the thread, never posts; its callback comes on the UI
+  // thread. "document.title" evaluates to the title (as JSON); anything else to "null".
+  sim::Task<> EvaluateJavascript(std::string script, ValueCallback* callback);
+
+  // ---- State, for scenario checks (no scheduling point).
+  uint64_t id() const { return id_; }
+  Looper& looper() const { return *looper_; }
+  bool aw_contents_created() const { return aw_contents_; }
+  bool destroyed() const { return destroyed_; }
+  bool attached() const { return attached_; }
+  const std::string& url() const { return url_; }
+  int pages_finished() const { return pages_finished_; }
+  int draws() const { return draws_; }
+  const std::vector<std::string>& web_messages() const { return web_messages_; }
+
+ private:
+  // The call's scheduling point, then A2's per-instance check.
+  sim::Task<> Enter(const char* method);
+  void CheckThread(const char* method);  // A2 (WebView.checkThread)
+  // WebViewChromium.checkThread (A4): off the UI thread, throws here and on the UI thread.
+  sim::Task<> CheckUiThread();
+  bool CheckNeedsPost();  // A5, A8
+  void RequireAwContents() const;  // A8
+
+  sim::Task<> RunOrQueue(const char* method, Runnable task);  // A5, A6
+  template <typename T>
+  sim::Task<T> Value(const char* method, absl::AnyInvocable<sim::Task<T>()> call);
+  sim::Task<> Load(const char* method, std::string url);
+  sim::Task<> ViewMethod(const char* method);
+  sim::Task<bool> Input(const char* method);
+
+  // Work on the UI thread (AwContents), as named functions so no closure outlives its frame.
+  static sim::Task<> InitForReal(WebView* view);
+  static sim::Task<> Apply(WebView* view, void (*effect)(WebView&));
+  static sim::Task<> GoBackOnUi(WebView* view);
+  static sim::Task<> SetClientsOnUi(WebView* view, WebViewClient* client, WebChromeClient* chrome);
+  static sim::Task<> LoadOnUi(WebView* view, std::string url, bool push_history);
+  static sim::Task<> PageStarted(WebView* view, std::string url, uint64_t load);
+  static sim::Task<> PageFinished(WebView* view, std::string url, uint64_t load);
+  static sim::Task<> CallInterface(WebView* view, JavascriptInterface* object, std::string url);
+  static sim::Task<> DeliverValue(WebView* view, ValueCallback* callback, std::string value);
+  static sim::Task<> AddInterfaceOnUi(WebView* view, JavascriptInterface* object, std::string name);
+  static sim::Task<> PostMessageOnUi(WebView* view, std::string message);
+
+  struct Injected {
+    JavascriptInterface* object;
+    std::string name;
+  };
+
+  AndroidRuntime* runtime_;
+  Looper* looper_;  // A2: the looper the WebView was created on
+  uint64_t id_;
+  bool aw_contents_ = false;  // AwContents exists (A8)
+  bool destroyed_ = false;
+  bool attached_ = false;
+  int width_ = 0;
+  int height_ = 0;
+  std::string url_ = "about:blank";
+  std::string title_;
+  std::vector<std::string> history_;
+  uint64_t loads_ = 0;  // the newest load; older loads stop reporting
+  int pages_finished_ = 0;
+  int draws_ = 0;
+  std::vector<std::string> web_messages_;
+  std::vector<Injected> interfaces_;
+  WebViewClient* client_ = nullptr;
+  WebChromeClient* chrome_client_ = nullptr;
+};
+
+// A9: the static entry points start the engine bound to the main looper and may wait as in A3.
+// WebStorage.getInstance, GeolocationPermissions.getInstance, WebViewDatabase.getInstance,
+// ServiceWorkerController.getInstance, TracingController.getInstance, ProxyController and
+// WebView's getStatics (findAddress, clearClientCertPreferences, ...) all go through it.
+sim::Task<> StaticEntryPoint(AndroidRuntime& runtime, const char* entry_point);
+inline sim::Task<> WebStorageGetInstance(AndroidRuntime& rt) {
+  return StaticEntryPoint(rt, "WebStorage.getInstance");
+}
+inline sim::Task<> GeolocationPermissionsGetInstance(AndroidRuntime& rt) {
+  return StaticEntryPoint(rt, "GeolocationPermissions.getInstance");
+}
+inline sim::Task<> WebViewDatabaseGetInstance(AndroidRuntime& rt) {
+  return StaticEntryPoint(rt, "WebViewDatabase.getInstance");
+}
+inline sim::Task<> ServiceWorkerControllerGetInstance(AndroidRuntime& rt) {
+  return StaticEntryPoint(rt, "ServiceWorkerController.getInstance");
+}
+inline sim::Task<> TracingControllerGetInstance(AndroidRuntime& rt) {
+  return StaticEntryPoint(rt, "TracingController.getInstance");
+}
+inline sim::Task<> ProxyControllerGetInstance(AndroidRuntime& rt) {
+  return StaticEntryPoint(rt, "ProxyController.getInstance");
+}
+inline sim::Task<> GetStatics(AndroidRuntime& rt) { return StaticEntryPoint(rt, "WebView.getStatics"); }
+// CookieManager.getInstance: creating the CookieManager does not start the engine (A9).
+sim::Task<> CookieManagerGetInstance(AndroidRuntime& runtime);
+
+}  // namespace wvsim::model::android
+
+#endif  // WVSIM_MODEL_ANDROID_WEBVIEW_H_
