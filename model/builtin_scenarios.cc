@@ -4,6 +4,7 @@
 
 #include "model/android/scenarios.h"
 #include "model/scenarios/sim/kernel_scenarios.h"
+#include "model/webview2/scenarios.h"
 
 namespace wvsim::model {
 
@@ -25,6 +26,7 @@ void RegisterBuiltinScenarios() {
          }) {
       sim::RegisterScenarioOrDie(make());
     }
+    webview2::RegisterScenarios();
     android::RegisterScenarios();
   });
 }

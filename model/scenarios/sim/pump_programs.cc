@@ -35,8 +35,13 @@ enum class WaitStyle { kBlocking, kPumping };
 
 Task<> ClickHandler(Kernel& kernel, WaitStyle style) {
   const Future<int> result = co_await PostComputeToSelf(kernel);
-  const int value = style == WaitStyle::kBlocking ? co_await kernel.BlockOn(result)
-                                                  : co_await kernel.PumpUntil(result);
+  // Not a conditional expression with a co_await in each branch: g++ 12 can run the wrong one.
+  int value = 0;
+  if (style == WaitStyle::kBlocking) {
+    value = co_await kernel.BlockOn(result);
+  } else {
+    value = co_await kernel.PumpUntil(result);
+  }
   if (value != kAnswer) co_await kernel.Abort(Verdict::kAssertion, "result", "wrong result");
   co_await kernel.PostQuit(kernel.Current());
 }

@@ -1,0 +1,763 @@
+// The Microsoft Edge WebView2 runtime model (webview-rules.md, W1..W16, W3a), built on the wvsim
+// kernel. A scenario reads like the app code it stands for:
+//
+//   Runtime& rt = Runtime::Create(k);
+//   rt.CoInitializeEx(Apartment::kSta);                       // on the UI thread (W1)
+//   EnvironmentOptions options;                               // named: see README (g++ 12)
+//   Async<Environment*> env_op = co_await rt.CreateCoreWebView2EnvironmentAsync(std::move(options));
+//   Environment* env = co_await env_op;                       // await: the pump goes on (W2)
+//   Async<Controller*> ctl_op = co_await env->CreateCoreWebView2ControllerAsync();
+//   CoreWebView2& wv = (co_await ctl_op)->CoreWebView2();
+//   Async<std::string> script = co_await wv.ExecuteScriptAsync("document.title");
+//   std::string title = co_await rt.Result(script);           // Task.Result: blocks (W5)
+//
+// Every call into a WebView object is a scheduling point and checks the calling thread (W3).
+// The browser and renderer processes are virtual threads with message queues; requests go to them
+// as messages, and completions and events come back as messages on the UI thread's queue (W2, W6),
+// so the scheduler chooses every cross-process order. Handlers run behind one boundary
+// (DispatchEvent / completion delivery) that tracks which WebView handlers are on each thread's
+// stack (W4), checks that callbacks stay serial, and catches exceptions that escape a handler.
+//
+// Thread-safety and determinism: everything belongs to one run of one Kernel (Runtime::Create makes
+// it with Kernel::Make); ids (ExecuteScript#3) come from per-run counters; maps are ordered.
+#ifndef WVSIM_MODEL_WEBVIEW2_RUNTIME_H_
+#define WVSIM_MODEL_WEBVIEW2_RUNTIME_H_
+
+#include <coroutine>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "model/webview2/hresult.h"
+#include "sim/kernel.h"
+#include "sim/sync.h"
+
+namespace wvsim::model::webview2 {
+
+using sim::Future;
+using sim::Kernel;
+using sim::Promise;
+using sim::Task;
+using sim::Thread;
+using VThread = sim::internal::VThread;
+
+class Runtime;
+class CoreWebView2;
+class Controller;
+class Environment;
+class Window;
+struct BrowserProcess;
+struct RendererProcess;
+struct EventArgs;
+
+enum class Apartment : uint8_t { kNone, kSta, kMta };
+
+// An async operation's result as the app holds it (.NET Task, or the Win32 completion handler's
+// arguments). `co_await op` is await (W2): inside a handler the handler leaves the stack, which is
+// also the moment the runtime considers the handler returned (W8). rt.Result(op) blocks (W5).
+template <typename T>
+class Async {
+ public:
+  Async() = default;
+  Async(Runtime* runtime, Future<T> future) : runtime_(runtime), future_(future) {}
+  Future<T> future() const { return future_; }
+  const std::string& name() const { return future_.name(); }
+
+  struct [[nodiscard]] Awaiter {
+    Runtime* runtime;
+    typename Future<T>::Awaiter inner;
+    bool await_ready() const noexcept { return inner.await_ready(); }
+    template <typename P>
+    void await_suspend(std::coroutine_handle<P> handle) const;
+    T await_resume() const { return inner.await_resume(); }
+  };
+  Awaiter operator co_await() const { return Awaiter{runtime_, future_.operator co_await()}; }
+
+ private:
+  Runtime* runtime_ = nullptr;
+  Future<T> future_;
+};
+
+// ---- Deferrals (W8, W9).
+
+struct DeferralState {
+  Runtime* runtime = nullptr;
+  EventArgs* event = nullptr;
+  int handles = 0;      // app handles alive; 0 with no Complete is a dropped deferral
+  int completions = 0;  // a second Complete is reported (W8, behaviour unconfirmed)
+};
+
+// args.GetDeferral(): keeps the event open after the handler returns until Complete() (W8).
+// Copyable like a COM pointer; Complete is bound to the UI thread (W3, FB#376).
+class Deferral {
+ public:
+  Deferral() = default;
+  explicit Deferral(DeferralState* state) : state_(state) { ++state_->handles; }
+  Deferral(const Deferral& other) : state_(other.state_) {
+    if (state_ != nullptr) ++state_->handles;
+  }
+  Deferral(Deferral&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
+  Deferral& operator=(Deferral other) noexcept {
+    std::swap(state_, other.state_);
+    return *this;
+  }
+  ~Deferral() {
+    if (state_ != nullptr) --state_->handles;
+  }
+  void Complete();
+  bool completed() const { return state_ != nullptr && state_->completions > 0; }
+
+ private:
+  DeferralState* state_ = nullptr;
+};
+
+// C# `using (args.GetDeferral())`, C++ RAII: completes when it goes out of scope, even when the
+// handler throws (W8).
+class ScopedDeferral {
+ public:
+  explicit ScopedDeferral(Deferral deferral) : deferral_(std::move(deferral)) {}
+  ScopedDeferral(const ScopedDeferral&) = delete;
+  ScopedDeferral& operator=(const ScopedDeferral&) = delete;
+  ~ScopedDeferral() {
+    if (!deferral_.completed()) deferral_.Complete();
+  }
+
+ private:
+  Deferral deferral_;
+};
+
+// ---- Event arguments.
+
+struct EventArgs {
+  Runtime* runtime = nullptr;
+  CoreWebView2* sender = nullptr;     // null for an environment's event
+  const sim::Object* source = nullptr;  // the object raising it (WebView or environment)
+  Thread owner;                         // the thread its handlers run on
+  std::string name;              // "WebResourceRequested#2"
+  const char* holds_up = "";     // what a deferral holds up (W9), for reports
+  const char* rule = "W8";       // the W9 item, for reports
+  DeferralState* deferral = nullptr;
+  bool handler_returned = false;  // the handler returned or left the stack at an await
+  bool finished = false;
+  absl::AnyInvocable<void()> on_finish;  // the runtime goes on (posts to a process)
+
+  Deferral GetDeferral();
+};
+
+struct NavigationEventArgs : EventArgs {
+  std::string uri;
+  bool is_success = true;
+};
+
+struct WebMessageReceivedEventArgs : EventArgs {
+  std::string message;
+  const std::string& TryGetWebMessageAsString() const { return message; }
+};
+
+// A response's content stream (W10). A stream created on an STA thread that pumps is non-agile
+// unless made agile: every read from the browser's background thread is marshalled to it.
+struct ResponseStream : sim::Object {
+  ResponseStream(std::string name, Thread creator, bool is_agile, int chunk_count)
+      : sim::Object(std::move(name)), created_on(creator), agile(is_agile), chunks(chunk_count) {}
+  Thread created_on;
+  bool agile;
+  int chunks;
+  int read = 0;
+  sim::Event* consumed = nullptr;  // the app's own signal, set when the last chunk was read
+};
+
+struct WebResourceRequestedEventArgs : EventArgs {
+  std::string uri;
+  ResponseStream* response = nullptr;  // args.Response = ...
+};
+
+struct NewWindowRequestedEventArgs : EventArgs {
+  std::string uri;
+  CoreWebView2* new_window = nullptr;  // args.NewWindow = ...: the opener goes on early (W9.1)
+  bool handled = false;
+};
+
+// W9: the deferrable events besides NewWindowRequested (W9.1) and WebResourceRequested (W9.2),
+// which have args of their own. Each holds up what the rule says until its handler returned and
+// its deferral (if taken) completed.
+enum class DeferrableEvent : uint8_t {
+  kScriptDialogOpening,             // W9.3
+  kPermissionRequested,             // W9.4
+  kDownloadStarting,                // W9.5
+  kContextMenuRequested,            // W9.6
+  kBasicAuthenticationRequested,    // W9.7
+  kClientCertificateRequested,      // W9.8
+  kServerCertificateErrorDetected,  // W9.9
+  kLaunchingExternalUriScheme,      // W9.10
+  kNotificationReceived,            // W9.11
+  kScreenCaptureStarting,           // W9.12
+  kSaveAsUIShowing,                 // W9.13
+  kSaveFileSecurityCheckStarting,   // W9.14
+  kDragStarting,                    // W9.15
+};
+inline constexpr int kDeferrableEventCount = 13;
+
+struct DeferrableEventInfo {
+  const char* name;      // "ScriptDialogOpening"
+  const char* holds_up;  // "the page's scripts (alert, confirm, prompt, beforeunload)"
+  const char* rule;      // "W9.3"
+};
+const DeferrableEventInfo& InfoOf(DeferrableEvent event);
+
+struct DeferrableEventArgs : EventArgs {
+  DeferrableEvent kind = DeferrableEvent::kScriptDialogOpening;
+  bool handled = false;  // read when the event finishes (ContextMenuRequested, ...)
+  bool cancel = false;
+};
+
+// W12: ProcessFailed kinds and reasons, as the API names them.
+enum class ProcessFailedKind : uint8_t {
+  kBrowserProcessExited, kRenderProcessExited, kRenderProcessUnresponsive,
+  kFrameRenderProcessExited, kUtilityProcessExited, kSandboxHelperProcessExited,
+  kGpuProcessExited, kPpapiPluginProcessExited, kPpapiBrokerProcessExited, kUnknownProcessExited,
+};
+enum class ProcessFailedReason : uint8_t {
+  kUnexpected, kUnresponsive, kTerminated, kCrashed, kLaunchFailed, kOutOfMemory, kNormalExit,
+  kAbnormalExit,
+};
+const char* ProcessFailedKindName(ProcessFailedKind kind);
+const char* ProcessFailedReasonName(ProcessFailedReason reason);
+
+struct ProcessFailedEventArgs : EventArgs {
+  ProcessFailedKind kind = ProcessFailedKind::kUnknownProcessExited;
+  ProcessFailedReason reason = ProcessFailedReason::kUnexpected;
+  int exit_code = 0;
+};
+
+// W13: on the environment, after every process of the group exited.
+enum class BrowserProcessExitKind : uint8_t { kNormal, kFailed };
+struct BrowserProcessExitedEventArgs : EventArgs {
+  BrowserProcessExitKind kind = BrowserProcessExitKind::kNormal;
+};
+
+template <typename A>
+using Handler = std::function<Task<>(A&)>;
+
+// What a URL does when it loads (the page's script).
+struct Page {
+  std::string title = {};
+  std::string web_message = {};  // window.chrome.webview.postMessage(...) after load
+  std::string subresource = {};  // a request the page makes while loading (WebResourceRequested)
+  std::string window_open = {};  // window.open(...) after load (NewWindowRequested)
+  // Deferrable events the page causes after load, in order; each waits for the one before to
+  // finish, as the page's script does (W9).
+  std::vector<DeferrableEvent> events = {};
+};
+
+// ---- Cookies (W3a).
+
+class Cookie {
+ public:
+  Cookie(Runtime* runtime, Thread owner, std::string name, std::string domain)
+      : runtime_(runtime), owner_(owner), name_(std::move(name)), domain_(std::move(domain)) {}
+  // Property reads are bound to the UI thread, even when GetCookiesAsync ran elsewhere (W3a).
+  const std::string& Domain() const;
+  const std::string& Name() const;
+
+ private:
+  Runtime* runtime_;
+  Thread owner_;
+  std::string name_;
+  std::string domain_;
+};
+
+class CookieManager {
+ public:
+  explicit CookieManager(CoreWebView2* webview) : webview_(webview) {}
+  // Callable from any thread; the cookies come back to the caller (W3a).
+  Task<Async<std::vector<Cookie*>>> GetCookiesAsync(std::string_view uri);
+
+ private:
+  CoreWebView2* webview_;
+};
+
+// ---- Environment, controller, WebView: thin handles into the Runtime's bookkeeping.
+
+struct EnvironmentOptions {
+  std::string user_data_folder = "EBWebView";
+  std::string additional_browser_arguments;
+};
+
+// The app's window (HWND) that hosts a controller.
+class Window : public sim::Object {
+ public:
+  Window(std::string name, Runtime* runtime, Thread owner)
+      : sim::Object(std::move(name)), runtime_(runtime), owner_(owner) {}
+  // W6: a controller creation pending on this parent completes with E_ABORT synchronously,
+  // inside this call.
+  Task<> DestroyWindow();
+  bool destroyed() const { return destroyed_; }
+  Thread owner() const { return owner_; }
+
+ private:
+  Runtime* runtime_;
+  Thread owner_;
+  bool destroyed_ = false;
+};
+
+class Environment : public sim::Object {
+ public:
+  Environment(std::string name, Runtime* runtime, BrowserProcess* browser, Thread owner)
+      : sim::Object(std::move(name)), runtime_(runtime), browser_(browser), owner_(owner) {}
+  // W6: returns at once; the completion is posted to the caller's queue.
+  Task<Async<Controller*>> CreateCoreWebView2ControllerAsync(Window* parent = nullptr);
+  BrowserProcess& browser() const { return *browser_; }
+  Thread owner() const { return owner_; }
+  void add_BrowserProcessExited(Handler<BrowserProcessExitedEventArgs> handler);
+
+ private:
+  friend class Runtime;
+  Runtime* runtime_;
+  BrowserProcess* browser_;
+  Thread owner_;
+  std::vector<Handler<BrowserProcessExitedEventArgs>> browser_process_exited_;
+};
+
+class CoreWebView2 : public sim::Object {
+ public:
+  CoreWebView2(std::string name, Runtime* runtime, Environment* env, Thread owner)
+      : sim::Object(std::move(name)), runtime_(runtime), env_(env), owner_(owner),
+        cookies_(this) {}
+
+  Task<Async<std::string>> ExecuteScriptAsync(std::string_view script);  // W6, W7
+  Task<> Navigate(std::string_view uri);
+  // W12: after a renderer crash, reloads the document in a new renderer process.
+  Task<> Reload();
+  // W7: one print at a time; a concurrent one completes with E_ABORT.
+  Task<Async<bool>> PrintToPdfAsync(std::string_view path);
+  // W7: fails before the document's first ContentLoading.
+  Task<Async<bool>> CapturePreviewAsync();
+  // W7: the script runs in every new document, but only once its completion ran on the UI
+  // thread; a navigation before that runs without it. The model understands scripts of the form
+  // "window.name = value".
+  Task<Async<std::string>> AddScriptToExecuteOnDocumentCreatedAsync(std::string_view script);
+  webview2::CookieManager& GetCookieManager();  // thread-checked (W3)
+
+  // Event registration (W3: from the UI thread).
+  void add_NavigationCompleted(Handler<NavigationEventArgs> handler);
+  void add_WebMessageReceived(Handler<WebMessageReceivedEventArgs> handler);
+  void add_WebResourceRequested(Handler<WebResourceRequestedEventArgs> handler);
+  void add_NewWindowRequested(Handler<NewWindowRequestedEventArgs> handler);
+  void add_ProcessFailed(Handler<ProcessFailedEventArgs> handler);
+  // add_ScriptDialogOpening, add_PermissionRequested, ... (W9.3..W9.15).
+  void add_DeferrableEvent(DeferrableEvent event, Handler<DeferrableEventArgs> handler);
+  bool closed() const { return closed_; }
+
+  Thread owner() const { return owner_; }
+  Environment& environment() const { return *env_; }
+  Runtime& runtime() const { return *runtime_; }
+  // The runtime's view (not app calls).
+  const std::string& document() const { return document_; }
+  void set_document(const std::string& uri) {
+    document_ = uri;
+    content_loading_seen_ = true;  // ContentLoading of the new document
+    globals_.clear();
+    for (const AddedScript& script : added_scripts_) {
+      if (script.added.done()) globals_[script.name] = script.value;  // active scripts only (W7)
+    }
+  }
+  // A global of the current document, or nullptr.
+  const std::string* global(const std::string& name) const {
+    auto it = globals_.find(name);
+    return it == globals_.end() ? nullptr : &it->second;
+  }
+  bool content_loading_seen() const { return content_loading_seen_; }
+  void set_printing(bool printing) { printing_ = printing; }
+  RendererProcess* renderer() const { return renderer_; }
+  void set_renderer(RendererProcess* renderer) { renderer_ = renderer; }
+  bool has_resource_handlers() const { return !web_resource_requested_.empty(); }
+
+ private:
+  friend class Runtime;
+  Runtime* runtime_;
+  Environment* env_;
+  Thread owner_;
+  webview2::CookieManager cookies_;
+  std::string document_ = "about:blank";
+  RendererProcess* renderer_ = nullptr;
+  bool printing_ = false;
+  struct AddedScript {
+    std::string name;   // "window.bridgeReady"
+    std::string value;  // "true"
+    Future<std::string> added;
+  };
+  std::vector<AddedScript> added_scripts_;
+  std::map<std::string, std::string> globals_;  // of the current document
+  bool content_loading_seen_ = false;
+  std::vector<Handler<NavigationEventArgs>> navigation_completed_;
+  std::vector<Handler<WebMessageReceivedEventArgs>> web_message_received_;
+  std::vector<Handler<WebResourceRequestedEventArgs>> web_resource_requested_;
+  std::vector<Handler<NewWindowRequestedEventArgs>> new_window_requested_;
+  std::vector<Handler<ProcessFailedEventArgs>> process_failed_;
+  std::vector<Handler<DeferrableEventArgs>> deferrable_[kDeferrableEventCount];
+  bool closed_ = false;
+};
+
+class Controller : public sim::Object {
+ public:
+  Controller(std::string name, webview2::CoreWebView2* webview)
+      : sim::Object(std::move(name)), webview_(webview) {}
+  webview2::CoreWebView2& CoreWebView2() const { return *webview_; }
+  // W14: synchronous; fires no beforeunload, drops every handler; later calls fail. The browser
+  // process shuts down when no other WebView uses it.
+  Task<> Close();
+
+ private:
+  webview2::CoreWebView2* webview_;
+};
+
+// ---- Processes (W11): virtual threads with message queues.
+
+struct BrowserProcess {
+  std::string user_data_folder;
+  EnvironmentOptions options;
+  Thread thread;
+  std::map<std::string, RendererProcess*> renderers;  // by site (site isolation)
+  std::vector<Environment*> environments;            // sharing this process (W11, W13)
+  std::vector<CoreWebView2*> webviews;
+  int webviews_open = 0;
+  bool crashed = false;  // W12: its messages are dropped from now on
+  bool exited = false;   // W13, W14: shut down normally
+  bool dead() const { return crashed || exited; }
+};
+
+struct RendererProcess {
+  std::string site;
+  Thread thread;
+  BrowserProcess* browser = nullptr;
+  bool crashed = false;  // W12: RenderProcessExited; its WebViews show an error page
+  bool dead() const { return crashed || browser->dead(); }
+};
+
+// A WebView handler (event or completion) the boundary has entered on a thread (W4).
+struct HandlerFrame {
+  std::string what;  // "WebMessageReceived#3 handler"
+  VThread* thread = nullptr;
+  std::coroutine_handle<> frame;
+  EventArgs* event = nullptr;  // null for a completion
+  bool parked = false;         // left the stack at an await: no longer a callback on the stack
+  bool exited = false;
+};
+
+class Runtime {
+ public:
+  // The run's Runtime, made with Kernel::Make; registers the end-of-run checks.
+  static Runtime& Create(Kernel& kernel);
+  explicit Runtime(Kernel& kernel);
+  Kernel& kernel() const { return kernel_; }
+
+  // ---- The app's side.
+  void CoInitializeEx(Apartment apartment);  // for the calling thread (W1)
+  Apartment ApartmentOf(const VThread* thread) const;
+  void AddPage(std::string uri, Page page) { pages_[std::move(uri)] = std::move(page); }
+
+  // W1, W2, W6, W11: the environment for a user data folder; starts its browser process.
+  Task<Async<Environment*>> CreateCoreWebView2EnvironmentAsync(EnvironmentOptions options);
+
+  // Task.Result / WaitForSingleObject on an async operation: blocks the thread and its pump (W5).
+  template <typename T>
+  Task<T> Result(Async<T> op);
+  // A modal dialog (Form.ShowDialog, MessageBox): a nested message loop until CloseDialog. Reports
+  // W4 when a WebView handler is on this thread's stack. `on_shown` runs inside the dialog.
+  Task<> ShowDialog(std::string title, absl::AnyInvocable<Task<>()> on_shown);
+  Kernel::PostAwaiter CloseDialog();
+  // A pumping wait (CoWaitForMultipleHandles, MsgWaitForMultipleObjects, a synchronous
+  // host-object call): a nested loop until `op` completes. Reports W4 inside a WebView handler.
+  template <typename T>
+  Task<T> CoWait(Async<T> op);
+  // Reports W4 when a WebView2 handler is on the calling thread's stack; `loop` names the loop.
+  void CheckNestedLoop(const std::string& loop);
+  // SynchronizationContext.Post / PostMessage(WM_APP): runs after the current handler returns.
+  Kernel::PostAwaiter Post(Thread target, std::string label, absl::AnyInvocable<Task<>()> work);
+  // A response stream created by the calling thread (W10).
+  ResponseStream& CreateResponseStream(bool agile, int chunks, sim::Event* consumed);
+  // CreateWindowEx on the calling thread.
+  Window& CreateWindow();
+  void AbortCreationsOn(const Window& window);
+  void SetParent(const sim::internal::FutureCore& op, const Window* parent);
+
+  // ---- The runtime's side (used by the handles above).
+  template <typename A>
+  void RaiseEvent(A& args, std::vector<Handler<A>>& handlers);
+  template <typename A>
+  Task<> DispatchEvent(A& args, std::vector<Handler<A>>& handlers);
+  template <typename A>
+  A& NewEventArgs(CoreWebView2& sender, const char* event, const char* holds_up, const char* rule);
+  template <typename A>
+  A& NewEnvironmentEventArgs(Environment& source, const char* event);
+  void RaiseBrowserProcessExited(BrowserProcess& browser, BrowserProcessExitKind kind);
+  void RaiseProcessFailed(BrowserProcess& browser);
+  void FailPendingOn(const VThread* producer, BrowserProcess* browser);
+
+  // ---- Faults (W12, W13, W15, W16), within the scenario's fault budget.
+  // Spawns `fault_budget` injector threads: each, at a step the scheduler picks, may crash the
+  // browser process of the first environment. Call it once the app is up.
+  void EnableFaults();
+  void CrashBrowser(BrowserProcess& browser);
+  // W12: a renderer exits (reason Crashed); its WebViews show an error page until Reload.
+  void CrashRenderer(RendererProcess& renderer);
+  // The live processes a fault can hit, browser first, in a fixed order.
+  std::vector<RendererProcess*> LiveRenderers(const BrowserProcess& browser) const;
+  // Throws unless `webview` can still be called: closed (W14) or its browser crashed (W12).
+  void CheckAlive(const CoreWebView2& webview, const char* api);
+  void CloseController(CoreWebView2& webview);
+  void RaiseNavigationCompleted(CoreWebView2& webview);
+  void RaiseWebMessage(CoreWebView2& webview, const std::string& message);
+  void RaiseWebResourceRequested(CoreWebView2& webview, const std::string& uri,
+                                 RendererProcess& renderer);
+  void RaiseNewWindow(CoreWebView2& webview, const std::string& uri);
+  // Raises the page's deferrable events from `index` on, one after the other finished (W9).
+  void RaisePageEvents(CoreWebView2& webview, const Page& page, size_t index);
+  void FinishIfDone(EventArgs& args);
+  void CheckDroppedDeferral(const EventArgs& args);
+  Deferral GetDeferral(EventArgs& args);
+  void CompleteDeferral(DeferralState& state);
+
+  // Throws (and reports W3) unless the calling thread is `owner`.
+  void CheckThread(Thread owner, const sim::Object& object, const char* api, const char* rule);
+  // Sends a request to a process thread (not a scheduling point: the caller's call was one).
+  uint64_t Send(Thread process, std::string label, absl::AnyInvocable<Task<>()> work);
+  template <typename T>
+  Promise<T> NewOp(const char* kind, Thread caller, BrowserProcess& browser, Thread producer);
+  // Delivers a completion to the caller: a message on its queue (W2, W6), or, for a thread
+  // without a pump (an MTA thread, a worker), a direct call from a COM thread.
+  template <typename T>
+  void Complete(Thread caller, Promise<T> promise, typename Promise<T>::Value value);
+  template <typename T>
+  void CompleteWithError(Thread caller, Promise<T> promise, HRESULT hr, const char* why);
+
+  BrowserProcess& BrowserFor(const EnvironmentOptions& options, bool* options_differ);
+  RendererProcess& RendererFor(BrowserProcess& browser, const std::string& uri);
+  const Page* FindPage(const std::string& uri) const;
+  std::string NextName(const char* kind, uint32_t& counter) const;
+
+  // W4 bookkeeping: the handler boundary every event and completion handler runs behind.
+  Task<> EnterHandler(HandlerFrame& frame);
+  BrowserProcess* FaultTarget() const;
+  void ExitHandler(HandlerFrame& frame);
+  void NoteAwait(VThread& thread);  // the thread's innermost handler leaves the stack
+  HandlerFrame* WebViewHandlerOnStack(const VThread& thread);
+
+  // Counters for object ids, per run (Environment#1, CoreWebView2#2, Stream#1, IStream::Read#3).
+  uint32_t environments = 0, controllers = 0, streams = 0, reads = 0;
+
+ private:
+  template <typename T>
+  friend class Async;
+  struct ThreadInfo {
+    Apartment apartment = Apartment::kNone;
+    Promise<void> gate;  // set when the last WebView handler on the thread's stack returns
+    bool gate_open = false;
+  };
+  struct Pending {
+    sim::internal::FutureCore* future;
+    const char* rule;
+    BrowserProcess* browser;
+    Thread caller;
+    // Completes it with a failure: through the caller's queue, or inline (W6's E_ABORT).
+    void (*fail)(Runtime&, const Pending&, HRESULT, const char* why, bool inline_call);
+    bool never = false;              // W15: it will never complete
+    const Window* parent = nullptr;  // a controller creation's parent window (W6)
+    const VThread* producer = nullptr;
+  };
+  template <typename T>
+  static void FailPending(Runtime& runtime, const Pending& pending, HRESULT hr, const char* why,
+                          bool inline_call);
+  ThreadInfo& Info(const VThread& thread) { return threads_[thread.id]; }
+  void CatchAtBoundary(const EventArgs& args, const char* what);
+  std::optional<sim::Violation> CheckPending() const;
+  std::optional<sim::Violation> CheckDeferrals() const;
+  void RegisterChecks();
+
+  Kernel& kernel_;
+  std::vector<ThreadInfo> threads_;
+  std::map<std::string, BrowserProcess*> browsers_;  // by user data folder (W11)
+  std::map<std::string, Page> pages_;
+  std::vector<HandlerFrame*> handlers_;  // entered and not exited
+  std::vector<Pending> pending_;         // async operations, for the stall check
+  std::vector<DeferralState*> deferrals_;
+  uint32_t browser_generation_ = 0;
+  uint32_t windows_ = 0;
+  uint32_t renderer_generation_ = 0;  // browser, browser#2 (after a crash, W16)
+  std::map<std::string, uint32_t> op_counters_;  // ExecuteScript#3: per kind, per run (traced)
+};
+
+// The renderer's side of W9: the page's script resumes after a deferrable event finished.
+Task<> PageGoesOn(Runtime& rt, CoreWebView2& webview, const Page& page, size_t next);
+
+// ---- Template definitions.
+
+namespace internal {
+// Hands the awaiting frame's handle to the caller without suspending.
+struct CurrentFrame {
+  std::coroutine_handle<> handle;
+  bool await_ready() const noexcept { return false; }
+  bool await_suspend(std::coroutine_handle<> h) noexcept {
+    handle = h;
+    return false;
+  }
+  std::coroutine_handle<> await_resume() const noexcept { return handle; }
+};
+}  // namespace internal
+
+template <typename T>
+template <typename P>
+void Async<T>::Awaiter::await_suspend(std::coroutine_handle<P> handle) const {
+  runtime->NoteAwait(*handle.promise().thread);
+  inner.await_suspend(handle);
+}
+
+template <typename T>
+Task<T> Runtime::Result(Async<T> op) {
+  sim::internal::FutureState<T>& state = op.future().state();
+  co_await kernel_.Wait({"Task.Result", &state}, state, sim::WaitKind::kBlocking);
+  co_return state.Get();
+}
+
+template <typename T>
+Task<T> Runtime::CoWait(Async<T> op) {
+  CheckNestedLoop(kernel_.traced() ? "CoWaitForMultipleHandles(" + op.name() + ")"
+                                   : std::string("CoWaitForMultipleHandles"));
+  co_return co_await kernel_.PumpUntil(op.future());
+}
+
+template <typename T>
+void Runtime::FailPending(Runtime& runtime, const Pending& pending, HRESULT hr, const char* why,
+                          bool inline_call) {
+  auto* state = static_cast<sim::internal::FutureState<T>*>(pending.future);
+  if (inline_call) {
+    state->Fail(std::make_exception_ptr(ComException(hr, state->name() + " completion (" + why + ")")));
+    return;
+  }
+  runtime.CompleteWithError(pending.caller, Promise<T>(state), hr, why);
+}
+
+template <typename T>
+Promise<T> Runtime::NewOp(const char* kind, Thread caller, BrowserProcess& browser,
+                          Thread producer) {
+  Promise<T> promise = kernel_.MakePromise<T>(kernel_.traced() ? NextName(kind, op_counters_[kind])
+                                                               : std::string());
+  pending_.push_back({&promise.future().state(), "W2", &browser, caller, &FailPending<T>, false,
+                      nullptr, producer.get()});
+  if (kernel_.traced()) {
+    promise.SetProducer(producer.get(), "it is being processed by " + producer.name() +
+                                            " for thread " + caller.name());
+  }
+  return promise;
+}
+
+// The completion handler: runs behind the handler boundary (W4: not while another WebView2
+// handler is on the stack), then completes the Task, which posts every awaiting continuation (W2).
+template <typename T>
+Task<> DeliverCompletion(Runtime& runtime, Promise<T> promise, typename Promise<T>::Value value) {
+  HandlerFrame& frame = runtime.kernel().template Make<HandlerFrame>();
+  if (runtime.kernel().traced()) frame.what = promise.future().name() + " completion handler";
+  frame.frame = co_await internal::CurrentFrame{};
+  co_await runtime.EnterHandler(frame);
+  promise.Set(std::move(value));
+  runtime.ExitHandler(frame);
+}
+
+template <typename T>
+void Runtime::Complete(Thread caller, Promise<T> promise, typename Promise<T>::Value value) {
+  if (caller.get()->queue == nullptr) {
+    promise.Set(std::move(value));
+    return;
+  }
+  const uint64_t id = Send(caller, kernel_.traced() ? promise.future().name() + " completion"
+                                                    : std::string("completion"),
+                           [self = this, promise, value = std::move(value)]() mutable {
+                             return DeliverCompletion<T>(*self, promise, std::move(value));
+                           });
+  if (kernel_.traced()) {
+    promise.SetProducer(caller.get(),
+                        "its completion is message #" + std::to_string(id) + " queued on thread " +
+                            caller.name() + "'s pump, which must dispatch it (W2, W5: a blocking "
+                            "wait on that thread stops the pump that would deliver it)");
+  }
+}
+
+template <typename T>
+Task<> DeliverFailure(Promise<T> promise, std::exception_ptr error) {
+  promise.Fail(std::move(error));
+  co_return;
+}
+
+template <typename T>
+void Runtime::CompleteWithError(Thread caller, Promise<T> promise, HRESULT hr, const char* why) {
+  // The completion handler receives the HRESULT; .NET's await rethrows it as a COMException.
+  std::exception_ptr error = std::make_exception_ptr(
+      ComException(hr, promise.future().name() + " completion (" + why + ")"));
+  if (caller.get()->queue == nullptr) {
+    promise.Fail(std::move(error));
+    return;
+  }
+  Send(caller, "completion", [promise, error] { return DeliverFailure<T>(promise, error); });
+}
+
+template <typename A>
+A& Runtime::NewEventArgs(CoreWebView2& sender, const char* event, const char* holds_up,
+                         const char* rule) {
+  A& args = kernel_.Make<A>();
+  args.runtime = this;
+  args.sender = &sender;
+  args.source = &sender;
+  args.owner = sender.owner();
+  args.name = kernel_.traced() ? NextName(event, op_counters_[event]) : std::string(event);
+  args.holds_up = holds_up;
+  args.rule = rule;
+  return args;
+}
+
+template <typename A>
+A& Runtime::NewEnvironmentEventArgs(Environment& source, const char* event) {
+  A& args = kernel_.Make<A>();
+  args.runtime = this;
+  args.source = &source;
+  args.owner = source.owner();
+  args.name = kernel_.traced() ? NextName(event, op_counters_[event]) : std::string(event);
+  return args;
+}
+
+template <typename A>
+void Runtime::RaiseEvent(A& args, std::vector<Handler<A>>& handlers) {
+  Runtime* self = this;
+  A* event = &args;
+  std::vector<Handler<A>>* list = &handlers;
+  Send(args.owner, args.name, [self, event, list] { return self->DispatchEvent(*event, *list); });
+}
+
+template <typename A>
+Task<> Runtime::DispatchEvent(A& args, std::vector<Handler<A>>& handlers) {
+  HandlerFrame& frame = kernel_.Make<HandlerFrame>();
+  frame.what = args.name + " handler";
+  frame.event = &args;
+  frame.frame = co_await internal::CurrentFrame{};
+  co_await EnterHandler(frame);
+  for (size_t i = 0; i < handlers.size(); ++i) {
+    try {
+      co_await handlers[i](args);
+    } catch (const std::exception& error) {
+      CatchAtBoundary(args, error.what());
+    }
+  }
+  ExitHandler(frame);
+  args.handler_returned = true;
+  CheckDroppedDeferral(args);
+  FinishIfDone(args);
+}
+
+}  // namespace wvsim::model::webview2
+
+#endif  // WVSIM_MODEL_WEBVIEW2_RUNTIME_H_

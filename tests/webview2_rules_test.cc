@@ -1,0 +1,637 @@
+// Tests for the WebView2 model (model/webview2/): one or more per rule of webview-rules.md, each
+// named after its rule id, asserting the verdict, the report's rule id and real error code or
+// text, and the order in which things happen. Built-in wv2.* scenarios are explored with the
+// portfolio; small programs written against the model run under a fixed strategy.
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "model/builtin_scenarios.h"
+#include "model/webview2/runtime.h"
+#include "sim/explorer.h"
+#include "sim/runner.h"
+#include "sim/strategies/random.h"
+#include "test_programs.h"
+
+namespace wvsim::model::webview2 {
+namespace {
+
+using sim::ExploreConfig;
+using sim::ExploreResult;
+using sim::Scenario;
+using sim::Verdict;
+using sim::testing::RunProgram;
+using sim::testing::RunResult;
+using ::testing::HasSubstr;
+
+const Scenario& Builtin(std::string_view id) {
+  model::RegisterBuiltinScenarios();
+  const Scenario* scenario = sim::ScenarioRegistry::Global().Find(id);
+  if (scenario == nullptr) {
+    ADD_FAILURE() << "no scenario " << id;
+    static const Scenario empty;
+    return empty;
+  }
+  return *scenario;
+}
+
+ExploreResult ExploreScenario(std::string_view id, uint64_t iterations = 3000,
+                              bool keep_going = false) {
+  ExploreConfig config;
+  config.strategy = "portfolio";
+  config.iterations = iterations;
+  config.keep_going = keep_going;
+  absl::StatusOr<ExploreResult> result = sim::Explore(Builtin(id), config);
+  EXPECT_TRUE(result.ok()) << result.status();
+  return result.ok() ? *std::move(result) : ExploreResult{};
+}
+
+// The first violation's report, for assertions on its text.
+std::string Report(const ExploreResult& result) {
+  return result.found.empty() ? std::string() : result.found[0].violation.report;
+}
+
+void ExpectClean(std::string_view id, uint64_t iterations = 3000) {
+  const ExploreResult result = ExploreScenario(id, iterations);
+  EXPECT_EQ(result.verdict, Verdict::kClean) << id << ": " << Report(result);
+  EXPECT_EQ(result.executions, iterations);
+}
+
+// ---- Small programs against the model.
+
+constexpr char kPage[] = "https://app.example/index.html";
+
+struct Probe {
+  Kernel* k = nullptr;
+  Runtime* rt = nullptr;
+  Thread ui;
+  Environment* env = nullptr;
+  CoreWebView2* webview = nullptr;
+  std::vector<std::string>* log = nullptr;
+  HRESULT* hr = nullptr;
+  int mode = 0;
+};
+
+Task<> ProbeUi(Probe& p) {
+  p.rt->CoInitializeEx(Apartment::kSta);
+  co_await p.k->RunMessageLoop();
+}
+
+Task<> ProbeCreate(Probe& p) {
+  EnvironmentOptions options;
+  Async<Environment*> env_op = co_await p.rt->CreateCoreWebView2EnvironmentAsync(std::move(options));
+  p.env = co_await env_op;
+  Async<Controller*> controller_op = co_await p.env->CreateCoreWebView2ControllerAsync();
+  Controller* controller = co_await controller_op;
+  p.webview = &controller->CoreWebView2();
+}
+
+// Makes a Probe with a pumping STA UI thread that runs `load` as its first message.
+template <typename Load>
+Probe& MakeProbe(Kernel& k, std::vector<std::string>* log, Load load) {
+  Probe& p = k.Make<Probe>();
+  p.k = &k;
+  p.rt = &Runtime::Create(k);
+  p.log = log;
+  p.ui = k.Spawn("ui", ProbeUi(p), {.message_queue = true});
+  Probe* probe = &p;
+  p.rt->Send(p.ui, "Load", [probe, load] { return load(*probe); });
+  return p;
+}
+
+// ---- W1: apartments.
+
+Task<> CreateWithoutCom(Probe& p) {
+  try {
+    EnvironmentOptions options;
+    const Async<Environment*> op =
+        co_await p.rt->CreateCoreWebView2EnvironmentAsync(std::move(options));
+    (void)op;
+    p.log->push_back("returned");
+  } catch (const ComException& error) {
+    *p.hr = error.hr();
+    p.log->push_back(error.what());
+  }
+}
+
+TEST(WebView2Rules, W1_CreateWithoutCoInitializeFailsWithCoENotInitialized) {
+  std::vector<std::string> log;
+  HRESULT hr = kSOk;
+  const RunResult run = RunProgram([&](Kernel& k) {
+    Probe& p = k.Make<Probe>();
+    p.k = &k;
+    p.rt = &Runtime::Create(k);
+    p.log = &log;
+    p.hr = &hr;
+    k.Spawn("main", CreateWithoutCom(p));
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_EQ(static_cast<uint32_t>(hr), 0x800401F0u);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_THAT(log[0], HasSubstr("CO_E_NOTINITIALIZED"));
+}
+
+Task<> CreateOnMta(Probe& p) {
+  p.rt->CoInitializeEx(Apartment::kMta);
+  EnvironmentOptions options;
+  Async<Environment*> op = co_await p.rt->CreateCoreWebView2EnvironmentAsync(std::move(options));
+  p.log->push_back("call returned");  // the call itself succeeds (W1)
+  try {
+    co_await op;
+    p.log->push_back("completed");
+  } catch (const ComException& error) {
+    *p.hr = error.hr();
+    p.log->push_back("completion failed");
+  }
+}
+
+TEST(WebView2Rules, W1_MtaCreationDeliversRpcEChangedModeToTheCompletion) {
+  std::vector<std::string> log;
+  HRESULT hr = kSOk;
+  const RunResult run = RunProgram([&](Kernel& k) {
+    Probe& p = k.Make<Probe>();
+    p.k = &k;
+    p.rt = &Runtime::Create(k);
+    p.log = &log;
+    p.hr = &hr;
+    k.Spawn("main", CreateOnMta(p));
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_EQ(log, (std::vector<std::string>{"call returned", "completion failed"}));
+  EXPECT_EQ(static_cast<uint32_t>(hr), 0x80010106u);
+}
+
+TEST(WebView2Rules, W1_CompletionThatAssertsSuccessOnMtaIsAnException) {
+  const ExploreResult result = ExploreScenario("wv2.created_on_mta");
+  EXPECT_EQ(result.verdict, Verdict::kException);
+  EXPECT_THAT(Report(result), HasSubstr("0x80010106 (RPC_E_CHANGED_MODE)"));
+  EXPECT_THAT(Report(result), HasSubstr("W1"));
+}
+
+// ---- W2: the creating thread must pump.
+
+TEST(WebView2Rules, W2_CreationOnAThreadThatNeverPumpsStalls) {
+  const ExploreResult result = ExploreScenario("wv2.created_without_pump");
+  EXPECT_EQ(result.verdict, Verdict::kStall);
+  EXPECT_THAT(Report(result), HasSubstr("W2"));
+  EXPECT_THAT(Report(result), HasSubstr("queued for thread main, which is not pumping"));
+}
+
+TEST(WebView2Rules, W2_CompletionsAndEventsArriveAsUiThreadMessages) {
+  const RunResult run = RunProgram(Builtin("wv2.script_result_awaited").setup);
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_THAT(run.trace, HasSubstr("post #3 CreateCoreWebView2Environment#1 completion -> ui"));
+  EXPECT_THAT(run.trace, HasSubstr("NavigationCompleted#1 -> ui"));
+  EXPECT_THAT(run.trace, HasSubstr("ExecuteScript#1 completion -> ui"));
+  // The completion is posted by the renderer, and dispatched later by the UI thread's pump.
+  EXPECT_LT(run.trace.find("renderer   post"), run.trace.find("dispatch #14 ExecuteScript#1"));
+}
+
+// ---- W3, W3a: thread affinity.
+
+TEST(WebView2Rules, W3_CallFromWorkerThreadIsWrongThread) {
+  const ExploreResult result = ExploreScenario("wv2.call_from_worker_thread");
+  EXPECT_EQ(result.verdict, Verdict::kWrongThread);
+  const std::string report = Report(result);
+  EXPECT_THAT(report, HasSubstr("W3:"));
+  EXPECT_THAT(report, HasSubstr("0x802A000C (UI_E_WRONG_THREAD)"));
+  EXPECT_THAT(report, HasSubstr(kDotNetWrongThreadText));
+  EXPECT_THAT(report, HasSubstr("called on thread worker"));
+}
+
+TEST(WebView2Rules, W3_CallMarshalledToUiIsClean) { ExpectClean("wv2.call_marshalled_to_ui"); }
+
+TEST(WebView2Rules, W3a_CookiesComeBackOffThreadButTheirPropertiesAreWrongThread) {
+  const ExploreResult result = ExploreScenario("wv2.cookie_properties_off_thread");
+  EXPECT_EQ(result.verdict, Verdict::kWrongThread);
+  ASSERT_FALSE(result.found.empty());
+  // GetCookiesAsync itself succeeded: the violation is at the property read.
+  EXPECT_EQ(result.found[0].violation.place, "CoreWebView2Cookie.Domain");
+  EXPECT_THAT(Report(result), HasSubstr("W3a"));
+  EXPECT_THAT(Report(result), HasSubstr("0x802A000C"));
+}
+
+TEST(WebView2Rules, W3a_CookiePropertiesOnUiAreClean) { ExpectClean("wv2.cookie_properties_on_ui"); }
+
+// ---- W4: serial callbacks, no reentrancy.
+
+TEST(WebView2Rules, W4_ModalDialogInWebMessageHandlerIsReentrancy) {
+  const ExploreResult result = ExploreScenario("wv2.modal_dialog_in_message_handler");
+  EXPECT_EQ(result.verdict, Verdict::kReentrancy);
+  const std::string report = Report(result);
+  EXPECT_THAT(report, HasSubstr("W4"));
+  EXPECT_THAT(report, HasSubstr("WebMessageReceived#1 handler"));
+  EXPECT_THAT(report, HasSubstr(kReentrancyLogText));
+}
+
+TEST(WebView2Rules, W4_PostedModalDialogIsClean) { ExpectClean("wv2.modal_dialog_posted"); }
+
+Task<> PumpInHandler(Probe& p, WebMessageReceivedEventArgs& args) {
+  (void)args;
+  Async<std::string> op = co_await p.webview->ExecuteScriptAsync("document.title");
+  if (p.mode == 1) {
+    co_await p.rt->CoWait(op);
+  } else {
+    co_await p.k->PumpUntil(op.future());  // a nested loop the app runs by itself
+  }
+  p.log->push_back("pumped");
+}
+
+Task<> LoadAndPump(Probe& p) {
+  co_await ProbeCreate(p);
+  Probe* probe = &p;
+  p.webview->add_WebMessageReceived(
+      [probe](WebMessageReceivedEventArgs& args) { return PumpInHandler(*probe, args); });
+  co_await p.webview->Navigate(kPage);
+}
+
+RunResult RunPumpInHandler(std::vector<std::string>& log, int mode) {
+  return RunProgram([&log, mode](Kernel& k) {
+    Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadAndPump(probe); });
+    p.mode = mode;
+    p.rt->AddPage(kPage, Page{.title = "T", .web_message = "hi"});
+  });
+}
+
+TEST(WebView2Rules, W4_CoWaitInEventHandlerIsReentrancy) {
+  std::vector<std::string> log;
+  const RunResult run = RunPumpInHandler(log, 1);
+  EXPECT_EQ(run.violation.kind, Verdict::kReentrancy);
+  EXPECT_THAT(run.violation.report, HasSubstr("W4: CoWaitForMultipleHandles(ExecuteScript#1)"));
+}
+
+TEST(WebView2Rules, W4_CompletionsAreNotDispatchedIntoANestedLoopOfAHandler) {
+  std::vector<std::string> log;
+  const RunResult run = RunPumpInHandler(log, 0);
+  // The ExecuteScript completion reaches the nested loop but waits behind the handler below it,
+  // which waits for that completion: the loop never ends.
+  EXPECT_EQ(run.violation.kind, Verdict::kStall) << run.violation.report;
+  EXPECT_THAT(run.violation.report, HasSubstr("W4 gate"));
+  EXPECT_TRUE(log.empty());
+}
+
+// ---- W5: blocking the UI thread.
+
+TEST(WebView2Rules, W5_BlockingWaitOnUiThreadDeadlocks) {
+  const ExploreResult result = ExploreScenario("wv2.script_result_blocks_pump");
+  EXPECT_EQ(result.verdict, Verdict::kDeadlock);
+  const std::string report = Report(result);
+  EXPECT_THAT(report, HasSubstr("thread ui is blocked in Task.Result(ExecuteScript#1)"));
+  EXPECT_THAT(report, HasSubstr("its completion is message #14 queued on thread ui's pump"));
+  EXPECT_THAT(report, HasSubstr("W5"));
+}
+
+TEST(WebView2Rules, W5_AwaitDoesNotBlockThePump) { ExpectClean("wv2.script_result_awaited", 5000); }
+
+// ---- W6: async methods return at once.
+
+Task<> CallAndObserve(Probe& p) {
+  co_await ProbeCreate(p);
+  Async<std::string> op = co_await p.webview->ExecuteScriptAsync("document.title");
+  p.log->push_back(op.future().done() ? "done at return" : "pending at return");
+  const std::string result = co_await op;
+  p.log->push_back("result " + result);
+}
+
+TEST(WebView2Rules, W6_AsyncCallsReturnBeforeTheirCompletion) {
+  std::vector<std::string> log;
+  const RunResult run = RunProgram([&log](Kernel& k) {
+    MakeProbe(k, &log, [](Probe& probe) { return CallAndObserve(probe); });
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  // about:blank runs no script: the result is JSON null (W7).
+  EXPECT_EQ(log, (std::vector<std::string>{"pending at return", "result null"}));
+}
+
+Task<> CreateThenDestroyParent(Probe& p) {
+  EnvironmentOptions options;
+  Async<Environment*> env_op = co_await p.rt->CreateCoreWebView2EnvironmentAsync(std::move(options));
+  p.env = co_await env_op;
+  Window& window = p.rt->CreateWindow();
+  Async<Controller*> op = co_await p.env->CreateCoreWebView2ControllerAsync(&window);
+  p.log->push_back(op.future().done() ? "done at return" : "pending at return");
+  co_await window.DestroyWindow();
+  p.log->push_back(op.future().done() ? "done when DestroyWindow returns" : "pending");
+  try {
+    co_await op;
+  } catch (const ComException& error) {
+    *p.hr = error.hr();
+  }
+}
+
+TEST(WebView2Rules, W6_ControllerCreationCompletesWithEAbortInsideDestroyWindow) {
+  std::vector<std::string> log;
+  HRESULT hr = kSOk;
+  const RunResult run = RunProgram([&log, &hr](Kernel& k) {
+    Probe& p = MakeProbe(k, &log, [](Probe& probe) { return CreateThenDestroyParent(probe); });
+    p.hr = &hr;
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_EQ(log, (std::vector<std::string>{"pending at return", "done when DestroyWindow returns"}));
+  EXPECT_EQ(static_cast<uint32_t>(hr), 0x80004004u);
+}
+
+// ---- W7: per-method ordering.
+
+Task<> PrintTwice(Probe& p) {
+  co_await ProbeCreate(p);
+  Async<bool> first = co_await p.webview->PrintToPdfAsync("a.pdf");
+  Async<bool> second = co_await p.webview->PrintToPdfAsync("b.pdf");
+  try {
+    co_await second;
+    p.log->push_back("second printed");
+  } catch (const ComException& error) {
+    *p.hr = error.hr();
+    p.log->push_back("second aborted");
+  }
+  if (co_await first) p.log->push_back("first printed");
+  Async<bool> third = co_await p.webview->PrintToPdfAsync("c.pdf");
+  if (co_await third) p.log->push_back("third printed");
+}
+
+TEST(WebView2Rules, W7_OnlyOnePrintAtATimeTheOtherCompletesWithEAbort) {
+  std::vector<std::string> log;
+  HRESULT hr = kSOk;
+  const RunResult run = RunProgram([&log, &hr](Kernel& k) {
+    Probe& p = MakeProbe(k, &log, [](Probe& probe) { return PrintTwice(probe); });
+    p.hr = &hr;
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_EQ(log, (std::vector<std::string>{"second aborted", "first printed", "third printed"}));
+  EXPECT_EQ(static_cast<uint32_t>(hr), 0x80004004u);
+}
+
+Task<> CaptureAfterLoad(Probe& p, NavigationEventArgs& args) {
+  (void)args;
+  Async<bool> capture = co_await p.webview->CapturePreviewAsync();
+  if (co_await capture) p.log->push_back("captured after load");
+}
+
+Task<> CaptureEarly(Probe& p) {
+  co_await ProbeCreate(p);
+  Async<bool> early = co_await p.webview->CapturePreviewAsync();
+  try {
+    co_await early;
+    p.log->push_back("captured early");
+  } catch (const ComException& error) {
+    p.log->push_back("early capture failed");
+  }
+  Probe* probe = &p;
+  p.webview->add_NavigationCompleted(
+      [probe](NavigationEventArgs& args) { return CaptureAfterLoad(*probe, args); });
+  co_await p.webview->Navigate(kPage);
+}
+
+TEST(WebView2Rules, W7_CapturePreviewFailsBeforeTheFirstContentLoading) {
+  std::vector<std::string> log;
+  const RunResult run = RunProgram([&log](Kernel& k) {
+    MakeProbe(k, &log, [](Probe& probe) { return CaptureEarly(probe); });
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_EQ(log, (std::vector<std::string>{"early capture failed", "captured after load"}));
+}
+
+TEST(WebView2Rules, W7_DocumentCreatedScriptIsActiveOnlyAfterItsCompletionRan) {
+  const ExploreResult result = ExploreScenario("wv2.document_script_not_awaited");
+  EXPECT_EQ(result.verdict, Verdict::kAssertion);
+  EXPECT_THAT(Report(result), HasSubstr("W7: the page loaded without the document-created script"));
+  ExpectClean("wv2.document_script_awaited");
+}
+
+// ---- W8, W9: deferrals.
+
+TEST(WebView2Rules, W8_ExceptionBeforeCompleteLeaksTheDeferral) {
+  const ExploreResult result = ExploreScenario("wv2.deferral_leaked_on_exception");
+  EXPECT_EQ(result.verdict, Verdict::kDeferralLeak);
+  const std::string report = Report(result);
+  EXPECT_THAT(report, HasSubstr("W8: the deferral of WebResourceRequested#1 was dropped"));
+  EXPECT_THAT(report, HasSubstr("W9.2"));
+}
+
+TEST(WebView2Rules, W8_ScopedDeferralCompletesWhenTheHandlerThrows) {
+  ExpectClean("wv2.deferral_scoped");
+  const RunResult run = RunProgram(Builtin("wv2.deferral_scoped").setup);
+  EXPECT_EQ(run.violation.kind, Verdict::kClean);
+  // The exception is caught at the handler boundary and logged; the page still loads.
+  EXPECT_THAT(run.trace, HasSubstr("caught at the WebView2 event boundary: FileNotFoundException"));
+  EXPECT_LT(run.trace.find("caught at the WebView2"), run.trace.find("resource loaded"));
+}
+
+Task<> CompleteTwice(Probe& p, NewWindowRequestedEventArgs& args) {
+  Deferral deferral = args.GetDeferral();
+  deferral.Complete();
+  if (p.mode == 1) deferral.Complete();
+  co_return;
+}
+
+Task<> LoadWithNewWindow(Probe& p) {
+  co_await ProbeCreate(p);
+  Probe* probe = &p;
+  p.webview->add_NewWindowRequested(
+      [probe](NewWindowRequestedEventArgs& args) { return CompleteTwice(*probe, args); });
+  co_await p.webview->Navigate(kPage);
+}
+
+TEST(WebView2Rules, W8_SecondCompleteIsReported) {
+  std::vector<std::string> log;
+  for (int mode : {0, 1}) {
+    const RunResult run = RunProgram([&log, mode](Kernel& k) {
+      Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadWithNewWindow(probe); });
+      p.mode = mode;
+      p.rt->AddPage(kPage, Page{.title = "T", .window_open = "https://app.example/popup"});
+    });
+    if (mode == 0) {
+      EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+    } else {
+      EXPECT_EQ(run.violation.kind, Verdict::kDeferralDoubleComplete);
+      EXPECT_THAT(run.violation.report, HasSubstr("W8: the deferral of NewWindowRequested#1"));
+    }
+  }
+}
+
+TEST(WebView2Rules, W9_NewWindowDeferralNeverCompletedLeaks) {
+  const ExploreResult result = ExploreScenario("wv2.new_window_deferral_forgotten");
+  EXPECT_EQ(result.verdict, Verdict::kDeferralLeak);
+  EXPECT_THAT(Report(result), HasSubstr("W9.1 holds up the opener's script"));
+}
+
+TEST(WebView2Rules, W9_NewWindowDeferredAndCompletedIsClean) {
+  ExpectClean("wv2.new_window_deferred");
+}
+
+Task<> TakeDeferral(Probe& p, DeferrableEventArgs& args) {
+  p.log->push_back(InfoOf(args.kind).name);
+  Deferral* deferral = &p.k->Make<Deferral>(args.GetDeferral());
+  if (p.mode == 0) deferral->Complete();  // mode 1 keeps it open
+  co_return;
+}
+
+Task<> LoadWithDeferrableEvents(Probe& p) {
+  co_await ProbeCreate(p);
+  Probe* probe = &p;
+  for (int i = 0; i < kDeferrableEventCount; ++i) {
+    p.webview->add_DeferrableEvent(static_cast<DeferrableEvent>(i),
+                                   [probe](DeferrableEventArgs& args) {
+                                     return TakeDeferral(*probe, args);
+                                   });
+  }
+  co_await p.webview->Navigate(kPage);
+}
+
+TEST(WebView2Rules, W9_EveryDeferrableEventHoldsUpItsWorkUntilCompleted) {
+  for (int i = 0; i < kDeferrableEventCount; ++i) {
+    const auto event = static_cast<DeferrableEvent>(i);
+    const auto next = static_cast<DeferrableEvent>((i + 1) % kDeferrableEventCount);
+    const DeferrableEventInfo& info = InfoOf(event);
+    for (int mode : {0, 1}) {
+      std::vector<std::string> log;
+      const RunResult run = RunProgram([&log, mode, event, next](Kernel& k) {
+        Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadWithDeferrableEvents(probe); });
+        p.mode = mode;
+        p.rt->AddPage(kPage, Page{.title = "T", .events = {event, next}});
+      });
+      if (mode == 0) {
+        EXPECT_EQ(run.violation.kind, Verdict::kClean) << info.name << run.violation.report;
+        EXPECT_EQ(log, (std::vector<std::string>{info.name, InfoOf(next).name}));
+      } else {
+        // The open deferral holds up what follows: the page's next event never comes.
+        EXPECT_EQ(run.violation.kind, Verdict::kDeferralLeak) << info.name;
+        EXPECT_THAT(run.violation.report, HasSubstr(std::string(info.name) + "#1"));
+        EXPECT_THAT(run.violation.report, HasSubstr(std::string(info.rule) + " holds up " + info.holds_up));
+        EXPECT_EQ(log, (std::vector<std::string>{info.name}));
+      }
+    }
+  }
+}
+
+TEST(WebView2Rules, W3_DeferralCompleteFromABackgroundThreadIsWrongThread) {
+  const ExploreResult result = ExploreScenario("wv2.permission_deferral_completed_off_thread");
+  EXPECT_EQ(result.verdict, Verdict::kWrongThread);
+  EXPECT_THAT(Report(result), HasSubstr("W3: Deferral.Complete called on thread policy"));
+  ExpectClean("wv2.permission_deferral_completed_on_ui");
+}
+
+// ---- W10: content streams.
+
+TEST(WebView2Rules, W10_NonAgileStreamReadWhileUiBlockedDeadlocks) {
+  const ExploreResult result = ExploreScenario("wv2.resource_stream_non_agile");
+  EXPECT_EQ(result.verdict, Verdict::kDeadlock);
+  const std::string report = Report(result);
+  EXPECT_THAT(report, HasSubstr("thread browser_io is blocked in IStream::Read"));
+  EXPECT_THAT(report, HasSubstr("marshalled to thread ui"));
+  EXPECT_THAT(report, HasSubstr("(W10)"));
+}
+
+TEST(WebView2Rules, W10_AgileStreamIsClean) { ExpectClean("wv2.resource_stream_agile"); }
+
+// ---- W11: one browser process per user data folder.
+
+Task<> TwoEnvironments(Probe& p) {
+  EnvironmentOptions first;
+  first.user_data_folder = "A";
+  Async<Environment*> a = co_await p.rt->CreateCoreWebView2EnvironmentAsync(std::move(first));
+  co_await a;
+  EnvironmentOptions second;
+  second.user_data_folder = p.mode == 2 ? "B" : "A";
+  if (p.mode == 1) second.additional_browser_arguments = "--disable-gpu";
+  Async<Environment*> b = co_await p.rt->CreateCoreWebView2EnvironmentAsync(std::move(second));
+  try {
+    Environment* env = co_await b;
+    p.log->push_back("created on " + env->browser().thread.name());
+  } catch (const ComException& error) {
+    *p.hr = error.hr();
+    p.log->push_back("failed");
+  }
+}
+
+TEST(WebView2Rules, W11_OneBrowserProcessPerUserDataFolder) {
+  std::vector<std::string> log;
+  HRESULT hr = kSOk;
+  for (int mode : {0, 1, 2}) {
+    const RunResult run = RunProgram([&log, &hr, mode](Kernel& k) {
+      Probe& p = MakeProbe(k, &log, [](Probe& probe) { return TwoEnvironments(probe); });
+      p.mode = mode;
+      p.hr = &hr;
+    });
+    EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  }
+  // Same folder and options: shared; other options: ERROR_INVALID_STATE; other folder: its own.
+  EXPECT_EQ(log, (std::vector<std::string>{"created on browser", "failed",
+                                           "created on browser#2"}));
+  EXPECT_EQ(static_cast<uint32_t>(hr), 0x8007139Fu);
+}
+
+// ---- W12..W16: crashes, exits, Close, recovery.
+
+TEST(WebView2Rules, W12_CallsAfterABrowserCrashThrowTheDotNetText) {
+  const ExploreResult result = ExploreScenario("wv2.browser_crash_during_script", 20000, true);
+  bool crashed_text = false;
+  for (const sim::Found& found : result.found) {
+    if (found.violation.report.find(kDotNetBrowserCrashedText) != std::string::npos) {
+      crashed_text = true;
+    }
+  }
+  EXPECT_TRUE(crashed_text);
+}
+
+TEST(WebView2Rules, W12_RendererCrashShowsAnErrorPageUntilReload) {
+  const Scenario& scenario = Builtin("wv2.browser_crash_recovered");
+  sim::Runner runner(scenario, {{std::string(sim::kFaultBudgetParam), 1}});
+  sim::RandomStrategy random(7);
+  int renderer_crashes = 0;
+  int browser_crashes = 0;
+  for (uint64_t run = 0; run < 300; ++run) {
+    random.BeginExecution(run);
+    const sim::RunOutcome outcome = runner.Run(random, /*traced=*/true);
+    ASSERT_EQ(outcome.violation.kind, Verdict::kClean) << outcome.violation.report;
+    const std::string trace = runner.kernel().TraceText();
+    if (trace.find("kind RenderProcessExited") != std::string::npos) {
+      ++renderer_crashes;
+      // The app reloads; the document loads again in a new renderer process.
+      EXPECT_NE(trace.find("dispatch #"), std::string::npos);
+      EXPECT_LT(trace.find("kind RenderProcessExited"), trace.rfind("Reload(CoreWebView2#1)"));
+      EXPECT_NE(trace.find("spawn renderer#2"), std::string::npos);
+    }
+    if (trace.find("kind BrowserProcessExited") != std::string::npos) {
+      ++browser_crashes;
+      EXPECT_NE(trace.find("spawn browser#2"), std::string::npos);  // W16: recreated
+    }
+  }
+  EXPECT_GT(renderer_crashes, 0);
+  EXPECT_GT(browser_crashes, 0);
+}
+
+TEST(WebView2Rules, W13_BrowserProcessExitedFiresOnlyAfterEveryWebViewClosed) {
+  // The scenario's own final check counts the events and when they came.
+  ExpectClean("wv2.shared_user_data_folder");
+}
+
+TEST(WebView2Rules, W14_CloseKeepsTheSharedBrowserAndRefusesLaterCalls) {
+  const RunResult run = RunProgram(Builtin("wv2.shared_user_data_folder").setup);
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  // One browser process for both environments; it shuts down once, after the second Close.
+  EXPECT_EQ(run.trace.find("spawn browser#2"), std::string::npos);
+  EXPECT_NE(run.trace.find("shutdown -> browser"), std::string::npos);
+  EXPECT_EQ(run.trace.find("shutdown -> browser"), run.trace.rfind("shutdown -> browser"));
+}
+
+TEST(WebView2Rules, W15_PendingCallOnACrashedBrowserFailsOrNeverCompletes) {
+  const ExploreResult result = ExploreScenario("wv2.browser_crash_during_script", 20000, true);
+  bool stall = false;
+  for (const sim::Found& found : result.found) {
+    if (found.violation.kind == Verdict::kStall) {
+      stall = true;
+      EXPECT_THAT(found.violation.report, HasSubstr("ExecuteScript#1"));
+    }
+  }
+  EXPECT_TRUE(stall) << "no run where the pending ExecuteScript never completed";
+  EXPECT_TRUE(Builtin("wv2.browser_crash_during_script").Expects(result.verdict));
+}
+
+TEST(WebView2Rules, W16_RecreatingAfterABrowserCrashIsClean) {
+  ExpectClean("wv2.browser_crash_recovered", 5000);
+}
+
+}  // namespace
+}  // namespace wvsim::model::webview2
