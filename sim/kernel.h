@@ -280,6 +280,8 @@ class Kernel {
   uint64_t AddTimer(uint64_t ticks, internal::VThread* wake, internal::VThread* post_to,
                     internal::Message message);
   void EvaluateQuiescence();
+  bool EveryThreadFinishedCleanly() const;
+  void FailIfBlockedOrStalled();
   std::string ExplainDeadlock(const std::vector<const internal::VThread*>& blocked) const;
   std::string ExplainStall() const;
   // Checks a traced decision (the last in choices_) with the strategy and keeps its label.

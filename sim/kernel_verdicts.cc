@@ -109,7 +109,35 @@ std::vector<Kernel::WaitingThread> Kernel::WaitingThreads() const {
   return waiting;
 }
 
+bool Kernel::EveryThreadFinishedCleanly() const {
+  for (uint32_t i = 0; i < thread_count_; ++i) {
+    const VThread& thread = *thread_pool_[i];
+    if (thread.state != ThreadState::kFinished) return false;
+    if (thread.queue != nullptr && !thread.queue->items.empty()) return false;
+  }
+  for (const Continuation& continuation : continuations_) {
+    if (!continuation.posted) return false;
+  }
+  return true;
+}
+
 void Kernel::EvaluateQuiescence() {
+  // The common end of a run, checked without building a report: nothing left anywhere.
+  if (!EveryThreadFinishedCleanly()) FailIfBlockedOrStalled();
+  if (failed()) return;
+  for (CheckPhase phase : {CheckPhase::kStall, CheckPhase::kLeak, CheckPhase::kFinal}) {
+    for (QuiescenceCheck& check : checks_) {
+      if (check.phase != phase) continue;
+      if (std::optional<Violation> found = check.check()) {
+        Fail(found->kind, std::move(found->place), std::move(found->report));
+        return;
+      }
+    }
+  }
+  if (traced_) Trace(TraceKind::kEnd, "quiescent: clean");
+}
+
+void Kernel::FailIfBlockedOrStalled() {
   std::vector<const VThread*> blocked;
   for (uint32_t i = 0; i < thread_count_; ++i) {
     if (IsBlocked(*thread_pool_[i])) blocked.push_back(thread_pool_[i].get());
@@ -122,18 +150,7 @@ void Kernel::EvaluateQuiescence() {
   }
   if (std::string stall = ExplainStall(); !stall.empty()) {
     Fail(Verdict::kStall, "outstanding work", std::move(stall));
-    return;
   }
-  for (CheckPhase phase : {CheckPhase::kStall, CheckPhase::kLeak, CheckPhase::kFinal}) {
-    for (QuiescenceCheck& check : checks_) {
-      if (check.phase != phase) continue;
-      if (std::optional<Violation> found = check.check()) {
-        Fail(found->kind, std::move(found->place), std::move(found->report));
-        return;
-      }
-    }
-  }
-  if (traced_) Trace(TraceKind::kEnd, "quiescent: clean");
 }
 
 }  // namespace wvsim::sim
