@@ -157,9 +157,13 @@ class Kernel {
   struct PostAwaiter;
   PostAwaiter Post(Thread target, std::string label, absl::AnyInvocable<Task<>()> handler);
   PostAwaiter PostQuit(Thread target);
-  // Posts `handler` after `delay_ticks` of virtual time (not a scheduling point).
-  void PostDelayed(Thread target, uint64_t delay_ticks, std::string label,
-                   absl::AnyInvocable<Task<>()> handler);
+  // Posts `handler` after `delay_ticks` of virtual time (not a scheduling point). Returns the
+  // message's id (0 when the post failed the run), given now so that Cancel can name it.
+  uint64_t PostDelayed(Thread target, uint64_t delay_ticks, std::string label,
+                       absl::AnyInvocable<Task<>()> handler);
+  // Takes back a message posted to `target` that has not been dispatched yet: still waiting for
+  // its delay, or queued. Returns whether there was one to take back (Handler.removeCallbacks).
+  bool Cancel(Thread target, uint64_t message_id);
 
   // Runs the calling thread's message loop until a quit message reaches it. Call it again from a
   // handler for a nested loop (a modal dialog).

@@ -59,7 +59,7 @@ uint64_t Kernel::Enqueue(VThread& target, Message message) {
                          target.name(), limits_.queue_depth_max));
     return 0;
   }
-  message.id = next_message_id_++;
+  if (message.id == 0) message.id = next_message_id_++;  // a delayed post has its id already
   if (traced_) {
     Trace(TraceKind::kPost,
           absl::StrFormat("post #%d %s -> %s", message.id, message.label, target.name()));
@@ -190,14 +190,38 @@ void Kernel::PostContinuation(Continuation& continuation) {
                   &continuation});
 }
 
-void Kernel::PostDelayed(Thread target, uint64_t delay_ticks, std::string label,
-                         absl::AnyInvocable<Task<>()> handler) {
+uint64_t Kernel::PostDelayed(Thread target, uint64_t delay_ticks, std::string label,
+                             absl::AnyInvocable<Task<>()> handler) {
   if (!target.valid()) {
     Fail(Verdict::kAssertion, "post", "posted to an invalid thread");
-    return;
+    return 0;
   }
-  AddTimer(delay_ticks, nullptr, target.get(),
-           internal::CallMessage(std::move(label), std::move(handler)));
+  Message message = internal::CallMessage(std::move(label), std::move(handler));
+  message.id = next_message_id_++;
+  const uint64_t id = message.id;
+  AddTimer(delay_ticks, nullptr, target.get(), std::move(message));
+  return id;
+}
+
+bool Kernel::Cancel(Thread target, uint64_t message_id) {
+  if (!target.valid() || message_id == 0) return false;
+  for (auto it = timers_.begin(); it != timers_.end(); ++it) {
+    if (it->post_to == target.get() && it->message.id == message_id) {
+      if (traced_)
+        Trace(TraceKind::kNote, absl::StrFormat("cancel #%d %s", message_id, it->message.label));
+      timers_.erase(it);
+      return true;
+    }
+  }
+  if (target.get()->queue == nullptr) return false;
+  std::deque<Message>& items = target.get()->queue->items;
+  for (auto it = items.begin(); it != items.end(); ++it) {
+    if (it->id != message_id) continue;
+    if (traced_) Trace(TraceKind::kNote, absl::StrFormat("cancel #%d %s", it->id, it->label));
+    items.erase(it);
+    return true;
+  }
+  return false;
 }
 
 }  // namespace wvsim::sim

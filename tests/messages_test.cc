@@ -658,3 +658,42 @@ TEST(Messages, Await_ContinuationForAFinishedThreadIsStall) {
 
 }  // namespace
 }  // namespace wvsim::sim
+
+namespace wvsim::sim {
+namespace {
+
+TEST(Messages, Cancel_TakesBackAQueuedOrDelayedMessageBeforeItRuns) {
+  std::vector<std::string> ran;
+  bool cancelled_queued = false;
+  bool cancelled_delayed = false;
+  bool cancelled_twice = true;
+  const auto result = testing::RunProgram([&](Kernel& k) {
+    const Thread ui = k.Spawn("ui", testing::Body([&]() -> Task<> { co_await k.RunMessageLoop(); }),
+                              {.message_queue = true});
+    k.Spawn("poster", testing::Body([&, ui]() -> Task<> {
+              auto record = [&ran](const char* what) {
+                return [&ran, what]() -> Task<> {
+                  ran.push_back(what);
+                  co_return;
+                };
+              };
+              const uint64_t delayed = k.PostDelayed(ui, 1000, "delayed", record("delayed"));
+              co_await k.Post(ui, "first", record("first"));
+              // No scheduling point between the post's enqueue and the cancel: still queued.
+              const uint64_t queued = co_await k.Post(ui, "queued", record("queued"));
+              cancelled_queued = k.Cancel(ui, queued);
+              cancelled_delayed = k.Cancel(ui, delayed);
+              cancelled_twice = k.Cancel(ui, delayed);
+              co_await k.PostQuit(ui);
+            }));
+  });
+  EXPECT_EQ(result.violation.kind, Verdict::kClean) << result.violation.report;
+  EXPECT_TRUE(cancelled_queued);
+  EXPECT_TRUE(cancelled_delayed);
+  EXPECT_FALSE(cancelled_twice);
+  EXPECT_THAT(ran, ::testing::ElementsAre("first"));
+  EXPECT_EQ(result.end_ticks, 0u);  // the cancelled delay no longer moves the clock
+}
+
+}  // namespace
+}  // namespace wvsim::sim

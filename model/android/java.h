@@ -39,7 +39,9 @@ inline constexpr int64_t kJellyBeanMr2 = 18;
 class JavaException : public std::exception {
  public:
   JavaException(std::string java_class, std::string message, std::string rule)
-      : java_class_(std::move(java_class)), message_(std::move(message)), rule_(std::move(rule)),
+      : java_class_(std::move(java_class)),
+        message_(std::move(message)),
+        rule_(std::move(rule)),
         what_(java_class_ + ": " + message_ + " [" + rule_ + "]") {}
   const char* what() const noexcept override { return what_.c_str(); }
   const std::string& java_class() const { return java_class_; }
@@ -94,9 +96,9 @@ class Looper final : public sim::Object {
 using CallbackToken = uint64_t;
 
 // android.os.Handler bound to a looper. Posting is a scheduling point (the queue is shared);
-// PostDelayed queues after virtual time passes. A removed callback stays in the queue as a
-// message that does nothing (the kernel cannot take a message back), and a removed delayed one
-// still wakes the clock when due; neither runs the Runnable.
+// PostDelayed queues after virtual time passes. RemoveCallbacks takes the message back from the
+// queue, or the delayed one before it is due (Kernel::Cancel), so it neither runs nor keeps time
+// or the looper busy.
 class Handler {
  public:
   Handler(AndroidRuntime& runtime, Looper& looper) : runtime_(&runtime), looper_(&looper) {}
@@ -104,13 +106,17 @@ class Handler {
   struct [[nodiscard]] PostAwaiter {
     sim::Kernel::PostAwaiter inner;
     CallbackToken token;
+    Handler* handler;
     bool await_ready() const noexcept { return false; }
     template <typename P>
     void await_suspend(std::coroutine_handle<P> handle) const noexcept {
       inner.await_suspend(handle);
     }
     CallbackToken await_resume() {
-      return inner.await_resume() == 0 ? 0 : token;
+      const uint64_t message_id = inner.await_resume();
+      if (message_id == 0) return 0;
+      handler->RecordMessage(token, message_id);
+      return token;
     }
   };
 
@@ -118,6 +124,8 @@ class Handler {
   CallbackToken PostDelayed(std::string label, uint64_t delay_ticks, Runnable runnable);
   // Handler.removeCallbacks: the Runnable will not run if it has not started yet.
   void RemoveCallbacks(CallbackToken token);
+  // Which kernel message carries the callback of `token`, so that RemoveCallbacks can take it back.
+  void RecordMessage(CallbackToken token, uint64_t message_id);
   Looper& looper() const { return *looper_; }
 
  private:
@@ -133,7 +141,9 @@ class CountDownLatch final : public sim::Object {
   CountDownLatch(sim::Kernel& kernel, std::string name, int count);
   sim::Task<> CountDown();
   auto Await() { return kernel_->BlockOn(zero_.future()); }
-  auto AwaitFor(uint64_t timeout_ticks) { return kernel_->BlockOnFor(zero_.future(), timeout_ticks); }
+  auto AwaitFor(uint64_t timeout_ticks) {
+    return kernel_->BlockOnFor(zero_.future(), timeout_ticks);
+  }
   int count() const { return count_; }
 
  private:

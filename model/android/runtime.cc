@@ -30,25 +30,37 @@ Task<> Throw(JavaException error) {
 Handler::PostAwaiter Handler::Post(std::string label, Runnable runnable) {
   CallbackToken token = 0;
   Runnable tracked = runtime_->Track(std::move(runnable), &token);
-  return PostAwaiter{runtime_->kernel().Post(looper_->thread(), std::move(label), std::move(tracked)),
-                     token};
+  return PostAwaiter{
+      runtime_->kernel().Post(looper_->thread(), std::move(label), std::move(tracked)), token,
+      this};
 }
 
 CallbackToken Handler::PostDelayed(std::string label, uint64_t delay_ticks, Runnable runnable) {
   CallbackToken token = 0;
   Runnable tracked = runtime_->Track(std::move(runnable), &token);
-  runtime_->kernel().PostDelayed(looper_->thread(), delay_ticks, std::move(label),
-                                 std::move(tracked));
+  RecordMessage(token, runtime_->kernel().PostDelayed(looper_->thread(), delay_ticks,
+                                                      std::move(label), std::move(tracked)));
   return token;
+}
+
+void Handler::RecordMessage(CallbackToken token, uint64_t message_id) {
+  if (token == 0 || token > runtime_->callbacks_.size()) return;
+  AndroidRuntime::Callback& callback = runtime_->callbacks_[token - 1];
+  callback.looper_thread = looper_->thread();
+  callback.message_id = message_id;
 }
 
 void Handler::RemoveCallbacks(CallbackToken token) {
   if (token == 0 || token > runtime_->callbacks_.size()) return;
-  runtime_->callbacks_[token - 1].removed = true;
+  AndroidRuntime::Callback& callback = runtime_->callbacks_[token - 1];
+  callback.removed = true;  // if it has already started, it finishes; it never runs again
+  runtime_->kernel().Cancel(callback.looper_thread, callback.message_id);
 }
 
 CountDownLatch::CountDownLatch(Kernel& kernel, std::string name, int count)
-    : sim::Object(std::move(name)), kernel_(&kernel), zero_(kernel.MakePromise<void>(this->name())),
+    : sim::Object(std::move(name)),
+      kernel_(&kernel),
+      zero_(kernel.MakePromise<void>(this->name())),
       count_(count) {
   if (count_ <= 0) zero_.Set();
 }
@@ -59,7 +71,8 @@ Task<> CountDownLatch::CountDown() {
 }
 
 JavaMonitor::JavaMonitor(Kernel& kernel, std::string name)
-    : sim::Object(std::move(name)), kernel_(&kernel),
+    : sim::Object(std::move(name)),
+      kernel_(&kernel),
       next_(kernel.MakePromise<void>(absl::StrCat(this->name(), ".notify#1"))) {}
 
 Task<> JavaMonitor::Wait() {
@@ -80,16 +93,19 @@ Task<> JavaMonitor::NotifyAll() {
 
 // ---- The runtime.
 
-AndroidRuntime& AndroidRuntime::Create(Kernel& kernel) { return kernel.Make<AndroidRuntime>(kernel); }
+AndroidRuntime& AndroidRuntime::Create(Kernel& kernel) {
+  return kernel.Make<AndroidRuntime>(kernel);
+}
 
 AndroidRuntime::AndroidRuntime(Kernel& kernel)
-    : sim::Object("android"), kernel_(&kernel),
+    : sim::Object("android"),
+      kernel_(&kernel),
       target_sdk_(kernel.Param(kTargetSdkParam, kJellyBeanMr2)),
       started_promise_(kernel.MakePromise<void>("chromium_started")) {}
 
 Looper& AndroidRuntime::RegisterLooper(Thread thread) {
-  Looper& looper =
-      kernel_->Make<Looper>(thread, absl::StrCat("Looper (", thread.name(), ", tid ", thread.id() + 1, ")"));
+  Looper& looper = kernel_->Make<Looper>(
+      thread, absl::StrCat("Looper (", thread.name(), ", tid ", thread.id() + 1, ")"));
   loopers_[thread.id()] = &looper;
   return looper;
 }
@@ -104,8 +120,9 @@ Thread AndroidRuntime::StartMainThread(Task<> on_create) {
 }
 
 Thread AndroidRuntime::StartLooperThread(std::string name, Task<> on_looper_prepared) {
-  const Thread thread = kernel_->Spawn(std::move(name), LooperBody(*kernel_, std::move(on_looper_prepared)),
-                                       {.message_queue = true});
+  const Thread thread =
+      kernel_->Spawn(std::move(name), LooperBody(*kernel_, std::move(on_looper_prepared)),
+                     {.message_queue = true});
   if (thread.valid()) RegisterLooper(thread);
   return thread;
 }
@@ -174,8 +191,9 @@ Task<> AndroidRuntime::StartYourEngines(bool thread_safe) {
   if (!start_posted_) {
     start_posted_ = true;
     AndroidRuntime* self = this;
-    const uint64_t id = co_await kernel_->Post(ui_looper_->thread(), "WebViewChromiumAwInit.startChromium",
-                                               [self] { return self->StartChromiumLocked(); });
+    const uint64_t id =
+        co_await kernel_->Post(ui_looper_->thread(), "WebViewChromiumAwInit.startChromium",
+                               [self] { return self->StartChromiumLocked(); });
     started_promise_.SetProducer(
         ui_looper_->thread().get(),
         absl::StrCat("Chromium's start-up is message #", id, " queued on ", ui_looper_->name(),
@@ -188,7 +206,8 @@ Task<> AndroidRuntime::StartChromiumLocked() {
   if (started_) co_return;  // a posted start may find the engine started inline already
   started_ = true;
   started_promise_.Set();
-  if (kernel_->traced()) kernel_->Log(absl::StrCat("Chromium started on ", ui_looper_->name(), " [A3]"));
+  if (kernel_->traced())
+    kernel_->Log(absl::StrCat("Chromium started on ", ui_looper_->name(), " [A3]"));
   co_await DrainQueue();  // the end of start-up drains the pending tasks (A6)
 }
 
@@ -236,8 +255,8 @@ Task<> AndroidRuntime::PostThrowToUiThread(JavaException error) {
 
 Looper& AndroidRuntime::JavaBridgeLooper() {
   if (java_bridge_ == nullptr) {
-    const Thread thread = kernel_->Spawn("JavaBridge", LooperBody(*kernel_, Nothing()),
-                                         {.message_queue = true});
+    const Thread thread =
+        kernel_->Spawn("JavaBridge", LooperBody(*kernel_, Nothing()), {.message_queue = true});
     if (!thread.valid()) throw RuntimeException("cannot start the JavaBridge thread", "A11");
     java_bridge_ = &RegisterLooper(thread);
   }

@@ -58,7 +58,9 @@ class AndroidRuntime final : public sim::Object {
   Looper* MyLooper() const;  // Looper.myLooper(): null on a thread without one
   Looper& MainLooper() const { return *main_looper_; }  // requires StartMainThread
   Looper* main_looper() const { return main_looper_; }  // null before StartMainThread
-  std::string MainLooperName() const { return main_looper_ != nullptr ? main_looper_->name() : "null"; }
+  std::string MainLooperName() const {
+    return main_looper_ != nullptr ? main_looper_->name() : "null";
+  }
   Handler& MainHandler() { return *main_handler_; }
 
   // ---- Chromium's one UI thread (A3, A4, A10).
@@ -105,6 +107,8 @@ class AndroidRuntime final : public sim::Object {
   struct Callback {
     Runnable run;
     bool removed = false;
+    sim::Thread looper_thread;  // where it was posted, and its message there (0: not yet known)
+    uint64_t message_id = 0;
   };
   struct PendingTask {
     std::string label;
