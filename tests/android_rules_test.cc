@@ -15,12 +15,12 @@
 namespace wvsim::model::android {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using sim::Kernel;
 using sim::Task;
 using sim::Verdict;
 using sim::testing::Body;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 constexpr const char* kUrl = "https://example.com/";
 
@@ -177,8 +177,9 @@ TEST(AndroidRules, A3_StartFromAnotherThreadWaitsUntimedOnBlockedUiLooper) {
   EXPECT_THAT(result.violation.report,
               HasSubstr("thread worker is blocked in block_on(chromium_started): chromium_started "
                         "is not complete: Chromium's start-up is message #"));
-  EXPECT_THAT(result.violation.report, HasSubstr("queued on Looper (main, tid 1), and a caller "
-                                                 "off the UI thread waits for it with no timeout [A3]"));
+  EXPECT_THAT(result.violation.report,
+              HasSubstr("queued on Looper (main, tid 1), and a caller "
+                        "off the UI thread waits for it with no timeout [A3]"));
   EXPECT_EQ(result.end_ticks, 0u);  // no timeout ever fires
 }
 
@@ -366,7 +367,8 @@ TEST(AndroidRules, A5_OnDrawOffTheUiThreadBlocksUntilMainDrew) {
                                WebView* view = co_await WebView::Create(rt);  // legacy: posted init
                                co_await view->OnDraw();
                                log.push_back("draws " + std::to_string(view->draws()) + " on " +
-                                             k.Current().name() + " at " + std::to_string(k.now_ticks()));
+                                             k.Current().name() + " at " +
+                                             std::to_string(k.now_ticks()));
                              }));
       },
       17);
@@ -404,22 +406,24 @@ TEST(AndroidRules, A5_VoidCallsOffTheUiThreadAreQueuedAndValueCallsAnswered) {
           WebView* view = co_await WebView::Create(rt);
           co_await view->LoadUrl("https://a.example/");
           co_await view->LoadUrl("https://b.example/");
-          rt.StartThread("worker", Body([&, view]() -> Task<> {
-                           log.push_back("canGoBack " + std::to_string(co_await view->CanGoBack()));
-                           co_await view->GoBack();  // queued: runs on main later
-                           log.push_back("url after goBack call " + co_await view->GetUrl());
-                           log.push_back(co_await view->SaveState());
-                           log.push_back("hit " + std::to_string(co_await view->GetHitTestResult()));
-                           co_await view->StopLoading();
-                           co_await view->Destroy();
-                           log.push_back(std::string("destroyed ") + (view->destroyed() ? "yes" : "no"));
-                         }));
+          rt.StartThread(
+              "worker", Body([&, view]() -> Task<> {
+                log.push_back("canGoBack " + std::to_string(co_await view->CanGoBack()));
+                co_await view->GoBack();  // queued: runs on main later
+                log.push_back("url after goBack call " + co_await view->GetUrl());
+                log.push_back(co_await view->SaveState());
+                log.push_back("hit " + std::to_string(co_await view->GetHitTestResult()));
+                co_await view->StopLoading();
+                co_await view->Destroy();
+                log.push_back(std::string("destroyed ") + (view->destroyed() ? "yes" : "no"));
+              }));
         }));
       },
       17);
   EXPECT_EQ(result.violation.kind, Verdict::kClean);
-  EXPECT_THAT(log, ElementsAre("canGoBack 1", "url after goBack call https://a.example/",
-                               "Bundle{url=https://a.example/, history=1}", "hit 0", "destroyed no"));
+  EXPECT_THAT(log,
+              ElementsAre("canGoBack 1", "url after goBack call https://a.example/",
+                          "Bundle{url=https://a.example/, history=1}", "hit 0", "destroyed no"));
 }
 
 // ---- A6
@@ -793,12 +797,13 @@ TEST(AndroidJava, CountDownLatchReleasesTheWaiterAtZero) {
       [&](Kernel& k) {
         AndroidRuntime& rt = AndroidRuntime::Create(k);
         auto& latch = k.Make<CountDownLatch>(k, "latch", 2);
-        rt.StartThread("waiter", Body([&]() -> Task<> {
-                         const bool timed_out_first = !(co_await latch.AwaitFor(50));
-                         log.push_back(std::string("first ") + (timed_out_first ? "timed out" : "done"));
-                         co_await latch.Await();
-                         log.push_back("released at " + std::to_string(k.now_ticks()));
-                       }));
+        rt.StartThread(
+            "waiter", Body([&]() -> Task<> {
+              const bool timed_out_first = !(co_await latch.AwaitFor(50));
+              log.push_back(std::string("first ") + (timed_out_first ? "timed out" : "done"));
+              co_await latch.Await();
+              log.push_back("released at " + std::to_string(k.now_ticks()));
+            }));
         rt.StartThread("counter", Body([&]() -> Task<> {
                          co_await k.Sleep(100);
                          co_await latch.CountDown();
@@ -818,8 +823,9 @@ TEST(AndroidJava, ObjectWaitBlocksUntilNotifyAllAndTimesOut) {
         auto& monitor = k.Make<JavaMonitor>(k, "lock");
         rt.StartThread("waiter", Body([&]() -> Task<> {
                          const bool notified_early = co_await monitor.WaitFor(20);
-                         log.push_back(std::string("timed wait ") + (notified_early ? "notified" : "timed out") +
-                                       " at " + std::to_string(k.now_ticks()));
+                         log.push_back(std::string("timed wait ") +
+                                       (notified_early ? "notified" : "timed out") + " at " +
+                                       std::to_string(k.now_ticks()));
                          co_await monitor.Wait();
                          log.push_back("woken at " + std::to_string(k.now_ticks()));
                        }));
@@ -842,7 +848,8 @@ TEST(AndroidJava, ObjectWaitWithoutNotifyIsADeadlock) {
       },
       18);
   EXPECT_EQ(result.violation.kind, Verdict::kDeadlock);
-  EXPECT_THAT(result.violation.report, HasSubstr("thread main is blocked in block_on(lock.notify#1)"));
+  EXPECT_THAT(result.violation.report,
+              HasSubstr("thread main is blocked in block_on(lock.notify#1)"));
 }
 
 }  // namespace

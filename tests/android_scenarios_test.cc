@@ -9,14 +9,14 @@
 #include "model/builtin_scenarios.h"
 #include "sim/explorer.h"
 #include "sim/runner.h"
-#include "sim/strategies/random.h"
 #include "sim/scenario.h"
+#include "sim/strategies/random.h"
 
 namespace wvsim::model::android {
 namespace {
 
-using ::testing::ContainsRegex;
 using sim::Verdict;
+using ::testing::ContainsRegex;
 
 std::vector<const sim::Scenario*> AndroidScenarios() {
   RegisterBuiltinScenarios();
@@ -58,8 +58,7 @@ TEST(AndroidScenarios, BuggyOnesAreFoundForEverySeedAndNameTheirRule) {
       EXPECT_TRUE(scenario->Expects(result.verdict))
           << scenario->id << " seed " << seed << ": " << sim::VerdictName(result.verdict);
       ASSERT_FALSE(result.found.empty()) << scenario->id << " seed " << seed;
-      EXPECT_THAT(result.found[0].violation.report, ContainsRegex("\\[A[0-9]+"))
-          << scenario->id;
+      EXPECT_THAT(result.found[0].violation.report, ContainsRegex("\\[A[0-9]+")) << scenario->id;
       EXPECT_TRUE(result.found[0].nondeterminism.empty()) << result.found[0].nondeterminism;
     }
   }

@@ -31,8 +31,8 @@ TEST_P(ScenarioExploration, EndsWithAnExpectedVerdictUnderThePortfolio) {
   ASSERT_TRUE(result.ok()) << result.status();
   const std::string report = result->found.empty() ? "" : result->found.front().violation.report;
   EXPECT_TRUE(scenario->Expects(result->verdict))
-      << GetParam() << " ended " << VerdictName(result->verdict) << " after "
-      << result->executions << " executions: " << report;
+      << GetParam() << " ended " << VerdictName(result->verdict) << " after " << result->executions
+      << " executions: " << report;
   if (!result->found.empty()) {
     EXPECT_EQ(result->found.front().nondeterminism, "") << GetParam();
   }

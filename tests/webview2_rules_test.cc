@@ -80,7 +80,8 @@ Task<> ProbeUi(Probe& p) {
 
 Task<> ProbeCreate(Probe& p) {
   EnvironmentOptions options;
-  Async<Environment*> env_op = co_await p.rt->CreateCoreWebView2EnvironmentAsync(std::move(options));
+  Async<Environment*> env_op =
+      co_await p.rt->CreateCoreWebView2EnvironmentAsync(std::move(options));
   p.env = co_await env_op;
   Async<Controller*> controller_op = co_await p.env->CreateCoreWebView2ControllerAsync();
   Controller* controller = co_await controller_op;
@@ -212,7 +213,9 @@ TEST(WebView2Rules, W3a_CookiesComeBackOffThreadButTheirPropertiesAreWrongThread
   EXPECT_THAT(Report(result), HasSubstr("0x802A000C"));
 }
 
-TEST(WebView2Rules, W3a_CookiePropertiesOnUiAreClean) { ExpectClean("wv2.cookie_properties_on_ui"); }
+TEST(WebView2Rules, W3a_CookiePropertiesOnUiAreClean) {
+  ExpectClean("wv2.cookie_properties_on_ui");
+}
 
 // ---- W4: serial callbacks, no reentrancy.
 
@@ -306,7 +309,8 @@ TEST(WebView2Rules, W6_AsyncCallsReturnBeforeTheirCompletion) {
 
 Task<> CreateThenDestroyParent(Probe& p) {
   EnvironmentOptions options;
-  Async<Environment*> env_op = co_await p.rt->CreateCoreWebView2EnvironmentAsync(std::move(options));
+  Async<Environment*> env_op =
+      co_await p.rt->CreateCoreWebView2EnvironmentAsync(std::move(options));
   p.env = co_await env_op;
   Window& window = p.rt->CreateWindow();
   Async<Controller*> op = co_await p.env->CreateCoreWebView2ControllerAsync(&window);
@@ -328,7 +332,8 @@ TEST(WebView2Rules, W6_ControllerCreationCompletesWithEAbortInsideDestroyWindow)
     p.hr = &hr;
   });
   EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
-  EXPECT_EQ(log, (std::vector<std::string>{"pending at return", "done when DestroyWindow returns"}));
+  EXPECT_EQ(log,
+            (std::vector<std::string>{"pending at return", "done when DestroyWindow returns"}));
   EXPECT_EQ(static_cast<uint32_t>(hr), 0x80004004u);
 }
 
@@ -385,9 +390,8 @@ Task<> CaptureEarly(Probe& p) {
 
 TEST(WebView2Rules, W7_CapturePreviewFailsBeforeTheFirstContentLoading) {
   std::vector<std::string> log;
-  const RunResult run = RunProgram([&log](Kernel& k) {
-    MakeProbe(k, &log, [](Probe& probe) { return CaptureEarly(probe); });
-  });
+  const RunResult run = RunProgram(
+      [&log](Kernel& k) { MakeProbe(k, &log, [](Probe& probe) { return CaptureEarly(probe); }); });
   EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
   EXPECT_EQ(log, (std::vector<std::string>{"early capture failed", "captured after load"}));
 }
@@ -471,10 +475,9 @@ Task<> LoadWithDeferrableEvents(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
   for (int i = 0; i < kDeferrableEventCount; ++i) {
-    p.webview->add_DeferrableEvent(static_cast<DeferrableEvent>(i),
-                                   [probe](DeferrableEventArgs& args) {
-                                     return TakeDeferral(*probe, args);
-                                   });
+    p.webview->add_DeferrableEvent(
+        static_cast<DeferrableEvent>(i),
+        [probe](DeferrableEventArgs& args) { return TakeDeferral(*probe, args); });
   }
   co_await p.webview->Navigate(kPage);
 }
@@ -498,7 +501,8 @@ TEST(WebView2Rules, W9_EveryDeferrableEventHoldsUpItsWorkUntilCompleted) {
         // The open deferral holds up what follows: the page's next event never comes.
         EXPECT_EQ(run.violation.kind, Verdict::kDeferralLeak) << info.name;
         EXPECT_THAT(run.violation.report, HasSubstr(std::string(info.name) + "#1"));
-        EXPECT_THAT(run.violation.report, HasSubstr(std::string(info.rule) + " holds up " + info.holds_up));
+        EXPECT_THAT(run.violation.report,
+                    HasSubstr(std::string(info.rule) + " holds up " + info.holds_up));
         EXPECT_EQ(log, (std::vector<std::string>{info.name}));
       }
     }
@@ -557,8 +561,8 @@ TEST(WebView2Rules, W11_OneBrowserProcessPerUserDataFolder) {
     EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
   }
   // Same folder and options: shared; other options: ERROR_INVALID_STATE; other folder: its own.
-  EXPECT_EQ(log, (std::vector<std::string>{"created on browser", "failed",
-                                           "created on browser#2"}));
+  EXPECT_EQ(log,
+            (std::vector<std::string>{"created on browser", "failed", "created on browser#2"}));
   EXPECT_EQ(static_cast<uint32_t>(hr), 0x8007139Fu);
 }
 

@@ -34,13 +34,12 @@ sim::ScenarioParam TargetSdk(int64_t value) {
 // Fails the run at quiescence with `report` unless `holds` (the scenario's own assertion).
 template <typename Check>
 void ExpectAtEnd(Kernel& kernel, std::string place, Check holds, std::string report) {
-  kernel.AddQuiescenceCheck(
-      sim::CheckPhase::kFinal,
-      [place = std::move(place), holds = std::move(holds),
-       report = std::move(report)]() -> std::optional<sim::Violation> {
-        if (holds()) return std::nullopt;
-        return sim::Violation{Verdict::kAssertion, place, report};
-      });
+  kernel.AddQuiescenceCheck(sim::CheckPhase::kFinal,
+                            [place = std::move(place), holds = std::move(holds),
+                             report = std::move(report)]() -> std::optional<sim::Violation> {
+                              if (holds()) return std::nullopt;
+                              return sim::Violation{Verdict::kAssertion, place, report};
+                            });
 }
 
 struct App {
@@ -67,7 +66,9 @@ void BackgroundCallSetup(Kernel& k) {
   rt.StartMainThread(CreateLoadAndStartWorker(app));
   ExpectAtEnd(
       k, "posted loadUrl",
-      [&app] { return app.view != nullptr && app.view->url() == kNextUrl && app.rt->warnings() > 0; },
+      [&app] {
+        return app.view != nullptr && app.view->url() == kNextUrl && app.rt->warnings() > 0;
+      },
       "the worker's loadUrl did not run on the UI thread, or no warning was logged (A2, A6)");
 }
 
@@ -225,8 +226,8 @@ class PostsToUi final : public JavascriptInterface {
   Task<> Call(WebView&, std::string, std::string) override {
     App* app = app_;
     TitleCallback* callback = callback_;
-    co_await app_->rt->MainHandler().Post("evaluate title",
-                                          [app, callback] { return EvaluateTitle(*app, callback); });
+    co_await app_->rt->MainHandler().Post(
+        "evaluate title", [app, callback] { return EvaluateTitle(*app, callback); });
   }
 
  private:
@@ -266,7 +267,8 @@ sim::Scenario CallFromBackgroundThread() {
 sim::Scenario LegacyTargetCallPosted() {
   return sim::Scenario{
       .id = "android.legacy_target_call_posted",
-      .description = "target 17: the worker's loadUrl logs a warning and is posted to main (A2, A6)",
+      .description =
+          "target 17: the worker's loadUrl logs a warning and is posted to main (A2, A6)",
       .expected = {Verdict::kClean},
       .params = {TargetSdk(17)},
       .setup = BackgroundCallSetup,
@@ -276,8 +278,9 @@ sim::Scenario LegacyTargetCallPosted() {
 sim::Scenario BlockingGetterWhileUiBlocked() {
   return sim::Scenario{
       .id = "android.blocking_getter_while_ui_blocked",
-      .description = "target 17: a worker calls getUrl while main waits for that worker; after 4 "
-                     "virtual seconds 'Probable deadlock detected' (A7)",
+      .description =
+          "target 17: a worker calls getUrl while main waits for that worker; after 4 "
+          "virtual seconds 'Probable deadlock detected' (A7)",
       .expected = {Verdict::kException},
       .params = {TargetSdk(17)},
       .setup =
@@ -292,8 +295,9 @@ sim::Scenario BlockingGetterWhileUiBlocked() {
 sim::Scenario GetterPostedToUi() {
   return sim::Scenario{
       .id = "android.getter_posted_to_ui",
-      .description = "the fix: main still waits for the worker, but the worker posts the getUrl "
-                     "call to the UI thread's Handler instead of calling it (A7)",
+      .description =
+          "the fix: main still waits for the worker, but the worker posts the getUrl "
+          "call to the UI thread's Handler instead of calling it (A7)",
       .expected = {Verdict::kClean},
       .params = {TargetSdk(kJellyBeanMr2)},
       .setup =
@@ -311,8 +315,9 @@ sim::Scenario GetterPostedToUi() {
 sim::Scenario SecondViewThread() {
   return sim::Scenario{
       .id = "android.second_view_thread",
-      .description = "target 18+: main and a second looper thread each create a WebView; the "
-                     "one Chromium did not bind throws, on both threads (A4, A10)",
+      .description =
+          "target 18+: main and a second looper thread each create a WebView; the "
+          "one Chromium did not bind throws, on both threads (A4, A10)",
       .expected = {Verdict::kException},
       .params = {TargetSdk(kJellyBeanMr2)},
       .setup =
@@ -329,8 +334,9 @@ sim::Scenario SecondViewThread() {
 sim::Scenario LoadBeforeAttach() {
   return sim::Scenario{
       .id = "android.load_before_attach",
-      .description = "target 17: main calls loadUrl on a view thread's WebView before it is "
-                     "attached: main becomes the UI thread and the attach throws (A10, A4)",
+      .description =
+          "target 17: main calls loadUrl on a view thread's WebView before it is "
+          "attached: main becomes the UI thread and the attach throws (A10, A4)",
       .expected = {Verdict::kException},
       .params = {TargetSdk(17)},
       .setup =
@@ -346,8 +352,9 @@ sim::Scenario LoadBeforeAttach() {
 sim::Scenario LegacySecondViewThreadPosted() {
   return sim::Scenario{
       .id = "android.legacy_second_view_thread_posted",
-      .description = "target 17: a second view thread's WebView is served by main: its calls are "
-                     "posted and its getter blocks until main answers (A10, A6, A7)",
+      .description =
+          "target 17: a second view thread's WebView is served by main: its calls are "
+          "posted and its getter blocks until main answers (A10, A6, A7)",
       .expected = {Verdict::kClean},
       .params = {TargetSdk(17)},
       .setup =
@@ -369,8 +376,9 @@ sim::Scenario LegacySecondViewThreadPosted() {
 sim::Scenario EngineStartWhileMainBlocked() {
   return sim::Scenario{
       .id = "android.engine_start_while_main_blocked",
-      .description = "a worker calls WebStorage.getInstance while main waits for it: the start "
-                     "is posted to the blocked main looper and waited for untimed (A3, A9)",
+      .description =
+          "a worker calls WebStorage.getInstance while main waits for it: the start "
+          "is posted to the blocked main looper and waited for untimed (A3, A9)",
       .expected = {Verdict::kDeadlock},
       .params = {TargetSdk(kJellyBeanMr2)},
       .setup =
@@ -384,8 +392,9 @@ sim::Scenario EngineStartWhileMainBlocked() {
 sim::Scenario JavascriptInterfaceTouchesWebView() {
   return sim::Scenario{
       .id = "android.javascript_interface_touches_webview",
-      .description = "target 18+: a @JavascriptInterface method calls getUrl from the JavaBridge "
-                     "thread (A11, A2)",
+      .description =
+          "target 18+: a @JavascriptInterface method calls getUrl from the JavaBridge "
+          "thread (A11, A2)",
       .expected = {Verdict::kWrongThread},
       .params = {TargetSdk(kJellyBeanMr2)},
       .setup =
@@ -401,8 +410,9 @@ sim::Scenario JavascriptInterfaceTouchesWebView() {
 sim::Scenario JavascriptInterfacePosts() {
   return sim::Scenario{
       .id = "android.javascript_interface_posts",
-      .description = "the fix: the @JavascriptInterface method posts to main, which calls "
-                     "evaluateJavascript; its callback arrives on main (A11)",
+      .description =
+          "the fix: the @JavascriptInterface method posts to main, which calls "
+          "evaluateJavascript; its callback arrives on main (A11)",
       .expected = {Verdict::kClean},
       .params = {TargetSdk(kJellyBeanMr2)},
       .setup =
@@ -437,8 +447,9 @@ sim::Scenario ConstructedWithoutLooper() {
 sim::Scenario AwContentsNotCreated() {
   return sim::Scenario{
       .id = "android.aw_contents_not_created",
-      .description = "target 17: a click on main reloads a view thread's WebView before its "
-                     "queued initForReal ran (A8, A6)",
+      .description =
+          "target 17: a click on main reloads a view thread's WebView before its "
+          "queued initForReal ran (A8, A6)",
       .expected = {Verdict::kException},
       .params = {TargetSdk(17)},
       .setup =
@@ -453,8 +464,9 @@ sim::Scenario AwContentsNotCreated() {
 sim::Scenario UiThreadReboundDuringStart() {
   return sim::Scenario{
       .id = "android.ui_thread_rebound_during_start",
-      .description = "target 18+: a worker's WebStorage.getInstance binds main while main is "
-                     "busy; a view thread's WebView then cannot bind its own looper (A3, A9)",
+      .description =
+          "target 18+: a worker's WebStorage.getInstance binds main while main is "
+          "busy; a view thread's WebView then cannot bind its own looper (A3, A9)",
       .expected = {Verdict::kException},
       .params = {TargetSdk(kJellyBeanMr2)},
       .setup =

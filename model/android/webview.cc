@@ -167,7 +167,9 @@ Task<> WebView::PostMessageOnUi(WebView* view, std::string message) {
 Task<> WebView::AddJavascriptInterface(JavascriptInterface* object, std::string name) {
   co_await Enter("addJavascriptInterface");
   WebView* self = this;
-  Runnable task = [self, object, name = std::move(name)] { return AddInterfaceOnUi(self, object, name); };
+  Runnable task = [self, object, name = std::move(name)] {
+    return AddInterfaceOnUi(self, object, name);
+  };
   co_await RunOrQueue("addJavascriptInterface", std::move(task));
 }
 
@@ -247,7 +249,9 @@ Task<> WebView::Load(const char* method, std::string url) {
   co_await Enter(method);
   co_await runtime_->StartYourEngines(/*thread_safe=*/true);
   WebView* self = this;
-  Runnable task = [self, url = std::move(url)] { return LoadOnUi(self, url, /*push_history=*/true); };
+  Runnable task = [self, url = std::move(url)] {
+    return LoadOnUi(self, url, /*push_history=*/true);
+  };
   co_await RunOrQueue(method, std::move(task));
 }
 
@@ -275,7 +279,8 @@ Task<> WebView::LoadOnUi(WebView* view, std::string url, bool push_history) {
   const uint64_t load = ++view->loads_;
   AndroidRuntime& runtime = *view->runtime_;
   Runnable started = [view, url = std::move(url), load] { return PageStarted(view, url, load); };
-  co_await runtime.kernel().Post(runtime.ui_looper()->thread(), "onPageStarted", std::move(started));
+  co_await runtime.kernel().Post(runtime.ui_looper()->thread(), "onPageStarted",
+                                 std::move(started));
 }
 
 Task<> WebView::PageStarted(WebView* view, std::string url, uint64_t load) {
@@ -294,7 +299,8 @@ Task<> WebView::PageStarted(WebView* view, std::string url, uint64_t load) {
                                    std::move(call));
   }
   Runnable finished = [view, url = std::move(url), load] { return PageFinished(view, url, load); };
-  co_await runtime.kernel().Post(runtime.ui_looper()->thread(), "onPageFinished", std::move(finished));
+  co_await runtime.kernel().Post(runtime.ui_looper()->thread(), "onPageFinished",
+                                 std::move(finished));
 }
 
 Task<> WebView::PageFinished(WebView* view, std::string url, uint64_t load) {

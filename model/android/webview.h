@@ -92,7 +92,7 @@ class WebView final : public sim::Object {
   sim::Task<> PostUrl(std::string url, std::string post_data);
 
   // ---- A5: view and input methods: start on the current looper.
-  sim::Task<> OnAttachedToWindow();  // also checks the thread (A4's exception)
+  sim::Task<> OnAttachedToWindow();                    // also checks the thread (A4's exception)
   sim::Task<> SetLayoutParams(int width, int height);  // also checks the thread
   sim::Task<bool> OnTouchEvent();
   sim::Task<bool> DispatchKeyEvent();
@@ -119,7 +119,7 @@ class WebView final : public sim::Object {
   void CheckThread(const char* method);  // A2 (WebView.checkThread)
   // WebViewChromium.checkThread (A4): off the UI thread, throws here and on the UI thread.
   sim::Task<> CheckUiThread();
-  bool CheckNeedsPost();  // A5, A8
+  bool CheckNeedsPost();           // A5, A8
   void RequireAwContents() const;  // A8
 
   sim::Task<> RunOrQueue(const char* method, Runnable task);  // A5, A6
@@ -190,7 +190,9 @@ inline sim::Task<> TracingControllerGetInstance(AndroidRuntime& rt) {
 inline sim::Task<> ProxyControllerGetInstance(AndroidRuntime& rt) {
   return StaticEntryPoint(rt, "ProxyController.getInstance");
 }
-inline sim::Task<> GetStatics(AndroidRuntime& rt) { return StaticEntryPoint(rt, "WebView.getStatics"); }
+inline sim::Task<> GetStatics(AndroidRuntime& rt) {
+  return StaticEntryPoint(rt, "WebView.getStatics");
+}
 // CookieManager.getInstance: creating the CookieManager does not start the engine (A9).
 sim::Task<> CookieManagerGetInstance(AndroidRuntime& runtime);
 

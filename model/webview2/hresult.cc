@@ -9,15 +9,23 @@ namespace {
 
 const char* HresultText(HRESULT hr) {
   switch (hr) {
-    case kSOk: return "The operation completed successfully.";
+    case kSOk:
+      return "The operation completed successfully.";
     case kUiEWrongThread:
       return "This method can only be called from the thread that created the object.";
-    case kRpcEChangedMode: return "Cannot change thread mode after it is set.";
-    case kCoENotInitialized: return "CoInitialize has not been called.";
-    case kEAbort: return "Operation aborted.";
-    case kEFail: return "Unspecified error.";
-    case kErrorInvalidState: return "The group or resource is not in the correct state to perform the requested operation.";
-    default: return "Unknown error.";
+    case kRpcEChangedMode:
+      return "Cannot change thread mode after it is set.";
+    case kCoENotInitialized:
+      return "CoInitialize has not been called.";
+    case kEAbort:
+      return "Operation aborted.";
+    case kEFail:
+      return "Unspecified error.";
+    case kErrorInvalidState:
+      return "The group or resource is not in the correct state to perform the requested "
+             "operation.";
+    default:
+      return "Unknown error.";
   }
 }
 
@@ -25,14 +33,22 @@ const char* HresultText(HRESULT hr) {
 
 const char* HresultName(HRESULT hr) {
   switch (hr) {
-    case kSOk: return "S_OK";
-    case kUiEWrongThread: return "UI_E_WRONG_THREAD";
-    case kRpcEChangedMode: return "RPC_E_CHANGED_MODE";
-    case kCoENotInitialized: return "CO_E_NOTINITIALIZED";
-    case kEAbort: return "E_ABORT";
-    case kEFail: return "E_FAIL";
-    case kErrorInvalidState: return "HRESULT_FROM_WIN32(ERROR_INVALID_STATE)";
-    default: return "HRESULT";
+    case kSOk:
+      return "S_OK";
+    case kUiEWrongThread:
+      return "UI_E_WRONG_THREAD";
+    case kRpcEChangedMode:
+      return "RPC_E_CHANGED_MODE";
+    case kCoENotInitialized:
+      return "CO_E_NOTINITIALIZED";
+    case kEAbort:
+      return "E_ABORT";
+    case kEFail:
+      return "E_FAIL";
+    case kErrorInvalidState:
+      return "HRESULT_FROM_WIN32(ERROR_INVALID_STATE)";
+    default:
+      return "HRESULT";
   }
 }
 
@@ -42,7 +58,8 @@ std::string DescribeHresult(HRESULT hr) {
 }
 
 ComException::ComException(HRESULT hr, std::string_view context)
-    : std::runtime_error(absl::StrCat("COMException ", DescribeHresult(hr), " [", std::string(context), "]")),
+    : std::runtime_error(
+          absl::StrCat("COMException ", DescribeHresult(hr), " [", std::string(context), "]")),
       hr_(hr) {}
 
 InvalidOperationException::InvalidOperationException(std::string_view text)

@@ -37,12 +37,14 @@ Task<> BrowserCreateEnvironment(Runtime& rt, BrowserProcess& browser, Thread cal
                                 Promise<Environment*> done, Apartment apartment, bool differ) {
   if (browser.dead()) co_return;  // W12: a dead process handles nothing
   if (apartment == Apartment::kMta) {
-    rt.CompleteWithError(caller, done, kRpcEChangedMode, "W1: created on an MTA thread");  // W1: in the completion, not returned
+    rt.CompleteWithError(caller, done, kRpcEChangedMode,
+                         "W1: created on an MTA thread");  // W1: in the completion, not returned
   } else if (differ) {
-    rt.CompleteWithError(caller, done, kErrorInvalidState, "W11: user data folder in use with other options");  // W11
+    rt.CompleteWithError(caller, done, kErrorInvalidState,
+                         "W11: user data folder in use with other options");  // W11
   } else {
-    Environment& env = rt.kernel().Make<Environment>(
-        rt.NextName("Environment", rt.environments), &rt, &browser, caller);
+    Environment& env = rt.kernel().Make<Environment>(rt.NextName("Environment", rt.environments),
+                                                     &rt, &browser, caller);
     browser.environments.push_back(&env);
     rt.Complete(caller, done, &env);
   }
@@ -107,20 +109,21 @@ Task<> ReadResponse(Runtime& rt, CoreWebView2& webview, ResponseStream& stream,
   Kernel& k = rt.kernel();
   for (int i = 0; i < stream.chunks; ++i) {
     const VThread* creator = stream.created_on.get();
-    const bool marshalled = !stream.agile && creator->queue != nullptr &&
-                            rt.ApartmentOf(creator) == Apartment::kSta;
+    const bool marshalled =
+        !stream.agile && creator->queue != nullptr && rt.ApartmentOf(creator) == Apartment::kSta;
     if (!marshalled) {
       co_await k.Yield({"IStream::Read", &stream});
     } else {
       const Promise<void> read =
           k.MakePromise<void>(k.traced() ? rt.NextName("IStream::Read", rt.reads) : std::string());
-      const uint64_t id = rt.Send(stream.created_on, k.traced() ? read.future().name() : "IStream::Read",
-                                  [read] { return MarshalledRead(read); });
+      const uint64_t id =
+          rt.Send(stream.created_on, k.traced() ? read.future().name() : "IStream::Read",
+                  [read] { return MarshalledRead(read); });
       if (k.traced()) {
-        read.SetProducer(creator, absl::StrCat("the read is message #", id,
-                                               " marshalled to thread ", creator->name(),
-                                               ", the apartment of the non-agile stream ",
-                                               stream.name(), ", which must pump to run it (W10)"));
+        read.SetProducer(creator,
+                         absl::StrCat("the read is message #", id, " marshalled to thread ",
+                                      creator->name(), ", the apartment of the non-agile stream ",
+                                      stream.name(), ", which must pump to run it (W10)"));
       }
       sim::internal::FutureState<void>& state = read.future().state();
       co_await k.Wait({"IStream::Read", &state}, state, WaitKind::kBlocking);
@@ -128,7 +131,8 @@ Task<> ReadResponse(Runtime& rt, CoreWebView2& webview, ResponseStream& stream,
     ++stream.read;
   }
   if (stream.consumed != nullptr) co_await stream.consumed->Set();
-  rt.Send(renderer.thread, "resource loaded", [&rt, &webview] { return FinishLoadTask(rt, webview); });
+  rt.Send(renderer.thread, "resource loaded",
+          [&rt, &webview] { return FinishLoadTask(rt, webview); });
 }
 
 Task<> ReadResponseThread(Runtime& rt, CoreWebView2& webview, ResponseStream& stream,
@@ -161,9 +165,8 @@ Task<> BrowserNavigate(Runtime& rt, CoreWebView2& webview, const std::string& ur
   if (webview.environment().browser().dead()) co_return;
   RendererProcess& renderer = rt.RendererFor(webview.environment().browser(), uri);
   webview.set_renderer(&renderer);
-  rt.Send(renderer.thread, "load", [&rt, &webview, &uri, &renderer] {
-    return RendererLoad(rt, webview, uri, renderer);
-  });
+  rt.Send(renderer.thread, "load",
+          [&rt, &webview, &uri, &renderer] { return RendererLoad(rt, webview, uri, renderer); });
   co_return;
 }
 
@@ -198,13 +201,16 @@ Runtime& Runtime::Create(Kernel& kernel) {
   return runtime;
 }
 
-Runtime::Runtime(Kernel& kernel) : kernel_(kernel), threads_(sim::KernelLimits::kThreadsMaxCeiling) {}
+Runtime::Runtime(Kernel& kernel)
+    : kernel_(kernel), threads_(sim::KernelLimits::kThreadsMaxCeiling) {}
 
 void Runtime::CoInitializeEx(Apartment apartment) {
   Info(*kernel_.Current().get()).apartment = apartment;
 }
 
-Apartment Runtime::ApartmentOf(const VThread* thread) const { return threads_[thread->id].apartment; }
+Apartment Runtime::ApartmentOf(const VThread* thread) const {
+  return threads_[thread->id].apartment;
+}
 
 std::string Runtime::NextName(const char* kind, uint32_t& counter) const {
   ++counter;
@@ -212,7 +218,8 @@ std::string Runtime::NextName(const char* kind, uint32_t& counter) const {
 }
 
 uint64_t Runtime::Send(Thread process, std::string label, absl::AnyInvocable<Task<>()> work) {
-  return kernel_.Enqueue(*process.get(), sim::internal::CallMessage(std::move(label), std::move(work)));
+  return kernel_.Enqueue(*process.get(),
+                         sim::internal::CallMessage(std::move(label), std::move(work)));
 }
 
 void Runtime::CheckThread(Thread owner, const sim::Object& object, const char* api,
@@ -224,8 +231,7 @@ void Runtime::CheckThread(Thread owner, const sim::Object& object, const char* a
                             object.name(), " belongs to thread ", owner.name(),
                             ", the thread that created it. Win32 callers get HRESULT ",
                             DescribeHresult(kUiEWrongThread),
-                            " .NET callers get InvalidOperationException: ",
-                            kDotNetWrongThreadText,
+                            " .NET callers get InvalidOperationException: ", kDotNetWrongThreadText,
                             " Fix: post the call to the UI thread (SynchronizationContext.Post, "
                             "Dispatcher.Invoke, PostMessage)."));
   throw ComException(kUiEWrongThread, api);
@@ -243,27 +249,28 @@ BrowserProcess& Runtime::BrowserFor(const EnvironmentOptions& options, bool* opt
   browser.user_data_folder = options.user_data_folder;
   browser.options = options;
   ++browser_generation_;
-  browser.thread = kernel_.Spawn(browser_generation_ == 1
-                                     ? std::string("browser")
-                                     : absl::StrCat("browser#", browser_generation_),
-                                 ProcessMain(kernel_), {.message_queue = true});
+  browser.thread =
+      kernel_.Spawn(browser_generation_ == 1 ? std::string("browser")
+                                             : absl::StrCat("browser#", browser_generation_),
+                    ProcessMain(kernel_), {.message_queue = true});
   browsers_[options.user_data_folder] = &browser;
   return browser;
 }
 
 RendererProcess& Runtime::RendererFor(BrowserProcess& browser, const std::string& uri) {
   std::string site = SiteOf(uri);
-  if (auto it = browser.renderers.find(site); it != browser.renderers.end() && !it->second->crashed) {
+  if (auto it = browser.renderers.find(site);
+      it != browser.renderers.end() && !it->second->crashed) {
     return *it->second;
   }
   RendererProcess& renderer = kernel_.Make<RendererProcess>();
   renderer.site = site;
   renderer.browser = &browser;
   ++renderer_generation_;
-  renderer.thread = kernel_.Spawn(renderer_generation_ == 1
-                                      ? std::string("renderer")
-                                      : absl::StrCat("renderer#", renderer_generation_),
-                                  ProcessMain(kernel_), {.message_queue = true});
+  renderer.thread =
+      kernel_.Spawn(renderer_generation_ == 1 ? std::string("renderer")
+                                              : absl::StrCat("renderer#", renderer_generation_),
+                    ProcessMain(kernel_), {.message_queue = true});
   browser.renderers[std::move(site)] = &renderer;
   return renderer;
 }
@@ -300,9 +307,8 @@ Task<Async<Controller*>> Environment::CreateCoreWebView2ControllerAsync(Window* 
   co_await k.Yield({"CreateCoreWebView2Controller", this});
   runtime_->CheckThread(owner_, *this, "CreateCoreWebView2ControllerAsync", "W3");
   const Thread caller = k.Current();
-  const Promise<Controller*> done =
-      runtime_->NewOp<Controller*>("CreateCoreWebView2Controller", caller, *browser_,
-                                   browser_->thread);
+  const Promise<Controller*> done = runtime_->NewOp<Controller*>(
+      "CreateCoreWebView2Controller", caller, *browser_, browser_->thread);
   runtime_->SetParent(done.future().state(), parent);
   Runtime* rt = runtime_;
   Environment* env = this;
@@ -451,7 +457,8 @@ Task<Async<std::string>> CoreWebView2::AddScriptToExecuteOnDocumentCreatedAsync(
     std::string_view script) {
   Kernel& k = runtime_->kernel();
   co_await k.Yield({"AddScriptToExecuteOnDocumentCreated", this});
-  runtime_->CheckThread(owner_, *this, "CoreWebView2.AddScriptToExecuteOnDocumentCreatedAsync", "W3");
+  runtime_->CheckThread(owner_, *this, "CoreWebView2.AddScriptToExecuteOnDocumentCreatedAsync",
+                        "W3");
   runtime_->CheckAlive(*this, "CoreWebView2.AddScriptToExecuteOnDocumentCreatedAsync");
   const Thread caller = k.Current();
   const Promise<std::string> done = runtime_->NewOp<std::string>(
@@ -524,13 +531,16 @@ namespace {
 void CheckCookieThread(Runtime& rt, Thread owner, const char* property) {
   const Thread caller = rt.kernel().Current();
   if (caller == owner) return;
-  rt.kernel().Fail(Verdict::kWrongThread, absl::StrCat("CoreWebView2Cookie.", property),
-                   absl::StrCat("W3a: CoreWebView2Cookie.", property, " read on thread ",
-                                caller.name(), "; cookie objects are single-threaded and belong "
-                                "to the UI thread ", owner.name(),
-                                " even when GetCookiesAsync ran on another thread and succeeded. "
-                                "Win32: HRESULT ", DescribeHresult(kUiEWrongThread),
-                                " .NET: InvalidOperationException: ", kDotNetWrongThreadText));
+  rt.kernel().Fail(
+      Verdict::kWrongThread, absl::StrCat("CoreWebView2Cookie.", property),
+      absl::StrCat("W3a: CoreWebView2Cookie.", property, " read on thread ", caller.name(),
+                   "; cookie objects are single-threaded and belong "
+                   "to the UI thread ",
+                   owner.name(),
+                   " even when GetCookiesAsync ran on another thread and succeeded. "
+                   "Win32: HRESULT ",
+                   DescribeHresult(kUiEWrongThread),
+                   " .NET: InvalidOperationException: ", kDotNetWrongThreadText));
   throw InvalidOperationException(kDotNetWrongThreadText);
 }
 }  // namespace
@@ -592,8 +602,8 @@ void Runtime::RaiseNewWindow(CoreWebView2& webview, const std::string& uri) {
   Runtime* self = this;
   args.on_finish = [self, event] {
     if (event->new_window != nullptr && self->kernel().traced()) {
-      self->kernel().Log(absl::StrCat(event->name, ": window.open returns ",
-                                      event->new_window->name()));
+      self->kernel().Log(
+          absl::StrCat(event->name, ": window.open returns ", event->new_window->name()));
     }
   };
   RaiseEvent(args, webview.new_window_requested_);
@@ -627,7 +637,8 @@ void CoreWebView2::add_DeferrableEvent(DeferrableEvent event,
 void Runtime::RaisePageEvents(CoreWebView2& webview, const Page& page, size_t index) {
   for (; index < page.events.size(); ++index) {
     const DeferrableEvent event = page.events[index];
-    std::vector<Handler<DeferrableEventArgs>>& handlers = webview.deferrable_[static_cast<int>(event)];
+    std::vector<Handler<DeferrableEventArgs>>& handlers =
+        webview.deferrable_[static_cast<int>(event)];
     if (handlers.empty()) continue;  // nobody listens: the runtime goes on at once
     const DeferrableEventInfo& info = InfoOf(event);
     auto& args = NewEventArgs<DeferrableEventArgs>(webview, info.name, info.holds_up, info.rule);
@@ -739,10 +750,10 @@ Task<> Runtime::EnterHandler(HandlerFrame& frame) {
   VThread& thread = *kernel_.Current().get();
   frame.thread = &thread;
   if (frame.event != nullptr && frame.event->owner.get() != &thread) {
-    kernel_.Fail(Verdict::kSerialCallbacks, frame.what,
-                 absl::StrCat("model self-check (W2): ", frame.what, " ran on thread ",
-                              thread.name(), ", not on the WebView's thread ",
-                              frame.event->owner.name()));
+    kernel_.Fail(
+        Verdict::kSerialCallbacks, frame.what,
+        absl::StrCat("model self-check (W2): ", frame.what, " ran on thread ", thread.name(),
+                     ", not on the WebView's thread ", frame.event->owner.name()));
   }
   // W4: WebView2 does not dispatch its callbacks re-entrantly; a callback that a nested loop
   // pulls waits until the handler below it returns.
@@ -758,8 +769,8 @@ Task<> Runtime::EnterHandler(HandlerFrame& frame) {
   }
   if (HandlerFrame* other = WebViewHandlerOnStack(thread); other != nullptr) {
     kernel_.Fail(Verdict::kSerialCallbacks, frame.what,
-                 absl::StrCat("model self-check (W4): ", frame.what, " started while ",
-                              other->what, " is on the stack of thread ", thread.name()));
+                 absl::StrCat("model self-check (W4): ", frame.what, " started while ", other->what,
+                              " is on the stack of thread ", thread.name()));
   }
   handlers_.push_back(&frame);
 }
@@ -787,7 +798,8 @@ void Runtime::CheckNestedLoop(const std::string& loop) {
                    " is on its stack. WebView2 will not dispatch its callbacks re-entrantly: "
                    "every WebView2 event and completion of this thread waits until the loop "
                    "ends, and a WebView created inside it never finishes initialising. The "
-                   "runtime logs \"", kReentrancyLogText,
+                   "runtime logs \"",
+                   kReentrancyLogText,
                    "\". Fix: post the work (SynchronizationContext.Post, PostMessage(WM_APP)) "
                    "so it runs after the handler returns."));
 }
@@ -818,17 +830,17 @@ ResponseStream& Runtime::CreateResponseStream(bool agile, int chunks, sim::Event
 
 const char* ProcessFailedKindName(ProcessFailedKind kind) {
   static constexpr const char* kNames[] = {
-      "BrowserProcessExited",     "RenderProcessExited",        "RenderProcessUnresponsive",
-      "FrameRenderProcessExited", "UtilityProcessExited",       "SandboxHelperProcessExited",
-      "GpuProcessExited",         "PpapiPluginProcessExited",   "PpapiBrokerProcessExited",
+      "BrowserProcessExited",     "RenderProcessExited",      "RenderProcessUnresponsive",
+      "FrameRenderProcessExited", "UtilityProcessExited",     "SandboxHelperProcessExited",
+      "GpuProcessExited",         "PpapiPluginProcessExited", "PpapiBrokerProcessExited",
       "UnknownProcessExited"};
   return kNames[static_cast<int>(kind)];
 }
 
 const char* ProcessFailedReasonName(ProcessFailedReason reason) {
-  static constexpr const char* kNames[] = {"Unexpected",  "Unresponsive", "Terminated",
-                                           "Crashed",     "LaunchFailed", "OutOfMemory",
-                                           "NormalExit",  "AbnormalExit"};
+  static constexpr const char* kNames[] = {"Unexpected", "Unresponsive", "Terminated",
+                                           "Crashed",    "LaunchFailed", "OutOfMemory",
+                                           "NormalExit", "AbnormalExit"};
   return kNames[static_cast<int>(reason)];
 }
 
@@ -843,7 +855,8 @@ void CoreWebView2::add_ProcessFailed(Handler<ProcessFailedEventArgs> handler) {
 }
 
 void Runtime::CheckAlive(const CoreWebView2& webview, const char* api) {
-  if (webview.closed_) throw ComException(kErrorInvalidState, absl::StrCat(api, " after Close (W14)"));
+  if (webview.closed_)
+    throw ComException(kErrorInvalidState, absl::StrCat(api, " after Close (W14)"));
   if (webview.env_->browser().crashed) throw InvalidOperationException(kDotNetBrowserCrashedText);
 }
 
@@ -862,9 +875,9 @@ Task<> FaultInjector(Runtime& rt) {
   if (target == nullptr) co_return;
   // Option 0: no fault; 1: the browser process crashes; 2..: one of its renderers crashes.
   const std::vector<RendererProcess*> renderers = rt.LiveRenderers(*target);
-  const uint32_t choice = k.Choose(sim::ChoiceKind::kFault,
-                                   2 + static_cast<uint32_t>(renderers.size()),
-                                   "no fault, a browser crash or a renderer crash (W12)");
+  const uint32_t choice =
+      k.Choose(sim::ChoiceKind::kFault, 2 + static_cast<uint32_t>(renderers.size()),
+               "no fault, a browser crash or a renderer crash (W12)");
   if (choice == 0) co_return;
   if (choice == 1) {
     rt.CrashBrowser(*target);
@@ -910,7 +923,8 @@ void Runtime::RaiseProcessFailed(BrowserProcess& browser) {
 void Runtime::RaiseBrowserProcessExited(BrowserProcess& browser, BrowserProcessExitKind kind) {
   for (Environment* env : browser.environments) {
     if (env->browser_process_exited_.empty()) continue;
-    auto& args = NewEnvironmentEventArgs<BrowserProcessExitedEventArgs>(*env, "BrowserProcessExited");
+    auto& args =
+        NewEnvironmentEventArgs<BrowserProcessExitedEventArgs>(*env, "BrowserProcessExited");
     args.kind = kind;
     RaiseEvent(args, env->browser_process_exited_);
   }
@@ -937,7 +951,8 @@ void Runtime::CrashBrowser(BrowserProcess& browser) {
   }
   FailPendingOn(nullptr, &browser);
   // W13: BrowserProcessExited and ProcessFailed come in no guaranteed order.
-  if (kernel_.Choose(sim::ChoiceKind::kValue, 2, "W13: ProcessFailed first or BrowserProcessExited first") == 0) {
+  if (kernel_.Choose(sim::ChoiceKind::kValue, 2,
+                     "W13: ProcessFailed first or BrowserProcessExited first") == 0) {
     RaiseProcessFailed(browser);
     RaiseBrowserProcessExited(browser, BrowserProcessExitKind::kFailed);
   } else {
@@ -952,14 +967,16 @@ void Runtime::FailPendingOn(const VThread* producer, BrowserProcess* browser) {
     Pending& pending = pending_[i];
     const bool hit = browser != nullptr ? pending.browser == browser : pending.producer == producer;
     if (!hit || pending.future->done() || pending.never) continue;
-    if (kernel_.Choose(sim::ChoiceKind::kFault, 2, "W15: a pending call fails or never completes") == 0) {
+    if (kernel_.Choose(sim::ChoiceKind::kFault, 2,
+                       "W15: a pending call fails or never completes") == 0) {
       pending.fail(*this, pending, kEFail,
                    "W15: the browser process crashed while the call was pending", false);
     } else {
       pending.never = true;
       if (kernel_.traced()) {
-        pending.future->SetProducer(nullptr, "the process crashed while it was pending, "
-                                             "and it never completes (W15)");
+        pending.future->SetProducer(nullptr,
+                                    "the process crashed while it was pending, "
+                                    "and it never completes (W15)");
       }
     }
   }
@@ -977,7 +994,8 @@ void Runtime::CrashRenderer(RendererProcess& renderer) {
   renderer.crashed = true;
   if (kernel_.traced()) {
     kernel_.Log(absl::StrCat("W12: renderer process ", renderer.thread.name(), " of ",
-                             renderer.site, " crashed (ProcessFailed kind RenderProcessExited, "
+                             renderer.site,
+                             " crashed (ProcessFailed kind RenderProcessExited, "
                              "reason Crashed); its WebViews show an error page until Reload"));
   }
   FailPendingOn(renderer.thread.get(), nullptr);
@@ -1003,10 +1021,10 @@ void Runtime::RegisterChecks() {
 std::optional<sim::Violation> Runtime::CheckPending() const {
   for (const Pending& pending : pending_) {
     if (pending.future->done()) continue;
-    return sim::Violation{Verdict::kStall, pending.future->name(),
-                          absl::StrCat(pending.never ? "W15" : pending.rule, ": ",
-                                       pending.future->name(),
-                                       " never completed: ", pending.future->WhyNotReady())};
+    return sim::Violation{
+        Verdict::kStall, pending.future->name(),
+        absl::StrCat(pending.never ? "W15" : pending.rule, ": ", pending.future->name(),
+                     " never completed: ", pending.future->WhyNotReady())};
   }
   return std::nullopt;
 }
@@ -1018,8 +1036,8 @@ std::optional<sim::Violation> Runtime::CheckDeferrals() const {
     return sim::Violation{
         Verdict::kDeferralLeak, args.name + " deferral",
         absl::StrCat("W8: the deferral of ", args.name, " taken in its handler on thread ",
-                     args.owner.name(), " was never completed; ", args.rule,
-                     " holds up ", args.holds_up, " until it is")};
+                     args.owner.name(), " was never completed; ", args.rule, " holds up ",
+                     args.holds_up, " until it is")};
   }
   return std::nullopt;
 }

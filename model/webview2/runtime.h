@@ -4,10 +4,10 @@
 //   Runtime& rt = Runtime::Create(k);
 //   rt.CoInitializeEx(Apartment::kSta);                       // on the UI thread (W1)
 //   EnvironmentOptions options;                               // named: see README (g++ 12)
-//   Async<Environment*> env_op = co_await rt.CreateCoreWebView2EnvironmentAsync(std::move(options));
-//   Environment* env = co_await env_op;                       // await: the pump goes on (W2)
-//   Async<Controller*> ctl_op = co_await env->CreateCoreWebView2ControllerAsync();
-//   CoreWebView2& wv = (co_await ctl_op)->CoreWebView2();
+//   Async<Environment*> env_op = co_await
+//   rt.CreateCoreWebView2EnvironmentAsync(std::move(options)); Environment* env = co_await env_op;
+//   // await: the pump goes on (W2) Async<Controller*> ctl_op = co_await
+//   env->CreateCoreWebView2ControllerAsync(); CoreWebView2& wv = (co_await ctl_op)->CoreWebView2();
 //   Async<std::string> script = co_await wv.ExecuteScriptAsync("document.title");
 //   std::string title = co_await rt.Result(script);           // Task.Result: blocks (W5)
 //
@@ -136,12 +136,12 @@ class ScopedDeferral {
 
 struct EventArgs {
   Runtime* runtime = nullptr;
-  CoreWebView2* sender = nullptr;     // null for an environment's event
+  CoreWebView2* sender = nullptr;       // null for an environment's event
   const sim::Object* source = nullptr;  // the object raising it (WebView or environment)
   Thread owner;                         // the thread its handlers run on
-  std::string name;              // "WebResourceRequested#2"
-  const char* holds_up = "";     // what a deferral holds up (W9), for reports
-  const char* rule = "W8";       // the W9 item, for reports
+  std::string name;                     // "WebResourceRequested#2"
+  const char* holds_up = "";            // what a deferral holds up (W9), for reports
+  const char* rule = "W8";              // the W9 item, for reports
   DeferralState* deferral = nullptr;
   bool handler_returned = false;  // the handler returned or left the stack at an await
   bool finished = false;
@@ -218,12 +218,25 @@ struct DeferrableEventArgs : EventArgs {
 
 // W12: ProcessFailed kinds and reasons, as the API names them.
 enum class ProcessFailedKind : uint8_t {
-  kBrowserProcessExited, kRenderProcessExited, kRenderProcessUnresponsive,
-  kFrameRenderProcessExited, kUtilityProcessExited, kSandboxHelperProcessExited,
-  kGpuProcessExited, kPpapiPluginProcessExited, kPpapiBrokerProcessExited, kUnknownProcessExited,
+  kBrowserProcessExited,
+  kRenderProcessExited,
+  kRenderProcessUnresponsive,
+  kFrameRenderProcessExited,
+  kUtilityProcessExited,
+  kSandboxHelperProcessExited,
+  kGpuProcessExited,
+  kPpapiPluginProcessExited,
+  kPpapiBrokerProcessExited,
+  kUnknownProcessExited,
 };
 enum class ProcessFailedReason : uint8_t {
-  kUnexpected, kUnresponsive, kTerminated, kCrashed, kLaunchFailed, kOutOfMemory, kNormalExit,
+  kUnexpected,
+  kUnresponsive,
+  kTerminated,
+  kCrashed,
+  kLaunchFailed,
+  kOutOfMemory,
+  kNormalExit,
   kAbnormalExit,
 };
 const char* ProcessFailedKindName(ProcessFailedKind kind);
@@ -327,8 +340,7 @@ class Environment : public sim::Object {
 class CoreWebView2 : public sim::Object {
  public:
   CoreWebView2(std::string name, Runtime* runtime, Environment* env, Thread owner)
-      : sim::Object(std::move(name)), runtime_(runtime), env_(env), owner_(owner),
-        cookies_(this) {}
+      : sim::Object(std::move(name)), runtime_(runtime), env_(env), owner_(owner), cookies_(this) {}
 
   Task<Async<std::string>> ExecuteScriptAsync(std::string_view script);  // W6, W7
   Task<> Navigate(std::string_view uri);
@@ -424,7 +436,7 @@ struct BrowserProcess {
   EnvironmentOptions options;
   Thread thread;
   std::map<std::string, RendererProcess*> renderers;  // by site (site isolation)
-  std::vector<Environment*> environments;            // sharing this process (W11, W13)
+  std::vector<Environment*> environments;             // sharing this process (W11, W13)
   std::vector<CoreWebView2*> webviews;
   int webviews_open = 0;
   bool crashed = false;  // W12: its messages are dropped from now on
@@ -589,7 +601,7 @@ class Runtime {
   std::vector<DeferralState*> deferrals_;
   uint32_t browser_generation_ = 0;
   uint32_t windows_ = 0;
-  uint32_t renderer_generation_ = 0;  // browser, browser#2 (after a crash, W16)
+  uint32_t renderer_generation_ = 0;             // browser, browser#2 (after a crash, W16)
   std::map<std::string, uint32_t> op_counters_;  // ExecuteScript#3: per kind, per run (traced)
 };
 
@@ -637,7 +649,8 @@ void Runtime::FailPending(Runtime& runtime, const Pending& pending, HRESULT hr, 
                           bool inline_call) {
   auto* state = static_cast<sim::internal::FutureState<T>*>(pending.future);
   if (inline_call) {
-    state->Fail(std::make_exception_ptr(ComException(hr, state->name() + " completion (" + why + ")")));
+    state->Fail(
+        std::make_exception_ptr(ComException(hr, state->name() + " completion (" + why + ")")));
     return;
   }
   runtime.CompleteWithError(pending.caller, Promise<T>(state), hr, why);
@@ -646,8 +659,8 @@ void Runtime::FailPending(Runtime& runtime, const Pending& pending, HRESULT hr, 
 template <typename T>
 Promise<T> Runtime::NewOp(const char* kind, Thread caller, BrowserProcess& browser,
                           Thread producer) {
-  Promise<T> promise = kernel_.MakePromise<T>(kernel_.traced() ? NextName(kind, op_counters_[kind])
-                                                               : std::string());
+  Promise<T> promise =
+      kernel_.MakePromise<T>(kernel_.traced() ? NextName(kind, op_counters_[kind]) : std::string());
   pending_.push_back({&promise.future().state(), "W2", &browser, caller, &FailPending<T>, false,
                       nullptr, producer.get()});
   if (kernel_.traced()) {
@@ -675,15 +688,17 @@ void Runtime::Complete(Thread caller, Promise<T> promise, typename Promise<T>::V
     promise.Set(std::move(value));
     return;
   }
-  const uint64_t id = Send(caller, kernel_.traced() ? promise.future().name() + " completion"
-                                                    : std::string("completion"),
-                           [self = this, promise, value = std::move(value)]() mutable {
-                             return DeliverCompletion<T>(*self, promise, std::move(value));
-                           });
+  const uint64_t id =
+      Send(caller,
+           kernel_.traced() ? promise.future().name() + " completion" : std::string("completion"),
+           [self = this, promise, value = std::move(value)]() mutable {
+             return DeliverCompletion<T>(*self, promise, std::move(value));
+           });
   if (kernel_.traced()) {
     promise.SetProducer(caller.get(),
                         "its completion is message #" + std::to_string(id) + " queued on thread " +
-                            caller.name() + "'s pump, which must dispatch it (W2, W5: a blocking "
+                            caller.name() +
+                            "'s pump, which must dispatch it (W2, W5: a blocking "
                             "wait on that thread stops the pump that would deliver it)");
   }
 }

@@ -175,7 +175,8 @@ Task<> DeferralLoad(App& app) {
 void DeferralSetup(Kernel& k, bool manual) {
   App& app = MakeApp(k);
   app.blocking = manual;
-  app.rt->AddPage(kHome, Page{.title = "Example", .subresource = "https://app.example/settings.json"});
+  app.rt->AddPage(kHome,
+                  Page{.title = "Example", .subresource = "https://app.example/settings.json"});
   PostLoad(app, [&app] { return DeferralLoad(app); });
 }
 
@@ -295,7 +296,8 @@ Task<> PermissionLoad(App& app) {
 void PermissionSetup(Kernel& k, bool off_thread) {
   App& app = MakeApp(k);
   app.blocking = off_thread;
-  app.rt->AddPage(kHome, Page{.title = "Example", .events = {DeferrableEvent::kPermissionRequested}});
+  app.rt->AddPage(kHome,
+                  Page{.title = "Example", .events = {DeferrableEvent::kPermissionRequested}});
   PostLoad(app, [&app] { return PermissionLoad(app); });
 }
 
@@ -307,8 +309,10 @@ Task<> CheckBridge(App& app) {
   if (ready != "true") {
     co_await app.k->Abort(Verdict::kAssertion, "bridgeReady",
                           "W7: the page loaded without the document-created script "
-                          "(window.bridgeReady is " + ready + "): it was navigated before "
-                          "AddScriptToExecuteOnDocumentCreated completed");
+                          "(window.bridgeReady is " +
+                              ready +
+                              "): it was navigated before "
+                              "AddScriptToExecuteOnDocumentCreated completed");
   }
 }
 
@@ -372,7 +376,8 @@ void StreamSetup(Kernel& k, bool agile) {
   app.requested = &k.Make<sim::Event>("page_requested", sim::Event::Reset::kManual);
   app.served = &k.Make<sim::Event>("settings_served", sim::Event::Reset::kManual);
   app.settings_lock = &k.Make<sim::Mutex>(k, "settings_lock");
-  app.rt->AddPage(kHome, Page{.title = "Example", .subresource = "https://app.example/settings.css"});
+  app.rt->AddPage(kHome,
+                  Page{.title = "Example", .subresource = "https://app.example/settings.css"});
   PostLoad(app, [&app] { return StreamLoad(app); });
   k.Spawn("input", UserClicksSave(app));
 }
@@ -434,7 +439,8 @@ Task<> OnProcessFailed(App& app, ProcessFailedEventArgs& args) {
   app.crashed = true;
   if (args.kind == ProcessFailedKind::kRenderProcessExited) {
     // W12: the WebView shows an error page until Reload.
-    co_await app.rt->Post(app.ui, "ReloadWebView", [&app] { return ReloadAfterRendererCrash(app); });
+    co_await app.rt->Post(app.ui, "ReloadWebView",
+                          [&app] { return ReloadAfterRendererCrash(app); });
   } else if (args.kind == ProcessFailedKind::kBrowserProcessExited) {
     co_await app.rt->Post(app.ui, "RecreateWebView", [&app] { return Recreate(app); });
   }
@@ -510,7 +516,8 @@ Task<> SharedLoad(App& app) {
   } catch (const ComException& error) {
     refused = error.hr() == kErrorInvalidState;
   }
-  if (!refused) co_await app.k->Abort(Verdict::kAssertion, "closed", "a call after Close succeeded");
+  if (!refused)
+    co_await app.k->Abort(Verdict::kAssertion, "closed", "a call after Close succeeded");
   Async<std::string> script = co_await b->CoreWebView2().ExecuteScriptAsync("document.title");
   app.title = co_await script;
   if (app.title != "\"Example\"") {
@@ -543,8 +550,8 @@ Scenario Make(std::string id, std::string description, std::vector<Verdict> expe
 // A scenario whose processes may crash: fault budget 1 by default.
 Scenario MakeFaulty(std::string id, std::string description, std::vector<Verdict> expected,
                     std::function<void(Kernel&)> setup) {
-  Scenario scenario = Make(std::move(id), std::move(description), std::move(expected),
-                           std::move(setup));
+  Scenario scenario =
+      Make(std::move(id), std::move(description), std::move(expected), std::move(setup));
   scenario.params = {{std::string(sim::kFaultBudgetParam), 1, "browser crashes to inject"}};
   return scenario;
 }
@@ -611,11 +618,13 @@ void RegisterScenarios() {
            MakeFaulty("wv2.browser_crash_during_script",
                       "W12, W15: the browser crashes while the app awaits ExecuteScript; the app "
                       "ignores ProcessFailed",
-                      {Verdict::kStall, Verdict::kException}, [](Kernel& k) { CrashSetup(k, true); }),
-           MakeFaulty("wv2.browser_crash_recovered",
-                      "W12, W16: the app handles ProcessFailed: reloads after a renderer crash, recreates "
-                      "after a browser crash", {clean},
-                      [](Kernel& k) { CrashSetup(k, false); }),
+                      {Verdict::kStall, Verdict::kException},
+                      [](Kernel& k) { CrashSetup(k, true); }),
+           MakeFaulty(
+               "wv2.browser_crash_recovered",
+               "W12, W16: the app handles ProcessFailed: reloads after a renderer crash, recreates "
+               "after a browser crash",
+               {clean}, [](Kernel& k) { CrashSetup(k, false); }),
            Make("wv2.shared_user_data_folder",
                 "W11, W13, W14: two environments share a folder; one closes, the other works",
                 {clean}, [](Kernel& k) { SharedSetup(k); }),
