@@ -52,8 +52,9 @@ void Kernel::DestroyRun() {
   for (uint32_t i = 0; i < thread_count_; ++i) {
     if (thread_pool_[i]->queue != nullptr) thread_pool_[i]->queue->items.clear();
   }
-  continuations_.clear();
-  dispatched_.clear();
+  // Clearing an empty deque still walks its map; most runs of a campaign never use these.
+  if (!continuations_.empty()) continuations_.clear();
+  if (!dispatched_.empty()) dispatched_.clear();
   timers_.clear();
   checks_.clear();
   for (auto it = owned_.rbegin(); it != owned_.rend(); ++it) {
@@ -106,7 +107,7 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
     threads_.push_back(thread_pool_.back().get());
   }
   VThread& thread = *thread_pool_[thread_count_++];
-  thread.Rename(std::move(name));
+  if (thread.name() != name) thread.Rename(std::move(name));  // a campaign reuses the same names
   thread.state = ThreadState::kReady;
   thread.op = {"start", nullptr};
   thread.wait = nullptr;
@@ -116,7 +117,7 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
   thread.loop_depth = 0;
   if (options.message_queue) {
     if (thread.queue == nullptr) thread.queue = std::make_unique<MessageQueue>(std::string());
-    thread.queue->Rename(thread.name());
+    if (thread.queue->name() != thread.name()) thread.queue->Rename(thread.name());
   } else {
     thread.queue.reset();
   }
