@@ -2,14 +2,15 @@
 // kernel. A scenario reads like the app code it stands for:
 //
 //   Runtime& rt = Runtime::Create(k);
-//   rt.CoInitializeEx(Apartment::kSta);                       // on the UI thread (W1)
-//   EnvironmentOptions options;                               // named: see README (g++ 12)
-//   Async<Environment*> env_op = co_await
-//   rt.CreateCoreWebView2EnvironmentAsync(std::move(options)); Environment* env = co_await env_op;
-//   // await: the pump goes on (W2) Async<Controller*> ctl_op = co_await
-//   env->CreateCoreWebView2ControllerAsync(); CoreWebView2& wv = (co_await ctl_op)->CoreWebView2();
+//   rt.CoInitializeEx(Apartment::kSta);                  // on the UI thread (W1)
+//   EnvironmentOptions options;                          // named first: see README (g++ 12)
+//   Async<Environment*> env_op =
+//       co_await rt.CreateCoreWebView2EnvironmentAsync(std::move(options));
+//   Environment* env = co_await env_op;                  // await: the pump goes on (W2)
+//   Async<Controller*> ctl_op = co_await env->CreateCoreWebView2ControllerAsync();
+//   CoreWebView2& wv = (co_await ctl_op)->CoreWebView2();
 //   Async<std::string> script = co_await wv.ExecuteScriptAsync("document.title");
-//   std::string title = co_await rt.Result(script);           // Task.Result: blocks (W5)
+//   std::string title = co_await rt.Result(script);      // Task.Result: blocks (W5)
 //
 // Every call into a WebView object is a scheduling point and checks the calling thread (W3).
 // The browser and renderer processes are virtual threads with message queues; requests go to them
