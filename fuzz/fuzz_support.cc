@@ -15,6 +15,12 @@ namespace wvsim::fuzz {
 
 namespace {
 
+// libFuzzer treats a byte array in this section as extra coverage: the kernel's interleaving
+// features (which thread preempted which, which handler ran after which) land here.
+constexpr size_t kFeatureCounters = 1 << 12;
+__attribute__((used, section("__libfuzzer_extra_counters"))) uint8_t
+    feature_counters[kFeatureCounters];
+
 std::vector<const sim::Scenario*> ScenariosOf(std::string_view runtime) {
   std::vector<const sim::Scenario*> scenarios;
   for (const sim::Scenario* scenario : sim::ScenarioRegistry::Global().All()) {
@@ -62,6 +68,7 @@ int RunScenarioFromBytes(std::string_view runtime, const uint8_t* data, size_t s
   sim::KernelLimits limits;
   limits.steps_max = kFuzzStepsMax;
   sim::Runner runner(*scenario, *sim::ResolveParams(*scenario, {}), limits);
+  runner.kernel().SetFeatureCounters(feature_counters, kFeatureCounters);
   sim::ByteStreamStrategy bytes(absl::MakeConstSpan(data + 1, size - 1));
   bytes.BeginExecution(0);
   const sim::RunOutcome outcome = runner.Run(bytes, /*traced=*/false);

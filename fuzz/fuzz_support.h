@@ -8,7 +8,8 @@
 // (environment variable WVSIM_FUZZ_FIND=<scenario id>): every input runs that scenario, and
 // reaching one of its expected violations is the crash, which is how time-to-bug is measured.
 // Either way the crashing run's schedule is written first, to WVSIM_FUZZ_SCHEDULES (default
-// out/fuzz), so that `wvsim replay` reproduces it.
+// out/fuzz), so that `wvsim replay` reproduces it. Besides edge coverage, the fuzzer sees the
+// kernel's interleaving features through libFuzzer's extra counters (Kernel::SetFeatureCounters).
 #ifndef WVSIM_FUZZ_FUZZ_SUPPORT_H_
 #define WVSIM_FUZZ_FUZZ_SUPPORT_H_
 

@@ -115,6 +115,7 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
   thread.timed_out = false;
   thread.dispatch_bases.clear();
   thread.loop_depth = 0;
+  thread.last_dispatch_hash = 0;
   if (options.message_queue) {
     if (thread.queue == nullptr) thread.queue = std::make_unique<MessageQueue>(std::string());
     if (thread.queue->name() != thread.name()) thread.queue->Rename(thread.name());
@@ -192,6 +193,10 @@ void Kernel::FailAtStepLimit() {
   }
   VThread& thread = *threads_[enabled_[index]];
   if (previous_enabled && thread.id != previous_thread_) ++preemptions_;
+  if (feature_counters_ != nullptr) {
+    CountFeature(uint64_t{previous_thread_} * 2 + (previous_enabled ? 1 : 0), thread.id,
+                 thread.op.verb);
+  }
   previous_thread_ = thread.id;
   choices_.push_back(Choice{index, static_cast<uint32_t>(enabled_.size()), ChoiceKind::kThread});
   if (traced_) {
@@ -216,6 +221,14 @@ void Kernel::FailAtStepLimit() {
   // a return from one and a dispatch only push or pop a frame and come back here.
   while (thread.state == ThreadState::kRunning) thread.frames.back().handle.resume();
   current_ = nullptr;
+}
+
+void Kernel::CountFeature(uint64_t a, uint64_t b, std::string_view what) {
+  // Hashes the text, not a pointer, so that a feature means the same in every process.
+  uint64_t hash = HashTrace(what) ^ (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full);
+  hash ^= hash >> 29;
+  uint8_t& counter = feature_counters_[hash % feature_counters_size_];
+  if (counter != UINT8_MAX) ++counter;
 }
 
 void Kernel::ObserveTraced(std::string label) {

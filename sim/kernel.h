@@ -131,6 +131,16 @@ class Kernel {
     return Promise<T>(&Make<internal::FutureState<T>>(this, std::move(name)));
   }
 
+  // Interleaving features for a coverage-guided fuzzer (libFuzzer's extra counters): while set,
+  // every step bumps a counter for (thread that ran before, thread that runs, whether that was a
+  // preemption, the operation), and every dispatch one for (the previous handler on that thread,
+  // this one). Edge coverage cannot tell these orders apart. Counters saturate at 255; null (the
+  // default) turns this off. Feedback only: nothing in a run depends on it.
+  void SetFeatureCounters(uint8_t* counters, size_t size) {
+    feature_counters_ = counters;
+    feature_counters_size_ = size;
+  }
+
   // ---- Inside a run: called from virtual threads.
 
   Thread Current() const { return Thread(current_); }
@@ -325,6 +335,9 @@ class Kernel {
   Violation violation_;
   bool diverged_ = false;
   bool stopped_ = false;  // a violation or a divergence ends the run
+  uint8_t* feature_counters_ = nullptr;
+  size_t feature_counters_size_ = 0;
+  void CountFeature(uint64_t a, uint64_t b, std::string_view what);
   std::vector<Choice> choices_;
   std::vector<std::string> labels_;  // parallel to choices_ in traced runs
   std::vector<TraceEvent> trace_;

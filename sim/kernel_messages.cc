@@ -2,6 +2,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "sim/kernel.h"
+#include "sim/trace_hash.h"
 
 namespace wvsim::sim {
 
@@ -132,6 +133,11 @@ Task<> Kernel::PumpUntilReady(const Waitable& condition, Op op) {
 }
 
 void Kernel::Dispatch(VThread& thread, Message& message) {
+  if (feature_counters_ != nullptr) {
+    // Which handler ran after which on this thread: the previous label's hash and this one.
+    CountFeature(thread.id, thread.last_dispatch_hash, message.label);
+    thread.last_dispatch_hash = HashTrace(message.label);
+  }
   if (traced_)
     Trace(TraceKind::kDispatch, absl::StrFormat("dispatch #%d %s", message.id, message.label));
   thread.dispatch_bases.push_back(static_cast<uint32_t>(thread.frames.size()));

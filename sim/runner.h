@@ -34,6 +34,7 @@ class Runner {
   RunOutcome Replay(const std::vector<Decision>& decisions, bool lenient);
 
   const Kernel& kernel() const { return kernel_; }
+  Kernel& kernel() { return kernel_; }
   const Scenario& scenario() const { return scenario_; }
   const ParamValues& params() const { return params_; }
 

@@ -829,3 +829,34 @@ TEST(KernelMisuse, ABlockingWaitWithAnEndlessTimeoutIsADeadlock) {
 
 }  // namespace
 }  // namespace wvsim::sim
+
+namespace wvsim::sim {
+namespace {
+
+TEST(KernelFeatures, DifferentInterleavingsLightDifferentCounters) {
+  // The same program under two schedules: one without a preemption, one with.
+  auto features = [](Strategy& strategy) {
+    std::vector<uint8_t> counters(256, 0);
+    const auto result = testing::RunProgram(
+        [&counters](Kernel& k) {
+          k.SetFeatureCounters(counters.data(), counters.size());
+          testing::AbbaProgram(k);
+        },
+        strategy);
+    return std::make_pair(counters, result.violation.kind);
+  };
+  auto first_enabled = testing::FirstEnabled();
+  auto round_robin = testing::RoundRobin();
+  const auto [calm, calm_verdict] = features(first_enabled);
+  const auto [busy, busy_verdict] = features(round_robin);
+  EXPECT_EQ(calm_verdict, Verdict::kClean);
+  EXPECT_EQ(busy_verdict, Verdict::kDeadlock);
+  EXPECT_GT(std::count_if(calm.begin(), calm.end(), [](uint8_t c) { return c > 0; }), 0);
+  EXPECT_NE(calm, busy);
+  // The same schedule lights the same counters.
+  auto again = testing::FirstEnabled();
+  EXPECT_EQ(features(again).first, calm);
+}
+
+}  // namespace
+}  // namespace wvsim::sim
