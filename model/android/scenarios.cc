@@ -275,6 +275,15 @@ sim::Scenario LegacyTargetCallPosted() {
   };
 }
 
+// The setup of a scenario whose whole program is its main thread running `Main` on app state
+// made for the run.
+template <typename State, Task<> (*Main)(State&)>
+void MainRuns(Kernel& k) {
+  AndroidRuntime& rt = AndroidRuntime::Create(k);
+  State& state = k.Make<State>(rt);
+  rt.StartMainThread(Main(state));
+}
+
 sim::Scenario BlockingGetterWhileUiBlocked() {
   return sim::Scenario{
       .id = "android.blocking_getter_while_ui_blocked",
@@ -283,12 +292,7 @@ sim::Scenario BlockingGetterWhileUiBlocked() {
           "virtual seconds 'Probable deadlock detected' (A7)",
       .expected = {Verdict::kException},
       .params = {TargetSdk(17)},
-      .setup =
-          [](Kernel& k) {
-            AndroidRuntime& rt = AndroidRuntime::Create(k);
-            App& app = k.Make<App>(rt);
-            rt.StartMainThread(CreateThenWaitForWorker(app));
-          },
+      .setup = MainRuns<App, CreateThenWaitForWorker>,
   };
 }
 
@@ -435,12 +439,7 @@ sim::Scenario ConstructedWithoutLooper() {
       .description = "a thread without a Looper constructs a WebView (A1)",
       .expected = {Verdict::kException},
       .params = {TargetSdk(kJellyBeanMr2)},
-      .setup =
-          [](Kernel& k) {
-            AndroidRuntime& rt = AndroidRuntime::Create(k);
-            App& app = k.Make<App>(rt);
-            rt.StartMainThread(StartCreatingWorker(app));
-          },
+      .setup = MainRuns<App, StartCreatingWorker>,
   };
 }
 
@@ -452,12 +451,7 @@ sim::Scenario AwContentsNotCreated() {
           "queued initForReal ran (A8, A6)",
       .expected = {Verdict::kException},
       .params = {TargetSdk(17)},
-      .setup =
-          [](Kernel& k) {
-            AndroidRuntime& rt = AndroidRuntime::Create(k);
-            TwoViews& views = k.Make<TwoViews>(rt);
-            rt.StartMainThread(CreateFirstThenOthers(views));
-          },
+      .setup = MainRuns<TwoViews, CreateFirstThenOthers>,
   };
 }
 
