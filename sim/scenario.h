@@ -49,6 +49,9 @@ struct Scenario {
   std::vector<ScenarioParam> params = {};  // fault_budget is added when missing
   uint32_t model_version = 1;              // bump when the scenario's behaviour changes on purpose
   std::function<void(Kernel&)> setup = {};
+  // The text of a generated program this scenario runs (model/programs/), written into its
+  // schedules so that they replay; empty for a registered scenario.
+  std::vector<std::string> program = {};
 
   std::string runtime() const { return id.substr(0, id.find('.')); }
   bool Expects(Verdict verdict) const;

@@ -45,6 +45,9 @@ struct Schedule {
 
   std::string scenario;                       // scenario id, "sim.abba"
   std::map<std::string, std::string> params;  // scenario parameters, name -> value
+  // A generated program, one line each (model/programs/program_text.h), when the scenario runs
+  // one; empty for a registered scenario.
+  std::vector<std::string> program;
   std::string strategy = "random";  // strategy that produced it: random, pct, dfs, portfolio, bytes
   uint64_t seed = 0;
   uint32_t depth = 0;          // PCT depth or DFS preemption bound, 0 when unused

@@ -285,6 +285,15 @@ absl::Status ParseParamField(std::string_view value, Header& header) {
   return absl::OkStatus();
 }
 
+absl::Status ParseProgramField(std::string_view value, Header& header) {
+  std::vector<std::string>& program = header.schedule->program;
+  if (program.size() >= kMaxScheduleProgramLines) {
+    return Problem(absl::StrFormat("more than %d program lines", kMaxScheduleProgramLines));
+  }
+  program.emplace_back(value);
+  return absl::OkStatus();
+}
+
 absl::Status ParseStrategyField(std::string_view value, Header& header) {
   if (!IsStrategyName(value)) {
     return Problem(absl::StrFormat(
@@ -330,8 +339,9 @@ absl::Status ParseDecisionsField(std::string_view value, Header& header) {
 }
 
 // Every key a version 1 file may use (besides x-...), in the order FormatSchedule writes them.
-constexpr std::array<HeaderField, 12> kHeaderFields = {{
+constexpr std::array<HeaderField, 13> kHeaderFields = {{
     {"scenario", true, false, ParseScenarioField},
+    {"program", false, true, ParseProgramField},
     {"param", false, true, ParseParamField},
     {"strategy", true, false, ParseStrategyField},
     {"seed", true, false,
@@ -518,6 +528,7 @@ absl::Status ReadTrailer(LineReader& lines) {
 std::string FormatHeader(const Schedule& s) {
   std::string out =
       absl::StrFormat("wvsim-schedule %d\nscenario: %s\n", kScheduleFormatVersion, s.scenario);
+  for (const std::string& line : s.program) absl::StrAppendFormat(&out, "program: %s\n", line);
   for (const auto& [name, value] : s.params)
     absl::StrAppendFormat(&out, "param: %s=%s\n", name, value);
   absl::StrAppendFormat(&out, "strategy: %s\nseed: %d\ndepth: %d\nmax-steps: %d\n", s.strategy,
@@ -553,6 +564,15 @@ absl::Status ValidateHeaderFields(const Schedule& s) {
   }
   if (s.params.size() > kMaxScheduleParams) {
     return Problem(absl::StrFormat("%d params, more than %d", s.params.size(), kMaxScheduleParams));
+  }
+  if (s.program.size() > kMaxScheduleProgramLines) {
+    return Problem(absl::StrFormat("%d program lines, more than %d", s.program.size(),
+                                   kMaxScheduleProgramLines));
+  }
+  for (size_t i = 0; i < s.program.size(); ++i) {
+    const std::string what = absl::StrFormat("program line %d", i + 1);
+    const size_t line_bytes = 9 + s.program[i].size();  // "program: line"
+    if (absl::Status valid = ValidateText(what, s.program[i], line_bytes); !valid.ok()) return valid;
   }
   for (const auto& [name, value] : s.params) {
     if (!IsIdentifier(name)) return Problem(absl::StrFormat("bad param name %s", Quote(name)));

@@ -5,6 +5,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "model/programs/interpreter.h"
+#include "model/programs/program_text.h"
 #include "sim/atomic_file.h"
 #include "sim/schedule_io.h"
 
@@ -22,11 +24,39 @@ int HeaderLine(const std::string& path, const std::string& key) {
   return 0;
 }
 
+namespace {
+
+// A generated program travels in the file's `program:` lines under the scenario id
+// wv2.generated_program; anything else carries none.
+absl::Status LoadProgram(const std::string& path, const sim::Schedule& schedule,
+                         LoadedSchedule& loaded) {
+  const bool program_id = schedule.scenario == model::programs::kProgramScenarioId;
+  if (!program_id && schedule.program.empty()) return absl::OkStatus();
+  if (!program_id || schedule.program.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ":", HeaderLine(path, program_id ? "scenario:" : "program:"), ": scenario ",
+        model::programs::kProgramScenarioId, " and 'program:' lines go together"));
+  }
+  absl::StatusOr<model::programs::Program> program =
+      model::programs::ParseProgram(schedule.program);
+  if (!program.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ":", HeaderLine(path, "program:"), ": ", program.status().message()));
+  }
+  loaded.program_scenario = std::make_shared<const sim::Scenario>(
+      model::programs::ProgramScenario(*std::move(program)));
+  loaded.scenario = loaded.program_scenario.get();
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<LoadedSchedule> LoadSchedule(const std::string& path) {
   absl::StatusOr<sim::Schedule> schedule = sim::ReadScheduleFile(path);
   if (!schedule.ok()) return schedule.status();
   LoadedSchedule loaded;
   loaded.scenario = sim::ScenarioRegistry::Global().Find(schedule->scenario);
+  if (absl::Status program = LoadProgram(path, *schedule, loaded); !program.ok()) return program;
   if (loaded.scenario == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(path, ":", HeaderLine(path, "scenario:"),
                                                    ": unknown scenario '", schedule->scenario,

@@ -4,6 +4,7 @@
 #ifndef WVSIM_TOOLS_SCHEDULE_LOADER_H_
 #define WVSIM_TOOLS_SCHEDULE_LOADER_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -14,7 +15,9 @@ namespace wvsim::tools {
 
 struct LoadedSchedule {
   sim::Schedule schedule;
-  const sim::Scenario* scenario = nullptr;
+  const sim::Scenario* scenario = nullptr;  // registered, or `program_scenario`
+  // The scenario built from the file's `program:` lines, for a generated program.
+  std::shared_ptr<const sim::Scenario> program_scenario;
   sim::ParamValues params;
 };
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "model/webview2/planted_defects.h"
 #include "sim/scenario.h"
 
 namespace wvsim::model::webview2 {
@@ -214,6 +215,10 @@ Apartment Runtime::ApartmentOf(const VThread* thread) const {
 
 std::string Runtime::NextName(const char* kind, uint32_t& counter) const {
   ++counter;
+  if (TestOnlyPlantedDefects().ids_shared_across_runs) {
+    static uint32_t shared_counter = 0;
+    return absl::StrCat(kind, "#", ++shared_counter);
+  }
   return absl::StrCat(kind, "#", counter);
 }
 
@@ -225,7 +230,7 @@ uint64_t Runtime::Send(Thread process, std::string label, absl::AnyInvocable<Tas
 void Runtime::CheckThread(Thread owner, const sim::Object& object, const char* api,
                           const char* rule) {
   const Thread caller = kernel_.Current();
-  if (caller == owner) return;
+  if (caller == owner || TestOnlyPlantedDefects().skip_thread_check) return;
   kernel_.Fail(Verdict::kWrongThread, api,
                absl::StrCat(rule, ": ", api, " called on thread ", caller.name(), ", but ",
                             object.name(), " belongs to thread ", owner.name(),
@@ -662,7 +667,10 @@ void Runtime::RaisePageEvents(CoreWebView2& webview, const Page& page, size_t in
 
 void Runtime::FinishIfDone(EventArgs& args) {
   if (args.finished || !args.handler_returned) return;
-  if (args.deferral != nullptr && args.deferral->completions == 0) return;
+  if (args.deferral != nullptr && args.deferral->completions == 0 &&
+      !TestOnlyPlantedDefects().finish_event_with_open_deferral) {
+    return;
+  }
   args.finished = true;
   if (args.on_finish) args.on_finish();
 }
@@ -789,7 +797,7 @@ void Runtime::ExitHandler(HandlerFrame& frame) {
 void Runtime::CheckNestedLoop(const std::string& loop) {
   VThread& thread = *kernel_.Current().get();
   HandlerFrame* handler = WebViewHandlerOnStack(thread);
-  if (handler == nullptr) return;
+  if (handler == nullptr || TestOnlyPlantedDefects().no_reentrancy_report) return;
   if (kernel_.traced()) kernel_.Log(kReentrancyLogText);
   kernel_.Fail(
       Verdict::kReentrancy, "nested loop in " + handler->what,
@@ -1040,6 +1048,15 @@ std::optional<sim::Violation> Runtime::CheckDeferrals() const {
                      args.holds_up, " until it is")};
   }
   return std::nullopt;
+}
+
+}  // namespace wvsim::model::webview2
+
+namespace wvsim::model::webview2 {
+
+PlantedDefects& TestOnlyPlantedDefects() {
+  static PlantedDefects defects;
+  return defects;
 }
 
 }  // namespace wvsim::model::webview2

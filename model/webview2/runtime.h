@@ -36,6 +36,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "model/webview2/hresult.h"
+#include "model/webview2/planted_defects.h"
 #include "sim/kernel.h"
 #include "sim/sync.h"
 
@@ -634,6 +635,7 @@ void Async<T>::Awaiter::await_suspend(std::coroutine_handle<P> handle) const {
 template <typename T>
 Task<T> Runtime::Result(Async<T> op) {
   sim::internal::FutureState<T>& state = op.future().state();
+  if (TestOnlyPlantedDefects().result_pumps) co_return co_await kernel_.PumpUntil(op.future());
   co_await kernel_.Wait({"Task.Result", &state}, state, sim::WaitKind::kBlocking);
   co_return state.Get();
 }

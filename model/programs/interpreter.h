@@ -1,0 +1,61 @@
+// Runs a Program (program.h) against the WebView2 model: each program thread is a virtual thread,
+// each op the model call or kernel wait it names, so a generated program is explored, replayed and
+// judged like any hand-written scenario.
+//
+//   Program program = *ParseProgram(lines);
+//   ProgramObservations seen;
+//   sim::Scenario scenario = ProgramScenario(program, &seen);
+//   sim::Runner runner(scenario, {});   // seen is cleared at the start of every run
+//
+// The observations are the interpreter's own record of what the app saw, kept apart from the
+// model's oracles so that the property suites can check the model against it: which handler ran
+// on which thread and when it left the stack, when each deferral was taken and completed, and what
+// a call from the wrong thread returned. Deterministic: entries carry the kernel's step counter.
+#ifndef WVSIM_MODEL_PROGRAMS_INTERPRETER_H_
+#define WVSIM_MODEL_PROGRAMS_INTERPRETER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/programs/program.h"
+#include "sim/scenario.h"
+
+namespace wvsim::model::programs {
+
+// The id every program scenario has: a generated program is not in the registry.
+inline constexpr char kProgramScenarioId[] = "wv2.generated_program";
+
+struct Observation {
+  enum class Kind : uint8_t {
+    kHandlerEnter,       // a page event's handler started (handler = its index)
+    kHandlerLeave,       // it left the stack: returned, or parked at an await
+    kHandlerResume,      // it came back after an await
+    kDeferralTaken,      // handler took its event's deferral
+    kDeferralComplete,   // ... and the app called Complete on it (logged just before the call)
+    kCallRejected,       // a WebView call threw; hresult holds the code
+    kCallSucceeded,      // a WebView call returned
+  };
+  Kind kind = Kind::kHandlerEnter;
+  uint64_t step = 0;
+  std::string thread = {};   // the thread it happened on
+  uint32_t handler = 0;      // index into Program::handlers, for handler and deferral entries
+  int64_t hresult = 0;       // kCallRejected
+  std::string document = {};  // the WebView's document right after a call
+};
+
+struct ProgramObservations {
+  std::vector<Observation> entries;
+};
+
+// A scenario that runs `program` (which must be well formed). `observations`, when given, must
+// outlive the scenario's runs.
+sim::Scenario ProgramScenario(Program program, ProgramObservations* observations = nullptr);
+
+// The home page the program's `navigate` loads and the second page its `call` navigates to.
+inline constexpr char kProgramHomePage[] = "https://app.example/index.html";
+inline constexpr char kProgramSecondPage[] = "https://app.example/second.html";
+
+}  // namespace wvsim::model::programs
+
+#endif  // WVSIM_MODEL_PROGRAMS_INTERPRETER_H_

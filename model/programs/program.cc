@@ -1,0 +1,180 @@
+#include "model/programs/program.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace wvsim::model::programs {
+
+namespace {
+
+bool NeedsTargetThread(OpKind kind) {
+  return kind == OpKind::kPost || kind == OpKind::kPostDelayed || kind == OpKind::kBlock ||
+         kind == OpKind::kAwait;
+}
+
+bool RunsRoutine(OpKind kind) { return NeedsTargetThread(kind) || kind == OpKind::kModal; }
+
+absl::Status ValidateOp(const Program& program, uint32_t routine, const Op& op) {
+  const std::string where = absl::StrFormat("routine r%u: %s", routine, OpKindName(op.kind));
+  if (RunsRoutine(op.kind) && op.routine >= program.routines.size()) {
+    return absl::InvalidArgumentError(absl::StrFormat("%s: no routine r%u", where, op.routine));
+  }
+  if (NeedsTargetThread(op.kind)) {
+    if (op.thread >= program.threads.size()) {
+      return absl::InvalidArgumentError(absl::StrFormat("%s: no thread #%u", where, op.thread));
+    }
+    if (!program.threads[op.thread].pump) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ": thread ", program.threads[op.thread].name, " has no message queue"));
+    }
+  }
+  if (RunsRoutine(op.kind) && IsHandler(program, op.routine)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: r%u is a page event's handler, which only the page runs", where,
+                        op.routine));
+  }
+  if (op.kind == OpKind::kDefer && !IsHandler(program, routine)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": only a page event's handler has a deferral to take"));
+  }
+  return absl::OkStatus();
+}
+
+// Depth-first search for a routine that reaches itself: such a program would never end.
+absl::Status CheckAcyclic(const Program& program) {
+  enum class Mark : uint8_t { kNew, kOnPath, kDone };
+  std::vector<Mark> marks(program.routines.size(), Mark::kNew);
+  struct Frame {
+    uint32_t routine;
+    size_t next_op;
+  };
+  for (uint32_t start = 0; start < program.routines.size(); ++start) {
+    if (marks[start] != Mark::kNew) continue;
+    std::vector<Frame> path = {{start, 0}};
+    marks[start] = Mark::kOnPath;
+    while (!path.empty()) {
+      Frame& frame = path.back();
+      const std::vector<Op>& ops = program.routines[frame.routine].ops;
+      if (frame.next_op == ops.size()) {
+        marks[frame.routine] = Mark::kDone;
+        path.pop_back();
+        continue;
+      }
+      const Op& op = ops[frame.next_op++];
+      if (!RunsRoutine(op.kind)) continue;
+      if (marks[op.routine] == Mark::kOnPath) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("routine r%u reaches itself through its ops", op.routine));
+      }
+      if (marks[op.routine] == Mark::kNew) {
+        marks[op.routine] = Mark::kOnPath;
+        path.push_back({op.routine, 0});
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool IsHandler(const Program& program, uint32_t routine) {
+  for (const PageEventHandler& handler : program.handlers) {
+    if (handler.routine == routine) return true;
+  }
+  return false;
+}
+
+absl::Status ValidateProgram(const Program& program) {
+  if (program.threads.empty() || !program.threads[0].pump) {
+    return absl::InvalidArgumentError("thread 0 (the UI thread) must exist and pump");
+  }
+  for (const ThreadSpec& thread : program.threads) {
+    if (thread.main.has_value() && *thread.main >= program.routines.size()) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("thread %s: no routine r%u", thread.name, *thread.main));
+    }
+    if (thread.main.has_value() && IsHandler(program, *thread.main)) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "thread %s: r%u is a page event's handler, which only the page runs", thread.name,
+          *thread.main));
+    }
+  }
+  for (size_t i = 0; i < program.handlers.size(); ++i) {
+    const PageEventHandler& handler = program.handlers[i];
+    if (handler.routine >= program.routines.size()) {
+      return absl::InvalidArgumentError(absl::StrFormat("handler: no routine r%u", handler.routine));
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (program.handlers[j].event == handler.event) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "handler: a second handler for ", webview2::InfoOf(handler.event).name));
+      }
+      if (program.handlers[j].routine == handler.routine) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("handler: routine r%u handles two events", handler.routine));
+      }
+    }
+  }
+  for (uint32_t r = 0; r < program.routines.size(); ++r) {
+    for (const Op& op : program.routines[r].ops) {
+      if (absl::Status status = ValidateOp(program, r, op); !status.ok()) return status;
+    }
+  }
+  return CheckAcyclic(program);
+}
+
+const char* OpKindName(OpKind kind) {
+  switch (kind) {
+    case OpKind::kPost:
+      return "post";
+    case OpKind::kPostDelayed:
+      return "post_delayed";
+    case OpKind::kBlock:
+      return "block";
+    case OpKind::kAwait:
+      return "await";
+    case OpKind::kModal:
+      return "modal";
+    case OpKind::kScript:
+      return "script";
+    case OpKind::kCall:
+      return "call";
+    case OpKind::kNavigate:
+      return "navigate";
+    case OpKind::kDefer:
+      return "defer";
+  }
+  return "?";
+}
+
+const char* ScriptWaitName(ScriptWait wait) {
+  switch (wait) {
+    case ScriptWait::kNone:
+      return "none";
+    case ScriptWait::kAwait:
+      return "await";
+    case ScriptWait::kBlock:
+      return "block";
+  }
+  return "?";
+}
+
+const char* DeferralModeName(DeferralMode mode) {
+  switch (mode) {
+    case DeferralMode::kNow:
+      return "now";
+    case DeferralMode::kScoped:
+      return "scoped";
+    case DeferralMode::kLater:
+      return "later";
+    case DeferralMode::kOther:
+      return "other";
+    case DeferralMode::kNever:
+      return "never";
+    case DeferralMode::kTwice:
+      return "twice";
+  }
+  return "?";
+}
+
+}  // namespace wvsim::model::programs

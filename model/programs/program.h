@@ -1,0 +1,114 @@
+// Generated app programs: a small vocabulary of UI-thread app behaviour that the property suites
+// (props/) and the program fuzzer (fuzz/) generate, that the interpreter (interpreter.h) runs
+// against the WebView2 model, and that a `.schedule` file carries as `program:` lines so that
+// `wvsim replay` reproduces a failure of a generated program (design.md, Schedule files).
+//
+// A program has threads, routines (lists of ops) and page events with handlers:
+//
+//   thread ui pump main=r0          <- thread 0 is the UI thread: an STA with a message loop that
+//   thread w1 pump                     owns the WebView; r0 is its Form_Load, run as a message
+//   thread w2 nopump main=r3        <- a plain thread: runs its main routine, then ends
+//   routine r0: block w1 r1; navigate
+//   routine r1: post ui r2
+//   routine r2: script await
+//   routine r3: call
+//   handler ScriptDialogOpening r4  <- the page raises this event after navigate; r4 handles it
+//   routine r4: defer later
+//
+// Ops, run in order by a routine on the thread it runs on:
+//   post T rN        post rN to thread T's queue (fire and forget)
+//   post_delayed T rN D   the same, D virtual ticks later
+//   block T rN       post rN to T, then block until it has run (Task.Result, WaitForSingleObject)
+//   await T rN       post rN to T, then await it (C# await: a handler leaves the stack and the pump
+//                    goes on; a thread's main routine just waits)
+//   modal rN         a modal dialog: a nested message loop that runs rN (posted to this thread)
+//                    and ends when it returns
+//   script none|await|block   ExecuteScriptAsync, its result ignored, awaited or read with .Result
+//   call             a synchronous WebView call (Navigate to a second page), thread-checked (W3)
+//   navigate         Navigate to the home page, whose load raises the program's page events
+//   defer now|scoped|later|other|never|twice   in a handler: take the event's deferral and
+//                    complete it before returning, by RAII, after awaiting a routine posted to the
+//                    UI thread, from another (posted) handler, never, or twice
+//
+// A program is well formed (ValidateProgram) when: thread 0 pumps; posts, blocks and awaits
+// target threads that pump; routine ids exist; no routine reaches itself through ops (programs
+// are finite); `defer` appears only in handler routines. Plain data; copy freely.
+#ifndef WVSIM_MODEL_PROGRAMS_PROGRAM_H_
+#define WVSIM_MODEL_PROGRAMS_PROGRAM_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "model/webview2/runtime.h"
+
+namespace wvsim::model::programs {
+
+enum class OpKind : uint8_t {
+  kPost,
+  kPostDelayed,
+  kBlock,
+  kAwait,
+  kModal,
+  kScript,
+  kCall,
+  kNavigate,
+  kDefer,
+};
+
+enum class ScriptWait : uint8_t { kNone, kAwait, kBlock };
+
+enum class DeferralMode : uint8_t { kNow, kScoped, kLater, kOther, kNever, kTwice };
+
+struct Op {
+  OpKind kind = OpKind::kPost;
+  uint32_t thread = 0;   // target thread (post, post_delayed, block, await)
+  uint32_t routine = 0;  // routine run (post, post_delayed, block, await, modal)
+  uint32_t delay_ticks = 0;                   // post_delayed
+  ScriptWait script = ScriptWait::kNone;      // script
+  DeferralMode deferral = DeferralMode::kNow;  // defer
+
+  bool operator==(const Op&) const = default;
+};
+
+struct Routine {
+  std::vector<Op> ops = {};
+  bool operator==(const Routine&) const = default;
+};
+
+struct ThreadSpec {
+  std::string name;
+  bool pump = true;
+  std::optional<uint32_t> main = std::nullopt;  // routine run first (for thread 0: as a message)
+  bool operator==(const ThreadSpec&) const = default;
+};
+
+struct PageEventHandler {
+  webview2::DeferrableEvent event = webview2::DeferrableEvent::kScriptDialogOpening;
+  uint32_t routine = 0;
+  bool operator==(const PageEventHandler&) const = default;
+};
+
+struct Program {
+  std::vector<ThreadSpec> threads;  // threads[0] is the UI thread
+  std::vector<Routine> routines;
+  std::vector<PageEventHandler> handlers;  // raised in this order after `navigate`
+
+  bool operator==(const Program&) const = default;
+};
+
+// OK when `program` is well formed (see above); InvalidArgument naming the first problem.
+absl::Status ValidateProgram(const Program& program);
+
+// Whether routine `routine` is a page event's handler.
+bool IsHandler(const Program& program, uint32_t routine);
+
+const char* OpKindName(OpKind kind);          // "post", "block", ...
+const char* ScriptWaitName(ScriptWait wait);  // "none", "await", "block"
+const char* DeferralModeName(DeferralMode mode);
+
+}  // namespace wvsim::model::programs
+
+#endif  // WVSIM_MODEL_PROGRAMS_PROGRAM_H_

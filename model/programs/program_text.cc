@@ -1,0 +1,249 @@
+#include "model/programs/program_text.h"
+
+#include <optional>
+#include "absl/strings/string_view.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace wvsim::model::programs {
+
+namespace {
+
+using webview2::DeferrableEvent;
+using webview2::kDeferrableEventCount;
+
+std::string FormatOp(const Program& program, const Op& op) {
+  const std::string target =
+      op.thread < program.threads.size() ? program.threads[op.thread].name : "?";
+  switch (op.kind) {
+    case OpKind::kPost:
+    case OpKind::kBlock:
+    case OpKind::kAwait:
+      return absl::StrFormat("%s %s r%u", OpKindName(op.kind), target, op.routine);
+    case OpKind::kPostDelayed:
+      return absl::StrFormat("post_delayed %s r%u %u", target, op.routine, op.delay_ticks);
+    case OpKind::kModal:
+      return absl::StrFormat("modal r%u", op.routine);
+    case OpKind::kScript:
+      return absl::StrCat("script ", ScriptWaitName(op.script));
+    case OpKind::kDefer:
+      return absl::StrCat("defer ", DeferralModeName(op.deferral));
+    case OpKind::kCall:
+    case OpKind::kNavigate:
+      return OpKindName(op.kind);
+  }
+  return "?";
+}
+
+// Parses one program; `line` is the 1-based number of the line being read, for errors.
+class Parser {
+ public:
+  absl::StatusOr<Program> Parse(const std::vector<std::string>& lines) {
+    // Thread names are declared before routines use them, whatever the line order: two passes.
+    for (line_ = 1; line_ <= lines.size(); ++line_) {
+      absl::string_view text = lines[line_ - 1];
+      if (absl::ConsumePrefix(&text, "thread ")) {
+        if (absl::Status s = ParseThread(text); !s.ok()) return s;
+      }
+    }
+    for (line_ = 1; line_ <= lines.size(); ++line_) {
+      absl::string_view text = lines[line_ - 1];
+      absl::Status status;
+      if (absl::ConsumePrefix(&text, "thread ")) continue;
+      if (absl::ConsumePrefix(&text, "routine ")) {
+        status = ParseRoutine(text);
+      } else if (absl::ConsumePrefix(&text, "handler ")) {
+        status = ParseHandler(text);
+      } else {
+        status = Error("expected 'thread', 'routine' or 'handler'");
+      }
+      if (!status.ok()) return status;
+    }
+    for (uint32_t r = 0; r < program_.routines.size(); ++r) {
+      if (!defined_[r]) return absl::InvalidArgumentError(absl::StrFormat("routine r%u is used but not defined", r));
+    }
+    if (absl::Status status = ValidateProgram(program_); !status.ok()) return status;
+    return std::move(program_);
+  }
+
+ private:
+  absl::Status Error(absl::string_view problem) const {
+    return absl::InvalidArgumentError(absl::StrFormat("program line %u: %s", line_, problem));
+  }
+
+  absl::Status ParseThread(absl::string_view text) {
+    std::vector<absl::string_view> words = absl::StrSplit(text, ' ');
+    if (words.size() < 2 || words.size() > 3) return Error("expected 'thread NAME pump|nopump [main=rN]'");
+    if (program_.threads.size() == kProgramThreadsMax) return Error("too many threads");
+    ThreadSpec thread{.name = std::string(words[0])};
+    if (thread.name.empty() || FindThread(words[0]).has_value()) return Error("empty or repeated thread name");
+    if (words[1] != "pump" && words[1] != "nopump") return Error("expected 'pump' or 'nopump'");
+    thread.pump = words[1] == "pump";
+    if (words.size() == 3) {
+      absl::string_view main = words[2];
+      if (!absl::ConsumePrefix(&main, "main=")) return Error("expected 'main=rN'");
+      absl::StatusOr<uint32_t> routine = RoutineRef(main);
+      if (!routine.ok()) return routine.status();
+      thread.main = *routine;
+    }
+    program_.threads.push_back(std::move(thread));
+    return absl::OkStatus();
+  }
+
+  absl::Status ParseRoutine(absl::string_view text) {
+    const size_t colon = text.find(':');
+    if (colon == absl::string_view::npos) return Error("expected 'routine rN: op; op; ...'");
+    absl::StatusOr<uint32_t> id = RoutineRef(text.substr(0, colon));
+    if (!id.ok()) return id.status();
+    if (defined_[*id]) return Error(absl::StrFormat("routine r%u defined twice", *id));
+    defined_[*id] = true;
+    absl::string_view body = absl::StripLeadingAsciiWhitespace(text.substr(colon + 1));
+    if (body.empty()) return absl::OkStatus();
+    for (absl::string_view op_text : absl::StrSplit(body, "; ")) {
+      if (program_.routines[*id].ops.size() == kProgramOpsMax) return Error("too many ops");
+      absl::StatusOr<Op> op = ParseOp(op_text);
+      if (!op.ok()) return op.status();
+      program_.routines[*id].ops.push_back(*op);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<Op> ParseOp(absl::string_view text) {
+    std::vector<absl::string_view> words = absl::StrSplit(text, ' ');
+    const absl::string_view verb = words[0];
+    Op op;
+    auto want = [&](size_t count) -> absl::Status {
+      if (words.size() == count) return absl::OkStatus();
+      return Error(absl::StrCat("'", verb, "' takes ", count - 1, " argument(s)"));
+    };
+    absl::Status status;
+    if (verb == "post" || verb == "block" || verb == "await" || verb == "post_delayed") {
+      op.kind = verb == "post"    ? OpKind::kPost
+                : verb == "block" ? OpKind::kBlock
+                : verb == "await" ? OpKind::kAwait
+                                  : OpKind::kPostDelayed;
+      if (status = want(op.kind == OpKind::kPostDelayed ? 4 : 3); !status.ok()) return status;
+      std::optional<uint32_t> thread = FindThread(words[1]);
+      if (!thread.has_value()) return Error(absl::StrCat("unknown thread '", words[1], "'"));
+      op.thread = *thread;
+      absl::StatusOr<uint32_t> routine = RoutineRef(words[2]);
+      if (!routine.ok()) return routine.status();
+      op.routine = *routine;
+      if (op.kind == OpKind::kPostDelayed && !absl::SimpleAtoi(words[3], &op.delay_ticks)) {
+        return Error("expected a delay in ticks");
+      }
+    } else if (verb == "modal") {
+      op.kind = OpKind::kModal;
+      if (status = want(2); !status.ok()) return status;
+      absl::StatusOr<uint32_t> routine = RoutineRef(words[1]);
+      if (!routine.ok()) return routine.status();
+      op.routine = *routine;
+    } else if (verb == "script") {
+      op.kind = OpKind::kScript;
+      if (status = want(2); !status.ok()) return status;
+      if (!ParseName(words[1], ScriptWaitName, ScriptWait::kBlock, &op.script)) {
+        return Error("expected 'script none|await|block'");
+      }
+    } else if (verb == "defer") {
+      op.kind = OpKind::kDefer;
+      if (status = want(2); !status.ok()) return status;
+      if (!ParseName(words[1], DeferralModeName, DeferralMode::kTwice, &op.deferral)) {
+        return Error("expected 'defer now|scoped|later|other|never|twice'");
+      }
+    } else if (verb == "call" || verb == "navigate") {
+      op.kind = verb == "call" ? OpKind::kCall : OpKind::kNavigate;
+      if (status = want(1); !status.ok()) return status;
+    } else {
+      return Error(absl::StrCat("unknown op '", verb, "'"));
+    }
+    return op;
+  }
+
+  absl::Status ParseHandler(absl::string_view text) {
+    std::vector<absl::string_view> words = absl::StrSplit(text, ' ');
+    if (words.size() != 2) return Error("expected 'handler EVENT rN'");
+    if (program_.handlers.size() == kProgramHandlersMax) return Error("too many handlers");
+    PageEventHandler handler;
+    bool known = false;
+    for (int i = 0; i < kDeferrableEventCount && !known; ++i) {
+      known = words[0] == webview2::InfoOf(static_cast<DeferrableEvent>(i)).name;
+      if (known) handler.event = static_cast<DeferrableEvent>(i);
+    }
+    if (!known) return Error(absl::StrCat("unknown deferrable event '", words[0], "'"));
+    absl::StatusOr<uint32_t> routine = RoutineRef(words[1]);
+    if (!routine.ok()) return routine.status();
+    handler.routine = *routine;
+    program_.handlers.push_back(handler);
+    return absl::OkStatus();
+  }
+
+  // "r7": grows the routine table to hold it.
+  absl::StatusOr<uint32_t> RoutineRef(absl::string_view text) {
+    uint32_t id = 0;
+    if (!absl::ConsumePrefix(&text, "r") || !absl::SimpleAtoi(text, &id) ||
+        absl::StrCat(id) != text) {
+      return Error("expected a routine 'rN'");
+    }
+    if (id >= kProgramRoutinesMax) return Error("routine number too large");
+    if (id >= program_.routines.size()) {
+      program_.routines.resize(id + 1);
+      defined_.resize(id + 1, false);
+    }
+    return id;
+  }
+
+  std::optional<uint32_t> FindThread(absl::string_view name) const {
+    for (uint32_t t = 0; t < program_.threads.size(); ++t) {
+      if (program_.threads[t].name == name) return t;
+    }
+    return std::nullopt;
+  }
+
+  template <typename E>
+  static bool ParseName(absl::string_view text, const char* (*name_of)(E), E last, E* out) {
+    for (int i = 0; i <= static_cast<int>(last); ++i) {
+      if (text == name_of(static_cast<E>(i))) {
+        *out = static_cast<E>(i);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  Program program_;
+  std::vector<bool> defined_;
+  size_t line_ = 0;
+};
+
+}  // namespace
+
+std::vector<std::string> FormatProgram(const Program& program) {
+  std::vector<std::string> lines;
+  for (const ThreadSpec& thread : program.threads) {
+    std::string line = absl::StrCat("thread ", thread.name, thread.pump ? " pump" : " nopump");
+    if (thread.main.has_value()) absl::StrAppend(&line, " main=r", *thread.main);
+    lines.push_back(std::move(line));
+  }
+  for (uint32_t r = 0; r < program.routines.size(); ++r) {
+    std::vector<std::string> ops;
+    for (const Op& op : program.routines[r].ops) ops.push_back(FormatOp(program, op));
+    lines.push_back(absl::StrCat("routine r", r, ":", ops.empty() ? "" : " ",
+                                 absl::StrJoin(ops, "; ")));
+  }
+  for (const PageEventHandler& handler : program.handlers) {
+    lines.push_back(
+        absl::StrCat("handler ", webview2::InfoOf(handler.event).name, " r", handler.routine));
+  }
+  return lines;
+}
+
+absl::StatusOr<Program> ParseProgram(const std::vector<std::string>& lines) {
+  return Parser().Parse(lines);
+}
+
+}  // namespace wvsim::model::programs
