@@ -2,7 +2,9 @@
 #
 #   make deps       install the Debian packages wvsim builds with (apt-get as root, else prints it)
 #   make run        build, then explore every built-in scenario and print the verdict table
-#   make test       build, then run every CTest suite (labels: unit, seeds, explore)
+#   make test       build, then run every CTest suite (labels: unit, property, seeds, explore,
+#                   fuzz-regression, clusterfuzzlite)
+#   make props-long the property suites with PROPS_CASES (200000) cases each and a fresh seed
 #   make bench      build, then measure the speed and memory targets (bench/figures.cc)
 #   make sanitize   ASan+UBSan build of every test with clang, then run them
 #   make fuzz       a libFuzzer campaign: FUZZ_TARGET (sim_schedule_fuzzer), FUZZ_SECONDS (60),
@@ -27,7 +29,7 @@ FUZZ_TARGET ?= sim_schedule_fuzzer
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 2
 
-.PHONY: deps build run test bench sanitize fuzz-build fuzz fuzz-merge clean
+.PHONY: deps build run test props-long bench sanitize fuzz-build fuzz fuzz-merge clean
 
 deps:
 	@tools/install-deps.sh $(PACKAGES)
@@ -42,6 +44,12 @@ run: build
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+# The property suites with many more cases and a fresh seed (printed), for nightly jobs.
+PROPS_CASES ?= 200000
+props-long: build
+	RC_PARAMS="max_success=$(PROPS_CASES)" WVSIM_PROPS_OUT=out/props-failures \
+	  $(BUILD_DIR)/bin/wvsim_props_test --gtest_filter='Promises.*'
 
 bench: build
 	$(BUILD_DIR)/bin/wvsim_figures

@@ -71,7 +71,7 @@ Task<sim::Future<void>> PostWithResult(ProgramRun& run, uint32_t target, uint32_
 // An await inside a handler takes the handler off the stack until its continuation runs (W4, W8).
 Task<> AwaitInHandler(ProgramRun& run, sim::Future<void> future, HandlerContext* handler) {
   if (handler != nullptr) run.Observe({.kind = Kind::kHandlerLeave, .handler = handler->index});
-  co_await future;
+  co_await Async<void>(run.rt, future);  // a .NET Task, as the runtime sees it
   if (handler != nullptr) run.Observe({.kind = Kind::kHandlerResume, .handler = handler->index});
 }
 
@@ -97,8 +97,9 @@ Task<> CheckedCall(ProgramRun& run, const Op& op, HandlerContext* handler) {
     if (op.kind == OpKind::kScript) {
       co_await Script(run, op.script, handler);
     } else {
-      co_await run.webview->Navigate(op.kind == OpKind::kCall ? kProgramSecondPage
-                                                              : kProgramHomePage);
+      const std::string page =
+          op.kind == OpKind::kCall ? CallTargetPage(run.k->Current().name()) : kProgramHomePage;
+      co_await run.webview->Navigate(page);
     }
     run.Observe({.kind = Kind::kCallSucceeded, .document = run.webview->document()});
   } catch (const webview2::ComException& error) {
@@ -266,7 +267,9 @@ void Setup(Kernel& k, const Program& program, ProgramObservations* observations)
   webview2::Page home{.title = "Home"};
   for (const PageEventHandler& handler : program.handlers) home.events.push_back(handler.event);
   run.rt->AddPage(kProgramHomePage, std::move(home));
-  run.rt->AddPage(kProgramSecondPage, webview2::Page{.title = "Second"});
+  for (const ThreadSpec& thread : program.threads) {
+    run.rt->AddPage(CallTargetPage(thread.name), webview2::Page{.title = thread.name});
+  }
   run.threads.push_back(k.Spawn(program.threads[0].name, UiThread(run), {.message_queue = true}));
   for (uint32_t t = 1; t < program.threads.size(); ++t) {
     run.threads.push_back(k.Spawn(program.threads[t].name, WorkerThread(run, t),
@@ -277,6 +280,10 @@ void Setup(Kernel& k, const Program& program, ProgramObservations* observations)
 }
 
 }  // namespace
+
+std::string CallTargetPage(const std::string& thread) {
+  return absl::StrCat("https://app.example/", thread, ".html");
+}
 
 sim::Scenario ProgramScenario(Program program, ProgramObservations* observations) {
   std::vector<std::string> text = FormatProgram(program);

@@ -52,9 +52,12 @@ struct ProgramObservations {
 // outlive the scenario's runs.
 sim::Scenario ProgramScenario(Program program, ProgramObservations* observations = nullptr);
 
-// The home page the program's `navigate` loads and the second page its `call` navigates to.
+// The home page the program's `navigate` loads.
 inline constexpr char kProgramHomePage[] = "https://app.example/index.html";
-inline constexpr char kProgramSecondPage[] = "https://app.example/second.html";
+
+// The page a `call` made on thread `thread` navigates to: one per thread, so that a property can
+// tell that a rejected call changed nothing.
+std::string CallTargetPage(const std::string& thread);
 
 }  // namespace wvsim::model::programs
 

@@ -753,7 +753,9 @@ void Runtime::RaiseEvent(A& args, std::vector<Handler<A>>& handlers) {
   Runtime* self = this;
   A* event = &args;
   std::vector<Handler<A>>* list = &handlers;
-  Send(args.owner, args.name, [self, event, list] { return self->DispatchEvent(*event, *list); });
+  const Thread target =
+      TestOnlyPlantedDefects().handlers_on_raising_thread ? kernel_.Current() : args.owner;
+  Send(target, args.name, [self, event, list] { return self->DispatchEvent(*event, *list); });
 }
 
 template <typename A>

@@ -1,0 +1,55 @@
+// No property is vacuous: with a defect planted in the model (model/webview2/planted_defects.h),
+// each property of promises_prop.cc must find a counterexample.
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "model/webview2/planted_defects.h"
+#include "props/properties.h"
+#include "rapidcheck.h"
+
+namespace wvsim::props {
+namespace {
+
+using model::webview2::PlantedDefects;
+using model::webview2::PlantedDefectScope;
+
+// Whether rapidcheck finds a counterexample to `property` with `defect` planted.
+bool FailsWith(bool PlantedDefects::*defect, std::function<void()> property) {
+  PlantedDefectScope planted(defect);
+  return !rc::check("with a planted defect", std::move(property));
+}
+
+TEST(PlantedDefects, HandlersOnTheRaisingThreadBreakSerialCallbacks) {
+  EXPECT_TRUE(FailsWith(&PlantedDefects::handlers_on_raising_thread,
+                        [] { CheckSerialCallbacks(*HandlerPrograms(), *Schedules()); }));
+}
+
+TEST(PlantedDefects, UnreportedNestedLoopsBreakNoReentrancy) {
+  EXPECT_TRUE(FailsWith(&PlantedDefects::no_reentrancy_report,
+                        [] { CheckNoReentrancy(*HandlerPrograms(), *Schedules()); }));
+}
+
+TEST(PlantedDefects, EventsEndingWithOpenDeferralsBreakDeferralCompletion) {
+  EXPECT_TRUE(FailsWith(&PlantedDefects::finish_event_with_open_deferral,
+                        [] { CheckDeferralCompletion(*HandlerPrograms(), *Schedules()); }));
+}
+
+TEST(PlantedDefects, PumpingTaskResultBreaksDeadlockPrediction) {
+  EXPECT_TRUE(FailsWith(&PlantedDefects::result_pumps, [] {
+    CheckDeadlockExactlyWhenPredicted(*DeadlockPrograms(), *Schedules());
+  }));
+}
+
+TEST(PlantedDefects, SkippedThreadChecksBreakThreadAffinity) {
+  EXPECT_TRUE(FailsWith(&PlantedDefects::skip_thread_check,
+                        [] { CheckThreadAffinity(*AffinityPrograms(), *Schedules()); }));
+}
+
+TEST(PlantedDefects, IdsSharedAcrossRunsBreakDeterminism) {
+  EXPECT_TRUE(FailsWith(&PlantedDefects::ids_shared_across_runs,
+                        [] { CheckDeterminism(*AnyPrograms(), *Schedules()); }));
+}
+
+}  // namespace
+}  // namespace wvsim::props

@@ -1,0 +1,53 @@
+// rapidcheck generators for app programs (model/programs/program.h) and for schedules.
+//
+//   RC_GTEST_PROP(Deadlock, ..., ()) {
+//     const Program program = *DeadlockPrograms();
+//     const ScheduleBytes schedule = *Schedules();
+//   }
+//
+// Each generator draws from one profile of the vocabulary, the one its property needs, and every
+// program it makes is well formed. rapidcheck shrinks both: a failure ends as a short program
+// (fewer threads, routines and ops) and a short schedule (fewer, smaller choice bytes).
+#ifndef WVSIM_PROPS_PROGRAM_GEN_H_
+#define WVSIM_PROPS_PROGRAM_GEN_H_
+
+#include <cstdint>
+#include <ostream>
+#include <vector>
+
+#include "model/programs/program.h"
+#include "rapidcheck.h"
+
+namespace wvsim::props {
+
+using model::programs::Program;
+
+// The scheduler's choices as bytes, for the byte-stream strategy: each choice takes the next byte
+// modulo the number of options; when the bytes run out, every choice takes the first option.
+using ScheduleBytes = std::vector<uint8_t>;
+rc::Gen<ScheduleBytes> Schedules();
+
+// Programs whose only blocking operations are waits on async results (posted work, scripts):
+// no locks, crashes or timeouts, and no page events. One thread drives a chain of posts and
+// waits across the UI thread and up to two pumping workers; fire-and-forget work never waits.
+rc::Gen<Program> DeadlockPrograms();
+
+// Programs with page events whose handlers take deferrals (every mode), await, post, run scripts
+// and open modal dialogs; nothing blocks.
+rc::Gen<Program> HandlerPrograms();
+
+// Programs in which a worker calls into the WebView (a script or a navigation) after the UI
+// thread created it: from a pumping worker the UI thread posted to, or from the UI thread itself.
+rc::Gen<Program> AffinityPrograms();
+
+// Any of the above.
+rc::Gen<Program> AnyPrograms();
+
+}  // namespace wvsim::props
+
+namespace wvsim::model::programs {
+// How rapidcheck prints a program in a counterexample: its text form (program_text.h).
+void showValue(const Program& program, std::ostream& os);
+}  // namespace wvsim::model::programs
+
+#endif  // WVSIM_PROPS_PROGRAM_GEN_H_

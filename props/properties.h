@@ -1,0 +1,39 @@
+// The promises wvsim makes, each as a check of one generated program under one generated
+// schedule. The RC_GTEST_PROPs in *_prop.cc run them over many cases; planted_defects_prop.cc runs
+// each one against the model with a defect planted and expects it to fail, so none is vacuous.
+// Each check uses RC_ASSERT / RC_FAIL, and on failure names the `wvsim replay` command.
+#ifndef WVSIM_PROPS_PROPERTIES_H_
+#define WVSIM_PROPS_PROPERTIES_H_
+
+#include "props/program_gen.h"
+
+namespace wvsim::props {
+
+// W2, W4: no two WebView callbacks of one thread overlap, and each runs on its owner (the UI
+// thread). A callback lasts from its start until it returns or first leaves the stack at an await.
+void CheckSerialCallbacks(const Program& program, const ScheduleBytes& schedule);
+
+// W4: a run reports `reentrancy` exactly when a handler opens a nested loop before its first
+// await (the reference predictor), and the report names the handler.
+void CheckNoReentrancy(const Program& program, const ScheduleBytes& schedule);
+
+// W8, W9: every deferral taken is completed exactly once, or `deferral_leak` /
+// `deferral_double_complete` names its event; what a deferral holds up (the page's next event)
+// starts only after Complete.
+void CheckDeferralCompletion(const Program& program, const ScheduleBytes& schedule);
+
+// W5, W10, A3: `deadlock` exactly when the reference predictor says a blocking wait needs a pump
+// it blocks.
+void CheckDeadlockExactlyWhenPredicted(const Program& program, const ScheduleBytes& schedule);
+
+// W3: a call from a non-owner thread gets 0x802A000C and changes nothing (the WebView never
+// shows the page it asked for), and the run ends `wrong_thread`; calls from the owner succeed.
+void CheckThreadAffinity(const Program& program, const ScheduleBytes& schedule);
+
+// The same program and schedule give the same trace hash, and the recorded schedule replays
+// strictly to the same verdict and hash.
+void CheckDeterminism(const Program& program, const ScheduleBytes& schedule);
+
+}  // namespace wvsim::props
+
+#endif  // WVSIM_PROPS_PROPERTIES_H_

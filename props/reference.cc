@@ -1,0 +1,112 @@
+#include "props/reference.h"
+
+#include <set>
+
+namespace wvsim::props {
+
+namespace {
+
+using model::programs::DeferralMode;
+using model::programs::Op;
+using model::programs::OpKind;
+using model::programs::ScriptWait;
+using sim::Verdict;
+
+constexpr uint32_t kUiThread = 0;
+
+enum class Outcome { kCompletes, kNeverCompletes, kDeadlock };
+
+// Follows routine `routine` running on `thread` while the threads in `blocked` sit in blocking
+// waits that wait, directly or not, for this routine.
+Outcome Follow(const Program& program, uint32_t routine, uint32_t thread,
+               const std::set<uint32_t>& blocked) {
+  for (const Op& op : program.routines[routine].ops) {
+    switch (op.kind) {
+      case OpKind::kBlock: {
+        // The target thread must pump to run the work; this thread no longer can.
+        if (op.thread == thread || blocked.count(op.thread) > 0) return Outcome::kDeadlock;
+        std::set<uint32_t> now_blocked = blocked;
+        now_blocked.insert(thread);
+        if (Follow(program, op.routine, op.thread, now_blocked) != Outcome::kCompletes) {
+          return Outcome::kDeadlock;  // a blocking wait that never returns
+        }
+        break;
+      }
+      case OpKind::kAwait: {
+        // An await leaves this thread's pump running; the work still needs its own thread's.
+        if (blocked.count(op.thread) > 0) return Outcome::kNeverCompletes;
+        const Outcome awaited = Follow(program, op.routine, op.thread, blocked);
+        if (awaited != Outcome::kCompletes) return awaited;
+        break;
+      }
+      case OpKind::kModal: {
+        const Outcome shown = Follow(program, op.routine, thread, blocked);
+        if (shown != Outcome::kCompletes) return shown;
+        break;
+      }
+      case OpKind::kScript:
+        // The completion is a message to the UI thread (W2): .Result there never sees it (W5).
+        if (op.script == ScriptWait::kBlock) return Outcome::kDeadlock;
+        if (op.script == ScriptWait::kAwait && blocked.count(kUiThread) > 0) {
+          return Outcome::kNeverCompletes;
+        }
+        break;
+      default:
+        break;  // posts: fire and forget
+    }
+  }
+  return Outcome::kCompletes;
+}
+
+// Whether a routine run on `thread` makes a WebView call there, or posts work that does one on a
+// thread other than the UI thread.
+bool CallsOffUiThread(const Program& program, uint32_t routine, uint32_t thread) {
+  for (const Op& op : program.routines[routine].ops) {
+    const bool webview_call =
+        op.kind == OpKind::kScript || op.kind == OpKind::kCall || op.kind == OpKind::kNavigate;
+    if (webview_call && thread != kUiThread) return true;
+    const bool runs_elsewhere = op.kind == OpKind::kPost || op.kind == OpKind::kPostDelayed ||
+                                op.kind == OpKind::kBlock || op.kind == OpKind::kAwait;
+    if (runs_elsewhere && CallsOffUiThread(program, op.routine, op.thread)) return true;
+    if (op.kind == OpKind::kModal && CallsOffUiThread(program, op.routine, thread)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool PredictsDeadlock(const Program& program) {
+  for (uint32_t t = 0; t < program.threads.size(); ++t) {
+    const std::optional<uint32_t> main = program.threads[t].main;
+    if (main.has_value() && Follow(program, *main, t, {}) == Outcome::kDeadlock) return true;
+  }
+  return false;
+}
+
+Verdict PredictHandlerVerdict(const Program& program) {
+  for (const model::programs::PageEventHandler& handler : program.handlers) {
+    bool left_stack = false;  // after an await the rest is a continuation, not the callback
+    bool dropped = false;
+    for (const Op& op : program.routines[handler.routine].ops) {
+      if (op.kind == OpKind::kModal && !left_stack) return Verdict::kReentrancy;
+      if (op.kind == OpKind::kAwait || (op.kind == OpKind::kScript && op.script == ScriptWait::kAwait)) {
+        left_stack = true;
+      }
+      if (op.kind != OpKind::kDefer) continue;
+      if (op.deferral == DeferralMode::kTwice) return Verdict::kDeferralDoubleComplete;
+      if (op.deferral == DeferralMode::kNever) dropped = true;
+      if (op.deferral == DeferralMode::kLater) left_stack = true;  // it awaits before Complete
+    }
+    // A dropped deferral keeps the event open: the page's next event never comes.
+    if (dropped) return Verdict::kDeferralLeak;
+  }
+  return Verdict::kClean;
+}
+
+Verdict PredictAffinityVerdict(const Program& program) {
+  const std::optional<uint32_t> main = program.threads[kUiThread].main;
+  if (main.has_value() && CallsOffUiThread(program, *main, kUiThread)) return Verdict::kWrongThread;
+  return Verdict::kClean;
+}
+
+}  // namespace wvsim::props

@@ -1,0 +1,37 @@
+// The reference predictor: what a generated program must end with, decided from the program
+// alone, from webview-rules.md and design.md, without running the model. It is written apart
+// from model/ on purpose: the property suites and the program fuzzer check that the model and
+// this predictor agree, so a slip in either shows up as a disagreement.
+//
+//   if (PredictsDeadlock(program)) ...   // for DeadlockPrograms()
+//   Verdict v = PredictHandlerVerdict(program);  // for HandlerPrograms()
+#ifndef WVSIM_PROPS_REFERENCE_H_
+#define WVSIM_PROPS_REFERENCE_H_
+
+#include "model/programs/program.h"
+#include "sim/verdict.h"
+
+namespace wvsim::props {
+
+using model::programs::Program;
+
+// Whether some blocking wait of `program` needs, directly or through a chain of posts and waits,
+// a pump that it (or a wait it is nested in) blocks, or work that for that reason never ends:
+// such a run ends in `deadlock` (W5, W10, A3). Exact for DeadlockPrograms(), where one thread
+// drives every wait and all other work is fire-and-forget.
+bool PredictsDeadlock(const Program& program);
+
+// The verdict of a HandlerPrograms() program, the same on every schedule: the page raises its
+// events one after another, each after the one before finished (W9); a handler that opens a modal
+// dialog before its first await is `reentrancy` (W4: after an await the rest runs as a posted
+// continuation, outside the WebView's callback); a deferral completed twice is
+// `deferral_double_complete` and one never completed `deferral_leak` (W8); otherwise `clean`.
+sim::Verdict PredictHandlerVerdict(const Program& program);
+
+// The verdict of an AffinityPrograms() program: `wrong_thread` when any WebView call runs on a
+// thread other than the UI thread (W3), otherwise `clean`.
+sim::Verdict PredictAffinityVerdict(const Program& program);
+
+}  // namespace wvsim::props
+
+#endif  // WVSIM_PROPS_REFERENCE_H_
