@@ -4,11 +4,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "fuzz/fuzz_support.h"
 #include "model/builtin_scenarios.h"
+#include "model/programs/interpreter.h"
+#include "model/programs/program_text.h"
 #include "sim/runner.h"
 #include "sim/schedule_io.h"
 
@@ -19,9 +22,26 @@ namespace {
   std::abort();
 }
 
+// A file's generated program, when it carries one that parses: the replayer runs it too.
+std::optional<wvsim::sim::Scenario> ProgramOf(const wvsim::sim::Schedule& schedule) {
+  namespace programs = wvsim::model::programs;
+  if (schedule.scenario != programs::kProgramScenarioId) return std::nullopt;
+  absl::StatusOr<programs::Program> program = programs::ParseProgram(schedule.program);
+  if (!program.ok()) {
+    if (program.status().code() != absl::StatusCode::kInvalidArgument) Fail("program error kind");
+    return std::nullopt;
+  }
+  if (programs::ParseProgram(programs::FormatProgram(*program)).value_or(programs::Program{}) !=
+      *program) {
+    Fail("program format and parse do not round-trip");
+  }
+  return programs::ProgramScenario(*std::move(program));
+}
+
 void Replay(const wvsim::sim::Schedule& schedule) {
+  const std::optional<wvsim::sim::Scenario> program = ProgramOf(schedule);
   const wvsim::sim::Scenario* scenario =
-      wvsim::sim::ScenarioRegistry::Global().Find(schedule.scenario);
+      program.has_value() ? &*program : wvsim::sim::ScenarioRegistry::Global().Find(schedule.scenario);
   if (scenario == nullptr) return;
   std::map<std::string, std::string> overrides(schedule.params.begin(), schedule.params.end());
   auto params = wvsim::sim::ResolveParams(*scenario, overrides);

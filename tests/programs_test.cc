@@ -1,0 +1,146 @@
+// Generated app programs (model/programs/): the text form, its strict parser, the interpreter's
+// verdicts on small programs, and a program's schedule replayed by `wvsim replay`.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "model/programs/interpreter.h"
+#include "model/programs/program_text.h"
+#include "sim/atomic_file.h"
+#include "sim/runner.h"
+#include "sim/schedule_io.h"
+#include "sim/strategies/random.h"
+#include "tests/cli_runner.h"
+
+namespace wvsim::model::programs {
+namespace {
+
+using sim::Verdict;
+
+const std::vector<std::string> kEveryOp = {
+    "thread ui pump main=r0",
+    "thread w1 pump",
+    "thread bg nopump main=r5",
+    "routine r0: post w1 r1; post_delayed ui r2 3; await w1 r3; modal r2; script await; navigate",
+    "routine r1: call",
+    "routine r2: script none",
+    "routine r3: block ui r2",
+    "routine r4: defer later; script block",
+    "routine r5: block w1 r6",
+    "routine r6:",
+    "handler ContextMenuRequested r4",
+};
+
+absl::StatusOr<Program> Parse(std::vector<std::string> lines) { return ParseProgram(lines); }
+
+TEST(ProgramText, FormatsWhatItParses) {
+  absl::StatusOr<Program> program = Parse(kEveryOp);
+  ASSERT_TRUE(program.ok()) << program.status();
+  EXPECT_EQ(FormatProgram(*program), kEveryOp);
+  EXPECT_EQ(program->threads.size(), 3u);
+  EXPECT_EQ(program->routines[0].ops.size(), 6u);
+}
+
+TEST(ProgramText, RejectsMalformedProgramsNamingTheLine) {
+  struct Case {
+    std::vector<std::string> lines;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"thread ui pump main=r0", "routine r0: jump ui r1"}, "program line 2: unknown op 'jump'"},
+      {{"thread ui pump main=r0", "routine r0: post w9 r0"}, "unknown thread 'w9'"},
+      {{"thread ui pump main=r0", "routine r0: post ui r1", "routine r1: post ui r0"},
+       "reaches itself"},
+      {{"thread ui pump main=r0", "routine r0: defer now"}, "only a page event's handler"},
+      {{"thread ui pump main=r0", "thread bg nopump", "routine r0: post bg r0"},
+       "has no message queue"},
+      {{"thread ui pump main=r0", "routine r0: post ui r1"}, "r1 is used but not defined"},
+      {{"thread ui nopump"}, "must exist and pump"},
+      {{"thread ui pump main=r0", "routine r0:", "routine r1:", "handler Nope r1"},
+       "unknown deferrable event"},
+      {{"thread ui pump main=r0", "routine r0: script maybe"}, "script none|await|block"},
+      {{"thread ui pump main=rx"}, "expected a routine 'rN'"},
+      {{"thread ui pump main=r999999"}, "too large"},
+      {{"frobnicate"}, "expected 'thread', 'routine' or 'handler'"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<Program> program = Parse(c.lines);
+    ASSERT_FALSE(program.ok()) << c.lines.back();
+    EXPECT_NE(std::string(program.status().message()).find(c.message), std::string::npos)
+        << program.status();
+  }
+}
+
+sim::RunOutcome RunOnce(const std::vector<std::string>& lines, uint64_t seed = 1) {
+  absl::StatusOr<Program> program = Parse(lines);
+  EXPECT_TRUE(program.ok()) << program.status();
+  const sim::Scenario scenario = ProgramScenario(*program);
+  sim::Runner runner(scenario, {});
+  sim::RandomStrategy random(seed);
+  random.BeginExecution(0);
+  return runner.Run(random, /*traced=*/true);
+}
+
+TEST(ProgramInterpreter, ScriptResultOnTheUiThreadDeadlocks) {
+  const sim::RunOutcome outcome = RunOnce({"thread ui pump main=r0", "routine r0: script block"});
+  EXPECT_EQ(outcome.violation.kind, Verdict::kDeadlock);
+  EXPECT_NE(outcome.violation.report.find("Task.Result"), std::string::npos);
+}
+
+TEST(ProgramInterpreter, AwaitingTheScriptIsClean) {
+  EXPECT_EQ(RunOnce({"thread ui pump main=r0", "routine r0: script await"}).violation.kind,
+            Verdict::kClean);
+}
+
+TEST(ProgramInterpreter, AForgottenDeferralLeaksAndNamesItsEvent) {
+  const sim::RunOutcome outcome =
+      RunOnce({"thread ui pump main=r0", "routine r0: navigate", "routine r1: defer never",
+               "handler DownloadStarting r1"});
+  EXPECT_EQ(outcome.violation.kind, Verdict::kDeferralLeak);
+  EXPECT_NE(outcome.violation.report.find("DownloadStarting"), std::string::npos);
+}
+
+TEST(ProgramInterpreter, ACallFromAWorkerIsWrongThread) {
+  EXPECT_EQ(RunOnce({"thread ui pump main=r0", "thread w1 pump", "routine r0: post w1 r1",
+                     "routine r1: call"})
+                .violation.kind,
+            Verdict::kWrongThread);
+}
+
+// The schedule of a program run carries the program: `wvsim replay` reproduces it, and a
+// damaged program line is exit 2 naming the file's line and the program's.
+TEST(ProgramSchedule, ReplaysInTheCliAndRejectsADamagedProgram) {
+  absl::StatusOr<Program> program =
+      Parse({"thread ui pump main=r0", "thread w1 pump", "routine r0: block w1 r1",
+             "routine r1: block ui r2", "routine r2:"});
+  ASSERT_TRUE(program.ok());
+  const sim::Scenario scenario = ProgramScenario(*program);
+  sim::Runner runner(scenario, {});
+  sim::RandomStrategy random(7);
+  random.BeginExecution(0);
+  const sim::RunOutcome outcome = runner.Run(random, /*traced=*/true);
+  ASSERT_EQ(outcome.violation.kind, Verdict::kDeadlock);
+  const std::string dir = testing::MakeTempDir("program_schedule");
+  const std::string path = dir + "/deadlock.schedule";
+  ASSERT_TRUE(sim::WriteScheduleFile(path, runner.LastSchedule(outcome, "random", 7, 0)).ok());
+
+  const testing::CommandResult replayed = testing::RunWvsim({"replay", path});
+  EXPECT_EQ(replayed.exit_code, 1) << replayed.err;
+  EXPECT_NE(replayed.out.find("verdict: deadlock"), std::string::npos) << replayed.out;
+
+  std::string text = testing::ReadFile(path);
+  const size_t at = text.find("block ui r2");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 5, "blokk");
+  const std::string damaged = dir + "/damaged.schedule";
+  ASSERT_TRUE(sim::WriteFileAtomically(damaged, text).ok());
+  const testing::CommandResult rejected = testing::RunWvsim({"replay", damaged});
+  EXPECT_EQ(rejected.exit_code, 2);
+  EXPECT_NE(rejected.err.find("program line 4: unknown op 'blokk'"), std::string::npos)
+      << rejected.err;
+}
+
+}  // namespace
+}  // namespace wvsim::model::programs
