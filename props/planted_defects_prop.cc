@@ -6,6 +6,8 @@
 
 #include "model/webview2/planted_defects.h"
 #include "props/properties.h"
+#include "props/state_suites.h"
+#include "sim/planted_defects.h"
 #include "rapidcheck.h"
 
 namespace wvsim::props {
@@ -49,6 +51,13 @@ TEST(PlantedDefects, SkippedThreadChecksBreakThreadAffinity) {
 TEST(PlantedDefects, IdsSharedAcrossRunsBreakDeterminism) {
   EXPECT_TRUE(FailsWith(&PlantedDefects::ids_shared_across_runs,
                         [] { CheckDeterminism(*AnyPrograms(), *Schedules()); }));
+}
+
+TEST(PlantedDefects, CancelMissingQueuedMessagesBreaksThePumpModel) {
+  sim::TestOnlyKernelPlantedDefects().cancel_misses_queued_messages = true;
+  const bool passed = rc::check("with a planted kernel defect", [] { CheckPumpAgainstModel(); });
+  sim::TestOnlyKernelPlantedDefects().cancel_misses_queued_messages = false;
+  EXPECT_FALSE(passed);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "sim/kernel.h"
+#include "sim/planted_defects.h"
 #include "sim/trace_hash.h"
 
 namespace wvsim::sim {
@@ -220,6 +221,7 @@ bool Kernel::Cancel(Thread target, uint64_t message_id) {
     }
   }
   if (target.get()->queue == nullptr) return false;
+  if (TestOnlyKernelPlantedDefects().cancel_misses_queued_messages) return false;
   std::deque<Message>& items = target.get()->queue->items;
   for (auto it = items.begin(); it != items.end(); ++it) {
     if (it->id != message_id) continue;
@@ -228,6 +230,11 @@ bool Kernel::Cancel(Thread target, uint64_t message_id) {
     return true;
   }
   return false;
+}
+
+KernelPlantedDefects& TestOnlyKernelPlantedDefects() {
+  static KernelPlantedDefects defects;
+  return defects;
 }
 
 }  // namespace wvsim::sim

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,11 @@ inline constexpr int kVerdictCount = 10;
 
 // "clean", "deadlock", "deferral_leak", ...
 const char* VerdictName(Verdict verdict);
+
+// Prints VerdictName, for test failure messages.
+inline std::ostream& operator<<(std::ostream& os, Verdict verdict) {
+  return os << VerdictName(verdict);
+}
 
 // The inverse of VerdictName; nullopt for an unknown name.
 std::optional<Verdict> ParseVerdict(std::string_view name);

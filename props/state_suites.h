@@ -1,0 +1,14 @@
+// The rc::state suites as plain checks, so that planted_defects_prop.cc can run each one against
+// a kernel or model with a defect planted and expect a counterexample.
+#ifndef WVSIM_PROPS_STATE_SUITES_H_
+#define WVSIM_PROPS_STATE_SUITES_H_
+
+namespace wvsim::props {
+
+// The message pump (post, delayed post, cancel, pumping waits, a loop until quit, blocking waits)
+// against props/pump_model.h.
+void CheckPumpAgainstModel();
+
+}  // namespace wvsim::props
+
+#endif  // WVSIM_PROPS_STATE_SUITES_H_
