@@ -4,6 +4,7 @@
 
 #include <functional>
 
+#include "model/android/planted_defects.h"
 #include "model/webview2/planted_defects.h"
 #include "props/properties.h"
 #include "props/state_suites.h"
@@ -57,6 +58,14 @@ TEST(PlantedDefects, CancelMissingQueuedMessagesBreaksThePumpModel) {
   sim::TestOnlyKernelPlantedDefects().cancel_misses_queued_messages = true;
   const bool passed = rc::check("with a planted kernel defect", [] { CheckPumpAgainstModel(); });
   sim::TestOnlyKernelPlantedDefects().cancel_misses_queued_messages = false;
+  EXPECT_FALSE(passed);
+}
+
+TEST(PlantedDefects, ANewestFirstDrainBreaksTheAndroidModel) {
+  model::android::TestOnlyAndroidPlantedDefects().drain_runs_newest_first = true;
+  const bool passed =
+      rc::check("with a planted Android defect", [] { CheckAndroidDispatchAgainstModel(); });
+  model::android::TestOnlyAndroidPlantedDefects().drain_runs_newest_first = false;
   EXPECT_FALSE(passed);
 }
 

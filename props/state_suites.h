@@ -9,6 +9,10 @@ namespace wvsim::props {
 // against props/pump_model.h.
 void CheckPumpAgainstModel();
 
+// Android's void calls (A5) through the pending-task queue (A6) against
+// props/android_dispatch_model.h.
+void CheckAndroidDispatchAgainstModel();
+
 }  // namespace wvsim::props
 
 #endif  // WVSIM_PROPS_STATE_SUITES_H_

@@ -1,6 +1,7 @@
 #include "model/android/runtime.h"
 
 #include "absl/strings/str_cat.h"
+#include "model/android/planted_defects.h"
 
 namespace wvsim::model::android {
 
@@ -230,8 +231,13 @@ Task<> AndroidRuntime::DrainQueue() {
   if (draining_) co_return;
   draining_ = true;
   while (!pending_.empty()) {
-    PendingTask task = std::move(pending_.front());
-    pending_.pop_front();
+    const bool newest_first = TestOnlyAndroidPlantedDefects().drain_runs_newest_first;
+    PendingTask task = std::move(newest_first ? pending_.back() : pending_.front());
+    if (newest_first) {
+      pending_.pop_back();
+    } else {
+      pending_.pop_front();
+    }
     try {
       co_await task.run();
     } catch (...) {
@@ -291,6 +297,11 @@ void AndroidRuntime::BeginCallback(const Looper& expected, const char* callback)
 void AndroidRuntime::EndCallback() {
   const Thread current = kernel_->Current();
   active_callback_[current.id()] = nullptr;
+}
+
+AndroidPlantedDefects& TestOnlyAndroidPlantedDefects() {
+  static AndroidPlantedDefects defects;
+  return defects;
 }
 
 }  // namespace wvsim::model::android
