@@ -29,8 +29,8 @@ std::vector<const sim::Scenario*> ScenariosOf(std::string_view runtime) {
   return scenarios;
 }
 
-// Writes the run's schedule (re-run with full tracing) and crashes, so that the fuzzer keeps the
-// input and the user has a file `wvsim replay` reproduces.
+}  // namespace
+
 [[noreturn]] void CrashWithSchedule(sim::Runner& runner, const sim::RunOutcome& outcome,
                                     const char* why) {
   const std::vector<sim::Decision> decisions = runner.kernel().Decisions();
@@ -48,7 +48,8 @@ std::vector<const sim::Scenario*> ScenariosOf(std::string_view runtime) {
   std::abort();
 }
 
-}  // namespace
+uint8_t* FeatureCounters() { return feature_counters; }
+size_t FeatureCounterCount() { return kFeatureCounters; }
 
 int RunScenarioFromBytes(std::string_view runtime, const uint8_t* data, size_t size) {
   static const std::vector<const sim::Scenario*> scenarios = [&] {
@@ -68,7 +69,7 @@ int RunScenarioFromBytes(std::string_view runtime, const uint8_t* data, size_t s
   sim::KernelLimits limits;
   limits.steps_max = kFuzzStepsMax;
   sim::Runner runner(*scenario, *sim::ResolveParams(*scenario, {}), limits);
-  runner.kernel().SetFeatureCounters(feature_counters, kFeatureCounters);
+  runner.kernel().SetFeatureCounters(FeatureCounters(), FeatureCounterCount());
   sim::ByteStreamStrategy bytes(absl::MakeConstSpan(data + 1, size - 1));
   bytes.BeginExecution(0);
   const sim::RunOutcome outcome = runner.Run(bytes, /*traced=*/false);

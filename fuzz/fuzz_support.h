@@ -17,10 +17,22 @@
 #include <cstdint>
 #include <string_view>
 
+#include "sim/runner.h"
+
 namespace wvsim::fuzz {
 
 // Steps a fuzzed run may take: enough for every scenario, small enough to keep inputs fast.
 inline constexpr uint64_t kFuzzStepsMax = 20'000;
+
+// Writes the schedule of the runner's last run (re-run with full tracing) to WVSIM_FUZZ_SCHEDULES
+// (default out/fuzz), prints why, and aborts, so that the fuzzer keeps the input and the user has
+// a file `wvsim replay` reproduces.
+[[noreturn]] void CrashWithSchedule(sim::Runner& runner, const sim::RunOutcome& outcome,
+                                    const char* why);
+
+// libFuzzer's extra counters, for Kernel::SetFeatureCounters.
+uint8_t* FeatureCounters();
+size_t FeatureCounterCount();
 
 // Runs the scenario of `runtime` ("sim", "wv2", "android") that `data` picks, driven by `data`.
 // Returns 0; writes a schedule and aborts on a crash as described above.

@@ -1,0 +1,218 @@
+#include "props/program_shapes.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
+namespace wvsim::props {
+
+namespace {
+
+using model::programs::DeferralMode;
+using model::programs::Op;
+using model::programs::OpKind;
+using model::programs::PageEventHandler;
+using model::programs::ScriptWait;
+using model::programs::ThreadSpec;
+using model::webview2::DeferrableEvent;
+using model::webview2::kDeferrableEventCount;
+
+// Threads 0..pumping_workers are the UI thread and the pumping workers; posts may target them.
+struct Shape {
+  uint32_t pumping_threads = 1;
+  bool scripts = true;  // whether routines on the UI thread may call ExecuteScript
+};
+
+uint32_t NewRoutine(Program& program) {
+  program.routines.emplace_back();
+  return static_cast<uint32_t>(program.routines.size() - 1);
+}
+
+uint32_t PickPumpingThread(ChoiceSource& choices, const Shape& shape) {
+  return choices.Below(shape.pumping_threads);
+}
+
+void AddOp(Program& program, uint32_t routine, Op op) {
+  program.routines[routine].ops.push_back(op);
+}
+
+// Fire-and-forget work: it posts more of the same and, on the UI thread, starts scripts whose
+// results nobody waits for. It never waits, so it can delay others but never block them.
+void GenLeaf(ChoiceSource& choices, Program& program, uint32_t routine, uint32_t thread, int depth, const Shape& shape) {
+  const int count = static_cast<int>(choices.Below(3));
+  for (int i = 0; i < count; ++i) {
+    if (thread == 0 && shape.scripts && choices.Coin()) {
+      AddOp(program, routine, {.kind = OpKind::kScript, .script = ScriptWait::kNone});
+      continue;
+    }
+    if (depth == 0) continue;
+    const uint32_t target = PickPumpingThread(choices, shape);
+    const uint32_t leaf = NewRoutine(program);
+    GenLeaf(choices, program, leaf, target, depth - 1, shape);
+    if (choices.Coin()) {
+      AddOp(program, routine, {.kind = OpKind::kPost, .thread = target, .routine = leaf});
+    } else {
+      AddOp(program, routine,
+            {.kind = OpKind::kPostDelayed,
+             .thread = target,
+             .routine = leaf,
+             .delay_ticks = 1 + choices.Below(4)});
+    }
+  }
+}
+
+// The one chain of posts and waits of a deadlock program.
+void GenChain(ChoiceSource& choices, Program& program, uint32_t routine, uint32_t thread, int depth, const Shape& shape) {
+  const bool pumps = program.threads[thread].pump;
+  const int count = static_cast<int>(choices.Below(4));
+  for (int i = 0; i < count; ++i) {
+    const int choice = static_cast<int>(choices.Below(5));
+    if (choice == 0 || depth == 0) {
+      const uint32_t target = PickPumpingThread(choices, shape);
+      const uint32_t leaf = NewRoutine(program);
+      GenLeaf(choices, program, leaf, target, 1, shape);
+      AddOp(program, routine, {.kind = OpKind::kPost, .thread = target, .routine = leaf});
+    } else if (choice == 1 || choice == 2) {
+      const uint32_t target = PickPumpingThread(choices, shape);
+      const uint32_t next = NewRoutine(program);
+      GenChain(choices, program, next, target, depth - 1, shape);
+      AddOp(program, routine,
+            {.kind = choice == 1 ? OpKind::kBlock : OpKind::kAwait,
+             .thread = target,
+             .routine = next});
+    } else if (choice == 3 && pumps) {
+      const uint32_t next = NewRoutine(program);
+      GenChain(choices, program, next, thread, depth - 1, shape);
+      AddOp(program, routine, {.kind = OpKind::kModal, .routine = next});
+    } else if (thread == 0 && shape.scripts) {
+      const auto wait = static_cast<ScriptWait>(choices.Below(3));
+      AddOp(program, routine, {.kind = OpKind::kScript, .script = wait});
+    }
+  }
+}
+
+Program UiAndWorkers(uint32_t pumping_workers) {
+  Program program;
+  program.threads.push_back(ThreadSpec{.name = "ui", .pump = true, .main = 0});
+  for (uint32_t w = 1; w <= pumping_workers; ++w) {
+    program.threads.push_back(ThreadSpec{.name = absl::StrCat("w", w), .pump = true});
+  }
+  NewRoutine(program);  // r0, the UI thread's Form_Load
+  return program;
+}
+
+// Every mode, the faulty ones (never, twice) a fifth as often as each correct one.
+DeferralMode PickDeferralMode(ChoiceSource& choices) {
+  static constexpr DeferralMode kModes[] = {
+      DeferralMode::kNow,   DeferralMode::kNow,    DeferralMode::kNow,   DeferralMode::kNow,
+      DeferralMode::kNow,   DeferralMode::kScoped, DeferralMode::kScoped, DeferralMode::kScoped,
+      DeferralMode::kScoped, DeferralMode::kScoped, DeferralMode::kLater, DeferralMode::kLater,
+      DeferralMode::kLater, DeferralMode::kLater,  DeferralMode::kLater, DeferralMode::kOther,
+      DeferralMode::kOther, DeferralMode::kOther,  DeferralMode::kOther, DeferralMode::kOther,
+      DeferralMode::kNever, DeferralMode::kTwice};
+  return kModes[choices.Below(sizeof(kModes) / sizeof(kModes[0]))];
+}
+
+// A page event's handler: maybe a deferral, and work that never blocks.
+void GenHandler(ChoiceSource& choices, Program& program, uint32_t routine, const Shape& shape) {
+  // The deferral, if any, is taken first: a deferral taken after an await would be taken from an
+  // event that already finished when the handler left the stack (W8).
+  if (choices.Coin()) {
+    AddOp(program, routine, {.kind = OpKind::kDefer, .deferral = PickDeferralMode(choices)});
+  }
+  const int count = static_cast<int>(choices.Below(3));
+  for (int i = 0; i < count; ++i) {
+    const int choice = static_cast<int>(choices.Below(8));
+    const uint32_t target = PickPumpingThread(choices, shape);
+    const uint32_t work = NewRoutine(program);
+    if (choice == 7) {
+      // A modal dialog from inside the handler: W4's reentrancy, so only now and then.
+      GenLeaf(choices, program, work, 0, 1, shape);
+      AddOp(program, routine, {.kind = OpKind::kModal, .routine = work});
+    } else if (choice >= 4) {
+      GenLeaf(choices, program, work, target, 1, shape);
+      AddOp(program, routine, {.kind = OpKind::kAwait, .thread = target, .routine = work});
+    } else if (choice >= 2) {
+      GenLeaf(choices, program, work, target, 1, shape);
+      AddOp(program, routine, {.kind = OpKind::kPost, .thread = target, .routine = work});
+    } else {
+      program.routines.pop_back();  // no routine needed
+      AddOp(program, routine, {.kind = OpKind::kScript, .script = ScriptWait::kAwait});
+    }
+  }
+}
+
+Program DeadlockProgram(ChoiceSource& choices) {
+  const uint32_t workers = choices.Below(3);
+  Program program = UiAndWorkers(workers);
+  Shape shape{.pumping_threads = workers + 1, .scripts = true};
+  if (choices.Coin()) {
+    GenChain(choices, program, 0, 0, 3, shape);
+    return program;
+  }
+  // The chain starts on a plain thread (Future.get from a background thread) while the UI
+  // thread is still creating its WebView: no scripts then, the WebView may not exist yet.
+  shape.scripts = false;
+  const uint32_t root = NewRoutine(program);
+  program.threads.push_back(ThreadSpec{.name = "bg", .pump = false, .main = root});
+  GenChain(choices, program, root, static_cast<uint32_t>(program.threads.size() - 1), 3, shape);
+  GenLeaf(choices, program, 0, 0, 1, shape);
+  return program;
+}
+
+Program HandlerProgram(ChoiceSource& choices) {
+  const uint32_t workers = choices.Below(2);
+  Program program = UiAndWorkers(workers);
+  const Shape shape{.pumping_threads = workers + 1, .scripts = true};
+  GenLeaf(choices, program, 0, 0, 1, shape);
+  AddOp(program, 0, {.kind = OpKind::kNavigate});
+  const int handlers = 1 + static_cast<int>(choices.Below(3));
+  bool used[kDeferrableEventCount] = {};
+  for (int h = 0; h < handlers; ++h) {
+    const int event = static_cast<int>(choices.Below(kDeferrableEventCount));
+    if (used[event]) continue;
+    used[event] = true;
+    const uint32_t routine = NewRoutine(program);
+    program.handlers.push_back(
+        PageEventHandler{.event = static_cast<DeferrableEvent>(event), .routine = routine});
+    GenHandler(choices, program, routine, shape);
+  }
+  return program;
+}
+
+Program AffinityProgram(ChoiceSource& choices) {
+  Program program = UiAndWorkers(1);
+  if (choices.Coin()) program.routines[0].ops.push_back({.kind = OpKind::kNavigate});
+  const int calls = 1 + static_cast<int>(choices.Below(2));
+  for (int i = 0; i < calls; ++i) {
+    Op call{.kind = OpKind::kCall};
+    if (choices.Coin()) {
+      call = {.kind = OpKind::kScript,
+              .script = static_cast<ScriptWait>(choices.Below(3))};
+    }
+    // From the worker (wrong thread), or marshalled back to the UI thread (right thread, where
+    // reading .Result would be W5's deadlock instead).
+    const uint32_t target = choices.Below(2);
+    if (target == 0 && call.script == ScriptWait::kBlock) call.script = ScriptWait::kAwait;
+    const uint32_t routine = NewRoutine(program);
+    AddOp(program, routine, call);
+    AddOp(program, 0, {.kind = OpKind::kPost, .thread = target, .routine = routine});
+  }
+  return program;
+}
+
+}  // namespace
+
+Program MakeProgram(ProgramProfile profile, ChoiceSource& choices) {
+  switch (profile) {
+    case ProgramProfile::kDeadlock:
+      return DeadlockProgram(choices);
+    case ProgramProfile::kHandler:
+      return HandlerProgram(choices);
+    case ProgramProfile::kAffinity:
+      return AffinityProgram(choices);
+  }
+  return DeadlockProgram(choices);
+}
+
+}  // namespace wvsim::props

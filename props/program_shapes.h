@@ -1,0 +1,60 @@
+// The shapes of generated programs, one per property, built from a stream of choices so that the
+// same code serves rapidcheck (program_gen.h, which shrinks the choices) and the program fuzzer
+// (fuzz/program_fuzzer.cc, whose input bytes are the choices). Links no test framework.
+//
+//   ByteChoices choices(data, size);     // or a rapidcheck-backed source
+//   Program program = MakeProgram(ProgramProfile::kDeadlock, choices);
+#ifndef WVSIM_PROPS_PROGRAM_SHAPES_H_
+#define WVSIM_PROPS_PROGRAM_SHAPES_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "model/programs/program.h"
+
+namespace wvsim::props {
+
+using model::programs::Program;
+
+// Where a shape's choices come from.
+class ChoiceSource {
+ public:
+  virtual ~ChoiceSource() = default;
+  // A number from 0 to count - 1; count >= 1.
+  virtual uint32_t Below(uint32_t count) = 0;
+  bool Coin() { return Below(2) == 1; }
+};
+
+// Choices read from bytes, one byte each (reduced modulo the count); 0 once they run out.
+class ByteChoices final : public ChoiceSource {
+ public:
+  ByteChoices(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+  uint32_t Below(uint32_t count) override {
+    return position_ < size_ ? data_[position_++] % count : 0;
+  }
+  size_t used() const { return position_; }
+
+ private:
+  const uint8_t* data_;
+  size_t size_;
+  size_t position_ = 0;
+};
+
+enum class ProgramProfile : uint8_t {
+  // Only blocking operations are waits on async results; one thread drives every wait, the rest
+  // is fire-and-forget (PredictsDeadlock is exact here).
+  kDeadlock,
+  // Page events whose handlers take deferrals in every mode, await, post, run scripts and open
+  // modal dialogs; nothing blocks (PredictHandlerVerdict).
+  kHandler,
+  // WebView calls from the UI thread and from a worker (PredictAffinityVerdict).
+  kAffinity,
+};
+inline constexpr int kProgramProfileCount = 3;
+
+// A well-formed program of `profile`.
+Program MakeProgram(ProgramProfile profile, ChoiceSource& choices);
+
+}  // namespace wvsim::props
+
+#endif  // WVSIM_PROPS_PROGRAM_SHAPES_H_
