@@ -25,7 +25,10 @@ namespace {
 // A file's generated program, when it carries one that parses: the replayer runs it too.
 std::optional<wvsim::sim::Scenario> ProgramOf(const wvsim::sim::Schedule& schedule) {
   namespace programs = wvsim::model::programs;
-  if (schedule.scenario != programs::kProgramScenarioId) return std::nullopt;
+  if (schedule.scenario != programs::kProgramScenarioId &&
+      schedule.scenario != programs::kAndroidProgramScenarioId) {
+    return std::nullopt;
+  }
   absl::StatusOr<programs::Program> program = programs::ParseProgram(schedule.program);
   if (!program.ok()) {
     if (program.status().code() != absl::StatusCode::kInvalidArgument) Fail("program error kind");

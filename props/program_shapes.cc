@@ -12,6 +12,7 @@ using model::programs::DeferralMode;
 using model::programs::Op;
 using model::programs::OpKind;
 using model::programs::PageEventHandler;
+using model::programs::ProgramRuntime;
 using model::programs::ScriptWait;
 using model::programs::ThreadSpec;
 using model::webview2::DeferrableEvent;
@@ -21,6 +22,7 @@ using model::webview2::kDeferrableEventCount;
 struct Shape {
   uint32_t pumping_threads = 1;
   bool scripts = true;  // whether routines on the UI thread may call ExecuteScript
+  bool android = false;  // Java has no await, modal loop or awaited script
 };
 
 uint32_t NewRoutine(Program& program) {
@@ -76,28 +78,30 @@ void GenChain(ChoiceSource& choices, Program& program, uint32_t routine, uint32_
       const uint32_t target = PickPumpingThread(choices, shape);
       const uint32_t next = NewRoutine(program);
       GenChain(choices, program, next, target, depth - 1, shape);
+      const bool blocks = choice == 1 || shape.android;
       AddOp(program, routine,
-            {.kind = choice == 1 ? OpKind::kBlock : OpKind::kAwait,
-             .thread = target,
-             .routine = next});
-    } else if (choice == 3 && pumps) {
+            {.kind = blocks ? OpKind::kBlock : OpKind::kAwait, .thread = target, .routine = next});
+    } else if (choice == 3 && pumps && !shape.android) {
       const uint32_t next = NewRoutine(program);
       GenChain(choices, program, next, thread, depth - 1, shape);
       AddOp(program, routine, {.kind = OpKind::kModal, .routine = next});
     } else if (thread == 0 && shape.scripts) {
-      const auto wait = static_cast<ScriptWait>(choices.Below(3));
+      auto wait = static_cast<ScriptWait>(choices.Below(3));
+      if (shape.android && wait == ScriptWait::kAwait) wait = ScriptWait::kNone;
       AddOp(program, routine, {.kind = OpKind::kScript, .script = wait});
     }
   }
 }
 
-Program UiAndWorkers(uint32_t pumping_workers) {
+Program UiAndWorkers(ProgramRuntime runtime, uint32_t pumping_workers) {
   Program program;
-  program.threads.push_back(ThreadSpec{.name = "ui", .pump = true, .main = 0});
+  program.runtime = runtime;
+  const char* ui = runtime == ProgramRuntime::kAndroid ? "main" : "ui";
+  program.threads.push_back(ThreadSpec{.name = ui, .pump = true, .main = 0});
   for (uint32_t w = 1; w <= pumping_workers; ++w) {
     program.threads.push_back(ThreadSpec{.name = absl::StrCat("w", w), .pump = true});
   }
-  NewRoutine(program);  // r0, the UI thread's Form_Load
+  NewRoutine(program);  // r0, the UI thread's Form_Load (WebView2) or onCreate (Android)
   return program;
 }
 
@@ -142,10 +146,17 @@ void GenHandler(ChoiceSource& choices, Program& program, uint32_t routine, const
   }
 }
 
+ProgramRuntime PickRuntime(ChoiceSource& choices) {
+  return choices.Coin() ? ProgramRuntime::kAndroid : ProgramRuntime::kWebView2;
+}
+
 Program DeadlockProgram(ChoiceSource& choices) {
+  const ProgramRuntime runtime = PickRuntime(choices);
   const uint32_t workers = choices.Below(3);
-  Program program = UiAndWorkers(workers);
-  Shape shape{.pumping_threads = workers + 1, .scripts = true};
+  Program program = UiAndWorkers(runtime, workers);
+  Shape shape{.pumping_threads = workers + 1,
+              .scripts = true,
+              .android = runtime == ProgramRuntime::kAndroid};
   if (choices.Coin()) {
     GenChain(choices, program, 0, 0, 3, shape);
     return program;
@@ -162,7 +173,7 @@ Program DeadlockProgram(ChoiceSource& choices) {
 
 Program HandlerProgram(ChoiceSource& choices) {
   const uint32_t workers = choices.Below(2);
-  Program program = UiAndWorkers(workers);
+  Program program = UiAndWorkers(ProgramRuntime::kWebView2, workers);  // page events: WebView2
   const Shape shape{.pumping_threads = workers + 1, .scripts = true};
   GenLeaf(choices, program, 0, 0, 1, shape);
   AddOp(program, 0, {.kind = OpKind::kNavigate});
@@ -181,7 +192,9 @@ Program HandlerProgram(ChoiceSource& choices) {
 }
 
 Program AffinityProgram(ChoiceSource& choices) {
-  Program program = UiAndWorkers(1);
+  const ProgramRuntime runtime = PickRuntime(choices);
+  const bool android = runtime == ProgramRuntime::kAndroid;
+  Program program = UiAndWorkers(runtime, 1);
   if (choices.Coin()) program.routines[0].ops.push_back({.kind = OpKind::kNavigate});
   const int calls = 1 + static_cast<int>(choices.Below(2));
   for (int i = 0; i < calls; ++i) {
@@ -191,9 +204,10 @@ Program AffinityProgram(ChoiceSource& choices) {
               .script = static_cast<ScriptWait>(choices.Below(3))};
     }
     // From the worker (wrong thread), or marshalled back to the UI thread (right thread, where
-    // reading .Result would be W5's deadlock instead).
+    // reading .Result would be W5's deadlock instead). Java has no await.
     const uint32_t target = choices.Below(2);
     if (target == 0 && call.script == ScriptWait::kBlock) call.script = ScriptWait::kAwait;
+    if (android && call.script == ScriptWait::kAwait) call.script = ScriptWait::kNone;
     const uint32_t routine = NewRoutine(program);
     AddOp(program, routine, call);
     AddOp(program, 0, {.kind = OpKind::kPost, .thread = target, .routine = routine});

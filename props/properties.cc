@@ -122,7 +122,12 @@ void CheckThreadAffinity(const Program& program, const ScheduleBytes& schedule) 
     if (entry.kind != Kind::kCallRejected) continue;
     rejected = true;
     PROP_ASSERT(!on_owner, absl::StrCat(ReplayHint(run)));
-    PROP_ASSERT(entry.hresult == model::webview2::kUiEWrongThread, absl::StrCat(ReplayHint(run)));
+    if (program.runtime == model::programs::ProgramRuntime::kAndroid) {
+      PROP_ASSERT(absl::StrContains(entry.error, "A WebView method was called on thread"),
+                  absl::StrCat(entry.error, "\n", ReplayHint(run)));  // A2
+    } else {
+      PROP_ASSERT(entry.hresult == model::webview2::kUiEWrongThread, ReplayHint(run));  // W3
+    }
     PROP_ASSERT(entry.document != model::programs::CallTargetPage(entry.thread), absl::StrCat(ReplayHint(run)));
   }
   PROP_ASSERT(rejected == (predicted == Verdict::kWrongThread), absl::StrCat(ReplayHint(run)));

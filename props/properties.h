@@ -22,12 +22,13 @@ void CheckNoReentrancy(const Program& program, const ScheduleBytes& schedule);
 // starts only after Complete.
 void CheckDeferralCompletion(const Program& program, const ScheduleBytes& schedule);
 
-// W5, W10, A3: `deadlock` exactly when the reference predictor says a blocking wait needs a pump
+// W5, W10, A3: on both runtimes, `deadlock` exactly when the reference predictor says a blocking wait needs a pump
 // it blocks.
 void CheckDeadlockExactlyWhenPredicted(const Program& program, const ScheduleBytes& schedule);
 
-// W3: a call from a non-owner thread gets 0x802A000C and changes nothing (the WebView never
-// shows the page it asked for), and the run ends `wrong_thread`; calls from the owner succeed.
+// W3, A2: a call from a non-owner thread gets the real error (0x802A000C on WebView2, A2's
+// RuntimeException on Android) and changes nothing (the WebView never shows the page it asked
+// for), and the run ends `wrong_thread`; calls from the owner succeed.
 void CheckThreadAffinity(const Program& program, const ScheduleBytes& schedule);
 
 // The same program and schedule give the same trace hash, and the recorded schedule replays

@@ -63,7 +63,10 @@ TEST(ProgramText, RejectsMalformedProgramsNamingTheLine) {
       {{"thread ui pump main=r0", "routine r0: script maybe"}, "script none|await|block"},
       {{"thread ui pump main=rx"}, "expected a routine 'rN'"},
       {{"thread ui pump main=r999999"}, "too large"},
-      {{"frobnicate"}, "expected 'thread', 'routine' or 'handler'"},
+      {{"frobnicate"}, "expected 'runtime', 'thread', 'routine' or 'handler'"},
+      {{"runtime android", "thread main pump main=r0", "routine r0: modal r0"},
+       "an Android program has no such op"},
+      {{"thread ui pump main=r0", "runtime android", "routine r0:"}, "must be the first line"},
   };
   for (const Case& c : cases) {
     absl::StatusOr<Program> program = Parse(c.lines);
@@ -107,6 +110,31 @@ TEST(ProgramInterpreter, ACallFromAWorkerIsWrongThread) {
                      "routine r1: call"})
                 .violation.kind,
             Verdict::kWrongThread);
+}
+
+TEST(ProgramInterpreter, AndroidFutureGetOnTheMainLooperDeadlocks) {
+  const sim::RunOutcome outcome =
+      RunOnce({"runtime android", "thread main pump main=r0", "routine r0: block main r1",
+               "routine r1:"});
+  EXPECT_EQ(outcome.violation.kind, Verdict::kDeadlock);
+}
+
+TEST(ProgramInterpreter, AndroidLoadUrlFromAHandlerThreadIsWrongThread) {
+  const sim::RunOutcome outcome =
+      RunOnce({"runtime android", "thread main pump main=r0", "thread worker pump",
+               "routine r0: post worker r1", "routine r1: call"});
+  EXPECT_EQ(outcome.violation.kind, Verdict::kWrongThread);
+  EXPECT_NE(outcome.violation.report.find("A WebView method was called on thread 'worker'"),
+            std::string::npos)
+      << outcome.violation.report;
+}
+
+TEST(ProgramInterpreter, AndroidWorkerPostingBackToMainIsClean) {
+  EXPECT_EQ(RunOnce({"runtime android", "thread main pump main=r0", "thread worker pump",
+                     "routine r0: post worker r1", "routine r1: block main r2",
+                     "routine r2: call; script none"})
+                .violation.kind,
+            Verdict::kClean);
 }
 
 // The schedule of a program run carries the program: `wvsim replay` reproduces it, and a

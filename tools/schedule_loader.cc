@@ -30,18 +30,25 @@ namespace {
 // wv2.generated_program; anything else carries none.
 absl::Status LoadProgram(const std::string& path, const sim::Schedule& schedule,
                          LoadedSchedule& loaded) {
-  const bool program_id = schedule.scenario == model::programs::kProgramScenarioId;
+  const bool program_id = schedule.scenario == model::programs::kProgramScenarioId ||
+                          schedule.scenario == model::programs::kAndroidProgramScenarioId;
   if (!program_id && schedule.program.empty()) return absl::OkStatus();
   if (!program_id || schedule.program.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        path, ":", HeaderLine(path, program_id ? "scenario:" : "program:"), ": scenario ",
-        model::programs::kProgramScenarioId, " and 'program:' lines go together"));
+        path, ":", HeaderLine(path, program_id ? "scenario:" : "program:"), ": scenarios ",
+        model::programs::kProgramScenarioId, " and ", model::programs::kAndroidProgramScenarioId,
+        " carry 'program:' lines, and only they do"));
   }
   absl::StatusOr<model::programs::Program> program =
       model::programs::ParseProgram(schedule.program);
   if (!program.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ":", HeaderLine(path, "program:"), ": ", program.status().message()));
+  }
+  if (model::programs::ProgramScenarioId(program->runtime) != schedule.scenario) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ":", HeaderLine(path, "scenario:"),
+                                                   ": the program's runtime does not match scenario ",
+                                                   schedule.scenario));
   }
   loaded.program_scenario = std::make_shared<const sim::Scenario>(
       model::programs::ProgramScenario(*std::move(program)));

@@ -1,6 +1,8 @@
-// Runs a Program (program.h) against the WebView2 model: each program thread is a virtual thread,
-// each op the model call or kernel wait it names, so a generated program is explored, replayed and
-// judged like any hand-written scenario.
+// Runs a Program (program.h) against the WebView2 or the Android model: each program thread is a
+// virtual thread, each op the model call or kernel wait it names, so a generated program is
+// explored, replayed and judged like any hand-written scenario. On Android, thread 0 is the main
+// thread (onCreate creates the WebView, then runs its main routine), pumping workers are
+// HandlerThreads, `block` is Future.get, `call` loadUrl, `script` evaluateJavascript.
 //
 //   Program program = *ParseProgram(lines);
 //   ProgramObservations seen;
@@ -23,8 +25,10 @@
 
 namespace wvsim::model::programs {
 
-// The id every program scenario has: a generated program is not in the registry.
+// The ids of program scenarios, by runtime: a generated program is not in the registry.
 inline constexpr char kProgramScenarioId[] = "wv2.generated_program";
+inline constexpr char kAndroidProgramScenarioId[] = "android.generated_program";
+const char* ProgramScenarioId(ProgramRuntime runtime);
 
 struct Observation {
   enum class Kind : uint8_t {
@@ -40,7 +44,8 @@ struct Observation {
   uint64_t step = 0;
   std::string thread = {};   // the thread it happened on
   uint32_t handler = 0;      // index into Program::handlers, for handler and deferral entries
-  int64_t hresult = 0;       // kCallRejected
+  int64_t hresult = 0;       // kCallRejected, WebView2: the HRESULT
+  std::string error = {};    // kCallRejected, Android: the Java exception's text
   std::string document = {};  // the WebView's document right after a call
 };
 

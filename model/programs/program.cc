@@ -33,6 +33,12 @@ absl::Status ValidateOp(const Program& program, uint32_t routine, const Op& op) 
         absl::StrFormat("%s: r%u is a page event's handler, which only the page runs", where,
                         op.routine));
   }
+  const bool java_has_none = op.kind == OpKind::kAwait || op.kind == OpKind::kModal ||
+                             op.kind == OpKind::kDefer ||
+                             (op.kind == OpKind::kScript && op.script == ScriptWait::kAwait);
+  if (program.runtime == ProgramRuntime::kAndroid && java_has_none) {
+    return absl::InvalidArgumentError(absl::StrCat(where, ": an Android program has no such op"));
+  }
   if (op.kind == OpKind::kDefer && !IsHandler(program, routine)) {
     return absl::InvalidArgumentError(
         absl::StrCat(where, ": only a page event's handler has a deferral to take"));
@@ -98,6 +104,9 @@ absl::Status ValidateProgram(const Program& program) {
           "thread %s: r%u is a page event's handler, which only the page runs", thread.name,
           *thread.main));
     }
+  }
+  if (program.runtime == ProgramRuntime::kAndroid && !program.handlers.empty()) {
+    return absl::InvalidArgumentError("an Android program has no page event handlers");
   }
   for (size_t i = 0; i < program.handlers.size(); ++i) {
     const PageEventHandler& handler = program.handlers[i];

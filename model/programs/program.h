@@ -30,9 +30,13 @@
 //                    complete it before returning, by RAII, after awaiting a routine posted to the
 //                    UI thread, from another (posted) handler, never, or twice
 //
+// A first line `runtime android` runs it on the Android model instead (interpreter.h says how
+// each op maps); Android programs use no await, modal, defer, `script await` or handler.
+//
 // A program is well formed (ValidateProgram) when: thread 0 pumps; posts, blocks and awaits
 // target threads that pump; routine ids exist; no routine reaches itself through ops (programs
-// are finite); `defer` appears only in handler routines. Plain data; copy freely.
+// are finite); `defer` appears only in handler routines; a handler's routine runs only as that
+// handler, and each event has at most one. Plain data; copy freely.
 #ifndef WVSIM_MODEL_PROGRAMS_PROGRAM_H_
 #define WVSIM_MODEL_PROGRAMS_PROGRAM_H_
 
@@ -45,6 +49,10 @@
 #include "model/webview2/runtime.h"
 
 namespace wvsim::model::programs {
+
+// Which model runs the program: WebView2 (the default), or Android WebView, where the UI thread
+// is the main looper and Java has no await, modal loop, deferral or page event handler.
+enum class ProgramRuntime : uint8_t { kWebView2, kAndroid };
 
 enum class OpKind : uint8_t {
   kPost,
@@ -92,6 +100,7 @@ struct PageEventHandler {
 };
 
 struct Program {
+  ProgramRuntime runtime = ProgramRuntime::kWebView2;
   std::vector<ThreadSpec> threads;  // threads[0] is the UI thread
   std::vector<Routine> routines;
   std::vector<PageEventHandler> handlers;  // raised in this order after `navigate`

@@ -55,12 +55,18 @@ class Parser {
       absl::string_view text = lines[line_ - 1];
       absl::Status status;
       if (absl::ConsumePrefix(&text, "thread ")) continue;
+      if (text == "runtime android" || text == "runtime wv2") {
+        if (line_ != 1) return Error("'runtime' must be the first line");
+        program_.runtime = text == "runtime android" ? ProgramRuntime::kAndroid
+                                                     : ProgramRuntime::kWebView2;
+        continue;
+      }
       if (absl::ConsumePrefix(&text, "routine ")) {
         status = ParseRoutine(text);
       } else if (absl::ConsumePrefix(&text, "handler ")) {
         status = ParseHandler(text);
       } else {
-        status = Error("expected 'thread', 'routine' or 'handler'");
+        status = Error("expected 'runtime', 'thread', 'routine' or 'handler'");
       }
       if (!status.ok()) return status;
     }
@@ -224,6 +230,7 @@ class Parser {
 
 std::vector<std::string> FormatProgram(const Program& program) {
   std::vector<std::string> lines;
+  if (program.runtime == ProgramRuntime::kAndroid) lines.push_back("runtime android");
   for (const ThreadSpec& thread : program.threads) {
     std::string line = absl::StrCat("thread ", thread.name, thread.pump ? " pump" : " nopump");
     if (thread.main.has_value()) absl::StrAppend(&line, " main=r", *thread.main);

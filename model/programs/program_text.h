@@ -1,6 +1,7 @@
 // The text form of a Program (program.h), one declaration per line, as a `.schedule` file carries
 // it in its `program:` headers:
 //
+//   runtime android                 (optional first line; WebView2 without it)
 //   thread ui pump main=r0
 //   routine r0: block w1 r1; navigate
 //   handler ScriptDialogOpening r1

@@ -1,0 +1,196 @@
+// Programs on the WebView2 model: the UI thread is an STA with a message loop whose Form1_Load
+// creates the WebView, registers the page event handlers and runs thread 0's main routine; the
+// WebView ops, await, modal dialogs and deferrals as the WebView2 API does them.
+#include "absl/strings/str_cat.h"
+#include "model/programs/internal/program_run.h"
+#include "model/webview2/hresult.h"
+
+namespace wvsim::model::programs::internal {
+
+namespace {
+
+using sim::Kernel;
+using sim::Promise;
+using sim::Task;
+using webview2::Async;
+using webview2::Deferral;
+using webview2::DeferrableEventArgs;
+using Kind = Observation::Kind;
+
+Task<> ModalBody(ProgramRun& run, uint32_t routine) {
+  co_await RunRoutine(run, routine, nullptr);
+  co_await run.rt->CloseDialog();
+}
+
+Task<> Script(ProgramRun& run, ScriptWait wait, HandlerContext* handler) {
+  Async<std::string> op = co_await run.webview->ExecuteScriptAsync("1 + 1");
+  if (wait == ScriptWait::kAwait) {
+    if (handler != nullptr) run.Observe({.kind = Kind::kHandlerLeave, .handler = handler->index});
+    co_await op;
+    if (handler != nullptr) run.Observe({.kind = Kind::kHandlerResume, .handler = handler->index});
+  } else if (wait == ScriptWait::kBlock) {
+    co_await run.rt->Result(op);
+  }
+}
+
+// A WebView call whose thread check may throw (W3): the app sees the error, as it would.
+Task<> CheckedCall(ProgramRun& run, const Op& op, HandlerContext* handler) {
+  if (run.webview == nullptr) {
+    co_await run.k->Abort(sim::Verdict::kAssertion, "program",
+                          "the program used the WebView before Form1_Load created it");
+  }
+  try {
+    if (op.kind == OpKind::kScript) {
+      co_await Script(run, op.script, handler);
+    } else {
+      const std::string page =
+          op.kind == OpKind::kCall ? CallTargetPage(run.k->Current().name()) : kProgramHomePage;
+      co_await run.webview->Navigate(page);
+    }
+    run.Observe({.kind = Kind::kCallSucceeded, .document = run.webview->document()});
+  } catch (const webview2::ComException& error) {
+    run.Observe({.kind = Kind::kCallRejected,
+                 .hresult = error.hr(),
+                 .document = run.webview->document()});
+  }
+}
+
+void CompleteKept(ProgramRun& run, size_t kept, uint32_t handler) {
+  run.Observe({.kind = Kind::kDeferralComplete, .handler = handler});
+  run.kept[kept].Complete();
+}
+
+Task<> CompleteFromOtherHandler(ProgramRun& run, size_t kept, uint32_t handler) {
+  CompleteKept(run, kept, handler);
+  co_return;
+}
+
+Task<> Signal(Promise<void> done) {
+  done.Set();
+  co_return;
+}
+
+}  // namespace
+
+// W8: the ways an app takes and completes an event's deferral.
+Task<> Defer(ProgramRun& run, DeferralMode mode, HandlerContext& handler) {
+  const uint32_t index = handler.index;
+  run.Observe({.kind = Kind::kDeferralTaken, .handler = index});
+  Deferral deferral = handler.args->GetDeferral();
+  switch (mode) {
+    case DeferralMode::kNow:
+      run.Observe({.kind = Kind::kDeferralComplete, .handler = index});
+      deferral.Complete();
+      break;
+    case DeferralMode::kScoped: {
+      webview2::ScopedDeferral scoped(std::move(deferral));
+      run.Observe({.kind = Kind::kDeferralComplete, .handler = index});
+      break;
+    }
+    case DeferralMode::kLater: {
+      run.kept.push_back(std::move(deferral));
+      const size_t kept = run.kept.size() - 1;
+      Promise<void> done = run.k->MakePromise<void>("work");
+      done.SetProducer(run.ui().get(), "work posted to the UI thread must run");
+      co_await run.k->Post(run.ui(), "work", [done] { return Signal(done); });
+      co_await AwaitInHandler(run, done.future(), &handler);
+      CompleteKept(run, kept, index);
+      break;
+    }
+    case DeferralMode::kOther: {
+      run.kept.push_back(std::move(deferral));
+      const size_t kept = run.kept.size() - 1;
+      ProgramRun* self = &run;
+      co_await run.k->Post(run.ui(), "OtherHandler", [self, kept, index] {
+        return CompleteFromOtherHandler(*self, kept, index);
+      });
+      break;
+    }
+    case DeferralMode::kNever:
+      break;  // dropped at the end of the handler without Complete
+    case DeferralMode::kTwice:
+      run.Observe({.kind = Kind::kDeferralComplete, .handler = index});
+      deferral.Complete();
+      run.Observe({.kind = Kind::kDeferralComplete, .handler = index});
+      deferral.Complete();
+      break;
+  }
+}
+
+
+// An await inside a handler takes the handler off the stack until its continuation runs (W4, W8).
+Task<> AwaitInHandler(ProgramRun& run, sim::Future<void> future, HandlerContext* handler) {
+  if (handler != nullptr) run.Observe({.kind = Kind::kHandlerLeave, .handler = handler->index});
+  co_await Async<void>(run.rt, future);  // a .NET Task, as the runtime sees it
+  if (handler != nullptr) run.Observe({.kind = Kind::kHandlerResume, .handler = handler->index});
+}
+
+Task<> ShowModal(ProgramRun& run, uint32_t routine) {
+  ProgramRun* self = &run;
+  co_await run.rt->ShowDialog(absl::StrCat("r", routine),
+                              [self, routine] { return ModalBody(*self, routine); });
+}
+
+Task<> WebView2Call(ProgramRun& run, const Op& op, HandlerContext* handler) {
+  co_await CheckedCall(run, op, handler);
+}
+
+namespace {
+
+Task<> OnPageEvent(ProgramRun& run, uint32_t index, DeferrableEventArgs& args) {
+  HandlerContext handler{.index = index, .args = &args};
+  run.Observe({.kind = Kind::kHandlerEnter, .handler = index});
+  co_await RunRoutine(run, run.program->handlers[index].routine, &handler);
+  run.Observe({.kind = Kind::kHandlerLeave, .handler = index});
+}
+
+// Form1_Load: EnsureCoreWebView2Async, the page event handlers, then the UI thread's main routine.
+Task<> UiLoad(ProgramRun& run) {
+  webview2::EnvironmentOptions options;
+  Async<webview2::Environment*> env_op =
+      co_await run.rt->CreateCoreWebView2EnvironmentAsync(std::move(options));
+  webview2::Environment* env = co_await env_op;
+  Async<webview2::Controller*> controller_op = co_await env->CreateCoreWebView2ControllerAsync();
+  webview2::Controller* controller = co_await controller_op;
+  run.webview = &controller->CoreWebView2();
+  ProgramRun* self = &run;
+  for (uint32_t i = 0; i < run.program->handlers.size(); ++i) {
+    run.webview->add_DeferrableEvent(run.program->handlers[i].event,
+                                     [self, i](DeferrableEventArgs& args) {
+                                       return OnPageEvent(*self, i, args);
+                                     });
+  }
+  co_await RunThreadMain(run, 0);
+}
+
+Task<> UiThread(ProgramRun& run) {
+  run.rt->CoInitializeEx(webview2::Apartment::kSta);
+  co_await run.k->RunMessageLoop();
+}
+
+Task<> WorkerThread(ProgramRun& run, uint32_t thread) {
+  co_await RunThreadMain(run, thread);
+  if (run.program->threads[thread].pump) co_await run.k->RunMessageLoop();
+}
+
+}  // namespace
+
+void SetUpWebView2(Kernel& k, ProgramRun& run) {
+  const Program& program = *run.program;
+  run.rt = &webview2::Runtime::Create(k);
+  webview2::Page home{.title = "Home"};
+  for (const PageEventHandler& handler : program.handlers) home.events.push_back(handler.event);
+  run.rt->AddPage(kProgramHomePage, std::move(home));
+  for (const ThreadSpec& thread : program.threads) {
+    run.rt->AddPage(CallTargetPage(thread.name), webview2::Page{.title = thread.name});
+  }
+  run.threads.push_back(k.Spawn(program.threads[0].name, UiThread(run), {.message_queue = true}));
+  for (uint32_t t = 1; t < program.threads.size(); ++t) {
+    run.threads.push_back(k.Spawn(program.threads[t].name, WorkerThread(run, t),
+                                  {.message_queue = program.threads[t].pump}));
+  }
+  ProgramRun* self = &run;
+  run.rt->Send(run.ui(), "Form1_Load", [self] { return UiLoad(*self); });
+}
+
+}  // namespace wvsim::model::programs::internal
