@@ -140,6 +140,12 @@ class Kernel {
     feature_counters_ = counters;
     feature_counters_size_ = size;
   }
+  // A model's own feature for the same counters: a state the interleaving reached that steps and
+  // dispatches do not show, such as how an event's deferral stood when the event ended. `what`
+  // names the kind of thing (text, never a pointer); `state` its state. A no-op while unset.
+  void CountModelFeature(std::string_view what, uint64_t state) {
+    if (feature_counters_ != nullptr) CountFeature(state, UINT64_MAX, what);
+  }
 
   // ---- Inside a run: called from virtual threads.
 

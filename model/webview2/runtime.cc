@@ -672,12 +672,19 @@ void Runtime::FinishIfDone(EventArgs& args) {
     return;
   }
   args.finished = true;
+  if (args.deferral == nullptr) CountDeferralFeature(args, DeferralFeature::kNone);
   if (args.on_finish) args.on_finish();
+}
+
+void Runtime::CountDeferralFeature(const EventArgs& args, DeferralFeature state) {
+  // Fuzzer feedback: the W9 item identifies the kind of event, whatever its per-run number.
+  kernel_.CountModelFeature(args.rule, static_cast<uint64_t>(state));
 }
 
 void Runtime::CheckDroppedDeferral(const EventArgs& args) {
   const DeferralState* deferral = args.deferral;
   if (deferral == nullptr || deferral->completions > 0 || deferral->handles > 0) return;
+  CountDeferralFeature(args, DeferralFeature::kDropped);
   kernel_.Fail(Verdict::kDeferralLeak, args.name + " deferral",
                absl::StrCat("W8: the deferral of ", args.name,
                             " was dropped without Complete when its handler returned (an "
@@ -709,6 +716,9 @@ void Runtime::CompleteDeferral(DeferralState& state) {
   EventArgs& args = *state.event;
   // FB#376: Deferral.Complete is bound to the UI thread like every other call (W3).
   CheckThread(args.owner, *args.source, "Deferral.Complete", "W3");
+  CountDeferralFeature(args, state.completions > 0      ? DeferralFeature::kCompletedTwice
+                             : args.handler_returned ? DeferralFeature::kCompletedAfterReturn
+                                                     : DeferralFeature::kCompletedInHandler);
   if (state.completions++ > 0) {
     kernel_.Fail(Verdict::kDeferralDoubleComplete, args.name + " deferral",
                  absl::StrCat("W8: the deferral of ", args.name,

@@ -535,6 +535,15 @@ class Runtime {
   void RaisePageEvents(CoreWebView2& webview, const Page& page, size_t index);
   void FinishIfDone(EventArgs& args);
   void CheckDroppedDeferral(const EventArgs& args);
+  // How an event's deferral stood when the event ended, as a fuzzer feature (issue 6).
+  enum class DeferralFeature : uint8_t {
+    kNone,                  // no deferral: the event ended when its handler returned
+    kCompletedInHandler,    // completed before the handler returned
+    kCompletedAfterReturn,  // the event waited for it after the handler returned
+    kCompletedTwice,
+    kDropped,               // dropped without Complete: the event never ends
+  };
+  void CountDeferralFeature(const EventArgs& args, DeferralFeature state);
   Deferral GetDeferral(EventArgs& args);
   void CompleteDeferral(DeferralState& state);
 
