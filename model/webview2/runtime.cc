@@ -24,13 +24,6 @@ std::string SiteOf(const std::string& uri) {
   return path == std::string::npos ? uri : uri.substr(0, path);
 }
 
-bool OnStack(const VThread& thread, std::coroutine_handle<> frame) {
-  for (const sim::internal::Frame& f : thread.frames) {
-    if (f.handle == frame) return true;
-  }
-  return false;
-}
-
 // ---- What the browser and renderer processes do with the host's requests.
 
 Task<> BrowserCreateEnvironment(Runtime& rt, BrowserProcess& browser, Thread caller,
@@ -108,9 +101,9 @@ Task<> ReadResponse(Runtime& rt, CoreWebView2& webview, ResponseStream& stream,
                     RendererProcess& renderer) {
   Kernel& k = rt.kernel();
   for (int i = 0; i < stream.chunks; ++i) {
-    const VThread* creator = stream.created_on.get();
-    const bool marshalled =
-        !stream.agile && creator->queue != nullptr && rt.ApartmentOf(creator) == Apartment::kSta;
+    const Thread creator = stream.created_on;
+    const bool marshalled = !stream.agile && Kernel::HasMessageQueue(creator) &&
+                            rt.ApartmentOf(creator) == Apartment::kSta;
     if (!marshalled) {
       co_await k.Yield({"IStream::Read", &stream});
     } else {
@@ -120,9 +113,9 @@ Task<> ReadResponse(Runtime& rt, CoreWebView2& webview, ResponseStream& stream,
           rt.Send(stream.created_on, k.traced() ? read.future().name() : "IStream::Read",
                   [read] { return MarshalledRead(read); });
       if (k.traced()) {
-        read.SetProducer(creator,
+        read.SetProducer(creator.get(),
                          absl::StrCat("the read is message #", id, " marshalled to thread ",
-                                      creator->name(), ", the apartment of the non-agile stream ",
+                                      creator.name(), ", the apartment of the non-agile stream ",
                                       stream.name(), ", which must pump to run it (W10)"));
       }
       sim::internal::FutureState<void>& state = read.future().state();
@@ -205,11 +198,11 @@ Runtime::Runtime(Kernel& kernel)
     : kernel_(kernel), threads_(sim::KernelLimits::kThreadsMaxCeiling) {}
 
 void Runtime::CoInitializeEx(Apartment apartment) {
-  Info(*kernel_.Current().get()).apartment = apartment;
+  Info(kernel_.Current()).apartment = apartment;
 }
 
-Apartment Runtime::ApartmentOf(const VThread* thread) const {
-  return threads_[thread->id].apartment;
+Apartment Runtime::ApartmentOf(Thread thread) const {
+  return threads_[thread.id()].apartment;
 }
 
 std::string Runtime::NextName(const char* kind, uint32_t& counter) const {
@@ -218,8 +211,7 @@ std::string Runtime::NextName(const char* kind, uint32_t& counter) const {
 }
 
 uint64_t Runtime::Send(Thread process, std::string label, absl::AnyInvocable<Task<>()> work) {
-  return kernel_.Enqueue(*process.get(),
-                         sim::internal::CallMessage(std::move(label), std::move(work)));
+  return kernel_.Send(process, std::move(label), std::move(work));
 }
 
 void Runtime::CheckThread(Thread owner, const sim::Object& object, const char* api,
@@ -285,7 +277,7 @@ const Page* Runtime::FindPage(const std::string& uri) const {
 Task<Async<Environment*>> Runtime::CreateCoreWebView2EnvironmentAsync(EnvironmentOptions options) {
   co_await kernel_.Yield({"CreateCoreWebView2Environment", nullptr});
   const Thread caller = kernel_.Current();
-  const Apartment apartment = ApartmentOf(caller.get());
+  const Apartment apartment = ApartmentOf(caller);
   if (apartment == Apartment::kNone) {
     // W1: COM is not initialised on this thread; the call itself returns the error.
     throw ComException(kCoENotInitialized, "CreateCoreWebView2EnvironmentWithOptions");
@@ -721,35 +713,33 @@ void Runtime::CatchAtBoundary(const EventArgs& args, const char* what) {
 
 // ---- W4: handlers on the stack, nested loops, serial callbacks.
 
-HandlerFrame* Runtime::WebViewHandlerOnStack(const VThread& thread) {
+HandlerFrame* Runtime::WebViewHandlerOnStack(Thread thread) {
   for (auto it = handlers_.rbegin(); it != handlers_.rend(); ++it) {
     HandlerFrame* frame = *it;
-    if (frame->thread == &thread && !frame->parked && OnStack(thread, frame->frame)) return frame;
+    if (frame->thread == thread && !frame->parked && Kernel::IsOnStack(thread, frame->frame)) {
+      return frame;
+    }
   }
   return nullptr;
 }
 
-void Runtime::NoteAwait(VThread& thread) {
-  if (thread.dispatch_bases.empty()) return;
-  const uint32_t base = thread.dispatch_bases.back();
+void Runtime::NoteAwait(Thread thread) {
   for (HandlerFrame* frame : handlers_) {
-    if (frame->thread != &thread || frame->parked) continue;
-    for (uint32_t i = base; i < thread.frames.size(); ++i) {
-      if (thread.frames[i].handle != frame->frame) continue;
-      // The handler leaves the stack: for the runtime it returned (W8).
-      frame->parked = true;
-      if (frame->event != nullptr) {
-        frame->event->handler_returned = true;
-        FinishIfDone(*frame->event);
-      }
+    if (frame->thread != thread || frame->parked) continue;
+    if (!Kernel::IsInInnermostDispatch(thread, frame->frame)) continue;
+    // The handler leaves the stack: for the runtime it returned (W8).
+    frame->parked = true;
+    if (frame->event != nullptr) {
+      frame->event->handler_returned = true;
+      FinishIfDone(*frame->event);
     }
   }
 }
 
 Task<> Runtime::EnterHandler(HandlerFrame& frame) {
-  VThread& thread = *kernel_.Current().get();
-  frame.thread = &thread;
-  if (frame.event != nullptr && frame.event->owner.get() != &thread) {
+  const Thread thread = kernel_.Current();
+  frame.thread = thread;
+  if (frame.event != nullptr && frame.event->owner != thread) {
     kernel_.Fail(
         Verdict::kSerialCallbacks, frame.what,
         absl::StrCat("model self-check (W2): ", frame.what, " ran on thread ", thread.name(),
@@ -761,7 +751,7 @@ Task<> Runtime::EnterHandler(HandlerFrame& frame) {
     ThreadInfo& info = Info(thread);
     if (!info.gate_open) {
       info.gate = kernel_.MakePromise<void>("W4 gate: the WebView2 handler below on the stack");
-      info.gate.SetProducer(&thread, "a WebView2 handler on the stack must return first (W4)");
+      info.gate.SetProducer(thread.get(), "a WebView2 handler on the stack must return first (W4)");
       info.gate_open = true;
     }
     const Future<void> gate = info.gate.future();
@@ -779,15 +769,15 @@ void Runtime::ExitHandler(HandlerFrame& frame) {
   frame.exited = true;
   auto it = std::find(handlers_.begin(), handlers_.end(), &frame);
   if (it != handlers_.end()) handlers_.erase(it);
-  ThreadInfo& info = Info(*frame.thread);
-  if (info.gate_open && WebViewHandlerOnStack(*frame.thread) == nullptr) {
+  ThreadInfo& info = Info(frame.thread);
+  if (info.gate_open && WebViewHandlerOnStack(frame.thread) == nullptr) {
     info.gate_open = false;
     info.gate.Set();
   }
 }
 
 void Runtime::CheckNestedLoop(const std::string& loop) {
-  VThread& thread = *kernel_.Current().get();
+  const Thread thread = kernel_.Current();
   HandlerFrame* handler = WebViewHandlerOnStack(thread);
   if (handler == nullptr) return;
   if (kernel_.traced()) kernel_.Log(kReentrancyLogText);
@@ -949,7 +939,7 @@ void Runtime::CrashBrowser(BrowserProcess& browser) {
                              " crashed (ProcessFailed kind BrowserProcessExited, reason "
                              "Unexpected, exit code 1); every WebView of it is closed"));
   }
-  FailPendingOn(nullptr, &browser);
+  FailPendingOn(Thread(), &browser);
   // W13: BrowserProcessExited and ProcessFailed come in no guaranteed order.
   if (kernel_.Choose(sim::ChoiceKind::kValue, 2,
                      "W13: ProcessFailed first or BrowserProcessExited first") == 0) {
@@ -961,7 +951,7 @@ void Runtime::CrashBrowser(BrowserProcess& browser) {
   }
 }
 
-void Runtime::FailPendingOn(const VThread* producer, BrowserProcess* browser) {
+void Runtime::FailPendingOn(Thread producer, BrowserProcess* browser) {
   // W15 (unconfirmed): each call pending on it fails, or never completes: the scheduler says.
   for (size_t i = 0; i < pending_.size(); ++i) {
     Pending& pending = pending_[i];
@@ -998,7 +988,7 @@ void Runtime::CrashRenderer(RendererProcess& renderer) {
                              " crashed (ProcessFailed kind RenderProcessExited, "
                              "reason Crashed); its WebViews show an error page until Reload"));
   }
-  FailPendingOn(renderer.thread.get(), nullptr);
+  FailPendingOn(renderer.thread, nullptr);
   for (CoreWebView2* webview : renderer.browser->webviews) {
     if (webview->renderer_ != &renderer || webview->closed_) continue;
     webview->renderer_ = nullptr;  // the error page: scripts run nowhere ("null")

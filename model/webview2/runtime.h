@@ -46,7 +46,6 @@ using sim::Kernel;
 using sim::Promise;
 using sim::Task;
 using sim::Thread;
-using VThread = sim::internal::VThread;
 
 class Runtime;
 class CoreWebView2;
@@ -456,7 +455,7 @@ struct RendererProcess {
 // A WebView handler (event or completion) the boundary has entered on a thread (W4).
 struct HandlerFrame {
   std::string what;  // "WebMessageReceived#3 handler"
-  VThread* thread = nullptr;
+  Thread thread;  // set when the boundary enters it
   std::coroutine_handle<> frame;
   EventArgs* event = nullptr;  // null for a completion
   bool parked = false;         // left the stack at an await: no longer a callback on the stack
@@ -472,7 +471,7 @@ class Runtime {
 
   // ---- The app's side.
   void CoInitializeEx(Apartment apartment);  // for the calling thread (W1)
-  Apartment ApartmentOf(const VThread* thread) const;
+  Apartment ApartmentOf(Thread thread) const;
   void AddPage(std::string uri, Page page) { pages_[std::move(uri)] = std::move(page); }
 
   // W1, W2, W6, W11: the environment for a user data folder; starts its browser process.
@@ -511,7 +510,7 @@ class Runtime {
   A& NewEnvironmentEventArgs(Environment& source, const char* event);
   void RaiseBrowserProcessExited(BrowserProcess& browser, BrowserProcessExitKind kind);
   void RaiseProcessFailed(BrowserProcess& browser);
-  void FailPendingOn(const VThread* producer, BrowserProcess* browser);
+  void FailPendingOn(Thread producer, BrowserProcess* browser);
 
   // ---- Faults (W12, W13, W15, W16), within the scenario's fault budget.
   // Spawns `fault_budget` injector threads: each, at a step the scheduler picks, may crash the
@@ -559,8 +558,8 @@ class Runtime {
   Task<> EnterHandler(HandlerFrame& frame);
   BrowserProcess* FaultTarget() const;
   void ExitHandler(HandlerFrame& frame);
-  void NoteAwait(VThread& thread);  // the thread's innermost handler leaves the stack
-  HandlerFrame* WebViewHandlerOnStack(const VThread& thread);
+  void NoteAwait(Thread thread);  // the thread's innermost handler leaves the stack
+  HandlerFrame* WebViewHandlerOnStack(Thread thread);
 
   // Counters for object ids, per run (Environment#1, CoreWebView2#2, Stream#1, IStream::Read#3).
   uint32_t environments = 0, controllers = 0, streams = 0, reads = 0;
@@ -582,12 +581,12 @@ class Runtime {
     void (*fail)(Runtime&, const Pending&, HRESULT, const char* why, bool inline_call);
     bool never = false;              // W15: it will never complete
     const Window* parent = nullptr;  // a controller creation's parent window (W6)
-    const VThread* producer = nullptr;
+    Thread producer;
   };
   template <typename T>
   static void FailPending(Runtime& runtime, const Pending& pending, HRESULT hr, const char* why,
                           bool inline_call);
-  ThreadInfo& Info(const VThread& thread) { return threads_[thread.id]; }
+  ThreadInfo& Info(Thread thread) { return threads_[thread.id()]; }
   void CatchAtBoundary(const EventArgs& args, const char* what);
   std::optional<sim::Violation> CheckPending() const;
   std::optional<sim::Violation> CheckDeferrals() const;
@@ -627,7 +626,7 @@ struct CurrentFrame {
 template <typename T>
 template <typename P>
 void Async<T>::Awaiter::await_suspend(std::coroutine_handle<P> handle) const {
-  runtime->NoteAwait(*handle.promise().thread);
+  runtime->NoteAwait(Thread(handle.promise().thread));
   inner.await_suspend(handle);
 }
 
@@ -663,7 +662,7 @@ Promise<T> Runtime::NewOp(const char* kind, Thread caller, BrowserProcess& brows
   Promise<T> promise =
       kernel_.MakePromise<T>(kernel_.traced() ? NextName(kind, op_counters_[kind]) : std::string());
   pending_.push_back({&promise.future().state(), "W2", &browser, caller, &FailPending<T>, false,
-                      nullptr, producer.get()});
+                      nullptr, producer});
   if (kernel_.traced()) {
     promise.SetProducer(producer.get(), "it is being processed by " + producer.name() +
                                             " for thread " + caller.name());
@@ -685,7 +684,7 @@ Task<> DeliverCompletion(Runtime& runtime, Promise<T> promise, typename Promise<
 
 template <typename T>
 void Runtime::Complete(Thread caller, Promise<T> promise, typename Promise<T>::Value value) {
-  if (caller.get()->queue == nullptr) {
+  if (!Kernel::HasMessageQueue(caller)) {
     promise.Set(std::move(value));
     return;
   }
@@ -715,7 +714,7 @@ void Runtime::CompleteWithError(Thread caller, Promise<T> promise, HRESULT hr, c
   // The completion handler receives the HRESULT; .NET's await rethrows it as a COMException.
   std::exception_ptr error = std::make_exception_ptr(
       ComException(hr, promise.future().name() + " completion (" + why + ")"));
-  if (caller.get()->queue == nullptr) {
+  if (!Kernel::HasMessageQueue(caller)) {
     promise.Fail(std::move(error));
     return;
   }
