@@ -68,6 +68,11 @@ std::vector<Fault> FaultsOf(const Runtime& rt, const BrowserProcess& browser, Fa
   if (kinds.renderer_crash) {
     for (RendererProcess* renderer : renderers) faults.push_back({Fault::kRendererCrash, renderer});
   }
+  if (kinds.frame_renderer_crash && !kinds.renderer_crash) {
+    for (RendererProcess* renderer : renderers) {
+      if (!rt.RunsMainDocument(*renderer)) faults.push_back({Fault::kRendererCrash, renderer});
+    }
+  }
   if (kinds.renderer_hang) {
     for (RendererProcess* renderer : renderers) {
       if (!renderer->hung) faults.push_back({Fault::kRendererHang, renderer});
@@ -242,6 +247,13 @@ void Runtime::FailPendingOn(Thread producer, BrowserProcess* browser) {
       }
     }
   }
+}
+
+bool Runtime::RunsMainDocument(const RendererProcess& renderer) const {
+  for (const CoreWebView2* webview : renderer.browser->webviews) {
+    if (webview->renderer() == &renderer && !webview->closed()) return true;
+  }
+  return false;
 }
 
 std::vector<RendererProcess*> Runtime::LiveRenderers(const BrowserProcess& browser) const {

@@ -772,9 +772,9 @@ uint64_t Runtime::ArmReentrancyBreak(Thread thread, const HandlerFrame& handler,
       "W4: ", loop, " (a nested message loop) started on thread ", thread.name(), " while the ",
       handler.what, " was on its stack, and was still running ", break_ms,
       " ms later (the runtime's timeout is unconfirmed; this run assumed ", std::string(kReentrancyBreakParam),
-      "=", break_ms, "). The runtime logged \"", kReentrancyLogText, "\" and broke (int 3): ",
+      "=", break_ms, "). The runtime logged \"", kReentrancyLogText, "\" and broke (int 3, ",
       DescribeHresult(kStatusBreakpoint),
-      " without a debugger attached, the app crashes. Fix: post the work "
+      "); without a debugger attached, the app crashes. Fix: post the work "
       "(SynchronizationContext.Post, PostMessage(WM_APP)) so it runs after the handler returns."));
   Kernel* kernel = &kernel_;
   return kernel_.PostDelayed(thread, static_cast<uint64_t>(break_ms), "W4 int 3",

@@ -585,6 +585,7 @@ inline constexpr int kUnresponsiveReportsMax = 4;
 struct FaultKinds {
   bool browser_crash = true;
   bool renderer_crash = true;  // RenderProcessExited; FrameRenderProcessExited for frame renderers
+  bool frame_renderer_crash = false;  // only renderers that run no main document, only frames
   bool renderer_hang = false;  // RenderProcessUnresponsive, reported every 15 s
   bool gpu_crash = false;      // GpuProcessExited: recovers by itself
   bool utility_crash = false;  // UtilityProcessExited: recovers by itself
@@ -679,6 +680,8 @@ class Runtime {
   void CrashAuxiliaryProcess(BrowserProcess& browser, ProcessFailedKind kind);
   // The live processes a fault can hit, browser first, in a fixed order.
   std::vector<RendererProcess*> LiveRenderers(const BrowserProcess& browser) const;
+  // Whether a WebView's main document runs in `renderer` (else it runs only frames, or nothing).
+  bool RunsMainDocument(const RendererProcess& renderer) const;
   // Throws unless `webview` can still be called: closed (W14) or its browser crashed (W12).
   void CheckAlive(const CoreWebView2& webview, const char* api);
   void CloseController(CoreWebView2& webview);
