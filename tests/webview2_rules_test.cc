@@ -531,18 +531,24 @@ Task<> LogProcessFailed(Probe& p, ProcessFailedEventArgs& args) {
                                 ProcessFailedReasonName(args.reason), "/", args.exit_code, "@",
                                 p.k->now_ticks(), args.process_description,
                                 absl::StrJoin(args.failed_frames, ",")));
-  if (p.mode == 1 && args.kind == ProcessFailedKind::kRenderProcessUnresponsive) {
+  if (p.mode >= 1 && args.kind == ProcessFailedKind::kRenderProcessUnresponsive) {
     co_await p.webview->Reload();  // W12: the browser terminates the hung renderer
   }
 }
 
 Task<> HangOnFirstLoad(Probe& p, NavigationEventArgs& args) {
   p.log->push_back("loaded " + args.uri);
-  if (p.hr == nullptr) {
-    p.rt->HangRenderer(*p.webview->renderer());
-    p.hr = &p.k->Make<HRESULT>(kSOk);  // hang once
+  if (p.hr != nullptr) co_return;  // hang once
+  p.hr = &p.k->Make<HRESULT>(kSOk);
+  p.rt->HangRenderer(*p.webview->renderer());
+  if (p.mode != 2) co_return;
+  // A script pending on the hung renderer when the Reload terminates it (W15).
+  Async<std::string> op = co_await p.webview->ExecuteScriptAsync("document.title");
+  try {
+    p.log->push_back("script " + co_await op);
+  } catch (const ComException& error) {
+    p.log->push_back(error.what());
   }
-  co_return;
 }
 
 Task<> LoadThenHang(Probe& p) {
@@ -588,6 +594,39 @@ TEST(WebView2Rules, W12_ReloadTerminatesAHungRendererAndTheReportsStop) {
                  }));
   EXPECT_THAT(run.trace, HasSubstr("terminates the hung renderer process renderer"));
   EXPECT_THAT(run.trace, HasSubstr("spawn renderer#2"));
+}
+
+TEST(WebView2Rules, W15_ScriptPendingOnAHungRendererFailsOrNeverCompletesWhenItIsTerminated) {
+  std::vector<Verdict> verdicts;
+  for (const uint8_t never : {0, 1}) {
+    std::vector<std::string> log;
+    // The byte stream's choices: thread choices take the first option; the W15 choice is the
+    // only fault choice, so a stream of `never` everywhere picks it.
+    const std::vector<uint8_t> bytes(64, never);
+    sim::ByteStreamStrategy strategy(absl::MakeConstSpan(bytes));
+    const RunResult run = RunProgram(
+        [&log](Kernel& k) {
+          Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadThenHang(probe); });
+          p.mode = 2;
+          p.rt->AddPage(kPage, Page{.title = "T"});
+        },
+        strategy);
+    if (run.trace.find("W15: a pending call fails or never completes") == std::string::npos) {
+      ADD_FAILURE() << "no W15 choice: " << run.trace;
+      continue;
+    }
+    verdicts.push_back(run.violation.kind);
+    const bool failed = run.violation.kind == Verdict::kClean;
+    if (failed) {
+      EXPECT_THAT(absl::StrJoin(log, "\n"),
+                  HasSubstr("W15: the hung renderer was terminated while the call was pending"));
+    } else {
+      EXPECT_EQ(run.violation.kind, Verdict::kStall) << run.violation.report;
+      EXPECT_THAT(run.violation.report, HasSubstr("ExecuteScript#1"));
+    }
+  }
+  // Both W15 outcomes: the failure reaches the app's catch; the call that never ends stalls.
+  EXPECT_EQ(verdicts, (std::vector<Verdict>{Verdict::kClean, Verdict::kStall}));
 }
 
 TEST(WebView2Rules, W12_RendererHangIsAFaultTheIgnoringAppStallsTheReloadingAppRecovers) {

@@ -2,6 +2,8 @@
 // injector, browser and renderer crashes, renderer hangs reported every 15 s, GPU and utility
 // exits that recover by themselves, Close (explicit and by the last reference), and what happens
 // to calls pending on a process that died (W15).
+#include "model/webview2/processes.h"
+
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -228,7 +230,7 @@ void Runtime::CrashBrowser(BrowserProcess& browser) {
   }
 }
 
-void Runtime::FailPendingOn(Thread producer, BrowserProcess* browser) {
+void Runtime::FailPendingOn(Thread producer, BrowserProcess* browser, const char* why) {
   // W15 (unconfirmed): each call pending on it fails, or never completes: the scheduler says.
   for (size_t i = 0; i < pending_.size(); ++i) {
     Pending& pending = pending_[i];
@@ -236,8 +238,7 @@ void Runtime::FailPendingOn(Thread producer, BrowserProcess* browser) {
     if (!hit || pending.future->done() || pending.never) continue;
     if (kernel_.Choose(sim::ChoiceKind::kFault, 2,
                        "W15: a pending call fails or never completes") == 0) {
-      pending.fail(*this, pending, kEFail,
-                   "W15: the browser process crashed while the call was pending", false);
+      pending.fail(*this, pending, kEFail, why, false);
     } else {
       pending.never = true;
       if (kernel_.traced()) {
@@ -301,7 +302,8 @@ void Runtime::TerminateHungRenderer(RendererProcess& renderer, const CoreWebView
                              renderer.thread.name(), " of ", renderer.site, " to load ",
                              reloading.name(), " in a new one"));
   }
-  FailPendingOn(renderer.thread, nullptr);  // W15: its pending calls fail or never complete
+  FailPendingOn(renderer.thread, nullptr,
+                "W15: the hung renderer was terminated while the call was pending");
   for (CoreWebView2* webview : renderer.browser->webviews) {
     if (webview->closed_ || webview == &reloading) continue;
     if (webview->renderer_ == &renderer) {

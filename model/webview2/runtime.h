@@ -36,6 +36,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "model/webview2/hresult.h"
+#include "model/webview2/processes.h"
 #include "sim/kernel.h"
 #include "sim/sync.h"
 
@@ -53,8 +54,6 @@ class Controller;
 class Environment;
 class Window;
 class CoreWebView2Frame;
-struct BrowserProcess;
-struct RendererProcess;
 struct EventArgs;
 
 enum class Apartment : uint8_t { kNone, kSta, kMta };
@@ -349,11 +348,6 @@ class CookieManager {
 
 // ---- Environment, controller, WebView: thin handles into the Runtime's bookkeeping.
 
-struct EnvironmentOptions {
-  std::string user_data_folder = "EBWebView";
-  std::string additional_browser_arguments;
-};
-
 // The app's window (HWND) that hosts a controller.
 class Window : public sim::Object {
  public:
@@ -537,61 +531,6 @@ class ControllerPtr {
   Controller* controller_ = nullptr;
 };
 
-// ---- Processes (W11): virtual threads with message queues.
-
-struct DevToolsCall;
-
-struct BrowserProcess {
-  std::string user_data_folder;
-  EnvironmentOptions options;
-  Thread thread;
-  std::map<std::string, RendererProcess*> renderers;  // by site (site isolation)
-  std::vector<Environment*> environments;             // sharing this process (W11, W13)
-  std::vector<CoreWebView2*> webviews;
-  int webviews_open = 0;
-  // W12: GPU and utility processes are not threads: nothing in the model waits on them. Their
-  // generation counts relaunches (gpu, gpu#2, ...).
-  uint32_t gpu_generation = 1;
-  uint32_t utility_generation = 1;
-  // W7: DevTools calls received in order and not yet processed (devtools.cc).
-  std::vector<DevToolsCall*> devtools_inbox;
-  bool crashed = false;  // W12: its messages are dropped from now on
-  bool exited = false;   // W13, W14: shut down normally
-  bool dead() const { return crashed || exited; }
-};
-
-struct RendererProcess {
-  std::string site;
-  Thread thread;
-  BrowserProcess* browser = nullptr;
-  bool crashed = false;  // W12: RenderProcessExited; its WebViews show an error page
-  // W12: RenderProcessUnresponsive: it handles nothing until it is terminated (a Reload or a
-  // navigation of its WebView), reported every kUnresponsiveReportTicks meanwhile.
-  bool hung = false;
-  int unresponsive_reports = 0;
-  bool dead() const { return crashed || browser->dead(); }
-  bool responsive() const { return !dead() && !hung; }
-};
-
-// W12: Chromium's hung-renderer delay; the report repeats at this period while it stays hung.
-// One tick is one millisecond of virtual time.
-inline constexpr uint64_t kUnresponsiveReportTicks = 15'000;
-// The model stops reporting after this many reports (one minute) so that a run whose app ignores
-// the hang reaches quiescence and reports what the hang left undone.
-inline constexpr int kUnresponsiveReportsMax = 4;
-
-// Which faults EnableFaults lets the scheduler inject (W12), each within the fault budget. The
-// default is the browser and renderer crashes that the first scenarios were recorded with.
-struct FaultKinds {
-  bool browser_crash = true;
-  bool renderer_crash = true;  // RenderProcessExited; FrameRenderProcessExited for frame renderers
-  bool frame_renderer_crash = false;  // only renderers that run no main document, only frames
-  bool renderer_hang = false;  // RenderProcessUnresponsive, reported every 15 s
-  bool gpu_crash = false;      // GpuProcessExited: recovers by itself
-  bool utility_crash = false;  // UtilityProcessExited: recovers by itself
-  bool operator==(const FaultKinds&) const = default;
-};
-
 // W4: the scenario parameter that turns the reentrancy oracle into the runtime's own behaviour:
 // 0 (default) reports a nested loop in a WebView2 handler at once; N > 0 lets the loop run, as
 // the runtime does, and breaks (int 3) when it is still running N ms later (timeout unconfirmed).
@@ -660,7 +599,10 @@ class Runtime {
   A& NewEnvironmentEventArgs(Environment& source, const char* event);
   void RaiseBrowserProcessExited(BrowserProcess& browser, BrowserProcessExitKind kind);
   void RaiseProcessFailed(BrowserProcess& browser);
-  void FailPendingOn(Thread producer, BrowserProcess* browser);
+  // W15: every call pending on the process fails (with `why`) or never completes.
+  void FailPendingOn(Thread producer, BrowserProcess* browser,
+                     const char* why = "W15: the browser process crashed while the call was "
+                                       "pending");
 
   // ---- Faults (W12, W13, W15, W16), within the scenario's fault budget.
   // Spawns `fault_budget` injector threads: each, at a step the scheduler picks, may crash the
