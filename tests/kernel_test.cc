@@ -619,11 +619,9 @@ TEST(Kernel, ModelQueries_SeeQueuesAndHandlerFramesAndSendWithoutASchedulingPoin
               const uint64_t steps = k.steps();
               const uint64_t id = k.Send(ui, "handler", [&]() -> Task<> {
                 handler_frame = co_await OwnFrame{};
-                log.push_back(absl::StrCat("in handler: on stack ",
-                                           Kernel::IsOnStack(k.Current(), handler_frame),
-                                           ", innermost ",
-                                           Kernel::IsInInnermostDispatch(k.Current(),
-                                                                         handler_frame)));
+                log.push_back(absl::StrCat(
+                    "in handler: on stack ", Kernel::IsOnStack(k.Current(), handler_frame),
+                    ", innermost ", Kernel::IsInInnermostDispatch(k.Current(), handler_frame)));
                 co_await k.PostQuit(k.Current());
               });
               log.push_back(absl::StrCat("sent #", id, " in the same step ", k.steps() == steps));

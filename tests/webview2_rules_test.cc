@@ -8,7 +8,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/builtin_scenarios.h"
@@ -720,10 +719,10 @@ TEST(WebView2Rules, W12_FrameRendererExitAffectsOnlyItsFrames) {
   });
   EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
   // Site isolation: the frame runs in renderer#2; its exit leaves the main document working.
-  EXPECT_THAT(log, ::testing::ElementsAre(
-                       "FrameCreated chat", "frame chat on renderer#2", "frame title \"Chat\"",
-                       "FrameRenderProcessExited/Crashed/1@0CoreWebView2Frame#1",
-                       "main title \"T\"", "frame title null"));
+  EXPECT_THAT(log, ::testing::ElementsAre("FrameCreated chat", "frame chat on renderer#2",
+                                          "frame title \"Chat\"",
+                                          "FrameRenderProcessExited/Crashed/1@0CoreWebView2Frame#1",
+                                          "main title \"T\"", "frame title null"));
 }
 
 TEST(WebView2Rules, W15_FrameScriptNeverCompletesWhenItsFrameDiesMidScript) {
@@ -920,10 +919,9 @@ Task<> LoadWithAnswers(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
   for (int i = 0; i < kDeferrableEventCount; ++i) {
-    p.webview->add_DeferrableEvent(static_cast<DeferrableEvent>(i),
-                                   [probe](DeferrableEventArgs& args) {
-                                     return AnswerLate(*probe, args);
-                                   });
+    p.webview->add_DeferrableEvent(
+        static_cast<DeferrableEvent>(i),
+        [probe](DeferrableEventArgs& args) { return AnswerLate(*probe, args); });
   }
   co_await p.webview->Navigate(kPage);
 }
@@ -955,11 +953,11 @@ TEST(WebView2Rules, W9_AnswersAreReadWhenTheEventFinishesNotLater) {
                   "ContextMenuRequested#1: the app handled it: no default menu",
                   "ScriptDialogOpening#1: the dialog returns \"yes\" to the page's script",
                   "PermissionRequested#1: the permission is granted"));
-  EXPECT_THAT(RunAnswers(1, events, &log),
-              ::testing::ElementsAre(
-                  "ContextMenuRequested#1: the default context menu is shown",
-                  "ScriptDialogOpening#1: the dialog returns false to the page's script",
-                  "PermissionRequested#1: the permission is prompt"));
+  EXPECT_THAT(
+      RunAnswers(1, events, &log),
+      ::testing::ElementsAre("ContextMenuRequested#1: the default context menu is shown",
+                             "ScriptDialogOpening#1: the dialog returns false to the page's script",
+                             "PermissionRequested#1: the permission is prompt"));
 }
 
 TEST(WebView2Rules, W9_TheDialogAndPermissionAnswersReachThePageScript) {
@@ -987,12 +985,12 @@ TEST(WebView2Rules, W9_ACertificateErrorNotAllowedEndsThePage) {
   std::vector<std::string> log;
   // The handler sets nothing for ServerCertificateErrorDetected: the default error page; the
   // page's script never reaches its next event.
-  EXPECT_THAT(RunAnswers(0,
-                         {DeferrableEvent::kServerCertificateErrorDetected,
-                          DeferrableEvent::kDragStarting},
-                         &log),
-              ::testing::ElementsAre("ServerCertificateErrorDetected#1: the navigation fails "
-                                     "with the certificate error page"));
+  EXPECT_THAT(
+      RunAnswers(0,
+                 {DeferrableEvent::kServerCertificateErrorDetected, DeferrableEvent::kDragStarting},
+                 &log),
+      ::testing::ElementsAre("ServerCertificateErrorDetected#1: the navigation fails "
+                             "with the certificate error page"));
 }
 
 TEST(WebView2Rules, W9_EveryDeferrableEventHasItsOwnOutcome) {

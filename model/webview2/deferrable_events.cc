@@ -96,11 +96,11 @@ std::string OutcomeOf(const DeferrableEventArgs& args) {
     case DeferrableEvent::kPermissionRequested:
       return absl::StrCat("the permission is ", PermissionResult(args.state));
     case DeferrableEvent::kDownloadStarting:
-      return CancelledOr(args, "the download is cancelled",
-                         absl::StrCat("the download proceeds to ",
-                                      args.result_file_path.empty() ? "the default path"
-                                                                    : args.result_file_path,
-                                      args.handled ? " without the download UI" : ""));
+      return CancelledOr(
+          args, "the download is cancelled",
+          absl::StrCat("the download proceeds to ",
+                       args.result_file_path.empty() ? "the default path" : args.result_file_path,
+                       args.handled ? " without the download UI" : ""));
     case DeferrableEvent::kContextMenuRequested:
       if (!args.handled) return "the default context menu is shown";
       return args.selected_command_id < 0
@@ -133,16 +133,15 @@ std::string OutcomeOf(const DeferrableEventArgs& args) {
                          "the screen capture starts");
     case DeferrableEvent::kSaveAsUIShowing:
       if (args.cancel) return "the save is cancelled";
-      return args.suppress_default ? absl::StrCat("saved to ", args.result_file_path,
-                                                  " without the Save As dialog")
-                                   : std::string("the default Save As dialog is shown");
+      return args.suppress_default
+                 ? absl::StrCat("saved to ", args.result_file_path, " without the Save As dialog")
+                 : std::string("the default Save As dialog is shown");
     case DeferrableEvent::kSaveFileSecurityCheckStarting:
       if (args.cancel) return "the save is cancelled";
       return args.suppress_default ? "saved without the default security policy"
                                    : "the default security check runs, then the save";
     case DeferrableEvent::kDragStarting:
-      return args.handled ? "the app handles the drag: no default drag"
-                          : "the default drag starts";
+      return args.handled ? "the app handles the drag: no default drag" : "the default drag starts";
   }
   return "";
 }

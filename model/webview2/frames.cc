@@ -42,13 +42,14 @@ Task<Async<std::string>> CoreWebView2Frame::ExecuteScriptAsync(std::string_view 
   rt.CheckThread(webview_->owner(), *this, "CoreWebView2Frame.ExecuteScriptAsync", "W3");
   rt.CheckAlive(*webview_, "CoreWebView2Frame.ExecuteScriptAsync");
   if (destroyed_) {
-    throw ComException(kErrorInvalidState, "CoreWebView2Frame.ExecuteScriptAsync on a destroyed "
-                                           "frame");
+    throw ComException(kErrorInvalidState,
+                       "CoreWebView2Frame.ExecuteScriptAsync on a destroyed "
+                       "frame");
   }
   BrowserProcess& browser = webview_->environment().browser();
-  const Promise<std::string> done = rt.NewOp<std::string>(
-      "Frame.ExecuteScript", k.Current(), browser,
-      renderer_ != nullptr ? renderer_->thread : browser.thread);
+  const Promise<std::string> done =
+      rt.NewOp<std::string>("Frame.ExecuteScript", k.Current(), browser,
+                            renderer_ != nullptr ? renderer_->thread : browser.thread);
   const std::string* kept = &k.Make<std::string>(script);
   Runtime* runtime = &rt;
   CoreWebView2Frame* frame = this;

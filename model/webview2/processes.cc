@@ -127,8 +127,7 @@ Task<> UnresponsiveCheck(Runtime& rt, RendererProcess& renderer) {
 void ArmUnresponsiveCheck(Runtime& rt, RendererProcess& renderer) {
   Runtime* self = &rt;
   RendererProcess* process = &renderer;
-  rt.kernel().PostDelayed(renderer.browser->thread, kUnresponsiveReportTicks,
-                          "hung renderer check",
+  rt.kernel().PostDelayed(renderer.browser->thread, kUnresponsiveReportTicks, "hung renderer check",
                           [self, process] { return UnresponsiveCheck(*self, *process); });
 }
 
@@ -148,8 +147,8 @@ void Controller::Release() {
   // W14: releasing the last reference closes implicitly, as Close would (not a scheduling point:
   // Release returns at once, like IUnknown::Release).
   if (rt.kernel().traced() && !webview_->closed()) {
-    rt.kernel().Log(absl::StrCat("W14: the last reference to ", name(),
-                                 " was released: it closes implicitly"));
+    rt.kernel().Log(
+        absl::StrCat("W14: the last reference to ", name(), " was released: it closes implicitly"));
   }
   rt.CloseController(*webview_);
 }
@@ -170,8 +169,7 @@ void Runtime::CloseController(CoreWebView2& webview) {
   Send(browser.thread, "shutdown", [this, process] { return BrowserShutdown(*this, *process); });
 }
 
-ProcessFailedEventArgs* Runtime::RaiseProcessFailedOn(CoreWebView2& webview,
-                                                      ProcessFailedKind kind,
+ProcessFailedEventArgs* Runtime::RaiseProcessFailedOn(CoreWebView2& webview, ProcessFailedKind kind,
                                                       ProcessFailedReason reason, int exit_code) {
   if (webview.closed_ || webview.process_failed_.empty()) return nullptr;
   auto& args = NewEventArgs<ProcessFailedEventArgs>(webview, "ProcessFailed", "", "W12");
@@ -280,9 +278,8 @@ void Runtime::CrashRenderer(RendererProcess& renderer) {
       // W12: a renderer that holds only frames of this WebView: those frames die, nothing else.
       std::vector<std::string> frames = DetachFramesOn(*webview, renderer);
       if (frames.empty()) continue;
-      ProcessFailedEventArgs* args =
-          RaiseProcessFailedOn(*webview, ProcessFailedKind::kFrameRenderProcessExited,
-                               ProcessFailedReason::kCrashed, 1);
+      ProcessFailedEventArgs* args = RaiseProcessFailedOn(
+          *webview, ProcessFailedKind::kFrameRenderProcessExited, ProcessFailedReason::kCrashed, 1);
       if (args != nullptr) args->failed_frames = std::move(frames);
       continue;
     }
@@ -346,7 +343,8 @@ void Runtime::ReportUnresponsive(RendererProcess& renderer) {
                          ProcessFailedReason::kUnresponsive, kStillActiveExitCode);
   }
   // W12: again about every 15 s while it stays hung (up to the model's limit, see runtime.h).
-  if (renderer.unresponsive_reports < kUnresponsiveReportsMax) ArmUnresponsiveCheck(*this, renderer);
+  if (renderer.unresponsive_reports < kUnresponsiveReportsMax)
+    ArmUnresponsiveCheck(*this, renderer);
 }
 
 void Runtime::CrashAuxiliaryProcess(BrowserProcess& browser, ProcessFailedKind kind) {
@@ -354,11 +352,11 @@ void Runtime::CrashAuxiliaryProcess(BrowserProcess& browser, ProcessFailedKind k
   uint32_t& generation = gpu ? browser.gpu_generation : browser.utility_generation;
   const char* process = gpu ? "gpu" : "utility";
   if (kernel_.traced()) {
-    kernel_.Log(absl::StrCat(
-        "W12: ", process, generation == 1 ? "" : absl::StrCat("#", generation), " process of ",
-        browser.thread.name(), " crashed (ProcessFailed kind ", ProcessFailedKindName(kind),
-        ", reason Crashed); the browser relaunches it as ", process, "#", generation + 1,
-        " and nothing else breaks"));
+    kernel_.Log(absl::StrCat("W12: ", process, generation == 1 ? "" : absl::StrCat("#", generation),
+                             " process of ", browser.thread.name(), " crashed (ProcessFailed kind ",
+                             ProcessFailedKindName(kind),
+                             ", reason Crashed); the browser relaunches it as ", process, "#",
+                             generation + 1, " and nothing else breaks"));
   }
   ++generation;  // W12: GPU and utility exits recover by themselves
   for (CoreWebView2* webview : browser.webviews) {

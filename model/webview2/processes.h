@@ -78,9 +78,9 @@ struct FaultKinds {
   bool browser_crash = true;
   bool renderer_crash = true;  // RenderProcessExited; FrameRenderProcessExited for frame renderers
   bool frame_renderer_crash = false;  // only renderers that run no main document, only frames
-  bool renderer_hang = false;  // RenderProcessUnresponsive, reported every 15 s
-  bool gpu_crash = false;      // GpuProcessExited: recovers by itself
-  bool utility_crash = false;  // UtilityProcessExited: recovers by itself
+  bool renderer_hang = false;         // RenderProcessUnresponsive, reported every 15 s
+  bool gpu_crash = false;             // GpuProcessExited: recovers by itself
+  bool utility_crash = false;         // UtilityProcessExited: recovers by itself
   bool operator==(const FaultKinds&) const = default;
 };
 

@@ -142,7 +142,7 @@ void FinishLoad(Runtime& rt, CoreWebView2& webview) {
 
 Task<> RendererLoad(Runtime& rt, CoreWebView2& webview, const std::string& uri,
                     RendererProcess& renderer) {
-  if (!renderer.responsive()) co_return;  // W12: a hung renderer loads nothing
+  if (!renderer.responsive()) co_return;                     // W12: a hung renderer loads nothing
   if (!webview.frames().empty()) rt.DestroyFrames(webview);  // the old document's frames
   webview.set_document(uri);
   const Page* page = rt.FindPage(uri);
@@ -199,13 +199,9 @@ Runtime& Runtime::Create(Kernel& kernel) {
 Runtime::Runtime(Kernel& kernel)
     : kernel_(kernel), threads_(sim::KernelLimits::kThreadsMaxCeiling) {}
 
-void Runtime::CoInitializeEx(Apartment apartment) {
-  Info(kernel_.Current()).apartment = apartment;
-}
+void Runtime::CoInitializeEx(Apartment apartment) { Info(kernel_.Current()).apartment = apartment; }
 
-Apartment Runtime::ApartmentOf(Thread thread) const {
-  return threads_[thread.id()].apartment;
-}
+Apartment Runtime::ApartmentOf(Thread thread) const { return threads_[thread.id()].apartment; }
 
 std::string Runtime::NextName(const char* kind, uint32_t& counter) const {
   ++counter;
@@ -771,16 +767,15 @@ uint64_t Runtime::ArmReentrancyBreak(Thread thread, const HandlerFrame& handler,
   const std::string& report = kernel_.Make<std::string>(absl::StrCat(
       "W4: ", loop, " (a nested message loop) started on thread ", thread.name(), " while the ",
       handler.what, " was on its stack, and was still running ", break_ms,
-      " ms later (the runtime's timeout is unconfirmed; this run assumed ", std::string(kReentrancyBreakParam),
-      "=", break_ms, "). The runtime logged \"", kReentrancyLogText, "\" and broke (int 3, ",
-      DescribeHresult(kStatusBreakpoint),
+      " ms later (the runtime's timeout is unconfirmed; this run assumed ",
+      std::string(kReentrancyBreakParam), "=", break_ms, "). The runtime logged \"",
+      kReentrancyLogText, "\" and broke (int 3, ", DescribeHresult(kStatusBreakpoint),
       "); without a debugger attached, the app crashes. Fix: post the work "
       "(SynchronizationContext.Post, PostMessage(WM_APP)) so it runs after the handler returns."));
   Kernel* kernel = &kernel_;
-  return kernel_.PostDelayed(thread, static_cast<uint64_t>(break_ms), "W4 int 3",
-                             [kernel, &place, &report] {
-                               return ReentrancyBreak(*kernel, place, report);
-                             });
+  return kernel_.PostDelayed(
+      thread, static_cast<uint64_t>(break_ms), "W4 int 3",
+      [kernel, &place, &report] { return ReentrancyBreak(*kernel, place, report); });
 }
 
 void Runtime::EndNestedLoop(uint64_t break_id) {

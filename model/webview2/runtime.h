@@ -232,8 +232,8 @@ struct DeferrableEventArgs : EventArgs {
   // LaunchingExternalUriScheme, ScreenCaptureStarting, SaveAsUIShowing,
   // SaveFileSecurityCheckStarting (CancelSave).
   bool cancel = false;
-  bool accepted = false;                   // ScriptDialogOpening: Accept() was called
-  std::string result_text = {};            // ScriptDialogOpening: prompt()'s answer
+  bool accepted = false;                              // ScriptDialogOpening: Accept() was called
+  std::string result_text = {};                       // ScriptDialogOpening: prompt()'s answer
   PermissionState state = PermissionState::kDefault;  // PermissionRequested
   ServerCertificateErrorAction action = ServerCertificateErrorAction::kDefault;
   std::string user_name = {};             // BasicAuthenticationRequested: Response.UserName
@@ -281,7 +281,7 @@ struct ProcessFailedEventArgs : EventArgs {
   ProcessFailedKind kind = ProcessFailedKind::kUnknownProcessExited;
   ProcessFailedReason reason = ProcessFailedReason::kUnexpected;
   int exit_code = 0;
-  std::string process_description = {};      // a utility process's service ("Network Service")
+  std::string process_description = {};         // a utility process's service ("Network Service")
   std::vector<std::string> failed_frames = {};  // FrameInfosForFailedProcess (frame ids)
 };
 
@@ -539,7 +539,7 @@ inline constexpr std::string_view kReentrancyBreakParam = "reentrancy_break_ms";
 // A WebView handler (event or completion) the boundary has entered on a thread (W4).
 struct HandlerFrame {
   std::string what;  // "WebMessageReceived#3 handler"
-  Thread thread;  // set when the boundary enters it
+  Thread thread;     // set when the boundary enters it
   std::coroutine_handle<> frame;
   EventArgs* event = nullptr;  // null for a completion
   bool parked = false;         // left the stack at an await: no longer a callback on the stack
@@ -601,8 +601,9 @@ class Runtime {
   void RaiseProcessFailed(BrowserProcess& browser);
   // W15: every call pending on the process fails (with `why`) or never completes.
   void FailPendingOn(Thread producer, BrowserProcess* browser,
-                     const char* why = "W15: the browser process crashed while the call was "
-                                       "pending");
+                     const char* why =
+                         "W15: the browser process crashed while the call was "
+                         "pending");
 
   // ---- Faults (W12, W13, W15, W16), within the scenario's fault budget.
   // Spawns `fault_budget` injector threads: each, at a step the scheduler picks, may crash the
@@ -771,10 +772,9 @@ struct NestedLoopGuard {
 
 template <typename T>
 Task<T> Runtime::CoWait(Async<T> op) {
-  const NestedLoopGuard guard{this,
-                              CheckNestedLoop(kernel_.traced()
-                                                  ? "CoWaitForMultipleHandles(" + op.name() + ")"
-                                                  : std::string("CoWaitForMultipleHandles"))};
+  const NestedLoopGuard guard{
+      this, CheckNestedLoop(kernel_.traced() ? "CoWaitForMultipleHandles(" + op.name() + ")"
+                                             : std::string("CoWaitForMultipleHandles"))};
   co_return co_await kernel_.PumpUntil(op.future());
 }
 

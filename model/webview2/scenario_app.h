@@ -39,7 +39,7 @@ struct App {
   int exited = 0;
   int exited_early = 0;
   // Later scenarios (processes, frames, messages).
-  int events = 0;      // what the scenario counts (reports, replies)
+  int events = 0;  // what the scenario counts (reports, replies)
   int reloads = 0;
   CoreWebView2Frame* frame = nullptr;
   Controller* controller = nullptr;

@@ -78,9 +78,9 @@ Task<> EmulateKiosk(App& app) {
   const std::string result = co_await read;
   if (app.blocking) co_await set;
   if (result.find(kAgent) == std::string::npos) {
-    co_await app.k->Abort(Verdict::kAssertion, "user agent",
-                          "W7: Runtime.evaluate ran before Emulation.setUserAgentOverride: " +
-                              result);
+    co_await app.k->Abort(
+        Verdict::kAssertion, "user agent",
+        "W7: Runtime.evaluate ran before Emulation.setUserAgentOverride: " + result);
   }
 }
 

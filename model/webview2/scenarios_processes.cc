@@ -82,9 +82,9 @@ Task<> OnAuxiliaryProcessFailed(App& app, ProcessFailedEventArgs& args) {
   ++app.events;
   if (args.kind != ProcessFailedKind::kGpuProcessExited &&
       args.kind != ProcessFailedKind::kUtilityProcessExited) {
-    co_await app.k->Abort(Verdict::kAssertion, "ProcessFailed",
-                          std::string("unexpected ProcessFailed kind ") +
-                              ProcessFailedKindName(args.kind));
+    co_await app.k->Abort(
+        Verdict::kAssertion, "ProcessFailed",
+        std::string("unexpected ProcessFailed kind ") + ProcessFailedKindName(args.kind));
     co_return;
   }
   // Nothing to recover (W12): the WebView keeps working, as the next script shows (once the page
@@ -237,9 +237,10 @@ std::vector<Scenario> ProcessScenarios() {
       MakeFaulty("wv2.renderer_hang_reloaded",
                  "W12: the same app reloads on RenderProcessUnresponsive; the page comes back",
                  {clean}, [](Kernel& k) { HangSetup(k, false); }),
-      MakeFaulty("wv2.gpu_crash_recovers",
-                 "W12: GPU and utility processes exit; ProcessFailed fires, scripts keep working",
-                 {clean}, [](Kernel& k) { GpuSetup(k); }, 2),
+      MakeFaulty(
+          "wv2.gpu_crash_recovers",
+          "W12: GPU and utility processes exit; ProcessFailed fires, scripts keep working", {clean},
+          [](Kernel& k) { GpuSetup(k); }, 2),
       MakeFaulty("wv2.frame_crash_during_script",
                  "W12, W15: an iframe's renderer dies while the app awaits a frame script "
                  "(FB#3124); the app handles the failure HRESULT",
@@ -248,8 +249,8 @@ std::vector<Scenario> ProcessScenarios() {
            "W14: the controller is a local com_ptr; its release closes the WebView, a later "
            "call throws",
            {Verdict::kException}, [](Kernel& k) { ReferenceSetup(k, true); }),
-      Make("wv2.controller_reference_kept", "W14: the form keeps the controller reference",
-           {clean}, [](Kernel& k) { ReferenceSetup(k, false); }),
+      Make("wv2.controller_reference_kept", "W14: the form keeps the controller reference", {clean},
+           [](Kernel& k) { ReferenceSetup(k, false); }),
       std::move(runtime_break),
   };
 }

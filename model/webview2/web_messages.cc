@@ -62,8 +62,8 @@ void Runtime::PostWebMessage(CoreWebView2& webview, const char* api, std::string
                              bool is_json) {
   CheckThread(webview.owner(), webview, api, "W3");
   CheckAlive(webview, api);
-  const WebMessage* kept = &kernel_.Make<WebMessage>(
-      WebMessage{webview.document(), std::string(message), is_json});
+  const WebMessage* kept =
+      &kernel_.Make<WebMessage>(WebMessage{webview.document(), std::string(message), is_json});
   Runtime* rt = this;
   CoreWebView2* target = &webview;
   Send(webview.environment().browser().thread, "PostWebMessage",
@@ -81,8 +81,9 @@ void Runtime::RaiseWebMessage(CoreWebView2& webview, const std::string& message,
 
 const std::string& WebMessageReceivedEventArgs::TryGetWebMessageAsString() const {
   if (is_json) {
-    throw ComException(kEInvalidArg, "WebMessageReceivedEventArgs.TryGetWebMessageAsString of a "
-                                     "JSON message");
+    throw ComException(kEInvalidArg,
+                       "WebMessageReceivedEventArgs.TryGetWebMessageAsString of a "
+                       "JSON message");
   }
   return message;
 }
