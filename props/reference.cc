@@ -99,6 +99,9 @@ Verdict PredictHandlerVerdict(const Program& program) {
     }
     // A dropped deferral keeps the event open: the page's next event never comes.
     if (dropped) return Verdict::kDeferralLeak;
+    // W9.9: a certificate error the app does not allow cancels the navigation (the default
+    // action), so the page goes no further and raises no later event.
+    if (handler.event == model::webview2::DeferrableEvent::kServerCertificateErrorDetected) break;
   }
   return Verdict::kClean;
 }

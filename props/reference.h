@@ -25,7 +25,8 @@ bool PredictsDeadlock(const Program& program);
 // events one after another, each after the one before finished (W9); a handler that opens a modal
 // dialog before its first await is `reentrancy` (W4: after an await the rest runs as a posted
 // continuation, outside the WebView's callback); a deferral completed twice is
-// `deferral_double_complete` and one never completed `deferral_leak` (W8); otherwise `clean`.
+// `deferral_double_complete` and one never completed `deferral_leak` (W8); otherwise `clean`. A
+// certificate error (W9.9), which these programs never allow, ends the page after its handler.
 sim::Verdict PredictHandlerVerdict(const Program& program);
 
 // The verdict of an AffinityPrograms() program: `wrong_thread` when any WebView call runs on a

@@ -240,6 +240,38 @@ class Kernel {
   // The decisions of the current run so far; labels are filled in only when traced.
   std::vector<Decision> Decisions() const;
 
+  // ---- Queries and sends for models (read-only views of a thread; no scheduling point).
+  //
+  // A model (model/webview2, ...) stands for code that runs across threads or processes without
+  // being a scheduling point itself (the app's call already was one). These let it ask about a
+  // thread and hand work to one without touching the kernel's private thread record.
+
+  // Whether `thread` owns a message queue (it can be posted to, and can pump).
+  static bool HasMessageQueue(Thread thread) { return thread.get()->queue != nullptr; }
+  // Whether the coroutine `frame` is on `thread`'s stack: a handler that has neither returned nor
+  // left the stack at an await.
+  static bool IsOnStack(Thread thread, std::coroutine_handle<> frame) {
+    for (const internal::Frame& on_stack : thread.get()->frames) {
+      if (on_stack.handle == frame) return true;
+    }
+    return false;
+  }
+  // Whether `frame` belongs to the handler the thread's innermost message loop is dispatching
+  // (it is at or above that handler's base): an await there detaches it from the stack.
+  static bool IsInInnermostDispatch(Thread thread, std::coroutine_handle<> frame) {
+    const internal::VThread& record = *thread.get();
+    if (record.dispatch_bases.empty()) return false;
+    for (size_t i = record.dispatch_bases.back(); i < record.frames.size(); ++i) {
+      if (record.frames[i].handle == frame) return true;
+    }
+    return false;
+  }
+  // Queues `handler` on `target` now, like Post but not a scheduling point (the caller's own
+  // operation was one). Returns the message id, or 0 when it failed the run (no queue, full).
+  uint64_t Send(Thread target, std::string label, absl::AnyInvocable<Task<>()> handler) {
+    return Enqueue(*target.get(), internal::CallMessage(std::move(label), std::move(handler)));
+  }
+
   // ---- For the kernel's own awaiters.
   void ParkContinuation(internal::VThread& thread, internal::FutureCore& core);
   void PostContinuation(internal::Continuation& continuation);

@@ -593,6 +593,47 @@ TEST(Verdicts, WaitingThreads_AreTheNodesAndEdgesOfTheWaitForGraph) {
   EXPECT_EQ(waiting[1].blocker, "t1");
 }
 
+// ---- Queries for models (HasMessageQueue, IsOnStack, IsInInnermostDispatch, Send).
+
+// Hands the awaiting coroutine's own handle back without suspending.
+struct OwnFrame {
+  std::coroutine_handle<> handle;
+  bool await_ready() const noexcept { return false; }
+  bool await_suspend(std::coroutine_handle<> h) noexcept {
+    handle = h;
+    return false;
+  }
+  std::coroutine_handle<> await_resume() const noexcept { return handle; }
+};
+
+TEST(Kernel, ModelQueries_SeeQueuesAndHandlerFramesAndSendWithoutASchedulingPoint) {
+  std::vector<std::string> log;
+  std::coroutine_handle<> handler_frame;
+  const RunResult result = RunProgram([&](Kernel& k) {
+    Thread ui = k.Spawn("ui", Body([&k]() -> Task<> { co_await k.RunMessageLoop(); }),
+                        {.message_queue = true});
+    k.Spawn("worker", Body([&, ui]() -> Task<> {
+              const Thread self = k.Current();
+              log.push_back(absl::StrCat("queues ", Kernel::HasMessageQueue(ui), " ",
+                                         Kernel::HasMessageQueue(self)));
+              const uint64_t steps = k.steps();
+              const uint64_t id = k.Send(ui, "handler", [&]() -> Task<> {
+                handler_frame = co_await OwnFrame{};
+                log.push_back(absl::StrCat(
+                    "in handler: on stack ", Kernel::IsOnStack(k.Current(), handler_frame),
+                    ", innermost ", Kernel::IsInInnermostDispatch(k.Current(), handler_frame)));
+                co_await k.PostQuit(k.Current());
+              });
+              log.push_back(absl::StrCat("sent #", id, " in the same step ", k.steps() == steps));
+              co_await k.Join(ui);
+              log.push_back(absl::StrCat("after: on stack ", Kernel::IsOnStack(ui, handler_frame)));
+            }));
+  });
+  EXPECT_EQ(result.violation.kind, Verdict::kClean) << result.violation.report;
+  EXPECT_THAT(log, ElementsAre("queues 1 0", "sent #1 in the same step 1",
+                               "in handler: on stack 1, innermost 1", "after: on stack 0"));
+}
+
 // ---- Choose, params, traces, reuse.
 
 TEST(Kernel, Choose_AsksTheStrategyAndRecordsTheDecision) {

@@ -2,15 +2,20 @@
 // named after its rule id, asserting the verdict, the report's rule id and real error code or
 // text, and the order in which things happen. Built-in wv2.* scenarios are explored with the
 // portfolio; small programs written against the model run under a fixed strategy.
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/builtin_scenarios.h"
+#include "model/webview2/frames.h"
 #include "model/webview2/runtime.h"
 #include "sim/explorer.h"
 #include "sim/runner.h"
+#include "sim/strategies/byte_stream.h"
 #include "sim/strategies/random.h"
 #include "test_programs.h"
 
@@ -467,6 +472,8 @@ TEST(WebView2Rules, W9_NewWindowDeferredAndCompletedIsClean) {
 Task<> TakeDeferral(Probe& p, DeferrableEventArgs& args) {
   p.log->push_back(InfoOf(args.kind).name);
   Deferral* deferral = &p.k->Make<Deferral>(args.GetDeferral());
+  // W9.9: allowed, so that the navigation (and the page's next event) goes on.
+  args.action = ServerCertificateErrorAction::kAlwaysAllow;
   if (p.mode == 0) deferral->Complete();  // mode 1 keeps it open
   co_return;
 }
@@ -514,6 +521,531 @@ TEST(WebView2Rules, W3_DeferralCompleteFromABackgroundThreadIsWrongThread) {
   EXPECT_EQ(result.verdict, Verdict::kWrongThread);
   EXPECT_THAT(Report(result), HasSubstr("W3: Deferral.Complete called on thread policy"));
   ExpectClean("wv2.permission_deferral_completed_on_ui");
+}
+
+// ---- Renderer hangs (W12): RenderProcessUnresponsive every 15 s while it stays hung.
+
+Task<> LogProcessFailed(Probe& p, ProcessFailedEventArgs& args) {
+  p.log->push_back(absl::StrCat(ProcessFailedKindName(args.kind), "/",
+                                ProcessFailedReasonName(args.reason), "/", args.exit_code, "@",
+                                p.k->now_ticks(), args.process_description,
+                                absl::StrJoin(args.failed_frames, ",")));
+  if (p.mode >= 1 && args.kind == ProcessFailedKind::kRenderProcessUnresponsive) {
+    co_await p.webview->Reload();  // W12: the browser terminates the hung renderer
+  }
+}
+
+Task<> HangOnFirstLoad(Probe& p, NavigationEventArgs& args) {
+  p.log->push_back("loaded " + args.uri);
+  if (p.hr != nullptr) co_return;  // hang once
+  p.hr = &p.k->Make<HRESULT>(kSOk);
+  p.rt->HangRenderer(*p.webview->renderer());
+  if (p.mode != 2) co_return;
+  // A script pending on the hung renderer when the Reload terminates it (W15).
+  Async<std::string> op = co_await p.webview->ExecuteScriptAsync("document.title");
+  try {
+    p.log->push_back("script " + co_await op);
+  } catch (const ComException& error) {
+    p.log->push_back(error.what());
+  }
+}
+
+Task<> LoadThenHang(Probe& p) {
+  co_await ProbeCreate(p);
+  Probe* probe = &p;
+  p.webview->add_ProcessFailed(
+      [probe](ProcessFailedEventArgs& args) { return LogProcessFailed(*probe, args); });
+  p.webview->add_NavigationCompleted(
+      [probe](NavigationEventArgs& args) { return HangOnFirstLoad(*probe, args); });
+  co_await p.webview->Navigate(kPage);
+}
+
+TEST(WebView2Rules, W12_RendererHangReportedEvery15Seconds) {
+  std::vector<std::string> log;
+  const RunResult run = RunProgram([&log](Kernel& k) {
+    Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadThenHang(probe); });
+    p.rt->AddPage(kPage, Page{.title = "T"});
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  // STILL_ACTIVE (259): the process has not exited. The model stops after a minute's reports.
+  EXPECT_EQ(log, (std::vector<std::string>{
+                     std::string("loaded ") + kPage,
+                     "RenderProcessUnresponsive/Unresponsive/259@15000",
+                     "RenderProcessUnresponsive/Unresponsive/259@30000",
+                     "RenderProcessUnresponsive/Unresponsive/259@45000",
+                     "RenderProcessUnresponsive/Unresponsive/259@60000",
+                 }));
+  EXPECT_EQ(kUnresponsiveReportsMax, 4);
+}
+
+TEST(WebView2Rules, W12_ReloadTerminatesAHungRendererAndTheReportsStop) {
+  std::vector<std::string> log;
+  const RunResult run = RunProgram([&log](Kernel& k) {
+    Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadThenHang(probe); });
+    p.mode = 1;
+    p.rt->AddPage(kPage, Page{.title = "T"});
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_EQ(log, (std::vector<std::string>{
+                     std::string("loaded ") + kPage,
+                     "RenderProcessUnresponsive/Unresponsive/259@15000",
+                     std::string("loaded ") + kPage,
+                 }));
+  EXPECT_THAT(run.trace, HasSubstr("terminates the hung renderer process renderer"));
+  EXPECT_THAT(run.trace, HasSubstr("spawn renderer#2"));
+}
+
+TEST(WebView2Rules, W15_ScriptPendingOnAHungRendererFailsOrNeverCompletesWhenItIsTerminated) {
+  std::vector<Verdict> verdicts;
+  for (const uint8_t never : {0, 1}) {
+    std::vector<std::string> log;
+    // The byte stream's choices: thread choices take the first option; the W15 choice is the
+    // only fault choice, so a stream of `never` everywhere picks it.
+    const std::vector<uint8_t> bytes(64, never);
+    sim::ByteStreamStrategy strategy(absl::MakeConstSpan(bytes));
+    const RunResult run = RunProgram(
+        [&log](Kernel& k) {
+          Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadThenHang(probe); });
+          p.mode = 2;
+          p.rt->AddPage(kPage, Page{.title = "T"});
+        },
+        strategy);
+    if (run.trace.find("W15: a pending call fails or never completes") == std::string::npos) {
+      ADD_FAILURE() << "no W15 choice: " << run.trace;
+      continue;
+    }
+    verdicts.push_back(run.violation.kind);
+    const bool failed = run.violation.kind == Verdict::kClean;
+    if (failed) {
+      EXPECT_THAT(absl::StrJoin(log, "\n"),
+                  HasSubstr("W15: the hung renderer was terminated while the call was pending"));
+    } else {
+      EXPECT_EQ(run.violation.kind, Verdict::kStall) << run.violation.report;
+      EXPECT_THAT(run.violation.report, HasSubstr("ExecuteScript#1"));
+    }
+  }
+  // Both W15 outcomes: the failure reaches the app's catch; the call that never ends stalls.
+  EXPECT_EQ(verdicts, (std::vector<Verdict>{Verdict::kClean, Verdict::kStall}));
+}
+
+TEST(WebView2Rules, W12_RendererHangIsAFaultTheIgnoringAppStallsTheReloadingAppRecovers) {
+  const ExploreResult result = ExploreScenario("wv2.renderer_hang_ignored");
+  EXPECT_EQ(result.verdict, Verdict::kStall);
+  EXPECT_THAT(Report(result), HasSubstr("page_ready"));
+  ASSERT_FALSE(result.found.empty());
+  EXPECT_NE(result.found[0].schedule.trace_hash, 0u);
+  ExpectClean("wv2.renderer_hang_reloaded", 5000);
+}
+
+// ---- GPU and utility processes (W12): they recover by themselves.
+
+Task<> CrashAuxiliaries(Probe& p, NavigationEventArgs& args) {
+  (void)args;
+  BrowserProcess& browser = p.webview->environment().browser();
+  p.rt->CrashAuxiliaryProcess(browser, ProcessFailedKind::kGpuProcessExited);
+  p.rt->CrashAuxiliaryProcess(browser, ProcessFailedKind::kUtilityProcessExited);
+  Async<std::string> op = co_await p.webview->ExecuteScriptAsync("document.title");
+  p.log->push_back("title " + co_await op);
+}
+
+Task<> LoadThenCrashAuxiliaries(Probe& p) {
+  co_await ProbeCreate(p);
+  Probe* probe = &p;
+  p.webview->add_ProcessFailed(
+      [probe](ProcessFailedEventArgs& args) { return LogProcessFailed(*probe, args); });
+  p.webview->add_NavigationCompleted(
+      [probe](NavigationEventArgs& args) { return CrashAuxiliaries(*probe, args); });
+  co_await p.webview->Navigate(kPage);
+}
+
+TEST(WebView2Rules, W12_GpuAndUtilityExitsRecoverByThemselves) {
+  std::vector<std::string> log;
+  const RunResult run = RunProgram([&log](Kernel& k) {
+    Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadThenCrashAuxiliaries(probe); });
+    p.rt->AddPage(kPage, Page{.title = "T"});
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_EQ(log, (std::vector<std::string>{"GpuProcessExited/Crashed/1@0",
+                                           "UtilityProcessExited/Crashed/1@0Network Service",
+                                           "title \"T\""}));
+  EXPECT_THAT(run.trace, HasSubstr("relaunches it as gpu#2"));
+  EXPECT_THAT(run.trace, HasSubstr("relaunches it as utility#2"));
+  EXPECT_EQ(run.trace.find("spawn browser#2"), std::string::npos);  // nothing else breaks
+  ExpectClean("wv2.gpu_crash_recovers", 5000);
+}
+
+// ---- Frames (W12, W15): a frame renderer's exit affects only its frames.
+
+constexpr char kWidgetPage[] = "https://widgets.example/chat";
+
+Task<> CrashFrameRenderer(Probe& p, NavigationEventArgs& args) {
+  (void)args;
+  EXPECT_EQ(p.webview->frames().size(), 1u);
+  if (p.webview->frames().empty()) co_return;
+  CoreWebView2Frame& frame = *p.webview->frames()[0];
+  p.log->push_back("frame " + frame.Name() + " on " + frame.renderer()->thread.name());
+  Async<std::string> before = co_await frame.ExecuteScriptAsync("document.title");
+  p.log->push_back("frame title " + co_await before);
+  p.rt->CrashRenderer(*frame.renderer());
+  Async<std::string> main = co_await p.webview->ExecuteScriptAsync("document.title");
+  p.log->push_back("main title " + co_await main);
+  Async<std::string> after = co_await frame.ExecuteScriptAsync("document.title");
+  p.log->push_back("frame title " + co_await after);
+}
+
+Task<> OnProbeFrameCreated(Probe& p, FrameCreatedEventArgs& args) {
+  p.log->push_back("FrameCreated " + args.frame->Name());
+  co_return;
+}
+
+Task<> LoadWithFrame(Probe& p) {
+  co_await ProbeCreate(p);
+  Probe* probe = &p;
+  p.webview->add_FrameCreated(
+      [probe](FrameCreatedEventArgs& args) { return OnProbeFrameCreated(*probe, args); });
+  p.webview->add_ProcessFailed(
+      [probe](ProcessFailedEventArgs& args) { return LogProcessFailed(*probe, args); });
+  p.webview->add_NavigationCompleted(
+      [probe](NavigationEventArgs& args) { return CrashFrameRenderer(*probe, args); });
+  co_await p.webview->Navigate(kPage);
+}
+
+TEST(WebView2Rules, W12_FrameRendererExitAffectsOnlyItsFrames) {
+  std::vector<std::string> log;
+  const RunResult run = RunProgram([&log](Kernel& k) {
+    Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadWithFrame(probe); });
+    p.rt->AddPage(kPage, Page{.title = "T", .frames = {{.name = "chat", .uri = kWidgetPage}}});
+    p.rt->AddPage(kWidgetPage, Page{.title = "Chat"});
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  // Site isolation: the frame runs in renderer#2; its exit leaves the main document working.
+  EXPECT_THAT(log, ::testing::ElementsAre("FrameCreated chat", "frame chat on renderer#2",
+                                          "frame title \"Chat\"",
+                                          "FrameRenderProcessExited/Crashed/1@0CoreWebView2Frame#1",
+                                          "main title \"T\"", "frame title null"));
+}
+
+TEST(WebView2Rules, W15_FrameScriptNeverCompletesWhenItsFrameDiesMidScript) {
+  const ExploreResult result = ExploreScenario("wv2.frame_crash_during_script", 3000);
+  EXPECT_EQ(result.verdict, Verdict::kStall);
+  EXPECT_THAT(Report(result), HasSubstr("Frame.ExecuteScript#1"));
+  ASSERT_FALSE(result.found.empty());
+  // The frame's renderer died while the script was pending, and the call never completes.
+  const std::vector<sim::Decision>& decisions = result.found[0].schedule.decisions;
+  bool never = false;
+  for (const sim::Decision& decision : decisions) {
+    if (decision.label.find("W15") != std::string::npos && decision.chosen == 1) never = true;
+  }
+  EXPECT_TRUE(never);
+}
+
+// ---- DevTools (W7): dispatched in order, processed in any order.
+
+TEST(WebView2Rules, W7_DevToolsCallsMayBeProcessedOutOfOrder) {
+  const ExploreResult result = ExploreScenario("wv2.devtools_protocol_ordering");
+  EXPECT_EQ(result.verdict, Verdict::kAssertion);
+  EXPECT_THAT(Report(result), HasSubstr("W7: Runtime.evaluate ran before"));
+  ExpectClean("wv2.devtools_protocol_awaited", 5000);
+}
+
+Task<> CallUnknownDevToolsMethod(Probe& p) {
+  co_await ProbeCreate(p);
+  Async<std::string> op = co_await p.webview->CallDevToolsProtocolMethodAsync("Nope.nothing", "{}");
+  try {
+    co_await op;
+  } catch (const ComException& error) {
+    *p.hr = error.hr();
+  }
+  Async<std::string> ua = co_await p.webview->CallDevToolsProtocolMethodAsync(
+      "Runtime.evaluate", R"({"expression":"navigator.userAgent"})");
+  p.log->push_back(co_await ua);
+}
+
+TEST(WebView2Rules, W7_DevToolsUnknownMethodFailsAndUserAgentDefaultsToEdge) {
+  std::vector<std::string> log;
+  HRESULT hr = kSOk;
+  const RunResult run = RunProgram([&log, &hr](Kernel& k) {
+    Probe& p = MakeProbe(k, &log, [](Probe& probe) { return CallUnknownDevToolsMethod(probe); });
+    p.hr = &hr;
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_EQ(hr, kEFail);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_THAT(log[0], HasSubstr("Edg/"));
+}
+
+// ---- Web messages (W2): host -> page -> host.
+
+TEST(WebView2Rules, W2_WebMessageRoundTripAndMessagesPostedBeforeTheDocumentAreDropped) {
+  ExpectClean("wv2.web_message_round_trip", 5000);
+  const ExploreResult result = ExploreScenario("wv2.web_message_posted_before_load");
+  EXPECT_EQ(result.verdict, Verdict::kAssertion);
+  EXPECT_THAT(Report(result), HasSubstr("went to about:blank"));
+}
+
+TEST(WebView2Rules, W2_WebMessageAsStringAndAsJson) {
+  WebMessageReceivedEventArgs text;
+  text.message = "say \"hi\"";
+  EXPECT_EQ(text.TryGetWebMessageAsString(), "say \"hi\"");
+  EXPECT_EQ(text.WebMessageAsJson(), R"("say \"hi\"")");
+  WebMessageReceivedEventArgs json;
+  json.message = R"({"n":1})";
+  json.is_json = true;
+  EXPECT_EQ(json.WebMessageAsJson(), R"({"n":1})");
+  try {
+    (void)json.TryGetWebMessageAsString();
+    ADD_FAILURE() << "a JSON message read as a string";
+  } catch (const ComException& error) {
+    EXPECT_EQ(error.hr(), kEInvalidArg);
+  }
+}
+
+// ---- W4: the runtime's own int 3 when the oracle is off.
+
+TEST(WebView2Rules, W4_RuntimeBreaksWithInt3WhenTheNestedLoopOutlivesItsTimeout) {
+  const ExploreResult result = ExploreScenario("wv2.modal_dialog_runtime_break", 100);
+  EXPECT_EQ(result.verdict, Verdict::kException);
+  const std::string report = Report(result);
+  EXPECT_THAT(report, HasSubstr("broke (int 3, 0x80000003 (STATUS_BREAKPOINT)"));
+  EXPECT_THAT(report, HasSubstr("still running 5000 ms later"));
+  EXPECT_THAT(report, HasSubstr(kReentrancyLogText));
+}
+
+Task<> QuickDialogShown(Probe& p) {
+  p.log->push_back("dialog shown");
+  co_await p.rt->CloseDialog();
+}
+
+Task<> QuickDialogInHandler(Probe& p, NavigationEventArgs& args) {
+  (void)args;
+  Probe* probe = &p;
+  co_await p.rt->ShowDialog("About", [probe] { return QuickDialogShown(*probe); });
+  p.log->push_back("dialog closed");
+}
+
+Task<> LoadWithQuickDialog(Probe& p) {
+  co_await ProbeCreate(p);
+  Probe* probe = &p;
+  p.webview->add_NavigationCompleted(
+      [probe](NavigationEventArgs& args) { return QuickDialogInHandler(*probe, args); });
+  co_await p.webview->Navigate(kPage);
+}
+
+TEST(WebView2Rules, W4_NoInt3WhenTheNestedLoopEndsBeforeTheTimeout) {
+  std::vector<std::string> log;
+  const Scenario scenario = sim::testing::MakeScenario([&log](Kernel& k) {
+    MakeProbe(k, &log, [](Probe& probe) { return LoadWithQuickDialog(probe); });
+  });
+  sim::Runner runner(scenario, {{std::string(kReentrancyBreakParam), 5000}});
+  sim::ByteStreamStrategy first({});
+  first.BeginExecution(0);
+  const sim::RunOutcome outcome = runner.Run(first, /*traced=*/true);
+  EXPECT_EQ(outcome.violation.kind, Verdict::kClean) << outcome.violation.report;
+  EXPECT_EQ(log, (std::vector<std::string>{"dialog shown", "dialog closed"}));
+  const std::string trace = runner.kernel().TraceText();
+  EXPECT_THAT(trace, HasSubstr(kReentrancyLogText));  // the runtime's log line, no break
+  EXPECT_EQ(outcome.end_ticks, 0u);                   // the break's timer was taken back
+}
+
+// ---- W14: the last controller reference.
+
+Task<> ReleaseReferences(Probe& p) {
+  EnvironmentOptions options;
+  Async<Environment*> env_op =
+      co_await p.rt->CreateCoreWebView2EnvironmentAsync(std::move(options));
+  p.env = co_await env_op;
+  Async<Controller*> op = co_await p.env->CreateCoreWebView2ControllerAsync();
+  ControllerPtr first(co_await op);
+  CoreWebView2& webview = first->CoreWebView2();
+  ControllerPtr second = first;  // AddRef
+  EXPECT_EQ(first->references(), 2);
+  first.reset();
+  p.log->push_back(webview.closed() ? "closed" : "open");
+  second.reset();  // the last reference: closes implicitly
+  p.log->push_back(webview.closed() ? "closed" : "open");
+  try {
+    Async<std::string> late = co_await webview.ExecuteScriptAsync("1");
+    co_await late;
+  } catch (const ComException& error) {
+    *p.hr = error.hr();
+  }
+}
+
+TEST(WebView2Rules, W14_ReleasingTheLastControllerReferenceClosesImplicitly) {
+  std::vector<std::string> log;
+  HRESULT hr = kSOk;
+  const RunResult run = RunProgram([&log, &hr](Kernel& k) {
+    Probe& p = MakeProbe(k, &log, [](Probe& probe) { return ReleaseReferences(probe); });
+    p.hr = &hr;
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_EQ(log, (std::vector<std::string>{"open", "closed"}));
+  EXPECT_EQ(hr, kErrorInvalidState);
+  EXPECT_THAT(run.trace, HasSubstr("was released: it closes implicitly"));
+  EXPECT_THAT(run.trace, HasSubstr("shutdown -> browser"));  // no other WebView uses it
+}
+
+TEST(WebView2Rules, W14_ControllerReferenceDroppedByALocalThrowsOnTheNextCall) {
+  const ExploreResult result = ExploreScenario("wv2.controller_reference_dropped", 100);
+  EXPECT_EQ(result.verdict, Verdict::kException);
+  EXPECT_THAT(Report(result), HasSubstr("after Close (W14)"));
+  ExpectClean("wv2.controller_reference_kept");
+}
+
+// ---- W9: what each deferrable event does with the handler's answers.
+
+Task<> AnswerLate(Probe& p, DeferrableEventArgs& args) {
+  Deferral deferral = args.GetDeferral();
+  // An await: the handler leaves the stack, so for the runtime it returned (W8); from now on the
+  // deferral alone holds the event open.
+  Async<std::string> think = co_await p.webview->ExecuteScriptAsync("1");
+  co_await think;
+  if (p.mode == 0) {
+    // Set before Complete, after the handler left: read at completion (W9.6).
+    args.handled = true;
+    args.Accept();
+    args.result_text = "yes";
+    args.state = PermissionState::kAllow;
+    deferral.Complete();
+  } else {
+    deferral.Complete();
+    args.handled = true;  // too late: the runtime has read the args already
+    args.Accept();
+    args.state = PermissionState::kAllow;
+  }
+}
+
+Task<> LoadWithAnswers(Probe& p) {
+  co_await ProbeCreate(p);
+  Probe* probe = &p;
+  for (int i = 0; i < kDeferrableEventCount; ++i) {
+    p.webview->add_DeferrableEvent(
+        static_cast<DeferrableEvent>(i),
+        [probe](DeferrableEventArgs& args) { return AnswerLate(*probe, args); });
+  }
+  co_await p.webview->Navigate(kPage);
+}
+
+std::vector<std::string> RunAnswers(int mode, std::vector<DeferrableEvent> events,
+                                    std::vector<std::string>* log) {
+  std::vector<std::string> outcomes;
+  const RunResult run = RunProgram([&outcomes, log, mode, events](Kernel& k) {
+    Probe& p = MakeProbe(k, log, [](Probe& probe) { return LoadWithAnswers(probe); });
+    p.mode = mode;
+    p.rt->AddPage(kPage, Page{.title = "T", .events = events});
+    k.AddQuiescenceCheck(sim::CheckPhase::kFinal,
+                         [&p, &outcomes]() -> std::optional<sim::Violation> {
+                           outcomes = p.webview->event_outcomes();
+                           return std::nullopt;
+                         });
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  return outcomes;
+}
+
+TEST(WebView2Rules, W9_AnswersAreReadWhenTheEventFinishesNotLater) {
+  const std::vector<DeferrableEvent> events = {DeferrableEvent::kContextMenuRequested,
+                                               DeferrableEvent::kScriptDialogOpening,
+                                               DeferrableEvent::kPermissionRequested};
+  std::vector<std::string> log;
+  EXPECT_THAT(RunAnswers(0, events, &log),
+              ::testing::ElementsAre(
+                  "ContextMenuRequested#1: the app handled it: no default menu",
+                  "ScriptDialogOpening#1: the dialog returns \"yes\" to the page's script",
+                  "PermissionRequested#1: the permission is granted"));
+  EXPECT_THAT(
+      RunAnswers(1, events, &log),
+      ::testing::ElementsAre("ContextMenuRequested#1: the default context menu is shown",
+                             "ScriptDialogOpening#1: the dialog returns false to the page's script",
+                             "PermissionRequested#1: the permission is prompt"));
+}
+
+TEST(WebView2Rules, W9_TheDialogAndPermissionAnswersReachThePageScript) {
+  std::vector<std::string> log;
+  const RunResult run = RunProgram([&log](Kernel& k) {
+    Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadWithAnswers(probe); });
+    p.rt->AddPage(kPage, Page{.title = "T",
+                              .events = {DeferrableEvent::kScriptDialogOpening,
+                                         DeferrableEvent::kPermissionRequested}});
+    // What the page's script sees once both finished: its globals, as ExecuteScript reads them.
+    k.AddQuiescenceCheck(sim::CheckPhase::kFinal, [&p, &log]() -> std::optional<sim::Violation> {
+      for (const char* global : {"window.dialogResult", "window.permissionState"}) {
+        const std::string* value = p.webview->global(global);
+        log.push_back(std::string(global) + "=" + (value != nullptr ? *value : "undefined"));
+      }
+      return std::nullopt;
+    });
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_THAT(log, ::testing::ElementsAre("window.dialogResult=\"yes\"",
+                                          "window.permissionState=\"granted\""));
+}
+
+TEST(WebView2Rules, W9_ACertificateErrorNotAllowedEndsThePage) {
+  std::vector<std::string> log;
+  // The handler sets nothing for ServerCertificateErrorDetected: the default error page; the
+  // page's script never reaches its next event.
+  EXPECT_THAT(
+      RunAnswers(0,
+                 {DeferrableEvent::kServerCertificateErrorDetected, DeferrableEvent::kDragStarting},
+                 &log),
+      ::testing::ElementsAre("ServerCertificateErrorDetected#1: the navigation fails "
+                             "with the certificate error page"));
+}
+
+TEST(WebView2Rules, W9_EveryDeferrableEventHasItsOwnOutcome) {
+  std::vector<std::string> defaults;
+  for (int i = 0; i < kDeferrableEventCount; ++i) {
+    DeferrableEventArgs args;
+    args.kind = static_cast<DeferrableEvent>(i);
+    const std::string outcome = OutcomeOf(args);
+    EXPECT_FALSE(outcome.empty()) << InfoOf(args.kind).name;
+    defaults.push_back(outcome);
+    args.cancel = true;
+    args.handled = true;
+    args.accepted = true;
+    args.state = PermissionState::kDeny;
+    args.action = ServerCertificateErrorAction::kCancel;
+    EXPECT_NE(OutcomeOf(args), outcome) << InfoOf(args.kind).name << " ignores its answers";
+  }
+  std::sort(defaults.begin(), defaults.end());
+  EXPECT_EQ(std::unique(defaults.begin(), defaults.end()), defaults.end());
+}
+
+Task<> OnPopupLoaded(Probe& p, NavigationEventArgs& args) {
+  p.log->push_back("popup loaded " + args.uri);
+  co_return;
+}
+
+Task<> OpenPopup(Probe& p, NewWindowRequestedEventArgs& args) {
+  Deferral deferral = args.GetDeferral();
+  Async<Controller*> op = co_await p.env->CreateCoreWebView2ControllerAsync();
+  CoreWebView2& popup = (co_await op)->CoreWebView2();
+  Probe* probe = &p;
+  popup.add_NavigationCompleted(
+      [probe](NavigationEventArgs& loaded) { return OnPopupLoaded(*probe, loaded); });
+  args.new_window = &popup;
+  p.log->push_back("popup at " + popup.document());
+  deferral.Complete();
+}
+
+Task<> LoadWithPopup(Probe& p) {
+  co_await ProbeCreate(p);
+  Probe* probe = &p;
+  p.webview->add_NewWindowRequested(
+      [probe](NewWindowRequestedEventArgs& args) { return OpenPopup(*probe, args); });
+  co_await p.webview->Navigate(kPage);
+}
+
+TEST(WebView2Rules, W9_NewWindowStaysUnNavigatedUntilTheEventCompletes) {
+  std::vector<std::string> log;
+  const RunResult run = RunProgram([&log](Kernel& k) {
+    Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadWithPopup(probe); });
+    p.rt->AddPage(kPage, Page{.title = "T", .window_open = "https://app.example/popup"});
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_EQ(log, (std::vector<std::string>{"popup at about:blank",
+                                           "popup loaded https://app.example/popup"}));
 }
 
 // ---- W10: content streams.

@@ -24,6 +24,10 @@ const char* HresultText(HRESULT hr) {
     case kErrorInvalidState:
       return "The group or resource is not in the correct state to perform the requested "
              "operation.";
+    case kEInvalidArg:
+      return "The parameter is incorrect.";
+    case kStatusBreakpoint:
+      return "A breakpoint has been reached.";
     default:
       return "Unknown error.";
   }
@@ -47,6 +51,10 @@ const char* HresultName(HRESULT hr) {
       return "E_FAIL";
     case kErrorInvalidState:
       return "HRESULT_FROM_WIN32(ERROR_INVALID_STATE)";
+    case kEInvalidArg:
+      return "E_INVALIDARG";
+    case kStatusBreakpoint:
+      return "STATUS_BREAKPOINT";
     default:
       return "HRESULT";
   }

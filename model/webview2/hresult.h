@@ -32,6 +32,10 @@ inline constexpr HRESULT kEFail = static_cast<HRESULT>(0x80004005u);
 // W11: HRESULT_FROM_WIN32(ERROR_INVALID_STATE), a second environment on one user data folder
 // with different options.
 inline constexpr HRESULT kErrorInvalidState = static_cast<HRESULT>(0x8007139Fu);
+// WR: a JSON web message read with TryGetWebMessageAsString.
+inline constexpr HRESULT kEInvalidArg = static_cast<HRESULT>(0x80070057u);
+// W4: the exception code of the runtime's int 3 (EXCEPTION_BREAKPOINT, an NTSTATUS).
+inline constexpr HRESULT kStatusBreakpoint = static_cast<HRESULT>(0x80000003u);
 
 // "RPC_E_CHANGED_MODE"; "HRESULT" for a code this model does not know.
 const char* HresultName(HRESULT hr);

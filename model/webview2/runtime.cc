@@ -25,13 +25,6 @@ std::string SiteOf(const std::string& uri) {
   return path == std::string::npos ? uri : uri.substr(0, path);
 }
 
-bool OnStack(const VThread& thread, std::coroutine_handle<> frame) {
-  for (const sim::internal::Frame& f : thread.frames) {
-    if (f.handle == frame) return true;
-  }
-  return false;
-}
-
 // ---- What the browser and renderer processes do with the host's requests.
 
 Task<> BrowserCreateEnvironment(Runtime& rt, BrowserProcess& browser, Thread caller,
@@ -67,11 +60,8 @@ Task<> BrowserCreateController(Runtime& rt, Environment& env, Thread caller,
 
 Task<> RendererExecuteScript(Runtime& rt, CoreWebView2& webview, const std::string& script,
                              Promise<std::string> done, RendererProcess& renderer) {
-  if (renderer.dead()) co_return;
-  // W7: the result is JSON; "null" for undefined or an exception.
-  const Page* page = rt.FindPage(webview.document());
-  std::string result = "null";
-  if (page != nullptr && script == "document.title") result = "\"" + page->title + "\"";
+  if (!renderer.responsive()) co_return;  // W12: a hung renderer runs nothing
+  std::string result = rt.EvaluateScript(webview.document(), script);
   if (const std::string* value = webview.global(script); value != nullptr) result = *value;
   rt.Complete(webview.owner(), done, std::move(result));
   co_return;
@@ -109,9 +99,9 @@ Task<> ReadResponse(Runtime& rt, CoreWebView2& webview, ResponseStream& stream,
                     RendererProcess& renderer) {
   Kernel& k = rt.kernel();
   for (int i = 0; i < stream.chunks; ++i) {
-    const VThread* creator = stream.created_on.get();
-    const bool marshalled =
-        !stream.agile && creator->queue != nullptr && rt.ApartmentOf(creator) == Apartment::kSta;
+    const Thread creator = stream.created_on;
+    const bool marshalled = !stream.agile && Kernel::HasMessageQueue(creator) &&
+                            rt.ApartmentOf(creator) == Apartment::kSta;
     if (!marshalled) {
       co_await k.Yield({"IStream::Read", &stream});
     } else {
@@ -121,9 +111,9 @@ Task<> ReadResponse(Runtime& rt, CoreWebView2& webview, ResponseStream& stream,
           rt.Send(stream.created_on, k.traced() ? read.future().name() : "IStream::Read",
                   [read] { return MarshalledRead(read); });
       if (k.traced()) {
-        read.SetProducer(creator,
+        read.SetProducer(creator.get(),
                          absl::StrCat("the read is message #", id, " marshalled to thread ",
-                                      creator->name(), ", the apartment of the non-agile stream ",
+                                      creator.name(), ", the apartment of the non-agile stream ",
                                       stream.name(), ", which must pump to run it (W10)"));
       }
       sim::internal::FutureState<void>& state = read.future().state();
@@ -142,8 +132,9 @@ Task<> ReadResponseThread(Runtime& rt, CoreWebView2& webview, ResponseStream& st
 }
 
 void FinishLoad(Runtime& rt, CoreWebView2& webview) {
-  rt.RaiseNavigationCompleted(webview);
   const Page* page = rt.FindPage(webview.document());
+  if (page != nullptr && !page->frames.empty()) rt.CreateFrames(webview, *page);  // frames.cc
+  rt.RaiseNavigationCompleted(webview);
   if (page == nullptr) return;
   if (!page->web_message.empty()) rt.RaiseWebMessage(webview, page->web_message);
   if (!page->window_open.empty()) rt.RaiseNewWindow(webview, page->window_open);
@@ -152,7 +143,8 @@ void FinishLoad(Runtime& rt, CoreWebView2& webview) {
 
 Task<> RendererLoad(Runtime& rt, CoreWebView2& webview, const std::string& uri,
                     RendererProcess& renderer) {
-  if (renderer.dead()) co_return;
+  if (!renderer.responsive()) co_return;                     // W12: a hung renderer loads nothing
+  if (!webview.frames().empty()) rt.DestroyFrames(webview);  // the old document's frames
   webview.set_document(uri);
   const Page* page = rt.FindPage(uri);
   if (page != nullptr && !page->subresource.empty() && webview.has_resource_handlers()) {
@@ -164,6 +156,9 @@ Task<> RendererLoad(Runtime& rt, CoreWebView2& webview, const std::string& uri,
 
 Task<> BrowserNavigate(Runtime& rt, CoreWebView2& webview, const std::string& uri) {
   if (webview.environment().browser().dead()) co_return;
+  if (RendererProcess* current = webview.renderer(); current != nullptr && current->hung) {
+    rt.TerminateHungRenderer(*current, webview);  // W12: a new renderer loads the document
+  }
   RendererProcess& renderer = rt.RendererFor(webview.environment().browser(), uri);
   webview.set_renderer(&renderer);
   rt.Send(renderer.thread, "load",
@@ -205,13 +200,9 @@ Runtime& Runtime::Create(Kernel& kernel) {
 Runtime::Runtime(Kernel& kernel)
     : kernel_(kernel), threads_(sim::KernelLimits::kThreadsMaxCeiling) {}
 
-void Runtime::CoInitializeEx(Apartment apartment) {
-  Info(*kernel_.Current().get()).apartment = apartment;
-}
+void Runtime::CoInitializeEx(Apartment apartment) { Info(kernel_.Current()).apartment = apartment; }
 
-Apartment Runtime::ApartmentOf(const VThread* thread) const {
-  return threads_[thread->id].apartment;
-}
+Apartment Runtime::ApartmentOf(Thread thread) const { return threads_[thread.id()].apartment; }
 
 std::string Runtime::NextName(const char* kind, uint32_t& counter) const {
   ++counter;
@@ -223,8 +214,7 @@ std::string Runtime::NextName(const char* kind, uint32_t& counter) const {
 }
 
 uint64_t Runtime::Send(Thread process, std::string label, absl::AnyInvocable<Task<>()> work) {
-  return kernel_.Enqueue(*process.get(),
-                         sim::internal::CallMessage(std::move(label), std::move(work)));
+  return kernel_.Send(process, std::move(label), std::move(work));
 }
 
 void Runtime::CheckThread(Thread owner, const sim::Object& object, const char* api,
@@ -290,7 +280,7 @@ const Page* Runtime::FindPage(const std::string& uri) const {
 Task<Async<Environment*>> Runtime::CreateCoreWebView2EnvironmentAsync(EnvironmentOptions options) {
   co_await kernel_.Yield({"CreateCoreWebView2Environment", nullptr});
   const Thread caller = kernel_.Current();
-  const Apartment apartment = ApartmentOf(caller.get());
+  const Apartment apartment = ApartmentOf(caller);
   if (apartment == Apartment::kNone) {
     // W1: COM is not initialised on this thread; the call itself returns the error.
     throw ComException(kCoENotInitialized, "CreateCoreWebView2EnvironmentWithOptions");
@@ -349,11 +339,7 @@ Task<> CoreWebView2::Navigate(std::string_view uri) {
   co_await k.Yield({"Navigate", this});
   runtime_->CheckThread(owner_, *this, "CoreWebView2.Navigate", "W3");
   runtime_->CheckAlive(*this, "CoreWebView2.Navigate");
-  const std::string* kept = &k.Make<std::string>(uri);
-  Runtime* rt = runtime_;
-  CoreWebView2* webview = this;
-  runtime_->Send(env_->browser().thread, "Navigate",
-                 [rt, webview, kept] { return BrowserNavigate(*rt, *webview, *kept); });
+  runtime_->StartNavigation(*this, "Navigate", std::string(uri));
 }
 
 Task<> CoreWebView2::Reload() {
@@ -361,11 +347,22 @@ Task<> CoreWebView2::Reload() {
   co_await k.Yield({"Reload", this});
   runtime_->CheckThread(owner_, *this, "CoreWebView2.Reload", "W3");
   runtime_->CheckAlive(*this, "CoreWebView2.Reload");
-  const std::string* kept = &k.Make<std::string>(document_);
-  Runtime* rt = runtime_;
-  CoreWebView2* webview = this;
-  runtime_->Send(env_->browser().thread, "Reload",
-                 [rt, webview, kept] { return BrowserNavigate(*rt, *webview, *kept); });
+  runtime_->StartNavigation(*this, "Reload", document_);
+}
+
+void Runtime::StartNavigation(CoreWebView2& webview, const char* label, std::string uri) {
+  const std::string* kept = &kernel_.Make<std::string>(std::move(uri));
+  Runtime* rt = this;
+  CoreWebView2* target = &webview;
+  Send(webview.environment().browser().thread, label,
+       [rt, target, kept] { return BrowserNavigate(*rt, *target, *kept); });
+}
+
+std::string Runtime::EvaluateScript(const std::string& document, const std::string& script) const {
+  // W7: the result is JSON; "null" for undefined or an exception.
+  const Page* page = FindPage(document);
+  if (page != nullptr && script == "document.title") return "\"" + page->title + "\"";
+  return "null";
 }
 
 CookieManager& CoreWebView2::GetCookieManager() {
@@ -568,13 +565,6 @@ void Runtime::RaiseNavigationCompleted(CoreWebView2& webview) {
   RaiseEvent(args, webview.navigation_completed_);
 }
 
-void Runtime::RaiseWebMessage(CoreWebView2& webview, const std::string& message) {
-  if (webview.web_message_received_.empty()) return;
-  auto& args = NewEventArgs<WebMessageReceivedEventArgs>(webview, "WebMessageReceived", "", "W2");
-  args.message = message;
-  RaiseEvent(args, webview.web_message_received_);
-}
-
 void Runtime::RaiseWebResourceRequested(CoreWebView2& webview, const std::string& uri,
                                         RendererProcess& renderer) {
   auto& args = NewEventArgs<WebResourceRequestedEventArgs>(
@@ -606,63 +596,17 @@ void Runtime::RaiseNewWindow(CoreWebView2& webview, const std::string& uri) {
   NewWindowRequestedEventArgs* event = &args;
   Runtime* self = this;
   args.on_finish = [self, event] {
-    if (event->new_window != nullptr && self->kernel().traced()) {
+    if (event->new_window == nullptr) return;
+    if (self->kernel().traced()) {
       self->kernel().Log(
           absl::StrCat(event->name, ": window.open returns ", event->new_window->name()));
     }
+    // W9.1: the window window.open returned stays un-navigated until the event completes.
+    if (!event->new_window->closed()) {
+      self->StartNavigation(*event->new_window, "Navigate", event->uri);
+    }
   };
   RaiseEvent(args, webview.new_window_requested_);
-}
-
-const DeferrableEventInfo& InfoOf(DeferrableEvent event) {
-  static constexpr DeferrableEventInfo kInfo[kDeferrableEventCount] = {
-      {"ScriptDialogOpening", "the page's scripts (alert, confirm, prompt, beforeunload)", "W9.3"},
-      {"PermissionRequested", "the page's scripts waiting for the permission", "W9.4"},
-      {"DownloadStarting", "the download's progress", "W9.5"},
-      {"ContextMenuRequested", "the context menu (Handled is read at completion)", "W9.6"},
-      {"BasicAuthenticationRequested", "the authentication decision", "W9.7"},
-      {"ClientCertificateRequested", "the choice of a client certificate", "W9.8"},
-      {"ServerCertificateErrorDetected", "the navigation's outcome", "W9.9"},
-      {"LaunchingExternalUriScheme", "the launch of the external URI", "W9.10"},
-      {"NotificationReceived", "the page's scripts after new Notification()", "W9.11"},
-      {"ScreenCaptureStarting", "the getDisplayMedia callbacks", "W9.12"},
-      {"SaveAsUIShowing", "the Save As UI and the save", "W9.13"},
-      {"SaveFileSecurityCheckStarting", "the security check, its UI and the save", "W9.14"},
-      {"DragStarting", "further drags", "W9.15"},
-  };
-  return kInfo[static_cast<int>(event)];
-}
-
-void CoreWebView2::add_DeferrableEvent(DeferrableEvent event,
-                                       Handler<DeferrableEventArgs> handler) {
-  runtime_->CheckThread(owner_, *this, InfoOf(event).name, "W3");
-  deferrable_[static_cast<int>(event)].push_back(std::move(handler));
-}
-
-void Runtime::RaisePageEvents(CoreWebView2& webview, const Page& page, size_t index) {
-  for (; index < page.events.size(); ++index) {
-    const DeferrableEvent event = page.events[index];
-    std::vector<Handler<DeferrableEventArgs>>& handlers =
-        webview.deferrable_[static_cast<int>(event)];
-    if (handlers.empty()) continue;  // nobody listens: the runtime goes on at once
-    const DeferrableEventInfo& info = InfoOf(event);
-    auto& args = NewEventArgs<DeferrableEventArgs>(webview, info.name, info.holds_up, info.rule);
-    args.kind = event;
-    Runtime* self = this;
-    CoreWebView2* sender = &webview;
-    const Page* source = &page;
-    const size_t next = index + 1;
-    args.on_finish = [self, sender, source, next] {
-      // The page's script goes on from the renderer (W9: held up until now).
-      RendererProcess* renderer = sender->renderer();
-      if (renderer == nullptr || renderer->dead()) return;
-      self->Send(renderer->thread, "page goes on", [self, sender, source, next]() -> Task<> {
-        return PageGoesOn(*self, *sender, *source, next);
-      });
-    };
-    RaiseEvent(args, handlers);
-    return;
-  }
 }
 
 void Runtime::FinishIfDone(EventArgs& args) {
@@ -739,35 +683,33 @@ void Runtime::CatchAtBoundary(const EventArgs& args, const char* what) {
 
 // ---- W4: handlers on the stack, nested loops, serial callbacks.
 
-HandlerFrame* Runtime::WebViewHandlerOnStack(const VThread& thread) {
+HandlerFrame* Runtime::WebViewHandlerOnStack(Thread thread) {
   for (auto it = handlers_.rbegin(); it != handlers_.rend(); ++it) {
     HandlerFrame* frame = *it;
-    if (frame->thread == &thread && !frame->parked && OnStack(thread, frame->frame)) return frame;
+    if (frame->thread == thread && !frame->parked && Kernel::IsOnStack(thread, frame->frame)) {
+      return frame;
+    }
   }
   return nullptr;
 }
 
-void Runtime::NoteAwait(VThread& thread) {
-  if (thread.dispatch_bases.empty()) return;
-  const uint32_t base = thread.dispatch_bases.back();
+void Runtime::NoteAwait(Thread thread) {
   for (HandlerFrame* frame : handlers_) {
-    if (frame->thread != &thread || frame->parked) continue;
-    for (uint32_t i = base; i < thread.frames.size(); ++i) {
-      if (thread.frames[i].handle != frame->frame) continue;
-      // The handler leaves the stack: for the runtime it returned (W8).
-      frame->parked = true;
-      if (frame->event != nullptr) {
-        frame->event->handler_returned = true;
-        FinishIfDone(*frame->event);
-      }
+    if (frame->thread != thread || frame->parked) continue;
+    if (!Kernel::IsInInnermostDispatch(thread, frame->frame)) continue;
+    // The handler leaves the stack: for the runtime it returned (W8).
+    frame->parked = true;
+    if (frame->event != nullptr) {
+      frame->event->handler_returned = true;
+      FinishIfDone(*frame->event);
     }
   }
 }
 
 Task<> Runtime::EnterHandler(HandlerFrame& frame) {
-  VThread& thread = *kernel_.Current().get();
-  frame.thread = &thread;
-  if (frame.event != nullptr && frame.event->owner.get() != &thread) {
+  const Thread thread = kernel_.Current();
+  frame.thread = thread;
+  if (frame.event != nullptr && frame.event->owner != thread) {
     kernel_.Fail(
         Verdict::kSerialCallbacks, frame.what,
         absl::StrCat("model self-check (W2): ", frame.what, " ran on thread ", thread.name(),
@@ -779,7 +721,7 @@ Task<> Runtime::EnterHandler(HandlerFrame& frame) {
     ThreadInfo& info = Info(thread);
     if (!info.gate_open) {
       info.gate = kernel_.MakePromise<void>("W4 gate: the WebView2 handler below on the stack");
-      info.gate.SetProducer(&thread, "a WebView2 handler on the stack must return first (W4)");
+      info.gate.SetProducer(thread.get(), "a WebView2 handler on the stack must return first (W4)");
       info.gate_open = true;
     }
     const Future<void> gate = info.gate.future();
@@ -797,18 +739,20 @@ void Runtime::ExitHandler(HandlerFrame& frame) {
   frame.exited = true;
   auto it = std::find(handlers_.begin(), handlers_.end(), &frame);
   if (it != handlers_.end()) handlers_.erase(it);
-  ThreadInfo& info = Info(*frame.thread);
-  if (info.gate_open && WebViewHandlerOnStack(*frame.thread) == nullptr) {
+  ThreadInfo& info = Info(frame.thread);
+  if (info.gate_open && WebViewHandlerOnStack(frame.thread) == nullptr) {
     info.gate_open = false;
     info.gate.Set();
   }
 }
 
-void Runtime::CheckNestedLoop(const std::string& loop) {
-  VThread& thread = *kernel_.Current().get();
+uint64_t Runtime::CheckNestedLoop(const std::string& loop) {
+  const Thread thread = kernel_.Current();
   HandlerFrame* handler = WebViewHandlerOnStack(thread);
-  if (handler == nullptr || TestOnlyPlantedDefects().no_reentrancy_report) return;
+  if (handler == nullptr || TestOnlyPlantedDefects().no_reentrancy_report) return 0;
   if (kernel_.traced()) kernel_.Log(kReentrancyLogText);
+  const int64_t break_ms = kernel_.Param(kReentrancyBreakParam, 0);
+  if (break_ms > 0) return ArmReentrancyBreak(thread, *handler, loop, break_ms);
   kernel_.Fail(
       Verdict::kReentrancy, "nested loop in " + handler->what,
       absl::StrCat("W4: ", loop, " (a nested message loop) started on thread ", thread.name(),
@@ -820,10 +764,45 @@ void Runtime::CheckNestedLoop(const std::string& loop) {
                    kReentrancyLogText,
                    "\". Fix: post the work (SynchronizationContext.Post, PostMessage(WM_APP)) "
                    "so it runs after the handler returns."));
+  return 0;
+}
+
+namespace {
+
+Task<> ReentrancyBreak(Kernel& kernel, const std::string& place, const std::string& report) {
+  // W4: the runtime breaks into the debugger; without one attached, the app crashes.
+  kernel.Fail(Verdict::kException, place, report);
+  co_return;
+}
+
+}  // namespace
+
+uint64_t Runtime::ArmReentrancyBreak(Thread thread, const HandlerFrame& handler,
+                                     const std::string& loop, int64_t break_ms) {
+  // W4: the runtime does not stop the loop; it breaks (int 3) when the loop is still running
+  // some seconds later (the timeout is unconfirmed: the scenario's parameter says how long).
+  const std::string& place = kernel_.Make<std::string>("int 3 in " + handler.what);
+  const std::string& report = kernel_.Make<std::string>(absl::StrCat(
+      "W4: ", loop, " (a nested message loop) started on thread ", thread.name(), " while the ",
+      handler.what, " was on its stack, and was still running ", break_ms,
+      " ms later (the runtime's timeout is unconfirmed; this run assumed ",
+      std::string(kReentrancyBreakParam), "=", break_ms, "). The runtime logged \"",
+      kReentrancyLogText, "\" and broke (int 3, ", DescribeHresult(kStatusBreakpoint),
+      "); without a debugger attached, the app crashes. Fix: post the work "
+      "(SynchronizationContext.Post, PostMessage(WM_APP)) so it runs after the handler returns."));
+  Kernel* kernel = &kernel_;
+  return kernel_.PostDelayed(
+      thread, static_cast<uint64_t>(break_ms), "W4 int 3",
+      [kernel, &place, &report] { return ReentrancyBreak(*kernel, place, report); });
+}
+
+void Runtime::EndNestedLoop(uint64_t break_id) {
+  // The loop ended before the runtime's timeout: no break (W4).
+  if (break_id != 0) kernel_.Cancel(kernel_.Current(), break_id);
 }
 
 Task<> Runtime::ShowDialog(std::string title, absl::AnyInvocable<Task<>()> on_shown) {
-  CheckNestedLoop("modal dialog '" + title + "'");
+  const NestedLoopGuard guard{this, CheckNestedLoop("modal dialog '" + title + "'")};
   Send(kernel_.Current(), kernel_.traced() ? "dialog '" + title + "' shown" : std::string("shown"),
        std::move(on_shown));
   co_await kernel_.RunMessageLoop();
@@ -842,191 +821,6 @@ ResponseStream& Runtime::CreateResponseStream(bool agile, int chunks, sim::Event
       agile, chunks);
   stream.consumed = consumed;
   return stream;
-}
-
-// ---- Processes failing and exiting (W12..W16).
-
-const char* ProcessFailedKindName(ProcessFailedKind kind) {
-  static constexpr const char* kNames[] = {
-      "BrowserProcessExited",     "RenderProcessExited",      "RenderProcessUnresponsive",
-      "FrameRenderProcessExited", "UtilityProcessExited",     "SandboxHelperProcessExited",
-      "GpuProcessExited",         "PpapiPluginProcessExited", "PpapiBrokerProcessExited",
-      "UnknownProcessExited"};
-  return kNames[static_cast<int>(kind)];
-}
-
-const char* ProcessFailedReasonName(ProcessFailedReason reason) {
-  static constexpr const char* kNames[] = {"Unexpected", "Unresponsive", "Terminated",
-                                           "Crashed",    "LaunchFailed", "OutOfMemory",
-                                           "NormalExit", "AbnormalExit"};
-  return kNames[static_cast<int>(reason)];
-}
-
-void Environment::add_BrowserProcessExited(Handler<BrowserProcessExitedEventArgs> handler) {
-  runtime_->CheckThread(owner_, *this, "add_BrowserProcessExited", "W3");
-  browser_process_exited_.push_back(std::move(handler));
-}
-
-void CoreWebView2::add_ProcessFailed(Handler<ProcessFailedEventArgs> handler) {
-  runtime_->CheckThread(owner_, *this, "add_ProcessFailed", "W3");
-  process_failed_.push_back(std::move(handler));
-}
-
-void Runtime::CheckAlive(const CoreWebView2& webview, const char* api) {
-  if (webview.closed_)
-    throw ComException(kErrorInvalidState, absl::StrCat(api, " after Close (W14)"));
-  if (webview.env_->browser().crashed) throw InvalidOperationException(kDotNetBrowserCrashedText);
-}
-
-namespace {
-
-Task<> BrowserShutdown(Runtime& rt, BrowserProcess& browser) {
-  if (browser.dead() || browser.webviews_open > 0) co_return;  // W13: still in use
-  browser.exited = true;
-  rt.RaiseBrowserProcessExited(browser, BrowserProcessExitKind::kNormal);
-}
-
-Task<> FaultInjector(Runtime& rt) {
-  Kernel& k = rt.kernel();
-  co_await k.Yield({"inject_fault", nullptr});  // the scheduler picks the step
-  BrowserProcess* target = rt.FaultTarget();
-  if (target == nullptr) co_return;
-  // Option 0: no fault; 1: the browser process crashes; 2..: one of its renderers crashes.
-  const std::vector<RendererProcess*> renderers = rt.LiveRenderers(*target);
-  const uint32_t choice =
-      k.Choose(sim::ChoiceKind::kFault, 2 + static_cast<uint32_t>(renderers.size()),
-               "no fault, a browser crash or a renderer crash (W12)");
-  if (choice == 0) co_return;
-  if (choice == 1) {
-    rt.CrashBrowser(*target);
-  } else {
-    rt.CrashRenderer(*renderers[choice - 2]);
-  }
-}
-
-}  // namespace
-
-Task<> Controller::Close() {
-  Runtime& rt = webview_->runtime();
-  co_await rt.kernel().Yield({"Close", this});
-  rt.CheckThread(webview_->owner(), *webview_, "CoreWebView2Controller.Close", "W3");
-  rt.CloseController(*webview_);
-}
-
-void Runtime::CloseController(CoreWebView2& webview) {
-  if (webview.closed_) return;
-  webview.closed_ = true;  // W14: every handler is dropped; no handler runs afterwards
-  webview.navigation_completed_.clear();
-  webview.web_message_received_.clear();
-  webview.web_resource_requested_.clear();
-  webview.new_window_requested_.clear();
-  webview.process_failed_.clear();
-  BrowserProcess& browser = webview.env_->browser();
-  if (--browser.webviews_open > 0 || browser.dead()) return;
-  BrowserProcess* process = &browser;
-  Send(browser.thread, "shutdown", [this, process] { return BrowserShutdown(*this, *process); });
-}
-
-void Runtime::RaiseProcessFailed(BrowserProcess& browser) {
-  for (CoreWebView2* webview : browser.webviews) {
-    if (webview->closed_ || webview->process_failed_.empty()) continue;
-    auto& args = NewEventArgs<ProcessFailedEventArgs>(*webview, "ProcessFailed", "", "W12");
-    args.kind = ProcessFailedKind::kBrowserProcessExited;
-    args.reason = ProcessFailedReason::kUnexpected;
-    args.exit_code = 1;
-    RaiseEvent(args, webview->process_failed_);
-  }
-}
-
-void Runtime::RaiseBrowserProcessExited(BrowserProcess& browser, BrowserProcessExitKind kind) {
-  for (Environment* env : browser.environments) {
-    if (env->browser_process_exited_.empty()) continue;
-    auto& args =
-        NewEnvironmentEventArgs<BrowserProcessExitedEventArgs>(*env, "BrowserProcessExited");
-    args.kind = kind;
-    RaiseEvent(args, env->browser_process_exited_);
-  }
-}
-
-void Runtime::EnableFaults() {
-  const int64_t budget = kernel_.Param(sim::kFaultBudgetParam, 0);
-  for (int64_t i = 0; i < budget; ++i) kernel_.Spawn("faults", FaultInjector(*this));
-}
-
-BrowserProcess* Runtime::FaultTarget() const {
-  for (const auto& [folder, browser] : browsers_) {
-    if (!browser->dead()) return browser;
-  }
-  return nullptr;
-}
-
-void Runtime::CrashBrowser(BrowserProcess& browser) {
-  browser.crashed = true;
-  if (kernel_.traced()) {
-    kernel_.Log(absl::StrCat("W12: browser process ", browser.thread.name(),
-                             " crashed (ProcessFailed kind BrowserProcessExited, reason "
-                             "Unexpected, exit code 1); every WebView of it is closed"));
-  }
-  FailPendingOn(nullptr, &browser);
-  // W13: BrowserProcessExited and ProcessFailed come in no guaranteed order.
-  if (kernel_.Choose(sim::ChoiceKind::kValue, 2,
-                     "W13: ProcessFailed first or BrowserProcessExited first") == 0) {
-    RaiseProcessFailed(browser);
-    RaiseBrowserProcessExited(browser, BrowserProcessExitKind::kFailed);
-  } else {
-    RaiseBrowserProcessExited(browser, BrowserProcessExitKind::kFailed);
-    RaiseProcessFailed(browser);
-  }
-}
-
-void Runtime::FailPendingOn(const VThread* producer, BrowserProcess* browser) {
-  // W15 (unconfirmed): each call pending on it fails, or never completes: the scheduler says.
-  for (size_t i = 0; i < pending_.size(); ++i) {
-    Pending& pending = pending_[i];
-    const bool hit = browser != nullptr ? pending.browser == browser : pending.producer == producer;
-    if (!hit || pending.future->done() || pending.never) continue;
-    if (kernel_.Choose(sim::ChoiceKind::kFault, 2,
-                       "W15: a pending call fails or never completes") == 0) {
-      pending.fail(*this, pending, kEFail,
-                   "W15: the browser process crashed while the call was pending", false);
-    } else {
-      pending.never = true;
-      if (kernel_.traced()) {
-        pending.future->SetProducer(nullptr,
-                                    "the process crashed while it was pending, "
-                                    "and it never completes (W15)");
-      }
-    }
-  }
-}
-
-std::vector<RendererProcess*> Runtime::LiveRenderers(const BrowserProcess& browser) const {
-  std::vector<RendererProcess*> live;
-  for (const auto& [site, renderer] : browser.renderers) {
-    if (!renderer->crashed) live.push_back(renderer);
-  }
-  return live;
-}
-
-void Runtime::CrashRenderer(RendererProcess& renderer) {
-  renderer.crashed = true;
-  if (kernel_.traced()) {
-    kernel_.Log(absl::StrCat("W12: renderer process ", renderer.thread.name(), " of ",
-                             renderer.site,
-                             " crashed (ProcessFailed kind RenderProcessExited, "
-                             "reason Crashed); its WebViews show an error page until Reload"));
-  }
-  FailPendingOn(renderer.thread.get(), nullptr);
-  for (CoreWebView2* webview : renderer.browser->webviews) {
-    if (webview->renderer_ != &renderer || webview->closed_) continue;
-    webview->renderer_ = nullptr;  // the error page: scripts run nowhere ("null")
-    if (webview->process_failed_.empty()) continue;
-    auto& args = NewEventArgs<ProcessFailedEventArgs>(*webview, "ProcessFailed", "", "W12");
-    args.kind = ProcessFailedKind::kRenderProcessExited;
-    args.reason = ProcessFailedReason::kCrashed;
-    args.exit_code = 1;
-    RaiseEvent(args, webview->process_failed_);
-  }
 }
 
 // ---- End-of-run checks.

@@ -37,6 +37,7 @@
 #include "absl/functional/any_invocable.h"
 #include "model/webview2/hresult.h"
 #include "model/webview2/planted_defects.h"
+#include "model/webview2/processes.h"
 #include "sim/kernel.h"
 #include "sim/sync.h"
 
@@ -47,15 +48,13 @@ using sim::Kernel;
 using sim::Promise;
 using sim::Task;
 using sim::Thread;
-using VThread = sim::internal::VThread;
 
 class Runtime;
 class CoreWebView2;
 class Controller;
 class Environment;
 class Window;
-struct BrowserProcess;
-struct RendererProcess;
+class CoreWebView2Frame;
 struct EventArgs;
 
 enum class Apartment : uint8_t { kNone, kSta, kMta };
@@ -157,9 +156,16 @@ struct NavigationEventArgs : EventArgs {
   bool is_success = true;
 };
 
+// Page -> host: window.chrome.webview.postMessage(...) (and the page's answer to the host's
+// PostWebMessageAsString / PostWebMessageAsJson, web_messages.cc).
 struct WebMessageReceivedEventArgs : EventArgs {
-  std::string message;
-  const std::string& TryGetWebMessageAsString() const { return message; }
+  std::string message;  // the string, or the JSON text when is_json
+  bool is_json = false;
+  std::string source_uri;  // Source: the document that posted it
+  // WR: the string message; a JSON message is not a string (E_INVALIDARG; .NET ArgumentException).
+  const std::string& TryGetWebMessageAsString() const;
+  // WR: always valid; a string message comes as a JSON string literal.
+  std::string WebMessageAsJson() const;
 };
 
 // A response's content stream (W10). A stream created on an STA thread that pumps is non-agile
@@ -212,11 +218,36 @@ struct DeferrableEventInfo {
 };
 const DeferrableEventInfo& InfoOf(DeferrableEvent event);
 
+// W9.4: PermissionRequested's State; W9.9: ServerCertificateErrorDetected's Action.
+enum class PermissionState : uint8_t { kDefault, kAllow, kDeny };
+enum class ServerCertificateErrorAction : uint8_t { kDefault, kAlwaysAllow, kCancel };
+
+// The app's answers, as the events' args name them. The runtime reads them when the event
+// finishes (handler returned, deferral completed): a value set after that is ignored (W9).
 struct DeferrableEventArgs : EventArgs {
   DeferrableEvent kind = DeferrableEvent::kScriptDialogOpening;
-  bool handled = false;  // read when the event finishes (ContextMenuRequested, ...)
+  // ContextMenuRequested, DownloadStarting, NotificationReceived, ScreenCaptureStarting,
+  // ClientCertificateRequested, DragStarting: the app handles it; no default UI.
+  bool handled = false;
+  // DownloadStarting, BasicAuthenticationRequested, ClientCertificateRequested,
+  // LaunchingExternalUriScheme, ScreenCaptureStarting, SaveAsUIShowing,
+  // SaveFileSecurityCheckStarting (CancelSave).
   bool cancel = false;
+  bool accepted = false;                              // ScriptDialogOpening: Accept() was called
+  std::string result_text = {};                       // ScriptDialogOpening: prompt()'s answer
+  PermissionState state = PermissionState::kDefault;  // PermissionRequested
+  ServerCertificateErrorAction action = ServerCertificateErrorAction::kDefault;
+  std::string user_name = {};             // BasicAuthenticationRequested: Response.UserName
+  std::string selected_certificate = {};  // ClientCertificateRequested
+  std::string result_file_path = {};      // DownloadStarting, SaveAsUIShowing (SaveAsFilePath)
+  // SaveAsUIShowing: SuppressDefaultDialog; SaveFileSecurityCheckStarting: SuppressDefaultPolicy.
+  bool suppress_default = false;
+  int selected_command_id = -1;  // ContextMenuRequested: SelectedCommandId (-1: none)
+  void Accept() { accepted = true; }
 };
+// What the runtime does with the answers of `args` (W9), as a sentence: "the default context
+// menu is shown". Read at the moment the event finishes.
+std::string OutcomeOf(const DeferrableEventArgs& args);
 
 // W12: ProcessFailed kinds and reasons, as the API names them.
 enum class ProcessFailedKind : uint8_t {
@@ -244,10 +275,20 @@ enum class ProcessFailedReason : uint8_t {
 const char* ProcessFailedKindName(ProcessFailedKind kind);
 const char* ProcessFailedReasonName(ProcessFailedReason reason);
 
+// W12: the exit code of a process that has not exited (RenderProcessUnresponsive).
+inline constexpr int kStillActiveExitCode = 259;  // STILL_ACTIVE
+
 struct ProcessFailedEventArgs : EventArgs {
   ProcessFailedKind kind = ProcessFailedKind::kUnknownProcessExited;
   ProcessFailedReason reason = ProcessFailedReason::kUnexpected;
   int exit_code = 0;
+  std::string process_description = {};         // a utility process's service ("Network Service")
+  std::vector<std::string> failed_frames = {};  // FrameInfosForFailedProcess (frame ids)
+};
+
+// FrameCreated: an iframe of the document got its CoreWebView2Frame.
+struct FrameCreatedEventArgs : EventArgs {
+  CoreWebView2Frame* frame = nullptr;
 };
 
 // W13: on the environment, after every process of the group exited.
@@ -268,6 +309,15 @@ struct Page {
   // Deferrable events the page causes after load, in order; each waits for the one before to
   // finish, as the page's script does (W9).
   std::vector<DeferrableEvent> events = {};
+  // Iframes (<iframe name=... src=...>), each a CoreWebView2Frame; a frame of another site runs in
+  // a renderer of its own (site isolation, W11), so its exit affects only it (W12).
+  struct Frame {
+    std::string name = {};
+    std::string uri = {};
+  };
+  std::vector<Frame> frames = {};
+  // The page answers every web message from the host with the same message (web_messages.cc).
+  bool echoes_web_messages = false;
 };
 
 // ---- Cookies (W3a).
@@ -298,11 +348,6 @@ class CookieManager {
 };
 
 // ---- Environment, controller, WebView: thin handles into the Runtime's bookkeeping.
-
-struct EnvironmentOptions {
-  std::string user_data_folder = "EBWebView";
-  std::string additional_browser_arguments;
-};
 
 // The app's window (HWND) that hosts a controller.
 class Window : public sim::Object {
@@ -357,6 +402,15 @@ class CoreWebView2 : public sim::Object {
   // "window.name = value".
   Task<Async<std::string>> AddScriptToExecuteOnDocumentCreatedAsync(std::string_view script);
   webview2::CookieManager& GetCookieManager();  // thread-checked (W3)
+  // Host -> page (web_messages.cc): delivered to the document current at the call; dropped when
+  // that document is gone by the time it arrives. The page answers through WebMessageReceived.
+  Task<> PostWebMessageAsString(std::string_view message);
+  Task<> PostWebMessageAsJson(std::string_view json);
+  // W6, W7 (devtools.cc): calls are dispatched in order but may be processed out of order; the
+  // completion carries the method's JSON result. Understands Emulation.setUserAgentOverride and
+  // Runtime.evaluate of navigator.userAgent; other methods fail with E_FAIL.
+  Task<Async<std::string>> CallDevToolsProtocolMethodAsync(std::string_view method,
+                                                           std::string_view params_json);
 
   // Event registration (W3: from the UI thread).
   void add_NavigationCompleted(Handler<NavigationEventArgs> handler);
@@ -364,6 +418,7 @@ class CoreWebView2 : public sim::Object {
   void add_WebResourceRequested(Handler<WebResourceRequestedEventArgs> handler);
   void add_NewWindowRequested(Handler<NewWindowRequestedEventArgs> handler);
   void add_ProcessFailed(Handler<ProcessFailedEventArgs> handler);
+  void add_FrameCreated(Handler<FrameCreatedEventArgs> handler);  // frames.cc
   // add_ScriptDialogOpening, add_PermissionRequested, ... (W9.3..W9.15).
   void add_DeferrableEvent(DeferrableEvent event, Handler<DeferrableEventArgs> handler);
   bool closed() const { return closed_; }
@@ -391,6 +446,14 @@ class CoreWebView2 : public sim::Object {
   RendererProcess* renderer() const { return renderer_; }
   void set_renderer(RendererProcess* renderer) { renderer_ = renderer; }
   bool has_resource_handlers() const { return !web_resource_requested_.empty(); }
+  // What each finished deferrable event did (W9), in order: "ContextMenuRequested#1: ...".
+  const std::vector<std::string>& event_outcomes() const { return event_outcomes_; }
+  void set_global(const std::string& name, std::string value) { globals_[name] = std::move(value); }
+  // The current document's frames (frames.cc).
+  const std::vector<CoreWebView2Frame*>& frames() const { return frames_; }
+  // The user agent DevTools reports (Emulation.setUserAgentOverride, devtools.cc).
+  const std::string& user_agent() const { return user_agent_; }
+  void set_user_agent(std::string user_agent) { user_agent_ = std::move(user_agent); }
 
  private:
   friend class Runtime;
@@ -415,6 +478,10 @@ class CoreWebView2 : public sim::Object {
   std::vector<Handler<NewWindowRequestedEventArgs>> new_window_requested_;
   std::vector<Handler<ProcessFailedEventArgs>> process_failed_;
   std::vector<Handler<DeferrableEventArgs>> deferrable_[kDeferrableEventCount];
+  std::vector<Handler<FrameCreatedEventArgs>> frame_created_;
+  std::vector<std::string> event_outcomes_;
+  std::vector<CoreWebView2Frame*> frames_;
+  std::string user_agent_;
   bool closed_ = false;
 };
 
@@ -426,38 +493,54 @@ class Controller : public sim::Object {
   // W14: synchronous; fires no beforeunload, drops every handler; later calls fail. The browser
   // process shuts down when no other WebView uses it.
   Task<> Close();
+  // COM reference counting. The creation's completion hands the app one reference; releasing the
+  // last one closes the controller implicitly (W14), as Close would.
+  void AddRef() { ++references_; }
+  void Release();
+  int references() const { return references_; }
 
  private:
   webview2::CoreWebView2* webview_;
+  int references_ = 1;
 };
 
-// ---- Processes (W11): virtual threads with message queues.
+// wil::com_ptr<ICoreWebView2Controller> (or the .NET object the GC finalizes): adopts the
+// reference the completion handed over; copies add one; the last one gone closes it (W14).
+//
+//   ControllerPtr controller(co_await op);  // a local: closed when the function returns
+class ControllerPtr {
+ public:
+  ControllerPtr() = default;
+  explicit ControllerPtr(Controller* adopted) : controller_(adopted) {}
+  ControllerPtr(const ControllerPtr& other) : controller_(other.controller_) {
+    if (controller_ != nullptr) controller_->AddRef();
+  }
+  ControllerPtr(ControllerPtr&& other) noexcept
+      : controller_(std::exchange(other.controller_, nullptr)) {}
+  ControllerPtr& operator=(ControllerPtr other) noexcept {
+    std::swap(controller_, other.controller_);
+    return *this;
+  }
+  ~ControllerPtr() { reset(); }
+  void reset() {
+    if (Controller* released = std::exchange(controller_, nullptr)) released->Release();
+  }
+  Controller* get() const { return controller_; }
+  Controller* operator->() const { return controller_; }
 
-struct BrowserProcess {
-  std::string user_data_folder;
-  EnvironmentOptions options;
-  Thread thread;
-  std::map<std::string, RendererProcess*> renderers;  // by site (site isolation)
-  std::vector<Environment*> environments;             // sharing this process (W11, W13)
-  std::vector<CoreWebView2*> webviews;
-  int webviews_open = 0;
-  bool crashed = false;  // W12: its messages are dropped from now on
-  bool exited = false;   // W13, W14: shut down normally
-  bool dead() const { return crashed || exited; }
+ private:
+  Controller* controller_ = nullptr;
 };
 
-struct RendererProcess {
-  std::string site;
-  Thread thread;
-  BrowserProcess* browser = nullptr;
-  bool crashed = false;  // W12: RenderProcessExited; its WebViews show an error page
-  bool dead() const { return crashed || browser->dead(); }
-};
+// W4: the scenario parameter that turns the reentrancy oracle into the runtime's own behaviour:
+// 0 (default) reports a nested loop in a WebView2 handler at once; N > 0 lets the loop run, as
+// the runtime does, and breaks (int 3) when it is still running N ms later (timeout unconfirmed).
+inline constexpr std::string_view kReentrancyBreakParam = "reentrancy_break_ms";
 
 // A WebView handler (event or completion) the boundary has entered on a thread (W4).
 struct HandlerFrame {
   std::string what;  // "WebMessageReceived#3 handler"
-  VThread* thread = nullptr;
+  Thread thread;     // set when the boundary enters it
   std::coroutine_handle<> frame;
   EventArgs* event = nullptr;  // null for a completion
   bool parked = false;         // left the stack at an await: no longer a callback on the stack
@@ -473,7 +556,7 @@ class Runtime {
 
   // ---- The app's side.
   void CoInitializeEx(Apartment apartment);  // for the calling thread (W1)
-  Apartment ApartmentOf(const VThread* thread) const;
+  Apartment ApartmentOf(Thread thread) const;
   void AddPage(std::string uri, Page page) { pages_[std::move(uri)] = std::move(page); }
 
   // W1, W2, W6, W11: the environment for a user data folder; starts its browser process.
@@ -491,7 +574,12 @@ class Runtime {
   template <typename T>
   Task<T> CoWait(Async<T> op);
   // Reports W4 when a WebView2 handler is on the calling thread's stack; `loop` names the loop.
-  void CheckNestedLoop(const std::string& loop);
+  // With kReentrancyBreakParam set, returns the id of the int 3 break it armed (0: none); pass
+  // it to EndNestedLoop when the loop ends.
+  uint64_t CheckNestedLoop(const std::string& loop);
+  void EndNestedLoop(uint64_t break_id);
+  uint64_t ArmReentrancyBreak(Thread thread, const HandlerFrame& handler, const std::string& loop,
+                              int64_t break_ms);
   // SynchronizationContext.Post / PostMessage(WM_APP): runs after the current handler returns.
   Kernel::PostAwaiter Post(Thread target, std::string label, absl::AnyInvocable<Task<>()> work);
   // A response stream created by the calling thread (W10).
@@ -512,28 +600,62 @@ class Runtime {
   A& NewEnvironmentEventArgs(Environment& source, const char* event);
   void RaiseBrowserProcessExited(BrowserProcess& browser, BrowserProcessExitKind kind);
   void RaiseProcessFailed(BrowserProcess& browser);
-  void FailPendingOn(const VThread* producer, BrowserProcess* browser);
+  // W15: every call pending on the process fails (with `why`) or never completes.
+  void FailPendingOn(Thread producer, BrowserProcess* browser,
+                     const char* why =
+                         "W15: the browser process crashed while the call was "
+                         "pending");
 
   // ---- Faults (W12, W13, W15, W16), within the scenario's fault budget.
   // Spawns `fault_budget` injector threads: each, at a step the scheduler picks, may crash the
   // browser process of the first environment. Call it once the app is up.
-  void EnableFaults();
+  void EnableFaults(FaultKinds kinds = {});
   void CrashBrowser(BrowserProcess& browser);
-  // W12: a renderer exits (reason Crashed); its WebViews show an error page until Reload.
+  // W12: a renderer exits (reason Crashed); its WebViews show an error page until Reload; the
+  // WebViews that only have frames in it get FrameRenderProcessExited, and only those frames die.
   void CrashRenderer(RendererProcess& renderer);
+  // W12: the browser terminates a hung renderer for `reloading` (a Reload or a navigation); the
+  // other WebViews on it get RenderProcessExited with reason Terminated (the model's assumption).
+  void TerminateHungRenderer(RendererProcess& renderer, const CoreWebView2& reloading);
+  // W12: the renderer stops responding; ProcessFailed RenderProcessUnresponsive every 15 s.
+  void HangRenderer(RendererProcess& renderer);
+  void ReportUnresponsive(RendererProcess& renderer);
+  // W12: a GPU or utility process exits and is relaunched; ProcessFailed for every WebView.
+  void CrashAuxiliaryProcess(BrowserProcess& browser, ProcessFailedKind kind);
   // The live processes a fault can hit, browser first, in a fixed order.
   std::vector<RendererProcess*> LiveRenderers(const BrowserProcess& browser) const;
+  // Whether a WebView's main document runs in `renderer` (else it runs only frames, or nothing).
+  bool RunsMainDocument(const RendererProcess& renderer) const;
   // Throws unless `webview` can still be called: closed (W14) or its browser crashed (W12).
   void CheckAlive(const CoreWebView2& webview, const char* api);
   void CloseController(CoreWebView2& webview);
   void RaiseNavigationCompleted(CoreWebView2& webview);
-  void RaiseWebMessage(CoreWebView2& webview, const std::string& message);
+  void RaiseWebMessage(CoreWebView2& webview, const std::string& message, bool is_json = false);
+  void RaiseFrameCreated(CoreWebView2& webview, CoreWebView2Frame& frame);
+  // Raises ProcessFailed on `webview` (when it has handlers and is open).
+  ProcessFailedEventArgs* RaiseProcessFailedOn(CoreWebView2& webview, ProcessFailedKind kind,
+                                               ProcessFailedReason reason, int exit_code);
   void RaiseWebResourceRequested(CoreWebView2& webview, const std::string& uri,
                                  RendererProcess& renderer);
   void RaiseNewWindow(CoreWebView2& webview, const std::string& uri);
   // Raises the page's deferrable events from `index` on, one after the other finished (W9).
   void RaisePageEvents(CoreWebView2& webview, const Page& page, size_t index);
   void FinishIfDone(EventArgs& args);
+  // W9: what a finished deferrable event does with its args (deferrable_events.cc); false when
+  // the page's script stops there (a certificate error that was not allowed).
+  bool ApplyOutcome(CoreWebView2& webview, const DeferrableEventArgs& args);
+  // Sends Navigate/Reload to the browser (W12: it terminates a hung renderer first).
+  void StartNavigation(CoreWebView2& webview, const char* label, std::string uri);
+  // W7: the JSON result of `script` in `document` ("null" for undefined).
+  std::string EvaluateScript(const std::string& document, const std::string& script) const;
+  // Frames (frames.cc): made when the document loads, destroyed with it; a renderer's exit
+  // detaches the frames it ran and returns their names.
+  void CreateFrames(CoreWebView2& webview, const Page& page);
+  void DestroyFrames(CoreWebView2& webview);
+  std::vector<std::string> DetachFramesOn(CoreWebView2& webview, const RendererProcess& renderer);
+  // Host -> page web messages (web_messages.cc), after the caller's scheduling point.
+  void PostWebMessage(CoreWebView2& webview, const char* api, std::string_view message,
+                      bool is_json);
   void CheckDroppedDeferral(const EventArgs& args);
   // How an event's deferral stood when the event ended, as a fuzzer feature (issue 6).
   enum class DeferralFeature : uint8_t {
@@ -569,11 +691,11 @@ class Runtime {
   Task<> EnterHandler(HandlerFrame& frame);
   BrowserProcess* FaultTarget() const;
   void ExitHandler(HandlerFrame& frame);
-  void NoteAwait(VThread& thread);  // the thread's innermost handler leaves the stack
-  HandlerFrame* WebViewHandlerOnStack(const VThread& thread);
+  void NoteAwait(Thread thread);  // the thread's innermost handler leaves the stack
+  HandlerFrame* WebViewHandlerOnStack(Thread thread);
 
   // Counters for object ids, per run (Environment#1, CoreWebView2#2, Stream#1, IStream::Read#3).
-  uint32_t environments = 0, controllers = 0, streams = 0, reads = 0;
+  uint32_t environments = 0, controllers = 0, streams = 0, reads = 0, frames = 0;
 
  private:
   template <typename T>
@@ -592,12 +714,12 @@ class Runtime {
     void (*fail)(Runtime&, const Pending&, HRESULT, const char* why, bool inline_call);
     bool never = false;              // W15: it will never complete
     const Window* parent = nullptr;  // a controller creation's parent window (W6)
-    const VThread* producer = nullptr;
+    Thread producer;
   };
   template <typename T>
   static void FailPending(Runtime& runtime, const Pending& pending, HRESULT hr, const char* why,
                           bool inline_call);
-  ThreadInfo& Info(const VThread& thread) { return threads_[thread.id]; }
+  ThreadInfo& Info(Thread thread) { return threads_[thread.id()]; }
   void CatchAtBoundary(const EventArgs& args, const char* what);
   std::optional<sim::Violation> CheckPending() const;
   std::optional<sim::Violation> CheckDeferrals() const;
@@ -637,7 +759,7 @@ struct CurrentFrame {
 template <typename T>
 template <typename P>
 void Async<T>::Awaiter::await_suspend(std::coroutine_handle<P> handle) const {
-  runtime->NoteAwait(*handle.promise().thread);
+  runtime->NoteAwait(Thread(handle.promise().thread));
   inner.await_suspend(handle);
 }
 
@@ -649,10 +771,21 @@ Task<T> Runtime::Result(Async<T> op) {
   co_return state.Get();
 }
 
+// Ends the W4 watch of a nested loop when the loop ends, however it ends.
+struct NestedLoopGuard {
+  Runtime* runtime;
+  uint64_t break_id;
+  NestedLoopGuard(Runtime* owner, uint64_t id) : runtime(owner), break_id(id) {}
+  NestedLoopGuard(const NestedLoopGuard&) = delete;
+  NestedLoopGuard& operator=(const NestedLoopGuard&) = delete;
+  ~NestedLoopGuard() { runtime->EndNestedLoop(break_id); }
+};
+
 template <typename T>
 Task<T> Runtime::CoWait(Async<T> op) {
-  CheckNestedLoop(kernel_.traced() ? "CoWaitForMultipleHandles(" + op.name() + ")"
-                                   : std::string("CoWaitForMultipleHandles"));
+  const NestedLoopGuard guard{
+      this, CheckNestedLoop(kernel_.traced() ? "CoWaitForMultipleHandles(" + op.name() + ")"
+                                             : std::string("CoWaitForMultipleHandles"))};
   co_return co_await kernel_.PumpUntil(op.future());
 }
 
@@ -674,7 +807,7 @@ Promise<T> Runtime::NewOp(const char* kind, Thread caller, BrowserProcess& brows
   Promise<T> promise =
       kernel_.MakePromise<T>(kernel_.traced() ? NextName(kind, op_counters_[kind]) : std::string());
   pending_.push_back({&promise.future().state(), "W2", &browser, caller, &FailPending<T>, false,
-                      nullptr, producer.get()});
+                      nullptr, producer});
   if (kernel_.traced()) {
     promise.SetProducer(producer.get(), "it is being processed by " + producer.name() +
                                             " for thread " + caller.name());
@@ -696,7 +829,7 @@ Task<> DeliverCompletion(Runtime& runtime, Promise<T> promise, typename Promise<
 
 template <typename T>
 void Runtime::Complete(Thread caller, Promise<T> promise, typename Promise<T>::Value value) {
-  if (caller.get()->queue == nullptr) {
+  if (!Kernel::HasMessageQueue(caller)) {
     promise.Set(std::move(value));
     return;
   }
@@ -726,7 +859,7 @@ void Runtime::CompleteWithError(Thread caller, Promise<T> promise, HRESULT hr, c
   // The completion handler receives the HRESULT; .NET's await rethrows it as a COMException.
   std::exception_ptr error = std::make_exception_ptr(
       ComException(hr, promise.future().name() + " completion (" + why + ")"));
-  if (caller.get()->queue == nullptr) {
+  if (!Kernel::HasMessageQueue(caller)) {
     promise.Fail(std::move(error));
     return;
   }

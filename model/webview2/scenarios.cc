@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "model/webview2/runtime.h"
+#include "model/webview2/scenario_app.h"
 #include "sim/scenario.h"
 #include "sim/sync.h"
 
@@ -14,63 +15,9 @@ namespace wvsim::model::webview2 {
 
 using sim::Scenario;
 using sim::Verdict;
+using namespace scenario_app;  // NOLINT: the scenarios are written against the shared App
 
 namespace {
-
-constexpr char kHome[] = "https://app.example/index.html";
-
-struct App {
-  Kernel* k = nullptr;
-  Runtime* rt = nullptr;
-  Thread ui;
-  Environment* env = nullptr;
-  CoreWebView2* webview = nullptr;
-  bool blocking = false;  // the variant with the bug
-  bool agile = false;
-  sim::Event* requested = nullptr;
-  sim::Event* served = nullptr;
-  sim::Mutex* settings_lock = nullptr;
-  std::string title;
-  // Faults and shutdown.
-  bool crashed = false;
-  bool recreated = false;
-  int loads = 0;
-  int loads_after_recreate = 0;
-  CoreWebView2* second = nullptr;
-  int closed = 0;
-  int exited = 0;
-  int exited_early = 0;
-};
-
-// The UI thread: an STA with a message loop (W1, W2).
-Task<> UiMain(App& app) {
-  app.rt->CoInitializeEx(Apartment::kSta);
-  co_await app.k->RunMessageLoop();
-}
-
-// EnsureCoreWebView2Async: environment, then controller, each awaited (W6).
-Task<> EnsureCoreWebView2(App& app) {
-  EnvironmentOptions options;
-  Async<Environment*> env_op =
-      co_await app.rt->CreateCoreWebView2EnvironmentAsync(std::move(options));
-  app.env = co_await env_op;
-  Async<Controller*> controller_op = co_await app.env->CreateCoreWebView2ControllerAsync();
-  Controller* controller = co_await controller_op;
-  app.webview = &controller->CoreWebView2();
-}
-
-App& MakeApp(Kernel& k) {
-  App& app = k.Make<App>();
-  app.k = &k;
-  app.rt = &Runtime::Create(k);
-  app.rt->AddPage(kHome, Page{.title = "Example"});
-  app.ui = k.Spawn("ui", UiMain(app), {.message_queue = true});
-  return app;
-}
-
-void PostLoad(App& app, absl::AnyInvocable<Task<>()> load) {
-  app.rt->Send(app.ui, "Form1_Load", std::move(load));
-}
 
 // ---- wv2.script_result_blocks_pump / wv2.script_result_awaited (W5).
 
@@ -539,23 +486,6 @@ void SharedSetup(Kernel& k) {
   });
 }
 
-Scenario Make(std::string id, std::string description, std::vector<Verdict> expected,
-              std::function<void(Kernel&)> setup) {
-  return Scenario{.id = std::move(id),
-                  .description = std::move(description),
-                  .expected = std::move(expected),
-                  .setup = std::move(setup)};
-}
-
-// A scenario whose processes may crash: fault budget 1 by default.
-Scenario MakeFaulty(std::string id, std::string description, std::vector<Verdict> expected,
-                    std::function<void(Kernel&)> setup) {
-  Scenario scenario =
-      Make(std::move(id), std::move(description), std::move(expected), std::move(setup));
-  scenario.params = {{std::string(sim::kFaultBudgetParam), 1, "browser crashes to inject"}};
-  return scenario;
-}
-
 }  // namespace
 
 void RegisterScenarios() {
@@ -630,6 +560,9 @@ void RegisterScenarios() {
                 {clean}, [](Kernel& k) { SharedSetup(k); }),
        }) {
     sim::RegisterScenarioOrDie(std::move(scenario));
+  }
+  for (std::vector<Scenario> (*more)() : {ProcessScenarios, MessagingScenarios}) {
+    for (Scenario& scenario : more()) sim::RegisterScenarioOrDie(std::move(scenario));
   }
 }
 

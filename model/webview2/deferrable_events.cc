@@ -1,0 +1,164 @@
+// The deferrable events of W9.3..W9.15 (webview-rules.md): what each holds up, and what the
+// runtime does with the handler's answer when the event finishes (the handler returned and its
+// deferral, if taken, completed): the argument values are read at that moment, not before.
+#include "absl/strings/str_cat.h"
+#include "model/webview2/runtime.h"
+
+namespace wvsim::model::webview2 {
+
+const DeferrableEventInfo& InfoOf(DeferrableEvent event) {
+  static constexpr DeferrableEventInfo kInfo[kDeferrableEventCount] = {
+      {"ScriptDialogOpening", "the page's scripts (alert, confirm, prompt, beforeunload)", "W9.3"},
+      {"PermissionRequested", "the page's scripts waiting for the permission", "W9.4"},
+      {"DownloadStarting", "the download's progress", "W9.5"},
+      {"ContextMenuRequested", "the context menu (Handled is read at completion)", "W9.6"},
+      {"BasicAuthenticationRequested", "the authentication decision", "W9.7"},
+      {"ClientCertificateRequested", "the choice of a client certificate", "W9.8"},
+      {"ServerCertificateErrorDetected", "the navigation's outcome", "W9.9"},
+      {"LaunchingExternalUriScheme", "the launch of the external URI", "W9.10"},
+      {"NotificationReceived", "the page's scripts after new Notification()", "W9.11"},
+      {"ScreenCaptureStarting", "the getDisplayMedia callbacks", "W9.12"},
+      {"SaveAsUIShowing", "the Save As UI and the save", "W9.13"},
+      {"SaveFileSecurityCheckStarting", "the security check, its UI and the save", "W9.14"},
+      {"DragStarting", "further drags", "W9.15"},
+  };
+  return kInfo[static_cast<int>(event)];
+}
+
+void CoreWebView2::add_DeferrableEvent(DeferrableEvent event,
+                                       Handler<DeferrableEventArgs> handler) {
+  runtime_->CheckThread(owner_, *this, InfoOf(event).name, "W3");
+  deferrable_[static_cast<int>(event)].push_back(std::move(handler));
+}
+
+void Runtime::RaisePageEvents(CoreWebView2& webview, const Page& page, size_t index) {
+  for (; index < page.events.size(); ++index) {
+    const DeferrableEvent event = page.events[index];
+    std::vector<Handler<DeferrableEventArgs>>& handlers =
+        webview.deferrable_[static_cast<int>(event)];
+    if (handlers.empty()) continue;  // nobody listens: the runtime goes on at once
+    const DeferrableEventInfo& info = InfoOf(event);
+    auto& args = NewEventArgs<DeferrableEventArgs>(webview, info.name, info.holds_up, info.rule);
+    args.kind = event;
+    Runtime* self = this;
+    CoreWebView2* sender = &webview;
+    const Page* source = &page;
+    const size_t next = index + 1;
+    DeferrableEventArgs* finished = &args;
+    args.on_finish = [self, sender, source, next, finished] {
+      // W9: the runtime reads the handler's answers now, and acts on them.
+      if (!self->ApplyOutcome(*sender, *finished)) return;
+      // The page's script goes on from the renderer (W9: held up until now).
+      RendererProcess* renderer = sender->renderer();
+      if (renderer == nullptr || renderer->dead()) return;
+      self->Send(renderer->thread, "page goes on", [self, sender, source, next]() -> Task<> {
+        return PageGoesOn(*self, *sender, *source, next);
+      });
+    };
+    RaiseEvent(args, handlers);
+    return;
+  }
+}
+
+namespace {
+
+std::string Quoted(const std::string& text) { return absl::StrCat("\"", text, "\""); }
+
+// W9.3: what alert/confirm/prompt returns to the page's script.
+std::string DialogResult(const DeferrableEventArgs& args) {
+  if (!args.accepted) return "false";
+  return args.result_text.empty() ? std::string("true") : Quoted(args.result_text);
+}
+
+const char* PermissionResult(PermissionState state) {
+  switch (state) {
+    case PermissionState::kAllow:
+      return "granted";
+    case PermissionState::kDeny:
+      return "denied";
+    case PermissionState::kDefault:
+      break;
+  }
+  return "prompt";  // the default: the runtime shows its own permission prompt
+}
+
+std::string CancelledOr(const DeferrableEventArgs& args, const char* cancelled,
+                        std::string otherwise) {
+  return args.cancel ? std::string(cancelled) : std::move(otherwise);
+}
+
+}  // namespace
+
+std::string OutcomeOf(const DeferrableEventArgs& args) {
+  switch (args.kind) {
+    case DeferrableEvent::kScriptDialogOpening:
+      return absl::StrCat("the dialog returns ", DialogResult(args), " to the page's script");
+    case DeferrableEvent::kPermissionRequested:
+      return absl::StrCat("the permission is ", PermissionResult(args.state));
+    case DeferrableEvent::kDownloadStarting:
+      return CancelledOr(
+          args, "the download is cancelled",
+          absl::StrCat("the download proceeds to ",
+                       args.result_file_path.empty() ? "the default path" : args.result_file_path,
+                       args.handled ? " without the download UI" : ""));
+    case DeferrableEvent::kContextMenuRequested:
+      if (!args.handled) return "the default context menu is shown";
+      return args.selected_command_id < 0
+                 ? std::string("the app handled it: no default menu")
+                 : absl::StrCat("the app handled it: command ", args.selected_command_id, " runs");
+    case DeferrableEvent::kBasicAuthenticationRequested:
+      return CancelledOr(args, "the authentication is cancelled: the page gets 401",
+                         args.user_name.empty()
+                             ? std::string("the default login prompt is shown")
+                             : absl::StrCat("the request is authenticated as ", args.user_name));
+    case DeferrableEvent::kClientCertificateRequested:
+      if (args.cancel) return "the request is cancelled";
+      if (!args.handled) return "the default certificate dialog is shown";
+      return args.selected_certificate.empty()
+                 ? std::string("the request goes on without a certificate")
+                 : absl::StrCat("the certificate ", args.selected_certificate, " is used");
+    case DeferrableEvent::kServerCertificateErrorDetected:
+      if (args.action == ServerCertificateErrorAction::kAlwaysAllow)
+        return "the navigation proceeds despite the certificate error";
+      return args.action == ServerCertificateErrorAction::kCancel
+                 ? "the navigation is cancelled"
+                 : "the navigation fails with the certificate error page";
+    case DeferrableEvent::kLaunchingExternalUriScheme:
+      return CancelledOr(args, "the launch is cancelled", "the external URI is launched");
+    case DeferrableEvent::kNotificationReceived:
+      return args.handled ? "the app shows the notification: no default one"
+                          : "the default notification is shown";
+    case DeferrableEvent::kScreenCaptureStarting:
+      return CancelledOr(args, "getDisplayMedia rejects with NotAllowedError",
+                         "the screen capture starts");
+    case DeferrableEvent::kSaveAsUIShowing:
+      if (args.cancel) return "the save is cancelled";
+      return args.suppress_default
+                 ? absl::StrCat("saved to ", args.result_file_path, " without the Save As dialog")
+                 : std::string("the default Save As dialog is shown");
+    case DeferrableEvent::kSaveFileSecurityCheckStarting:
+      if (args.cancel) return "the save is cancelled";
+      return args.suppress_default ? "saved without the default security policy"
+                                   : "the default security check runs, then the save";
+    case DeferrableEvent::kDragStarting:
+      return args.handled ? "the app handles the drag: no default drag" : "the default drag starts";
+  }
+  return "";
+}
+
+bool Runtime::ApplyOutcome(CoreWebView2& webview, const DeferrableEventArgs& args) {
+  std::string outcome = OutcomeOf(args);
+  if (kernel_.traced()) kernel_.Log(absl::StrCat(args.name, " finished: ", outcome));
+  webview.event_outcomes_.push_back(absl::StrCat(args.name, ": ", outcome));
+  // The page's script sees the answers it waited for (W9.3, W9.4).
+  if (args.kind == DeferrableEvent::kScriptDialogOpening) {
+    webview.set_global("window.dialogResult", DialogResult(args));
+  } else if (args.kind == DeferrableEvent::kPermissionRequested) {
+    webview.set_global("window.permissionState", Quoted(PermissionResult(args.state)));
+  }
+  // W9.9: a certificate error not allowed ends the navigation: the page's script never runs on.
+  return args.kind != DeferrableEvent::kServerCertificateErrorDetected ||
+         args.action == ServerCertificateErrorAction::kAlwaysAllow;
+}
+
+}  // namespace wvsim::model::webview2

@@ -1,0 +1,369 @@
+// The WebView2 processes failing, hanging and exiting (webview-rules.md W12..W16): the fault
+// injector, browser and renderer crashes, renderer hangs reported every 15 s, GPU and utility
+// exits that recover by themselves, Close (explicit and by the last reference), and what happens
+// to calls pending on a process that died (W15).
+#include "model/webview2/processes.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "model/webview2/runtime.h"
+#include "sim/scenario.h"
+
+namespace wvsim::model::webview2 {
+
+using sim::Verdict;
+// ---- Processes failing and exiting (W12..W16).
+
+const char* ProcessFailedKindName(ProcessFailedKind kind) {
+  static constexpr const char* kNames[] = {
+      "BrowserProcessExited",     "RenderProcessExited",      "RenderProcessUnresponsive",
+      "FrameRenderProcessExited", "UtilityProcessExited",     "SandboxHelperProcessExited",
+      "GpuProcessExited",         "PpapiPluginProcessExited", "PpapiBrokerProcessExited",
+      "UnknownProcessExited"};
+  return kNames[static_cast<int>(kind)];
+}
+
+const char* ProcessFailedReasonName(ProcessFailedReason reason) {
+  static constexpr const char* kNames[] = {"Unexpected", "Unresponsive", "Terminated",
+                                           "Crashed",    "LaunchFailed", "OutOfMemory",
+                                           "NormalExit", "AbnormalExit"};
+  return kNames[static_cast<int>(reason)];
+}
+
+void Environment::add_BrowserProcessExited(Handler<BrowserProcessExitedEventArgs> handler) {
+  runtime_->CheckThread(owner_, *this, "add_BrowserProcessExited", "W3");
+  browser_process_exited_.push_back(std::move(handler));
+}
+
+void CoreWebView2::add_ProcessFailed(Handler<ProcessFailedEventArgs> handler) {
+  runtime_->CheckThread(owner_, *this, "add_ProcessFailed", "W3");
+  process_failed_.push_back(std::move(handler));
+}
+
+void Runtime::CheckAlive(const CoreWebView2& webview, const char* api) {
+  if (webview.closed_)
+    throw ComException(kErrorInvalidState, absl::StrCat(api, " after Close (W14)"));
+  if (webview.env_->browser().crashed) throw InvalidOperationException(kDotNetBrowserCrashedText);
+}
+
+namespace {
+
+Task<> BrowserShutdown(Runtime& rt, BrowserProcess& browser) {
+  if (browser.dead() || browser.webviews_open > 0) co_return;  // W13: still in use
+  browser.exited = true;
+  rt.RaiseBrowserProcessExited(browser, BrowserProcessExitKind::kNormal);
+}
+
+// One fault the injector can pick (W12). Listed in a fixed order: the browser, each live renderer
+// crashing, each responsive renderer hanging, the GPU process, the utility process.
+struct Fault {
+  enum Kind : uint8_t { kBrowserCrash, kRendererCrash, kRendererHang, kGpuCrash, kUtilityCrash };
+  Kind kind = kBrowserCrash;
+  RendererProcess* renderer = nullptr;
+};
+
+std::vector<Fault> FaultsOf(const Runtime& rt, const BrowserProcess& browser, FaultKinds kinds) {
+  std::vector<Fault> faults;
+  if (kinds.browser_crash) faults.push_back({Fault::kBrowserCrash, nullptr});
+  const std::vector<RendererProcess*> renderers = rt.LiveRenderers(browser);
+  if (kinds.renderer_crash) {
+    for (RendererProcess* renderer : renderers) faults.push_back({Fault::kRendererCrash, renderer});
+  }
+  if (kinds.frame_renderer_crash && !kinds.renderer_crash) {
+    for (RendererProcess* renderer : renderers) {
+      if (!rt.RunsMainDocument(*renderer)) faults.push_back({Fault::kRendererCrash, renderer});
+    }
+  }
+  if (kinds.renderer_hang) {
+    for (RendererProcess* renderer : renderers) {
+      if (!renderer->hung) faults.push_back({Fault::kRendererHang, renderer});
+    }
+  }
+  if (kinds.gpu_crash) faults.push_back({Fault::kGpuCrash, nullptr});
+  if (kinds.utility_crash) faults.push_back({Fault::kUtilityCrash, nullptr});
+  return faults;
+}
+
+Task<> FaultInjector(Runtime& rt, FaultKinds kinds) {
+  Kernel& k = rt.kernel();
+  co_await k.Yield({"inject_fault", nullptr});  // the scheduler picks the step
+  BrowserProcess* target = rt.FaultTarget();
+  if (target == nullptr) co_return;
+  // Option 0: no fault; then one per fault of FaultsOf. The default kinds keep the label the
+  // first recorded schedules name (option 1: the browser; 2..: a renderer).
+  const std::vector<Fault> faults = FaultsOf(rt, *target, kinds);
+  const char* label = kinds == FaultKinds{} ? "no fault, a browser crash or a renderer crash (W12)"
+                                            : "no fault, or which process fails and how (W12)";
+  const uint32_t choice =
+      k.Choose(sim::ChoiceKind::kFault, 1 + static_cast<uint32_t>(faults.size()), label);
+  if (choice == 0) co_return;
+  const Fault& fault = faults[choice - 1];
+  switch (fault.kind) {
+    case Fault::kBrowserCrash:
+      rt.CrashBrowser(*target);
+      break;
+    case Fault::kRendererCrash:
+      rt.CrashRenderer(*fault.renderer);
+      break;
+    case Fault::kRendererHang:
+      rt.HangRenderer(*fault.renderer);
+      break;
+    case Fault::kGpuCrash:
+      rt.CrashAuxiliaryProcess(*target, ProcessFailedKind::kGpuProcessExited);
+      break;
+    case Fault::kUtilityCrash:
+      rt.CrashAuxiliaryProcess(*target, ProcessFailedKind::kUtilityProcessExited);
+      break;
+  }
+}
+
+// The browser's hang detector: a delayed message on the browser thread (W12, every 15 s).
+Task<> UnresponsiveCheck(Runtime& rt, RendererProcess& renderer) {
+  rt.ReportUnresponsive(renderer);
+  co_return;
+}
+
+void ArmUnresponsiveCheck(Runtime& rt, RendererProcess& renderer) {
+  Runtime* self = &rt;
+  RendererProcess* process = &renderer;
+  rt.kernel().PostDelayed(renderer.browser->thread, kUnresponsiveReportTicks, "hung renderer check",
+                          [self, process] { return UnresponsiveCheck(*self, *process); });
+}
+
+}  // namespace
+
+Task<> Controller::Close() {
+  Runtime& rt = webview_->runtime();
+  co_await rt.kernel().Yield({"Close", this});
+  rt.CheckThread(webview_->owner(), *webview_, "CoreWebView2Controller.Close", "W3");
+  rt.CloseController(*webview_);
+}
+
+void Controller::Release() {
+  if (references_ <= 0) throw ComException(kEFail, "Release of a released controller");
+  if (--references_ > 0) return;
+  Runtime& rt = webview_->runtime();
+  // W14: releasing the last reference closes implicitly, as Close would (not a scheduling point:
+  // Release returns at once, like IUnknown::Release).
+  if (rt.kernel().traced() && !webview_->closed()) {
+    rt.kernel().Log(
+        absl::StrCat("W14: the last reference to ", name(), " was released: it closes implicitly"));
+  }
+  rt.CloseController(*webview_);
+}
+
+void Runtime::CloseController(CoreWebView2& webview) {
+  if (webview.closed_) return;
+  webview.closed_ = true;  // W14: every handler is dropped; no handler runs afterwards
+  webview.navigation_completed_.clear();
+  webview.web_message_received_.clear();
+  webview.web_resource_requested_.clear();
+  webview.new_window_requested_.clear();
+  webview.process_failed_.clear();
+  webview.frame_created_.clear();
+  for (std::vector<Handler<DeferrableEventArgs>>& handlers : webview.deferrable_) handlers.clear();
+  BrowserProcess& browser = webview.env_->browser();
+  if (--browser.webviews_open > 0 || browser.dead()) return;
+  BrowserProcess* process = &browser;
+  Send(browser.thread, "shutdown", [this, process] { return BrowserShutdown(*this, *process); });
+}
+
+ProcessFailedEventArgs* Runtime::RaiseProcessFailedOn(CoreWebView2& webview, ProcessFailedKind kind,
+                                                      ProcessFailedReason reason, int exit_code) {
+  if (webview.closed_ || webview.process_failed_.empty()) return nullptr;
+  auto& args = NewEventArgs<ProcessFailedEventArgs>(webview, "ProcessFailed", "", "W12");
+  args.kind = kind;
+  args.reason = reason;
+  args.exit_code = exit_code;
+  RaiseEvent(args, webview.process_failed_);
+  return &args;
+}
+
+void Runtime::RaiseProcessFailed(BrowserProcess& browser) {
+  for (CoreWebView2* webview : browser.webviews) {
+    RaiseProcessFailedOn(*webview, ProcessFailedKind::kBrowserProcessExited,
+                         ProcessFailedReason::kUnexpected, 1);
+  }
+}
+
+void Runtime::RaiseBrowserProcessExited(BrowserProcess& browser, BrowserProcessExitKind kind) {
+  for (Environment* env : browser.environments) {
+    if (env->browser_process_exited_.empty()) continue;
+    auto& args =
+        NewEnvironmentEventArgs<BrowserProcessExitedEventArgs>(*env, "BrowserProcessExited");
+    args.kind = kind;
+    RaiseEvent(args, env->browser_process_exited_);
+  }
+}
+
+void Runtime::EnableFaults(FaultKinds kinds) {
+  const int64_t budget = kernel_.Param(sim::kFaultBudgetParam, 0);
+  for (int64_t i = 0; i < budget; ++i) kernel_.Spawn("faults", FaultInjector(*this, kinds));
+}
+
+BrowserProcess* Runtime::FaultTarget() const {
+  for (const auto& [folder, browser] : browsers_) {
+    if (!browser->dead()) return browser;
+  }
+  return nullptr;
+}
+
+void Runtime::CrashBrowser(BrowserProcess& browser) {
+  browser.crashed = true;
+  if (kernel_.traced()) {
+    kernel_.Log(absl::StrCat("W12: browser process ", browser.thread.name(),
+                             " crashed (ProcessFailed kind BrowserProcessExited, reason "
+                             "Unexpected, exit code 1); every WebView of it is closed"));
+  }
+  FailPendingOn(Thread(), &browser);
+  // W13: BrowserProcessExited and ProcessFailed come in no guaranteed order.
+  if (kernel_.Choose(sim::ChoiceKind::kValue, 2,
+                     "W13: ProcessFailed first or BrowserProcessExited first") == 0) {
+    RaiseProcessFailed(browser);
+    RaiseBrowserProcessExited(browser, BrowserProcessExitKind::kFailed);
+  } else {
+    RaiseBrowserProcessExited(browser, BrowserProcessExitKind::kFailed);
+    RaiseProcessFailed(browser);
+  }
+}
+
+void Runtime::FailPendingOn(Thread producer, BrowserProcess* browser, const char* why) {
+  // W15 (unconfirmed): each call pending on it fails, or never completes: the scheduler says.
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    Pending& pending = pending_[i];
+    const bool hit = browser != nullptr ? pending.browser == browser : pending.producer == producer;
+    if (!hit || pending.future->done() || pending.never) continue;
+    if (kernel_.Choose(sim::ChoiceKind::kFault, 2,
+                       "W15: a pending call fails or never completes") == 0) {
+      pending.fail(*this, pending, kEFail, why, false);
+    } else {
+      pending.never = true;
+      if (kernel_.traced()) {
+        pending.future->SetProducer(nullptr,
+                                    "the process crashed while it was pending, "
+                                    "and it never completes (W15)");
+      }
+    }
+  }
+}
+
+bool Runtime::RunsMainDocument(const RendererProcess& renderer) const {
+  for (const CoreWebView2* webview : renderer.browser->webviews) {
+    if (webview->renderer() == &renderer && !webview->closed()) return true;
+  }
+  return false;
+}
+
+std::vector<RendererProcess*> Runtime::LiveRenderers(const BrowserProcess& browser) const {
+  std::vector<RendererProcess*> live;
+  for (const auto& [site, renderer] : browser.renderers) {
+    if (!renderer->crashed) live.push_back(renderer);
+  }
+  return live;
+}
+
+void Runtime::CrashRenderer(RendererProcess& renderer) {
+  renderer.crashed = true;
+  if (kernel_.traced()) {
+    kernel_.Log(absl::StrCat("W12: renderer process ", renderer.thread.name(), " of ",
+                             renderer.site,
+                             " crashed (ProcessFailed kind RenderProcessExited, "
+                             "reason Crashed); its WebViews show an error page until Reload"));
+  }
+  FailPendingOn(renderer.thread, nullptr);
+  for (CoreWebView2* webview : renderer.browser->webviews) {
+    if (webview->closed_) continue;
+    if (webview->renderer_ != &renderer) {
+      // W12: a renderer that holds only frames of this WebView: those frames die, nothing else.
+      std::vector<std::string> frames = DetachFramesOn(*webview, renderer);
+      if (frames.empty()) continue;
+      ProcessFailedEventArgs* args = RaiseProcessFailedOn(
+          *webview, ProcessFailedKind::kFrameRenderProcessExited, ProcessFailedReason::kCrashed, 1);
+      if (args != nullptr) args->failed_frames = std::move(frames);
+      continue;
+    }
+    webview->renderer_ = nullptr;  // the error page: scripts run nowhere ("null")
+    DetachFramesOn(*webview, renderer);
+    RaiseProcessFailedOn(*webview, ProcessFailedKind::kRenderProcessExited,
+                         ProcessFailedReason::kCrashed, 1);
+  }
+}
+
+void Runtime::TerminateHungRenderer(RendererProcess& renderer, const CoreWebView2& reloading) {
+  // W12 (the model's assumption; no document says): a Reload or navigation of a WebView whose
+  // renderer hangs makes the browser terminate that renderer and load the document in a new one.
+  renderer.crashed = true;
+  if (kernel_.traced()) {
+    kernel_.Log(absl::StrCat("W12: the browser terminates the hung renderer process ",
+                             renderer.thread.name(), " of ", renderer.site, " to load ",
+                             reloading.name(), " in a new one"));
+  }
+  FailPendingOn(renderer.thread, nullptr,
+                "W15: the hung renderer was terminated while the call was pending");
+  for (CoreWebView2* webview : renderer.browser->webviews) {
+    if (webview->closed_ || webview == &reloading) continue;
+    if (webview->renderer_ == &renderer) {
+      webview->renderer_ = nullptr;
+      RaiseProcessFailedOn(*webview, ProcessFailedKind::kRenderProcessExited,
+                           ProcessFailedReason::kTerminated, 1);
+    }
+    DetachFramesOn(*webview, renderer);
+  }
+}
+
+void Runtime::HangRenderer(RendererProcess& renderer) {
+  renderer.hung = true;
+  if (kernel_.traced()) {
+    kernel_.Log(absl::StrCat("W12: renderer process ", renderer.thread.name(), " of ",
+                             renderer.site, " hangs: it handles nothing until it is terminated"));
+    for (const Pending& pending : pending_) {
+      if (pending.producer != renderer.thread || pending.future->done()) continue;
+      pending.future->SetProducer(
+          nullptr, absl::StrCat("renderer process ", renderer.thread.name(),
+                                " hangs (RenderProcessUnresponsive, W12) and will not run it; a "
+                                "Reload would terminate it"));
+    }
+  }
+  ArmUnresponsiveCheck(*this, renderer);
+}
+
+void Runtime::ReportUnresponsive(RendererProcess& renderer) {
+  if (!renderer.hung || renderer.dead()) return;  // terminated, or its browser died
+  ++renderer.unresponsive_reports;
+  if (kernel_.traced()) {
+    kernel_.Log(absl::StrCat("W12: renderer process ", renderer.thread.name(),
+                             " is unresponsive (ProcessFailed kind RenderProcessUnresponsive, "
+                             "reason Unresponsive), report ",
+                             renderer.unresponsive_reports));
+  }
+  for (CoreWebView2* webview : renderer.browser->webviews) {
+    if (webview->renderer_ != &renderer) continue;
+    RaiseProcessFailedOn(*webview, ProcessFailedKind::kRenderProcessUnresponsive,
+                         ProcessFailedReason::kUnresponsive, kStillActiveExitCode);
+  }
+  // W12: again about every 15 s while it stays hung (up to the model's limit, see runtime.h).
+  if (renderer.unresponsive_reports < kUnresponsiveReportsMax)
+    ArmUnresponsiveCheck(*this, renderer);
+}
+
+void Runtime::CrashAuxiliaryProcess(BrowserProcess& browser, ProcessFailedKind kind) {
+  const bool gpu = kind == ProcessFailedKind::kGpuProcessExited;
+  uint32_t& generation = gpu ? browser.gpu_generation : browser.utility_generation;
+  const char* process = gpu ? "gpu" : "utility";
+  if (kernel_.traced()) {
+    kernel_.Log(absl::StrCat("W12: ", process, generation == 1 ? "" : absl::StrCat("#", generation),
+                             " process of ", browser.thread.name(), " crashed (ProcessFailed kind ",
+                             ProcessFailedKindName(kind),
+                             ", reason Crashed); the browser relaunches it as ", process, "#",
+                             generation + 1, " and nothing else breaks"));
+  }
+  ++generation;  // W12: GPU and utility exits recover by themselves
+  for (CoreWebView2* webview : browser.webviews) {
+    ProcessFailedEventArgs* args =
+        RaiseProcessFailedOn(*webview, kind, ProcessFailedReason::kCrashed, 1);
+    if (args != nullptr && !gpu) args->process_description = "Network Service";
+  }
+}
+
+}  // namespace wvsim::model::webview2

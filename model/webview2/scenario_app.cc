@@ -1,0 +1,53 @@
+// The shared pieces of the wv2.* scenarios (scenario_app.h).
+#include "model/webview2/scenario_app.h"
+
+namespace wvsim::model::webview2::scenario_app {
+
+using sim::Scenario;
+using sim::Verdict;
+
+Task<> UiMain(App& app) {
+  app.rt->CoInitializeEx(Apartment::kSta);
+  co_await app.k->RunMessageLoop();
+}
+
+Task<> EnsureCoreWebView2(App& app) {
+  EnvironmentOptions options;
+  Async<Environment*> env_op =
+      co_await app.rt->CreateCoreWebView2EnvironmentAsync(std::move(options));
+  app.env = co_await env_op;
+  Async<Controller*> controller_op = co_await app.env->CreateCoreWebView2ControllerAsync();
+  app.controller = co_await controller_op;
+  app.webview = &app.controller->CoreWebView2();
+}
+
+App& MakeApp(Kernel& k) {
+  App& app = k.Make<App>();
+  app.k = &k;
+  app.rt = &Runtime::Create(k);
+  app.rt->AddPage(kHome, Page{.title = "Example"});
+  app.ui = k.Spawn("ui", UiMain(app), {.message_queue = true});
+  return app;
+}
+
+void PostLoad(App& app, absl::AnyInvocable<Task<>()> load) {
+  app.rt->Send(app.ui, "Form1_Load", std::move(load));
+}
+
+Scenario Make(std::string id, std::string description, std::vector<Verdict> expected,
+              std::function<void(Kernel&)> setup) {
+  return Scenario{.id = std::move(id),
+                  .description = std::move(description),
+                  .expected = std::move(expected),
+                  .setup = std::move(setup)};
+}
+
+Scenario MakeFaulty(std::string id, std::string description, std::vector<Verdict> expected,
+                    std::function<void(Kernel&)> setup, int64_t faults) {
+  Scenario scenario =
+      Make(std::move(id), std::move(description), std::move(expected), std::move(setup));
+  scenario.params = {{std::string(sim::kFaultBudgetParam), faults, "process faults to inject (W12)"}};
+  return scenario;
+}
+
+}  // namespace wvsim::model::webview2::scenario_app

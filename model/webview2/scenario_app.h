@@ -1,0 +1,72 @@
+// What the wv2.* scenarios share: the app's state (a WinForms form with one WebView), its UI
+// thread, EnsureCoreWebView2Async, and the scenario constructors. Internal to the scenario files
+// (scenarios.cc, scenarios_processes.cc, scenarios_messaging.cc); users writing their own
+// scenarios start from runtime.h.
+#ifndef WVSIM_MODEL_WEBVIEW2_SCENARIO_APP_H_
+#define WVSIM_MODEL_WEBVIEW2_SCENARIO_APP_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/webview2/runtime.h"
+#include "sim/scenario.h"
+#include "sim/sync.h"
+
+namespace wvsim::model::webview2::scenario_app {
+
+inline constexpr char kHome[] = "https://app.example/index.html";
+
+struct App {
+  Kernel* k = nullptr;
+  Runtime* rt = nullptr;
+  Thread ui;
+  Environment* env = nullptr;
+  CoreWebView2* webview = nullptr;
+  bool blocking = false;  // the variant with the bug
+  bool agile = false;
+  sim::Event* requested = nullptr;
+  sim::Event* served = nullptr;
+  sim::Mutex* settings_lock = nullptr;
+  std::string title;
+  // Faults and shutdown.
+  bool crashed = false;
+  bool recreated = false;
+  int loads = 0;
+  int loads_after_recreate = 0;
+  CoreWebView2* second = nullptr;
+  int closed = 0;
+  int exited = 0;
+  int exited_early = 0;
+  // Later scenarios (processes, frames, messages).
+  int events = 0;  // what the scenario counts (reports, replies)
+  int reloads = 0;
+  CoreWebView2Frame* frame = nullptr;
+  Controller* controller = nullptr;
+  Promise<void> ready;  // set once by the scenario's own signal
+};
+
+// The UI thread: an STA with a message loop (W1, W2).
+Task<> UiMain(App& app);
+// EnsureCoreWebView2Async: environment, then controller, each awaited (W6). Keeps the controller
+// reference in app.controller (never released: the form holds it for its lifetime).
+Task<> EnsureCoreWebView2(App& app);
+// An App whose UI thread pumps, with the home page "Example" registered.
+App& MakeApp(Kernel& k);
+// Form1_Load: the first message the UI thread dispatches.
+void PostLoad(App& app, absl::AnyInvocable<Task<>()> load);
+
+sim::Scenario Make(std::string id, std::string description, std::vector<sim::Verdict> expected,
+                   std::function<void(Kernel&)> setup);
+// A scenario whose processes may fail: `faults` faults (the fault budget) by default.
+sim::Scenario MakeFaulty(std::string id, std::string description,
+                         std::vector<sim::Verdict> expected, std::function<void(Kernel&)> setup,
+                         int64_t faults = 1);
+
+// The scenarios of the later files, in registration order.
+std::vector<sim::Scenario> ProcessScenarios();    // scenarios_processes.cc
+std::vector<sim::Scenario> MessagingScenarios();  // scenarios_messaging.cc
+
+}  // namespace wvsim::model::webview2::scenario_app
+
+#endif  // WVSIM_MODEL_WEBVIEW2_SCENARIO_APP_H_
