@@ -131,6 +131,7 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
 }
 
 RunOutcome Kernel::Run() {
+  uniform_choices_ = strategy_->UniformThreadChoices();
   while (!stopped_) {
     CollectEnabled();
     if (enabled_.empty()) {
@@ -157,6 +158,7 @@ RunOutcome Kernel::Run() {
   outcome.diverged = diverged_;
   if (diverged_) outcome.divergence = strategy_->Divergence();
   strategy_ = nullptr;  // the caller's strategy may not outlive this run
+  uniform_choices_ = nullptr;
   return outcome;
 }
 
@@ -181,10 +183,16 @@ void Kernel::FailAtStepLimit() {
   enabled_ = EnabledThreads(enabled);
 }
 
+[[gnu::always_inline]] inline uint32_t Kernel::ChooseThreadIndex(bool previous_enabled) {
+  if (uniform_choices_ != nullptr)
+    return uniform_choices_->Below(static_cast<uint32_t>(enabled_.size()));
+  return strategy_->ChooseThread(
+      ThreadChoice{enabled_, previous_thread_, previous_enabled, steps_});
+}
+
 [[gnu::always_inline]] inline void Kernel::Step() {
   const bool previous_enabled = enabled_.contains(previous_thread_);
-  const ThreadChoice choice{enabled_, previous_thread_, previous_enabled, steps_};
-  const uint32_t index = strategy_->ChooseThread(choice);
+  const uint32_t index = ChooseThreadIndex(previous_enabled);
   if (index >= enabled_.size()) {
     Fail(Verdict::kAssertion, "strategy",
          absl::StrFormat("strategy %s chose thread option %d of %d", strategy_->name(), index,
@@ -192,7 +200,8 @@ void Kernel::FailAtStepLimit() {
     return;
   }
   VThread& thread = *threads_[enabled_[index]];
-  if (previous_enabled && thread.id != previous_thread_) ++preemptions_;
+  // Counted without a branch: under a random strategy whether a step preempts is a coin flip.
+  preemptions_ += static_cast<uint64_t>(previous_enabled & (thread.id != previous_thread_));
   if (feature_counters_ != nullptr) {
     CountFeature(uint64_t{previous_thread_} * 2 + (previous_enabled ? 1 : 0), thread.id,
                  thread.op.verb);

@@ -286,6 +286,7 @@ class Kernel {
   void DestroyRun();
   void CollectEnabled();
   void Step();
+  uint32_t ChooseThreadIndex(bool previous_enabled);
   void FailAtStepLimit();
   void RunThread(internal::VThread& thread);
   void FireNextTimer();
@@ -310,6 +311,7 @@ class Kernel {
 
   KernelLimits limits_;
   Strategy* strategy_ = nullptr;
+  Prng* uniform_choices_ = nullptr;  // strategy_->UniformThreadChoices() for this run
   bool traced_ = false;
   const std::map<std::string, int64_t>* params_ = nullptr;
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "sim/prng.h"
 #include "sim/schedule.h"
 
 namespace wvsim::sim {
@@ -74,11 +75,18 @@ class EnabledThreads {
   size_t size() const { return size_; }
   bool empty() const { return mask_ == 0; }
   bool contains(uint32_t thread) const { return thread < 64 && ((mask_ >> thread) & 1) != 0; }
-  // The id of the index-th enabled thread; index < size().
+  // The id of the index-th enabled thread; index < size(). Walks every enabled thread and keeps
+  // the index-th with a conditional move rather than stopping at it: under a random strategy
+  // `index` is a coin flip, and a branch on it mispredicts at half the steps, which costs more
+  // than the whole walk (the walk's length is the same at every step, so it predicts well).
   uint32_t operator[](size_t index) const {
-    uint64_t rest = mask_;
-    for (; index > 0; --index) rest &= rest - 1;
-    return static_cast<uint32_t>(std::countr_zero(rest));
+    uint32_t thread = 0;
+    size_t position = 0;
+    for (uint64_t rest = mask_; rest != 0; rest &= rest - 1, ++position) {
+      const auto id = static_cast<uint32_t>(std::countr_zero(rest));
+      thread = position == index ? id : thread;
+    }
+    return thread;
   }
   // The position of enabled thread `thread` in the sequence.
   uint32_t index_of(uint32_t thread) const {
@@ -114,6 +122,13 @@ class Strategy {
 
   // Returns an index into choice.enabled.
   virtual uint32_t ChooseThread(const ThreadChoice& choice) = 0;
+
+  // A strategy whose every thread choice is `prng.Below(choice.enabled.size())` may return that
+  // Prng here; the kernel then draws the thread choices itself, inline, rather than through a
+  // virtual call at every step (the hottest call of a campaign). The kernel asks once per run,
+  // after BeginExecution, and then calls neither ChooseThread nor this until the next run, so
+  // the answers are exactly those ChooseThread would have given. Null for every other strategy.
+  virtual Prng* UniformThreadChoices() { return nullptr; }
 
   // Returns a value in [0, count) for any other decision; count >= 1.
   virtual uint32_t Choose(ChoiceKind kind, uint32_t count) = 0;
