@@ -75,18 +75,17 @@ class EnabledThreads {
   size_t size() const { return size_; }
   bool empty() const { return mask_ == 0; }
   bool contains(uint32_t thread) const { return thread < 64 && ((mask_ >> thread) & 1) != 0; }
-  // The id of the index-th enabled thread; index < size(). Walks every enabled thread and keeps
-  // the index-th with a conditional move rather than stopping at it: under a random strategy
+  // The id of the index-th enabled thread; index < size(). Clears the lowest bit `index` times
+  // with arithmetic masks rather than a loop that stops at `index`: under a random strategy
   // `index` is a coin flip, and a branch on it mispredicts at half the steps, which costs more
-  // than the whole walk (the walk's length is the same at every step, so it predicts well).
+  // than the whole walk (whose length, size() - 1, predicts well).
   uint32_t operator[](size_t index) const {
-    uint32_t thread = 0;
-    size_t position = 0;
-    for (uint64_t rest = mask_; rest != 0; rest &= rest - 1, ++position) {
-      const auto id = static_cast<uint32_t>(std::countr_zero(rest));
-      thread = position == index ? id : thread;
+    uint64_t rest = mask_;
+    for (size_t position = 0; position + 1 < size_; ++position) {
+      const uint64_t keep = uint64_t{0} - static_cast<uint64_t>(position >= index);  // ~0: keep
+      rest &= (rest - 1) | keep;
     }
-    return thread;
+    return static_cast<uint32_t>(std::countr_zero(rest));
   }
   // The position of enabled thread `thread` in the sequence.
   uint32_t index_of(uint32_t thread) const {
