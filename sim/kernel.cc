@@ -130,8 +130,74 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
   return Thread(&thread);
 }
 
-RunOutcome Kernel::Run() {
-  uniform_choices_ = strategy_->UniformThreadChoices();
+[[gnu::always_inline]] inline void Kernel::CollectEnabled() {
+  // The hot path of every step: threads free to go are a bit mask already; only waiting threads
+  // are asked whether their wait is over.
+  uint64_t enabled = run_queue_.ready;
+  for (uint64_t waiting = run_queue_.waiting; waiting != 0; waiting &= waiting - 1) {
+    const VThread& thread = *threads_[std::countr_zero(waiting)];
+    if (thread.timed_out || thread.wait->Ready(thread)) enabled |= thread.bit;
+  }
+  // Most steps see the same set as the last one; counting it again is wasted work.
+  if (enabled != enabled_.mask()) enabled_ = EnabledThreads(enabled);
+}
+
+template <Kernel::StepMode kMode>
+[[gnu::always_inline]] inline uint32_t Kernel::ChooseThreadIndex(bool previous_enabled) {
+  if constexpr (kMode == StepMode::kUniform) {
+    return uniform_choices_->Below(static_cast<uint32_t>(enabled_.size()));
+  } else {
+    return strategy_->ChooseThread(
+        ThreadChoice{enabled_, previous_thread_, previous_enabled, steps_});
+  }
+}
+
+template <Kernel::StepMode kMode>
+[[gnu::always_inline]] inline void Kernel::Step() {
+  constexpr bool kGeneral = kMode == StepMode::kGeneral;
+  const bool previous_enabled = enabled_.contains(previous_thread_);
+  const uint32_t index = ChooseThreadIndex<kMode>(previous_enabled);
+  if (index >= enabled_.size()) {
+    Fail(Verdict::kAssertion, "strategy",
+         absl::StrFormat("strategy %s chose thread option %d of %d", strategy_->name(), index,
+                         enabled_.size()));
+    return;
+  }
+  VThread& thread = *threads_[enabled_[index]];
+  // Counted without a branch: under a random strategy whether a step preempts is a coin flip.
+  preemptions_ += static_cast<uint64_t>(previous_enabled & (thread.id != previous_thread_));
+  if (kGeneral && feature_counters_ != nullptr) {
+    CountFeature(uint64_t{previous_thread_} * 2 + (previous_enabled ? 1 : 0), thread.id,
+                 thread.op.verb);
+  }
+  previous_thread_ = thread.id;
+  choices_.push_back(Choice{index, static_cast<uint32_t>(enabled_.size()), ChoiceKind::kThread});
+  if (kGeneral && traced_) {
+    std::string operation = internal::DescribeOperation(thread);
+    current_ = &thread;
+    Trace(TraceKind::kStep, operation, thread.wait_kind);
+    std::string label = absl::StrCat(thread.name(), " ", operation);
+    ObserveTraced(std::move(label));
+  }
+  // The step's own events (posts, dispatches, ...) are traced under its number; it counts as
+  // taken once it ran. Only a traced run can diverge.
+  if (!kGeneral || !diverged_) RunThread(thread);
+  ++steps_;
+}
+
+[[gnu::always_inline]] inline void Kernel::RunThread(VThread& thread) {
+  thread.state = ThreadState::kRunning;
+  run_queue_.ready &= ~thread.bit;
+  run_queue_.waiting &= ~thread.bit;
+  current_ = &thread;
+  // The thread's innermost frame runs until the next scheduling point; a call into a child task,
+  // a return from one and a dispatch only push or pop a frame and come back here.
+  while (thread.state == ThreadState::kRunning) thread.frames.back().handle.resume();
+  current_ = nullptr;
+}
+
+template <Kernel::StepMode kMode>
+void Kernel::RunSteps() {
   while (!stopped_) {
     CollectEnabled();
     if (enabled_.empty()) {
@@ -146,7 +212,19 @@ RunOutcome Kernel::Run() {
       FailAtStepLimit();
       break;
     }
-    Step();
+    Step<kMode>();
+  }
+}
+
+RunOutcome Kernel::Run() {
+  // Most runs of a campaign are untraced random walks. They take a loop of their own that does
+  // not test, at every step, for tracing, fuzzer features or which strategy chooses.
+  const bool plain = !traced_ && feature_counters_ == nullptr;
+  uniform_choices_ = plain ? strategy_->UniformThreadChoices() : nullptr;
+  if (uniform_choices_ != nullptr) {
+    RunSteps<StepMode::kUniform>();
+  } else {
+    RunSteps<StepMode::kGeneral>();
   }
   strategy_->EndExecution(steps_);
   if (!diverged_ && !strategy_->Divergence().empty()) diverged_ = stopped_ = true;
@@ -170,66 +248,6 @@ void Kernel::FailAtStepLimit() {
       limits_.steps_max);
   if (std::string stall = ExplainStall(); !stall.empty()) absl::StrAppend(&report, "; ", stall);
   Fail(Verdict::kStall, "steps_max", std::move(report));
-}
-
-[[gnu::always_inline]] inline void Kernel::CollectEnabled() {
-  // The hot path of every step: threads free to go are a bit mask already; only waiting threads
-  // are asked whether their wait is over.
-  uint64_t enabled = run_queue_.ready;
-  for (uint64_t waiting = run_queue_.waiting; waiting != 0; waiting &= waiting - 1) {
-    const VThread& thread = *threads_[std::countr_zero(waiting)];
-    if (thread.timed_out || thread.wait->Ready(thread)) enabled |= thread.bit;
-  }
-  enabled_ = EnabledThreads(enabled);
-}
-
-[[gnu::always_inline]] inline uint32_t Kernel::ChooseThreadIndex(bool previous_enabled) {
-  if (uniform_choices_ != nullptr)
-    return uniform_choices_->Below(static_cast<uint32_t>(enabled_.size()));
-  return strategy_->ChooseThread(
-      ThreadChoice{enabled_, previous_thread_, previous_enabled, steps_});
-}
-
-[[gnu::always_inline]] inline void Kernel::Step() {
-  const bool previous_enabled = enabled_.contains(previous_thread_);
-  const uint32_t index = ChooseThreadIndex(previous_enabled);
-  if (index >= enabled_.size()) {
-    Fail(Verdict::kAssertion, "strategy",
-         absl::StrFormat("strategy %s chose thread option %d of %d", strategy_->name(), index,
-                         enabled_.size()));
-    return;
-  }
-  VThread& thread = *threads_[enabled_[index]];
-  // Counted without a branch: under a random strategy whether a step preempts is a coin flip.
-  preemptions_ += static_cast<uint64_t>(previous_enabled & (thread.id != previous_thread_));
-  if (feature_counters_ != nullptr) {
-    CountFeature(uint64_t{previous_thread_} * 2 + (previous_enabled ? 1 : 0), thread.id,
-                 thread.op.verb);
-  }
-  previous_thread_ = thread.id;
-  choices_.push_back(Choice{index, static_cast<uint32_t>(enabled_.size()), ChoiceKind::kThread});
-  if (traced_) {
-    std::string operation = internal::DescribeOperation(thread);
-    current_ = &thread;
-    Trace(TraceKind::kStep, operation, thread.wait_kind);
-    std::string label = absl::StrCat(thread.name(), " ", operation);
-    ObserveTraced(std::move(label));
-  }
-  // The step's own events (posts, dispatches, ...) are traced under its number; it counts as
-  // taken once it ran.
-  if (!diverged_) RunThread(thread);
-  ++steps_;
-}
-
-[[gnu::always_inline]] inline void Kernel::RunThread(VThread& thread) {
-  thread.state = ThreadState::kRunning;
-  run_queue_.ready &= ~thread.bit;
-  run_queue_.waiting &= ~thread.bit;
-  current_ = &thread;
-  // The thread's innermost frame runs until the next scheduling point; a call into a child task,
-  // a return from one and a dispatch only push or pop a frame and come back here.
-  while (thread.state == ThreadState::kRunning) thread.frames.back().handle.resume();
-  current_ = nullptr;
 }
 
 void Kernel::CountFeature(uint64_t a, uint64_t b, std::string_view what) {

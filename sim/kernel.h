@@ -285,7 +285,14 @@ class Kernel {
 
   void DestroyRun();
   void CollectEnabled();
+  // kUniform: an untraced run without fuzzer features whose strategy chooses threads uniformly
+  // (Strategy::UniformThreadChoices); the kernel draws them itself. kGeneral: any other run.
+  enum class StepMode : uint8_t { kGeneral, kUniform };
+  template <StepMode kMode>
+  void RunSteps();
+  template <StepMode kMode>
   void Step();
+  template <StepMode kMode>
   uint32_t ChooseThreadIndex(bool previous_enabled);
   void FailAtStepLimit();
   void RunThread(internal::VThread& thread);
