@@ -71,6 +71,7 @@ void Kernel::Reset(Strategy* strategy, bool traced) {
   thread_count_ = 0;
   current_ = nullptr;
   previous_thread_ = UINT32_MAX;
+  previous_bit_ = 0;
   steps_ = 0;
   preemptions_ = 0;
   now_ticks_ = 0;
@@ -138,8 +139,14 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
     const VThread& thread = *threads_[std::countr_zero(waiting)];
     if (thread.timed_out || thread.wait->Ready(thread)) enabled |= thread.bit;
   }
-  // Most steps see the same set as the last one; counting it again is wasted work.
-  if (enabled != enabled_.mask()) enabled_ = EnabledThreads(enabled);
+  // Most steps see the same set as the last one: count it and list its threads only on a change.
+  if (enabled != enabled_.mask()) ListEnabled(enabled);
+}
+
+void Kernel::ListEnabled(uint64_t enabled) {
+  enabled_ = EnabledThreads(enabled);
+  size_t position = 0;
+  for (const uint32_t id : enabled_) enabled_threads_[position++] = threads_[id];
 }
 
 template <Kernel::StepMode kMode>
@@ -155,7 +162,7 @@ template <Kernel::StepMode kMode>
 template <Kernel::StepMode kMode>
 [[gnu::always_inline]] inline void Kernel::Step() {
   constexpr bool kGeneral = kMode == StepMode::kGeneral;
-  const bool previous_enabled = enabled_.contains(previous_thread_);
+  const bool previous_enabled = (enabled_.mask() & previous_bit_) != 0;
   const uint32_t index = ChooseThreadIndex<kMode>(previous_enabled);
   if (index >= enabled_.size()) {
     Fail(Verdict::kAssertion, "strategy",
@@ -163,14 +170,15 @@ template <Kernel::StepMode kMode>
                          enabled_.size()));
     return;
   }
-  VThread& thread = *threads_[enabled_[index]];
+  VThread& thread = *enabled_threads_[index];
   // Counted without a branch: under a random strategy whether a step preempts is a coin flip.
-  preemptions_ += static_cast<uint64_t>(previous_enabled & (thread.id != previous_thread_));
+  preemptions_ += static_cast<uint64_t>(previous_enabled & (thread.bit != previous_bit_));
   if (kGeneral && feature_counters_ != nullptr) {
     CountFeature(uint64_t{previous_thread_} * 2 + (previous_enabled ? 1 : 0), thread.id,
                  thread.op.verb);
   }
   previous_thread_ = thread.id;
+  previous_bit_ = thread.bit;
   choices_.push_back(Choice{index, static_cast<uint32_t>(enabled_.size()), ChoiceKind::kThread});
   if (kGeneral && traced_) {
     std::string operation = internal::DescribeOperation(thread);

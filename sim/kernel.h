@@ -20,6 +20,7 @@
 #ifndef WVSIM_SIM_KERNEL_H_
 #define WVSIM_SIM_KERNEL_H_
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -285,6 +286,7 @@ class Kernel {
 
   void DestroyRun();
   void CollectEnabled();
+  void ListEnabled(uint64_t enabled);
   // kUniform: an untraced run without fuzzer features whose strategy chooses threads uniformly
   // (Strategy::UniformThreadChoices); the kernel draws them itself. kGeneral: any other run.
   enum class StepMode : uint8_t { kGeneral, kUniform };
@@ -328,7 +330,10 @@ class Kernel {
   uint32_t thread_count_ = 0;
   internal::VThread* current_ = nullptr;
   uint32_t previous_thread_ = UINT32_MAX;
-  EnabledThreads enabled_;  // at the current step
+  uint64_t previous_bit_ = 0;  // previous_thread_'s bit in the RunQueue; 0 before the first step
+  EnabledThreads enabled_;     // at the current step
+  // enabled_'s threads in order, so that a step finds the chosen one with a single load.
+  std::array<internal::VThread*, KernelLimits::kThreadsMaxCeiling> enabled_threads_{};
 
   uint64_t steps_ = 0;
   uint64_t preemptions_ = 0;

@@ -56,8 +56,8 @@ class Prng {
   }
 
  private:
+  // Zero bits (a bound of 1) take nothing and never refill: the mask is 0.
   uint32_t TakeBits(uint32_t bits) {
-    if (bits == 0) return 0;
     if (spare_count_ < bits) {
       spare_bits_ = Next();
       spare_count_ = 64;
