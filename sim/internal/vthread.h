@@ -82,11 +82,11 @@ struct VThread final : Object, Waitable {
   void Arrive(Op next_op, const Waitable* waiting_for, WaitKind kind) {
     op = next_op;
     wait = waiting_for;
+    state = ThreadState::kReady;
     wait_kind = kind;
     // A timeout ends only the wait it was started for: a fired Sleep must not leave the thread
     // enabled at its next point (a lock of a held mutex, an incomplete BlockOn).
     timed_out = false;
-    state = ThreadState::kReady;
     (waiting_for == nullptr ? run_queue->ready : run_queue->waiting) |= bit;
   }
 
@@ -106,9 +106,10 @@ struct VThread final : Object, Waitable {
   RunQueue* const run_queue;
   const uint32_t id;
   const uint64_t bit;  // this thread's bit in the RunQueue
-  ThreadState state = ThreadState::kReady;
   Op op{"start", nullptr};
   const Waitable* wait = nullptr;
+  // Side by side, so that Arrive sets them with one store.
+  ThreadState state = ThreadState::kReady;
   WaitKind wait_kind = WaitKind::kNone;
   bool timed_out = false;  // a timeout on the current wait fired
   std::vector<Frame> frames;
