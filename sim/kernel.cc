@@ -26,6 +26,12 @@ void ReportEscapedException(VThread& thread, std::exception_ptr error) {
   thread.kernel->ReportException(thread, std::move(error));
 }
 
+void FinishFrame(PromiseBase& promise) noexcept {
+  VThread& thread = *promise.thread;
+  if (promise.owned_by_kernel && promise.error) ReportEscapedException(thread, promise.error);
+  thread.PopFrame();
+}
+
 void ReportHandlerEnd(VThread& thread) {
   thread.kernel->Trace(TraceKind::kHandlerEnd, "handler returned");
 }
