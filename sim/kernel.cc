@@ -76,7 +76,6 @@ void Kernel::Reset(Strategy* strategy, bool traced) {
   traced_ = traced;
   thread_count_ = 0;
   current_ = nullptr;
-  previous_thread_ = UINT32_MAX;
   previous_bit_ = 0;
   steps_ = 0;
   preemptions_ = 0;
@@ -161,7 +160,7 @@ template <Kernel::StepMode kMode>
     return uniform_choices_->Below(static_cast<uint32_t>(enabled_.size()));
   } else {
     return strategy_->ChooseThread(
-        ThreadChoice{enabled_, previous_thread_, previous_enabled, steps_});
+        ThreadChoice{enabled_, PreviousThread(), previous_enabled, steps_});
   }
 }
 
@@ -180,10 +179,9 @@ template <Kernel::StepMode kMode>
   // Counted without a branch: under a random strategy whether a step preempts is a coin flip.
   preemptions_ += static_cast<uint64_t>(previous_enabled & (thread.bit != previous_bit_));
   if (kGeneral && feature_counters_ != nullptr) {
-    CountFeature(uint64_t{previous_thread_} * 2 + (previous_enabled ? 1 : 0), thread.id,
+    CountFeature(uint64_t{PreviousThread()} * 2 + (previous_enabled ? 1 : 0), thread.id,
                  thread.op.verb);
   }
-  previous_thread_ = thread.id;
   previous_bit_ = thread.bit;
   choices_.push_back(Choice{index, static_cast<uint32_t>(enabled_.size()), ChoiceKind::kThread});
   if (kGeneral && traced_) {

@@ -21,6 +21,7 @@
 #define WVSIM_SIM_KERNEL_H_
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -329,9 +330,13 @@ class Kernel {
   std::vector<internal::VThread*> threads_;  // thread_pool_'s pointers, for the hot path
   uint32_t thread_count_ = 0;
   internal::VThread* current_ = nullptr;
-  uint32_t previous_thread_ = UINT32_MAX;
-  uint64_t previous_bit_ = 0;  // previous_thread_'s bit in the RunQueue; 0 before the first step
-  EnabledThreads enabled_;     // at the current step
+  // The RunQueue bit of the thread that took the last step; 0 before the first step. A bit
+  // rather than an id: the hot path tests it against the enabled set.
+  uint64_t previous_bit_ = 0;
+  uint32_t PreviousThread() const {
+    return previous_bit_ == 0 ? UINT32_MAX : static_cast<uint32_t>(std::countr_zero(previous_bit_));
+  }
+  EnabledThreads enabled_;  // at the current step
   // enabled_'s threads in order, so that a step finds the chosen one with a single load.
   std::array<internal::VThread*, KernelLimits::kThreadsMaxCeiling> enabled_threads_{};
 
