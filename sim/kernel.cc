@@ -109,7 +109,7 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
     return Thread();
   }
   if (thread_count_ == thread_pool_.size()) {
-    thread_pool_.push_back(std::make_unique<VThread>(this, &run_queue_, thread_count_));
+    thread_pool_.push_back(std::make_unique<VThread>(this, thread_count_));
     threads_.push_back(thread_pool_.back().get());
   }
   VThread& thread = *thread_pool_[thread_count_++];
@@ -199,13 +199,24 @@ template <Kernel::StepMode kMode>
 
 [[gnu::always_inline]] inline void Kernel::RunThread(VThread& thread) {
   thread.state = ThreadState::kRunning;
-  run_queue_.ready &= ~thread.bit;
-  run_queue_.waiting &= ~thread.bit;
   current_ = &thread;
   // The thread's innermost frame runs until the next scheduling point; a call into a child task,
   // a return from one and a dispatch only push or pop a frame and come back here.
   while (thread.state == ThreadState::kRunning) thread.frames.back().handle.resume();
   current_ = nullptr;
+  Refile(thread);
+}
+
+[[gnu::always_inline]] inline void Kernel::Refile(const VThread& thread) {
+  // Filed here, once a step, rather than by every awaiter. Most steps end as they began, a ready
+  // thread at a point that does not wait, and then there is nothing to change.
+  const uint64_t bit = thread.bit;
+  const bool ready = thread.state == ThreadState::kReady && thread.wait == nullptr;
+  if (ready && (run_queue_.ready & bit) != 0) return;
+  run_queue_.ready &= ~bit;
+  run_queue_.waiting &= ~bit;
+  if (thread.state == ThreadState::kFinished) return;
+  (ready ? run_queue_.ready : run_queue_.waiting) |= bit;
 }
 
 template <Kernel::StepMode kMode>

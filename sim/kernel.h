@@ -299,6 +299,9 @@ class Kernel {
   uint32_t ChooseThreadIndex(bool previous_enabled);
   void FailAtStepLimit();
   void RunThread(internal::VThread& thread);
+  // Files a thread that has just taken a step in the RunQueue by the point it stopped at: ready
+  // at a point that does not wait, waiting at one that does, nowhere once it finished.
+  void Refile(const internal::VThread& thread);
   void FireNextTimer();
   // Adds a timer `ticks` from now; returns its id, or 0 when none was added: the due time is past
   // the end of time (the wait never ends) or the timer limit failed the run.

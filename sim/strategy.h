@@ -75,16 +75,10 @@ class EnabledThreads {
   size_t size() const { return size_; }
   bool empty() const { return mask_ == 0; }
   bool contains(uint32_t thread) const { return thread < 64 && ((mask_ >> thread) & 1) != 0; }
-  // The id of the index-th enabled thread; index < size(). Clears the lowest bit `index` times
-  // with arithmetic masks rather than a loop that stops at `index`: under a random strategy
-  // `index` is a coin flip, and a branch on it mispredicts at half the steps, which costs more
-  // than the whole walk (whose length, size() - 1, predicts well).
+  // The id of the index-th enabled thread; index < size().
   uint32_t operator[](size_t index) const {
     uint64_t rest = mask_;
-    for (size_t position = 0; position + 1 < size_; ++position) {
-      const uint64_t keep = uint64_t{0} - static_cast<uint64_t>(position >= index);  // ~0: keep
-      rest &= (rest - 1) | keep;
-    }
+    for (; index > 0; --index) rest &= rest - 1;
     return static_cast<uint32_t>(std::countr_zero(rest));
   }
   // The position of enabled thread `thread` in the sequence.
@@ -123,10 +117,10 @@ class Strategy {
   virtual uint32_t ChooseThread(const ThreadChoice& choice) = 0;
 
   // A strategy whose every thread choice is `prng.Below(choice.enabled.size())` may return that
-  // Prng here; the kernel then draws the thread choices itself, inline, rather than through a
-  // virtual call at every step (the hottest call of a campaign). The kernel asks once per run,
-  // after BeginExecution, and then calls neither ChooseThread nor this until the next run, so
-  // the answers are exactly those ChooseThread would have given. Null for every other strategy.
+  // Prng here. In an untraced run the kernel then draws the thread choices from it itself, inline,
+  // instead of calling ChooseThread at every step (the hottest call of a campaign); the answers
+  // are the same, and Choose still goes to the strategy. Asked at the start of a run, after
+  // BeginExecution. Null (the default) for every other strategy.
   virtual Prng* UniformThreadChoices() { return nullptr; }
 
   // Returns a value in [0, count) for any other decision; count >= 1.
