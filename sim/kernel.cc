@@ -26,6 +26,12 @@ void ReportEscapedException(VThread& thread, std::exception_ptr error) {
   thread.kernel->ReportException(thread, std::move(error));
 }
 
+void FinishFrame(PromiseBase& promise) noexcept {
+  VThread& thread = *promise.thread;
+  if (promise.owned_by_kernel && promise.error) ReportEscapedException(thread, promise.error);
+  thread.PopFrame();
+}
+
 void ReportHandlerEnd(VThread& thread) {
   thread.kernel->Trace(TraceKind::kHandlerEnd, "handler returned");
 }
@@ -70,7 +76,7 @@ void Kernel::Reset(Strategy* strategy, bool traced) {
   traced_ = traced;
   thread_count_ = 0;
   current_ = nullptr;
-  previous_thread_ = UINT32_MAX;
+  previous_bit_ = 0;
   steps_ = 0;
   preemptions_ = 0;
   now_ticks_ = 0;
@@ -103,7 +109,7 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
     return Thread();
   }
   if (thread_count_ == thread_pool_.size()) {
-    thread_pool_.push_back(std::make_unique<VThread>(this, &run_queue_, thread_count_));
+    thread_pool_.push_back(std::make_unique<VThread>(this, thread_count_));
     threads_.push_back(thread_pool_.back().get());
   }
   VThread& thread = *thread_pool_[thread_count_++];
@@ -130,7 +136,91 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
   return Thread(&thread);
 }
 
-RunOutcome Kernel::Run() {
+[[gnu::always_inline]] inline void Kernel::CollectEnabled() {
+  // The hot path of every step: threads free to go are a bit mask already; only waiting threads
+  // are asked whether their wait is over.
+  uint64_t enabled = run_queue_.ready;
+  for (uint64_t waiting = run_queue_.waiting; waiting != 0; waiting &= waiting - 1) {
+    const VThread& thread = *threads_[std::countr_zero(waiting)];
+    if (thread.timed_out || thread.wait->Ready(thread)) enabled |= thread.bit;
+  }
+  // Most steps see the same set as the last one: count it and list its threads only on a change.
+  if (enabled != enabled_.mask()) ListEnabled(enabled);
+}
+
+void Kernel::ListEnabled(uint64_t enabled) {
+  enabled_ = EnabledThreads(enabled);
+  size_t position = 0;
+  for (const uint32_t id : enabled_) enabled_threads_[position++] = threads_[id];
+}
+
+template <Kernel::StepMode kMode>
+[[gnu::always_inline]] inline uint32_t Kernel::ChooseThreadIndex(bool previous_enabled) {
+  if constexpr (kMode == StepMode::kUniform) {
+    return uniform_choices_->Below(static_cast<uint32_t>(enabled_.size()));
+  } else {
+    return strategy_->ChooseThread(
+        ThreadChoice{enabled_, PreviousThread(), previous_enabled, steps_});
+  }
+}
+
+template <Kernel::StepMode kMode>
+[[gnu::always_inline]] inline void Kernel::Step() {
+  constexpr bool kGeneral = kMode == StepMode::kGeneral;
+  const bool previous_enabled = (enabled_.mask() & previous_bit_) != 0;
+  const uint32_t index = ChooseThreadIndex<kMode>(previous_enabled);
+  if (index >= enabled_.size()) {
+    Fail(Verdict::kAssertion, "strategy",
+         absl::StrFormat("strategy %s chose thread option %d of %d", strategy_->name(), index,
+                         enabled_.size()));
+    return;
+  }
+  VThread& thread = *enabled_threads_[index];
+  // Counted without a branch: under a random strategy whether a step preempts is a coin flip.
+  preemptions_ += static_cast<uint64_t>(previous_enabled & (thread.bit != previous_bit_));
+  if (kGeneral && feature_counters_ != nullptr) {
+    CountFeature(uint64_t{PreviousThread()} * 2 + (previous_enabled ? 1 : 0), thread.id,
+                 thread.op.verb);
+  }
+  previous_bit_ = thread.bit;
+  choices_.push_back(Choice{index, static_cast<uint32_t>(enabled_.size()), ChoiceKind::kThread});
+  if (kGeneral && traced_) {
+    std::string operation = internal::DescribeOperation(thread);
+    current_ = &thread;
+    Trace(TraceKind::kStep, operation, thread.wait_kind);
+    std::string label = absl::StrCat(thread.name(), " ", operation);
+    ObserveTraced(std::move(label));
+  }
+  // The step's own events (posts, dispatches, ...) are traced under its number; it counts as
+  // taken once it ran. Only a traced run can diverge.
+  if (!kGeneral || !diverged_) RunThread(thread);
+  ++steps_;
+}
+
+[[gnu::always_inline]] inline void Kernel::RunThread(VThread& thread) {
+  thread.state = ThreadState::kRunning;
+  current_ = &thread;
+  // The thread's innermost frame runs until the next scheduling point; a call into a child task,
+  // a return from one and a dispatch only push or pop a frame and come back here.
+  while (thread.state == ThreadState::kRunning) thread.frames.back().handle.resume();
+  current_ = nullptr;
+  Refile(thread);
+}
+
+[[gnu::always_inline]] inline void Kernel::Refile(const VThread& thread) {
+  // Filed here, once a step, rather than by every awaiter. Most steps end as they began, a ready
+  // thread at a point that does not wait, and then there is nothing to change.
+  const uint64_t bit = thread.bit;
+  const bool ready = thread.state == ThreadState::kReady && thread.wait == nullptr;
+  if (ready && (run_queue_.ready & bit) != 0) return;
+  run_queue_.ready &= ~bit;
+  run_queue_.waiting &= ~bit;
+  if (thread.state == ThreadState::kFinished) return;
+  (ready ? run_queue_.ready : run_queue_.waiting) |= bit;
+}
+
+template <Kernel::StepMode kMode>
+void Kernel::RunSteps() {
   while (!stopped_) {
     CollectEnabled();
     if (enabled_.empty()) {
@@ -145,7 +235,19 @@ RunOutcome Kernel::Run() {
       FailAtStepLimit();
       break;
     }
-    Step();
+    Step<kMode>();
+  }
+}
+
+RunOutcome Kernel::Run() {
+  // Most runs of a campaign are untraced random walks. They take a loop of their own that does
+  // not test, at every step, for tracing, fuzzer features or which strategy chooses.
+  const bool plain = !traced_ && feature_counters_ == nullptr;
+  uniform_choices_ = plain ? strategy_->UniformThreadChoices() : nullptr;
+  if (uniform_choices_ != nullptr) {
+    RunSteps<StepMode::kUniform>();
+  } else {
+    RunSteps<StepMode::kGeneral>();
   }
   strategy_->EndExecution(steps_);
   if (!diverged_ && !strategy_->Divergence().empty()) diverged_ = stopped_ = true;
@@ -157,6 +259,7 @@ RunOutcome Kernel::Run() {
   outcome.diverged = diverged_;
   if (diverged_) outcome.divergence = strategy_->Divergence();
   strategy_ = nullptr;  // the caller's strategy may not outlive this run
+  uniform_choices_ = nullptr;
   return outcome;
 }
 
@@ -168,59 +271,6 @@ void Kernel::FailAtStepLimit() {
       limits_.steps_max);
   if (std::string stall = ExplainStall(); !stall.empty()) absl::StrAppend(&report, "; ", stall);
   Fail(Verdict::kStall, "steps_max", std::move(report));
-}
-
-[[gnu::always_inline]] inline void Kernel::CollectEnabled() {
-  // The hot path of every step: threads free to go are a bit mask already; only waiting threads
-  // are asked whether their wait is over.
-  uint64_t enabled = run_queue_.ready;
-  for (uint64_t waiting = run_queue_.waiting; waiting != 0; waiting &= waiting - 1) {
-    const VThread& thread = *threads_[std::countr_zero(waiting)];
-    if (thread.timed_out || thread.wait->Ready(thread)) enabled |= thread.bit;
-  }
-  enabled_ = EnabledThreads(enabled);
-}
-
-[[gnu::always_inline]] inline void Kernel::Step() {
-  const bool previous_enabled = enabled_.contains(previous_thread_);
-  const ThreadChoice choice{enabled_, previous_thread_, previous_enabled, steps_};
-  const uint32_t index = strategy_->ChooseThread(choice);
-  if (index >= enabled_.size()) {
-    Fail(Verdict::kAssertion, "strategy",
-         absl::StrFormat("strategy %s chose thread option %d of %d", strategy_->name(), index,
-                         enabled_.size()));
-    return;
-  }
-  VThread& thread = *threads_[enabled_[index]];
-  if (previous_enabled && thread.id != previous_thread_) ++preemptions_;
-  if (feature_counters_ != nullptr) {
-    CountFeature(uint64_t{previous_thread_} * 2 + (previous_enabled ? 1 : 0), thread.id,
-                 thread.op.verb);
-  }
-  previous_thread_ = thread.id;
-  choices_.push_back(Choice{index, static_cast<uint32_t>(enabled_.size()), ChoiceKind::kThread});
-  if (traced_) {
-    std::string operation = internal::DescribeOperation(thread);
-    current_ = &thread;
-    Trace(TraceKind::kStep, operation, thread.wait_kind);
-    std::string label = absl::StrCat(thread.name(), " ", operation);
-    ObserveTraced(std::move(label));
-  }
-  // The step's own events (posts, dispatches, ...) are traced under its number; it counts as
-  // taken once it ran.
-  if (!diverged_) RunThread(thread);
-  ++steps_;
-}
-
-[[gnu::always_inline]] inline void Kernel::RunThread(VThread& thread) {
-  thread.state = ThreadState::kRunning;
-  run_queue_.ready &= ~thread.bit;
-  run_queue_.waiting &= ~thread.bit;
-  current_ = &thread;
-  // The thread's innermost frame runs until the next scheduling point; a call into a child task,
-  // a return from one and a dispatch only push or pop a frame and come back here.
-  while (thread.state == ThreadState::kRunning) thread.frames.back().handle.resume();
-  current_ = nullptr;
 }
 
 void Kernel::CountFeature(uint64_t a, uint64_t b, std::string_view what) {

@@ -20,6 +20,8 @@
 #ifndef WVSIM_SIM_KERNEL_H_
 #define WVSIM_SIM_KERNEL_H_
 
+#include <array>
+#include <bit>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -323,9 +325,21 @@ class Kernel {
 
   void DestroyRun();
   void CollectEnabled();
+  void ListEnabled(uint64_t enabled);
+  // kUniform: an untraced run without fuzzer features whose strategy chooses threads uniformly
+  // (Strategy::UniformThreadChoices); the kernel draws them itself. kGeneral: any other run.
+  enum class StepMode : uint8_t { kGeneral, kUniform };
+  template <StepMode kMode>
+  void RunSteps();
+  template <StepMode kMode>
   void Step();
+  template <StepMode kMode>
+  uint32_t ChooseThreadIndex(bool previous_enabled);
   void FailAtStepLimit();
   void RunThread(internal::VThread& thread);
+  // Files a thread that has just taken a step in the RunQueue by the point it stopped at: ready
+  // at a point that does not wait, waiting at one that does, nowhere once it finished.
+  void Refile(const internal::VThread& thread);
   void FireNextTimer();
   // Adds a timer `ticks` from now; returns its id, or 0 when none was added: the due time is past
   // the end of time (the wait never ends) or the timer limit failed the run.
@@ -348,6 +362,7 @@ class Kernel {
 
   KernelLimits limits_;
   Strategy* strategy_ = nullptr;
+  Prng* uniform_choices_ = nullptr;  // strategy_->UniformThreadChoices() for this run
   bool traced_ = false;
   const std::map<std::string, int64_t>* params_ = nullptr;
 
@@ -356,8 +371,15 @@ class Kernel {
   std::vector<internal::VThread*> threads_;  // thread_pool_'s pointers, for the hot path
   uint32_t thread_count_ = 0;
   internal::VThread* current_ = nullptr;
-  uint32_t previous_thread_ = UINT32_MAX;
+  // The RunQueue bit of the thread that took the last step; 0 before the first step. A bit
+  // rather than an id: the hot path tests it against the enabled set.
+  uint64_t previous_bit_ = 0;
+  uint32_t PreviousThread() const {
+    return previous_bit_ == 0 ? UINT32_MAX : static_cast<uint32_t>(std::countr_zero(previous_bit_));
+  }
   EnabledThreads enabled_;  // at the current step
+  // enabled_'s threads in order, so that a step finds the chosen one with a single load.
+  std::array<internal::VThread*, KernelLimits::kThreadsMaxCeiling> enabled_threads_{};
 
   uint64_t steps_ = 0;
   uint64_t preemptions_ = 0;

@@ -51,18 +51,20 @@ class Prng {
   // mostly chooses between two threads, and this is its hottest call); any other bound uses
   // Lemire's multiply-shift with rejection, so there is no modulo bias either way.
   uint32_t Below(uint32_t bound) {
-    if ((bound & (bound - 1)) == 0) return TakeBits(static_cast<uint32_t>(std::countr_zero(bound)));
+    if ((bound & (bound - 1)) == 0) return BelowPowerOfTwo(bound);
     return BelowByMultiply(bound);
   }
 
  private:
-  uint32_t TakeBits(uint32_t bits) {
-    if (bits == 0) return 0;
+  // log2(bound) bits of a buffered draw, for a power of two `bound`. A bound of 1 takes no bits
+  // and never refills: its mask is 0.
+  uint32_t BelowPowerOfTwo(uint32_t bound) {
+    const auto bits = static_cast<uint32_t>(std::countr_zero(bound));
     if (spare_count_ < bits) {
       spare_bits_ = Next();
       spare_count_ = 64;
     }
-    const auto value = static_cast<uint32_t>(spare_bits_ & ((uint64_t{1} << bits) - 1));
+    const auto value = static_cast<uint32_t>(spare_bits_) & (bound - 1);
     spare_bits_ >>= bits;
     spare_count_ -= bits;
     return value;

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "sim/prng.h"
 #include "sim/schedule.h"
 
 namespace wvsim::sim {
@@ -114,6 +115,13 @@ class Strategy {
 
   // Returns an index into choice.enabled.
   virtual uint32_t ChooseThread(const ThreadChoice& choice) = 0;
+
+  // A strategy whose every thread choice is `prng.Below(choice.enabled.size())` may return that
+  // Prng here. In an untraced run the kernel then draws the thread choices from it itself, inline,
+  // instead of calling ChooseThread at every step (the hottest call of a campaign); the answers
+  // are the same, and Choose still goes to the strategy. Asked at the start of a run, after
+  // BeginExecution. Null (the default) for every other strategy.
+  virtual Prng* UniformThreadChoices() { return nullptr; }
 
   // Returns a value in [0, count) for any other decision; count >= 1.
   virtual uint32_t Choose(ChoiceKind kind, uint32_t count) = 0;

@@ -24,25 +24,43 @@ namespace wvsim::sim {
 
 namespace internal {
 
-// A scheduling point followed by an effect that runs once the thread is chosen.
-template <typename Effect>
+// A scheduling point followed by an effect that runs once the thread is chosen. What kind of
+// point it is (its verb, and whether it waits for its object) is part of the type, so the
+// awaiter, which is built in the coroutine frame at every step, holds only its object and the
+// effect's arguments.
+template <const char* kVerb, WaitKind kKind, typename Target, typename Effect>
 struct [[nodiscard]] EffectPoint {
-  Op op;
-  const Waitable* wait;
-  WaitKind kind;
-  Effect effect;
+  Target* target;
+  [[no_unique_address]] Effect effect;  // called with *target
   bool await_ready() const noexcept { return false; }
   template <typename P>
   void await_suspend(std::coroutine_handle<P> handle) const noexcept {
-    handle.promise().thread->Arrive(op, wait, kind);
+    // A point that waits, waits for its own object to be ready.
+    const Waitable* wait = nullptr;
+    if constexpr (kKind != WaitKind::kNone) wait = target;
+    handle.promise().thread->Arrive({kVerb, target}, wait, kKind);
   }
-  auto await_resume() { return effect(); }
+  auto await_resume() { return effect(*target); }
 };
 
-template <typename Effect>
-EffectPoint<Effect> MakePoint(Op op, const Waitable* wait, WaitKind kind, Effect effect) {
-  return EffectPoint<Effect>{op, wait, kind, std::move(effect)};
+template <const char* kVerb, WaitKind kKind, typename Target, typename Effect>
+EffectPoint<kVerb, kKind, Target, Effect> MakePoint(Target* target, Effect effect) {
+  return {target, std::move(effect)};
 }
+
+// The verbs of the points below, as traces, schedules and reports name them.
+inline constexpr char kLockVerb[] = "lock";
+inline constexpr char kUnlockVerb[] = "unlock";
+inline constexpr char kSetVerb[] = "set";
+inline constexpr char kResetVerb[] = "reset";
+inline constexpr char kWaitVerb[] = "wait";
+inline constexpr char kAcquireVerb[] = "acquire";
+inline constexpr char kReleaseVerb[] = "release";
+inline constexpr char kLoadVerb[] = "load";
+inline constexpr char kStoreVerb[] = "store";
+inline constexpr char kFetchAddVerb[] = "fetch_add";
+inline constexpr char kExchangeVerb[] = "exchange";
+inline constexpr char kCompareExchangeVerb[] = "compare_exchange";
 
 }  // namespace internal
 
@@ -51,16 +69,16 @@ class Mutex final : public Object, public Waitable {
   Mutex(Kernel& kernel, std::string name) : Object(std::move(name)), kernel_(kernel) {}
 
   auto Lock() {
-    return internal::MakePoint({"lock", this}, this, WaitKind::kBlocking,
-                               [this] { owner_ = kernel_.Current().get(); });
+    return internal::MakePoint<internal::kLockVerb, WaitKind::kBlocking>(
+        this, [](Mutex& self) { self.owner_ = self.kernel_.Current().get(); });
   }
   auto Unlock() {
-    return internal::MakePoint({"unlock", this}, nullptr, WaitKind::kNone, [this] {
-      if (owner_ != kernel_.Current().get()) {
-        kernel_.Fail(Verdict::kAssertion, "unlock " + name(),
-                     "mutex " + name() + " unlocked by a thread that does not hold it");
+    return internal::MakePoint<internal::kUnlockVerb, WaitKind::kNone>(this, [](Mutex& self) {
+      if (self.owner_ != self.kernel_.Current().get()) {
+        self.kernel_.Fail(Verdict::kAssertion, "unlock " + self.name(),
+                          "mutex " + self.name() + " unlocked by a thread that does not hold it");
       }
-      owner_ = nullptr;
+      self.owner_ = nullptr;
     });
   }
   bool held() const { return owner_ != nullptr; }
@@ -81,15 +99,17 @@ class Event final : public Object, public Waitable {
       : Object(std::move(name)), reset_(reset), set_(initially_set) {}
 
   auto Set() {
-    return internal::MakePoint({"set", this}, nullptr, WaitKind::kNone, [this] { set_ = true; });
+    return internal::MakePoint<internal::kSetVerb, WaitKind::kNone>(
+        this, [](Event& self) { self.set_ = true; });
   }
   auto Clear() {
-    return internal::MakePoint({"reset", this}, nullptr, WaitKind::kNone, [this] { set_ = false; });
+    return internal::MakePoint<internal::kResetVerb, WaitKind::kNone>(
+        this, [](Event& self) { self.set_ = false; });
   }
   // WaitForSingleObject: blocks until set; an auto-reset event is cleared by the wait it ends.
   auto Wait() {
-    return internal::MakePoint({"wait", this}, this, WaitKind::kBlocking, [this] {
-      if (reset_ == Reset::kAuto) set_ = false;
+    return internal::MakePoint<internal::kWaitVerb, WaitKind::kBlocking>(this, [](Event& self) {
+      if (self.reset_ == Reset::kAuto) self.set_ = false;
     });
   }
   bool is_set() const { return set_; }
@@ -107,11 +127,12 @@ class Semaphore final : public Object, public Waitable {
   Semaphore(std::string name, int initial_count) : Object(std::move(name)), count_(initial_count) {}
 
   auto Acquire() {
-    return internal::MakePoint({"acquire", this}, this, WaitKind::kBlocking, [this] { --count_; });
+    return internal::MakePoint<internal::kAcquireVerb, WaitKind::kBlocking>(
+        this, [](Semaphore& self) { --self.count_; });
   }
   auto Release(int count = 1) {
-    return internal::MakePoint({"release", this}, nullptr, WaitKind::kNone,
-                               [this, count] { count_ += count; });
+    return internal::MakePoint<internal::kReleaseVerb, WaitKind::kNone>(
+        this, [count](Semaphore& self) { self.count_ += count; });
   }
   int count() const { return count_; }
 
@@ -130,31 +151,33 @@ class Shared final : public Object {
   Shared(std::string name, T initial) : Object(std::move(name)), value_(std::move(initial)) {}
 
   auto Load() {
-    return internal::MakePoint({"load", this}, nullptr, WaitKind::kNone, [this] { return value_; });
+    return internal::MakePoint<internal::kLoadVerb, WaitKind::kNone>(
+        this, [](Shared& self) { return self.value_; });
   }
   auto Store(T value) {
-    return internal::MakePoint({"store", this}, nullptr, WaitKind::kNone,
-                               [this, value] { value_ = value; });
+    return internal::MakePoint<internal::kStoreVerb, WaitKind::kNone>(
+        this, [value](Shared& self) { self.value_ = value; });
   }
   auto FetchAdd(T delta) {
-    return internal::MakePoint({"fetch_add", this}, nullptr, WaitKind::kNone, [this, delta] {
-      T old = value_;
-      value_ = value_ + delta;
-      return old;
-    });
+    return internal::MakePoint<internal::kFetchAddVerb, WaitKind::kNone>(
+        this, [delta](Shared& self) {
+          T old = self.value_;
+          self.value_ = self.value_ + delta;
+          return old;
+        });
   }
   auto Exchange(T value) {
-    return internal::MakePoint({"exchange", this}, nullptr, WaitKind::kNone,
-                               [this, value] { return std::exchange(value_, value); });
+    return internal::MakePoint<internal::kExchangeVerb, WaitKind::kNone>(
+        this, [value](Shared& self) { return std::exchange(self.value_, value); });
   }
   // Returns true and stores `desired` when the value equals `expected`.
   auto CompareExchange(T expected, T desired) {
-    return internal::MakePoint({"compare_exchange", this}, nullptr, WaitKind::kNone,
-                               [this, expected, desired] {
-                                 if (!(value_ == expected)) return false;
-                                 value_ = desired;
-                                 return true;
-                               });
+    return internal::MakePoint<internal::kCompareExchangeVerb, WaitKind::kNone>(
+        this, [expected, desired](Shared& self) {
+          if (!(self.value_ == expected)) return false;
+          self.value_ = desired;
+          return true;
+        });
   }
   // The value without a scheduling point: for end-of-run checks, not for threads.
   const T& Peek() const { return value_; }

@@ -26,6 +26,14 @@ namespace wvsim::sim {
 
 namespace internal {
 
+struct PromiseBase;
+
+// Ends a frame at its final suspend: reports an exception that escaped a frame the kernel owns,
+// then pops the frame off its thread's stack, which may destroy it. Out of line on purpose:
+// inlined into every coroutine, this once-per-frame path makes each resume save and restore
+// registers it never uses.
+void FinishFrame(PromiseBase& promise) noexcept;
+
 struct PromiseBase {
   VThread* thread = nullptr;
   std::exception_ptr error;
@@ -41,10 +49,7 @@ struct PromiseBase {
     bool await_ready() const noexcept { return false; }
     template <typename Promise>
     void await_suspend(std::coroutine_handle<Promise> handle) const noexcept {
-      PromiseBase& promise = handle.promise();
-      VThread& thread = *promise.thread;
-      if (promise.owned_by_kernel && promise.error) ReportEscapedException(thread, promise.error);
-      thread.PopFrame();  // may destroy this frame: nothing may touch it afterwards
+      FinishFrame(handle.promise());  // may destroy this frame: nothing may touch it afterwards
     }
     void await_resume() const noexcept {}
   };

@@ -140,6 +140,39 @@ TEST(RandomStrategy, Program_SameSeedSameTraceDifferentIndexDifferentTrace) {
   EXPECT_NE(first.trace_hash, other.trace_hash);
 }
 
+// A random walk's thread choices are drawn by the kernel itself in untraced runs
+// (Strategy::UniformThreadChoices). Behind a wrapper that does not offer its Prng, the kernel asks
+// ChooseThread instead. Both must make the same decisions, with the same model choices drawn from
+// the same Prng in between: a campaign's fast runs are reproduced by traced re-runs.
+TEST(RandomStrategy, Program_InlineDrawsMakeTheDecisionsOfChooseThread) {
+  const auto program = [](Kernel& k) {
+    Mutex* m = &k.Make<Mutex>(k, "m");
+    for (const char* name : {"a", "b", "c"}) {
+      k.Spawn(name, Body([&k, m]() -> Task<> {
+                co_await k.Yield();
+                k.Choose(ChoiceKind::kValue, 3, "v");
+                co_await m->Lock();
+                co_await k.Yield();
+                co_await m->Unlock();
+              }));
+    }
+  };
+  for (uint64_t index = 0; index < 50; ++index) {
+    RandomStrategy inline_draws(3);
+    RandomStrategy chooser(3);
+    testing::RecordingStrategy through_chooser(chooser);
+    ASSERT_NE(inline_draws.UniformThreadChoices(), nullptr);
+    ASSERT_EQ(through_chooser.UniformThreadChoices(), nullptr);
+    const RunResult fast = RunProgram(program, inline_draws, {}, /*traced=*/false, index);
+    const RunResult slow = RunProgram(program, through_chooser, {}, /*traced=*/false, index);
+    EXPECT_FALSE(through_chooser.enabled_sets.empty());
+    EXPECT_EQ(fast.decisions, slow.decisions);
+    EXPECT_EQ(fast.steps, slow.steps);
+    EXPECT_EQ(fast.preemptions, slow.preemptions);
+    EXPECT_EQ(fast.violation.kind, slow.violation.kind);
+  }
+}
+
 // ---- PCT.
 
 TEST(PctStrategy, Changes_ALongRunMakesExactlyDepthMinusOne) {

@@ -38,9 +38,9 @@ inline std::string DescribeOperation(const VThread& thread);
 void ReportHandlerEnd(VThread& thread);
 
 // The threads at a scheduling point, one bit per thread id: those free to go, and those whose
-// wait the kernel must ask about. A thread sets its bit as it arrives at a point; the kernel
-// clears it as it runs the thread. Kept as bits so that finding the enabled threads, at every
-// step, costs a few instructions rather than a walk over every thread.
+// wait the kernel must ask about. The kernel files a thread when it spawns it and after each of
+// its steps, by the point it stopped at. Kept as bits so that finding the enabled threads, at
+// every step, costs a few instructions rather than a walk over every thread.
 struct RunQueue {
   uint64_t ready = 0;
   uint64_t waiting = 0;
@@ -61,12 +61,8 @@ enum class ThreadState : uint8_t {
 };
 
 struct VThread final : Object, Waitable {
-  VThread(Kernel* owner_kernel, RunQueue* queue_of_kernel, uint32_t thread_id)
-      : Object(""),
-        kernel(owner_kernel),
-        run_queue(queue_of_kernel),
-        id(thread_id),
-        bit(uint64_t{1} << thread_id) {}
+  VThread(Kernel* owner_kernel, uint32_t thread_id)
+      : Object(""), kernel(owner_kernel), id(thread_id), bit(uint64_t{1} << thread_id) {}
   ~VThread() override;
 
   bool Enabled() const {
@@ -79,15 +75,16 @@ struct VThread final : Object, Waitable {
   void Rename(std::string new_name) { set_name(std::move(new_name)); }
   const VThread* Blocker() const override { return this; }
 
+  // Stops the running thread at a scheduling point; the kernel files it in the RunQueue when
+  // its step ends.
   void Arrive(Op next_op, const Waitable* waiting_for, WaitKind kind) {
     op = next_op;
     wait = waiting_for;
+    state = ThreadState::kReady;
     wait_kind = kind;
     // A timeout ends only the wait it was started for: a fired Sleep must not leave the thread
     // enabled at its next point (a lock of a held mutex, an incomplete BlockOn).
     timed_out = false;
-    state = ThreadState::kReady;
-    (waiting_for == nullptr ? run_queue->ready : run_queue->waiting) |= bit;
   }
 
   // Removes the innermost frame after it finished; the frame below resumes next.
@@ -103,12 +100,12 @@ struct VThread final : Object, Waitable {
   }
 
   Kernel* const kernel;
-  RunQueue* const run_queue;
   const uint32_t id;
   const uint64_t bit;  // this thread's bit in the RunQueue
-  ThreadState state = ThreadState::kReady;
   Op op{"start", nullptr};
   const Waitable* wait = nullptr;
+  // Side by side, so that Arrive's stores to them merge.
+  ThreadState state = ThreadState::kReady;
   WaitKind wait_kind = WaitKind::kNone;
   bool timed_out = false;  // a timeout on the current wait fired
   std::vector<Frame> frames;

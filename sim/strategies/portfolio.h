@@ -26,6 +26,7 @@ class PortfolioStrategy final : public Strategy {
   uint32_t ChooseThread(const ThreadChoice& choice) override {
     return active_->ChooseThread(choice);
   }
+  Prng* UniformThreadChoices() override { return active_->UniformThreadChoices(); }
   uint32_t Choose(ChoiceKind kind, uint32_t count) override { return active_->Choose(kind, count); }
   void EndExecution(uint64_t steps) override { active_->EndExecution(steps); }
 

@@ -17,10 +17,11 @@ class RandomStrategy final : public Strategy {
     prng_.Reseed(Prng::Derive(seed_, index));
     return true;
   }
+  // Below(1) is 0 without a draw, so a thread that runs alone consumes no randomness.
   uint32_t ChooseThread(const ThreadChoice& choice) override {
-    const auto count = static_cast<uint32_t>(choice.enabled.size());
-    return count == 1 ? 0 : prng_.Below(count);
+    return prng_.Below(static_cast<uint32_t>(choice.enabled.size()));
   }
+  Prng* UniformThreadChoices() override { return &prng_; }
   uint32_t Choose(ChoiceKind, uint32_t count) override {
     return count == 1 ? 0 : prng_.Below(count);
   }
