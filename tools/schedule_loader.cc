@@ -1,26 +1,10 @@
 #include "tools/schedule_loader.h"
 
-#include <map>
-
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "sim/atomic_file.h"
+#include "sim/recording.h"
 #include "sim/schedule_io.h"
 
 namespace wvsim::tools {
-
-int HeaderLine(const std::string& path, const std::string& key) {
-  absl::StatusOr<std::string> text = sim::ReadFileAtMost(path, sim::kMaxScheduleFileBytes);
-  if (!text.ok()) return 0;
-  int number = 0;
-  for (absl::string_view line : absl::StrSplit(*text, '\n')) {
-    ++number;
-    if (absl::StartsWith(line, key)) return number;
-    if (line == "---") break;
-  }
-  return 0;
-}
 
 absl::StatusOr<LoadedSchedule> LoadSchedule(const std::string& path) {
   absl::StatusOr<sim::Schedule> schedule = sim::ReadScheduleFile(path);
@@ -28,21 +12,12 @@ absl::StatusOr<LoadedSchedule> LoadSchedule(const std::string& path) {
   LoadedSchedule loaded;
   loaded.scenario = sim::ScenarioRegistry::Global().Find(schedule->scenario);
   if (loaded.scenario == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ":", HeaderLine(path, "scenario:"),
+    return absl::InvalidArgumentError(absl::StrCat(path, ":", sim::ScheduleHeaderLine(path, "scenario:"),
                                                    ": unknown scenario '", schedule->scenario,
                                                    "' (see 'wvsim list')"));
   }
-  // Resolved one at a time, so that an error names the line of the parameter at fault.
-  for (const auto& [name, value] : schedule->params) {
-    absl::StatusOr<sim::ParamValues> one = sim::ResolveParams(*loaded.scenario, {{name, value}});
-    if (!one.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ":", HeaderLine(path, absl::StrCat("param: ", name, "=")), ": ",
-                       one.status().message()));
-    }
-  }
   absl::StatusOr<sim::ParamValues> params =
-      sim::ResolveParams(*loaded.scenario, {schedule->params.begin(), schedule->params.end()});
+      sim::RecordedParams(*loaded.scenario, *schedule, path);
   if (!params.ok()) return params.status();
   loaded.schedule = *std::move(schedule);
   loaded.params = *std::move(params);
