@@ -9,6 +9,8 @@ include(CMakePackageConfigHelpers)
 set(WVSIM_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/wvsim)
 set(WVSIM_INSTALL_INCLUDEDIR ${CMAKE_INSTALL_INCLUDEDIR}/wvsim)
 
+# Users compile the headers too: coroutines need C++20.
+target_compile_features(wvsim_sim PUBLIC cxx_std_20)
 set_target_properties(wvsim_sim PROPERTIES EXPORT_NAME sim)
 set_target_properties(wvsim_model PROPERTIES EXPORT_NAME model)
 set(WVSIM_INSTALLED_TARGETS wvsim_sim wvsim_model)

@@ -63,6 +63,7 @@
 
 #include "gtest/gtest.h"
 #include "rapidcheck.h"
+#include "rapidcheck/gtest.h"
 #include "sim/explorer.h"
 #include "sim/scenario.h"
 #include "sim/verdict.h"
