@@ -2,7 +2,8 @@
 #
 #   make deps       install the Debian packages wvsim builds with (apt-get as root, else prints it)
 #   make run        build, then explore every built-in scenario and print the verdict table
-#   make test       build, then run every CTest suite (labels: unit, seeds, explore)
+#   make test       build, then run every CTest suite (labels: unit, seeds, explore, example,
+#                   install, fuzz-regression, clusterfuzzlite)
 #   make bench      build, then measure the speed and memory targets (bench/figures.cc)
 #   make sanitize   ASan+UBSan build of every test with clang, then run them
 #   make fuzz       a libFuzzer campaign: FUZZ_TARGET (sim_schedule_fuzzer), FUZZ_SECONDS (60),

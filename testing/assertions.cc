@@ -46,8 +46,8 @@ std::string CurrentTestName() {
 // turned into '_'.
 std::string FileNamePart(std::string text) {
   for (char& c : text) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '.' || c == '_' || c == '-';
     if (!plain) c = '_';
   }
   return text;
@@ -82,14 +82,13 @@ std::string WriteFailure(const Result& result, const sim::Found& found) {
   std::error_code error;
   fs::path path = fs::absolute(fs::path(FailureDir()) / name, error);
   if (error) path = fs::path(FailureDir()) / name;
-  if (absl::Status written = sim::WriteScheduleFile(path.string(), found.schedule);
-      !written.ok()) {
+  if (absl::Status written = sim::WriteScheduleFile(path.string(), found.schedule); !written.ok()) {
     return absl::StrCat("\ncould not write its schedule: ", written.message());
   }
-  std::string text = absl::StrCat("\nschedule: ", path.string(), "\nreplay it in this test: ",
-                                  ShellWord(absl::StrCat(internal::kReplayVariable, "=",
-                                                         path.string())),
-                                  " ", ShellWord(ProgramPath()));
+  std::string text =
+      absl::StrCat("\nschedule: ", path.string(), "\nreplay it in this test: ",
+                   ShellWord(absl::StrCat(internal::kReplayVariable, "=", path.string())), " ",
+                   ShellWord(ProgramPath()));
   if (!test.empty()) absl::StrAppend(&text, " ", ShellWord(absl::StrCat("--gtest_filter=", test)));
   return text;
 }
@@ -169,8 +168,8 @@ std::string NoneFound(const Result& result) {
                                          << ", found " << DescribeFound(result, found);
   }
   if (!result.found.empty() || declared(Verdict::kClean)) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << result.scenario << ": declares " << expected << ", "
-                                       << NoneFound(result);
+  return ::testing::AssertionFailure()
+         << result.scenario << ": declares " << expected << ", " << NoneFound(result);
 }
 
 namespace internal {

@@ -15,13 +15,13 @@ constexpr double kRapidcheckSizeMax = 100.0;
 
 rc::Gen<ChoiceSequence> Schedules(size_t choices_max) {
   const double scale = static_cast<double>(choices_max) / kRapidcheckSizeMax;
-  return rc::gen::map(
-      rc::gen::scale(scale, rc::gen::container<std::vector<uint8_t>>(rc::gen::arbitrary<uint8_t>())),
-      [choices_max](std::vector<uint8_t> bytes) {
-        // A user's larger max_size must not make sequences longer than asked.
-        if (bytes.size() > choices_max) bytes.resize(choices_max);
-        return ChoiceSequence{std::move(bytes)};
-      });
+  return rc::gen::map(rc::gen::scale(scale, rc::gen::container<std::vector<uint8_t>>(
+                                                rc::gen::arbitrary<uint8_t>())),
+                      [choices_max](std::vector<uint8_t> bytes) {
+                        // A user's larger max_size must not make sequences longer than asked.
+                        if (bytes.size() > choices_max) bytes.resize(choices_max);
+                        return ChoiceSequence{std::move(bytes)};
+                      });
 }
 
 void showValue(const ChoiceSequence& choices, std::ostream& os) {

@@ -43,8 +43,8 @@ void PrintOnce(const std::string& path, const std::string& id, const sim::Kernel
   std::string text = absl::StrCat("[wvsim] ", kReplayVariable, "=", path, ": replaying ", id,
                                   " with full trace\n", kernel.TraceText());
   if (!replay.divergence.empty()) {
-    absl::StrAppend(&text, "diverged: the run above did not follow the recording: ",
-                    replay.divergence, "\n");
+    absl::StrAppend(
+        &text, "diverged: the run above did not follow the recording: ", replay.divergence, "\n");
   }
   absl::StrAppend(&text, sim::FormatReplayVerdict(replay.outcome, replay.trace_hash));
   std::fputs(text.c_str(), stdout);
@@ -131,8 +131,8 @@ std::optional<Result> ReplayIfRequested(const sim::Scenario& scenario) {
   if (result.verdict != Verdict::kClean) {
     sim::Found found;
     found.violation = replay.outcome.violation;
-    found.schedule = runner.LastSchedule(replay.outcome, recorded->strategy, recorded->seed,
-                                         recorded->depth);
+    found.schedule =
+        runner.LastSchedule(replay.outcome, recorded->strategy, recorded->seed, recorded->depth);
     result.found.push_back(std::move(found));
   }
   return result;

@@ -69,8 +69,9 @@ TEST_F(TestingApi, NoViolationFailureWritesTheScheduleAndPrintsTheReplayCommand)
   EXPECT_NONFATAL_FAILURE(EXPECT_NO_VIOLATION(ExploreScenario("sim.abba")),
                           "sim.abba: expected no violation, found deadlock at");
   const std::string file =
-      dir_ + "/failures/TestingApi.NoViolationFailureWritesTheScheduleAndPrintsTheReplayCommand."
-             "sim.abba.schedule";
+      dir_ +
+      "/failures/TestingApi.NoViolationFailureWritesTheScheduleAndPrintsTheReplayCommand."
+      "sim.abba.schedule";
   const absl::StatusOr<sim::Schedule> written = sim::ReadScheduleFile(file);
   ASSERT_TRUE(written.ok()) << written.status();
   EXPECT_EQ(written->verdict, Verdict::kDeadlock);
@@ -109,9 +110,9 @@ TEST_F(TestingApi, UnknownScenarioAndBadOptionsAreErrors) {
             std::string::npos);
   EXPECT_NE(RunScenario("sim.abba", {}, {.params = {{"fault_budget", "x"}}}).error.find("x"),
             std::string::npos);
-  EXPECT_NONFATAL_FAILURE(EXPECT_VIOLATION(RunScenario("myapp.nothing_here", {}),
-                                           Verdict::kDeadlock),
-                          "unknown scenario");
+  EXPECT_NONFATAL_FAILURE(
+      EXPECT_VIOLATION(RunScenario("myapp.nothing_here", {}), Verdict::kDeadlock),
+      "unknown scenario");
 }
 
 sim::Task<> LockTwice(sim::Mutex& first, sim::Mutex& second) {
@@ -223,8 +224,7 @@ TEST_F(TestingApi, MalformedReplayFileIsAnErrorWithItsLine) {
   setenv("WVSIM_REPLAY", path.c_str(), 1);
   const Result result = ExploreScenario("sim.abba");
   EXPECT_FALSE(result.ok());
-  EXPECT_NE(result.error.find("WVSIM_REPLAY: " + path + ":4: "), std::string::npos)
-      << result.error;
+  EXPECT_NE(result.error.find("WVSIM_REPLAY: " + path + ":4: "), std::string::npos) << result.error;
   EXPECT_NONFATAL_FAILURE(EXPECT_NO_VIOLATION(ExploreScenario("sim.abba")), path + ":4: ");
 }
 

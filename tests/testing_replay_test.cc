@@ -28,7 +28,7 @@ CommandResult RunFailing(const std::string& dir, const std::string& test,
 struct ReplayCommand {
   std::string schedule;  // the WVSIM_REPLAY value
   std::string binary;
-  std::string filter;    // the --gtest_filter value
+  std::string filter;  // the --gtest_filter value
 };
 
 // The command the failure message printed: "WVSIM_REPLAY=<path> <argv0> --gtest_filter=<test>".
@@ -64,11 +64,13 @@ TEST(TestingReplay, FailedExplorationPrintsACommandThatReproducesIt) {
 
   const CommandResult replayed = RunPrinted(*command, dir);
   EXPECT_EQ(replayed.exit_code, 1) << replayed.out << replayed.err;
-  EXPECT_TRUE(absl::StrContains(replayed.out, "replaying failing.abba with full trace")) << replayed.out;
+  EXPECT_TRUE(absl::StrContains(replayed.out, "replaying failing.abba with full trace"))
+      << replayed.out;
   EXPECT_TRUE(absl::StrContains(replayed.out, "t2         lock(b)")) << replayed.out;
   EXPECT_TRUE(absl::StrContains(replayed.out, "verdict: deadlock at t1 lock(b)")) << replayed.out;
   EXPECT_TRUE(absl::StrContains(
-      replayed.out, "found deadlock at t1 lock(b) (replayed from WVSIM_REPLAY=" + command->schedule))
+      replayed.out,
+      "found deadlock at t1 lock(b) (replayed from WVSIM_REPLAY=" + command->schedule))
       << replayed.out;
   // A replay writes no new failure file and prints no new command.
   EXPECT_FALSE(PrintedCommand(replayed.out).has_value()) << replayed.out;
@@ -92,7 +94,8 @@ TEST(TestingReplay, FailedPropertyPrintsItsShrunkScheduleAndReplaysIt) {
   const CommandResult replayed = RunPrinted(*command, dir);
   EXPECT_EQ(replayed.exit_code, 1) << replayed.out << replayed.err;
   EXPECT_TRUE(absl::StrContains(replayed.out, "verdict: deadlock at t1 lock(b)")) << replayed.out;
-  EXPECT_EQ(replayed.out.find("replaying failing.abba"), replayed.out.rfind("replaying failing.abba"))
+  EXPECT_EQ(replayed.out.find("replaying failing.abba"),
+            replayed.out.rfind("replaying failing.abba"))
       << "the trace is printed once, however many cases rapidcheck runs";
 }
 
@@ -105,8 +108,8 @@ TEST(TestingReplay, MalformedReplayFileFailsWithFileAndLine) {
   const CommandResult result =
       RunFailing(dir, "Failing.AbbaIsClean", {"WVSIM_REPLAY=" + dir + "/bad.schedule"});
   EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
-  EXPECT_TRUE(absl::StrContains(result.out, "WVSIM_REPLAY: " + dir +
-                                                "/bad.schedule:3: malformed header line 'bogus'"))
+  EXPECT_TRUE(absl::StrContains(
+      result.out, "WVSIM_REPLAY: " + dir + "/bad.schedule:3: malformed header line 'bogus'"))
       << result.out;
 
   const CommandResult missing =
@@ -121,8 +124,8 @@ TEST(TestingReplay, ReplayThatNoTestUsesFailsTheRun) {
   const CommandResult failed = RunFailing(dir, "Failing.AbbaIsClean");
   const std::optional<ReplayCommand> command = PrintedCommand(failed.out);
   ASSERT_TRUE(command.has_value()) << failed.out;
-  const CommandResult result = RunFailing(dir, "Failing.ExploresNothing",
-                                          {"WVSIM_REPLAY=" + command->schedule});
+  const CommandResult result =
+      RunFailing(dir, "Failing.ExploresNothing", {"WVSIM_REPLAY=" + command->schedule});
   EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
   EXPECT_TRUE(absl::StrContains(result.out, "no test in this run explored scenario failing.abba"))
       << result.out;

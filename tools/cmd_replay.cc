@@ -63,8 +63,8 @@ int RunReplay(const std::vector<std::string>& args) {
   const sim::Schedule& recorded = loaded->schedule;
   const bool lenient = parsed->Has("lenient");
   if (!lenient) {
-    absl::Status same = sim::CheckModelVersion(*loaded->scenario, recorded, path,
-                                               "replay it with --lenient");
+    absl::Status same =
+        sim::CheckModelVersion(*loaded->scenario, recorded, path, "replay it with --lenient");
     if (!same.ok()) return UsageError("replay", same);
   }
   sim::Runner runner(*loaded->scenario, loaded->params, sim::RecordedLimits(recorded));

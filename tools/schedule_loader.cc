@@ -12,12 +12,11 @@ absl::StatusOr<LoadedSchedule> LoadSchedule(const std::string& path) {
   LoadedSchedule loaded;
   loaded.scenario = sim::ScenarioRegistry::Global().Find(schedule->scenario);
   if (loaded.scenario == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ":", sim::ScheduleHeaderLine(path, "scenario:"),
-                                                   ": unknown scenario '", schedule->scenario,
-                                                   "' (see 'wvsim list')"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ":", sim::ScheduleHeaderLine(path, "scenario:"), ": unknown scenario '",
+                     schedule->scenario, "' (see 'wvsim list')"));
   }
-  absl::StatusOr<sim::ParamValues> params =
-      sim::RecordedParams(*loaded.scenario, *schedule, path);
+  absl::StatusOr<sim::ParamValues> params = sim::RecordedParams(*loaded.scenario, *schedule, path);
   if (!params.ok()) return params.status();
   loaded.schedule = *std::move(schedule);
   loaded.params = *std::move(params);

@@ -65,6 +65,8 @@ Task<> OnCreateWaitingForToken(LoginScreen& screen) {
   const wvsim::sim::Thread worker =
       screen.rt->StartThread("token_fetcher", FetchTokenAskingMain(screen, url, fetched));
   fetched.SetProducer(worker.get(), "the worker sets it once it has the token");
+  url.SetProducer(screen.rt->MainLooper().thread().get(),
+                  "main's \"read url\" runnable sets it, once main's looper runs it");
   co_await FutureGet(k, fetched.future());  // the bug: main blocks, "read url" waits behind it
   co_await screen.view->LoadUrl(std::string(kLoginUrl) + "?token=" + screen.token);
 }
@@ -90,17 +92,15 @@ Task<> OnCreatePostingToken(LoginScreen& screen) {
 
 // The check both share: the page ends up loaded with the token.
 void ExpectTokenLoaded(Kernel& k, LoginScreen& screen) {
-  k.AddQuiescenceCheck(wvsim::sim::CheckPhase::kFinal,
-                       [&screen]() -> std::optional<wvsim::sim::Violation> {
-                         const std::string want =
-                             std::string(kLoginUrl) + "?token=" + TokenFor(kLoginUrl);
-                         if (screen.view != nullptr && screen.view->url() == want) {
-                           return std::nullopt;
-                         }
-                         return wvsim::sim::Violation{Verdict::kAssertion, "login page",
-                                                      "the login page was not loaded with the "
-                                                      "token"};
-                       });
+  k.AddQuiescenceCheck(
+      wvsim::sim::CheckPhase::kFinal, [&screen]() -> std::optional<wvsim::sim::Violation> {
+        const std::string want = std::string(kLoginUrl) + "?token=" + TokenFor(kLoginUrl);
+        if (screen.view != nullptr && screen.view->url() == want) {
+          return std::nullopt;
+        }
+        return wvsim::sim::Violation{Verdict::kAssertion, "login page",
+                                     "the login page was not loaded with the token"};
+      });
 }
 
 WVSIM_REGISTER_SCENARIO(login_waits_for_token) {

@@ -85,9 +85,9 @@ struct RunOptions {
 
 // What an exploration, a run or a replay found; the assertions below read it.
 struct Result {
-  std::string scenario;           // the scenario's id
-  std::vector<Verdict> expected;  // the verdicts the scenario declares
-  std::string how;                // how it ran, for messages: "portfolio, seed 0"
+  std::string scenario;               // the scenario's id
+  std::vector<Verdict> expected;      // the verdicts the scenario declares
+  std::string how;                    // how it ran, for messages: "portfolio, seed 0"
   Verdict verdict = Verdict::kClean;  // the first violation found, or clean
   uint64_t executions = 0;
   std::vector<sim::Found> found;  // each distinct violation, with its traced schedule
@@ -146,10 +146,8 @@ struct Arbitrary<wvsim::testing::ChoiceSequence> {
 }  // namespace rc
 
 // EXPECT_NO_VIOLATION(result): no violation was found (or replayed).
-#define EXPECT_NO_VIOLATION(result) \
-  EXPECT_PRED_FORMAT1(::wvsim::testing::AssertNoViolation, result)
-#define ASSERT_NO_VIOLATION(result) \
-  ASSERT_PRED_FORMAT1(::wvsim::testing::AssertNoViolation, result)
+#define EXPECT_NO_VIOLATION(result) EXPECT_PRED_FORMAT1(::wvsim::testing::AssertNoViolation, result)
+#define ASSERT_NO_VIOLATION(result) ASSERT_PRED_FORMAT1(::wvsim::testing::AssertNoViolation, result)
 
 // EXPECT_VIOLATION(result, verdict): a violation of kind `verdict` was found (or replayed).
 #define EXPECT_VIOLATION(result, verdict) \
@@ -164,11 +162,11 @@ struct Arbitrary<wvsim::testing::ChoiceSequence> {
   ASSERT_PRED_FORMAT1(::wvsim::testing::AssertExpectedVerdict, result)
 
 // The same inside an RC_GTEST_PROP: a failure fails the property, and rapidcheck shrinks.
-#define RC_ASSERT_NO_VIOLATION(result)                                                   \
+#define RC_ASSERT_NO_VIOLATION(result)                                                      \
   ::wvsim::testing::internal::RcCheck(::wvsim::testing::AssertNoViolation(#result, result), \
                                       __FILE__, __LINE__, "RC_ASSERT_NO_VIOLATION")
-#define RC_ASSERT_VIOLATION(result, verdict)                                                  \
-  ::wvsim::testing::internal::RcCheck(                                                        \
+#define RC_ASSERT_VIOLATION(result, verdict)                                                     \
+  ::wvsim::testing::internal::RcCheck(                                                           \
       ::wvsim::testing::AssertViolation(#result, #verdict, result, verdict), __FILE__, __LINE__, \
       "RC_ASSERT_VIOLATION")
 
