@@ -15,10 +15,12 @@ run() {  # runs a step quietly, showing its log when it fails
 }
 
 run install cmake --install "$build_dir" --prefix "$prefix"
-for file in include/wvsim/sim/kernel.h include/wvsim/sim/internal/vthread.h \
-            include/wvsim/sim/strategies/byte_stream.h include/wvsim/model/android/webview.h \
-            include/wvsim/model/webview2/runtime.h include/wvsim/wvsim/testing.h bin/wvsim; do
+for file in include/wvsim/sim/kernel.h include/wvsim/sim/strategies/byte_stream.h \
+            include/wvsim/model/builtin_scenarios.h include/wvsim/wvsim/testing.h bin/wvsim; do
   [ -f "$prefix/$file" ] || { echo "not installed: $file"; exit 1; }
+done
+for dir in sim/internal model/android model/webview2; do
+  ls "$prefix/include/wvsim/$dir/"*.h > /dev/null 2>&1 || { echo "no headers in $dir"; exit 1; }
 done
 for config in wvsimConfig.cmake wvsimConfigVersion.cmake wvsimTargets.cmake; do
   [ -n "$(find "$prefix" -path "*/cmake/wvsim/$config")" ] || { echo "not installed: $config"; exit 1; }
