@@ -3,7 +3,7 @@
 #   make deps       install the Debian packages wvsim builds with (apt-get as root, else prints it)
 #   make run        build, then explore every built-in scenario and print the verdict table
 #   make test       build, then run every CTest suite (labels: unit, property, seeds, explore,
-#                   fuzz-regression, clusterfuzzlite)
+#                   example, install, fuzz-regression, clusterfuzzlite)
 #   make props-long the property suites with PROPS_CASES (200000) cases each and a fresh seed
 #   make bench      build, then measure the speed and memory targets (bench/figures.cc)
 #   make sanitize   ASan+UBSan build of every test with clang, then run them

@@ -30,7 +30,7 @@ struct ExploreConfig {
   uint32_t shard_index = 0;  // runs the shard_index-th of shard_count disjoint shares of seeds
   uint32_t shard_count = 1;
   bool keep_going = false;  // go on after a violation, keeping one schedule per distinct one
-  std::map<std::string, std::string> params;
+  std::map<std::string, std::string> params = {};
 };
 
 struct Found {

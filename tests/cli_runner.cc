@@ -29,6 +29,11 @@ std::string MakeTempDir(const std::string& name) {
 }
 
 CommandResult RunWvsim(const std::vector<std::string>& args, const std::string& directory) {
+  return RunProgram(WvsimPath(), args, directory);
+}
+
+CommandResult RunProgram(const std::string& binary, const std::vector<std::string>& args,
+                         const std::string& directory, const std::vector<std::string>& env) {
   const std::string out_path = MakeTempDir("io") + "/out";
   const std::string err_path = out_path + ".err";
   const pid_t child = fork();
@@ -40,7 +45,7 @@ CommandResult RunWvsim(const std::vector<std::string>& args, const std::string& 
     dup2(fileno(out), STDOUT_FILENO);
     dup2(fileno(err), STDERR_FILENO);
     std::vector<std::string> storage = args;
-    const std::string binary = WvsimPath();
+    for (const std::string& setting : env) putenv(const_cast<char*>(setting.c_str()));
     std::vector<char*> argv{const_cast<char*>(binary.c_str())};
     for (std::string& arg : storage) argv.push_back(arg.data());
     argv.push_back(nullptr);

@@ -20,6 +20,12 @@ std::string WvsimPath();
 // Runs wvsim with `args` in `directory` and waits for it.
 CommandResult RunWvsim(const std::vector<std::string>& args, const std::string& directory = ".");
 
+// Runs `binary` with `args` in `directory`, with `env` ("NAME=value") added to this process's
+// environment, and waits for it.
+CommandResult RunProgram(const std::string& binary, const std::vector<std::string>& args,
+                         const std::string& directory = ".",
+                         const std::vector<std::string>& env = {});
+
 // A fresh empty directory under the test's temporary directory.
 std::string MakeTempDir(const std::string& name);
 

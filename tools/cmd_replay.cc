@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "sim/atomic_file.h"
+#include "sim/recording.h"
 #include "sim/runner.h"
 #include "tools/args.h"
 #include "tools/commands.h"
@@ -29,20 +30,6 @@ constexpr const char* kDescription =
     "Re-executes a recorded schedule, checking every decision against the recording, and prints\n"
     "the trace and the verdict. Exit: 0 clean, 1 the violation was reproduced, 2 bad input,\n"
     "3 the run diverged from the recording (the message names the first decision that differs).";
-
-// Checks what a strict replay must reproduce beyond the decisions themselves.
-std::string Mismatch(const sim::Schedule& recorded, const sim::RunOutcome& outcome,
-                     uint64_t trace_hash) {
-  if (outcome.violation.kind != recorded.verdict) {
-    return absl::StrCat("verdict differs: recorded ", sim::VerdictName(recorded.verdict),
-                        ", the replay ended ", sim::VerdictName(outcome.violation.kind));
-  }
-  if (recorded.trace_hash != 0 && trace_hash != recorded.trace_hash) {
-    return absl::StrFormat("trace hash differs: recorded %016x, the replay gives %016x",
-                           recorded.trace_hash, trace_hash);
-  }
-  return {};
-}
 
 absl::Status WriteViews(const ParsedArgs& args, const sim::Kernel& kernel) {
   if (args.Has("perfetto")) {
@@ -75,22 +62,17 @@ int RunReplay(const std::vector<std::string>& args) {
   if (!loaded.ok()) return UsageError("replay", loaded.status());
   const sim::Schedule& recorded = loaded->schedule;
   const bool lenient = parsed->Has("lenient");
-  if (!lenient && recorded.model_version != loaded->scenario->model_version) {
-    return UsageError(
-        "replay", absl::StrFormat("%s:%d: recorded with model version %d of %s, this wvsim has "
-                                  "version %d; re-record it (docs/schedule-format.md) or replay "
-                                  "it with --lenient",
-                                  path, HeaderLine(path, "model-version:"), recorded.model_version,
-                                  recorded.scenario, loaded->scenario->model_version));
+  if (!lenient) {
+    absl::Status same =
+        sim::CheckModelVersion(*loaded->scenario, recorded, path, "replay it with --lenient");
+    if (!same.ok()) return UsageError("replay", same);
   }
-  sim::KernelLimits limits;
-  if (recorded.max_steps != 0) limits.steps_max = recorded.max_steps;
-  sim::Runner runner(*loaded->scenario, loaded->params, limits);
-  const sim::RunOutcome outcome = runner.Replay(recorded.decisions, lenient);
+  sim::Runner runner(*loaded->scenario, loaded->params, sim::RecordedLimits(recorded));
+  const sim::CheckedReplay replay = sim::ReplayRecording(runner, recorded, lenient);
+  const sim::RunOutcome& outcome = replay.outcome;
   const sim::Kernel& kernel = runner.kernel();
-  const uint64_t hash = kernel.TraceHash();
-  std::string divergence = outcome.divergence;
-  if (!outcome.diverged && !lenient) divergence = Mismatch(recorded, outcome, hash);
+  const uint64_t hash = replay.trace_hash;
+  const std::string& divergence = replay.divergence;
 
   const std::string trace =
       trace_form == "json" ? TraceToJson(kernel.trace_events()) : kernel.TraceText();
@@ -109,14 +91,7 @@ int RunReplay(const std::vector<std::string>& args) {
     if (trace_form == "json") std::fputs("\n", stdout);
     if (!divergence.empty())
       std::fputs("diverged: the run below did not follow the recording\n", stdout);
-    std::printf("verdict: %s", sim::VerdictName(outcome.violation.kind));
-    if (outcome.violation.kind != sim::Verdict::kClean) {
-      std::printf(" at %s\n%s", outcome.violation.place.c_str(), outcome.violation.report.c_str());
-    }
-    std::printf("\nsteps: %llu, preemptions: %llu, trace hash: %016llx\n",
-                static_cast<unsigned long long>(outcome.steps),
-                static_cast<unsigned long long>(outcome.preemptions),
-                static_cast<unsigned long long>(hash));
+    std::fputs(sim::FormatReplayVerdict(outcome, hash).c_str(), stdout);
   }
   if (absl::Status written = WriteViews(*parsed, kernel); !written.ok()) {
     return UsageError("replay", written);

@@ -1,28 +1,12 @@
 #include "tools/schedule_loader.h"
 
-#include <map>
-
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "model/programs/interpreter.h"
 #include "model/programs/program_text.h"
-#include "sim/atomic_file.h"
+#include "sim/recording.h"
 #include "sim/schedule_io.h"
 
 namespace wvsim::tools {
-
-int HeaderLine(const std::string& path, const std::string& key) {
-  absl::StatusOr<std::string> text = sim::ReadFileAtMost(path, sim::kMaxScheduleFileBytes);
-  if (!text.ok()) return 0;
-  int number = 0;
-  for (absl::string_view line : absl::StrSplit(*text, '\n')) {
-    ++number;
-    if (absl::StartsWith(line, key)) return number;
-    if (line == "---") break;
-  }
-  return 0;
-}
 
 namespace {
 
@@ -35,23 +19,23 @@ absl::Status LoadProgram(const std::string& path, const sim::Schedule& schedule,
   if (!program_id && schedule.program.empty()) return absl::OkStatus();
   if (!program_id || schedule.program.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        path, ":", HeaderLine(path, program_id ? "scenario:" : "program:"), ": scenarios ",
-        model::programs::kProgramScenarioId, " and ", model::programs::kAndroidProgramScenarioId,
-        " carry 'program:' lines, and only they do"));
+        path, ":", sim::ScheduleHeaderLine(path, program_id ? "scenario:" : "program:"),
+        ": scenarios ", model::programs::kProgramScenarioId, " and ",
+        model::programs::kAndroidProgramScenarioId, " carry 'program:' lines, and only they do"));
   }
   absl::StatusOr<model::programs::Program> program =
       model::programs::ParseProgram(schedule.program);
   if (!program.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ":", HeaderLine(path, "program:"), ": ", program.status().message()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ":", sim::ScheduleHeaderLine(path, "program:"), ": ", program.status().message()));
   }
   if (model::programs::ProgramScenarioId(program->runtime) != schedule.scenario) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ":", HeaderLine(path, "scenario:"),
-                                                   ": the program's runtime does not match scenario ",
-                                                   schedule.scenario));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ":", sim::ScheduleHeaderLine(path, "scenario:"),
+                     ": the program's runtime does not match scenario ", schedule.scenario));
   }
-  loaded.program_scenario = std::make_shared<const sim::Scenario>(
-      model::programs::ProgramScenario(*std::move(program)));
+  loaded.program_scenario =
+      std::make_shared<const sim::Scenario>(model::programs::ProgramScenario(*std::move(program)));
   loaded.scenario = loaded.program_scenario.get();
   return absl::OkStatus();
 }
@@ -65,21 +49,11 @@ absl::StatusOr<LoadedSchedule> LoadSchedule(const std::string& path) {
   loaded.scenario = sim::ScenarioRegistry::Global().Find(schedule->scenario);
   if (absl::Status program = LoadProgram(path, *schedule, loaded); !program.ok()) return program;
   if (loaded.scenario == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ":", HeaderLine(path, "scenario:"),
-                                                   ": unknown scenario '", schedule->scenario,
-                                                   "' (see 'wvsim list')"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ":", sim::ScheduleHeaderLine(path, "scenario:"), ": unknown scenario '",
+                     schedule->scenario, "' (see 'wvsim list')"));
   }
-  // Resolved one at a time, so that an error names the line of the parameter at fault.
-  for (const auto& [name, value] : schedule->params) {
-    absl::StatusOr<sim::ParamValues> one = sim::ResolveParams(*loaded.scenario, {{name, value}});
-    if (!one.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ":", HeaderLine(path, absl::StrCat("param: ", name, "=")), ": ",
-                       one.status().message()));
-    }
-  }
-  absl::StatusOr<sim::ParamValues> params =
-      sim::ResolveParams(*loaded.scenario, {schedule->params.begin(), schedule->params.end()});
+  absl::StatusOr<sim::ParamValues> params = sim::RecordedParams(*loaded.scenario, *schedule, path);
   if (!params.ok()) return params.status();
   loaded.schedule = *std::move(schedule);
   loaded.params = *std::move(params);

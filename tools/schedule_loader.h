@@ -23,10 +23,6 @@ struct LoadedSchedule {
 
 absl::StatusOr<LoadedSchedule> LoadSchedule(const std::string& path);
 
-// The 1-based line of the first header line of the file at `path` that starts with `prefix`, for
-// error messages about a header; 0 when there is none.
-int HeaderLine(const std::string& path, const std::string& prefix);
-
 }  // namespace wvsim::tools
 
 #endif  // WVSIM_TOOLS_SCHEDULE_LOADER_H_
