@@ -1,6 +1,7 @@
 #include "bench/fuzzer_run.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,6 +54,13 @@ uint64_t Stat(const std::string& log, const std::string& key) {
   return absl::SimpleAtoi(text, &value) ? value : 0;
 }
 
+double CpuSeconds(const rusage& usage) {
+  auto seconds = [](const timeval& time) {
+    return static_cast<double>(time.tv_sec) + static_cast<double>(time.tv_usec) * 1e-6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 FuzzerResult Parse(const std::string& log_path, double seconds) {
   std::ifstream file(log_path);
   std::stringstream text;
@@ -99,14 +107,17 @@ void RunFuzzers(const std::vector<FuzzerRun>& runs, int jobs,
     }
     if (running.empty()) continue;
     int status = 0;
-    const pid_t child = waitpid(-1, &status, 0);
+    rusage usage{};
+    const pid_t child = wait4(-1, &status, 0, &usage);
     const auto it = running.find(child);
     if (it == running.end()) continue;
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second.start).count();
     const Running finished = it->second;
     running.erase(it);
-    done(finished.index, Parse(finished.log_path, seconds));
+    FuzzerResult result = Parse(finished.log_path, seconds);
+    result.cpu_seconds = CpuSeconds(usage);
+    done(finished.index, result);
   }
   std::error_code ignored;
   std::filesystem::remove_all(folder, ignored);

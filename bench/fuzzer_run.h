@@ -25,6 +25,7 @@ struct FuzzerResult {
   uint64_t executions = 0;             // stat::number_of_executed_units, the crashing one included
   uint64_t executions_per_second = 0;  // stat::average_exec_per_sec
   double seconds = 0;                  // wall clock from fork to exit, start-up included
+  double cpu_seconds = 0;              // user and system time of the process
   std::string log;                     // the run's output, kept when it did not run as expected
 };
 
