@@ -53,7 +53,7 @@ props-long: build
 	  $(BUILD_DIR)/bin/wvsim_props_test --gtest_filter='Promises.*:StateMachines.*'
 
 # Then the time-to-bug table (bench/time_to_bug.cc), which runs the schedule fuzzers of a fuzz
-# build: about 15 minutes on 2 cores. Fails when a target of either is not met.
+# build: a few minutes on 2 cores once built. Fails when a target of either is not met.
 SCHEDULE_FUZZERS := sim_schedule_fuzzer wv2_schedule_fuzzer android_schedule_fuzzer
 bench: build
 	$(MAKE) fuzz-build FUZZ_TARGET="$(SCHEDULE_FUZZERS)"
