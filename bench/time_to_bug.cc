@@ -11,13 +11,14 @@
 // Without the fuzzer binaries (`make fuzz-build`), the fuzzer cells say "not run"; the rest runs.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -36,7 +37,7 @@ namespace {
 
 struct Options {
   std::string fuzzers = "build-fuzz/bin";
-  std::string fuzz_source = "fuzz";  // dictionaries and the checked-in corpora
+  std::string fuzz_source = "fuzz";  // the targets' .options, dictionaries and corpora
   int seeds = 20;
   double cap_seconds = 60;
   int jobs = 2;
