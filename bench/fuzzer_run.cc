@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -44,7 +45,7 @@ pid_t Start(const FuzzerRun& run, const std::string& folder, const std::string& 
   _exit(127);
 }
 
-// The number after `key` on the line that starts with it, or 0.
+// The number after the first `key` in `log` (libFuzzer's "stat::name: value" lines), or 0.
 uint64_t Stat(const std::string& log, const std::string& key) {
   const size_t at = log.find(key);
   if (at == std::string::npos) return 0;
@@ -109,6 +110,10 @@ void RunFuzzers(const std::vector<FuzzerRun>& runs, int jobs,
     int status = 0;
     rusage usage{};
     const pid_t child = wait4(-1, &status, 0, &usage);
+    if (child < 0 && errno != EINTR) {
+      std::perror("wvsim bench: wait4");
+      std::exit(2);
+    }
     const auto it = running.find(child);
     if (it == running.end()) continue;
     const double seconds =
