@@ -5,7 +5,8 @@
 #   make test       build, then run every CTest suite (labels: unit, property, seeds, explore,
 #                   example, install, fuzz-regression, clusterfuzzlite)
 #   make props-long the property suites with PROPS_CASES (200000) cases each and a fresh seed
-#   make bench      build, then measure the speed and memory targets (bench/figures.cc)
+#   make bench      build, then measure the speed and memory targets (bench/figures.cc) and
+#                   the time to bug of every strategy and the fuzzers (bench/time_to_bug.cc)
 #   make sanitize   ASan+UBSan build of every test with clang, then run them
 #   make fuzz       a libFuzzer campaign: FUZZ_TARGET (sim_schedule_fuzzer), FUZZ_SECONDS (60),
 #                   FUZZ_JOBS (2); crashes arrive as .schedule files in out/fuzz/schedules/
@@ -51,8 +52,14 @@ props-long: build
 	RC_PARAMS="max_success=$(PROPS_CASES)" WVSIM_PROPS_OUT=out/props-failures \
 	  $(BUILD_DIR)/bin/wvsim_props_test --gtest_filter='Promises.*:StateMachines.*'
 
+# Then the time-to-bug table (bench/time_to_bug.cc), which runs the schedule fuzzers of a fuzz
+# build: a few minutes on 2 cores once built. Fails when a target of either is not met.
+SCHEDULE_FUZZERS := sim_schedule_fuzzer wv2_schedule_fuzzer android_schedule_fuzzer
 bench: build
-	$(BUILD_DIR)/bin/wvsim_figures
+	$(MAKE) fuzz-build FUZZ_TARGET="$(SCHEDULE_FUZZERS)"
+	status=0; $(BUILD_DIR)/bin/wvsim_figures || status=1; \
+	  $(BUILD_DIR)/bin/wvsim_time_to_bug --fuzzers $(FUZZ_DIR)/bin --jobs $(JOBS) || status=1; \
+	  exit $$status
 
 sanitize: deps
 	@$(CONFIGURE) -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \

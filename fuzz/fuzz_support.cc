@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/strings/str_format.h"
@@ -48,8 +49,13 @@ std::vector<const sim::Scenario*> ScenariosOf(std::string_view runtime) {
   std::abort();
 }
 
-uint8_t* FeatureCounters() { return feature_counters; }
-size_t FeatureCounterCount() { return kFeatureCounters; }
+void UseFeatureCounters(sim::Runner& runner) {
+  static const bool enabled = [] {
+    const char* features = std::getenv("WVSIM_FUZZ_FEATURES");
+    return features == nullptr || std::string_view(features) != "0";
+  }();
+  if (enabled) runner.kernel().SetFeatureCounters(feature_counters, kFeatureCounters);
+}
 
 int RunScenarioFromBytes(std::string_view runtime, const uint8_t* data, size_t size) {
   static const std::vector<const sim::Scenario*> scenarios = [&] {
@@ -69,7 +75,7 @@ int RunScenarioFromBytes(std::string_view runtime, const uint8_t* data, size_t s
   sim::KernelLimits limits;
   limits.steps_max = kFuzzStepsMax;
   sim::Runner runner(*scenario, *sim::ResolveParams(*scenario, {}), limits);
-  runner.kernel().SetFeatureCounters(FeatureCounters(), FeatureCounterCount());
+  UseFeatureCounters(runner);
   sim::ByteStreamStrategy bytes(absl::MakeConstSpan(data + 1, size - 1));
   bytes.BeginExecution(0);
   const sim::RunOutcome outcome = runner.Run(bytes, /*traced=*/false);

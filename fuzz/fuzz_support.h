@@ -9,7 +9,9 @@
 // reaching one of its expected violations is the crash, which is how time-to-bug is measured.
 // Either way the crashing run's schedule is written first, to WVSIM_FUZZ_SCHEDULES (default
 // out/fuzz), so that `wvsim replay` reproduces it. Besides edge coverage, the fuzzer sees the
-// kernel's interleaving features through libFuzzer's extra counters (Kernel::SetFeatureCounters).
+// kernel's interleaving features through libFuzzer's extra counters (Kernel::SetFeatureCounters);
+// WVSIM_FUZZ_FEATURES=0 turns them off (edge coverage alone), which is how `make bench` measures
+// what they are worth.
 #ifndef WVSIM_FUZZ_FUZZ_SUPPORT_H_
 #define WVSIM_FUZZ_FUZZ_SUPPORT_H_
 
@@ -30,9 +32,10 @@ inline constexpr uint64_t kFuzzStepsMax = 20'000;
 [[noreturn]] void CrashWithSchedule(sim::Runner& runner, const sim::RunOutcome& outcome,
                                     const char* why);
 
-// libFuzzer's extra counters, for Kernel::SetFeatureCounters.
-uint8_t* FeatureCounters();
-size_t FeatureCounterCount();
+// Gives `runner`'s kernel libFuzzer's extra counters, unless WVSIM_FUZZ_FEATURES=0 asks for edge
+// coverage alone. Every target calls this rather than Kernel::SetFeatureCounters, so that one
+// switch covers them all.
+void UseFeatureCounters(sim::Runner& runner);
 
 // Runs the scenario of `runtime` ("sim", "wv2", "android") that `data` picks, driven by `data`.
 // Returns 0; writes a schedule and aborts on a crash as described above.

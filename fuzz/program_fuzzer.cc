@@ -45,8 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   wvsim::sim::KernelLimits limits;
   limits.steps_max = wvsim::fuzz::kFuzzStepsMax;
   wvsim::sim::Runner runner(scenario, {}, limits);
-  runner.kernel().SetFeatureCounters(wvsim::fuzz::FeatureCounters(),
-                                     wvsim::fuzz::FeatureCounterCount());
+  wvsim::fuzz::UseFeatureCounters(runner);
   const size_t schedule_at = 1 + choices.used();
   wvsim::sim::ByteStreamStrategy bytes(absl::MakeConstSpan(data + schedule_at, size - schedule_at));
   bytes.BeginExecution(0);

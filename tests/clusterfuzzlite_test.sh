@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs .clusterfuzzlite/build.sh here as OSS-Fuzz would (clang, its usual flags, libFuzzer as the
 # engine, the system's abseil), then checks that every fuzz target landed in $OUT with its seed
-# corpus zip and options, and runs its corpus once.
+# corpus zip, options and dictionary (when it has one), and runs its corpus once.
 #   tests/clusterfuzzlite_test.sh SOURCE_DIR
 # It works in a fresh folder outside the source tree (a build folder inside the tree, reached
 # through $SRC/wvsim's link, confuses CMake), removed at the end.
@@ -23,6 +23,9 @@ for target in $targets; do
   for file in "$target" "${target}_seed_corpus.zip" "$target.options"; do
     [ -s "$OUT/$file" ] || { echo "missing in \$OUT: $file"; exit 1; }
   done
+  if [ -f "$source_dir/fuzz/$target.dict" ] && [ ! -s "$OUT/$target.dict" ]; then
+    echo "missing in \$OUT: $target.dict"; exit 1
+  fi
   corpus="$work/corpus-$target"
   mkdir -p "$corpus"
   (cd "$corpus" && python3 -m zipfile -e "$OUT/${target}_seed_corpus.zip" .)

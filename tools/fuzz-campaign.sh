@@ -6,12 +6,15 @@
 set -eu
 binary=$1 target=$2 seconds=$3 jobs=$4
 mkdir -p "out/fuzz/corpus/$target" out/fuzz/artifacts out/fuzz/schedules
-dict=""
-[ -f "fuzz/$target.dict" ] && dict="-dict=fuzz/$target.dict"
+# The target's .options as libFuzzer flags, as ClusterFuzzLite applies them: "key = value" under
+# [libfuzzer] becomes -key=value, and the dictionary is found beside the options file.
+options=""
+[ -f "fuzz/$target.options" ] && options=$(sed -n '/^\[libfuzzer\]/,/^\[/{s/^ *\([a-z_]*\) *= *\(.*\)$/-\1=\2/p}' \
+  "fuzz/$target.options" | sed 's|^-dict=|-dict=fuzz/|')
 log="out/fuzz/$target.log"
 # shellcheck disable=SC2086
 WVSIM_FUZZ_SCHEDULES=out/fuzz/schedules "$binary" -fork="$jobs" -ignore_crashes=1 \
-  -max_total_time="$seconds" -artifact_prefix=out/fuzz/artifacts/ $dict \
+  -max_total_time="$seconds" -artifact_prefix=out/fuzz/artifacts/ $options \
   "out/fuzz/corpus/$target" "fuzz/corpus/$target" > "$log" 2>&1 || true
 echo "libFuzzer's final stats ($log):"
 grep -E "^#[0-9]+: cov:|INFO: fuzzed for|DONE" "$log" | tail -n 2
