@@ -139,8 +139,8 @@ AndroidDispatchRun RunAndroidOps(bool created_on_worker, const std::vector<Andro
   p.main = p.rt->StartMainThread(OnCreate(p));
   const sim::RunOutcome outcome = kernel.Run();
   if (outcome.violation.kind != sim::Verdict::kClean) {
-    run.failure = absl::StrCat(sim::VerdictName(outcome.violation.kind), ": ",
-                               outcome.violation.report);
+    run.failure =
+        absl::StrCat(sim::VerdictName(outcome.violation.kind), ": ", outcome.violation.report);
   }
   return run;
 }

@@ -63,8 +63,8 @@ struct AndroidCommand final : rc::state::Command<AndroidDispatchModel, AndroidSy
   }
 };
 
-rc::Gen<std::shared_ptr<const rc::state::Command<AndroidDispatchModel, AndroidSystem>>>
-NextCommand(const AndroidDispatchModel&) {
+rc::Gen<std::shared_ptr<const rc::state::Command<AndroidDispatchModel, AndroidSystem>>> NextCommand(
+    const AndroidDispatchModel&) {
   return rc::gen::map(rc::gen::inRange(0, 4), [](int kind) {
     return std::shared_ptr<const rc::state::Command<AndroidDispatchModel, AndroidSystem>>(
         std::make_shared<const AndroidCommand>(AndroidOp{static_cast<AndroidOpKind>(kind)}));

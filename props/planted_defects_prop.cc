@@ -8,8 +8,8 @@
 #include "model/webview2/planted_defects.h"
 #include "props/properties.h"
 #include "props/state_suites.h"
-#include "sim/planted_defects.h"
 #include "rapidcheck.h"
+#include "sim/planted_defects.h"
 
 namespace wvsim::props {
 namespace {

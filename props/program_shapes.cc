@@ -21,7 +21,7 @@ using model::webview2::kDeferrableEventCount;
 // Threads 0..pumping_workers are the UI thread and the pumping workers; posts may target them.
 struct Shape {
   uint32_t pumping_threads = 1;
-  bool scripts = true;  // whether routines on the UI thread may call ExecuteScript
+  bool scripts = true;   // whether routines on the UI thread may call ExecuteScript
   bool android = false;  // Java has no await, modal loop or awaited script
 };
 
@@ -40,7 +40,8 @@ void AddOp(Program& program, uint32_t routine, Op op) {
 
 // Fire-and-forget work: it posts more of the same and, on the UI thread, starts scripts whose
 // results nobody waits for. It never waits, so it can delay others but never block them.
-void GenLeaf(ChoiceSource& choices, Program& program, uint32_t routine, uint32_t thread, int depth, const Shape& shape) {
+void GenLeaf(ChoiceSource& choices, Program& program, uint32_t routine, uint32_t thread, int depth,
+             const Shape& shape) {
   const int count = static_cast<int>(choices.Below(3));
   for (int i = 0; i < count; ++i) {
     if (thread == 0 && shape.scripts && choices.Coin()) {
@@ -64,7 +65,8 @@ void GenLeaf(ChoiceSource& choices, Program& program, uint32_t routine, uint32_t
 }
 
 // The one chain of posts and waits of a deadlock program.
-void GenChain(ChoiceSource& choices, Program& program, uint32_t routine, uint32_t thread, int depth, const Shape& shape) {
+void GenChain(ChoiceSource& choices, Program& program, uint32_t routine, uint32_t thread, int depth,
+              const Shape& shape) {
   const bool pumps = program.threads[thread].pump;
   const int count = static_cast<int>(choices.Below(4));
   for (int i = 0; i < count; ++i) {
@@ -108,12 +110,12 @@ Program UiAndWorkers(ProgramRuntime runtime, uint32_t pumping_workers) {
 // Every mode, the faulty ones (never, twice) a fifth as often as each correct one.
 DeferralMode PickDeferralMode(ChoiceSource& choices) {
   static constexpr DeferralMode kModes[] = {
-      DeferralMode::kNow,   DeferralMode::kNow,    DeferralMode::kNow,   DeferralMode::kNow,
-      DeferralMode::kNow,   DeferralMode::kScoped, DeferralMode::kScoped, DeferralMode::kScoped,
-      DeferralMode::kScoped, DeferralMode::kScoped, DeferralMode::kLater, DeferralMode::kLater,
-      DeferralMode::kLater, DeferralMode::kLater,  DeferralMode::kLater, DeferralMode::kOther,
-      DeferralMode::kOther, DeferralMode::kOther,  DeferralMode::kOther, DeferralMode::kOther,
-      DeferralMode::kNever, DeferralMode::kTwice};
+      DeferralMode::kNow,    DeferralMode::kNow,    DeferralMode::kNow,    DeferralMode::kNow,
+      DeferralMode::kNow,    DeferralMode::kScoped, DeferralMode::kScoped, DeferralMode::kScoped,
+      DeferralMode::kScoped, DeferralMode::kScoped, DeferralMode::kLater,  DeferralMode::kLater,
+      DeferralMode::kLater,  DeferralMode::kLater,  DeferralMode::kLater,  DeferralMode::kOther,
+      DeferralMode::kOther,  DeferralMode::kOther,  DeferralMode::kOther,  DeferralMode::kOther,
+      DeferralMode::kNever,  DeferralMode::kTwice};
   return kModes[choices.Below(sizeof(kModes) / sizeof(kModes[0]))];
 }
 
@@ -128,21 +130,18 @@ void GenHandler(ChoiceSource& choices, Program& program, uint32_t routine, const
   for (int i = 0; i < count; ++i) {
     const int choice = static_cast<int>(choices.Below(8));
     const uint32_t target = PickPumpingThread(choices, shape);
-    const uint32_t work = NewRoutine(program);
-    if (choice == 7) {
-      // A modal dialog from inside the handler: W4's reentrancy, so only now and then.
-      GenLeaf(choices, program, work, 0, 1, shape);
-      AddOp(program, routine, {.kind = OpKind::kModal, .routine = work});
-    } else if (choice >= 4) {
-      GenLeaf(choices, program, work, target, 1, shape);
-      AddOp(program, routine, {.kind = OpKind::kAwait, .thread = target, .routine = work});
-    } else if (choice >= 2) {
-      GenLeaf(choices, program, work, target, 1, shape);
-      AddOp(program, routine, {.kind = OpKind::kPost, .thread = target, .routine = work});
-    } else {
-      program.routines.pop_back();  // no routine needed
+    if (choice < 2) {
       AddOp(program, routine, {.kind = OpKind::kScript, .script = ScriptWait::kAwait});
+      continue;
     }
+    // A modal dialog (7) runs its work on the UI thread itself: W4's reentrancy, so only now
+    // and then; otherwise the work is awaited (4..6) or posted (2, 3) to the chosen thread.
+    const bool modal = choice == 7;
+    const uint32_t on = modal ? 0 : target;
+    const uint32_t work = NewRoutine(program);
+    GenLeaf(choices, program, work, on, 1, shape);
+    const OpKind kind = modal ? OpKind::kModal : choice >= 4 ? OpKind::kAwait : OpKind::kPost;
+    AddOp(program, routine, {.kind = kind, .thread = on, .routine = work});
   }
 }
 
@@ -200,8 +199,7 @@ Program AffinityProgram(ChoiceSource& choices) {
   for (int i = 0; i < calls; ++i) {
     Op call{.kind = OpKind::kCall};
     if (choices.Coin()) {
-      call = {.kind = OpKind::kScript,
-              .script = static_cast<ScriptWait>(choices.Below(3))};
+      call = {.kind = OpKind::kScript, .script = static_cast<ScriptWait>(choices.Below(3))};
     }
     // From the worker (wrong thread), or marshalled back to the UI thread (right thread, where
     // reading .Result would be W5's deadlock instead). Java has no await.

@@ -16,8 +16,8 @@
 #include "sim/schedule_io.h"
 
 // RC_ASSERT with a message built only on failure (rapidcheck's own takes none).
-#define PROP_ASSERT(condition, message)                                  \
-  do {                                                                   \
+#define PROP_ASSERT(condition, message)                                 \
+  do {                                                                  \
     if (!(condition)) RC_FAIL(absl::StrCat(#condition, "\n", message)); \
   } while (false)
 
@@ -56,13 +56,17 @@ const char* EventName(const Program& program, uint32_t handler) {
 
 void CheckSerialCallbacks(const Program& program, const ScheduleBytes& schedule) {
   const ProgramRun run = RunProgram(program, schedule);
-  PROP_ASSERT(run.outcome.violation.kind != Verdict::kSerialCallbacks, absl::StrCat(ReplayHint(run)));
+  PROP_ASSERT(run.outcome.violation.kind != Verdict::kSerialCallbacks, ReplayHint(run));
   std::map<std::string, uint32_t> on_stack;  // thread -> the callback it is in
   std::set<uint32_t> left;                   // callbacks that already left the stack once
   for (const Observation& entry : run.observations.entries) {
     if (entry.kind == Kind::kHandlerEnter) {
-      PROP_ASSERT(entry.thread == UiThreadName(program), absl::StrCat("handler ", entry.handler, " ran on ", entry.thread, "\n", ReplayHint(run)));
-      PROP_ASSERT(on_stack.count(entry.thread) == 0, absl::StrCat("handler ", entry.handler, " started inside handler ", on_stack[entry.thread], "\n", ReplayHint(run)));
+      PROP_ASSERT(
+          entry.thread == UiThreadName(program),
+          absl::StrCat("handler ", entry.handler, " ran on ", entry.thread, "\n", ReplayHint(run)));
+      PROP_ASSERT(on_stack.count(entry.thread) == 0,
+                  absl::StrCat("handler ", entry.handler, " started inside handler ",
+                               on_stack[entry.thread], "\n", ReplayHint(run)));
       on_stack[entry.thread] = entry.handler;
     } else if (entry.kind == Kind::kHandlerLeave && left.insert(entry.handler).second) {
       on_stack.erase(entry.thread);
@@ -74,31 +78,38 @@ void CheckNoReentrancy(const Program& program, const ScheduleBytes& schedule) {
   const ProgramRun run = RunProgram(program, schedule);
   const bool predicted = PredictHandlerVerdict(program) == Verdict::kReentrancy;
   const bool reported = run.outcome.violation.kind == Verdict::kReentrancy;
-  PROP_ASSERT(reported == predicted, absl::StrCat("predicted reentrancy: ", predicted, "\n", ReplayHint(run)));
+  PROP_ASSERT(reported == predicted,
+              absl::StrCat("predicted reentrancy: ", predicted, "\n", ReplayHint(run)));
   if (reported) {
-    PROP_ASSERT(absl::StrContains(run.outcome.violation.report, "handler"), absl::StrCat(ReplayHint(run)));
+    PROP_ASSERT(absl::StrContains(run.outcome.violation.report, "handler"), ReplayHint(run));
   }
 }
 
 void CheckDeferralCompletion(const Program& program, const ScheduleBytes& schedule) {
   const ProgramRun run = RunProgram(program, schedule);
   const Verdict verdict = run.outcome.violation.kind;
-  PROP_ASSERT(verdict == PredictHandlerVerdict(program), absl::StrCat("predicted ", sim::VerdictName(PredictHandlerVerdict(program)), "\n", ReplayHint(run)));
+  PROP_ASSERT(verdict == PredictHandlerVerdict(program),
+              absl::StrCat("predicted ", sim::VerdictName(PredictHandlerVerdict(program)), "\n",
+                           ReplayHint(run)));
   for (uint32_t h = 0; h < program.handlers.size(); ++h) {
     if (!FirstOf(run, Kind::kDeferralTaken, h).has_value()) continue;
     const size_t completions = CountOf(run, Kind::kDeferralComplete, h);
     if (verdict == Verdict::kClean) {
-      PROP_ASSERT(completions == 1u, absl::StrCat(EventName(program, h), " completed ", completions, " times\n", ReplayHint(run)));
+      PROP_ASSERT(completions == 1u, absl::StrCat(EventName(program, h), " completed ", completions,
+                                                  " times\n", ReplayHint(run)));
     } else if (completions != 1) {
       // The deferral at fault: the report must say which event it belongs to.
-      PROP_ASSERT(absl::StrContains(run.outcome.violation.report, EventName(program, h)), absl::StrCat(ReplayHint(run)));
+      PROP_ASSERT(absl::StrContains(run.outcome.violation.report, EventName(program, h)),
+                  ReplayHint(run));
     }
     // What it holds up: the page's next event may start only after Complete (W9).
     if (h + 1 == program.handlers.size()) continue;
     const std::optional<size_t> next = FirstOf(run, Kind::kHandlerEnter, h + 1);
     if (!next.has_value()) continue;
     const std::optional<size_t> completed = FirstOf(run, Kind::kDeferralComplete, h);
-    PROP_ASSERT(completed.has_value() && *completed < *next, absl::StrCat(EventName(program, h + 1), " started before the deferral of ", EventName(program, h), " completed\n", ReplayHint(run)));
+    PROP_ASSERT(completed.has_value() && *completed < *next,
+                absl::StrCat(EventName(program, h + 1), " started before the deferral of ",
+                             EventName(program, h), " completed\n", ReplayHint(run)));
   }
 }
 
@@ -106,50 +117,53 @@ void CheckDeadlockExactlyWhenPredicted(const Program& program, const ScheduleByt
   const ProgramRun run = RunProgram(program, schedule);
   const Verdict verdict = run.outcome.violation.kind;
   const bool predicted = PredictsDeadlock(program);
-  PROP_ASSERT(verdict == Verdict::kClean || verdict == Verdict::kDeadlock ||
-            verdict == Verdict::kStall, absl::StrCat(ReplayHint(run)));
-  PROP_ASSERT((verdict == Verdict::kDeadlock) == predicted, absl::StrCat("predicted deadlock: ", predicted, "\n", ReplayHint(run)));
+  PROP_ASSERT(
+      verdict == Verdict::kClean || verdict == Verdict::kDeadlock || verdict == Verdict::kStall,
+      ReplayHint(run));
+  PROP_ASSERT((verdict == Verdict::kDeadlock) == predicted,
+              absl::StrCat("predicted deadlock: ", predicted, "\n", ReplayHint(run)));
 }
 
 void CheckThreadAffinity(const Program& program, const ScheduleBytes& schedule) {
   const ProgramRun run = RunProgram(program, schedule);
   const Verdict predicted = PredictAffinityVerdict(program);
-  PROP_ASSERT(run.outcome.violation.kind == predicted, absl::StrCat("predicted ", sim::VerdictName(predicted), "\n", ReplayHint(run)));
+  PROP_ASSERT(run.outcome.violation.kind == predicted,
+              absl::StrCat("predicted ", sim::VerdictName(predicted), "\n", ReplayHint(run)));
   bool rejected = false;
   for (const Observation& entry : run.observations.entries) {
     const bool on_owner = entry.thread == UiThreadName(program);
-    if (entry.kind == Kind::kCallSucceeded) PROP_ASSERT(on_owner, absl::StrCat(ReplayHint(run)));
+    if (entry.kind == Kind::kCallSucceeded) PROP_ASSERT(on_owner, ReplayHint(run));
     if (entry.kind != Kind::kCallRejected) continue;
     rejected = true;
-    PROP_ASSERT(!on_owner, absl::StrCat(ReplayHint(run)));
+    PROP_ASSERT(!on_owner, ReplayHint(run));
     if (program.runtime == model::programs::ProgramRuntime::kAndroid) {
       PROP_ASSERT(absl::StrContains(entry.error, "A WebView method was called on thread"),
                   absl::StrCat(entry.error, "\n", ReplayHint(run)));  // A2
     } else {
       PROP_ASSERT(entry.hresult == model::webview2::kUiEWrongThread, ReplayHint(run));  // W3
     }
-    PROP_ASSERT(entry.document != model::programs::CallTargetPage(entry.thread), absl::StrCat(ReplayHint(run)));
+    PROP_ASSERT(entry.document != model::programs::CallTargetPage(entry.thread), ReplayHint(run));
   }
-  PROP_ASSERT(rejected == (predicted == Verdict::kWrongThread), absl::StrCat(ReplayHint(run)));
+  PROP_ASSERT(rejected == (predicted == Verdict::kWrongThread), ReplayHint(run));
 }
 
 void CheckDeterminism(const Program& program, const ScheduleBytes& schedule) {
   const ProgramRun first = RunProgram(program, schedule);
   const ProgramRun second = RunProgram(program, schedule);
-  PROP_ASSERT(first.trace_hash == second.trace_hash, absl::StrCat(ReplayHint(first)));
+  PROP_ASSERT(first.trace_hash == second.trace_hash, ReplayHint(first));
   // The schedule file round trip, program included, then a strict replay of it.
   absl::StatusOr<sim::Schedule> reread =
       sim::ParseSchedule(sim::FormatSchedule(first.schedule), "generated");
-  PROP_ASSERT(reread.ok(), absl::StrCat(reread.status().ToString()));
+  PROP_ASSERT(reread.ok(), reread.status().ToString());
   absl::StatusOr<Program> program_again = model::programs::ParseProgram(reread->program);
-  PROP_ASSERT(program_again.ok(), absl::StrCat(program_again.status().ToString()));
+  PROP_ASSERT(program_again.ok(), program_again.status().ToString());
   PROP_ASSERT(*program_again == program, "");
   const sim::Scenario scenario = model::programs::ProgramScenario(*program_again);
   sim::Runner runner(scenario, {}, {.steps_max = reread->max_steps});
   const sim::RunOutcome replayed = runner.Replay(reread->decisions, /*lenient=*/false);
-  PROP_ASSERT(!replayed.diverged, absl::StrCat(ReplayHint(first)));
-  PROP_ASSERT(replayed.violation.kind == first.outcome.violation.kind, absl::StrCat(ReplayHint(first)));
-  PROP_ASSERT(runner.kernel().TraceHash() == first.trace_hash, absl::StrCat(ReplayHint(first)));
+  PROP_ASSERT(!replayed.diverged, ReplayHint(first));
+  PROP_ASSERT(replayed.violation.kind == first.outcome.violation.kind, ReplayHint(first));
+  PROP_ASSERT(runner.kernel().TraceHash() == first.trace_hash, ReplayHint(first));
 }
 
 }  // namespace wvsim::props

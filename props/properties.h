@@ -22,8 +22,8 @@ void CheckNoReentrancy(const Program& program, const ScheduleBytes& schedule);
 // starts only after Complete.
 void CheckDeferralCompletion(const Program& program, const ScheduleBytes& schedule);
 
-// W5, W10, A3: on both runtimes, `deadlock` exactly when the reference predictor says a blocking wait needs a pump
-// it blocks.
+// W5, W10, A3: on both runtimes, `deadlock` exactly when the reference predictor says a blocking
+// wait needs a pump it blocks.
 void CheckDeadlockExactlyWhenPredicted(const Program& program, const ScheduleBytes& schedule);
 
 // W3, A2: a call from a non-owner thread gets the real error (0x802A000C on WebView2, A2's

@@ -34,9 +34,10 @@ void PumpModel::DispatchFront() {
 }
 
 void PumpModel::FireEarliestTimer() {
-  auto earliest = std::min_element(timers_.begin(), timers_.end(), [](const Timer& a, const Timer& b) {
-    return a.due_ticks != b.due_ticks ? a.due_ticks < b.due_ticks : a.id < b.id;
-  });
+  auto earliest =
+      std::min_element(timers_.begin(), timers_.end(), [](const Timer& a, const Timer& b) {
+        return a.due_ticks != b.due_ticks ? a.due_ticks < b.due_ticks : a.id < b.id;
+      });
   now_ticks_ = earliest->due_ticks;
   queue_.push_back(earliest->id);
   timers_.erase(earliest);
@@ -123,7 +124,8 @@ Task<> Perform(PumpProgram& p, const PumpOp& op) {
       if (op.kind == PumpOpKind::kPost) {
         p.message_ids.push_back(co_await k.Post(p.thread, "message", std::move(handler)));
       } else {
-        p.message_ids.push_back(k.PostDelayed(p.thread, op.delay_ticks, "message", std::move(handler)));
+        p.message_ids.push_back(
+            k.PostDelayed(p.thread, op.delay_ticks, "message", std::move(handler)));
       }
       break;
     }

@@ -36,8 +36,8 @@ struct PumpCommand final : rc::state::Command<PumpModel, PumpSystem> {
     RC_ASSERT(run.verdict == after.FinalVerdict());
   }
   void show(std::ostream& os) const override {
-    static constexpr const char* kNames[] = {"post",     "post_delayed", "cancel",
-                                             "pump_until", "loop_until_quit", "block_on_own",
+    static constexpr const char* kNames[] = {"post",           "post_delayed",    "cancel",
+                                             "pump_until",     "loop_until_quit", "block_on_own",
                                              "block_on_helper"};
     os << kNames[static_cast<int>(op.kind)] << " #" << op.id;
     if (op.kind == PumpOpKind::kPostDelayed) os << " +" << op.delay_ticks;
@@ -51,22 +51,24 @@ rc::Gen<std::shared_ptr<const rc::state::Command<PumpModel, PumpSystem>>> NextCo
   for (int id = 0; id < model.next_id(); ++id) {
     if (model.Pending(id)) pending.push_back(id);
   }
-  return rc::gen::exec([model, pending]() -> std::shared_ptr<const rc::state::Command<PumpModel, PumpSystem>> {
-    PumpOp op;
-    op.kind = static_cast<PumpOpKind>(*rc::gen::inRange(0, 7));
-    op.id = model.next_id();
-    const bool needs_pending = op.kind == PumpOpKind::kCancel || op.kind == PumpOpKind::kPumpUntil ||
-                               op.kind == PumpOpKind::kBlockOnOwn;
-    if (needs_pending) {
-      if (pending.empty()) {
-        op.kind = PumpOpKind::kPost;
-      } else {
-        op.id = *rc::gen::elementOf(pending);
-      }
-    }
-    if (op.kind == PumpOpKind::kPostDelayed) op.delay_ticks = *rc::gen::inRange<uint32_t>(0, 4);
-    return std::make_shared<const PumpCommand>(op);
-  });
+  return rc::gen::exec(
+      [model, pending]() -> std::shared_ptr<const rc::state::Command<PumpModel, PumpSystem>> {
+        PumpOp op;
+        op.kind = static_cast<PumpOpKind>(*rc::gen::inRange(0, 7));
+        op.id = model.next_id();
+        const bool needs_pending = op.kind == PumpOpKind::kCancel ||
+                                   op.kind == PumpOpKind::kPumpUntil ||
+                                   op.kind == PumpOpKind::kBlockOnOwn;
+        if (needs_pending) {
+          if (pending.empty()) {
+            op.kind = PumpOpKind::kPost;
+          } else {
+            op.id = *rc::gen::elementOf(pending);
+          }
+        }
+        if (op.kind == PumpOpKind::kPostDelayed) op.delay_ticks = *rc::gen::inRange<uint32_t>(0, 4);
+        return std::make_shared<const PumpCommand>(op);
+      });
 }
 
 }  // namespace

@@ -89,7 +89,8 @@ Verdict PredictHandlerVerdict(const Program& program) {
     bool dropped = false;
     for (const Op& op : program.routines[handler.routine].ops) {
       if (op.kind == OpKind::kModal && !left_stack) return Verdict::kReentrancy;
-      if (op.kind == OpKind::kAwait || (op.kind == OpKind::kScript && op.script == ScriptWait::kAwait)) {
+      if (op.kind == OpKind::kAwait ||
+          (op.kind == OpKind::kScript && op.script == ScriptWait::kAwait)) {
         left_stack = true;
       }
       if (op.kind != OpKind::kDefer) continue;

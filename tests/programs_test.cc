@@ -113,9 +113,8 @@ TEST(ProgramInterpreter, ACallFromAWorkerIsWrongThread) {
 }
 
 TEST(ProgramInterpreter, AndroidFutureGetOnTheMainLooperDeadlocks) {
-  const sim::RunOutcome outcome =
-      RunOnce({"runtime android", "thread main pump main=r0", "routine r0: block main r1",
-               "routine r1:"});
+  const sim::RunOutcome outcome = RunOnce(
+      {"runtime android", "thread main pump main=r0", "routine r0: block main r1", "routine r1:"});
   EXPECT_EQ(outcome.violation.kind, Verdict::kDeadlock);
 }
 

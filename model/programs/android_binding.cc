@@ -77,9 +77,9 @@ void SetUpAndroid(Kernel& k, ProgramRun& run) {
   run.threads.push_back(run.android->StartMainThread(OnCreate(run)));
   for (uint32_t t = 1; t < program.threads.size(); ++t) {
     const ThreadSpec& spec = program.threads[t];
-    run.threads.push_back(spec.pump
-                              ? run.android->StartLooperThread(spec.name, HandlerThreadPrepared(run, t))
-                              : run.android->StartThread(spec.name, RunThreadMain(run, t)));
+    run.threads.push_back(
+        spec.pump ? run.android->StartLooperThread(spec.name, HandlerThreadPrepared(run, t))
+                  : run.android->StartThread(spec.name, RunThreadMain(run, t)));
   }
 }
 

@@ -34,7 +34,8 @@ Task<sim::Future<void>> PostWithResult(ProgramRun& run, uint32_t target, uint32_
   done.SetProducer(thread.get(), absl::StrCat("routine r", routine, " posted to thread ",
                                               thread.name(), " must run"));
   ProgramRun* self = &run;
-  co_await k.Post(thread, "r", [self, routine, done] { return RunAndSignal(*self, routine, done); });
+  co_await k.Post(thread, "r",
+                  [self, routine, done] { return RunAndSignal(*self, routine, done); });
   co_return done.future();
 }
 
@@ -126,9 +127,8 @@ sim::Scenario ProgramScenario(Program program, ProgramObservations* observations
       .id = id,
       .description = "a generated app program (props/, fuzz/program_fuzzer)",
       .expected = {sim::Verdict::kClean},
-      .setup = [shared, observations](sim::Kernel& k) {
-        internal::Setup(k, *shared, observations);
-      },
+      .setup = [shared,
+                observations](sim::Kernel& k) { internal::Setup(k, *shared, observations); },
       .program = std::move(text),
   };
 }

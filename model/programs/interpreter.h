@@ -32,20 +32,20 @@ const char* ProgramScenarioId(ProgramRuntime runtime);
 
 struct Observation {
   enum class Kind : uint8_t {
-    kHandlerEnter,       // a page event's handler started (handler = its index)
-    kHandlerLeave,       // it left the stack: returned, or parked at an await
-    kHandlerResume,      // it came back after an await
-    kDeferralTaken,      // handler took its event's deferral
-    kDeferralComplete,   // ... and the app called Complete on it (logged just before the call)
-    kCallRejected,       // a WebView call threw; hresult holds the code
-    kCallSucceeded,      // a WebView call returned
+    kHandlerEnter,      // a page event's handler started (handler = its index)
+    kHandlerLeave,      // it left the stack: returned, or parked at an await
+    kHandlerResume,     // it came back after an await
+    kDeferralTaken,     // handler took its event's deferral
+    kDeferralComplete,  // ... and the app called Complete on it (logged just before the call)
+    kCallRejected,      // a WebView call threw; hresult holds the code
+    kCallSucceeded,     // a WebView call returned
   };
   Kind kind = Kind::kHandlerEnter;
   uint64_t step = 0;
-  std::string thread = {};   // the thread it happened on
-  uint32_t handler = 0;      // index into Program::handlers, for handler and deferral entries
-  int64_t hresult = 0;       // kCallRejected, WebView2: the HRESULT
-  std::string error = {};    // kCallRejected, Android: the Java exception's text
+  std::string thread = {};    // the thread it happened on
+  uint32_t handler = 0;       // index into Program::handlers, for handler and deferral entries
+  int64_t hresult = 0;        // kCallRejected, WebView2: the HRESULT
+  std::string error = {};     // kCallRejected, Android: the Java exception's text
   std::string document = {};  // the WebView's document right after a call
 };
 

@@ -29,9 +29,8 @@ absl::Status ValidateOp(const Program& program, uint32_t routine, const Op& op) 
     }
   }
   if (RunsRoutine(op.kind) && IsHandler(program, op.routine)) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%s: r%u is a page event's handler, which only the page runs", where,
-                        op.routine));
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s: r%u is a page event's handler, which only the page runs", where, op.routine));
   }
   const bool java_has_none = op.kind == OpKind::kAwait || op.kind == OpKind::kModal ||
                              op.kind == OpKind::kDefer ||
@@ -100,9 +99,9 @@ absl::Status ValidateProgram(const Program& program) {
           absl::StrFormat("thread %s: no routine r%u", thread.name, *thread.main));
     }
     if (thread.main.has_value() && IsHandler(program, *thread.main)) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "thread %s: r%u is a page event's handler, which only the page runs", thread.name,
-          *thread.main));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("thread %s: r%u is a page event's handler, which only the page runs",
+                          thread.name, *thread.main));
     }
   }
   if (program.runtime == ProgramRuntime::kAndroid && !program.handlers.empty()) {
@@ -111,12 +110,13 @@ absl::Status ValidateProgram(const Program& program) {
   for (size_t i = 0; i < program.handlers.size(); ++i) {
     const PageEventHandler& handler = program.handlers[i];
     if (handler.routine >= program.routines.size()) {
-      return absl::InvalidArgumentError(absl::StrFormat("handler: no routine r%u", handler.routine));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("handler: no routine r%u", handler.routine));
     }
     for (size_t j = 0; j < i; ++j) {
       if (program.handlers[j].event == handler.event) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "handler: a second handler for ", webview2::InfoOf(handler.event).name));
+        return absl::InvalidArgumentError(
+            absl::StrCat("handler: a second handler for ", webview2::InfoOf(handler.event).name));
       }
       if (program.handlers[j].routine == handler.routine) {
         return absl::InvalidArgumentError(

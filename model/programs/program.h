@@ -72,10 +72,10 @@ enum class DeferralMode : uint8_t { kNow, kScoped, kLater, kOther, kNever, kTwic
 
 struct Op {
   OpKind kind = OpKind::kPost;
-  uint32_t thread = 0;   // target thread (post, post_delayed, block, await)
-  uint32_t routine = 0;  // routine run (post, post_delayed, block, await, modal)
-  uint32_t delay_ticks = 0;                   // post_delayed
-  ScriptWait script = ScriptWait::kNone;      // script
+  uint32_t thread = 0;                    // target thread (post, post_delayed, block, await)
+  uint32_t routine = 0;                   // routine run (post, post_delayed, block, await, modal)
+  uint32_t delay_ticks = 0;               // post_delayed
+  ScriptWait script = ScriptWait::kNone;  // script
   DeferralMode deferral = DeferralMode::kNow;  // defer
 
   bool operator==(const Op&) const = default;

@@ -1,13 +1,13 @@
 #include "model/programs/program_text.h"
 
 #include <optional>
-#include "absl/strings/string_view.h"
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 
 namespace wvsim::model::programs {
@@ -57,8 +57,8 @@ class Parser {
       if (absl::ConsumePrefix(&text, "thread ")) continue;
       if (text == "runtime android" || text == "runtime wv2") {
         if (line_ != 1) return Error("'runtime' must be the first line");
-        program_.runtime = text == "runtime android" ? ProgramRuntime::kAndroid
-                                                     : ProgramRuntime::kWebView2;
+        program_.runtime =
+            text == "runtime android" ? ProgramRuntime::kAndroid : ProgramRuntime::kWebView2;
         continue;
       }
       if (absl::ConsumePrefix(&text, "routine ")) {
@@ -71,7 +71,9 @@ class Parser {
       if (!status.ok()) return status;
     }
     for (uint32_t r = 0; r < program_.routines.size(); ++r) {
-      if (!defined_[r]) return absl::InvalidArgumentError(absl::StrFormat("routine r%u is used but not defined", r));
+      if (!defined_[r])
+        return absl::InvalidArgumentError(
+            absl::StrFormat("routine r%u is used but not defined", r));
     }
     if (absl::Status status = ValidateProgram(program_); !status.ok()) return status;
     return std::move(program_);
@@ -84,10 +86,12 @@ class Parser {
 
   absl::Status ParseThread(absl::string_view text) {
     std::vector<absl::string_view> words = absl::StrSplit(text, ' ');
-    if (words.size() < 2 || words.size() > 3) return Error("expected 'thread NAME pump|nopump [main=rN]'");
+    if (words.size() < 2 || words.size() > 3)
+      return Error("expected 'thread NAME pump|nopump [main=rN]'");
     if (program_.threads.size() == kProgramThreadsMax) return Error("too many threads");
     ThreadSpec thread{.name = std::string(words[0])};
-    if (thread.name.empty() || FindThread(words[0]).has_value()) return Error("empty or repeated thread name");
+    if (thread.name.empty() || FindThread(words[0]).has_value())
+      return Error("empty or repeated thread name");
     if (words[1] != "pump" && words[1] != "nopump") return Error("expected 'pump' or 'nopump'");
     thread.pump = words[1] == "pump";
     if (words.size() == 3) {
@@ -239,8 +243,8 @@ std::vector<std::string> FormatProgram(const Program& program) {
   for (uint32_t r = 0; r < program.routines.size(); ++r) {
     std::vector<std::string> ops;
     for (const Op& op : program.routines[r].ops) ops.push_back(FormatOp(program, op));
-    lines.push_back(absl::StrCat("routine r", r, ":", ops.empty() ? "" : " ",
-                                 absl::StrJoin(ops, "; ")));
+    lines.push_back(
+        absl::StrCat("routine r", r, ":", ops.empty() ? "" : " ", absl::StrJoin(ops, "; ")));
   }
   for (const PageEventHandler& handler : program.handlers) {
     lines.push_back(

@@ -13,8 +13,8 @@ using sim::Kernel;
 using sim::Promise;
 using sim::Task;
 using webview2::Async;
-using webview2::Deferral;
 using webview2::DeferrableEventArgs;
+using webview2::Deferral;
 using Kind = Observation::Kind;
 
 Task<> ModalBody(ProgramRun& run, uint32_t routine) {
@@ -49,9 +49,8 @@ Task<> CheckedCall(ProgramRun& run, const Op& op, HandlerContext* handler) {
     }
     run.Observe({.kind = Kind::kCallSucceeded, .document = run.webview->document()});
   } catch (const webview2::ComException& error) {
-    run.Observe({.kind = Kind::kCallRejected,
-                 .hresult = error.hr(),
-                 .document = run.webview->document()});
+    run.Observe(
+        {.kind = Kind::kCallRejected, .hresult = error.hr(), .document = run.webview->document()});
   }
 }
 
@@ -117,7 +116,6 @@ Task<> Defer(ProgramRun& run, DeferralMode mode, HandlerContext& handler) {
   }
 }
 
-
 // An await inside a handler takes the handler off the stack until its continuation runs (W4, W8).
 Task<> AwaitInHandler(ProgramRun& run, sim::Future<void> future, HandlerContext* handler) {
   if (handler != nullptr) run.Observe({.kind = Kind::kHandlerLeave, .handler = handler->index});
@@ -155,10 +153,9 @@ Task<> UiLoad(ProgramRun& run) {
   run.webview = &controller->CoreWebView2();
   ProgramRun* self = &run;
   for (uint32_t i = 0; i < run.program->handlers.size(); ++i) {
-    run.webview->add_DeferrableEvent(run.program->handlers[i].event,
-                                     [self, i](DeferrableEventArgs& args) {
-                                       return OnPageEvent(*self, i, args);
-                                     });
+    run.webview->add_DeferrableEvent(
+        run.program->handlers[i].event,
+        [self, i](DeferrableEventArgs& args) { return OnPageEvent(*self, i, args); });
   }
   co_await RunThreadMain(run, 0);
 }
