@@ -91,9 +91,9 @@ double AbbaExecutionsToFind() {
   return Median(counts);
 }
 
-// Peak resident memory, in MB, of `wvsim explore sim.counter` running `executions` runs: the
-// tool as users run it, in a process of its own (the wvsim binary next to this one).
-double PeakMegabytes(uint64_t executions) {
+// Peak resident memory, in MB, of `wvsim explore ID` running `executions` runs: the tool as
+// users run it, in a process of its own (the wvsim binary next to this one).
+double PeakMegabytes(const char* id, uint64_t executions) {
   char self[4096] = {};
   const ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
   if (length <= 0) return -1;
@@ -103,8 +103,8 @@ double PeakMegabytes(uint64_t executions) {
   const pid_t child = fork();
   if (child == 0) {
     if (std::freopen("/dev/null", "w", stdout) == nullptr) _exit(126);
-    execl(wvsim.c_str(), wvsim.c_str(), "explore", "sim.counter", "--iterations",
-          iterations.c_str(), "--out", "/tmp/wvsim-bench-schedules", static_cast<char*>(nullptr));
+    execl(wvsim.c_str(), wvsim.c_str(), "explore", id, "--iterations", iterations.c_str(), "--out",
+          "/tmp/wvsim-bench-schedules", static_cast<char*>(nullptr));
     _exit(127);
   }
   int status = 0;
@@ -120,6 +120,16 @@ struct Row {
   std::string target;
   bool met;
 };
+
+// Memory stays flat over a long campaign of one model scenario: the peak after 1 M runs exceeds
+// the peak after 100 k by less than 1 MB, so that even a leak of one byte a run would show.
+Row FlatMemory(const char* id) {
+  const double short_run = PeakMegabytes(id, 100'000);
+  const double long_run = PeakMegabytes(id, 1'000'000);
+  return {absl::StrFormat("peak memory, wvsim explore %s: 100k / 1M runs", id),
+          absl::StrFormat("%.1f / %.1f MB", short_run, long_run), "growth < 1 MB",
+          short_run > 0 && long_run > 0 && long_run - short_run < 1.0};
+}
 
 // For every buggy scenario of `runtime`, over 20 seeds: whether the portfolio found an expected
 // violation within one second, and the slowest time it took.
@@ -170,7 +180,7 @@ int Main() {
   const double abba = AbbaExecutionsToFind();
   rows.push_back({"sim.abba, random: executions to find (median of 100 seeds)",
                   absl::StrFormat("%.0f", abba), "<= 4", abba <= 4});
-  const double megabytes = PeakMegabytes(10'000'000);
+  const double megabytes = PeakMegabytes("sim.counter", 10'000'000);
   rows.push_back({"peak memory, wvsim explore: 10M runs of sim.counter",
                   absl::StrFormat("%.1f MB", megabytes), "< 64 MB",
                   megabytes > 0 && megabytes < 64});
@@ -182,6 +192,12 @@ int Main() {
     rows.push_back({absl::StrFormat("%s, random: executions/s", id), absl::StrFormat("%.0f", rate),
                     ">= 100,000", rate >= 100e3});
     rows.push_back(FoundWithinOneSecond(runtime));
+  }
+  // Clean scenarios run every iteration: one with the most objects a run, one that crashes and
+  // recreates its browser, one on the Android model.
+  for (const char* id : {"wv2.shared_user_data_folder", "wv2.browser_crash_recovered",
+                         "android.getter_posted_to_ui"}) {
+    if (sim::ScenarioRegistry::Global().Find(id) != nullptr) rows.push_back(FlatMemory(id));
   }
 
   std::printf("%-66s %-28s %-16s %s\n", "figure (median of runs)", "measured", "target", "met");

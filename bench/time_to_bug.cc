@@ -3,7 +3,8 @@
 // executions and seconds until the first expected violation, for random walks, PCT and the
 // portfolio (in this process, as `wvsim explore` runs them) and for the libFuzzer target of the
 // scenario's runtime in find mode (WVSIM_FUZZ_FIND), with the kernel's interleaving features and
-// with edge coverage alone (WVSIM_FUZZ_FEATURES=0). Then three target rows.
+// with edge coverage alone (WVSIM_FUZZ_FEATURES=0); then sim.ordering_depth_3 again with 24 steps a
+// thread, where the ratio target is measured (WVSIM_FUZZ_PARAMS). Then three target rows.
 //
 //   wvsim_time_to_bug [--fuzzers build-fuzz/bin] [--fuzz-source fuzz] [--seeds 20]
 //                     [--cap-seconds 60] [--jobs 2] [--only ID-PREFIX] [--rate-seconds 30]
@@ -17,6 +18,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +27,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "bench/fuzzer_run.h"
 #include "bench/time_to_bug_cell.h"
@@ -58,12 +61,12 @@ bool ParseOptions(int argc, char** argv, Options& options) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const char* value = argv[i + 1];
-    const bool ok = flag == "--fuzzers"       ? (options.fuzzers = value, true)
-                    : flag == "--fuzz-source" ? (options.fuzz_source = value, true)
-                    : flag == "--only"        ? (options.only = value, true)
-                    : flag == "--seeds"       ? absl::SimpleAtoi(value, &options.seeds)
-                    : flag == "--jobs"        ? absl::SimpleAtoi(value, &options.jobs)
-                    : flag == "--cap-seconds" ? absl::SimpleAtod(value, &options.cap_seconds)
+    const bool ok = flag == "--fuzzers"        ? (options.fuzzers = value, true)
+                    : flag == "--fuzz-source"  ? (options.fuzz_source = value, true)
+                    : flag == "--only"         ? (options.only = value, true)
+                    : flag == "--seeds"        ? absl::SimpleAtoi(value, &options.seeds)
+                    : flag == "--jobs"         ? absl::SimpleAtoi(value, &options.jobs)
+                    : flag == "--cap-seconds"  ? absl::SimpleAtod(value, &options.cap_seconds)
                     : flag == "--rate-seconds" ? absl::SimpleAtod(value, &options.rate_seconds)
                                                : false;
     if (!ok) return false;
@@ -71,21 +74,49 @@ bool ParseOptions(int argc, char** argv, Options& options) {
   return argc % 2 == 1 && options.seeds > 0 && options.jobs > 0;
 }
 
-std::vector<const sim::Scenario*> BuggyScenarios(const Options& options) {
-  std::vector<const sim::Scenario*> buggy;
+// A row of the table: a scenario and the parameters it runs with (none: its defaults).
+struct Case {
+  const sim::Scenario* scenario;
+  std::map<std::string, std::string> params;
+  std::string label;  // the id, with its parameters when there are any
+};
+
+// The depth-3 ordering with 24 steps a thread: at the default of 8 any search finds it within a
+// few thousand runs, too few for feedback to show; here the target ratio is measured.
+constexpr char kDeepOrderingId[] = "sim.ordering_depth_3";
+constexpr char kDeepOrderingParam[] = "steps_per_thread";
+constexpr char kDeepOrderingSteps[] = "24";
+
+// Every buggy scenario with its defaults, then the deep ordering.
+std::vector<Case> BuggyCases(const Options& options) {
+  std::vector<Case> buggy;
   for (const sim::Scenario* scenario : sim::ScenarioRegistry::Global().All()) {
     const bool bug_expected = std::any_of(scenario->expected.begin(), scenario->expected.end(),
                                           [](sim::Verdict v) { return v != sim::Verdict::kClean; });
-    if (bug_expected && absl::StartsWith(scenario->id, options.only)) buggy.push_back(scenario);
+    if (bug_expected && absl::StartsWith(scenario->id, options.only)) {
+      buggy.push_back({scenario, {}, scenario->id});
+    }
+  }
+  const sim::Scenario* deep = sim::ScenarioRegistry::Global().Find(kDeepOrderingId);
+  if (deep != nullptr && absl::StartsWith(deep->id, options.only)) {
+    buggy.push_back({deep,
+                     {{kDeepOrderingParam, kDeepOrderingSteps}},
+                     absl::StrCat(deep->id, " ", kDeepOrderingParam, "=", kDeepOrderingSteps)});
   }
   return buggy;
 }
 
+bool IsDeepOrdering(const Case& row) {
+  return !row.params.empty() && row.scenario->id == kDeepOrderingId;
+}
+
 // One `wvsim explore`-style search with `strategy` and `seed`, until an expected violation or
 // the cap.
-Attempt ExploreUntilFound(const sim::Scenario& scenario, const std::string& strategy,
-                          uint64_t seed, double cap_seconds) {
+Attempt ExploreUntilFound(const Case& row, const std::string& strategy, uint64_t seed,
+                          double cap_seconds) {
+  const sim::Scenario& scenario = *row.scenario;
   sim::ExploreConfig config;
+  config.params = row.params;
   config.strategy = strategy;
   config.seed = seed;
   config.iterations = UINT64_MAX;
@@ -104,13 +135,13 @@ Attempt ExploreUntilFound(const sim::Scenario& scenario, const std::string& stra
   return attempt;
 }
 
-void MeasureInProcess(const std::vector<const sim::Scenario*>& scenarios, const Options& options,
+void MeasureInProcess(const std::vector<Case>& cases, const Options& options,
                       std::vector<Row>& rows) {
-  for (size_t s = 0; s < scenarios.size(); ++s) {
+  for (size_t s = 0; s < cases.size(); ++s) {
     for (size_t column = 0; column < kStrategies.size(); ++column) {
       TimeToBugCell& cell = rows[s][column];
       for (int seed = 0; seed < options.seeds && !cell.MedianMissed(); ++seed) {
-        cell.Add(ExploreUntilFound(*scenarios[s], kStrategies[column], seed, options.cap_seconds));
+        cell.Add(ExploreUntilFound(cases[s], kStrategies[column], seed, options.cap_seconds));
       }
     }
   }
@@ -142,7 +173,7 @@ std::vector<std::string> CampaignFlags(const std::string& target, const Options&
 
 // Runs of the fuzzer in find mode, from an empty corpus: one per scenario, column and seed
 // (libFuzzer's seeds start at 1; 0 means "pick one").
-void MeasureFuzzers(const std::vector<const sim::Scenario*>& scenarios, const Options& options,
+void MeasureFuzzers(const std::vector<Case>& cases, const Options& options,
                     std::vector<Row>& rows) {
   struct Place {
     size_t scenario;
@@ -150,28 +181,33 @@ void MeasureFuzzers(const std::vector<const sim::Scenario*>& scenarios, const Op
   };
   std::vector<FuzzerRun> runs;
   std::vector<Place> places;
-  for (size_t s = 0; s < scenarios.size(); ++s) {
-    const std::string binary = FuzzerOf(*scenarios[s], options);
+  for (size_t s = 0; s < cases.size(); ++s) {
+    const std::string binary = FuzzerOf(*cases[s].scenario, options);
     if (!std::filesystem::exists(binary)) continue;
     const std::string target = std::filesystem::path(binary).filename();
     for (int seed = 1; seed <= options.seeds; ++seed) {
       for (size_t column : {kFuzzerWithFeatures, kFuzzerEdgesOnly}) {
-        const std::vector<std::string> flags = CampaignFlags(
-            target, options,
-            {absl::StrCat("-seed=", seed),
-             absl::StrFormat("-max_total_time=%.0f", options.cap_seconds)});
+        const std::vector<std::string> flags =
+            CampaignFlags(target, options,
+                          {absl::StrCat("-seed=", seed),
+                           absl::StrFormat("-max_total_time=%.0f", options.cap_seconds)});
         // symbolize=0: the crash report's stack trace is not needed here, and symbolizing it
         // would add a fifth of a second or more to every time to bug.
         runs.push_back(FuzzerRun{
-            binary, flags,
-            {absl::StrCat("WVSIM_FUZZ_FIND=", scenarios[s]->id),
+            binary,
+            flags,
+            {absl::StrCat("WVSIM_FUZZ_FIND=", cases[s].scenario->id),
+             absl::StrCat("WVSIM_FUZZ_PARAMS=",
+                          absl::StrJoin(cases[s].params, ",", absl::PairFormatter("="))),
              absl::StrCat("WVSIM_FUZZ_FEATURES=", column == kFuzzerWithFeatures ? "1" : "0"),
              "ASAN_OPTIONS=symbolize=0"}});
         places.push_back({s, column});
       }
     }
   }
-  auto cell = [&](size_t i) -> TimeToBugCell& { return rows[places[i].scenario][places[i].column]; };
+  auto cell = [&](size_t i) -> TimeToBugCell& {
+    return rows[places[i].scenario][places[i].column];
+  };
   RunFuzzers(
       runs, options.jobs, [&](size_t i) { return cell(i).MedianMissed(); },
       [&](size_t i, const FuzzerResult& result) {
@@ -194,10 +230,10 @@ std::pair<double, double> CheckModeRate(const Options& options) {
   if (!std::filesystem::exists(binary)) return {-1, -1};
   char corpus[] = "/tmp/wvsim-rate-corpus-XXXXXX";
   if (mkdtemp(corpus) == nullptr) return {-1, -1};
-  std::vector<std::string> flags = CampaignFlags(
-      target, options,
-      {"-seed=1", absl::StrFormat("-max_total_time=%.0f", options.rate_seconds), corpus,
-       absl::StrCat(options.fuzz_source, "/corpus/", target)});
+  std::vector<std::string> flags =
+      CampaignFlags(target, options,
+                    {"-seed=1", absl::StrFormat("-max_total_time=%.0f", options.rate_seconds),
+                     corpus, absl::StrCat(options.fuzz_source, "/corpus/", target)});
   std::pair<double, double> rate = {-1, -1};
   RunFuzzers(
       {FuzzerRun{binary, flags, {}}}, 1, [](size_t) { return false; },
@@ -213,18 +249,19 @@ std::pair<double, double> CheckModeRate(const Options& options) {
   return rate;
 }
 
-void PrintTable(const std::vector<const sim::Scenario*>& scenarios, const std::vector<Row>& rows,
+void PrintTable(const std::vector<Case>& cases, const std::vector<Row>& rows,
                 const Options& options) {
-  std::printf("\ntime to bug: median executions / seconds to the first expected violation over %d "
-              "seeds, each capped at %.0f s\n",
-              options.seeds, options.cap_seconds);
+  std::printf(
+      "\ntime to bug: median executions / seconds to the first expected violation over %d "
+      "seeds, each capped at %.0f s\n",
+      options.seeds, options.cap_seconds);
   std::printf("| %-46s |", "scenario");
   for (const std::string& column : kColumns) std::printf(" %-22s |", column.c_str());
   std::printf("\n|%s|", std::string(48, '-').c_str());
   for (size_t i = 0; i < kColumns.size(); ++i) std::printf("%s|", std::string(24, '-').c_str());
   std::printf("\n");
-  for (size_t s = 0; s < scenarios.size(); ++s) {
-    std::printf("| %-46s |", scenarios[s]->id.c_str());
+  for (size_t s = 0; s < cases.size(); ++s) {
+    std::printf("| %-46s |", cases[s].label.c_str());
     for (const TimeToBugCell& cell : rows[s]) {
       const std::string text = cell.attempts() == 0 ? "not run" : cell.Text(options.cap_seconds);
       std::printf(" %-22s |", text.c_str());
@@ -262,20 +299,18 @@ TargetRow FuzzerFindsEverything(const std::vector<Row>& rows, const Options& opt
           "all", measured == count && every_seed == count};
 }
 
-TargetRow DepthThreeRatio(const std::vector<const sim::Scenario*>& scenarios,
-                          const std::vector<Row>& rows) {
-  for (size_t s = 0; s < scenarios.size(); ++s) {
-    if (scenarios[s]->id != "sim.ordering_depth_3") continue;
+TargetRow DepthThreeRatio(const std::vector<Case>& cases, const std::vector<Row>& rows) {
+  for (size_t s = 0; s < cases.size(); ++s) {
+    if (!IsDeepOrdering(cases[s])) continue;
     const TimeToBugCell& with = rows[s][kFuzzerWithFeatures];
     const TimeToBugCell& without = rows[s][kFuzzerEdgesOnly];
     if (with.attempts() == 0 || without.attempts() == 0) break;
     const double seconds = without.MedianSeconds() / with.MedianSeconds();
     const double executions = without.MedianExecutions() / with.MedianExecutions();
-    return {"sim.ordering_depth_3: fuzzer median seconds, edges only / with features",
-            absl::StrFormat("%.2f (executions: %.2f)", seconds, executions), ">= 2",
-            seconds >= 2};
+    return {absl::StrCat(cases[s].label, ": fuzzer median seconds, edges only / with features"),
+            absl::StrFormat("%.2f (executions: %.2f)", seconds, executions), ">= 2", seconds >= 2};
   }
-  return {"sim.ordering_depth_3: fuzzer median seconds, edges only / with features",
+  return {absl::StrCat(kDeepOrderingId, ": fuzzer median seconds, edges only / with features"),
           "not measured", ">= 2", false};
 }
 
@@ -286,24 +321,23 @@ int Main(int argc, char** argv) {
     return 2;
   }
   model::RegisterBuiltinScenarios();
-  const std::vector<const sim::Scenario*> scenarios = BuggyScenarios(options);
-  std::vector<Row> rows(scenarios.size(), Row(kColumns.size(), TimeToBugCell(options.seeds)));
+  const std::vector<Case> cases = BuggyCases(options);
+  std::vector<Row> rows(cases.size(), Row(kColumns.size(), TimeToBugCell(options.seeds)));
   // The rate first and alone, so that no other run of this bench competes with it for a core.
   const auto [rate, rate_per_cpu_second] = CheckModeRate(options);
-  MeasureInProcess(scenarios, options, rows);
-  MeasureFuzzers(scenarios, options, rows);
-  PrintTable(scenarios, rows, options);
+  MeasureInProcess(cases, options, rows);
+  MeasureFuzzers(cases, options, rows);
+  PrintTable(cases, rows, options);
 
   std::vector<TargetRow> targets = {FuzzerFindsEverything(rows, options),
-                                    DepthThreeRatio(scenarios, rows)};
+                                    DepthThreeRatio(cases, rows)};
   targets.push_back({absl::StrFormat("wv2_schedule_fuzzer, check mode, ASan+UBSan: executions/s "
                                      "(%.0f s from the checked-in corpus)",
                                      options.rate_seconds),
-                     rate < 0 ? "not measured"
-                              : absl::StrFormat("%.0f (%.0f per CPU second)", rate,
-                                                rate_per_cpu_second),
-                     ">= 20,000",
-                     rate >= 20'000});
+                     rate < 0
+                         ? "not measured"
+                         : absl::StrFormat("%.0f (%.0f per CPU second)", rate, rate_per_cpu_second),
+                     ">= 20,000", rate >= 20'000});
   std::printf("\n%-80s %-58s %-10s %s\n", "target", "measured", "target", "met");
   bool all_met = true;
   for (const TargetRow& row : targets) {

@@ -122,6 +122,7 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
   thread.dispatch_bases.clear();
   thread.loop_depth = 0;
   thread.last_dispatch_hash = 0;
+  thread.steps_taken = 0;
   if (options.message_queue) {
     if (thread.queue == nullptr) thread.queue = std::make_unique<MessageQueue>(std::string());
     if (thread.queue->name() != thread.name()) thread.queue->Rename(thread.name());
@@ -178,10 +179,7 @@ template <Kernel::StepMode kMode>
   VThread& thread = *enabled_threads_[index];
   // Counted without a branch: under a random strategy whether a step preempts is a coin flip.
   preemptions_ += static_cast<uint64_t>(previous_enabled & (thread.bit != previous_bit_));
-  if (kGeneral && feature_counters_ != nullptr) {
-    CountFeature(uint64_t{PreviousThread()} * 2 + (previous_enabled ? 1 : 0), thread.id,
-                 thread.op.verb);
-  }
+  if (kGeneral && feature_counters_ != nullptr) CountStepFeatures(thread, previous_enabled);
   previous_bit_ = thread.bit;
   choices_.push_back(Choice{index, static_cast<uint32_t>(enabled_.size()), ChoiceKind::kThread});
   if (kGeneral && traced_) {
@@ -271,6 +269,36 @@ void Kernel::FailAtStepLimit() {
       limits_.steps_max);
   if (std::string stall = ExplainStall(); !stall.empty()) absl::StrAppend(&report, "; ", stall);
   Fail(Verdict::kStall, "steps_max", std::move(report));
+}
+
+// Only a run's first preemptions, and as many as PCT's default depth 3 places: a bug of depth d
+// needs d-1 particular preemptions (Burckhardt et al.), and features for every later one would
+// fill the corpus with schedules that differ only where no shallow bug can be.
+constexpr uint64_t kPreemptionsCounted = 2;
+
+// Step positions up to 16 count exactly, later ones by their bit length: a campaign tells "b
+// preempted a at a's 4th step" from "at its 5th", while a long run's thousands of steps add a
+// few dozen features rather than one per step.
+uint64_t Kernel::StepPositionBucket(uint32_t steps_taken) {
+  constexpr uint32_t kExact = 16;
+  if (steps_taken < kExact) return steps_taken;
+  return kExact + static_cast<uint64_t>(std::bit_width(steps_taken));
+}
+
+void Kernel::CountStepFeatures(internal::VThread& thread, bool previous_enabled) {
+  const uint32_t previous = PreviousThread();
+  CountFeature(uint64_t{previous} * 2 + (previous_enabled ? 1 : 0), thread.id, thread.op.verb);
+  // The n-th preemption of the run and where each thread stood: an ordering bug (a8 < b1 and
+  // b8 < a9) depends on exactly that, and edge coverage cannot see it, since the same code runs
+  // whatever the order. A schedule whose second preemption lands somewhere new after the same
+  // first one is new here, so a campaign closes in on the pair a bug needs one step at a time.
+  if (previous_enabled && previous != thread.id && preemptions_ <= kPreemptionsCounted) {
+    const VThread& left = *threads_[previous];
+    CountFeature(
+        preemptions_ << 40 | uint64_t{previous} << 32 | StepPositionBucket(left.steps_taken),
+        uint64_t{thread.id} << 32 | StepPositionBucket(thread.steps_taken), "nth_preemption");
+  }
+  ++thread.steps_taken;
 }
 
 void Kernel::CountFeature(uint64_t a, uint64_t b, std::string_view what) {

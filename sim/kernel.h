@@ -135,9 +135,11 @@ class Kernel {
 
   // Interleaving features for a coverage-guided fuzzer (libFuzzer's extra counters): while set,
   // every step bumps a counter for (thread that ran before, thread that runs, whether that was a
-  // preemption, the operation), and every dispatch one for (the previous handler on that thread,
-  // this one). Edge coverage cannot tell these orders apart. Counters saturate at 255; null (the
-  // default) turns this off. Feedback only: nothing in a run depends on it.
+  // preemption, the operation), each of a run's first two preemptions one for (which of them it
+  // is, the thread left and how many steps it had taken, the thread entered and its steps), and
+  // every dispatch one for (the previous handler on that thread, this one). Edge coverage cannot
+  // tell these orders apart. Counters saturate at 255; null (the default) turns this off. Feedback
+  // only: nothing in a run depends on it.
   void SetFeatureCounters(uint8_t* counters, size_t size) {
     feature_counters_ = counters;
     feature_counters_size_ = size;
@@ -398,6 +400,8 @@ class Kernel {
   uint8_t* feature_counters_ = nullptr;
   size_t feature_counters_size_ = 0;
   void CountFeature(uint64_t a, uint64_t b, std::string_view what);
+  void CountStepFeatures(internal::VThread& thread, bool previous_enabled);
+  static uint64_t StepPositionBucket(uint32_t steps_taken);
   std::vector<Choice> choices_;
   std::vector<std::string> labels_;  // parallel to choices_ in traced runs
   std::vector<TraceEvent> trace_;

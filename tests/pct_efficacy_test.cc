@@ -40,7 +40,8 @@ class PctEfficacy : public ::testing::TestWithParam<int> {};
 TEST_P(PctEfficacy, FindsTheDepthDOrderingAtLeastAsOftenAsTheBoundSays) {
   const int depth = GetParam();
   const std::string id = "sim.ordering_depth_" + std::to_string(depth);
-  PctStrategy pct(/*seed=*/depth, depth, /*steps_hint=*/10);
+  // k = 18: two threads of a start step and 8 numbered steps each.
+  PctStrategy pct(/*seed=*/depth, depth, /*steps_hint=*/18);
   const Measured measured = Measure(id.c_str(), pct);
   const double bound =
       1.0 / (kThreads * std::pow(static_cast<double>(measured.steps_max), depth - 1));
