@@ -156,6 +156,9 @@ void Controller::Release() {
 void Runtime::CloseController(CoreWebView2& webview) {
   if (webview.closed_) return;
   webview.closed_ = true;  // W14: every handler is dropped; no handler runs afterwards
+  webview.navigation_starting_.clear();
+  webview.content_loading_.clear();
+  webview.dom_content_loaded_.clear();
   webview.navigation_completed_.clear();
   webview.web_message_received_.clear();
   webview.web_resource_requested_.clear();
