@@ -12,6 +12,7 @@
 #include "model/webview2/frames.h"
 #include "model/webview2/runtime.h"
 #include "sim/explorer.h"
+#include "sim/runner.h"
 #include "test_programs.h"
 #include "webview2_probe.h"
 
@@ -402,6 +403,22 @@ TEST(WebView2Rules, W11_SecondEnvironmentWithOtherOptionsFailsWithErrorInvalidSt
   EXPECT_EQ(result.verdict, Verdict::kException);
   EXPECT_THAT(Report(result), HasSubstr("0x8007139F"));
   ExpectClean("wv2.second_environment_own_folder");
+}
+
+// ---- W12: a browser process that hangs.
+
+TEST(WebView2Rules, W12_BrowserHangLeavesTheAwaitedScriptIncomplete) {
+  const ExploreResult result = ExploreScenario("wv2.browser_hang_during_script");
+  EXPECT_EQ(result.verdict, Verdict::kStall);
+  EXPECT_THAT(Report(result), HasSubstr("ExecuteScript#1, which nothing will complete"));
+  // No ProcessFailed reports the hang; the trace says when it came.
+  ASSERT_FALSE(result.found.empty());
+  sim::Runner runner(Builtin("wv2.browser_hang_during_script"), {{"fault_budget", 1}});
+  const sim::RunOutcome replayed = runner.Replay(result.found[0].schedule.decisions, false);
+  EXPECT_EQ(replayed.violation.kind, Verdict::kStall);
+  const std::string trace = runner.kernel().TraceText();
+  EXPECT_THAT(trace, HasSubstr("W12: browser process browser hangs"));
+  EXPECT_THAT(trace, ::testing::Not(HasSubstr("ProcessFailed#")));
 }
 
 }  // namespace

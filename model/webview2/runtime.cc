@@ -148,7 +148,8 @@ void Runtime::CheckThread(Thread owner, const sim::Object& object, const char* a
 BrowserProcess& Runtime::BrowserFor(const EnvironmentOptions& options, bool* options_differ) {
   *options_differ = false;
   if (auto it = browsers_.find(options.user_data_folder);
-      it != browsers_.end() && !it->second->dead()) {
+      it != browsers_.end() && !it->second->crashed && !it->second->exited) {
+    // A hung browser is still the folder's browser (W11): a new environment waits on it (W12).
     *options_differ =
         it->second->options.additional_browser_arguments != options.additional_browser_arguments;
     return *it->second;
@@ -696,6 +697,14 @@ void Runtime::RegisterChecks() {
 std::optional<sim::Violation> Runtime::CheckPending() const {
   for (const Pending& pending : pending_) {
     if (pending.future->done()) continue;
+    if (pending.browser != nullptr && pending.browser->hung) {
+      return sim::Violation{
+          Verdict::kStall, pending.future->name(),
+          absl::StrCat("W12: ", pending.future->name(), " never completed: the browser process ",
+                       pending.browser->thread.name(),
+                       " hangs (a fault) and processes nothing; every call pending on it waits "
+                       "forever unless the app stops waiting for it")};
+    }
     return sim::Violation{
         Verdict::kStall, pending.future->name(),
         absl::StrCat(pending.never ? "W15" : pending.rule, ": ", pending.future->name(),

@@ -424,6 +424,8 @@ class Runtime {
   // browser process of the first environment. Call it once the app is up.
   void EnableFaults(FaultKinds kinds = {});
   void CrashBrowser(BrowserProcess& browser);
+  // W12: the browser process hangs: calls pending on it, and every later one, never complete.
+  void HangBrowser(BrowserProcess& browser);
   // W12: a renderer exits (reason Crashed); its WebViews show an error page until Reload; the
   // WebViews that only have frames in it get FrameRenderProcessExited, and only those frames die.
   void CrashRenderer(RendererProcess& renderer);
