@@ -70,7 +70,9 @@ std::string DialogResult(const DeferrableEventArgs& args) {
   return args.result_text.empty() ? std::string("true") : Quoted(args.result_text);
 }
 
-const char* PermissionResult(PermissionState state) {
+}  // namespace
+
+const char* PermissionStateName(PermissionState state) {
   switch (state) {
     case PermissionState::kAllow:
       return "granted";
@@ -81,6 +83,8 @@ const char* PermissionResult(PermissionState state) {
   }
   return "prompt";  // the default: the runtime shows its own permission prompt
 }
+
+namespace {
 
 std::string CancelledOr(const DeferrableEventArgs& args, const char* cancelled,
                         std::string otherwise) {
@@ -94,7 +98,7 @@ std::string OutcomeOf(const DeferrableEventArgs& args) {
     case DeferrableEvent::kScriptDialogOpening:
       return absl::StrCat("the dialog returns ", DialogResult(args), " to the page's script");
     case DeferrableEvent::kPermissionRequested:
-      return absl::StrCat("the permission is ", PermissionResult(args.state));
+      return absl::StrCat("the permission is ", PermissionStateName(args.state));
     case DeferrableEvent::kDownloadStarting:
       return CancelledOr(
           args, "the download is cancelled",
@@ -154,7 +158,7 @@ bool Runtime::ApplyOutcome(CoreWebView2& webview, const DeferrableEventArgs& arg
   if (args.kind == DeferrableEvent::kScriptDialogOpening) {
     webview.set_global("window.dialogResult", DialogResult(args));
   } else if (args.kind == DeferrableEvent::kPermissionRequested) {
-    webview.set_global("window.permissionState", Quoted(PermissionResult(args.state)));
+    webview.set_global("window.permissionState", Quoted(PermissionStateName(args.state)));
   }
   // W9.9: a certificate error not allowed ends the navigation: the page's script never runs on.
   return args.kind != DeferrableEvent::kServerCertificateErrorDetected ||

@@ -12,8 +12,10 @@
 #ifndef WVSIM_MODEL_WEBVIEW2_FRAMES_H_
 #define WVSIM_MODEL_WEBVIEW2_FRAMES_H_
 
+#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/webview2/runtime.h"
 
@@ -30,6 +32,9 @@ class CoreWebView2Frame : public sim::Object {
   bool IsDestroyed() const { return destroyed_; }
   // W6, W7: the script runs in the frame's document, in the frame's renderer process.
   Task<Async<std::string>> ExecuteScriptAsync(std::string_view script);
+  // W9.4: the frame's PermissionRequested runs before the WebView's; a handler that sets
+  // Handled before it returns or takes its deferral keeps the WebView's handlers from running.
+  void add_PermissionRequested(Handler<DeferrableEventArgs> handler);
 
   // The runtime's view.
   CoreWebView2& webview() const { return *webview_; }
@@ -37,13 +42,22 @@ class CoreWebView2Frame : public sim::Object {
   RendererProcess* renderer() const { return renderer_; }
   void set_renderer(RendererProcess* renderer) { renderer_ = renderer; }
   void Destroy() { destroyed_ = true; }
+  // A global of the frame's document (window.permissionState, W9.4), or nullptr.
+  const std::string* global(const std::string& name) const {
+    auto it = globals_.find(name);
+    return it == globals_.end() ? nullptr : &it->second;
+  }
+  void set_global(const std::string& name, std::string value) { globals_[name] = std::move(value); }
 
  private:
+  friend class Runtime;
   CoreWebView2* webview_;
   std::string name_;
   std::string uri_;
   RendererProcess* renderer_ = nullptr;  // null once its renderer exited (W12)
   bool destroyed_ = false;
+  std::map<std::string, std::string> globals_;
+  std::vector<Handler<DeferrableEventArgs>> permission_requested_;
 };
 
 }  // namespace wvsim::model::webview2

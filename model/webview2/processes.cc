@@ -58,7 +58,14 @@ Task<> BrowserShutdown(Runtime& rt, BrowserProcess& browser) {
 // One fault the injector can pick (W12). Listed in a fixed order: the browser, each live renderer
 // crashing, each responsive renderer hanging, the GPU process, the utility process.
 struct Fault {
-  enum Kind : uint8_t { kBrowserCrash, kRendererCrash, kRendererHang, kGpuCrash, kUtilityCrash };
+  enum Kind : uint8_t {
+    kBrowserCrash,
+    kRendererCrash,
+    kRendererHang,
+    kGpuCrash,
+    kUtilityCrash,
+    kBrowserHang
+  };
   Kind kind = kBrowserCrash;
   RendererProcess* renderer = nullptr;
 };
@@ -82,6 +89,7 @@ std::vector<Fault> FaultsOf(const Runtime& rt, const BrowserProcess& browser, Fa
   }
   if (kinds.gpu_crash) faults.push_back({Fault::kGpuCrash, nullptr});
   if (kinds.utility_crash) faults.push_back({Fault::kUtilityCrash, nullptr});
+  if (kinds.browser_hang) faults.push_back({Fault::kBrowserHang, nullptr});
   return faults;
 }
 
@@ -114,6 +122,9 @@ Task<> FaultInjector(Runtime& rt, FaultKinds kinds) {
       break;
     case Fault::kUtilityCrash:
       rt.CrashAuxiliaryProcess(*target, ProcessFailedKind::kUtilityProcessExited);
+      break;
+    case Fault::kBrowserHang:
+      rt.HangBrowser(*target);
       break;
   }
 }
@@ -156,6 +167,9 @@ void Controller::Release() {
 void Runtime::CloseController(CoreWebView2& webview) {
   if (webview.closed_) return;
   webview.closed_ = true;  // W14: every handler is dropped; no handler runs afterwards
+  webview.navigation_starting_.clear();
+  webview.content_loading_.clear();
+  webview.dom_content_loaded_.clear();
   webview.navigation_completed_.clear();
   webview.web_message_received_.clear();
   webview.web_resource_requested_.clear();
@@ -225,6 +239,16 @@ void Runtime::CrashBrowser(BrowserProcess& browser) {
   } else {
     RaiseBrowserProcessExited(browser, BrowserProcessExitKind::kFailed);
     RaiseProcessFailed(browser);
+  }
+}
+
+void Runtime::HangBrowser(BrowserProcess& browser) {
+  // W12: no ProcessFailed kind reports a hung browser; the app sees only calls that never end.
+  browser.hung = true;
+  if (kernel_.traced()) {
+    kernel_.Log(absl::StrCat("W12: browser process ", browser.thread.name(),
+                             " hangs: it and its renderers process nothing from now on; no "
+                             "ProcessFailed reports it"));
   }
 }
 

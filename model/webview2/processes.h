@@ -49,7 +49,12 @@ struct BrowserProcess {
   std::vector<DevToolsCall*> devtools_inbox;
   bool crashed = false;  // W12: its messages are dropped from now on
   bool exited = false;   // W13, W14: shut down normally
-  bool dead() const { return crashed || exited; }
+  // W12 ("any process can crash or hang"): it is still there, so the app's calls are accepted
+  // and new environments of its folder attach to it, but it processes nothing: every call
+  // pending on it never completes.
+  bool hung = false;
+  // Handles nothing: crashed, exited or hung. Its renderers handle nothing either.
+  bool dead() const { return crashed || exited || hung; }
 };
 
 struct RendererProcess {
@@ -81,6 +86,7 @@ struct FaultKinds {
   bool renderer_hang = false;         // RenderProcessUnresponsive, reported every 15 s
   bool gpu_crash = false;             // GpuProcessExited: recovers by itself
   bool utility_crash = false;         // UtilityProcessExited: recovers by itself
+  bool browser_hang = false;          // the browser stops processing; no ProcessFailed kind says so
   bool operator==(const FaultKinds&) const = default;
 };
 

@@ -67,116 +67,29 @@ Task<> RendererExecuteScript(Runtime& rt, CoreWebView2& webview, const std::stri
   co_return;
 }
 
-Task<> MarshalledRead(Promise<void> read) {
-  read.Set();
-  co_return;
-}
-
-}  // namespace
-
-// ---- Loading a page, in the renderer.
-
-namespace {
-
-void FinishLoad(Runtime& rt, CoreWebView2& webview);
-
-}  // namespace
-
-Task<> PageGoesOn(Runtime& rt, CoreWebView2& webview, const Page& page, size_t next) {
-  rt.RaisePageEvents(webview, page, next);
-  co_return;
-}
-
-namespace {
-
-Task<> FinishLoadTask(Runtime& rt, CoreWebView2& webview) {
-  if (!webview.environment().browser().dead()) FinishLoad(rt, webview);
-  co_return;
-}
-
-// The browser's background thread reads the response stream (W10).
-Task<> ReadResponse(Runtime& rt, CoreWebView2& webview, ResponseStream& stream,
-                    RendererProcess& renderer) {
-  Kernel& k = rt.kernel();
-  for (int i = 0; i < stream.chunks; ++i) {
-    const Thread creator = stream.created_on;
-    const bool marshalled = !stream.agile && Kernel::HasMessageQueue(creator) &&
-                            rt.ApartmentOf(creator) == Apartment::kSta;
-    if (!marshalled) {
-      co_await k.Yield({"IStream::Read", &stream});
-    } else {
-      const Promise<void> read =
-          k.MakePromise<void>(k.traced() ? rt.NextName("IStream::Read", rt.reads) : std::string());
-      const uint64_t id =
-          rt.Send(stream.created_on, k.traced() ? read.future().name() : "IStream::Read",
-                  [read] { return MarshalledRead(read); });
-      if (k.traced()) {
-        read.SetProducer(creator.get(),
-                         absl::StrCat("the read is message #", id, " marshalled to thread ",
-                                      creator.name(), ", the apartment of the non-agile stream ",
-                                      stream.name(), ", which must pump to run it (W10)"));
-      }
-      sim::internal::FutureState<void>& state = read.future().state();
-      co_await k.Wait({"IStream::Read", &state}, state, WaitKind::kBlocking);
-    }
-    ++stream.read;
+void ForwardScript(Runtime& rt, CoreWebView2& webview, const std::string& script,
+                   Promise<std::string> done) {
+  RendererProcess* renderer = webview.renderer();
+  if (renderer == nullptr) {
+    rt.Complete(webview.owner(), done, std::string("null"));  // about:blank runs nothing
+    return;
   }
-  if (stream.consumed != nullptr) co_await stream.consumed->Set();
-  rt.Send(renderer.thread, "resource loaded",
-          [&rt, &webview] { return FinishLoadTask(rt, webview); });
-}
-
-Task<> ReadResponseThread(Runtime& rt, CoreWebView2& webview, ResponseStream& stream,
-                          RendererProcess& renderer) {
-  co_await ReadResponse(rt, webview, stream, renderer);
-}
-
-void FinishLoad(Runtime& rt, CoreWebView2& webview) {
-  const Page* page = rt.FindPage(webview.document());
-  if (page != nullptr && !page->frames.empty()) rt.CreateFrames(webview, *page);  // frames.cc
-  rt.RaiseNavigationCompleted(webview);
-  if (page == nullptr) return;
-  if (!page->web_message.empty()) rt.RaiseWebMessage(webview, page->web_message);
-  if (!page->window_open.empty()) rt.RaiseNewWindow(webview, page->window_open);
-  rt.RaisePageEvents(webview, *page, 0);
-}
-
-Task<> RendererLoad(Runtime& rt, CoreWebView2& webview, const std::string& uri,
-                    RendererProcess& renderer) {
-  if (!renderer.responsive()) co_return;                     // W12: a hung renderer loads nothing
-  if (!webview.frames().empty()) rt.DestroyFrames(webview);  // the old document's frames
-  webview.set_document(uri);
-  const Page* page = rt.FindPage(uri);
-  if (page != nullptr && !page->subresource.empty() && webview.has_resource_handlers()) {
-    rt.RaiseWebResourceRequested(webview, page->subresource, renderer);
-    co_return;  // the load goes on when the request's event finished (W9.2)
-  }
-  FinishLoad(rt, webview);
-}
-
-Task<> BrowserNavigate(Runtime& rt, CoreWebView2& webview, const std::string& uri) {
-  if (webview.environment().browser().dead()) co_return;
-  if (RendererProcess* current = webview.renderer(); current != nullptr && current->hung) {
-    rt.TerminateHungRenderer(*current, webview);  // W12: a new renderer loads the document
-  }
-  RendererProcess& renderer = rt.RendererFor(webview.environment().browser(), uri);
-  webview.set_renderer(&renderer);
-  rt.Send(renderer.thread, "load",
-          [&rt, &webview, &uri, &renderer] { return RendererLoad(rt, webview, uri, renderer); });
-  co_return;
+  rt.Send(renderer->thread, "script", [&rt, &webview, &script, done, renderer] {
+    return RendererExecuteScript(rt, webview, script, done, *renderer);
+  });
 }
 
 Task<> BrowserForwardScript(Runtime& rt, CoreWebView2& webview, const std::string& script,
                             Promise<std::string> done) {
   if (webview.environment().browser().dead()) co_return;
-  RendererProcess* renderer = webview.renderer();
-  if (renderer == nullptr) {
-    rt.Complete(webview.owner(), done, std::string("null"));  // about:blank runs nothing
+  if (webview.navigation_pending()) {
+    // W7: called after NavigationStarting, it runs in the new document: the browser keeps it
+    // until the navigation commits (or is cancelled: then in the document that stays).
+    webview.HoldScript(
+        [&rt, &webview, &script, done] { ForwardScript(rt, webview, script, done); });
     co_return;
   }
-  rt.Send(renderer->thread, "script", [&rt, &webview, &script, done, renderer] {
-    return RendererExecuteScript(rt, webview, script, done, *renderer);
-  });
+  ForwardScript(rt, webview, script, done);
 }
 
 Task<> BrowserGetCookies(Runtime& rt, CoreWebView2& webview, Thread caller,
@@ -235,7 +148,8 @@ void Runtime::CheckThread(Thread owner, const sim::Object& object, const char* a
 BrowserProcess& Runtime::BrowserFor(const EnvironmentOptions& options, bool* options_differ) {
   *options_differ = false;
   if (auto it = browsers_.find(options.user_data_folder);
-      it != browsers_.end() && !it->second->dead()) {
+      it != browsers_.end() && !it->second->crashed && !it->second->exited) {
+    // A hung browser is still the folder's browser (W11): a new environment waits on it (W12).
     *options_differ =
         it->second->options.additional_browser_arguments != options.additional_browser_arguments;
     return *it->second;
@@ -350,14 +264,6 @@ Task<> CoreWebView2::Reload() {
   runtime_->StartNavigation(*this, "Reload", document_);
 }
 
-void Runtime::StartNavigation(CoreWebView2& webview, const char* label, std::string uri) {
-  const std::string* kept = &kernel_.Make<std::string>(std::move(uri));
-  Runtime* rt = this;
-  CoreWebView2* target = &webview;
-  Send(webview.environment().browser().thread, label,
-       [rt, target, kept] { return BrowserNavigate(*rt, *target, *kept); });
-}
-
 std::string Runtime::EvaluateScript(const std::string& document, const std::string& script) const {
   // W7: the result is JSON; "null" for undefined or an exception.
   const Page* page = FindPage(document);
@@ -370,10 +276,6 @@ CookieManager& CoreWebView2::GetCookieManager() {
   return cookies_;
 }
 
-void CoreWebView2::add_NavigationCompleted(Handler<NavigationEventArgs> handler) {
-  runtime_->CheckThread(owner_, *this, "add_NavigationCompleted", "W3");
-  navigation_completed_.push_back(std::move(handler));
-}
 void CoreWebView2::add_WebMessageReceived(Handler<WebMessageReceivedEventArgs> handler) {
   runtime_->CheckThread(owner_, *this, "add_WebMessageReceived", "W3");
   web_message_received_.push_back(std::move(handler));
@@ -556,59 +458,6 @@ const std::string& Cookie::Name() const {
   return name_;
 }
 
-// ---- Events (W9).
-
-void Runtime::RaiseNavigationCompleted(CoreWebView2& webview) {
-  if (webview.navigation_completed_.empty()) return;
-  auto& args = NewEventArgs<NavigationEventArgs>(webview, "NavigationCompleted", "", "W2");
-  args.uri = webview.document();
-  RaiseEvent(args, webview.navigation_completed_);
-}
-
-void Runtime::RaiseWebResourceRequested(CoreWebView2& webview, const std::string& uri,
-                                        RendererProcess& renderer) {
-  auto& args = NewEventArgs<WebResourceRequestedEventArgs>(
-      webview, "WebResourceRequested", "the request, and the rendering of its content", "W9.2");
-  args.uri = uri;
-  Runtime* self = this;
-  CoreWebView2* sender = &webview;
-  RendererProcess* process = &renderer;
-  WebResourceRequestedEventArgs* event = &args;
-  args.on_finish = [self, sender, process, event] {
-    Kernel& k = self->kernel();
-    if (event->response == nullptr) {
-      self->Send(process->thread, "resource loaded",
-                 [self, sender] { return FinishLoadTask(*self, *sender); });
-      return;
-    }
-    // W10: the response's content is read on the browser's background thread.
-    k.Spawn("browser_io", ReadResponseThread(*self, *sender, *event->response, *process));
-  };
-  RaiseEvent(args, webview.web_resource_requested_);
-}
-
-void Runtime::RaiseNewWindow(CoreWebView2& webview, const std::string& uri) {
-  if (webview.new_window_requested_.empty()) return;
-  auto& args = NewEventArgs<NewWindowRequestedEventArgs>(
-      webview, "NewWindowRequested", "the opener's script, whose window.open has not returned",
-      "W9.1");
-  args.uri = uri;
-  NewWindowRequestedEventArgs* event = &args;
-  Runtime* self = this;
-  args.on_finish = [self, event] {
-    if (event->new_window == nullptr) return;
-    if (self->kernel().traced()) {
-      self->kernel().Log(
-          absl::StrCat(event->name, ": window.open returns ", event->new_window->name()));
-    }
-    // W9.1: the window window.open returned stays un-navigated until the event completes.
-    if (!event->new_window->closed()) {
-      self->StartNavigation(*event->new_window, "Navigate", event->uri);
-    }
-  };
-  RaiseEvent(args, webview.new_window_requested_);
-}
-
 void Runtime::FinishIfDone(EventArgs& args) {
   if (args.finished || !args.handler_returned) return;
   if (args.deferral != nullptr && args.deferral->completions == 0 &&
@@ -618,6 +467,19 @@ void Runtime::FinishIfDone(EventArgs& args) {
   args.finished = true;
   if (args.deferral == nullptr) CountDeferralFeature(args, DeferralFeature::kNone);
   if (args.on_finish) args.on_finish();
+}
+
+void Runtime::NoteReturned(EventArgs& args) {
+  if (args.handler_returned) return;
+  args.handler_returned = true;
+  RunOnReturned(args);
+}
+
+void Runtime::RunOnReturned(EventArgs& args) {
+  // Once: what the runtime reads synchronously is read at the first of these moments (W9).
+  absl::AnyInvocable<void()> read = std::move(args.on_returned);
+  args.on_returned = nullptr;
+  if (read) read();
 }
 
 void Runtime::CountDeferralFeature(const EventArgs& args, DeferralFeature state) {
@@ -642,6 +504,8 @@ Deferral EventArgs::GetDeferral() { return runtime->GetDeferral(*this); }
 
 Deferral Runtime::GetDeferral(EventArgs& args) {
   CheckThread(args.owner, *args.source, "GetDeferral", "W3");
+  // W9.4: what must be set before a deferral is taken (a frame handler's Handled) is read now.
+  RunOnReturned(args);
   if (args.deferral == nullptr) {
     args.deferral = &kernel_.Make<DeferralState>();
     args.deferral->runtime = this;
@@ -660,7 +524,7 @@ void Runtime::CompleteDeferral(DeferralState& state) {
   EventArgs& args = *state.event;
   // FB#376: Deferral.Complete is bound to the UI thread like every other call (W3).
   CheckThread(args.owner, *args.source, "Deferral.Complete", "W3");
-  CountDeferralFeature(args, state.completions > 0      ? DeferralFeature::kCompletedTwice
+  CountDeferralFeature(args, state.completions > 0   ? DeferralFeature::kCompletedTwice
                              : args.handler_returned ? DeferralFeature::kCompletedAfterReturn
                                                      : DeferralFeature::kCompletedInHandler);
   if (state.completions++ > 0) {
@@ -700,7 +564,7 @@ void Runtime::NoteAwait(Thread thread) {
     // The handler leaves the stack: for the runtime it returned (W8).
     frame->parked = true;
     if (frame->event != nullptr) {
-      frame->event->handler_returned = true;
+      NoteReturned(*frame->event);
       FinishIfDone(*frame->event);
     }
   }
@@ -833,6 +697,14 @@ void Runtime::RegisterChecks() {
 std::optional<sim::Violation> Runtime::CheckPending() const {
   for (const Pending& pending : pending_) {
     if (pending.future->done()) continue;
+    if (pending.browser != nullptr && pending.browser->hung) {
+      return sim::Violation{
+          Verdict::kStall, pending.future->name(),
+          absl::StrCat("W12: ", pending.future->name(), " never completed: the browser process ",
+                       pending.browser->thread.name(),
+                       " hangs (a fault) and processes nothing; every call pending on it waits "
+                       "forever unless the app stops waiting for it")};
+    }
     return sim::Violation{
         Verdict::kStall, pending.future->name(),
         absl::StrCat(pending.never ? "W15" : pending.rule, ": ", pending.future->name(),

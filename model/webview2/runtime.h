@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "model/webview2/event_args.h"
 #include "model/webview2/hresult.h"
 #include "model/webview2/planted_defects.h"
 #include "model/webview2/processes.h"
@@ -85,226 +86,13 @@ class Async {
   Future<T> future_;
 };
 
-// ---- Deferrals (W8, W9).
-
-struct DeferralState {
-  Runtime* runtime = nullptr;
-  EventArgs* event = nullptr;
-  int handles = 0;      // app handles alive; 0 with no Complete is a dropped deferral
-  int completions = 0;  // a second Complete is reported (W8, behaviour unconfirmed)
-};
-
-// args.GetDeferral(): keeps the event open after the handler returns until Complete() (W8).
-// Copyable like a COM pointer; Complete is bound to the UI thread (W3, FB#376).
-class Deferral {
- public:
-  Deferral() = default;
-  explicit Deferral(DeferralState* state) : state_(state) { ++state_->handles; }
-  Deferral(const Deferral& other) : state_(other.state_) {
-    if (state_ != nullptr) ++state_->handles;
-  }
-  Deferral(Deferral&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
-  Deferral& operator=(Deferral other) noexcept {
-    std::swap(state_, other.state_);
-    return *this;
-  }
-  ~Deferral() {
-    if (state_ != nullptr) --state_->handles;
-  }
-  void Complete();
-  bool completed() const { return state_ != nullptr && state_->completions > 0; }
-
- private:
-  DeferralState* state_ = nullptr;
-};
-
-// C# `using (args.GetDeferral())`, C++ RAII: completes when it goes out of scope, even when the
-// handler throws (W8).
-class ScopedDeferral {
- public:
-  explicit ScopedDeferral(Deferral deferral) : deferral_(std::move(deferral)) {}
-  ScopedDeferral(const ScopedDeferral&) = delete;
-  ScopedDeferral& operator=(const ScopedDeferral&) = delete;
-  ~ScopedDeferral() {
-    if (!deferral_.completed()) deferral_.Complete();
-  }
-
- private:
-  Deferral deferral_;
-};
-
-// ---- Event arguments.
-
-struct EventArgs {
-  Runtime* runtime = nullptr;
-  CoreWebView2* sender = nullptr;       // null for an environment's event
-  const sim::Object* source = nullptr;  // the object raising it (WebView or environment)
-  Thread owner;                         // the thread its handlers run on
-  std::string name;                     // "WebResourceRequested#2"
-  const char* holds_up = "";            // what a deferral holds up (W9), for reports
-  const char* rule = "W8";              // the W9 item, for reports
-  DeferralState* deferral = nullptr;
-  bool handler_returned = false;  // the handler returned or left the stack at an await
-  bool finished = false;
-  absl::AnyInvocable<void()> on_finish;  // the runtime goes on (posts to a process)
-
-  Deferral GetDeferral();
-};
-
-struct NavigationEventArgs : EventArgs {
-  std::string uri;
-  bool is_success = true;
-};
-
-// Page -> host: window.chrome.webview.postMessage(...) (and the page's answer to the host's
-// PostWebMessageAsString / PostWebMessageAsJson, web_messages.cc).
-struct WebMessageReceivedEventArgs : EventArgs {
-  std::string message;  // the string, or the JSON text when is_json
-  bool is_json = false;
-  std::string source_uri;  // Source: the document that posted it
-  // WR: the string message; a JSON message is not a string (E_INVALIDARG; .NET ArgumentException).
-  const std::string& TryGetWebMessageAsString() const;
-  // WR: always valid; a string message comes as a JSON string literal.
-  std::string WebMessageAsJson() const;
-};
-
-// A response's content stream (W10). A stream created on an STA thread that pumps is non-agile
-// unless made agile: every read from the browser's background thread is marshalled to it.
-struct ResponseStream : sim::Object {
-  ResponseStream(std::string name, Thread creator, bool is_agile, int chunk_count)
-      : sim::Object(std::move(name)), created_on(creator), agile(is_agile), chunks(chunk_count) {}
-  Thread created_on;
-  bool agile;
-  int chunks;
-  int read = 0;
-  sim::Event* consumed = nullptr;  // the app's own signal, set when the last chunk was read
-};
-
-struct WebResourceRequestedEventArgs : EventArgs {
-  std::string uri;
-  ResponseStream* response = nullptr;  // args.Response = ...
-};
-
-struct NewWindowRequestedEventArgs : EventArgs {
-  std::string uri;
-  CoreWebView2* new_window = nullptr;  // args.NewWindow = ...: the opener goes on early (W9.1)
-  bool handled = false;
-};
-
-// W9: the deferrable events besides NewWindowRequested (W9.1) and WebResourceRequested (W9.2),
-// which have args of their own. Each holds up what the rule says until its handler returned and
-// its deferral (if taken) completed.
-enum class DeferrableEvent : uint8_t {
-  kScriptDialogOpening,             // W9.3
-  kPermissionRequested,             // W9.4
-  kDownloadStarting,                // W9.5
-  kContextMenuRequested,            // W9.6
-  kBasicAuthenticationRequested,    // W9.7
-  kClientCertificateRequested,      // W9.8
-  kServerCertificateErrorDetected,  // W9.9
-  kLaunchingExternalUriScheme,      // W9.10
-  kNotificationReceived,            // W9.11
-  kScreenCaptureStarting,           // W9.12
-  kSaveAsUIShowing,                 // W9.13
-  kSaveFileSecurityCheckStarting,   // W9.14
-  kDragStarting,                    // W9.15
-};
-inline constexpr int kDeferrableEventCount = 13;
-
-struct DeferrableEventInfo {
-  const char* name;      // "ScriptDialogOpening"
-  const char* holds_up;  // "the page's scripts (alert, confirm, prompt, beforeunload)"
-  const char* rule;      // "W9.3"
-};
-const DeferrableEventInfo& InfoOf(DeferrableEvent event);
-
-// W9.4: PermissionRequested's State; W9.9: ServerCertificateErrorDetected's Action.
-enum class PermissionState : uint8_t { kDefault, kAllow, kDeny };
-enum class ServerCertificateErrorAction : uint8_t { kDefault, kAlwaysAllow, kCancel };
-
-// The app's answers, as the events' args name them. The runtime reads them when the event
-// finishes (handler returned, deferral completed): a value set after that is ignored (W9).
-struct DeferrableEventArgs : EventArgs {
-  DeferrableEvent kind = DeferrableEvent::kScriptDialogOpening;
-  // ContextMenuRequested, DownloadStarting, NotificationReceived, ScreenCaptureStarting,
-  // ClientCertificateRequested, DragStarting: the app handles it; no default UI.
-  bool handled = false;
-  // DownloadStarting, BasicAuthenticationRequested, ClientCertificateRequested,
-  // LaunchingExternalUriScheme, ScreenCaptureStarting, SaveAsUIShowing,
-  // SaveFileSecurityCheckStarting (CancelSave).
-  bool cancel = false;
-  bool accepted = false;                              // ScriptDialogOpening: Accept() was called
-  std::string result_text = {};                       // ScriptDialogOpening: prompt()'s answer
-  PermissionState state = PermissionState::kDefault;  // PermissionRequested
-  ServerCertificateErrorAction action = ServerCertificateErrorAction::kDefault;
-  std::string user_name = {};             // BasicAuthenticationRequested: Response.UserName
-  std::string selected_certificate = {};  // ClientCertificateRequested
-  std::string result_file_path = {};      // DownloadStarting, SaveAsUIShowing (SaveAsFilePath)
-  // SaveAsUIShowing: SuppressDefaultDialog; SaveFileSecurityCheckStarting: SuppressDefaultPolicy.
-  bool suppress_default = false;
-  int selected_command_id = -1;  // ContextMenuRequested: SelectedCommandId (-1: none)
-  void Accept() { accepted = true; }
-};
-// What the runtime does with the answers of `args` (W9), as a sentence: "the default context
-// menu is shown". Read at the moment the event finishes.
-std::string OutcomeOf(const DeferrableEventArgs& args);
-
-// W12: ProcessFailed kinds and reasons, as the API names them.
-enum class ProcessFailedKind : uint8_t {
-  kBrowserProcessExited,
-  kRenderProcessExited,
-  kRenderProcessUnresponsive,
-  kFrameRenderProcessExited,
-  kUtilityProcessExited,
-  kSandboxHelperProcessExited,
-  kGpuProcessExited,
-  kPpapiPluginProcessExited,
-  kPpapiBrokerProcessExited,
-  kUnknownProcessExited,
-};
-enum class ProcessFailedReason : uint8_t {
-  kUnexpected,
-  kUnresponsive,
-  kTerminated,
-  kCrashed,
-  kLaunchFailed,
-  kOutOfMemory,
-  kNormalExit,
-  kAbnormalExit,
-};
-const char* ProcessFailedKindName(ProcessFailedKind kind);
-const char* ProcessFailedReasonName(ProcessFailedReason reason);
-
-// W12: the exit code of a process that has not exited (RenderProcessUnresponsive).
-inline constexpr int kStillActiveExitCode = 259;  // STILL_ACTIVE
-
-struct ProcessFailedEventArgs : EventArgs {
-  ProcessFailedKind kind = ProcessFailedKind::kUnknownProcessExited;
-  ProcessFailedReason reason = ProcessFailedReason::kUnexpected;
-  int exit_code = 0;
-  std::string process_description = {};         // a utility process's service ("Network Service")
-  std::vector<std::string> failed_frames = {};  // FrameInfosForFailedProcess (frame ids)
-};
-
-// FrameCreated: an iframe of the document got its CoreWebView2Frame.
-struct FrameCreatedEventArgs : EventArgs {
-  CoreWebView2Frame* frame = nullptr;
-};
-
-// W13: on the environment, after every process of the group exited.
-enum class BrowserProcessExitKind : uint8_t { kNormal, kFailed };
-struct BrowserProcessExitedEventArgs : EventArgs {
-  BrowserProcessExitKind kind = BrowserProcessExitKind::kNormal;
-};
-
-template <typename A>
-using Handler = std::function<Task<>(A&)>;
-
 // What a URL does when it loads (the page's script).
 struct Page {
   std::string title = {};
   std::string web_message = {};  // window.chrome.webview.postMessage(...) after load
   std::string subresource = {};  // a request the page makes while loading (WebResourceRequested)
+  // Non-empty: that request is a POST with this body, its Request.Content (W10).
+  std::string subresource_body = {};
   std::string window_open = {};  // window.open(...) after load (NewWindowRequested)
   // Deferrable events the page causes after load, in order; each waits for the one before to
   // finish, as the page's script does (W9).
@@ -314,6 +102,9 @@ struct Page {
   struct Frame {
     std::string name = {};
     std::string uri = {};
+    // The frame's script asks for a permission once it loaded: PermissionRequested on the
+    // frame's handlers first, then on the WebView's (W9.4).
+    bool requests_permission = false;
   };
   std::vector<Frame> frames = {};
   // The page answers every web message from the host with the same message (web_messages.cc).
@@ -413,6 +204,12 @@ class CoreWebView2 : public sim::Object {
                                                            std::string_view params_json);
 
   // Event registration (W3: from the UI thread).
+  // W2: NavigationStarting -> ContentLoading -> DOMContentLoaded -> NavigationCompleted, each a
+  // message on the UI thread (navigation.cc). NavigationStarting's Cancel is read when its
+  // handler returns or first suspends (W9: no deferral).
+  void add_NavigationStarting(Handler<NavigationStartingEventArgs> handler);
+  void add_ContentLoading(Handler<NavigationEventArgs> handler);
+  void add_DOMContentLoaded(Handler<NavigationEventArgs> handler);
   void add_NavigationCompleted(Handler<NavigationEventArgs> handler);
   void add_WebMessageReceived(Handler<WebMessageReceivedEventArgs> handler);
   void add_WebResourceRequested(Handler<WebResourceRequestedEventArgs> handler);
@@ -442,6 +239,15 @@ class CoreWebView2 : public sim::Object {
     return it == globals_.end() ? nullptr : &it->second;
   }
   bool content_loading_seen() const { return content_loading_seen_; }
+  // The NavigationId of the current document's navigation (W2).
+  uint64_t navigation_id() const { return navigation_id_; }
+  void set_navigation_id(uint64_t id) { navigation_id_ = id; }
+  // W7: while a NavigationStarting is unanswered, the browser keeps the scripts it receives and
+  // sends them on once the navigation commits (so they run in the new document) or is cancelled.
+  bool navigation_pending() const { return navigations_pending_ > 0; }
+  void HoldScript(absl::AnyInvocable<void()> forward) {
+    held_scripts_.push_back(std::move(forward));
+  }
   void set_printing(bool printing) { printing_ = printing; }
   RendererProcess* renderer() const { return renderer_; }
   void set_renderer(RendererProcess* renderer) { renderer_ = renderer; }
@@ -449,6 +255,7 @@ class CoreWebView2 : public sim::Object {
   // What each finished deferrable event did (W9), in order: "ContextMenuRequested#1: ...".
   const std::vector<std::string>& event_outcomes() const { return event_outcomes_; }
   void set_global(const std::string& name, std::string value) { globals_[name] = std::move(value); }
+  void add_event_outcome(std::string outcome) { event_outcomes_.push_back(std::move(outcome)); }
   // The current document's frames (frames.cc).
   const std::vector<CoreWebView2Frame*>& frames() const { return frames_; }
   // The user agent DevTools reports (Emulation.setUserAgentOverride, devtools.cc).
@@ -472,6 +279,12 @@ class CoreWebView2 : public sim::Object {
   std::vector<AddedScript> added_scripts_;
   std::map<std::string, std::string> globals_;  // of the current document
   bool content_loading_seen_ = false;
+  uint64_t navigation_id_ = 0;
+  int navigations_pending_ = 0;  // NavigationStarting raised, Cancel not read yet (W9)
+  std::vector<absl::AnyInvocable<void()>> held_scripts_;  // W7, in call order
+  std::vector<Handler<NavigationStartingEventArgs>> navigation_starting_;
+  std::vector<Handler<NavigationEventArgs>> content_loading_;
+  std::vector<Handler<NavigationEventArgs>> dom_content_loaded_;
   std::vector<Handler<NavigationEventArgs>> navigation_completed_;
   std::vector<Handler<WebMessageReceivedEventArgs>> web_message_received_;
   std::vector<Handler<WebResourceRequestedEventArgs>> web_resource_requested_;
@@ -611,6 +424,8 @@ class Runtime {
   // browser process of the first environment. Call it once the app is up.
   void EnableFaults(FaultKinds kinds = {});
   void CrashBrowser(BrowserProcess& browser);
+  // W12: the browser process hangs: calls pending on it, and every later one, never complete.
+  void HangBrowser(BrowserProcess& browser);
   // W12: a renderer exits (reason Crashed); its WebViews show an error page until Reload; the
   // WebViews that only have frames in it get FrameRenderProcessExited, and only those frames die.
   void CrashRenderer(RendererProcess& renderer);
@@ -629,18 +444,38 @@ class Runtime {
   // Throws unless `webview` can still be called: closed (W14) or its browser crashed (W12).
   void CheckAlive(const CoreWebView2& webview, const char* api);
   void CloseController(CoreWebView2& webview);
+  // Navigation (navigation.cc, W2, W7, W9). Each Raise* returns false when nobody listens.
+  bool RaiseNavigationStarting(CoreWebView2& webview, const std::string& uri, uint64_t id);
+  void AnswerNavigationStarting(CoreWebView2& webview, const std::string& uri, uint64_t id,
+                                bool cancel);
+  void CommitNavigation(CoreWebView2& webview, const std::string& uri, uint64_t id);
+  void ReleaseHeldScripts(CoreWebView2& webview);
+  void RaiseDocumentEvent(CoreWebView2& webview, std::vector<Handler<NavigationEventArgs>>& list,
+                          const char* event);
+  void RaiseContentLoading(CoreWebView2& webview);
+  void RaiseDOMContentLoaded(CoreWebView2& webview);
   void RaiseNavigationCompleted(CoreWebView2& webview);
+  void RaiseNavigationCanceled(CoreWebView2& webview, const std::string& uri, uint64_t id);
   void RaiseWebMessage(CoreWebView2& webview, const std::string& message, bool is_json = false);
   void RaiseFrameCreated(CoreWebView2& webview, CoreWebView2Frame& frame);
   // Raises ProcessFailed on `webview` (when it has handlers and is open).
   ProcessFailedEventArgs* RaiseProcessFailedOn(CoreWebView2& webview, ProcessFailedKind kind,
                                                ProcessFailedReason reason, int exit_code);
-  void RaiseWebResourceRequested(CoreWebView2& webview, const std::string& uri,
+  // The page's subresource request (navigation.cc, W9.2); a POST carries Request.Content (W10).
+  void RaiseWebResourceRequested(CoreWebView2& webview, const Page& page,
                                  RendererProcess& renderer);
   void RaiseNewWindow(CoreWebView2& webview, const std::string& uri);
+  // W9.1: window.open returns `args`' NewWindow to the opener's script, which goes on.
+  void OpenerGoesOn(NewWindowRequestedEventArgs& args);
+  void NewWindowSet(NewWindowRequestedEventArgs& args, CoreWebView2* window);
+  // W9.4: a frame's PermissionRequested, frame handlers first, then the WebView's (frames.cc).
+  void RaiseFramePermission(CoreWebView2& webview, CoreWebView2Frame& frame);
   // Raises the page's deferrable events from `index` on, one after the other finished (W9).
   void RaisePageEvents(CoreWebView2& webview, const Page& page, size_t index);
   void FinishIfDone(EventArgs& args);
+  // The handler returned or left the stack at an await (once): marks it and runs on_returned.
+  void NoteReturned(EventArgs& args);
+  void RunOnReturned(EventArgs& args);
   // W9: what a finished deferrable event does with its args (deferrable_events.cc); false when
   // the page's script stops there (a certificate error that was not allowed).
   bool ApplyOutcome(CoreWebView2& webview, const DeferrableEventArgs& args);
@@ -663,7 +498,7 @@ class Runtime {
     kCompletedInHandler,    // completed before the handler returned
     kCompletedAfterReturn,  // the event waited for it after the handler returned
     kCompletedTwice,
-    kDropped,               // dropped without Complete: the event never ends
+    kDropped,  // dropped without Complete: the event never ends
   };
   void CountDeferralFeature(const EventArgs& args, DeferralFeature state);
   Deferral GetDeferral(EventArgs& args);
@@ -696,6 +531,7 @@ class Runtime {
 
   // Counters for object ids, per run (Environment#1, CoreWebView2#2, Stream#1, IStream::Read#3).
   uint32_t environments = 0, controllers = 0, streams = 0, reads = 0, frames = 0;
+  uint64_t navigations = 0;  // NavigationId (W2), per run
 
  private:
   template <typename T>
@@ -915,7 +751,7 @@ Task<> Runtime::DispatchEvent(A& args, std::vector<Handler<A>>& handlers) {
     }
   }
   ExitHandler(frame);
-  args.handler_returned = true;
+  NoteReturned(args);
   CheckDroppedDeferral(args);
   FinishIfDone(args);
 }

@@ -135,7 +135,7 @@ Task<> OnNewWindow(App& app, NewWindowRequestedEventArgs& args) {
   Deferral deferral = app.blocking ? Deferral() : args.GetDeferral();
   Async<Controller*> op = co_await app.env->CreateCoreWebView2ControllerAsync();
   Controller* controller = co_await op;
-  args.new_window = &controller->CoreWebView2();
+  args.SetNewWindow(&controller->CoreWebView2());
   args.handled = true;
   if (kept == nullptr) deferral.Complete();
 }
@@ -332,7 +332,9 @@ void StreamSetup(Kernel& k, bool agile) {
 // ---- wv2.created_without_pump (W2) / wv2.created_on_mta (W1).
 
 Task<> CreateOnThreadWithoutPump(App& app, Apartment apartment) {
-  app.rt->CoInitializeEx(apartment);
+  // kNone: the thread never called CoInitializeEx; the call itself throws CO_E_NOTINITIALIZED,
+  // which the app does not catch (W1).
+  if (apartment != Apartment::kNone) app.rt->CoInitializeEx(apartment);
   EnvironmentOptions options;
   Async<Environment*> op = co_await app.rt->CreateCoreWebView2EnvironmentAsync(std::move(options));
   // MTA: the completion receives RPC_E_CHANGED_MODE and CHECK_FAILURE(result) throws (W1).
@@ -545,6 +547,10 @@ void RegisterScenarios() {
            Make("wv2.created_on_mta",
                 "W1: RPC_E_CHANGED_MODE reaches the completion, which asserts success",
                 {Verdict::kException}, [](Kernel& k) { NoPumpSetup(k, Apartment::kMta); }),
+           Make("wv2.created_without_com",
+                "W1: a thread that never called CoInitializeEx creates the environment; "
+                "CO_E_NOTINITIALIZED is asserted away",
+                {Verdict::kException}, [](Kernel& k) { NoPumpSetup(k, Apartment::kNone); }),
            MakeFaulty("wv2.browser_crash_during_script",
                       "W12, W15: the browser crashes while the app awaits ExecuteScript; the app "
                       "ignores ProcessFailed",
@@ -561,7 +567,8 @@ void RegisterScenarios() {
        }) {
     sim::RegisterScenarioOrDie(std::move(scenario));
   }
-  for (std::vector<Scenario> (*more)() : {ProcessScenarios, MessagingScenarios}) {
+  for (std::vector<Scenario> (*more)() :
+       {ProcessScenarios, MessagingScenarios, NavigationScenarios, ApiErrorScenarios}) {
     for (Scenario& scenario : more()) sim::RegisterScenarioOrDie(std::move(scenario));
   }
 }

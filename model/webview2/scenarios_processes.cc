@@ -119,6 +119,35 @@ void GpuSetup(Kernel& k) {
   PostLoad(app, [&app] { return GpuLoad(app); });
 }
 
+// ---- wv2.browser_hang_during_script (W12: any process can crash or hang).
+
+Task<> HangClick(App& app) {
+  Async<std::string> op = co_await app.webview->ExecuteScriptAsync("document.title");
+  app.title = co_await op;  // never completes once the browser hangs: nothing reports it
+}
+
+Task<> OnHangClickNavigationCompleted(App& app, NavigationEventArgs& args) {
+  (void)args;
+  co_await app.rt->Post(app.ui, "button1_Click", [&app] { return HangClick(app); });
+}
+
+Task<> BrowserHangLoad(App& app) {
+  co_await EnsureCoreWebView2(app);
+  FaultKinds hang;
+  hang.browser_crash = false;
+  hang.renderer_crash = false;
+  hang.browser_hang = true;
+  app.rt->EnableFaults(hang);
+  app.webview->add_NavigationCompleted(
+      [&app](NavigationEventArgs& args) { return OnHangClickNavigationCompleted(app, args); });
+  co_await app.webview->Navigate(kHome);
+}
+
+void BrowserHangSetup(Kernel& k) {
+  App& app = MakeApp(k);
+  PostLoad(app, [&app] { return BrowserHangLoad(app); });
+}
+
 // ---- wv2.frame_crash_during_script (W12, W15; FB#3124).
 
 Task<> AskWidget(App& app) {
@@ -241,6 +270,10 @@ std::vector<Scenario> ProcessScenarios() {
           "wv2.gpu_crash_recovers",
           "W12: GPU and utility processes exit; ProcessFailed fires, scripts keep working", {clean},
           [](Kernel& k) { GpuSetup(k); }, 2),
+      MakeFaulty("wv2.browser_hang_during_script",
+                 "W12: the browser process hangs while the app awaits ExecuteScript; no event "
+                 "reports it and the call never completes",
+                 {Verdict::kStall}, [](Kernel& k) { BrowserHangSetup(k); }),
       MakeFaulty("wv2.frame_crash_during_script",
                  "W12, W15: an iframe's renderer dies while the app awaits a frame script "
                  "(FB#3124); the app handles the failure HRESULT",

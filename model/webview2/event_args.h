@@ -1,0 +1,304 @@
+// The arguments of WebView2 events and their deferrals (webview-rules.md W8, W9, W12, W13): what
+// a handler receives, what it may answer, and what the runtime reads back when the event finishes.
+// The Runtime (runtime.h) raises the events; these are the app-facing records.
+//
+//   Task<> OnNavigationStarting(NavigationStartingEventArgs& args) {
+//     args.cancel = IsBlocked(args.uri);  // before any co_await: read at the first suspend (W9)
+//     co_return;
+//   }
+//
+// Thread-safety: every args object belongs to the UI thread of its sender (W3); GetDeferral and
+// Deferral.Complete check it. Determinism: args names (NavigationStarting#2) come from per-run
+// counters.
+#ifndef WVSIM_MODEL_WEBVIEW2_EVENT_ARGS_H_
+#define WVSIM_MODEL_WEBVIEW2_EVENT_ARGS_H_
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "model/webview2/hresult.h"
+#include "sim/kernel.h"
+#include "sim/sync.h"
+
+namespace wvsim::model::webview2 {
+
+using sim::Task;
+using sim::Thread;
+
+class Runtime;
+class CoreWebView2;
+class CoreWebView2Frame;
+struct EventArgs;
+
+// ---- Deferrals (W8, W9).
+
+struct DeferralState {
+  Runtime* runtime = nullptr;
+  EventArgs* event = nullptr;
+  int handles = 0;      // app handles alive; 0 with no Complete is a dropped deferral
+  int completions = 0;  // a second Complete is reported (W8, behaviour unconfirmed)
+};
+
+// args.GetDeferral(): keeps the event open after the handler returns until Complete() (W8).
+// Copyable like a COM pointer; Complete is bound to the UI thread (W3, FB#376).
+class Deferral {
+ public:
+  Deferral() = default;
+  explicit Deferral(DeferralState* state) : state_(state) { ++state_->handles; }
+  Deferral(const Deferral& other) : state_(other.state_) {
+    if (state_ != nullptr) ++state_->handles;
+  }
+  Deferral(Deferral&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
+  Deferral& operator=(Deferral other) noexcept {
+    std::swap(state_, other.state_);
+    return *this;
+  }
+  ~Deferral() {
+    if (state_ != nullptr) --state_->handles;
+  }
+  void Complete();
+  bool completed() const { return state_ != nullptr && state_->completions > 0; }
+
+ private:
+  DeferralState* state_ = nullptr;
+};
+
+// C# `using (args.GetDeferral())`, C++ RAII: completes when it goes out of scope, even when the
+// handler throws (W8).
+class ScopedDeferral {
+ public:
+  explicit ScopedDeferral(Deferral deferral) : deferral_(std::move(deferral)) {}
+  ScopedDeferral(const ScopedDeferral&) = delete;
+  ScopedDeferral& operator=(const ScopedDeferral&) = delete;
+  ~ScopedDeferral() {
+    if (!deferral_.completed()) deferral_.Complete();
+  }
+
+ private:
+  Deferral deferral_;
+};
+
+// ---- Event arguments.
+
+struct EventArgs {
+  Runtime* runtime = nullptr;
+  CoreWebView2* sender = nullptr;       // null for an environment's event
+  const sim::Object* source = nullptr;  // the object raising it (WebView or environment)
+  Thread owner;                         // the thread its handlers run on
+  std::string name;                     // "WebResourceRequested#2"
+  const char* holds_up = "";            // what a deferral holds up (W9), for reports
+  const char* rule = "W8";              // the W9 item, for reports
+  DeferralState* deferral = nullptr;
+  bool handler_returned = false;  // the handler returned or left the stack at an await
+  bool finished = false;
+  absl::AnyInvocable<void()> on_finish;  // the runtime goes on (posts to a process)
+  // Runs once, the first time the handler returns, suspends at an await or takes a deferral:
+  // the moment the runtime reads what must be set synchronously (W9.4: a frame handler's Handled).
+  absl::AnyInvocable<void()> on_returned;
+
+  Deferral GetDeferral();
+};
+
+// WR: COREWEBVIEW2_WEB_ERROR_STATUS, the values the model produces (kUnknown on success).
+enum class WebErrorStatus : uint8_t { kUnknown, kOperationCanceled };
+
+// ContentLoading, DOMContentLoaded and NavigationCompleted (W2: in that order, after
+// NavigationStarting, each a message on the UI thread).
+struct NavigationEventArgs : EventArgs {
+  std::string uri;
+  uint64_t navigation_id = 0;  // NavigationId: the same for every event of one navigation
+  bool is_success = true;      // NavigationCompleted
+  WebErrorStatus web_error_status = WebErrorStatus::kUnknown;
+};
+
+// NavigationStarting has no deferral (W9): the runtime reads Cancel when the handler returns or
+// first suspends at an await; a Cancel set after that has no effect and the page loads.
+struct NavigationStartingEventArgs : EventArgs {
+  std::string uri;
+  uint64_t navigation_id = 0;
+  bool cancel = false;
+  Deferral GetDeferral() = delete;  // W9: no deferral for NavigationStarting
+};
+
+// Page -> host: window.chrome.webview.postMessage(...) (and the page's answer to the host's
+// PostWebMessageAsString / PostWebMessageAsJson, web_messages.cc).
+struct WebMessageReceivedEventArgs : EventArgs {
+  std::string message;  // the string, or the JSON text when is_json
+  bool is_json = false;
+  std::string source_uri;  // Source: the document that posted it
+  // WR: the string message; a JSON message is not a string (E_INVALIDARG; .NET ArgumentException).
+  const std::string& TryGetWebMessageAsString() const;
+  // WR: always valid; a string message comes as a JSON string literal.
+  std::string WebMessageAsJson() const;
+};
+
+// A response's content stream (W10). A stream created on an STA thread that pumps is non-agile
+// unless made agile: every read from the browser's background thread is marshalled to it.
+struct ResponseStream : sim::Object {
+  ResponseStream(std::string name, Thread creator, bool is_agile, int chunk_count)
+      : sim::Object(std::move(name)), created_on(creator), agile(is_agile), chunks(chunk_count) {}
+  Thread created_on;
+  bool agile;
+  int chunks;
+  int read = 0;
+  sim::Event* consumed = nullptr;  // the app's own signal, set when the last chunk was read
+};
+
+// WebResourceRequest.Content: the body of a POST, as the runtime hands it to the handler (W10).
+// A memory stream the runtime made, so the model treats it as agile (unconfirmed): the app reads
+// it synchronously, on any thread, without marshalling.
+struct RequestContent : sim::Object {
+  RequestContent(std::string name, std::string data)
+      : sim::Object(std::move(name)), body(std::move(data)) {}
+  // IStream::Read: up to `bytes_max` bytes from the current position; empty at the end.
+  std::string Read(size_t bytes_max) {
+    const size_t count = position < body.size() ? std::min(bytes_max, body.size() - position) : 0;
+    std::string chunk = body.substr(position, count);
+    position += count;
+    return chunk;
+  }
+  std::string body;
+  size_t position = 0;
+};
+
+struct WebResourceRequestedEventArgs : EventArgs {
+  std::string uri;
+  std::string method = "GET";          // Request.Method
+  RequestContent* content = nullptr;   // Request.Content: the POST body, null for a GET (W10)
+  ResponseStream* response = nullptr;  // args.Response = ...
+};
+
+struct NewWindowRequestedEventArgs : EventArgs {
+  std::string uri;
+  bool handled = false;
+  // args.NewWindow = window. W9.1: set while the deferral is still open, it ends the hold on the
+  // opener at once (window.open returns it); the window itself navigates when the event finishes.
+  void SetNewWindow(CoreWebView2* window);
+  CoreWebView2* NewWindow() const { return new_window_; }
+
+ private:
+  friend class Runtime;
+  CoreWebView2* new_window_ = nullptr;
+  bool opener_went_on_ = false;  // window.open returned (early, or when the event finished)
+};
+
+// W9: the deferrable events besides NewWindowRequested (W9.1) and WebResourceRequested (W9.2),
+// which have args of their own. Each holds up what the rule says until its handler returned and
+// its deferral (if taken) completed.
+enum class DeferrableEvent : uint8_t {
+  kScriptDialogOpening,             // W9.3
+  kPermissionRequested,             // W9.4
+  kDownloadStarting,                // W9.5
+  kContextMenuRequested,            // W9.6
+  kBasicAuthenticationRequested,    // W9.7
+  kClientCertificateRequested,      // W9.8
+  kServerCertificateErrorDetected,  // W9.9
+  kLaunchingExternalUriScheme,      // W9.10
+  kNotificationReceived,            // W9.11
+  kScreenCaptureStarting,           // W9.12
+  kSaveAsUIShowing,                 // W9.13
+  kSaveFileSecurityCheckStarting,   // W9.14
+  kDragStarting,                    // W9.15
+};
+inline constexpr int kDeferrableEventCount = 13;
+
+struct DeferrableEventInfo {
+  const char* name;      // "ScriptDialogOpening"
+  const char* holds_up;  // "the page's scripts (alert, confirm, prompt, beforeunload)"
+  const char* rule;      // "W9.3"
+};
+const DeferrableEventInfo& InfoOf(DeferrableEvent event);
+
+// W9.4: PermissionRequested's State; W9.9: ServerCertificateErrorDetected's Action.
+enum class PermissionState : uint8_t { kDefault, kAllow, kDeny };
+enum class ServerCertificateErrorAction : uint8_t { kDefault, kAlwaysAllow, kCancel };
+
+// The app's answers, as the events' args name them. The runtime reads them when the event
+// finishes (handler returned, deferral completed): a value set after that is ignored (W9).
+struct DeferrableEventArgs : EventArgs {
+  DeferrableEvent kind = DeferrableEvent::kScriptDialogOpening;
+  // ContextMenuRequested, DownloadStarting, NotificationReceived, ScreenCaptureStarting,
+  // ClientCertificateRequested, DragStarting: the app handles it; no default UI.
+  bool handled = false;
+  // DownloadStarting, BasicAuthenticationRequested, ClientCertificateRequested,
+  // LaunchingExternalUriScheme, ScreenCaptureStarting, SaveAsUIShowing,
+  // SaveFileSecurityCheckStarting (CancelSave).
+  bool cancel = false;
+  bool accepted = false;                              // ScriptDialogOpening: Accept() was called
+  std::string result_text = {};                       // ScriptDialogOpening: prompt()'s answer
+  PermissionState state = PermissionState::kDefault;  // PermissionRequested
+  ServerCertificateErrorAction action = ServerCertificateErrorAction::kDefault;
+  std::string user_name = {};             // BasicAuthenticationRequested: Response.UserName
+  std::string selected_certificate = {};  // ClientCertificateRequested
+  std::string result_file_path = {};      // DownloadStarting, SaveAsUIShowing (SaveAsFilePath)
+  // SaveAsUIShowing: SuppressDefaultDialog; SaveFileSecurityCheckStarting: SuppressDefaultPolicy.
+  bool suppress_default = false;
+  int selected_command_id = -1;  // ContextMenuRequested: SelectedCommandId (-1: none)
+  // PermissionRequested raised by a frame (W9.4): the CoreWebView2Frame whose document asked.
+  CoreWebView2Frame* frame = nullptr;
+  void Accept() { accepted = true; }
+};
+// What the runtime does with the answers of `args` (W9), as a sentence: "the default context
+// menu is shown". Read at the moment the event finishes.
+std::string OutcomeOf(const DeferrableEventArgs& args);
+// What the page's script sees of a PermissionRequested answer: "granted", "denied", "prompt".
+const char* PermissionStateName(PermissionState state);
+
+// W12: ProcessFailed kinds and reasons, as the API names them.
+enum class ProcessFailedKind : uint8_t {
+  kBrowserProcessExited,
+  kRenderProcessExited,
+  kRenderProcessUnresponsive,
+  kFrameRenderProcessExited,
+  kUtilityProcessExited,
+  kSandboxHelperProcessExited,
+  kGpuProcessExited,
+  kPpapiPluginProcessExited,
+  kPpapiBrokerProcessExited,
+  kUnknownProcessExited,
+};
+enum class ProcessFailedReason : uint8_t {
+  kUnexpected,
+  kUnresponsive,
+  kTerminated,
+  kCrashed,
+  kLaunchFailed,
+  kOutOfMemory,
+  kNormalExit,
+  kAbnormalExit,
+};
+const char* ProcessFailedKindName(ProcessFailedKind kind);
+const char* ProcessFailedReasonName(ProcessFailedReason reason);
+
+// W12: the exit code of a process that has not exited (RenderProcessUnresponsive).
+inline constexpr int kStillActiveExitCode = 259;  // STILL_ACTIVE
+
+struct ProcessFailedEventArgs : EventArgs {
+  ProcessFailedKind kind = ProcessFailedKind::kUnknownProcessExited;
+  ProcessFailedReason reason = ProcessFailedReason::kUnexpected;
+  int exit_code = 0;
+  std::string process_description = {};         // a utility process's service ("Network Service")
+  std::vector<std::string> failed_frames = {};  // FrameInfosForFailedProcess (frame ids)
+};
+
+// FrameCreated: an iframe of the document got its CoreWebView2Frame.
+struct FrameCreatedEventArgs : EventArgs {
+  CoreWebView2Frame* frame = nullptr;
+};
+
+// W13: on the environment, after every process of the group exited.
+enum class BrowserProcessExitKind : uint8_t { kNormal, kFailed };
+struct BrowserProcessExitedEventArgs : EventArgs {
+  BrowserProcessExitKind kind = BrowserProcessExitKind::kNormal;
+};
+
+template <typename A>
+using Handler = std::function<Task<>(A&)>;
+}  // namespace wvsim::model::webview2
+
+#endif  // WVSIM_MODEL_WEBVIEW2_EVENT_ARGS_H_
