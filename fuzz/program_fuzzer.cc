@@ -30,6 +30,11 @@ bool AgreesWithReference(ProgramProfile profile, const wvsim::props::Program& pr
       return verdict == wvsim::props::PredictHandlerVerdict(program);
     case ProgramProfile::kAffinity:
       return verdict == wvsim::props::PredictAffinityVerdict(program);
+    case ProgramProfile::kCrashingHandler:
+      return verdict == wvsim::props::PredictHandlerVerdict(program) ||
+             wvsim::props::EndedByCrash(program, verdict);
+    case ProgramProfile::kValueCallback:
+      return verdict == Verdict::kClean;
   }
   return false;
 }

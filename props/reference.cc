@@ -69,6 +69,8 @@ bool CallsOffUiThread(const Program& program, uint32_t routine, uint32_t thread)
                                 op.kind == OpKind::kBlock || op.kind == OpKind::kAwait;
     if (runs_elsewhere && CallsOffUiThread(program, op.routine, op.thread)) return true;
     if (op.kind == OpKind::kModal && CallsOffUiThread(program, op.routine, thread)) return true;
+    const bool callback = op.kind == OpKind::kScript && op.script == ScriptWait::kCallback;
+    if (callback && CallsOffUiThread(program, op.routine, kUiThread)) return true;  // A11
   }
   return false;
 }
@@ -105,6 +107,16 @@ Verdict PredictHandlerVerdict(const Program& program) {
     if (handler.event == model::webview2::DeferrableEvent::kServerCertificateErrorDetected) break;
   }
   return Verdict::kClean;
+}
+
+bool EndedByCrash(const Program& program, Verdict verdict) {
+  if (verdict != Verdict::kException && verdict != Verdict::kStall) return false;
+  for (const model::programs::Routine& routine : program.routines) {
+    for (const Op& op : routine.ops) {
+      if (op.kind == OpKind::kCrash) return true;
+    }
+  }
+  return false;
 }
 
 Verdict PredictAffinityVerdict(const Program& program) {

@@ -82,6 +82,9 @@ Task<> RunOp(ProgramRun& run, const Op& op, HandlerContext* handler) {
     case OpKind::kDefer:
       co_await Defer(run, op.deferral, *handler);
       break;
+    case OpKind::kCrash:
+      co_await CrashProcess(run, op.process);
+      break;
   }
 }
 
