@@ -78,6 +78,13 @@ TEST(PlantedDefects, CancelMissingQueuedMessagesBreaksThePumpModel) {
   EXPECT_FALSE(passed);
 }
 
+TEST(PlantedDefects, PumpingWaitsDroppingQuitsBreakThePumpModel) {
+  sim::TestOnlyKernelPlantedDefects().pumping_wait_drops_quits = true;
+  const bool passed = rc::check("with a planted kernel defect", [] { CheckPumpAgainstModel(); });
+  sim::TestOnlyKernelPlantedDefects().pumping_wait_drops_quits = false;
+  EXPECT_FALSE(passed);
+}
+
 TEST(PlantedDefects, ANewestFirstDrainBreaksTheAndroidModel) {
   model::android::TestOnlyAndroidPlantedDefects().drain_runs_newest_first = true;
   const bool passed =

@@ -46,6 +46,21 @@ struct PumpCommand final : rc::state::Command<PumpModel, PumpSystem> {
   }
 };
 
+// Quits and modal messages come often enough that nested loops are entered, dispatch inside
+// them and are left again in many sequences; the ops after which the thread never comes back (a
+// blocking wait on its own queue) come rarely.
+rc::Gen<PumpOpKind> KindOfNextCommand() {
+  return rc::gen::weightedElement<PumpOpKind>({{3, PumpOpKind::kPost},
+                                               {2, PumpOpKind::kPostDelayed},
+                                               {1, PumpOpKind::kCancel},
+                                               {2, PumpOpKind::kPumpUntil},
+                                               {2, PumpOpKind::kLoopUntilQuit},
+                                               {1, PumpOpKind::kBlockOnOwn},
+                                               {1, PumpOpKind::kBlockOnHelper},
+                                               {2, PumpOpKind::kPostModal},
+                                               {3, PumpOpKind::kPostQuit}});
+}
+
 // Ops that need a message pick one of those still pending; posts get the next id.
 rc::Gen<std::shared_ptr<const rc::state::Command<PumpModel, PumpSystem>>> NextCommand(
     const PumpModel& model) {
@@ -56,7 +71,7 @@ rc::Gen<std::shared_ptr<const rc::state::Command<PumpModel, PumpSystem>>> NextCo
   return rc::gen::exec(
       [model, pending]() -> std::shared_ptr<const rc::state::Command<PumpModel, PumpSystem>> {
         PumpOp op;
-        op.kind = static_cast<PumpOpKind>(*rc::gen::inRange(0, kPumpOpKindCount));
+        op.kind = *KindOfNextCommand();
         op.id = model.next_id();
         const bool needs_pending = op.kind == PumpOpKind::kCancel ||
                                    op.kind == PumpOpKind::kPumpUntil ||

@@ -133,7 +133,8 @@ Task<> ShowModal(ProgramRun& run, uint32_t routine) {
 // W12: the process fails at a step the program chose, through the model's own crash paths, so
 // that what follows (W12's closed WebView, W15's pending calls) is the model's, not ours.
 Task<> CrashProcess(ProgramRun& run, CrashedProcess process) {
-  co_await run.k->Yield({"crash", nullptr});
+  co_await run.k->Yield(
+      {process == CrashedProcess::kBrowser ? "crash(browser)" : "crash(renderer)", nullptr});
   if (run.webview == nullptr) {
     co_await run.k->Abort(sim::Verdict::kAssertion, "program",
                           "the program crashed a process before Form1_Load created the WebView");
