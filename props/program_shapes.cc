@@ -214,6 +214,10 @@ Program ValueCallbackProgram(ChoiceSource& choices) {
   Program program = UiAndWorkers(ProgramRuntime::kAndroid, workers);
   const Shape shape{
       .pumping_threads = workers + 1, .scripts = true, .android = true, .callbacks = true};
+  // Always one callback to begin with, so that every program has a callback to check.
+  const uint32_t first = NewRoutine(program);
+  GenLeaf(choices, program, first, 0, 2, shape);
+  AddOp(program, 0, {.kind = OpKind::kScript, .routine = first, .script = ScriptWait::kCallback});
   GenLeaf(choices, program, 0, 0, 3, shape);
   return program;
 }

@@ -88,7 +88,8 @@ void CheckNoReentrancy(const Program& program, const ScheduleBytes& schedule) {
 void CheckDeferralCompletion(const Program& program, const ScheduleBytes& schedule) {
   const ProgramRun run = RunProgram(program, schedule);
   const Verdict verdict = run.outcome.violation.kind;
-  const bool crashed = EndedByCrash(program, verdict);  // W12, W15
+  const bool crashed =
+      run.observations.Has(Kind::kProcessCrashed) && CrashMayEndWith(verdict);  // W12, W15
   PROP_ASSERT(verdict == PredictHandlerVerdict(program) || crashed,
               absl::StrCat("predicted ", sim::VerdictName(PredictHandlerVerdict(program)), "\n",
                            ReplayHint(run)));

@@ -109,14 +109,8 @@ Verdict PredictHandlerVerdict(const Program& program) {
   return Verdict::kClean;
 }
 
-bool EndedByCrash(const Program& program, Verdict verdict) {
-  if (verdict != Verdict::kException && verdict != Verdict::kStall) return false;
-  for (const model::programs::Routine& routine : program.routines) {
-    for (const Op& op : routine.ops) {
-      if (op.kind == OpKind::kCrash) return true;
-    }
-  }
-  return false;
+bool CrashMayEndWith(Verdict verdict) {
+  return verdict == Verdict::kException || verdict == Verdict::kStall;
 }
 
 Verdict PredictAffinityVerdict(const Program& program) {

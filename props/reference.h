@@ -29,11 +29,11 @@ bool PredictsDeadlock(const Program& program);
 // certificate error (W9.9), which these programs never allow, ends the page after its handler.
 sim::Verdict PredictHandlerVerdict(const Program& program);
 
-// Whether a run of `program` may end with `verdict` because the program crashes a process (a
-// `crash` op, CrashingHandlerPrograms()): W12's .NET exception from a call on a WebView whose
+// Whether a run in which a `crash` op crashed a process (CrashingHandlerPrograms()) may end with
+// `verdict` instead of the predicted one: W12's .NET exception from a call on a WebView whose
 // browser crashed, escaping app code outside a handler, or W15's pending call that failed (the
-// same) or never completes (`stall`). False for programs without crashes.
-bool EndedByCrash(const Program& program, sim::Verdict verdict);
+// same) or never completes (`stall`).
+bool CrashMayEndWith(sim::Verdict verdict);
 
 // The verdict of an AffinityPrograms() program: `wrong_thread` when any WebView call runs on a
 // thread other than the UI thread (W3), otherwise `clean`.

@@ -114,6 +114,13 @@ Task<> RunThreadMain(ProgramRun& run, uint32_t thread) {
 
 }  // namespace internal
 
+bool ProgramObservations::Has(Observation::Kind kind) const {
+  for (const Observation& entry : entries) {
+    if (entry.kind == kind) return true;
+  }
+  return false;
+}
+
 std::string CallTargetPage(const std::string& thread) {
   return absl::StrCat("https://app.example/", thread, ".html");
 }

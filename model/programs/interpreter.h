@@ -44,6 +44,7 @@ struct Observation {
     kDeferralComplete,  // ... and the app called Complete on it (logged just before the call)
     kCallRejected,      // a WebView call threw; hresult holds the code
     kCallSucceeded,     // a WebView call returned
+    kProcessCrashed,    // a `crash` op crashed a live process (W12)
   };
   Kind kind = Kind::kHandlerEnter;
   uint64_t step = 0;
@@ -56,6 +57,8 @@ struct Observation {
 
 struct ProgramObservations {
   std::vector<Observation> entries;
+  // Whether any entry is of `kind`.
+  bool Has(Observation::Kind kind) const;
 };
 
 // A scenario that runs `program` (which must be well formed). `observations`, when given, must

@@ -142,9 +142,11 @@ Task<> CrashProcess(ProgramRun& run, CrashedProcess process) {
   webview2::BrowserProcess& browser = run.webview->environment().browser();
   if (browser.dead()) co_return;
   if (process == CrashedProcess::kBrowser) {
+    run.Observe({.kind = Kind::kProcessCrashed});
     run.rt->CrashBrowser(browser);
   } else if (webview2::RendererProcess* renderer = run.webview->renderer();
              renderer != nullptr && !renderer->dead()) {
+    run.Observe({.kind = Kind::kProcessCrashed});
     run.rt->CrashRenderer(*renderer);
   }
 }
