@@ -33,7 +33,7 @@ bool AgreesWithReference(ProgramProfile profile, const wvsim::props::Program& pr
       return verdict == wvsim::props::PredictAffinityVerdict(program);
     case ProgramProfile::kCrashingHandler:
       return verdict == wvsim::props::PredictHandlerVerdict(program) ||
-             (crashed && wvsim::props::CrashMayEndWith(verdict));
+             (crashed && wvsim::props::CrashMayEndWith(program, verdict));
     case ProgramProfile::kValueCallback:
       return verdict == Verdict::kClean;
   }

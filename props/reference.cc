@@ -1,6 +1,8 @@
 #include "props/reference.h"
 
+#include <cstddef>
 #include <set>
+#include <vector>
 
 namespace wvsim::props {
 
@@ -109,8 +111,23 @@ Verdict PredictHandlerVerdict(const Program& program) {
   return Verdict::kClean;
 }
 
-bool CrashMayEndWith(Verdict verdict) {
-  return verdict == Verdict::kException || verdict == Verdict::kStall;
+bool CrashMayEndWith(const Program& program, Verdict verdict) {
+  if (verdict == Verdict::kClean || verdict == Verdict::kException || verdict == Verdict::kStall) {
+    return true;
+  }
+  // Each handler alone, cut after each of its ops: what it could still cause when the crash
+  // stopped the page before the other handlers, or ended this one there.
+  for (const model::programs::PageEventHandler& handler : program.handlers) {
+    Program alone = program;
+    alone.handlers = {handler};
+    std::vector<Op>& ops = alone.routines[handler.routine].ops;
+    const std::vector<Op> all = ops;
+    for (size_t kept = 0; kept <= all.size(); ++kept) {
+      ops.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(kept));
+      if (PredictHandlerVerdict(alone) == verdict) return true;
+    }
+  }
+  return false;
 }
 
 Verdict PredictAffinityVerdict(const Program& program) {
