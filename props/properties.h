@@ -21,8 +21,8 @@ void CheckNoReentrancy(const Program& program, const ScheduleBytes& schedule);
 // W8, W9: every deferral taken is completed exactly once, or `deferral_leak` /
 // `deferral_double_complete` names its event; what a deferral holds up (the page's next event)
 // starts only after Complete. A run in which a `crash` op crashed a process may instead end with
-// what the crash leaves (W12's exception, W15's failed or never-completed call), with no
-// deferral completed twice.
+// what the crash leaves (CrashMayEndWith: fewer violations, W12's exception, W15's failed or
+// never-completed call), with no deferral completed twice.
 void CheckDeferralCompletion(const Program& program, const ScheduleBytes& schedule);
 
 // W5, W10, A3: on both runtimes, `deadlock` exactly when the reference predictor says a blocking
