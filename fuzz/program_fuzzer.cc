@@ -18,9 +18,10 @@ namespace {
 using wvsim::props::ProgramProfile;
 using wvsim::sim::Verdict;
 
-// Whether `verdict` is what the reference predictor allows for `program`.
+// Whether `verdict` is what the reference predictor allows for `program`; `crashed`: a `crash` op
+// crashed a process in the run.
 bool AgreesWithReference(ProgramProfile profile, const wvsim::props::Program& program,
-                         Verdict verdict) {
+                         Verdict verdict, bool crashed) {
   switch (profile) {
     case ProgramProfile::kDeadlock:
       return (verdict == Verdict::kDeadlock) == wvsim::props::PredictsDeadlock(program) &&
@@ -30,6 +31,11 @@ bool AgreesWithReference(ProgramProfile profile, const wvsim::props::Program& pr
       return verdict == wvsim::props::PredictHandlerVerdict(program);
     case ProgramProfile::kAffinity:
       return verdict == wvsim::props::PredictAffinityVerdict(program);
+    case ProgramProfile::kCrashingHandler:
+      return verdict == wvsim::props::PredictHandlerVerdict(program) ||
+             (crashed && wvsim::props::CrashMayEndWith(program, verdict));
+    case ProgramProfile::kValueCallback:
+      return verdict == Verdict::kClean;
   }
   return false;
 }
@@ -41,7 +47,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto profile = static_cast<ProgramProfile>(data[0] % wvsim::props::kProgramProfileCount);
   wvsim::props::ByteChoices choices(data + 1, size - 1);
   const wvsim::props::Program program = wvsim::props::MakeProgram(profile, choices);
-  const wvsim::sim::Scenario scenario = wvsim::model::programs::ProgramScenario(program);
+  wvsim::model::programs::ProgramObservations observations;
+  const wvsim::sim::Scenario scenario =
+      wvsim::model::programs::ProgramScenario(program, &observations);
   wvsim::sim::KernelLimits limits;
   limits.steps_max = wvsim::fuzz::kFuzzStepsMax;
   wvsim::sim::Runner runner(scenario, {}, limits);
@@ -51,7 +59,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bytes.BeginExecution(0);
   const wvsim::sim::RunOutcome outcome = runner.Run(bytes, /*traced=*/false);
   const Verdict verdict = outcome.violation.kind;
-  if (verdict == Verdict::kSerialCallbacks || !AgreesWithReference(profile, program, verdict)) {
+  const bool crashed = observations.Has(wvsim::model::programs::Observation::Kind::kProcessCrashed);
+  if (verdict == Verdict::kSerialCallbacks ||
+      !AgreesWithReference(profile, program, verdict, crashed)) {
     wvsim::fuzz::CrashWithSchedule(runner, outcome, "model and reference predictor disagree");
   }
   return 0;

@@ -1,11 +1,14 @@
 // No property is vacuous: with a defect planted in the model (model/webview2/planted_defects.h),
-// each property of promises_prop.cc must find a counterexample.
+// each property of promises_prop.cc must find a counterexample. These failures are expected, so
+// their schedules go to a temporary folder, never into the tree the tests run from.
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <string>
 
 #include "model/android/planted_defects.h"
 #include "model/webview2/planted_defects.h"
+#include "props/program_run.h"
 #include "props/properties.h"
 #include "props/state_suites.h"
 #include "rapidcheck.h"
@@ -17,15 +20,29 @@ namespace {
 using model::webview2::PlantedDefects;
 using model::webview2::PlantedDefectScope;
 
+// Where the expected failures' schedules go: a temporary folder, never the tree tests run from.
+std::string ExpectedFailureDir() { return ::testing::TempDir() + "wvsim-planted-defects"; }
+
 // Whether rapidcheck finds a counterexample to `property` with `defect` planted.
 bool FailsWith(bool PlantedDefects::*defect, std::function<void()> property) {
   PlantedDefectScope planted(defect);
+  const ScopedFailureDir expected_failures(ExpectedFailureDir());
   return !rc::check("with a planted defect", std::move(property));
 }
 
 TEST(PlantedDefects, HandlersOnTheRaisingThreadBreakSerialCallbacks) {
   EXPECT_TRUE(FailsWith(&PlantedDefects::handlers_on_raising_thread,
-                        [] { CheckSerialCallbacks(*HandlerPrograms(), *Schedules()); }));
+                        [] { CheckSerialCallbacks(*CallbackPrograms(), *Schedules()); }));
+}
+
+TEST(PlantedDefects, InlineValueCallbacksBreakSerialCallbacks) {
+  model::android::TestOnlyAndroidPlantedDefects().value_callback_inline = true;
+  const ScopedFailureDir expected_failures(ExpectedFailureDir());
+  const bool passed = rc::check("with a planted Android defect", [] {
+    CheckSerialCallbacks(*ValueCallbackPrograms(), *Schedules());
+  });
+  model::android::TestOnlyAndroidPlantedDefects().value_callback_inline = false;
+  EXPECT_FALSE(passed);
 }
 
 TEST(PlantedDefects, UnreportedNestedLoopsBreakNoReentrancy) {
@@ -35,7 +52,7 @@ TEST(PlantedDefects, UnreportedNestedLoopsBreakNoReentrancy) {
 
 TEST(PlantedDefects, EventsEndingWithOpenDeferralsBreakDeferralCompletion) {
   EXPECT_TRUE(FailsWith(&PlantedDefects::finish_event_with_open_deferral,
-                        [] { CheckDeferralCompletion(*HandlerPrograms(), *Schedules()); }));
+                        [] { CheckDeferralCompletion(*CrashingHandlerPrograms(), *Schedules()); }));
 }
 
 TEST(PlantedDefects, PumpingTaskResultBreaksDeadlockPrediction) {
@@ -58,6 +75,13 @@ TEST(PlantedDefects, CancelMissingQueuedMessagesBreaksThePumpModel) {
   sim::TestOnlyKernelPlantedDefects().cancel_misses_queued_messages = true;
   const bool passed = rc::check("with a planted kernel defect", [] { CheckPumpAgainstModel(); });
   sim::TestOnlyKernelPlantedDefects().cancel_misses_queued_messages = false;
+  EXPECT_FALSE(passed);
+}
+
+TEST(PlantedDefects, PumpingWaitsDroppingQuitsBreakThePumpModel) {
+  sim::TestOnlyKernelPlantedDefects().pumping_wait_drops_quits = true;
+  const bool passed = rc::check("with a planted kernel defect", [] { CheckPumpAgainstModel(); });
+  sim::TestOnlyKernelPlantedDefects().pumping_wait_drops_quits = false;
   EXPECT_FALSE(passed);
 }
 

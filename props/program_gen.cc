@@ -29,9 +29,16 @@ rc::Gen<ScheduleBytes> Schedules() { return rc::gen::arbitrary<ScheduleBytes>();
 rc::Gen<Program> DeadlockPrograms() { return ProgramsOf(ProgramProfile::kDeadlock); }
 rc::Gen<Program> HandlerPrograms() { return ProgramsOf(ProgramProfile::kHandler); }
 rc::Gen<Program> AffinityPrograms() { return ProgramsOf(ProgramProfile::kAffinity); }
+rc::Gen<Program> CrashingHandlerPrograms() { return ProgramsOf(ProgramProfile::kCrashingHandler); }
+rc::Gen<Program> ValueCallbackPrograms() { return ProgramsOf(ProgramProfile::kValueCallback); }
+
+rc::Gen<Program> CallbackPrograms() {
+  return rc::gen::oneOf(CrashingHandlerPrograms(), ValueCallbackPrograms());
+}
 
 rc::Gen<Program> AnyPrograms() {
-  return rc::gen::oneOf(DeadlockPrograms(), HandlerPrograms(), AffinityPrograms());
+  return rc::gen::oneOf(DeadlockPrograms(), HandlerPrograms(), AffinityPrograms(),
+                        CrashingHandlerPrograms(), ValueCallbackPrograms());
 }
 
 }  // namespace wvsim::props

@@ -28,8 +28,9 @@ using ScheduleBytes = std::vector<uint8_t>;
 rc::Gen<ScheduleBytes> Schedules();
 
 // Programs whose only blocking operations are waits on async results (posted work, scripts):
-// no locks, crashes or timeouts, and no page events. One thread drives a chain of posts and
-// waits across the UI thread and up to two pumping workers; fire-and-forget work never waits.
+// no locks, crashes or timeouts, and no page events (the reference predictor's contract). One
+// thread drives a chain of posts and waits across the UI thread and up to two pumping workers;
+// fire-and-forget work never waits.
 rc::Gen<Program> DeadlockPrograms();
 
 // Programs with page events whose handlers take deferrals (every mode), await, post, run scripts
@@ -39,6 +40,17 @@ rc::Gen<Program> HandlerPrograms();
 // Programs in which a worker calls into the WebView (a script or a navigation) after the UI
 // thread created it: from a pumping worker the UI thread posted to, or from the UI thread itself.
 rc::Gen<Program> AffinityPrograms();
+
+// HandlerPrograms() whose fire-and-forget work may also crash the browser or the renderer
+// process (W12) at any point: before the page's events, between them, inside a handler's work.
+rc::Gen<Program> CrashingHandlerPrograms();
+
+// Android programs whose UI-thread scripts take ValueCallbacks that run more work, scripts with
+// callbacks among it, on the UI thread (A11); workers post back. Nothing blocks.
+rc::Gen<Program> ValueCallbackPrograms();
+
+// Programs with callbacks on both runtimes: CrashingHandlerPrograms() or ValueCallbackPrograms().
+rc::Gen<Program> CallbackPrograms();
 
 // Any of the above.
 rc::Gen<Program> AnyPrograms();

@@ -26,10 +26,27 @@ struct ProgramRun {
 // One traced run of `program`, each scheduler choice taken from `bytes` (ByteStreamStrategy).
 ProgramRun RunProgram(const Program& program, const ScheduleBytes& bytes);
 
-// Writes the run's schedule under $WVSIM_PROPS_OUT (default `props-failures/`, relative to the
-// working directory) and returns a line for the failure message: the `wvsim replay` command.
-// rapidcheck prints the RC_PARAMS reproduce string for the whole case itself.
+// Writes the run's schedule to <dir>/<Suite.Test>.schedule (the running GoogleTest test;
+// `program.schedule` outside one) and returns the lines for the failure message: the verdict, the
+// `wvsim replay` command, and the RC_PARAMS line that re-runs the property with this run's seed.
+// <dir> is $WVSIM_PROPS_OUT, else `out/props-failures` under the working directory. Each failing
+// attempt of a test overwrites the file, so once rapidcheck has shrunk the case it holds the
+// smallest counterexample. rapidcheck itself prints its RC_PARAMS="reproduce=..." string (which
+// replays the shrunk case at once) when the test binary exits; a property cannot read it.
 std::string ReplayHint(const ProgramRun& run);
+
+// Sends the failure files of this scope to `dir` instead (planted_defects_prop.cc, whose failures
+// are expected, points them at a temporary folder). Not thread-safe; scopes nest.
+class ScopedFailureDir {
+ public:
+  explicit ScopedFailureDir(std::string dir);
+  ~ScopedFailureDir();
+  ScopedFailureDir(const ScopedFailureDir&) = delete;
+  ScopedFailureDir& operator=(const ScopedFailureDir&) = delete;
+
+ private:
+  std::string previous_;
+};
 
 }  // namespace wvsim::props
 

@@ -8,6 +8,7 @@ namespace wvsim::props {
 
 namespace {
 
+using model::programs::CrashedProcess;
 using model::programs::DeferralMode;
 using model::programs::Op;
 using model::programs::OpKind;
@@ -21,8 +22,10 @@ using model::webview2::kDeferrableEventCount;
 // Threads 0..pumping_workers are the UI thread and the pumping workers; posts may target them.
 struct Shape {
   uint32_t pumping_threads = 1;
-  bool scripts = true;   // whether routines on the UI thread may call ExecuteScript
-  bool android = false;  // Java has no await, modal loop or awaited script
+  bool scripts = true;     // whether routines on the UI thread may call ExecuteScript
+  bool android = false;    // Java has no await, modal loop or awaited script
+  bool crashes = false;    // WebView2: fire-and-forget work may crash a process (W12)
+  bool callbacks = false;  // Android: UI-thread scripts may take a ValueCallback (A11)
 };
 
 uint32_t NewRoutine(Program& program) {
@@ -44,8 +47,21 @@ void GenLeaf(ChoiceSource& choices, Program& program, uint32_t routine, uint32_t
              const Shape& shape) {
   const int count = static_cast<int>(choices.Below(3));
   for (int i = 0; i < count; ++i) {
+    // One op in six crashes a process: often enough to hit every stage of a page's events,
+    // rarely enough that most runs still get far.
+    if (shape.crashes && choices.Below(6) == 0) {
+      AddOp(program, routine,
+            {.kind = OpKind::kCrash, .process = static_cast<CrashedProcess>(choices.Below(2))});
+      continue;
+    }
     if (thread == 0 && shape.scripts && choices.Coin()) {
-      AddOp(program, routine, {.kind = OpKind::kScript, .script = ScriptWait::kNone});
+      Op script{.kind = OpKind::kScript, .script = ScriptWait::kNone};
+      if (shape.callbacks && depth > 0 && choices.Coin()) {
+        script.script = ScriptWait::kCallback;  // its routine runs on the UI thread (A11)
+        script.routine = NewRoutine(program);
+        GenLeaf(choices, program, script.routine, 0, depth - 1, shape);
+      }
+      AddOp(program, routine, script);
       continue;
     }
     if (depth == 0) continue;
@@ -170,10 +186,10 @@ Program DeadlockProgram(ChoiceSource& choices) {
   return program;
 }
 
-Program HandlerProgram(ChoiceSource& choices) {
+Program HandlerProgram(ChoiceSource& choices, bool crashes) {
   const uint32_t workers = choices.Below(2);
   Program program = UiAndWorkers(ProgramRuntime::kWebView2, workers);  // page events: WebView2
-  const Shape shape{.pumping_threads = workers + 1, .scripts = true};
+  const Shape shape{.pumping_threads = workers + 1, .scripts = true, .crashes = crashes};
   GenLeaf(choices, program, 0, 0, 1, shape);
   AddOp(program, 0, {.kind = OpKind::kNavigate});
   const int handlers = 1 + static_cast<int>(choices.Below(3));
@@ -187,6 +203,22 @@ Program HandlerProgram(ChoiceSource& choices) {
         PageEventHandler{.event = static_cast<DeferrableEvent>(event), .routine = routine});
     GenHandler(choices, program, routine, shape);
   }
+  return program;
+}
+
+// Android's callbacks: the main thread's onCreate and the work it posts run scripts whose
+// ValueCallbacks run more of the same, nested up to three deep, on the UI thread; workers post
+// back. Nothing blocks or calls from the wrong thread, so every run is `clean`.
+Program ValueCallbackProgram(ChoiceSource& choices) {
+  const uint32_t workers = choices.Below(2);
+  Program program = UiAndWorkers(ProgramRuntime::kAndroid, workers);
+  const Shape shape{
+      .pumping_threads = workers + 1, .scripts = true, .android = true, .callbacks = true};
+  // Always one callback to begin with, so that every program has a callback to check.
+  const uint32_t first = NewRoutine(program);
+  GenLeaf(choices, program, first, 0, 2, shape);
+  AddOp(program, 0, {.kind = OpKind::kScript, .routine = first, .script = ScriptWait::kCallback});
+  GenLeaf(choices, program, 0, 0, 3, shape);
   return program;
 }
 
@@ -220,7 +252,11 @@ Program MakeProgram(ProgramProfile profile, ChoiceSource& choices) {
     case ProgramProfile::kDeadlock:
       return DeadlockProgram(choices);
     case ProgramProfile::kHandler:
-      return HandlerProgram(choices);
+      return HandlerProgram(choices, /*crashes=*/false);
+    case ProgramProfile::kCrashingHandler:
+      return HandlerProgram(choices, /*crashes=*/true);
+    case ProgramProfile::kValueCallback:
+      return ValueCallbackProgram(choices);
     case ProgramProfile::kAffinity:
       return AffinityProgram(choices);
   }

@@ -49,8 +49,13 @@ enum class ProgramProfile : uint8_t {
   kHandler,
   // WebView calls from the UI thread and from a worker (PredictAffinityVerdict).
   kAffinity,
+  // kHandler's programs whose fire-and-forget work may also crash the browser or the renderer
+  // (W12): PredictHandlerVerdict, or what a crash legitimately ends with (W12, W15).
+  kCrashingHandler,
+  // Android: scripts whose ValueCallbacks run more work on the UI thread (A11); always `clean`.
+  kValueCallback,
 };
-inline constexpr int kProgramProfileCount = 3;
+inline constexpr int kProgramProfileCount = 5;
 
 // A well-formed program of `profile`.
 Program MakeProgram(ProgramProfile profile, ChoiceSource& choices);

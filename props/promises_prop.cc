@@ -10,7 +10,7 @@ namespace wvsim::props {
 namespace {
 
 RC_GTEST_PROP(Promises, SerialCallbacksNeverOverlapAndRunOnTheirOwner, ()) {
-  CheckSerialCallbacks(*HandlerPrograms(), *Schedules());
+  CheckSerialCallbacks(*CallbackPrograms(), *Schedules());
 }
 
 RC_GTEST_PROP(Promises, ReentrancyReportedExactlyForNestedLoopsInHandlers, ()) {
@@ -18,7 +18,7 @@ RC_GTEST_PROP(Promises, ReentrancyReportedExactlyForNestedLoopsInHandlers, ()) {
 }
 
 RC_GTEST_PROP(Promises, EveryDeferralCompletesOnceOrIsNamed, ()) {
-  CheckDeferralCompletion(*HandlerPrograms(), *Schedules());
+  CheckDeferralCompletion(*CrashingHandlerPrograms(), *Schedules());
 }
 
 RC_GTEST_PROP(Promises, DeadlockExactlyWhenABlockingWaitStallsThePump, ()) {

@@ -9,8 +9,9 @@
 
 namespace wvsim::props {
 
-// W2, W4: no two WebView callbacks of one thread overlap, and each runs on its owner (the UI
-// thread). A callback lasts from its start until it returns or first leaves the stack at an await.
+// W2, W4, A11: no two WebView callbacks of one thread overlap, and each runs on its owner (the UI
+// thread): WebView2's page event handlers, crashes or not, and Android's ValueCallbacks. A
+// callback lasts from its start until it returns or first leaves the stack at an await.
 void CheckSerialCallbacks(const Program& program, const ScheduleBytes& schedule);
 
 // W4: a run reports `reentrancy` exactly when a handler opens a nested loop before its first
@@ -19,7 +20,9 @@ void CheckNoReentrancy(const Program& program, const ScheduleBytes& schedule);
 
 // W8, W9: every deferral taken is completed exactly once, or `deferral_leak` /
 // `deferral_double_complete` names its event; what a deferral holds up (the page's next event)
-// starts only after Complete.
+// starts only after Complete. A run in which a `crash` op crashed a process may instead end with
+// what the crash leaves (CrashMayEndWith: fewer violations, W12's exception, W15's failed or
+// never-completed call), with no deferral completed twice.
 void CheckDeferralCompletion(const Program& program, const ScheduleBytes& schedule);
 
 // W5, W10, A3: on both runtimes, `deadlock` exactly when the reference predictor says a blocking

@@ -17,7 +17,7 @@ bool PumpModel::Pending(int id) const {
 }
 
 bool PumpModel::CanApply(const PumpOp& op) const {
-  if (ended_) return false;
+  if (ended()) return false;
   switch (op.kind) {
     case PumpOpKind::kCancel:
     case PumpOpKind::kPumpUntil:
@@ -28,9 +28,45 @@ bool PumpModel::CanApply(const PumpOp& op) const {
   }
 }
 
-void PumpModel::DispatchFront() {
-  ran_.push_back(queue_.front());
-  queue_.pop_front();
+bool PumpModel::Dispatch(int id) {
+  ran_.push_back(id);
+  if (!modal_[static_cast<size_t>(id)]) return true;
+  if (!RunLoopUntilQuit()) return false;  // the dialog never closes
+  ran_.push_back(LeaveOf(id));
+  return true;
+}
+
+bool PumpModel::RunLoopUntilQuit() {
+  for (;;) {
+    if (queue_.empty()) {
+      if (timers_.empty()) return false;
+      FireEarliestTimer();  // the thread waits with nothing to do: time moves
+      continue;
+    }
+    const int front = queue_.front();
+    queue_.pop_front();
+    if (front == kQuit) return true;
+    if (!Dispatch(front)) return false;
+  }
+}
+
+bool PumpModel::PumpUntil(int id) {
+  int quits_kept = 0;
+  while (Pending(id)) {
+    if (queue_.empty()) {
+      FireEarliestTimer();  // Pending: it is due later
+      continue;
+    }
+    const int front = queue_.front();
+    queue_.pop_front();
+    if (front == kQuit) {
+      ++quits_kept;
+      continue;
+    }
+    if (!Dispatch(front)) return false;
+  }
+  for (int i = 0; i < quits_kept; ++i) queue_.push_front(kQuit);
+  return true;
 }
 
 void PumpModel::FireEarliestTimer() {
@@ -46,10 +82,16 @@ void PumpModel::FireEarliestTimer() {
 void PumpModel::Apply(const PumpOp& op) {
   switch (op.kind) {
     case PumpOpKind::kPost:
+    case PumpOpKind::kPostModal:
+      modal_.push_back(op.kind == PumpOpKind::kPostModal);
       queue_.push_back(static_cast<int>(posted_++));
       break;
     case PumpOpKind::kPostDelayed:
+      modal_.push_back(false);
       timers_.push_back({now_ticks_ + op.delay_ticks, static_cast<int>(posted_++)});
+      break;
+    case PumpOpKind::kPostQuit:
+      queue_.push_back(kQuit);
       break;
     case PumpOpKind::kCancel:
       queue_.erase(std::remove(queue_.begin(), queue_.end(), op.id), queue_.end());
@@ -58,16 +100,11 @@ void PumpModel::Apply(const PumpOp& op) {
                     timers_.end());
       break;
     case PumpOpKind::kPumpUntil:
-      while (Pending(op.id)) {
-        if (queue_.empty()) {
-          FireEarliestTimer();  // the thread waits with nothing to do: time moves
-        } else {
-          DispatchFront();
-        }
-      }
+      idle_forever_ = !PumpUntil(op.id);
       break;
     case PumpOpKind::kLoopUntilQuit:
-      while (!queue_.empty()) DispatchFront();  // everything ahead of the quit
+      queue_.push_back(kQuit);
+      idle_forever_ = !RunLoopUntilQuit();
       break;
     case PumpOpKind::kBlockOnOwn:
       ended_ = true;
@@ -107,6 +144,14 @@ Task<> Record(PumpProgram& p, int id) {
   co_return;
 }
 
+// A modal dialog's handler: a nested loop on the thread, inside this dispatch, until a quit.
+Task<> RecordModal(PumpProgram& p, int id) {
+  p.out->ran.push_back(id);
+  p.ran[static_cast<size_t>(id)].Set();
+  co_await p.k->RunMessageLoop();
+  p.out->ran.push_back(LeaveOf(id));
+}
+
 Task<> Finish(Promise<void> done) {
   done.Set();
   co_return;
@@ -117,11 +162,15 @@ Task<> Perform(PumpProgram& p, const PumpOp& op) {
   PumpProgram* self = &p;
   switch (op.kind) {
     case PumpOpKind::kPost:
+    case PumpOpKind::kPostModal:
     case PumpOpKind::kPostDelayed: {
       const int id = static_cast<int>(p.ran.size());
       p.ran.push_back(k.MakePromise<void>("message"));
-      auto handler = [self, id] { return Record(*self, id); };
-      if (op.kind == PumpOpKind::kPost) {
+      const bool modal = op.kind == PumpOpKind::kPostModal;
+      auto handler = [self, id, modal] {
+        return modal ? RecordModal(*self, id) : Record(*self, id);
+      };
+      if (op.kind != PumpOpKind::kPostDelayed) {
         p.message_ids.push_back(co_await k.Post(p.thread, "message", std::move(handler)));
       } else {
         p.message_ids.push_back(
@@ -134,6 +183,9 @@ Task<> Perform(PumpProgram& p, const PumpOp& op) {
       break;
     case PumpOpKind::kPumpUntil:
       co_await k.PumpUntil(p.ran[static_cast<size_t>(op.id)].future());
+      break;
+    case PumpOpKind::kPostQuit:
+      co_await k.PostQuit(p.thread);
       break;
     case PumpOpKind::kLoopUntilQuit:
       co_await k.PostQuit(p.thread);

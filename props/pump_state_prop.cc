@@ -1,6 +1,7 @@
 // The message pump against its reference model (pump_model.h), as an rc::state machine: after
 // every command, the kernel running all commands so far must have dispatched exactly the messages
-// the model did, in the same order, and end with the verdict the model predicts.
+// the model did, in the same order, entered and left the same nested loops (modal messages whose
+// handlers pump until a quit), and end with the verdict the model predicts.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 #include <rapidcheck/state.h>
@@ -36,13 +37,29 @@ struct PumpCommand final : rc::state::Command<PumpModel, PumpSystem> {
     RC_ASSERT(run.verdict == after.FinalVerdict());
   }
   void show(std::ostream& os) const override {
-    static constexpr const char* kNames[] = {"post",           "post_delayed",    "cancel",
-                                             "pump_until",     "loop_until_quit", "block_on_own",
-                                             "block_on_helper"};
-    os << kNames[static_cast<int>(op.kind)] << " #" << op.id;
+    static constexpr const char* kNames[kPumpOpKindCount] = {
+        "post",         "post_delayed",    "cancel",     "pump_until", "loop_until_quit",
+        "block_on_own", "block_on_helper", "post_modal", "post_quit"};
+    os << kNames[static_cast<int>(op.kind)];
+    if (op.kind != PumpOpKind::kPostQuit) os << " #" << op.id;
     if (op.kind == PumpOpKind::kPostDelayed) os << " +" << op.delay_ticks;
   }
 };
+
+// Quits and modal messages come often enough that nested loops are entered, dispatch inside
+// them and are left again in many sequences; the ops after which the thread never comes back (a
+// blocking wait on its own queue) come rarely.
+rc::Gen<PumpOpKind> KindOfNextCommand() {
+  return rc::gen::weightedElement<PumpOpKind>({{3, PumpOpKind::kPost},
+                                               {2, PumpOpKind::kPostDelayed},
+                                               {1, PumpOpKind::kCancel},
+                                               {2, PumpOpKind::kPumpUntil},
+                                               {2, PumpOpKind::kLoopUntilQuit},
+                                               {1, PumpOpKind::kBlockOnOwn},
+                                               {1, PumpOpKind::kBlockOnHelper},
+                                               {2, PumpOpKind::kPostModal},
+                                               {3, PumpOpKind::kPostQuit}});
+}
 
 // Ops that need a message pick one of those still pending; posts get the next id.
 rc::Gen<std::shared_ptr<const rc::state::Command<PumpModel, PumpSystem>>> NextCommand(
@@ -54,7 +71,7 @@ rc::Gen<std::shared_ptr<const rc::state::Command<PumpModel, PumpSystem>>> NextCo
   return rc::gen::exec(
       [model, pending]() -> std::shared_ptr<const rc::state::Command<PumpModel, PumpSystem>> {
         PumpOp op;
-        op.kind = static_cast<PumpOpKind>(*rc::gen::inRange(0, 7));
+        op.kind = *KindOfNextCommand();
         op.id = model.next_id();
         const bool needs_pending = op.kind == PumpOpKind::kCancel ||
                                    op.kind == PumpOpKind::kPumpUntil ||

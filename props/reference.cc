@@ -1,6 +1,8 @@
 #include "props/reference.h"
 
+#include <cstddef>
 #include <set>
+#include <vector>
 
 namespace wvsim::props {
 
@@ -69,6 +71,8 @@ bool CallsOffUiThread(const Program& program, uint32_t routine, uint32_t thread)
                                 op.kind == OpKind::kBlock || op.kind == OpKind::kAwait;
     if (runs_elsewhere && CallsOffUiThread(program, op.routine, op.thread)) return true;
     if (op.kind == OpKind::kModal && CallsOffUiThread(program, op.routine, thread)) return true;
+    const bool callback = op.kind == OpKind::kScript && op.script == ScriptWait::kCallback;
+    if (callback && CallsOffUiThread(program, op.routine, kUiThread)) return true;  // A11
   }
   return false;
 }
@@ -105,6 +109,25 @@ Verdict PredictHandlerVerdict(const Program& program) {
     if (handler.event == model::webview2::DeferrableEvent::kServerCertificateErrorDetected) break;
   }
   return Verdict::kClean;
+}
+
+bool CrashMayEndWith(const Program& program, Verdict verdict) {
+  if (verdict == Verdict::kClean || verdict == Verdict::kException || verdict == Verdict::kStall) {
+    return true;
+  }
+  // Each handler alone, cut after each of its ops: what it could still cause when the crash
+  // stopped the page before the other handlers, or ended this one there.
+  for (const model::programs::PageEventHandler& handler : program.handlers) {
+    Program alone = program;
+    alone.handlers = {handler};
+    std::vector<Op>& ops = alone.routines[handler.routine].ops;
+    const std::vector<Op> all = ops;
+    for (size_t kept = 0; kept <= all.size(); ++kept) {
+      ops.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(kept));
+      if (PredictHandlerVerdict(alone) == verdict) return true;
+    }
+  }
+  return false;
 }
 
 Verdict PredictAffinityVerdict(const Program& program) {

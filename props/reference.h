@@ -29,6 +29,15 @@ bool PredictsDeadlock(const Program& program);
 // certificate error (W9.9), which these programs never allow, ends the page after its handler.
 sim::Verdict PredictHandlerVerdict(const Program& program);
 
+// Whether a run of `program` in which a `crash` op crashed a process (CrashingHandlerPrograms())
+// may end with `verdict` instead of the predicted one. A crash only takes violations away, never
+// adds one: the page stops raising events (W12: a browser exit closes the WebView, a renderer
+// exit leaves an error page), and a handler's call on a WebView whose browser crashed throws,
+// which ends that handler early. So `verdict` may be `clean`, W12's .NET exception escaping app
+// code outside a handler, W15's pending call that failed (the same) or never completes
+// (`stall`), or a violation that one of the handlers, run alone up to some op, would cause.
+bool CrashMayEndWith(const Program& program, sim::Verdict verdict);
+
 // The verdict of an AffinityPrograms() program: `wrong_thread` when any WebView call runs on a
 // thread other than the UI thread (W3), otherwise `clean`.
 sim::Verdict PredictAffinityVerdict(const Program& program);

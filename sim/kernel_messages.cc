@@ -128,6 +128,7 @@ Task<> Kernel::PumpUntilReady(const Waitable& condition, Op op) {
     }
     co_await DispatchAwaiter{this, &message};
   }
+  if (TestOnlyKernelPlantedDefects().pumping_wait_drops_quits) quits.clear();
   for (auto it = quits.rbegin(); it != quits.rend(); ++it) {
     thread.queue->items.push_front(std::move(*it));
   }

@@ -10,6 +10,9 @@ namespace wvsim::sim {
 
 struct KernelPlantedDefects {
   bool cancel_misses_queued_messages = false;  // Cancel takes back only messages still delayed
+  // A pumping wait throws away the quits it takes instead of keeping them for their loops: a
+  // nested loop (a modal dialog) then never sees the quit meant for it.
+  bool pumping_wait_drops_quits = false;
 };
 
 KernelPlantedDefects& TestOnlyKernelPlantedDefects();

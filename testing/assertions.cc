@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -15,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "sim/schedule_io.h"
 #include "wvsim/internal/replay_env.h"
+#include "wvsim/internal/test_names.h"
 #include "wvsim/testing.h"
 
 namespace wvsim::testing {
@@ -22,6 +22,10 @@ namespace wvsim::testing {
 namespace {
 
 namespace fs = std::filesystem;
+using internal::CurrentTestName;
+using internal::FileNamePart;
+using internal::ProgramPath;
+using internal::ShellWord;
 
 // Where failure files go: the user's choice, else Bazel's test outputs, else the working folder.
 std::string FailureDir() {
@@ -33,45 +37,6 @@ std::string FailureDir() {
     return absl::StrCat(outputs, "/wvsim-failures");
   }
   return "wvsim-failures";
-}
-
-// "Suite.Test" of the running test, as --gtest_filter takes it; empty outside a test.
-std::string CurrentTestName() {
-  const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  if (test == nullptr) return {};
-  return absl::StrCat(test->test_suite_name(), ".", test->name());
-}
-
-// `text` with every character a file name should not hold ('/' of parameterised tests, spaces)
-// turned into '_'.
-std::string FileNamePart(std::string text) {
-  for (char& c : text) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                       c == '.' || c == '_' || c == '-';
-    if (!plain) c = '_';
-  }
-  return text;
-}
-
-// `word` as one shell word: as it is when that is safe, else in single quotes.
-std::string ShellWord(const std::string& word) {
-  const bool safe = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           std::string_view("_-./:=@%+,").find(c) != std::string_view::npos;
-  });
-  if (safe) return word;
-  std::string quoted = "'";
-  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-// argv[0] as GoogleTest received it, else the running executable's path.
-std::string ProgramPath() {
-  const std::vector<std::string> argv = ::testing::internal::GetArgvs();
-  if (!argv.empty() && !argv.front().empty()) return argv.front();
-  std::error_code error;
-  const fs::path self = fs::read_symlink("/proc/self/exe", error);
-  return error ? std::string("<this test binary>") : self.string();
 }
 
 // Writes `found`'s schedule and says where, and how to replay it in this binary.

@@ -29,8 +29,18 @@ const std::vector<std::string> kEveryOp = {
     "routine r3: block ui r2",
     "routine r4: defer later; script block",
     "routine r5: block w1 r6",
-    "routine r6:",
+    "routine r6: crash renderer; crash browser",
     "handler ContextMenuRequested r4",
+};
+
+const std::vector<std::string> kEveryAndroidOp = {
+    "runtime android",
+    "thread main pump main=r0",
+    "thread worker pump",
+    "routine r0: post worker r1; script callback r2; script none; call; navigate",
+    "routine r1: block main r3",
+    "routine r2: script callback r3",
+    "routine r3: script block",
 };
 
 absl::StatusOr<Program> Parse(std::vector<std::string> lines) { return ParseProgram(lines); }
@@ -41,6 +51,9 @@ TEST(ProgramText, FormatsWhatItParses) {
   EXPECT_EQ(FormatProgram(*program), kEveryOp);
   EXPECT_EQ(program->threads.size(), 3u);
   EXPECT_EQ(program->routines[0].ops.size(), 6u);
+  absl::StatusOr<Program> android = Parse(kEveryAndroidOp);
+  ASSERT_TRUE(android.ok()) << android.status();
+  EXPECT_EQ(FormatProgram(*android), kEveryAndroidOp);
 }
 
 TEST(ProgramText, RejectsMalformedProgramsNamingTheLine) {
@@ -67,6 +80,15 @@ TEST(ProgramText, RejectsMalformedProgramsNamingTheLine) {
       {{"runtime android", "thread main pump main=r0", "routine r0: modal r0"},
        "an Android program has no such op"},
       {{"thread ui pump main=r0", "runtime android", "routine r0:"}, "must be the first line"},
+      {{"thread ui pump main=r0", "routine r0: crash gpu"}, "crash browser|renderer"},
+      {{"runtime android", "thread main pump main=r0", "routine r0: crash browser"},
+       "an Android program has no such op"},
+      {{"thread ui pump main=r0", "routine r0: script callback r1", "routine r1:"},
+       "a WebView2 program awaits its script instead"},
+      {{"runtime android", "thread main pump main=r0", "routine r0: script callback"},
+       "'script' takes 2 argument(s)"},
+      {{"runtime android", "thread main pump main=r0", "routine r0: script callback r0"},
+       "reaches itself"},
   };
   for (const Case& c : cases) {
     absl::StatusOr<Program> program = Parse(c.lines);
@@ -134,6 +156,53 @@ TEST(ProgramInterpreter, AndroidWorkerPostingBackToMainIsClean) {
                      "routine r2: call; script none"})
                 .violation.kind,
             Verdict::kClean);
+}
+
+// W12: calls on a WebView whose browser crashed throw InvalidOperationException, which escapes
+// Form1_Load; W15: a script pending on a crashed process fails or never completes.
+TEST(ProgramInterpreter, ACallAfterABrowserCrashThrows) {
+  const sim::RunOutcome outcome =
+      RunOnce({"thread ui pump main=r0", "routine r0: navigate; crash browser; call"});
+  EXPECT_EQ(outcome.violation.kind, Verdict::kException);
+  EXPECT_NE(outcome.violation.report.find("browser process crashed"), std::string::npos)
+      << outcome.violation.report;
+}
+
+TEST(ProgramInterpreter, AScriptAwaitedAcrossARendererCrashFailsOrNeverCompletes) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    const sim::RunOutcome outcome =
+        RunOnce({"thread ui pump main=r0", "routine r0: navigate; post ui r1; script await",
+                 "routine r1: crash renderer"},
+                seed);
+    const Verdict verdict = outcome.violation.kind;
+    EXPECT_TRUE(verdict == Verdict::kClean || verdict == Verdict::kException ||
+                verdict == Verdict::kStall)
+        << sim::VerdictName(verdict) << ": " << outcome.violation.report;
+  }
+}
+
+// A11: each ValueCallback runs on the main thread, after the call that made it returned, and the
+// interpreter records it as a callback, so nested ones enter and leave one after the other.
+TEST(ProgramInterpreter, AndroidValueCallbacksRunOneAfterTheOtherOnMain) {
+  absl::StatusOr<Program> program =
+      Parse({"runtime android", "thread main pump main=r0", "routine r0: script callback r1",
+             "routine r1: script callback r2; script callback r2", "routine r2:"});
+  ASSERT_TRUE(program.ok()) << program.status();
+  ProgramObservations seen;
+  const sim::Scenario scenario = ProgramScenario(*program, &seen);
+  sim::Runner runner(scenario, {});
+  sim::RandomStrategy random(7);
+  random.BeginExecution(0);
+  EXPECT_EQ(runner.Run(random, /*traced=*/true).violation.kind, Verdict::kClean);
+  std::vector<std::string> order;
+  for (const Observation& entry : seen.entries) {
+    EXPECT_EQ(entry.thread, "main");
+    const bool enter = entry.kind == Observation::Kind::kHandlerEnter;
+    if (!enter && entry.kind != Observation::Kind::kHandlerLeave) continue;  // the calls
+    order.push_back(absl::StrCat(enter ? "enter " : "leave ", entry.handler));
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"enter 0", "leave 0", "enter 1", "leave 1", "enter 2",
+                                             "leave 2"}));
 }
 
 // The schedule of a program run carries the program: `wvsim replay` reproduces it, and a

@@ -1,6 +1,7 @@
 #include "model/android/webview.h"
 
 #include "absl/strings/str_cat.h"
+#include "model/android/planted_defects.h"
 
 namespace wvsim::model::android {
 
@@ -379,6 +380,10 @@ Task<> WebView::EvaluateJavascript(std::string script, ValueCallback* callback) 
   RequireAwContents();
   std::string value = script == "document.title" ? absl::StrCat("\"", title_, "\"") : "null";
   if (callback == nullptr) co_return;
+  if (TestOnlyAndroidPlantedDefects().value_callback_inline) {
+    co_await DeliverValue(this, callback, std::move(value));
+    co_return;
+  }
   WebView* self = this;
   Runnable deliver = [self, callback, value = std::move(value)] {
     return DeliverValue(self, callback, value);

@@ -1,7 +1,10 @@
 // Programs on the Android model: thread 0 is the main thread, whose onCreate creates the WebView
 // and runs thread 0's main routine before Looper.loop(); pumping workers are HandlerThreads, the
 // others plain java.lang.Threads. `call` is loadUrl (thread-checked, A2), `navigate` loads the
-// home page, and `script` is evaluateJavascript (A11), whose ValueCallback comes on the UI thread.
+// home page, and `script` is evaluateJavascript (A11), whose ValueCallback comes on the UI thread
+// (`script callback rN` runs rN in it).
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "model/android/java.h"
 #include "model/programs/internal/program_run.h"
@@ -15,30 +18,50 @@ using sim::Promise;
 using sim::Task;
 using Kind = Observation::Kind;
 
-// A ValueCallback that completes a promise, for `script block` (Future.get on the result).
-class ResultCallback final : public android::ValueCallback {
+// The app's ValueCallback (A11). It records itself as a callback (Observation kHandlerEnter and
+// kHandlerLeave, numbered in the order the program made its callbacks) so that the serial-callbacks
+// property can check that the model delivers it on the UI thread and never inside another one.
+// Then it runs its routine (`script callback rN`) or completes a promise (`script block`).
+class ProgramCallback final : public android::ValueCallback {
  public:
-  explicit ResultCallback(Promise<void> received) : received_(received) {}
+  ProgramCallback(ProgramRun& run, std::optional<uint32_t> routine,
+                  std::optional<Promise<void>> received)
+      : run_(run), number_(run.value_callbacks++), routine_(routine), received_(received) {}
+
   Task<> OnReceiveValue(android::WebView&, std::string) override {
-    received_.Set();
-    co_return;
+    run_.Observe({.kind = Kind::kHandlerEnter, .handler = number_});
+    if (routine_.has_value()) co_await RunRoutine(run_, *routine_, nullptr);
+    if (received_.has_value()) received_->Set();
+    run_.Observe({.kind = Kind::kHandlerLeave, .handler = number_});
   }
 
  private:
-  Promise<void> received_;
+  ProgramRun& run_;
+  uint32_t number_;
+  std::optional<uint32_t> routine_;
+  std::optional<Promise<void>> received_;
 };
 
-Task<> Script(ProgramRun& run, ScriptWait wait) {
+Task<> Script(ProgramRun& run, const Op& op) {
   Kernel& k = *run.k;
-  if (wait == ScriptWait::kNone) {
-    co_await run.view->EvaluateJavascript("1 + 1", nullptr);
-    co_return;
+  switch (op.script) {
+    case ScriptWait::kNone:
+    case ScriptWait::kAwait:  // not in Android programs (ValidateProgram)
+      co_await run.view->EvaluateJavascript("1 + 1", nullptr);
+      break;
+    case ScriptWait::kCallback:
+      co_await run.view->EvaluateJavascript(
+          "1 + 1", &k.Make<ProgramCallback>(run, op.routine, std::nullopt));
+      break;
+    case ScriptWait::kBlock: {
+      Promise<void> received = k.MakePromise<void>("evaluateJavascript result");
+      received.SetProducer(run.ui().get(), "the ValueCallback runs on the UI thread (A11)");
+      co_await run.view->EvaluateJavascript("1 + 1",
+                                            &k.Make<ProgramCallback>(run, std::nullopt, received));
+      co_await k.BlockOn(received.future());
+      break;
+    }
   }
-  Promise<void> received = k.MakePromise<void>("evaluateJavascript result");
-  received.SetProducer(run.ui().get(), "the ValueCallback runs on the UI thread (A11)");
-  ResultCallback& callback = k.Make<ResultCallback>(received);
-  co_await run.view->EvaluateJavascript("1 + 1", &callback);
-  co_await k.BlockOn(received.future());
 }
 
 Task<> OnCreate(ProgramRun& run) {
@@ -59,7 +82,7 @@ Task<> AndroidCall(ProgramRun& run, const Op& op) {
   }
   try {
     if (op.kind == OpKind::kScript) {
-      co_await Script(run, op.script);
+      co_await Script(run, op);
     } else {
       const std::string page =
           op.kind == OpKind::kCall ? CallTargetPage(run.k->Current().name()) : kProgramHomePage;

@@ -82,6 +82,9 @@ Task<> RunOp(ProgramRun& run, const Op& op, HandlerContext* handler) {
     case OpKind::kDefer:
       co_await Defer(run, op.deferral, *handler);
       break;
+    case OpKind::kCrash:
+      co_await CrashProcess(run, op.process);
+      break;
   }
 }
 
@@ -110,6 +113,13 @@ Task<> RunThreadMain(ProgramRun& run, uint32_t thread) {
 }
 
 }  // namespace internal
+
+bool ProgramObservations::Has(Observation::Kind kind) const {
+  for (const Observation& entry : entries) {
+    if (entry.kind == kind) return true;
+  }
+  return false;
+}
 
 std::string CallTargetPage(const std::string& thread) {
   return absl::StrCat("https://app.example/", thread, ".html");

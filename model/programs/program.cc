@@ -12,11 +12,9 @@ bool NeedsTargetThread(OpKind kind) {
          kind == OpKind::kAwait;
 }
 
-bool RunsRoutine(OpKind kind) { return NeedsTargetThread(kind) || kind == OpKind::kModal; }
-
 absl::Status ValidateOp(const Program& program, uint32_t routine, const Op& op) {
   const std::string where = absl::StrFormat("routine r%u: %s", routine, OpKindName(op.kind));
-  if (RunsRoutine(op.kind) && op.routine >= program.routines.size()) {
+  if (RunsRoutine(op) && op.routine >= program.routines.size()) {
     return absl::InvalidArgumentError(absl::StrFormat("%s: no routine r%u", where, op.routine));
   }
   if (NeedsTargetThread(op.kind)) {
@@ -28,15 +26,20 @@ absl::Status ValidateOp(const Program& program, uint32_t routine, const Op& op) 
           where, ": thread ", program.threads[op.thread].name, " has no message queue"));
     }
   }
-  if (RunsRoutine(op.kind) && IsHandler(program, op.routine)) {
+  if (RunsRoutine(op) && IsHandler(program, op.routine)) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s: r%u is a page event's handler, which only the page runs", where, op.routine));
   }
   const bool java_has_none = op.kind == OpKind::kAwait || op.kind == OpKind::kModal ||
-                             op.kind == OpKind::kDefer ||
+                             op.kind == OpKind::kDefer || op.kind == OpKind::kCrash ||
                              (op.kind == OpKind::kScript && op.script == ScriptWait::kAwait);
   if (program.runtime == ProgramRuntime::kAndroid && java_has_none) {
     return absl::InvalidArgumentError(absl::StrCat(where, ": an Android program has no such op"));
+  }
+  if (program.runtime == ProgramRuntime::kWebView2 && op.kind == OpKind::kScript &&
+      op.script == ScriptWait::kCallback) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": a WebView2 program awaits its script instead"));
   }
   if (op.kind == OpKind::kDefer && !IsHandler(program, routine)) {
     return absl::InvalidArgumentError(
@@ -66,7 +69,7 @@ absl::Status CheckAcyclic(const Program& program) {
         continue;
       }
       const Op& op = ops[frame.next_op++];
-      if (!RunsRoutine(op.kind)) continue;
+      if (!RunsRoutine(op)) continue;
       if (marks[op.routine] == Mark::kOnPath) {
         return absl::InvalidArgumentError(
             absl::StrFormat("routine r%u reaches itself through its ops", op.routine));
@@ -81,6 +84,11 @@ absl::Status CheckAcyclic(const Program& program) {
 }
 
 }  // namespace
+
+bool RunsRoutine(const Op& op) {
+  return NeedsTargetThread(op.kind) || op.kind == OpKind::kModal ||
+         (op.kind == OpKind::kScript && op.script == ScriptWait::kCallback);
+}
 
 bool IsHandler(const Program& program, uint32_t routine) {
   for (const PageEventHandler& handler : program.handlers) {
@@ -152,6 +160,8 @@ const char* OpKindName(OpKind kind) {
       return "navigate";
     case OpKind::kDefer:
       return "defer";
+    case OpKind::kCrash:
+      return "crash";
   }
   return "?";
 }
@@ -164,6 +174,8 @@ const char* ScriptWaitName(ScriptWait wait) {
       return "await";
     case ScriptWait::kBlock:
       return "block";
+    case ScriptWait::kCallback:
+      return "callback";
   }
   return "?";
 }
@@ -184,6 +196,10 @@ const char* DeferralModeName(DeferralMode mode) {
       return "twice";
   }
   return "?";
+}
+
+const char* CrashedProcessName(CrashedProcess process) {
+  return process == CrashedProcess::kBrowser ? "browser" : "renderer";
 }
 
 }  // namespace wvsim::model::programs

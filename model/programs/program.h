@@ -24,14 +24,21 @@
 //   modal rN         a modal dialog: a nested message loop that runs rN (posted to this thread)
 //                    and ends when it returns
 //   script none|await|block   ExecuteScriptAsync, its result ignored, awaited or read with .Result
+//   script callback rN   Android: evaluateJavascript whose ValueCallback runs rN (A11: on the UI
+//                    thread, later, as a message)
 //   call             a synchronous WebView call (Navigate to a second page), thread-checked (W3)
 //   navigate         Navigate to the home page, whose load raises the program's page events
 //   defer now|scoped|later|other|never|twice   in a handler: take the event's deferral and
 //                    complete it before returning, by RAII, after awaiting a routine posted to the
 //                    UI thread, from another (posted) handler, never, or twice
+//   crash browser|renderer   WebView2: the WebView's browser process, or the renderer of its
+//                    document, crashes at this point (W12; pending calls fail or never complete,
+//                    W15); nothing happens when that process is already gone
 //
 // A first line `runtime android` runs it on the Android model instead (interpreter.h says how
-// each op maps); Android programs use no await, modal, defer, `script await` or handler.
+// each op maps); Android programs use no await, modal, defer, `script await`, crash or handler
+// (the Android model has no process crashes), and only they use `script callback` (a WebView2
+// program awaits the script instead).
 //
 // A program is well formed (ValidateProgram) when: thread 0 pumps; posts, blocks and awaits
 // target threads that pump; routine ids exist; no routine reaches itself through ops (programs
@@ -64,19 +71,24 @@ enum class OpKind : uint8_t {
   kCall,
   kNavigate,
   kDefer,
+  kCrash,
 };
 
-enum class ScriptWait : uint8_t { kNone, kAwait, kBlock };
+// kCallback: Android's ValueCallback, which runs Op::routine.
+enum class ScriptWait : uint8_t { kNone, kAwait, kBlock, kCallback };
+
+enum class CrashedProcess : uint8_t { kBrowser, kRenderer };
 
 enum class DeferralMode : uint8_t { kNow, kScoped, kLater, kOther, kNever, kTwice };
 
 struct Op {
   OpKind kind = OpKind::kPost;
-  uint32_t thread = 0;                    // target thread (post, post_delayed, block, await)
-  uint32_t routine = 0;                   // routine run (post, post_delayed, block, await, modal)
-  uint32_t delay_ticks = 0;               // post_delayed
-  ScriptWait script = ScriptWait::kNone;  // script
-  DeferralMode deferral = DeferralMode::kNow;  // defer
+  uint32_t thread = 0;   // target thread (post, post_delayed, block, await)
+  uint32_t routine = 0;  // routine run (post, post_delayed, block, await, modal, script callback)
+  uint32_t delay_ticks = 0;                           // post_delayed
+  ScriptWait script = ScriptWait::kNone;              // script
+  DeferralMode deferral = DeferralMode::kNow;         // defer
+  CrashedProcess process = CrashedProcess::kBrowser;  // crash
 
   bool operator==(const Op&) const = default;
 };
@@ -117,6 +129,10 @@ bool IsHandler(const Program& program, uint32_t routine);
 const char* OpKindName(OpKind kind);          // "post", "block", ...
 const char* ScriptWaitName(ScriptWait wait);  // "none", "await", "block"
 const char* DeferralModeName(DeferralMode mode);
+const char* CrashedProcessName(CrashedProcess process);  // "browser", "renderer"
+
+// Whether `op` runs a routine (Op::routine) of its own: posts, waits, modal dialogs, callbacks.
+bool RunsRoutine(const Op& op);
 
 }  // namespace wvsim::model::programs
 

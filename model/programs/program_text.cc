@@ -30,7 +30,12 @@ std::string FormatOp(const Program& program, const Op& op) {
     case OpKind::kModal:
       return absl::StrFormat("modal r%u", op.routine);
     case OpKind::kScript:
+      if (op.script == ScriptWait::kCallback) {
+        return absl::StrFormat("script callback r%u", op.routine);
+      }
       return absl::StrCat("script ", ScriptWaitName(op.script));
+    case OpKind::kCrash:
+      return absl::StrCat("crash ", CrashedProcessName(op.process));
     case OpKind::kDefer:
       return absl::StrCat("defer ", DeferralModeName(op.deferral));
     case OpKind::kCall:
@@ -155,9 +160,21 @@ class Parser {
       op.routine = *routine;
     } else if (verb == "script") {
       op.kind = OpKind::kScript;
+      const bool callback = words.size() > 1 && words[1] == "callback";
+      if (status = want(callback ? 3 : 2); !status.ok()) return status;
+      if (!ParseName(words[1], ScriptWaitName, ScriptWait::kCallback, &op.script)) {
+        return Error("expected 'script none|await|block|callback rN'");
+      }
+      if (callback) {
+        absl::StatusOr<uint32_t> routine = RoutineRef(words[2]);
+        if (!routine.ok()) return routine.status();
+        op.routine = *routine;
+      }
+    } else if (verb == "crash") {
+      op.kind = OpKind::kCrash;
       if (status = want(2); !status.ok()) return status;
-      if (!ParseName(words[1], ScriptWaitName, ScriptWait::kBlock, &op.script)) {
-        return Error("expected 'script none|await|block'");
+      if (!ParseName(words[1], CrashedProcessName, CrashedProcess::kRenderer, &op.process)) {
+        return Error("expected 'crash browser|renderer'");
       }
     } else if (verb == "defer") {
       op.kind = OpKind::kDefer;

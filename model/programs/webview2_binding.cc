@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "model/programs/internal/program_run.h"
 #include "model/webview2/hresult.h"
+#include "model/webview2/processes.h"
 
 namespace wvsim::model::programs::internal {
 
@@ -127,6 +128,27 @@ Task<> ShowModal(ProgramRun& run, uint32_t routine) {
   ProgramRun* self = &run;
   co_await run.rt->ShowDialog(absl::StrCat("r", routine),
                               [self, routine] { return ModalBody(*self, routine); });
+}
+
+// W12: the process fails at a step the program chose, through the model's own crash paths, so
+// that what follows (W12's closed WebView, W15's pending calls) is the model's, not ours.
+Task<> CrashProcess(ProgramRun& run, CrashedProcess process) {
+  co_await run.k->Yield(
+      {process == CrashedProcess::kBrowser ? "crash(browser)" : "crash(renderer)", nullptr});
+  if (run.webview == nullptr) {
+    co_await run.k->Abort(sim::Verdict::kAssertion, "program",
+                          "the program crashed a process before Form1_Load created the WebView");
+  }
+  webview2::BrowserProcess& browser = run.webview->environment().browser();
+  if (browser.dead()) co_return;
+  if (process == CrashedProcess::kBrowser) {
+    run.Observe({.kind = Kind::kProcessCrashed});
+    run.rt->CrashBrowser(browser);
+  } else if (webview2::RendererProcess* renderer = run.webview->renderer();
+             renderer != nullptr && !renderer->dead()) {
+    run.Observe({.kind = Kind::kProcessCrashed});
+    run.rt->CrashRenderer(*renderer);
+  }
 }
 
 Task<> WebView2Call(ProgramRun& run, const Op& op, HandlerContext* handler) {

@@ -29,6 +29,7 @@ struct ProgramRun {
   // Android programs.
   android::AndroidRuntime* android = nullptr;
   android::WebView* view = nullptr;
+  uint32_t value_callbacks = 0;  // ValueCallbacks made so far: each one's number (Observation)
 
   sim::Thread ui() const { return threads[0]; }
   void Observe(Observation entry) {
@@ -55,6 +56,7 @@ sim::Task<> WebView2Call(ProgramRun& run, const Op& op, HandlerContext* handler)
 sim::Task<> AwaitInHandler(ProgramRun& run, sim::Future<void> future, HandlerContext* handler);
 sim::Task<> ShowModal(ProgramRun& run, uint32_t routine);
 sim::Task<> Defer(ProgramRun& run, DeferralMode mode, HandlerContext& handler);
+sim::Task<> CrashProcess(ProgramRun& run, CrashedProcess process);
 
 // Android (android_binding.cc).
 void SetUpAndroid(sim::Kernel& k, ProgramRun& run);
