@@ -168,6 +168,7 @@ int RunScenarioFromBytes(std::string_view runtime, const uint8_t* data, size_t s
     // never happen is a violation the scenario does not expect.
     CrashWithSchedule(runner, outcome, "unexpected verdict");
   }
+  runner.kernel().ReleaseRun();
   return 0;
 }
 

@@ -110,6 +110,10 @@ class Kernel {
   // Forgets the previous execution and prepares a new one driven by `strategy`. With `traced`
   // the kernel writes the trace text, decision labels and the trace hash (slower).
   void Reset(Strategy* strategy, bool traced);
+  // Frees the last run's frames, messages and objects now rather than at the next Reset; what
+  // it recorded (decisions, trace, outcome) stays readable. For a fuzz target: libFuzzer takes
+  // an input that allocates more than it frees for a leak and re-runs it to check.
+  void ReleaseRun() { DestroyRun(); }
   void SetParams(const std::map<std::string, int64_t>* params) { params_ = params; }
   int64_t Param(std::string_view name, int64_t fallback = 0) const;
   const KernelLimits& limits() const { return limits_; }
