@@ -80,7 +80,7 @@ bool Declares(const sim::Scenario& scenario, const std::string& name) {
 }
 
 // WVSIM_FUZZ_PARAMS ("NAME=VALUE,NAME=VALUE"): parameters for every scenario that declares them,
-// such as a harder sim.ordering_depth_3 (steps_per_thread=16) or a fault budget. A name no
+// such as a harder sim.ordering_depth_3 (steps_per_thread=24) or a fault budget. A name no
 // scenario of this runtime declares is a usage error.
 std::map<std::string, std::string> ParamOverrides(
     const std::vector<const sim::Scenario*>& scenarios) {

@@ -899,5 +899,50 @@ TEST(KernelFeatures, DifferentInterleavingsLightDifferentCounters) {
   EXPECT_EQ(features(again).first, calm);
 }
 
+// Two threads of six shared increments, the first preempted once after `a_steps` of its steps
+// (byte-stream decisions: 0 keeps the first thread, 1 hands over to the second).
+std::vector<uint8_t> PreemptionFeatures(int a_steps) {
+  std::vector<uint8_t> counters(1 << 12, 0);
+  std::vector<uint8_t> bytes(static_cast<size_t>(a_steps), 0);
+  bytes.push_back(1);
+  ByteStreamStrategy strategy(bytes);
+  testing::RunProgram(
+      [&counters](Kernel& k) {
+        k.SetFeatureCounters(counters.data(), counters.size());
+        auto& x = k.Make<Shared<int>>("x", 0);
+        for (const char* name : {"a", "b"}) {
+          k.Spawn(name, testing::Body([&x]() -> Task<> {
+                    for (int i = 0; i < 6; ++i) co_await x.FetchAdd(1);
+                  }));
+        }
+      },
+      strategy);
+  return counters;
+}
+
+TEST(KernelFeatures, WhereAPreemptionFallsLightsItsOwnCounter) {
+  // Both schedules preempt the same threads as often, in the same order; only where the first
+  // preemption falls differs, which the n-th-preemption feature tells apart.
+  const std::vector<uint8_t> early = PreemptionFeatures(3);
+  const std::vector<uint8_t> late = PreemptionFeatures(5);
+  EXPECT_NE(early, late);
+  EXPECT_EQ(PreemptionFeatures(3), early);
+}
+
+TEST(KernelFeatures, ReleaseRunFreesTheRunButKeepsItsRecord) {
+  const Scenario scenario = testing::MakeScenario(testing::AbbaProgram);
+  Runner runner(scenario, {});
+  auto round_robin = testing::RoundRobin();
+  round_robin.BeginExecution(0);
+  const RunOutcome first = runner.Run(round_robin, /*traced=*/false);
+  const std::vector<Decision> decisions = runner.kernel().Decisions();
+  runner.kernel().ReleaseRun();
+  runner.kernel().ReleaseRun();  // idempotent: nothing is freed twice
+  EXPECT_EQ(runner.kernel().Decisions(), decisions);
+  const RunOutcome replayed = runner.Replay(decisions, /*lenient=*/false);
+  EXPECT_FALSE(replayed.diverged) << replayed.divergence;
+  EXPECT_EQ(replayed.violation.kind, first.violation.kind);
+}
+
 }  // namespace
 }  // namespace wvsim::sim

@@ -42,7 +42,7 @@ Task<> Stepper(Shared<int>& shared, OrderLog& log, int thread, int steps) {
   }
 }
 
-// Whether the order that needs depth-1 preemptions happened (m = kMiddle):
+// Whether the order that needs depth-1 preemptions happened (m = steps_per_thread / 2):
 //   depth 1: b1 < a1 (the second thread goes first),
 //   depth 2: a_m < b1 < a_m+1 (the second thread starts exactly between the first's steps m and
 //            m+1: one preemption there),
