@@ -64,7 +64,9 @@ struct Fault {
     kRendererHang,
     kGpuCrash,
     kUtilityCrash,
-    kBrowserHang
+    kBrowserHang,
+    kGpuHang,
+    kUtilityHang
   };
   Kind kind = kBrowserCrash;
   RendererProcess* renderer = nullptr;
@@ -90,6 +92,9 @@ std::vector<Fault> FaultsOf(const Runtime& rt, const BrowserProcess& browser, Fa
   if (kinds.gpu_crash) faults.push_back({Fault::kGpuCrash, nullptr});
   if (kinds.utility_crash) faults.push_back({Fault::kUtilityCrash, nullptr});
   if (kinds.browser_hang) faults.push_back({Fault::kBrowserHang, nullptr});
+  // Last, so that the options of schedules recorded before these kinds keep their numbers.
+  if (kinds.gpu_hang && !browser.gpu.hung) faults.push_back({Fault::kGpuHang, nullptr});
+  if (kinds.utility_hang && !browser.utility.hung) faults.push_back({Fault::kUtilityHang, nullptr});
   return faults;
 }
 
@@ -125,6 +130,12 @@ Task<> FaultInjector(Runtime& rt, FaultKinds kinds) {
       break;
     case Fault::kBrowserHang:
       rt.HangBrowser(*target);
+      break;
+    case Fault::kGpuHang:
+      rt.HangAuxiliaryProcess(*target, ProcessFailedKind::kGpuProcessExited);
+      break;
+    case Fault::kUtilityHang:
+      rt.HangAuxiliaryProcess(*target, ProcessFailedKind::kUtilityProcessExited);
       break;
   }
 }
@@ -212,6 +223,9 @@ void Runtime::RaiseBrowserProcessExited(BrowserProcess& browser, BrowserProcessE
 }
 
 void Runtime::EnableFaults(FaultKinds kinds) {
+  // W11: the GPU and utility processes become threads only when their faults can happen, so
+  // that every scenario without them keeps its recorded schedule (auxiliary_processes.cc).
+  if (kinds.auxiliary()) EnableAuxiliaryThreads();
   const int64_t budget = kernel_.Param(sim::kFaultBudgetParam, 0);
   for (int64_t i = 0; i < budget; ++i) kernel_.Spawn("faults", FaultInjector(*this, kinds));
 }
@@ -373,16 +387,17 @@ void Runtime::ReportUnresponsive(RendererProcess& renderer) {
 
 void Runtime::CrashAuxiliaryProcess(BrowserProcess& browser, ProcessFailedKind kind) {
   const bool gpu = kind == ProcessFailedKind::kGpuProcessExited;
-  uint32_t& generation = gpu ? browser.gpu_generation : browser.utility_generation;
-  const char* process = gpu ? "gpu" : "utility";
+  AuxiliaryProcess& process = gpu ? browser.gpu : browser.utility;
+  const uint32_t generation = process.generation;
   if (kernel_.traced()) {
-    kernel_.Log(absl::StrCat("W12: ", process, generation == 1 ? "" : absl::StrCat("#", generation),
-                             " process of ", browser.thread.name(), " crashed (ProcessFailed kind ",
+    kernel_.Log(absl::StrCat("W12: ", process.name,
+                             generation == 1 ? "" : absl::StrCat("#", generation), " process of ",
+                             browser.thread.name(), " crashed (ProcessFailed kind ",
                              ProcessFailedKindName(kind),
-                             ", reason Crashed); the browser relaunches it as ", process, "#",
+                             ", reason Crashed); the browser relaunches it as ", process.name, "#",
                              generation + 1, " and nothing else breaks"));
   }
-  ++generation;  // W12: GPU and utility exits recover by themselves
+  RelaunchAuxiliary(process);  // W12: GPU and utility exits recover by themselves
   for (CoreWebView2* webview : browser.webviews) {
     ProcessFailedEventArgs* args =
         RaiseProcessFailedOn(*webview, kind, ProcessFailedReason::kCrashed, 1);

@@ -437,6 +437,14 @@ class Runtime {
   void ReportUnresponsive(RendererProcess& renderer);
   // W12: a GPU or utility process exits and is relaunched; ProcessFailed for every WebView.
   void CrashAuxiliaryProcess(BrowserProcess& browser, ProcessFailedKind kind);
+  // W12: a GPU or utility process stops working; what it was sent stays pending until a crash
+  // relaunches it (auxiliary_processes.cc). No ProcessFailed kind reports it.
+  void HangAuxiliaryProcess(BrowserProcess& browser, ProcessFailedKind kind);
+  // W11: `process` does `then` as a message on its thread; inline when it is not a thread.
+  void RunOnAuxiliary(AuxiliaryProcess& process, std::string what, absl::AnyInvocable<void()> then);
+  // The message of RunOnAuxiliary: does work `id` unless the process hangs or was relaunched
+  // since `generation` sent it (the relaunch sent it again).
+  void DoAuxiliaryWork(AuxiliaryProcess& process, uint64_t id, uint32_t generation);
   // The live processes a fault can hit, browser first, in a fixed order.
   std::vector<RendererProcess*> LiveRenderers(const BrowserProcess& browser) const;
   // Whether a WebView's main document runs in `renderer` (else it runs only frames, or nothing).
@@ -559,6 +567,12 @@ class Runtime {
   void CatchAtBoundary(const EventArgs& args, const char* what);
   std::optional<sim::Violation> CheckPending() const;
   std::optional<sim::Violation> CheckDeferrals() const;
+  std::optional<sim::Violation> CheckAuxiliaries() const;
+  void SpawnAuxiliary(BrowserProcess& browser, AuxiliaryProcess& process);
+  void SendAuxiliaryWork(AuxiliaryProcess& process, const AuxiliaryWork& work);
+  void EnableAuxiliaryThreads();                   // EnableFaults with a GPU or utility fault
+  void LaunchAuxiliaries(BrowserProcess& browser);  // with each browser, once enabled
+  void RelaunchAuxiliary(AuxiliaryProcess& process);  // W12: after its crash, redoing its work
   void RegisterChecks();
 
   Kernel& kernel_;
@@ -571,6 +585,8 @@ class Runtime {
   uint32_t browser_generation_ = 0;
   uint32_t windows_ = 0;
   uint32_t renderer_generation_ = 0;             // browser, browser#2 (after a crash, W16)
+  bool auxiliary_threads_ = false;  // GPU and utility processes are threads (EnableFaults)
+  uint64_t auxiliary_work_ = 0;     // AuxiliaryWork ids, per run
   std::map<std::string, uint32_t> op_counters_;  // ExecuteScript#3: per kind, per run (traced)
 };
 
