@@ -98,6 +98,13 @@ std::vector<Fault> FaultsOf(const Runtime& rt, const BrowserProcess& browser, Fa
   return faults;
 }
 
+// Which auxiliary process a GPU or utility fault hits, as ProcessFailed names it (W12).
+ProcessFailedKind AuxiliaryKindOf(Fault::Kind kind) {
+  return kind == Fault::kGpuCrash || kind == Fault::kGpuHang
+             ? ProcessFailedKind::kGpuProcessExited
+             : ProcessFailedKind::kUtilityProcessExited;
+}
+
 Task<> FaultInjector(Runtime& rt, FaultKinds kinds) {
   Kernel& k = rt.kernel();
   co_await k.Yield({"inject_fault", nullptr});  // the scheduler picks the step
@@ -123,19 +130,15 @@ Task<> FaultInjector(Runtime& rt, FaultKinds kinds) {
       rt.HangRenderer(*fault.renderer);
       break;
     case Fault::kGpuCrash:
-      rt.CrashAuxiliaryProcess(*target, ProcessFailedKind::kGpuProcessExited);
-      break;
     case Fault::kUtilityCrash:
-      rt.CrashAuxiliaryProcess(*target, ProcessFailedKind::kUtilityProcessExited);
+      rt.CrashAuxiliaryProcess(*target, AuxiliaryKindOf(fault.kind));
       break;
     case Fault::kBrowserHang:
       rt.HangBrowser(*target);
       break;
     case Fault::kGpuHang:
-      rt.HangAuxiliaryProcess(*target, ProcessFailedKind::kGpuProcessExited);
-      break;
     case Fault::kUtilityHang:
-      rt.HangAuxiliaryProcess(*target, ProcessFailedKind::kUtilityProcessExited);
+      rt.HangAuxiliaryProcess(*target, AuxiliaryKindOf(fault.kind));
       break;
   }
 }
@@ -230,11 +233,17 @@ void Runtime::EnableFaults(FaultKinds kinds) {
   for (int64_t i = 0; i < budget; ++i) kernel_.Spawn("faults", FaultInjector(*this, kinds));
 }
 
-BrowserProcess* Runtime::FaultTarget() const {
+BrowserProcess* Runtime::FaultTarget() {
+  // W12 ("any process can crash or hang"): any live browser, in folder order. With one there is
+  // nothing to choose, so the schedules recorded when only the first was a target still replay.
+  std::vector<BrowserProcess*> live;
   for (const auto& [folder, browser] : browsers_) {
-    if (!browser->dead()) return browser;
+    if (!browser->dead()) live.push_back(browser);
   }
-  return nullptr;
+  if (live.size() <= 1) return live.empty() ? nullptr : live.front();
+  const uint32_t pick = kernel_.Choose(sim::ChoiceKind::kFault, static_cast<uint32_t>(live.size()),
+                                       "which browser process (by user data folder) fails (W12)");
+  return live[pick];
 }
 
 void Runtime::CrashBrowser(BrowserProcess& browser) {

@@ -420,8 +420,9 @@ class Runtime {
                          "pending");
 
   // ---- Faults (W12, W13, W15, W16), within the scenario's fault budget.
-  // Spawns `fault_budget` injector threads: each, at a step the scheduler picks, may crash the
-  // browser process of the first environment. Call it once the app is up.
+  // Spawns `fault_budget` injector threads: each, at a step the scheduler picks, may make a
+  // process of a live browser (the scheduler picks which) fail as `kinds` allow. Call it once the
+  // app is up.
   void EnableFaults(FaultKinds kinds = {});
   void CrashBrowser(BrowserProcess& browser);
   // W12: the browser process hangs: calls pending on it, and every later one, never complete.
@@ -532,7 +533,8 @@ class Runtime {
 
   // W4 bookkeeping: the handler boundary every event and completion handler runs behind.
   Task<> EnterHandler(HandlerFrame& frame);
-  BrowserProcess* FaultTarget() const;
+  // The live browser a fault hits: a recorded choice when there are several (W12).
+  BrowserProcess* FaultTarget();
   void ExitHandler(HandlerFrame& frame);
   void NoteAwait(Thread thread);  // the thread's innermost handler leaves the stack
   HandlerFrame* WebViewHandlerOnStack(Thread thread);
