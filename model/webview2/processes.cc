@@ -1,7 +1,8 @@
 // The WebView2 processes failing, hanging and exiting (webview-rules.md W12..W16): the fault
-// injector, browser and renderer crashes, renderer hangs reported every 15 s, GPU and utility
-// exits that recover by themselves, Close (explicit and by the last reference), and what happens
-// to calls pending on a process that died (W15).
+// injector (which hits any live browser), browser and renderer crashes, renderer hangs reported
+// every 15 s, GPU and utility exits that recover by themselves and their hangs (the work they
+// redo or leave undone is in auxiliary_processes.cc), Close (explicit and by the last
+// reference), and what happens to calls pending on a process that died (W15).
 #include "model/webview2/processes.h"
 
 #include <algorithm>
