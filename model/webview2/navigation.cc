@@ -61,7 +61,8 @@ Task<> ReadResponseThread(Runtime& rt, CoreWebView2& webview, ResponseStream& st
   co_await ReadResponse(rt, webview, stream, renderer);
 }
 
-void FinishLoad(Runtime& rt, CoreWebView2& webview) {
+// What the load does once the GPU process composited it (W2: NavigationCompleted last).
+void CompleteLoad(Runtime& rt, CoreWebView2& webview) {
   const Page* page = rt.FindPage(webview.document());
   if (page != nullptr && !page->frames.empty()) rt.CreateFrames(webview, *page);  // frames.cc
   rt.RaiseNavigationCompleted(webview);
@@ -69,6 +70,19 @@ void FinishLoad(Runtime& rt, CoreWebView2& webview) {
   if (!page->web_message.empty()) rt.RaiseWebMessage(webview, page->web_message);
   if (!page->window_open.empty()) rt.RaiseNewWindow(webview, page->window_open);
   rt.RaisePageEvents(webview, *page, 0);
+}
+
+// W11, W12: the GPU process composites the document before the load completes, so a hung GPU
+// process holds NavigationCompleted back (auxiliary_processes.cc).
+void FinishLoad(Runtime& rt, CoreWebView2& webview) {
+  Runtime* self = &rt;
+  CoreWebView2* target = &webview;
+  std::string what = rt.kernel().traced()
+                         ? absl::StrCat("composite of ", webview.name(), "'s document before its "
+                                        "NavigationCompleted")
+                         : std::string();
+  rt.RunOnAuxiliary(webview.environment().browser().gpu, std::move(what),
+                    [self, target] { CompleteLoad(*self, *target); });
 }
 
 // The renderer commits the new document: ContentLoading, then DOMContentLoaded once it is parsed;
@@ -178,12 +192,19 @@ void Runtime::CommitNavigation(CoreWebView2& webview, const std::string& uri, ui
   CoreWebView2* target = &webview;
   const std::string* kept = &uri;
   RendererProcess* process = &renderer;
-  Send(renderer.thread, "load", [self, target, kept, id, process] {
-    return RendererLoad(*self, *target, *kept, id, *process);
-  });
-  // W7: scripts held since NavigationStarting reach the renderer after the load, so they run in
-  // the new document, from its ContentLoading on.
-  ReleaseHeldScripts(webview);
+  // W11, W12: the utility process (the network service) fetches the document before the renderer
+  // commits it, so a hung utility process holds the load back.
+  std::string what = kernel_.traced() ? absl::StrCat("fetch of ", uri, " for ", webview.name())
+                                      : std::string();
+  RunOnAuxiliary(webview.environment().browser().utility, std::move(what),
+                 [self, target, kept, id, process] {
+                   self->Send(process->thread, "load", [self, target, kept, id, process] {
+                     return RendererLoad(*self, *target, *kept, id, *process);
+                   });
+                   // W7: scripts held since NavigationStarting reach the renderer after the
+                   // load, so they run in the new document, from its ContentLoading on.
+                   self->ReleaseHeldScripts(*target);
+                 });
 }
 
 void Runtime::ReleaseHeldScripts(CoreWebView2& webview) {

@@ -1,7 +1,8 @@
 // The WebView2 processes failing, hanging and exiting (webview-rules.md W12..W16): the fault
-// injector, browser and renderer crashes, renderer hangs reported every 15 s, GPU and utility
-// exits that recover by themselves, Close (explicit and by the last reference), and what happens
-// to calls pending on a process that died (W15).
+// injector (which hits any live browser), browser and renderer crashes, renderer hangs reported
+// every 15 s, GPU and utility exits that recover by themselves and their hangs (the work they
+// redo or leave undone is in auxiliary_processes.cc), Close (explicit and by the last
+// reference), and what happens to calls pending on a process that died (W15).
 #include "model/webview2/processes.h"
 
 #include <algorithm>
@@ -64,7 +65,9 @@ struct Fault {
     kRendererHang,
     kGpuCrash,
     kUtilityCrash,
-    kBrowserHang
+    kBrowserHang,
+    kGpuHang,
+    kUtilityHang
   };
   Kind kind = kBrowserCrash;
   RendererProcess* renderer = nullptr;
@@ -90,7 +93,17 @@ std::vector<Fault> FaultsOf(const Runtime& rt, const BrowserProcess& browser, Fa
   if (kinds.gpu_crash) faults.push_back({Fault::kGpuCrash, nullptr});
   if (kinds.utility_crash) faults.push_back({Fault::kUtilityCrash, nullptr});
   if (kinds.browser_hang) faults.push_back({Fault::kBrowserHang, nullptr});
+  // Last, so that the options of schedules recorded before these kinds keep their numbers.
+  if (kinds.gpu_hang && !browser.gpu.hung) faults.push_back({Fault::kGpuHang, nullptr});
+  if (kinds.utility_hang && !browser.utility.hung) faults.push_back({Fault::kUtilityHang, nullptr});
   return faults;
+}
+
+// Which auxiliary process a GPU or utility fault hits, as ProcessFailed names it (W12).
+ProcessFailedKind AuxiliaryKindOf(Fault::Kind kind) {
+  return kind == Fault::kGpuCrash || kind == Fault::kGpuHang
+             ? ProcessFailedKind::kGpuProcessExited
+             : ProcessFailedKind::kUtilityProcessExited;
 }
 
 Task<> FaultInjector(Runtime& rt, FaultKinds kinds) {
@@ -118,13 +131,15 @@ Task<> FaultInjector(Runtime& rt, FaultKinds kinds) {
       rt.HangRenderer(*fault.renderer);
       break;
     case Fault::kGpuCrash:
-      rt.CrashAuxiliaryProcess(*target, ProcessFailedKind::kGpuProcessExited);
-      break;
     case Fault::kUtilityCrash:
-      rt.CrashAuxiliaryProcess(*target, ProcessFailedKind::kUtilityProcessExited);
+      rt.CrashAuxiliaryProcess(*target, AuxiliaryKindOf(fault.kind));
       break;
     case Fault::kBrowserHang:
       rt.HangBrowser(*target);
+      break;
+    case Fault::kGpuHang:
+    case Fault::kUtilityHang:
+      rt.HangAuxiliaryProcess(*target, AuxiliaryKindOf(fault.kind));
       break;
   }
 }
@@ -212,15 +227,24 @@ void Runtime::RaiseBrowserProcessExited(BrowserProcess& browser, BrowserProcessE
 }
 
 void Runtime::EnableFaults(FaultKinds kinds) {
+  // W11: the GPU and utility processes become threads only when their faults can happen, so
+  // that every scenario without them keeps its recorded schedule (auxiliary_processes.cc).
+  if (kinds.auxiliary()) EnableAuxiliaryThreads();
   const int64_t budget = kernel_.Param(sim::kFaultBudgetParam, 0);
   for (int64_t i = 0; i < budget; ++i) kernel_.Spawn("faults", FaultInjector(*this, kinds));
 }
 
-BrowserProcess* Runtime::FaultTarget() const {
+BrowserProcess* Runtime::FaultTarget() {
+  // W12 ("any process can crash or hang"): any live browser, in folder order. With one there is
+  // nothing to choose, so the schedules recorded when only the first was a target still replay.
+  std::vector<BrowserProcess*> live;
   for (const auto& [folder, browser] : browsers_) {
-    if (!browser->dead()) return browser;
+    if (!browser->dead()) live.push_back(browser);
   }
-  return nullptr;
+  if (live.size() <= 1) return live.empty() ? nullptr : live.front();
+  const uint32_t pick = kernel_.Choose(sim::ChoiceKind::kFault, static_cast<uint32_t>(live.size()),
+                                       "which browser process (by user data folder) fails (W12)");
+  return live[pick];
 }
 
 void Runtime::CrashBrowser(BrowserProcess& browser) {
@@ -373,16 +397,17 @@ void Runtime::ReportUnresponsive(RendererProcess& renderer) {
 
 void Runtime::CrashAuxiliaryProcess(BrowserProcess& browser, ProcessFailedKind kind) {
   const bool gpu = kind == ProcessFailedKind::kGpuProcessExited;
-  uint32_t& generation = gpu ? browser.gpu_generation : browser.utility_generation;
-  const char* process = gpu ? "gpu" : "utility";
+  AuxiliaryProcess& process = gpu ? browser.gpu : browser.utility;
+  const uint32_t generation = process.generation;
   if (kernel_.traced()) {
-    kernel_.Log(absl::StrCat("W12: ", process, generation == 1 ? "" : absl::StrCat("#", generation),
-                             " process of ", browser.thread.name(), " crashed (ProcessFailed kind ",
+    kernel_.Log(absl::StrCat("W12: ", process.name,
+                             generation == 1 ? "" : absl::StrCat("#", generation), " process of ",
+                             browser.thread.name(), " crashed (ProcessFailed kind ",
                              ProcessFailedKindName(kind),
-                             ", reason Crashed); the browser relaunches it as ", process, "#",
+                             ", reason Crashed); the browser relaunches it as ", process.name, "#",
                              generation + 1, " and nothing else breaks"));
   }
-  ++generation;  // W12: GPU and utility exits recover by themselves
+  RelaunchAuxiliary(process);  // W12: GPU and utility exits recover by themselves
   for (CoreWebView2* webview : browser.webviews) {
     ProcessFailedEventArgs* args =
         RaiseProcessFailedOn(*webview, kind, ProcessFailedReason::kCrashed, 1);

@@ -1,8 +1,9 @@
 // The WebView2 processes as the model keeps them (webview-rules.md W11..W13): one browser
 // process per user data folder, renderers per site, and the GPU and utility processes; plus what
 // can go wrong with them (FaultKinds, W12's hang reports). Browser and renderer processes are
-// virtual threads with message queues; the Runtime (runtime.h) owns them and processes.cc makes
-// them fail. App code never touches these records: it sees ProcessFailed and
+// virtual threads with message queues; so are the GPU and utility processes once a scenario
+// enables their faults (auxiliary_processes.cc). The Runtime (runtime.h) owns them and
+// processes.cc makes them fail. App code never touches these records: it sees ProcessFailed and
 // BrowserProcessExited.
 //
 // Determinism: renderers are kept in an ordered map by site; names (browser#2, renderer#3,
@@ -15,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "sim/kernel.h"
 
 namespace wvsim::model::webview2 {
@@ -24,6 +26,7 @@ using sim::Thread;
 class CoreWebView2;
 class Environment;
 struct DevToolsCall;
+struct BrowserProcess;
 struct RendererProcess;
 
 // CreateCoreWebView2EnvironmentWithOptions: one browser process per user data folder; another
@@ -31,6 +34,25 @@ struct RendererProcess;
 struct EnvironmentOptions {
   std::string user_data_folder = "EBWebView";
   std::string additional_browser_arguments;
+};
+
+// W11, W12: a GPU or utility (network service) process of a browser. Work the browser sends it
+// stays in `pending` until the process did it, so a relaunch after a crash redoes it and a hang
+// leaves it undone (auxiliary_processes.cc).
+struct AuxiliaryWork {
+  uint64_t id = 0;   // per run, for the message that carries it
+  std::string what;  // "composite for NavigationCompleted of CoreWebView2#1"
+  absl::AnyInvocable<void()> then;
+};
+
+struct AuxiliaryProcess {
+  explicit AuxiliaryProcess(const char* process_name) : name(process_name) {}
+  const char* name;       // "gpu" or "utility"
+  BrowserProcess* browser = nullptr;  // the browser that launched it (set with its thread)
+  Thread thread;          // empty until spawned: then the browser sends it work
+  uint32_t generation = 1;  // counts relaunches: gpu, gpu#2, ...
+  bool hung = false;        // W12: it does nothing until a crash relaunches it
+  std::vector<AuxiliaryWork> pending;  // in the order the browser sent it
 };
 
 struct BrowserProcess {
@@ -41,10 +63,11 @@ struct BrowserProcess {
   std::vector<Environment*> environments;             // sharing this process (W11, W13)
   std::vector<CoreWebView2*> webviews;
   int webviews_open = 0;
-  // W12: GPU and utility processes are not threads: nothing in the model waits on them. Their
-  // generation counts relaunches (gpu, gpu#2, ...).
-  uint32_t gpu_generation = 1;
-  uint32_t utility_generation = 1;
+  // W12: the GPU process composites before NavigationCompleted; the utility process fetches
+  // before a load commits. Without threads (no scenario asked for their faults) the work is done
+  // inline, as before they were modelled, so that older recorded schedules still replay.
+  AuxiliaryProcess gpu{"gpu"};
+  AuxiliaryProcess utility{"utility"};
   // W7: DevTools calls received in order and not yet processed (devtools.cc).
   std::vector<DevToolsCall*> devtools_inbox;
   bool crashed = false;  // W12: its messages are dropped from now on
@@ -87,6 +110,10 @@ struct FaultKinds {
   bool gpu_crash = false;             // GpuProcessExited: recovers by itself
   bool utility_crash = false;         // UtilityProcessExited: recovers by itself
   bool browser_hang = false;          // the browser stops processing; no ProcessFailed kind says so
+  bool gpu_hang = false;              // the GPU process stops: loads never complete
+  bool utility_hang = false;          // the network service stops: loads never commit
+  // Whether the GPU and utility processes must be threads for these faults to mean anything.
+  bool auxiliary() const { return gpu_crash || utility_crash || gpu_hang || utility_hang; }
   bool operator==(const FaultKinds&) const = default;
 };
 

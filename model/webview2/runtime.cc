@@ -163,6 +163,7 @@ BrowserProcess& Runtime::BrowserFor(const EnvironmentOptions& options, bool* opt
                                              : absl::StrCat("browser#", browser_generation_),
                     ProcessMain(kernel_), {.message_queue = true});
   browsers_[options.user_data_folder] = &browser;
+  LaunchAuxiliaries(browser);  // W11: the GPU and utility processes start with the browser
   return browser;
 }
 
@@ -695,6 +696,8 @@ void Runtime::RegisterChecks() {
 }
 
 std::optional<sim::Violation> Runtime::CheckPending() const {
+  // W12: work left behind a hung GPU or utility process is why a load never completed.
+  if (std::optional<sim::Violation> auxiliary = CheckAuxiliaries()) return auxiliary;
   for (const Pending& pending : pending_) {
     if (pending.future->done()) continue;
     if (pending.browser != nullptr && pending.browser->hung) {

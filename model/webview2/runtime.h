@@ -420,8 +420,9 @@ class Runtime {
                          "pending");
 
   // ---- Faults (W12, W13, W15, W16), within the scenario's fault budget.
-  // Spawns `fault_budget` injector threads: each, at a step the scheduler picks, may crash the
-  // browser process of the first environment. Call it once the app is up.
+  // Spawns `fault_budget` injector threads: each, at a step the scheduler picks, may make a
+  // process of a live browser (the scheduler picks which) fail as `kinds` allow. Call it once the
+  // app is up.
   void EnableFaults(FaultKinds kinds = {});
   void CrashBrowser(BrowserProcess& browser);
   // W12: the browser process hangs: calls pending on it, and every later one, never complete.
@@ -437,6 +438,14 @@ class Runtime {
   void ReportUnresponsive(RendererProcess& renderer);
   // W12: a GPU or utility process exits and is relaunched; ProcessFailed for every WebView.
   void CrashAuxiliaryProcess(BrowserProcess& browser, ProcessFailedKind kind);
+  // W12: a GPU or utility process stops working; what it was sent stays pending until a crash
+  // relaunches it (auxiliary_processes.cc). No ProcessFailed kind reports it.
+  void HangAuxiliaryProcess(BrowserProcess& browser, ProcessFailedKind kind);
+  // W11: `process` does `then` as a message on its thread; inline when it is not a thread.
+  void RunOnAuxiliary(AuxiliaryProcess& process, std::string what, absl::AnyInvocable<void()> then);
+  // The message of RunOnAuxiliary: does work `id` unless the process hangs or was relaunched
+  // since `generation` sent it (the relaunch sent it again).
+  void DoAuxiliaryWork(AuxiliaryProcess& process, uint64_t id, uint32_t generation);
   // The live processes a fault can hit, browser first, in a fixed order.
   std::vector<RendererProcess*> LiveRenderers(const BrowserProcess& browser) const;
   // Whether a WebView's main document runs in `renderer` (else it runs only frames, or nothing).
@@ -524,7 +533,8 @@ class Runtime {
 
   // W4 bookkeeping: the handler boundary every event and completion handler runs behind.
   Task<> EnterHandler(HandlerFrame& frame);
-  BrowserProcess* FaultTarget() const;
+  // The live browser a fault hits: a recorded choice when there are several (W12).
+  BrowserProcess* FaultTarget();
   void ExitHandler(HandlerFrame& frame);
   void NoteAwait(Thread thread);  // the thread's innermost handler leaves the stack
   HandlerFrame* WebViewHandlerOnStack(Thread thread);
@@ -559,6 +569,12 @@ class Runtime {
   void CatchAtBoundary(const EventArgs& args, const char* what);
   std::optional<sim::Violation> CheckPending() const;
   std::optional<sim::Violation> CheckDeferrals() const;
+  std::optional<sim::Violation> CheckAuxiliaries() const;
+  void SpawnAuxiliary(BrowserProcess& browser, AuxiliaryProcess& process);
+  void SendAuxiliaryWork(AuxiliaryProcess& process, const AuxiliaryWork& work);
+  void EnableAuxiliaryThreads();                   // EnableFaults with a GPU or utility fault
+  void LaunchAuxiliaries(BrowserProcess& browser);  // with each browser, once enabled
+  void RelaunchAuxiliary(AuxiliaryProcess& process);  // W12: after its crash, redoing its work
   void RegisterChecks();
 
   Kernel& kernel_;
@@ -571,6 +587,8 @@ class Runtime {
   uint32_t browser_generation_ = 0;
   uint32_t windows_ = 0;
   uint32_t renderer_generation_ = 0;             // browser, browser#2 (after a crash, W16)
+  bool auxiliary_threads_ = false;  // GPU and utility processes are threads (EnableFaults)
+  uint64_t auxiliary_work_ = 0;     // AuxiliaryWork ids, per run
   std::map<std::string, uint32_t> op_counters_;  // ExecuteScript#3: per kind, per run (traced)
 };
 

@@ -1,5 +1,5 @@
 // The wv2.* scenarios about processes and lifetimes: a hung renderer (W12), GPU and utility
-// exits (W12), a frame's renderer dying under a frame script (W12, W15), the last controller
+// exits and hangs (W12), a frame's renderer dying under a frame script (W12, W15), the last controller
 // reference released (W14), and the runtime's own int 3 on reentrancy (W4).
 #include <string>
 
@@ -67,7 +67,7 @@ void HangSetup(Kernel& k, bool ignores_hang) {
   PostLoad(app, [&app] { return HangLoad(app); });
 }
 
-// ---- wv2.gpu_crash_recovers (W12).
+// ---- wv2.gpu_crash_recovers and wv2.gpu_hang_during_load (W12).
 
 Task<> CheckTitle(App& app) {
   Async<std::string> op = co_await app.webview->ExecuteScriptAsync("document.title");
@@ -99,13 +99,18 @@ Task<> OnGpuNavigationCompleted(App& app, NavigationEventArgs& args) {
   co_await app.rt->Post(app.ui, "CheckTitle", [&app] { return CheckTitle(app); });
 }
 
-Task<> GpuLoad(App& app) {
+// app.blocking: the buggy twin, wv2.gpu_hang_during_load, where the processes hang instead. Its
+// app waits for NavigationCompleted to go on; a hang before the fetch or the composite means it
+// never comes, and no ProcessFailed kind tells the app why.
+Task<> AuxiliaryLoad(App& app) {
   co_await EnsureCoreWebView2(app);
   FaultKinds auxiliary;
   auxiliary.browser_crash = false;
   auxiliary.renderer_crash = false;
-  auxiliary.gpu_crash = true;
-  auxiliary.utility_crash = true;
+  auxiliary.gpu_crash = !app.blocking;
+  auxiliary.utility_crash = !app.blocking;
+  auxiliary.gpu_hang = app.blocking;
+  auxiliary.utility_hang = app.blocking;
   app.rt->EnableFaults(auxiliary);
   app.webview->add_ProcessFailed(
       [&app](ProcessFailedEventArgs& args) { return OnAuxiliaryProcessFailed(app, args); });
@@ -114,9 +119,10 @@ Task<> GpuLoad(App& app) {
   co_await app.webview->Navigate(kHome);
 }
 
-void GpuSetup(Kernel& k) {
+void AuxiliarySetup(Kernel& k, bool hangs) {
   App& app = MakeApp(k);
-  PostLoad(app, [&app] { return GpuLoad(app); });
+  app.blocking = hangs;
+  PostLoad(app, [&app] { return AuxiliaryLoad(app); });
 }
 
 // ---- wv2.browser_hang_during_script (W12: any process can crash or hang).
@@ -269,7 +275,11 @@ std::vector<Scenario> ProcessScenarios() {
       MakeFaulty(
           "wv2.gpu_crash_recovers",
           "W12: GPU and utility processes exit; ProcessFailed fires, scripts keep working", {clean},
-          [](Kernel& k) { GpuSetup(k); }, 2),
+          [](Kernel& k) { AuxiliarySetup(k, false); }, 2),
+      MakeFaulty("wv2.gpu_hang_during_load",
+                 "W12: the GPU or the utility process hangs while the page loads; "
+                 "NavigationCompleted never comes and nothing reports the hang",
+                 {Verdict::kStall}, [](Kernel& k) { AuxiliarySetup(k, true); }),
       MakeFaulty("wv2.browser_hang_during_script",
                  "W12: the browser process hangs while the app awaits ExecuteScript; no event "
                  "reports it and the call never completes",

@@ -1,0 +1,137 @@
+// The GPU and utility (network service) processes as virtual threads (webview-rules.md W11,
+// W12): the browser sends them work as messages, and what they were sent stays pending until
+// they did it. So their faults have real effects: a crash relaunches the process (gpu#2), which
+// redoes the pending work; a hang leaves it undone, and what waits on it never happens (a
+// `stall` naming the hung process).
+//
+// They are threads only once a scenario enables one of their faults (EnableFaults): otherwise
+// the work is done inline, as before they were modelled, so that every schedule recorded without
+// them still replays step for step.
+//
+// Determinism: work ids come from a per-run counter; pending work is a vector in send order.
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "model/webview2/runtime.h"
+
+namespace wvsim::model::webview2 {
+
+namespace {
+
+Task<> AuxiliaryMain(Kernel& kernel) { co_await kernel.RunMessageLoop(); }
+
+// gpu, gpu#2 for the first browser; gpu-browser#2 for another (thread names stay distinct).
+std::string ThreadName(const AuxiliaryProcess& process) {
+  std::string name = process.generation == 1
+                         ? std::string(process.name)
+                         : absl::StrCat(process.name, "#", process.generation);
+  const std::string& browser = process.browser->thread.name();
+  if (browser != "browser") absl::StrAppend(&name, "-", browser);
+  return name;
+}
+
+Task<> AuxiliaryWorkTask(Runtime& rt, AuxiliaryProcess& process, uint64_t id,
+                         uint32_t generation) {
+  rt.DoAuxiliaryWork(process, id, generation);
+  co_return;
+}
+
+}  // namespace
+
+void Runtime::SpawnAuxiliary(BrowserProcess& browser, AuxiliaryProcess& process) {
+  process.browser = &browser;
+  process.hung = false;
+  process.thread =
+      kernel_.Spawn(ThreadName(process), AuxiliaryMain(kernel_), {.message_queue = true});
+}
+
+void Runtime::SendAuxiliaryWork(AuxiliaryProcess& process, const AuxiliaryWork& work) {
+  Runtime* self = this;
+  AuxiliaryProcess* target = &process;
+  const uint64_t id = work.id;
+  const uint32_t generation = process.generation;
+  Send(process.thread, kernel_.traced() ? work.what : std::string(process.name),
+       [self, target, id, generation] {
+         return AuxiliaryWorkTask(*self, *target, id, generation);
+       });
+}
+
+void Runtime::RunOnAuxiliary(AuxiliaryProcess& process, std::string what,
+                             absl::AnyInvocable<void()> then) {
+  if (!process.thread.valid()) {
+    then();  // not a thread in this scenario: the work is done at once
+    return;
+  }
+  process.pending.push_back({++auxiliary_work_, std::move(what), std::move(then)});
+  SendAuxiliaryWork(process, process.pending.back());
+}
+
+void Runtime::DoAuxiliaryWork(AuxiliaryProcess& process, uint64_t id, uint32_t generation) {
+  // W12: a hung process does nothing; a message to a process that crashed since is lost (its
+  // relaunch was sent the work again); a dead browser takes its processes with it.
+  if (process.hung || generation != process.generation || process.browser->dead()) return;
+  auto it = std::find_if(process.pending.begin(), process.pending.end(),
+                         [id](const AuxiliaryWork& work) { return work.id == id; });
+  if (it == process.pending.end()) return;
+  absl::AnyInvocable<void()> then = std::move(it->then);
+  process.pending.erase(it);
+  then();
+}
+
+void Runtime::EnableAuxiliaryThreads() {
+  if (auxiliary_threads_) return;
+  auxiliary_threads_ = true;
+  // In folder order: the browsers already up get their processes now, later ones at launch.
+  for (const auto& [folder, browser] : browsers_) {
+    if (browser->dead()) continue;
+    SpawnAuxiliary(*browser, browser->gpu);
+    SpawnAuxiliary(*browser, browser->utility);
+  }
+}
+
+void Runtime::LaunchAuxiliaries(BrowserProcess& browser) {
+  if (!auxiliary_threads_) return;
+  SpawnAuxiliary(browser, browser.gpu);
+  SpawnAuxiliary(browser, browser.utility);
+}
+
+void Runtime::RelaunchAuxiliary(AuxiliaryProcess& process) {
+  ++process.generation;  // W12: GPU and utility exits recover by themselves
+  if (!process.thread.valid()) return;
+  SpawnAuxiliary(*process.browser, process);
+  if (kernel_.traced() && !process.pending.empty()) {
+    kernel_.Log(absl::StrCat("W12: ", process.thread.name(), " redoes the ",
+                             process.pending.size(), " pending work item(s) of its predecessor"));
+  }
+  for (const AuxiliaryWork& work : process.pending) SendAuxiliaryWork(process, work);
+}
+
+void Runtime::HangAuxiliaryProcess(BrowserProcess& browser, ProcessFailedKind kind) {
+  AuxiliaryProcess& process =
+      kind == ProcessFailedKind::kGpuProcessExited ? browser.gpu : browser.utility;
+  process.hung = true;
+  if (kernel_.traced()) {
+    kernel_.Log(absl::StrCat("W12: ", process.thread.name(), " process of ", browser.thread.name(),
+                             " hangs: the work the browser sends it stays undone; no "
+                             "ProcessFailed kind reports it"));
+  }
+}
+
+std::optional<sim::Violation> Runtime::CheckAuxiliaries() const {
+  for (const auto& [folder, browser] : browsers_) {
+    for (const AuxiliaryProcess* process : {&browser->gpu, &browser->utility}) {
+      if (process->pending.empty() || browser->dead()) continue;
+      const AuxiliaryWork& work = process->pending.front();
+      return sim::Violation{
+          sim::Verdict::kStall, process->thread.name(),
+          absl::StrCat("W12: the ", work.what, " never happened: the ", process->name,
+                       " process ", process->thread.name(), " of ", browser->thread.name(),
+                       process->hung ? " hangs (a fault) and does nothing; no ProcessFailed kind "
+                                       "reports it, and only a crash would relaunch it"
+                                     : " never ran it")};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace wvsim::model::webview2

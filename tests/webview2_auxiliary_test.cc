@@ -1,0 +1,180 @@
+// Tests for the GPU and utility processes as virtual threads (model/webview2/
+// auxiliary_processes.cc; webview-rules.md W11, W12): the work the browser sends them, what a
+// hang leaves undone and what a crash's relaunch redoes. Each test drives the faults directly at
+// a fixed point of a small program, under the first-option strategy.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "sim/runner.h"
+#include "sim/strategies/random.h"
+#include "test_programs.h"
+#include "webview2_probe.h"
+
+namespace wvsim::model::webview2 {
+namespace {
+
+using sim::Verdict;
+using sim::testing::RunProgram;
+using sim::testing::RunResult;
+using ::testing::HasSubstr;
+
+// Probe.mode: which auxiliary process hangs before the navigation, and whether the GPU process
+// crashes once the document is parsed (DOMContentLoaded, when its composite is already sent).
+enum Mode { kGpuHangs = 1, kUtilityHangs = 2, kGpuHangsThenCrashes = 3 };
+
+Task<> LogLoaded(Probe& p, NavigationEventArgs& args) {
+  p.log->push_back(absl::StrCat("NavigationCompleted ", args.is_success ? "ok" : "failed"));
+  co_return;
+}
+
+Task<> CrashGpuWhenParsed(Probe& p, NavigationEventArgs& args) {
+  (void)args;
+  p.log->push_back("DOMContentLoaded");
+  if (p.mode != kGpuHangsThenCrashes) co_return;
+  p.rt->CrashAuxiliaryProcess(p.webview->environment().browser(),
+                              ProcessFailedKind::kGpuProcessExited);
+}
+
+Task<> LogFailure(Probe& p, ProcessFailedEventArgs& args) {
+  p.log->push_back(ProcessFailedKindName(args.kind));
+  co_return;
+}
+
+Task<> HangThenNavigate(Probe& p) {
+  co_await ProbeCreate(p);
+  FaultKinds kinds;  // no budget: only the threads, no injector
+  kinds.gpu_hang = true;
+  p.rt->EnableFaults(kinds);
+  BrowserProcess& browser = p.webview->environment().browser();
+  const ProcessFailedKind hung = p.mode == kUtilityHangs ? ProcessFailedKind::kUtilityProcessExited
+                                                         : ProcessFailedKind::kGpuProcessExited;
+  p.rt->HangAuxiliaryProcess(browser, hung);
+  Probe* probe = &p;
+  p.webview->add_ProcessFailed(
+      [probe](ProcessFailedEventArgs& args) { return LogFailure(*probe, args); });
+  p.webview->add_DOMContentLoaded(
+      [probe](NavigationEventArgs& args) { return CrashGpuWhenParsed(*probe, args); });
+  p.webview->add_NavigationCompleted(
+      [probe](NavigationEventArgs& args) { return LogLoaded(*probe, args); });
+  co_await p.webview->Navigate(kPage);
+}
+
+RunResult RunHang(int mode, std::vector<std::string>* log) {
+  return RunProgram([log, mode](Kernel& k) {
+    Probe& p = MakeProbe(k, log, [](Probe& probe) { return HangThenNavigate(probe); });
+    p.mode = mode;
+    p.rt->AddPage(kPage, Page{.title = "T"});
+  });
+}
+
+// Runs `mode` with one process hung; expects the stall naming `work` and `hung`; returns the log.
+std::vector<std::string> ExpectHangStall(int mode, const char* work, const char* hung) {
+  std::vector<std::string> log;
+  const RunResult run = RunHang(mode, &log);
+  EXPECT_EQ(run.violation.kind, Verdict::kStall) << run.violation.report;
+  EXPECT_THAT(run.violation.report, HasSubstr(work));
+  EXPECT_THAT(run.violation.report, HasSubstr(hung));
+  EXPECT_THAT(run.trace, HasSubstr("spawn gpu"));
+  return log;
+}
+
+TEST(WebView2Rules, W12_GpuHangStallsTheNavigation) {
+  const std::vector<std::string> log = ExpectHangStall(kGpuHangs, "W12: the composite of",
+                                                       "the gpu process gpu of browser hangs");
+  // The document committed (the fetch went through); only NavigationCompleted never came.
+  EXPECT_EQ(log, (std::vector<std::string>{"DOMContentLoaded"}));
+}
+
+TEST(WebView2Rules, W12_UtilityHangStallsTheNavigationBeforeItCommits) {
+  const std::vector<std::string> log =
+      ExpectHangStall(kUtilityHangs, "W12: the fetch of https://app.example/index.html",
+                      "the utility process utility of browser hangs");
+  EXPECT_TRUE(log.empty());  // the renderer never got the document
+}
+
+TEST(WebView2Rules, W12_GpuCrashRelaunchesAndRedoesWork) {
+  std::vector<std::string> log;
+  const RunResult run = RunHang(kGpuHangsThenCrashes, &log);
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  // The hung gpu never composited; gpu#2 redid that work, so the load completed.
+  EXPECT_EQ(log, (std::vector<std::string>{"DOMContentLoaded", "GpuProcessExited",
+                                           "NavigationCompleted ok"}));
+  EXPECT_THAT(run.trace, HasSubstr("gpu#2 redoes the 1 pending work item(s)"));
+}
+
+TEST(WebView2Rules, W12_WithoutAuxiliaryFaultsTheWorkIsDoneInline) {
+  // Scenarios that never enable a GPU or utility fault keep their recorded schedules: no threads.
+  std::vector<std::string> log;
+  const RunResult run = RunProgram([&log](Kernel& k) {
+    Probe& p = MakeProbe(k, &log, [](Probe& probe) -> Task<> {
+      co_await ProbeCreate(probe);
+      Probe* self = &probe;
+      probe.webview->add_NavigationCompleted(
+          [self](NavigationEventArgs& args) { return LogLoaded(*self, args); });
+      co_await probe.webview->Navigate(kPage);
+    });
+    p.rt->AddPage(kPage, Page{.title = "T"});
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_EQ(log, (std::vector<std::string>{"NavigationCompleted ok"}));
+  EXPECT_EQ(run.trace.find("spawn gpu"), std::string::npos);
+}
+
+TEST(WebView2Rules, W12_GpuOrUtilityHangIsAFaultTheSchedulerInjects) {
+  // wv2.gpu_hang_during_load: the injector picks the step and which of the two hangs (W12).
+  const sim::ExploreResult result = ExploreScenario("wv2.gpu_hang_during_load", 2000, true);
+  EXPECT_EQ(result.verdict, Verdict::kStall);
+  std::vector<std::string> hung;
+  for (const sim::Found& found : result.found) hung.push_back(found.violation.place);
+  std::sort(hung.begin(), hung.end());
+  EXPECT_EQ(hung, (std::vector<std::string>{"gpu", "utility"}));
+}
+
+// ---- The fault's target among every live browser (W11: one per user data folder; W12).
+
+Task<> CreateIn(Probe& p, const char* folder) {
+  EnvironmentOptions options;
+  options.user_data_folder = folder;
+  Async<Environment*> env_op =
+      co_await p.rt->CreateCoreWebView2EnvironmentAsync(std::move(options));
+  Environment* env = co_await env_op;
+  Async<Controller*> controller_op = co_await env->CreateCoreWebView2ControllerAsync();
+  Controller* controller = co_await controller_op;
+  p.webview = &controller->CoreWebView2();
+}
+
+Task<> TwoBrowsersWithFaults(Probe& p) {
+  co_await CreateIn(p, "A");
+  co_await CreateIn(p, "B");
+  FaultKinds kinds;
+  kinds.renderer_crash = false;  // only browser crashes: which browser is the question
+  p.rt->EnableFaults(kinds);
+}
+
+TEST(WebView2Rules, W12_FaultTargetIsAnyLiveBrowserAScheduledChoice) {
+  const sim::Scenario scenario = sim::testing::MakeScenario([](Kernel& k) {
+    MakeProbe(k, nullptr, [](Probe& probe) { return TwoBrowsersWithFaults(probe); });
+  });
+  sim::Runner runner(scenario, {{std::string(sim::kFaultBudgetParam), 1}});
+  sim::RandomStrategy random(11);
+  int first = 0;
+  int second = 0;
+  for (uint64_t run = 0; run < 200; ++run) {
+    random.BeginExecution(run);
+    const sim::RunOutcome outcome = runner.Run(random, /*traced=*/true);
+    ASSERT_EQ(outcome.violation.kind, Verdict::kClean) << outcome.violation.report;
+    const std::string trace = runner.kernel().TraceText();
+    if (trace.find("browser process browser crashed") != std::string::npos) ++first;
+    if (trace.find("browser process browser#2 crashed") != std::string::npos) ++second;
+  }
+  // Both folders' browsers are hit in some runs, not only the first in folder order.
+  EXPECT_GT(first, 0);
+  EXPECT_GT(second, 0);
+}
+
+}  // namespace
+}  // namespace wvsim::model::webview2
