@@ -11,7 +11,8 @@
 // out/fuzz), so that `wvsim replay` reproduces it. Besides edge coverage, the fuzzer sees the
 // kernel's interleaving features through libFuzzer's extra counters (Kernel::SetFeatureCounters);
 // WVSIM_FUZZ_FEATURES=0 turns them off (edge coverage alone), which is how `make bench` measures
-// what they are worth.
+// what they are worth. WVSIM_FUZZ_PARAMS="NAME=VALUE,..." sets scenario parameters (a name no
+// scenario of the target declares, or a bad value, exits 2 with the problem named).
 #ifndef WVSIM_FUZZ_FUZZ_SUPPORT_H_
 #define WVSIM_FUZZ_FUZZ_SUPPORT_H_
 

@@ -271,6 +271,8 @@ void Kernel::FailAtStepLimit() {
   Fail(Verdict::kStall, "steps_max", std::move(report));
 }
 
+namespace {
+
 // Only a run's first preemptions, and as many as PCT's default depth 3 places: a bug of depth d
 // needs d-1 particular preemptions (Burckhardt et al.), and features for every later one would
 // fill the corpus with schedules that differ only where no shallow bug can be.
@@ -279,11 +281,13 @@ constexpr uint64_t kPreemptionsCounted = 2;
 // Step positions up to 16 count exactly, later ones by their bit length: a campaign tells "b
 // preempted a at a's 4th step" from "at its 5th", while a long run's thousands of steps add a
 // few dozen features rather than one per step.
-uint64_t Kernel::StepPositionBucket(uint32_t steps_taken) {
+uint64_t StepPositionBucket(uint32_t steps_taken) {
   constexpr uint32_t kExact = 16;
   if (steps_taken < kExact) return steps_taken;
   return kExact + static_cast<uint64_t>(std::bit_width(steps_taken));
 }
+
+}  // namespace
 
 void Kernel::CountStepFeatures(internal::VThread& thread, bool previous_enabled) {
   const uint32_t previous = PreviousThread();

@@ -405,7 +405,6 @@ class Kernel {
   size_t feature_counters_size_ = 0;
   void CountFeature(uint64_t a, uint64_t b, std::string_view what);
   void CountStepFeatures(internal::VThread& thread, bool previous_enabled);
-  static uint64_t StepPositionBucket(uint32_t steps_taken);
   std::vector<Choice> choices_;
   std::vector<std::string> labels_;  // parallel to choices_ in traced runs
   std::vector<TraceEvent> trace_;

@@ -115,7 +115,7 @@ struct VThread final : Object, Waitable {
   std::unique_ptr<MessageQueue> queue;  // null for a thread without a message queue
   int loop_depth = 0;                   // message loops running on this thread now
   uint64_t last_dispatch_hash = 0;      // the last dispatched label's hash, for fuzzer features
-  uint32_t steps_taken = 0;             // steps this thread ran in this run, for fuzzer features
+  uint32_t steps_taken = 0;             // its steps so far, counted only for fuzzer features
 };
 
 // Called when an exception escapes a frame the kernel owns (a thread body or a handler).
