@@ -18,8 +18,8 @@
 #include <string>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "sim/internal/vthread.h"
 #include "sim/object.h"
 
@@ -59,7 +59,8 @@ class FutureCore : public Object, public Waitable {
   bool done_ = false;
   const VThread* producer_ = nullptr;
   std::string producer_how_;
-  std::vector<Continuation*> parked_;
+  // One continuation waits on most futures: held inline, it costs no allocation.
+  absl::InlinedVector<Continuation*, 1> parked_;
 };
 
 template <typename T>

@@ -58,9 +58,14 @@ void Kernel::DestroyRun() {
   for (uint32_t i = 0; i < thread_count_; ++i) {
     if (thread_pool_[i]->queue != nullptr) thread_pool_[i]->queue->items.clear();
   }
-  // Clearing an empty deque still walks its map; most runs of a campaign never use these.
-  if (!continuations_.empty()) continuations_.clear();
-  if (!dispatched_.empty()) dispatched_.clear();
+  // Reset, not freed: the next run reuses them (internal::RecycledSlots).
+  continuations_.Recycle([](Continuation& continuation) {
+    continuation.owner = nullptr;
+    continuation.frames.clear();  // keeps its capacity
+    continuation.awaited = nullptr;
+    continuation.posted = false;
+  });
+  dispatched_.Recycle([](internal::Message& message) { message = internal::Message{}; });
   timers_.clear();
   checks_.clear();
   for (auto it = owned_.rbegin(); it != owned_.rend(); ++it) {
@@ -307,7 +312,11 @@ void Kernel::CountStepFeatures(internal::VThread& thread, bool previous_enabled)
 
 void Kernel::CountFeature(uint64_t a, uint64_t b, std::string_view what) {
   // Hashes the text, not a pointer, so that a feature means the same in every process.
-  uint64_t hash = HashTrace(what) ^ (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full);
+  CountFeature(a, b, HashTrace(what));
+}
+
+void Kernel::CountFeature(uint64_t a, uint64_t b, uint64_t what_hash) {
+  uint64_t hash = what_hash ^ (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full);
   hash ^= hash >> 29;
   uint8_t& counter = feature_counters_[hash % feature_counters_size_];
   if (counter != UINT8_MAX) ++counter;

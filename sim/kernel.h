@@ -26,6 +26,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -130,6 +131,20 @@ class Kernel {
     T* object = new (block) T(std::forward<Args>(args)...);
     owned_.push_back({object, sizeof(T), [](void* p) { static_cast<T*>(p)->~T(); }});
     return *object;
+  }
+
+  // A message handler that costs no allocation whatever it captures. absl::AnyInvocable keeps
+  // a closure of up to two pointers inline and puts a larger one on the heap; this puts it in
+  // the run's pooled memory instead (Make: it lives until the next Reset) and hands the message
+  // a pointer to it. For the model's hot paths, which post such closures many times a run.
+  template <typename F>
+  absl::AnyInvocable<Task<>()> PooledHandler(F handler) {
+    if constexpr (sizeof(F) <= 2 * sizeof(void*) && std::is_nothrow_move_constructible_v<F>) {
+      return handler;
+    } else {
+      F& kept = Make<F>(std::move(handler));
+      return [&kept] { return kept(); };
+    }
   }
 
   template <typename T = void>
@@ -393,8 +408,9 @@ class Kernel {
   uint64_t next_message_id_ = 1;
   uint64_t next_timer_id_ = 1;
   std::vector<Timer> timers_;
-  std::deque<internal::Message> dispatched_;  // keeps handler closures alive for the run
-  std::deque<internal::Continuation> continuations_;
+  // Keeps handler closures alive for the run.
+  internal::RecycledSlots<internal::Message> dispatched_;
+  internal::RecycledSlots<internal::Continuation> continuations_;
   std::vector<OwnedObject> owned_;
   std::vector<QuiescenceCheck> checks_;
 
@@ -404,6 +420,7 @@ class Kernel {
   uint8_t* feature_counters_ = nullptr;
   size_t feature_counters_size_ = 0;
   void CountFeature(uint64_t a, uint64_t b, std::string_view what);
+  void CountFeature(uint64_t a, uint64_t b, uint64_t what_hash);
   void CountStepFeatures(internal::VThread& thread, bool previous_enabled);
   std::vector<Choice> choices_;
   std::vector<std::string> labels_;  // parallel to choices_ in traced runs

@@ -51,7 +51,7 @@ struct ConditionOrMessage final : Waitable {
 uint64_t Kernel::Enqueue(VThread& target, Message message) {
   if (target.queue == nullptr) {
     Fail(Verdict::kAssertion, absl::StrCat("post to ", target.name()),
-         absl::StrCat("posted '", message.label, "' to thread ", target.name(),
+         absl::StrCat("posted '", internal::LabelOf(message), "' to thread ", target.name(),
                       ", which has no message queue"));
     return 0;
   }
@@ -64,7 +64,7 @@ uint64_t Kernel::Enqueue(VThread& target, Message message) {
   if (message.id == 0) message.id = next_message_id_++;  // a delayed post has its id already
   if (traced_) {
     Trace(TraceKind::kPost,
-          absl::StrFormat("post #%d %s -> %s", message.id, message.label, target.name()));
+          absl::StrFormat("post #%d %s -> %s", message.id, internal::LabelOf(message), target.name()));
   }
   const uint64_t id = message.id;
   target.queue->items.push_back(std::move(message));
@@ -81,11 +81,7 @@ Kernel::PostAwaiter Kernel::PostQuit(Thread target) {
   return PostAwaiter{this, target.get(), internal::QuitMessage()};
 }
 
-Message Kernel::TakeMessage(VThread& thread) {
-  Message message = std::move(thread.queue->items.front());
-  thread.queue->items.pop_front();
-  return message;
-}
+Message Kernel::TakeMessage(VThread& thread) { return thread.queue->items.pop_front(); }
 
 Task<> Kernel::RunMessageLoop() {
   VThread& thread = *current_;
@@ -137,18 +133,22 @@ Task<> Kernel::PumpUntilReady(const Waitable& condition, Op op) {
 void Kernel::Dispatch(VThread& thread, Message& message) {
   if (feature_counters_ != nullptr) {
     // Which handler ran after which on this thread: the previous label's hash and this one.
-    CountFeature(thread.id, thread.last_dispatch_hash, message.label);
-    thread.last_dispatch_hash = HashTrace(message.label);
+    const uint64_t label_hash = internal::LabelHashOf(message);
+    CountFeature(thread.id, thread.last_dispatch_hash, label_hash);
+    thread.last_dispatch_hash = label_hash;
   }
-  if (traced_)
-    Trace(TraceKind::kDispatch, absl::StrFormat("dispatch #%d %s", message.id, message.label));
+  if (traced_) {
+    Trace(TraceKind::kDispatch,
+          absl::StrFormat("dispatch #%d %s", message.id, internal::LabelOf(message)));
+  }
   thread.dispatch_bases.push_back(static_cast<uint32_t>(thread.frames.size()));
   if (message.kind == MessageKind::kResume) {
     for (internal::Frame& frame : message.resume->frames) thread.frames.push_back(frame);
     message.resume->frames.clear();
     return;
   }
-  internal::Message& kept = dispatched_.emplace_back(std::move(message));
+  internal::Message& kept = dispatched_.Next();
+  kept = std::move(message);
   Task<> handler;
   try {
     if (kept.call) handler = kept.call();
@@ -176,7 +176,7 @@ void Kernel::ParkContinuation(VThread& thread, internal::FutureCore& core) {
   }
   const uint32_t base = thread.dispatch_bases.back();
   thread.dispatch_bases.pop_back();
-  Continuation& continuation = continuations_.emplace_back();
+  Continuation& continuation = continuations_.Next();  // reset by DestroyRun
   continuation.owner = &thread;
   continuation.awaited = &core;
   continuation.frames.assign(thread.frames.begin() + base, thread.frames.end());
@@ -190,12 +190,7 @@ void Kernel::ParkContinuation(VThread& thread, internal::FutureCore& core) {
 
 void Kernel::PostContinuation(Continuation& continuation) {
   continuation.posted = true;
-  Enqueue(*continuation.owner,
-          Message{0,
-                  MessageKind::kResume,
-                  absl::StrCat("continuation after ", continuation.awaited->name()),
-                  {},
-                  &continuation});
+  Enqueue(*continuation.owner, Message{0, MessageKind::kResume, {}, {}, &continuation});
 }
 
 uint64_t Kernel::PostDelayed(Thread target, uint64_t delay_ticks, std::string label,
@@ -223,11 +218,14 @@ bool Kernel::Cancel(Thread target, uint64_t message_id) {
   }
   if (target.get()->queue == nullptr) return false;
   if (TestOnlyKernelPlantedDefects().cancel_misses_queued_messages) return false;
-  std::deque<Message>& items = target.get()->queue->items;
-  for (auto it = items.begin(); it != items.end(); ++it) {
-    if (it->id != message_id) continue;
-    if (traced_) Trace(TraceKind::kNote, absl::StrFormat("cancel #%d %s", it->id, it->label));
-    items.erase(it);
+  internal::RingQueue<Message>& items = target.get()->queue->items;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (items[i].id != message_id) continue;
+    if (traced_) {
+      Trace(TraceKind::kNote,
+            absl::StrFormat("cancel #%d %s", message_id, internal::LabelOf(items[i])));
+    }
+    items.erase_at(i);
     return true;
   }
   return false;

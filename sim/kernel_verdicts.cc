@@ -84,7 +84,7 @@ std::string Kernel::ExplainStall() const {
       items.push_back(absl::StrCat(
           thread.queue->items.size(), " message(s) queued for thread ", thread.name(), ", which ",
           thread.state == ThreadState::kFinished ? "has finished" : "is not pumping", " (first: #",
-          first.id, " ", first.label, ")"));
+          first.id, " ", internal::LabelOf(first), ")"));
     }
   }
   for (const Continuation& continuation : continuations_) {

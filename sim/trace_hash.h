@@ -9,8 +9,10 @@
 
 namespace wvsim::sim {
 
-inline uint64_t HashTrace(std::string_view text) {
-  uint64_t hash = 0xcbf29ce484222325ull;
+inline constexpr uint64_t kTraceHashBasis = 0xcbf29ce484222325ull;
+
+// FNV-1a goes byte by byte, so HashTrace(b, HashTrace(a)) == HashTrace(a + b).
+inline uint64_t HashTrace(std::string_view text, uint64_t hash = kTraceHashBasis) {
   for (unsigned char byte : text) {
     hash ^= byte;
     hash *= 0x100000001b3ull;

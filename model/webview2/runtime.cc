@@ -126,10 +126,6 @@ std::string Runtime::NextName(const char* kind, uint32_t& counter) const {
   return absl::StrCat(kind, "#", counter);
 }
 
-uint64_t Runtime::Send(Thread process, std::string label, absl::AnyInvocable<Task<>()> work) {
-  return kernel_.Send(process, std::move(label), std::move(work));
-}
-
 void Runtime::CheckThread(Thread owner, const sim::Object& object, const char* api,
                           const char* rule) {
   const Thread caller = kernel_.Current();

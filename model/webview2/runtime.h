@@ -516,7 +516,11 @@ class Runtime {
   // Throws (and reports W3) unless the calling thread is `owner`.
   void CheckThread(Thread owner, const sim::Object& object, const char* api, const char* rule);
   // Sends a request to a process thread (not a scheduling point: the caller's call was one).
-  uint64_t Send(Thread process, std::string label, absl::AnyInvocable<Task<>()> work);
+  // The closure goes to the run's pooled memory (Kernel::PooledHandler).
+  template <typename Work>
+  uint64_t Send(Thread process, std::string label, Work work) {
+    return kernel_.Send(process, std::move(label), kernel_.PooledHandler(std::move(work)));
+  }
   template <typename T>
   Promise<T> NewOp(const char* kind, Thread caller, BrowserProcess& browser, Thread producer);
   // Delivers a completion to the caller: a message on its queue (W2, W6), or, for a thread

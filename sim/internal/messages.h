@@ -3,14 +3,19 @@
 #ifndef WVSIM_SIM_INTERNAL_MESSAGES_H_
 #define WVSIM_SIM_INTERNAL_MESSAGES_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "absl/strings/str_cat.h"
+#include "sim/internal/ring_queue.h"
 #include "sim/object.h"
 #include "sim/task.h"
+#include "sim/trace_hash.h"
 
 namespace wvsim::sim::internal {
 
@@ -33,10 +38,28 @@ enum class MessageKind : uint8_t {
 struct Message {
   uint64_t id = 0;  // given when it is queued
   MessageKind kind = MessageKind::kCall;
-  std::string label;
+  std::string label;  // empty for kResume: see LabelOf
   absl::AnyInvocable<Task<void>()> call;
   Continuation* resume = nullptr;
 };
+
+// A continuation's label names what its handler awaited. Built only when a trace or a report
+// asks: a run posts a continuation for every await that completes, most runs are not traced,
+// and building the text for each would cost an allocation.
+inline constexpr std::string_view kContinuationLabelPrefix = "continuation after ";
+
+inline std::string LabelOf(const Message& message) {
+  if (message.kind != MessageKind::kResume) return message.label;
+  return absl::StrCat(absl::string_view(kContinuationLabelPrefix.data(),
+                                        kContinuationLabelPrefix.size()),
+                      message.resume->awaited->name());
+}
+
+// HashTrace(LabelOf(message)), without building the text.
+inline uint64_t LabelHashOf(const Message& message) {
+  if (message.kind != MessageKind::kResume) return HashTrace(message.label);
+  return HashTrace(message.resume->awaited->name(), HashTrace(kContinuationLabelPrefix));
+}
 
 inline Message CallMessage(std::string label, absl::AnyInvocable<Task<void>()> call) {
   return Message{0, MessageKind::kCall, std::move(label), std::move(call), nullptr};
@@ -50,7 +73,35 @@ class MessageQueue final : public Object, public Waitable {
   bool Ready(const VThread&) const override { return !items.empty(); }
   std::string WhyNotReady() const override { return "its queue is empty"; }
 
-  std::deque<Message> items;
+  RingQueue<Message> items;
+};
+
+// Slots with stable addresses that a kernel reuses run after run: the messages it dispatched
+// (their closures live until the run ends) and the continuations it parked. Each run takes as
+// many as it needs; Recycle resets those for the next run and keeps them allocated, so a
+// warmed-up kernel dispatches and parks without allocating.
+template <typename T>
+class RecycledSlots {
+ public:
+  T& Next() {
+    if (used_ == slots_.size()) slots_.emplace_back();
+    return slots_[used_++];
+  }
+  // Ends a run: `reset(slot)` on every slot it took.
+  template <typename Reset>
+  void Recycle(Reset reset) {
+    for (size_t i = 0; i < used_; ++i) reset(slots_[i]);
+    used_ = 0;
+  }
+  // The slots this run took.
+  auto begin() { return slots_.begin(); }
+  auto end() { return slots_.begin() + static_cast<std::ptrdiff_t>(used_); }
+  auto begin() const { return slots_.begin(); }
+  auto end() const { return slots_.begin() + static_cast<std::ptrdiff_t>(used_); }
+
+ private:
+  std::deque<T> slots_;
+  size_t used_ = 0;
 };
 
 }  // namespace wvsim::sim::internal
