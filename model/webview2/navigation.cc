@@ -52,7 +52,7 @@ Task<> ReadResponse(Runtime& rt, CoreWebView2& webview, ResponseStream& stream,
     ++stream.read;
   }
   if (stream.consumed != nullptr) co_await stream.consumed->Set();
-  rt.Send(renderer.thread, "resource loaded",
+  rt.SendToRenderer(renderer, "resource loaded",
           [&rt, &webview] { return FinishLoadTask(rt, webview); });
 }
 
@@ -198,7 +198,7 @@ void Runtime::CommitNavigation(CoreWebView2& webview, const std::string& uri, ui
                                       : std::string();
   RunOnAuxiliary(webview.environment().browser().utility, std::move(what),
                  [self, target, kept, id, process] {
-                   self->Send(process->thread, "load", [self, target, kept, id, process] {
+                   self->SendToRenderer(*process, "load", [self, target, kept, id, process] {
                      return RendererLoad(*self, *target, *kept, id, *process);
                    });
                    // W7: scripts held since NavigationStarting reach the renderer after the
@@ -284,7 +284,7 @@ void Runtime::RaiseWebResourceRequested(CoreWebView2& webview, const Page& page,
   args.on_finish = [self, sender, process, event] {
     Kernel& k = self->kernel();
     if (event->response == nullptr) {
-      self->Send(process->thread, "resource loaded",
+      self->SendToRenderer(*process, "resource loaded",
                  [self, sender] { return FinishLoadTask(*self, *sender); });
       return;
     }

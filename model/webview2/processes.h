@@ -21,6 +21,7 @@
 
 namespace wvsim::model::webview2 {
 
+using sim::Task;
 using sim::Thread;
 
 class CoreWebView2;
@@ -89,6 +90,12 @@ struct RendererProcess {
   // navigation of its WebView), reported every kUnresponsiveReportTicks meanwhile.
   bool hung = false;
   int unresponsive_reports = 0;
+  // W12: after how many reports the hang ends by itself (a recorded choice when it starts); 0:
+  // it lasts until the renderer is terminated.
+  int hang_ends_after_reports = 0;
+  // What it was sent while hung, in dispatch order: run when the hang ends, before anything else
+  // (SendToRenderer); dropped when it is terminated.
+  std::vector<absl::AnyInvocable<Task<>()>> held;
   bool dead() const { return crashed || browser->dead(); }
   bool responsive() const { return !dead() && !hung; }
 };
@@ -112,6 +119,9 @@ struct FaultKinds {
   bool browser_hang = false;          // the browser stops processing; no ProcessFailed kind says so
   bool gpu_hang = false;              // the GPU process stops: loads never complete
   bool utility_hang = false;          // the network service stops: loads never commit
+  // A sandbox helper, PPAPI plugin or broker, or unknown process exits: ProcessFailed on every
+  // WebView of the browser, which recovers by itself; no WebView is affected.
+  bool other_process_exit = false;
   // Whether the GPU and utility processes must be threads for these faults to mean anything.
   bool auxiliary() const { return gpu_crash || utility_crash || gpu_hang || utility_hang; }
   bool operator==(const FaultKinds&) const = default;

@@ -41,6 +41,7 @@ struct App {
   // Later scenarios (processes, frames, messages).
   int events = 0;  // what the scenario counts (reports, replies)
   int reloads = 0;
+  int patience = 0;  // hang reports an app sits out before it reloads (W12)
   CoreWebView2Frame* frame = nullptr;
   Controller* controller = nullptr;
   Promise<void> ready;  // set once by the scenario's own signal
@@ -65,6 +66,7 @@ sim::Scenario MakeFaulty(std::string id, std::string description,
 
 // The scenarios of the later files, in registration order.
 std::vector<sim::Scenario> ProcessScenarios();     // scenarios_processes.cc
+std::vector<sim::Scenario> ProcessKindScenarios();  // scenarios_process_kinds.cc
 std::vector<sim::Scenario> MessagingScenarios();   // scenarios_messaging.cc
 std::vector<sim::Scenario> NavigationScenarios();  // scenarios_navigation.cc
 std::vector<sim::Scenario> ApiErrorScenarios();    // scenarios_api_errors.cc

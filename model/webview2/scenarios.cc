@@ -568,7 +568,8 @@ void RegisterScenarios() {
     sim::RegisterScenarioOrDie(std::move(scenario));
   }
   for (std::vector<Scenario> (*more)() :
-       {ProcessScenarios, MessagingScenarios, NavigationScenarios, ApiErrorScenarios}) {
+       {ProcessScenarios, ProcessKindScenarios, MessagingScenarios, NavigationScenarios,
+        ApiErrorScenarios}) {
     for (Scenario& scenario : more()) sim::RegisterScenarioOrDie(std::move(scenario));
   }
 }
