@@ -73,16 +73,23 @@ void CompleteLoad(Runtime& rt, CoreWebView2& webview) {
 }
 
 // W11, W12: the GPU process composites the document before the load completes, so a hung GPU
-// process holds NavigationCompleted back (auxiliary_processes.cc).
+// process holds NavigationCompleted back (auxiliary_processes.cc). When the document's renderer
+// exits before the composite is done, the load ends with it: no NavigationCompleted for that
+// document (the model's reading; the app's ProcessFailed handler reloads). Without a GPU thread
+// the composite is done at once, so that never happens.
 void FinishLoad(Runtime& rt, CoreWebView2& webview) {
   Runtime* self = &rt;
   CoreWebView2* target = &webview;
+  const RendererProcess* renderer = webview.renderer();
   std::string what = rt.kernel().traced()
                          ? absl::StrCat("composite of ", webview.name(), "'s document before its "
                                         "NavigationCompleted")
                          : std::string();
   rt.RunOnAuxiliary(webview.environment().browser().gpu, std::move(what),
-                    [self, target] { CompleteLoad(*self, *target); });
+                    [self, target, renderer] {
+                      if (renderer != nullptr && renderer->crashed) return;
+                      CompleteLoad(*self, *target);
+                    });
 }
 
 // The renderer commits the new document: ContentLoading, then DOMContentLoaded once it is parsed;

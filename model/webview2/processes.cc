@@ -207,8 +207,9 @@ void Runtime::RaiseBrowserProcessExited(BrowserProcess& browser, BrowserProcessE
 }
 
 void Runtime::EnableFaults(FaultKinds kinds) {
-  // W11: the GPU and utility processes become threads only when their faults can happen, so
-  // that every scenario without them keeps its recorded schedule (auxiliary_processes.cc).
+  // W11: the GPU and utility processes become threads only when their faults can happen (or
+  // kAuxiliaryThreadsParam forces them): a reduction that keeps fault-free runs fast and their
+  // recorded schedules, at the cost of some orderings (auxiliary_processes.cc says which).
   if (kinds.auxiliary()) EnableAuxiliaryThreads();
   const int64_t budget = kernel_.Param(sim::kFaultBudgetParam, 0);
   for (int64_t i = 0; i < budget; ++i) kernel_.Spawn("faults", FaultInjector(*this, kinds));

@@ -2,7 +2,8 @@
 // process per user data folder, renderers per site, and the GPU and utility processes; plus what
 // can go wrong with them (FaultKinds, W12's hang reports). Browser and renderer processes are
 // virtual threads with message queues; so are the GPU and utility processes once a scenario
-// enables their faults (auxiliary_processes.cc). The Runtime (runtime.h) owns them and
+// enables their faults (auxiliary_processes.cc). Renderer hangs are in renderer_hangs.cc, the
+// kinds and reasons of ProcessFailed in process_failed.cc. The Runtime (runtime.h) owns them and
 // processes.cc makes them fail. App code never touches these records: it sees ProcessFailed and
 // BrowserProcessExited.
 //
@@ -64,9 +65,10 @@ struct BrowserProcess {
   std::vector<Environment*> environments;             // sharing this process (W11, W13)
   std::vector<CoreWebView2*> webviews;
   int webviews_open = 0;
-  // W12: the GPU process composites before NavigationCompleted; the utility process fetches
-  // before a load commits. Without threads (no scenario asked for their faults) the work is done
-  // inline, as before they were modelled, so that older recorded schedules still replay.
+  // W12: the GPU process composites before NavigationCompleted and renders prints and captures;
+  // the utility process fetches before a load commits. Without threads (no scenario asked for
+  // their faults, no kAuxiliaryThreadsParam) the work is done inline: a reduction whose cost in
+  // orderings auxiliary_processes.cc states.
   AuxiliaryProcess gpu{"gpu"};
   AuxiliaryProcess utility{"utility"};
   // W7: DevTools calls received in order and not yet processed (devtools.cc).
