@@ -72,25 +72,35 @@ Task<> ExitWhenLoaded(Probe& p, NavigationEventArgs& args) {
   co_await LogTitle(p);  // W12: these recover by themselves; the WebView keeps working
 }
 
-Task<> LoadThenExit(Probe& p) {
+// Creates the WebView, logs its ProcessFailed events, runs `loaded` on NavigationCompleted and
+// navigates to kPage.
+Task<> LoadLogging(Probe& p, Task<> (*loaded)(Probe&, NavigationEventArgs&)) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
   p.webview->add_ProcessFailed(
       [probe](ProcessFailedEventArgs& args) { return LogFailure(*probe, args); });
   p.webview->add_NavigationCompleted(
-      [probe](NavigationEventArgs& args) { return ExitWhenLoaded(*probe, args); });
+      [probe, loaded](NavigationEventArgs& args) { return loaded(*probe, args); });
   co_await p.webview->Navigate(kPage);
 }
 
-RunResult RunExit(int mode, uint32_t pick, std::vector<std::string>* log) {
+Task<> LoadThenExit(Probe& p) { co_await LoadLogging(p, ExitWhenLoaded); }
+
+// Runs `load` against the page "T" with every fault choice taking `pick`.
+RunResult RunPicking(Task<> (*load)(Probe&), int mode, uint32_t pick,
+                     std::vector<std::string>* log) {
   FaultPick strategy(pick);
   return RunProgram(
-      [log, mode](Kernel& k) {
-        Probe& p = MakeProbe(k, log, [](Probe& probe) { return LoadThenExit(probe); });
+      [log, mode, load](Kernel& k) {
+        Probe& p = MakeProbe(k, log, [load](Probe& probe) { return load(probe); });
         p.mode = mode;
         p.rt->AddPage(kPage, Page{.title = "T"});
       },
       strategy);
+}
+
+RunResult RunExit(int mode, uint32_t pick, std::vector<std::string>* log) {
+  return RunPicking(LoadThenExit, mode, pick, log);
 }
 
 // The ProcessFailed line of each pick of the reason choice, for an exit of `mode`.
@@ -175,24 +185,10 @@ Task<> HangThenAsk(Probe& p, NavigationEventArgs& args) {
   co_await LogScript(p, second, "second");
 }
 
-Task<> LoadThenHang(Probe& p) {
-  co_await ProbeCreate(p);
-  Probe* probe = &p;
-  p.webview->add_ProcessFailed(
-      [probe](ProcessFailedEventArgs& args) { return LogFailure(*probe, args); });
-  p.webview->add_NavigationCompleted(
-      [probe](NavigationEventArgs& args) { return HangThenAsk(*probe, args); });
-  co_await p.webview->Navigate(kPage);
-}
+Task<> LoadThenHang(Probe& p) { co_await LoadLogging(p, HangThenAsk); }
 
 RunResult RunHang(uint32_t pick, std::vector<std::string>* log) {
-  FaultPick strategy(pick);
-  return RunProgram(
-      [log](Kernel& k) {
-        Probe& p = MakeProbe(k, log, [](Probe& probe) { return LoadThenHang(probe); });
-        p.rt->AddPage(kPage, Page{.title = "T"});
-      },
-      strategy);
+  return RunPicking(LoadThenHang, 0, pick, log);
 }
 
 TEST(WebView2ProcessFailed, W12_RendererHangEndsAfterTheChosenNumberOfReportsAndThePageGoesOn) {

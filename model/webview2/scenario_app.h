@@ -52,6 +52,8 @@ Task<> UiMain(App& app);
 // EnsureCoreWebView2Async: environment, then controller, each awaited (W6). Keeps the controller
 // reference in app.controller (never released: the form holds it for its lifetime).
 Task<> EnsureCoreWebView2(App& app);
+// The same with the environment's options (a fresh App's second WebView, a recreation).
+Task<> EnsureCoreWebView2With(App& app, EnvironmentOptions options);
 // An App whose UI thread pumps, with the home page "Example" registered.
 App& MakeApp(Kernel& k);
 // Form1_Load: the first message the UI thread dispatches.

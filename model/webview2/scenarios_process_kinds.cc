@@ -22,14 +22,10 @@ Task<> RecreateWebView(App& app) {
   co_await app.controller->Close();
   EnvironmentOptions safe_mode;
   safe_mode.additional_browser_arguments = "--disable-gpu";
-  Async<Environment*> env_op =
-      co_await app.rt->CreateCoreWebView2EnvironmentAsync(std::move(safe_mode));
-  // CHECK_FAILURE(result): fails with ERROR_INVALID_STATE while the folder's browser still runs
-  // with other options (W11), as it does after any exit but the browser's own.
-  app.env = co_await env_op;
-  Async<Controller*> controller_op = co_await app.env->CreateCoreWebView2ControllerAsync();
-  app.controller = co_await controller_op;
-  app.webview = &app.controller->CoreWebView2();
+  // CHECK_FAILURE(result) in the environment's completion: it fails with ERROR_INVALID_STATE
+  // while the folder's browser still runs with other options (W11), as it does after any exit
+  // but the browser's own.
+  co_await EnsureCoreWebView2With(app, std::move(safe_mode));
   co_await app.webview->Navigate(kHome);
 }
 
