@@ -341,8 +341,12 @@ Task<Async<bool>> CoreWebView2::PrintToPdfAsync(std::string_view path) {
     printing_ = true;
     Runtime* rt = runtime_;
     CoreWebView2* webview = this;
-    runtime_->Send(renderer_ != nullptr ? renderer_->thread : env_->browser().thread, "print",
-                   [rt, webview, done] { return RendererPrint(*rt, *webview, done); });
+    auto print = [rt, webview, done] { return RendererPrint(*rt, *webview, done); };
+    if (renderer_ != nullptr) {
+      runtime_->SendToRenderer(*renderer_, "print", std::move(print));  // held while it hangs
+    } else {
+      runtime_->Send(env_->browser().thread, "print", std::move(print));  // about:blank
+    }
   }
   co_return Async<bool>(runtime_, done.future());
 }
