@@ -3,12 +3,16 @@
 // hang leaves undone and what a crash's relaunch redoes. Each test drives the faults directly at
 // a fixed point of a small program, under the first-option strategy.
 #include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "model/builtin_scenarios.h"
+#include "sim/explorer.h"
 #include "sim/runner.h"
 #include "sim/strategies/random.h"
 #include "test_programs.h"
@@ -132,6 +136,142 @@ TEST(WebView2Rules, W12_GpuOrUtilityHangIsAFaultTheSchedulerInjects) {
   for (const sim::Found& found : result.found) hung.push_back(found.violation.place);
   std::sort(hung.begin(), hung.end());
   EXPECT_EQ(hung, (std::vector<std::string>{"gpu", "utility"}));
+}
+
+// ---- The GPU process's other work (W7, W11): print and capture wait on it.
+
+// Probe.mode: 0 capture, 1 print; + kAwaited when the app awaits the call.
+constexpr int kAwaited = 2;
+
+Task<> HangGpuThenRender(Probe& p, NavigationEventArgs& args) {
+  (void)args;
+  p.rt->HangAuxiliaryProcess(p.webview->environment().browser(),
+                             ProcessFailedKind::kGpuProcessExited);
+  // if/else rather than ?: with a co_await in each arm (g++ 12, model/webview2/README.md).
+  if (p.mode % kAwaited == 0) {
+    Async<bool> capture = co_await p.webview->CapturePreviewAsync();
+    if (p.mode >= kAwaited) co_await capture;
+  } else {
+    Async<bool> print = co_await p.webview->PrintToPdfAsync("C:\\out.pdf");
+    if (p.mode >= kAwaited) co_await print;
+  }
+  p.log->push_back("returned");
+}
+
+Task<> LoadThenHangGpu(Probe& p) {
+  co_await ProbeCreate(p);
+  FaultKinds kinds;  // no budget: only the threads, no injector
+  kinds.gpu_hang = true;
+  p.rt->EnableFaults(kinds);
+  Probe* probe = &p;
+  p.webview->add_NavigationCompleted(
+      [probe](NavigationEventArgs& args) { return HangGpuThenRender(*probe, args); });
+  co_await p.webview->Navigate(kPage);
+}
+
+RunResult RunGpuHang(int mode, std::vector<std::string>* log) {
+  return RunProgram([log, mode](Kernel& k) {
+    Probe& p = MakeProbe(k, log, [](Probe& probe) { return LoadThenHangGpu(probe); });
+    p.mode = mode;
+    p.rt->AddPage(kPage, Page{.title = "T"});
+  });
+}
+
+TEST(WebView2Rules, W12_GpuHangLeavesCapturePreviewAndPrintToPdfPending) {
+  const char* const expected[] = {
+      "W12: the capture of the preview of CoreWebView2#1 for CapturePreview#1 never happened",
+      "W12: the rendering of the PDF of CoreWebView2#1 for PrintToPdf#1 never happened"};
+  for (int mode = 0; mode < 2; ++mode) {
+    std::vector<std::string> log;
+    const RunResult run = RunGpuHang(mode, &log);
+    EXPECT_EQ(run.violation.kind, Verdict::kStall) << run.violation.report;
+    EXPECT_EQ(run.violation.place, "gpu") << run.violation.report;
+    EXPECT_THAT(run.violation.report, HasSubstr(expected[mode]));
+    EXPECT_THAT(run.violation.report, HasSubstr("the gpu process gpu of browser hangs"));
+  }
+  // Awaited, the kernel's own stall check names the call first; the trace names the hang.
+  std::vector<std::string> log;
+  const RunResult awaited = RunGpuHang(kAwaited, &log);
+  EXPECT_EQ(awaited.violation.kind, Verdict::kStall) << awaited.violation.report;
+  EXPECT_THAT(awaited.violation.report, HasSubstr("awaits CapturePreview#1"));
+  EXPECT_THAT(awaited.trace, HasSubstr("W12: gpu process of browser hangs"));
+  EXPECT_TRUE(log.empty());
+}
+
+// ---- Fault-free GPU and utility processes: inline by default, threads on request (W11).
+
+// Every wv2.* scenario, with the auxiliary processes forced to be threads, still ends with one of
+// its expected verdicts, and every clean one stays clean over the whole campaign.
+TEST(WebView2Rules, W11_AuxiliaryThreadsForcedOnKeepEveryScenarioVerdict) {
+  model::RegisterBuiltinScenarios();
+  constexpr uint64_t kExecutions = 2000;
+  int scenarios = 0;
+  for (const sim::Scenario* builtin : sim::ScenarioRegistry::Global().All()) {
+    if (builtin->runtime() != "wv2") continue;
+    sim::Scenario scenario = *builtin;
+    scenario.params.push_back({std::string(kAuxiliaryThreadsParam), 1, "threads everywhere"});
+    sim::ExploreConfig config;
+    config.strategy = "portfolio";
+    config.iterations = kExecutions;
+    const absl::StatusOr<sim::ExploreResult> result = sim::Explore(scenario, config);
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_TRUE(scenario.Expects(result->verdict))
+        << scenario.id << " ended " << sim::VerdictName(result->verdict) << ": " << Report(*result);
+    if (scenario.expected == std::vector<Verdict>{Verdict::kClean}) {
+      EXPECT_EQ(result->executions, kExecutions) << scenario.id;
+    }
+    ++scenarios;
+  }
+  EXPECT_GT(scenarios, 40);
+}
+
+// What the inline reduction gives up: without threads the composite is done in the renderer's
+// step that raised DOMContentLoaded, so a script the app starts in DOMContentLoaded always
+// completes after NavigationCompleted; with a GPU thread it may complete first.
+Task<> ScriptWhenParsed(Probe& p, NavigationEventArgs& args) {
+  (void)args;
+  Async<std::string> op = co_await p.webview->ExecuteScriptAsync("document.title");
+  co_await op;
+  p.log->push_back("script");
+}
+
+Task<> LoadWithEarlyScript(Probe& p) {
+  co_await ProbeCreate(p);
+  Probe* probe = &p;
+  p.webview->add_DOMContentLoaded(
+      [probe](NavigationEventArgs& args) { return ScriptWhenParsed(*probe, args); });
+  p.webview->add_NavigationCompleted([probe](NavigationEventArgs& args) -> Task<> {
+    (void)args;
+    probe->log->push_back("NavigationCompleted");
+    co_return;
+  });
+  co_await p.webview->Navigate(kPage);
+}
+
+// The orders of the two app-visible events over random runs, threads forced on or not.
+std::set<std::string> EarlyScriptOrders(bool threads) {
+  std::vector<std::string> log;
+  const sim::Scenario scenario = sim::testing::MakeScenario([&log](Kernel& k) {
+    Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadWithEarlyScript(probe); });
+    p.rt->AddPage(kPage, Page{.title = "T"});
+  });
+  sim::Runner runner(scenario, {{std::string(kAuxiliaryThreadsParam), threads ? 1 : 0}});
+  sim::RandomStrategy random(5);
+  std::set<std::string> orders;
+  for (uint64_t run = 0; run < 300; ++run) {
+    log.clear();
+    random.BeginExecution(run);
+    const sim::RunOutcome outcome = runner.Run(random, /*traced=*/false);
+    EXPECT_EQ(outcome.violation.kind, Verdict::kClean) << outcome.violation.report;
+    orders.insert(absl::StrJoin(log, ", "));
+  }
+  return orders;
+}
+
+TEST(WebView2Rules, W11_InlineAuxiliaryWorkLosesOrderingsThatThreadsReach) {
+  EXPECT_EQ(EarlyScriptOrders(false), (std::set<std::string>{"NavigationCompleted, script"}));
+  EXPECT_EQ(EarlyScriptOrders(true), (std::set<std::string>{"NavigationCompleted, script",
+                                                            "script, NavigationCompleted"}));
 }
 
 // ---- The fault's target among every live browser (W11: one per user data folder; W12).

@@ -51,7 +51,7 @@ void Runtime::RaisePageEvents(CoreWebView2& webview, const Page& page, size_t in
       // The page's script goes on from the renderer (W9: held up until now).
       RendererProcess* renderer = sender->renderer();
       if (renderer == nullptr || renderer->dead()) return;
-      self->Send(renderer->thread, "page goes on", [self, sender, source, next]() -> Task<> {
+      self->SendToRenderer(*renderer, "page goes on", [self, sender, source, next]() -> Task<> {
         return PageGoesOn(*self, *sender, *source, next);
       });
     };

@@ -274,6 +274,8 @@ enum class ProcessFailedReason : uint8_t {
 };
 const char* ProcessFailedKindName(ProcessFailedKind kind);
 const char* ProcessFailedReasonName(ProcessFailedReason reason);
+// The exit code ProcessFailed reports with `reason` (process_failed.cc).
+int ExitCodeOf(ProcessFailedReason reason);
 
 // W12: the exit code of a process that has not exited (RenderProcessUnresponsive).
 inline constexpr int kStillActiveExitCode = 259;  // STILL_ACTIVE

@@ -25,7 +25,7 @@ Task<> BrowserForwardFrameScript(Runtime& rt, CoreWebView2Frame& frame, const st
     rt.Complete(frame.webview().owner(), done, std::string("null"));
     co_return;
   }
-  rt.Send(renderer->thread, "frame script", [&rt, &frame, &script, done, renderer] {
+  rt.SendToRenderer(*renderer, "frame script", [&rt, &frame, &script, done, renderer] {
     return RendererExecuteFrameScript(rt, frame, script, done, *renderer);
   });
 }

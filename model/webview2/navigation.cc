@@ -52,7 +52,7 @@ Task<> ReadResponse(Runtime& rt, CoreWebView2& webview, ResponseStream& stream,
     ++stream.read;
   }
   if (stream.consumed != nullptr) co_await stream.consumed->Set();
-  rt.Send(renderer.thread, "resource loaded",
+  rt.SendToRenderer(renderer, "resource loaded",
           [&rt, &webview] { return FinishLoadTask(rt, webview); });
 }
 
@@ -73,16 +73,23 @@ void CompleteLoad(Runtime& rt, CoreWebView2& webview) {
 }
 
 // W11, W12: the GPU process composites the document before the load completes, so a hung GPU
-// process holds NavigationCompleted back (auxiliary_processes.cc).
+// process holds NavigationCompleted back (auxiliary_processes.cc). When the document's renderer
+// exits before the composite is done, the load ends with it: no NavigationCompleted for that
+// document (the model's reading; the app's ProcessFailed handler reloads). Without a GPU thread
+// the composite is done at once, so that never happens.
 void FinishLoad(Runtime& rt, CoreWebView2& webview) {
   Runtime* self = &rt;
   CoreWebView2* target = &webview;
+  const RendererProcess* renderer = webview.renderer();
   std::string what = rt.kernel().traced()
                          ? absl::StrCat("composite of ", webview.name(), "'s document before its "
                                         "NavigationCompleted")
                          : std::string();
   rt.RunOnAuxiliary(webview.environment().browser().gpu, std::move(what),
-                    [self, target] { CompleteLoad(*self, *target); });
+                    [self, target, renderer] {
+                      if (renderer != nullptr && renderer->crashed) return;
+                      CompleteLoad(*self, *target);
+                    });
 }
 
 // The renderer commits the new document: ContentLoading, then DOMContentLoaded once it is parsed;
@@ -198,7 +205,7 @@ void Runtime::CommitNavigation(CoreWebView2& webview, const std::string& uri, ui
                                       : std::string();
   RunOnAuxiliary(webview.environment().browser().utility, std::move(what),
                  [self, target, kept, id, process] {
-                   self->Send(process->thread, "load", [self, target, kept, id, process] {
+                   self->SendToRenderer(*process, "load", [self, target, kept, id, process] {
                      return RendererLoad(*self, *target, *kept, id, *process);
                    });
                    // W7: scripts held since NavigationStarting reach the renderer after the
@@ -284,7 +291,7 @@ void Runtime::RaiseWebResourceRequested(CoreWebView2& webview, const Page& page,
   args.on_finish = [self, sender, process, event] {
     Kernel& k = self->kernel();
     if (event->response == nullptr) {
-      self->Send(process->thread, "resource loaded",
+      self->SendToRenderer(*process, "resource loaded",
                  [self, sender] { return FinishLoadTask(*self, *sender); });
       return;
     }

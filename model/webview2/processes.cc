@@ -1,6 +1,6 @@
 // The WebView2 processes failing, hanging and exiting (webview-rules.md W12..W16): the fault
-// injector (which hits any live browser), browser and renderer crashes, renderer hangs reported
-// every 15 s, GPU and utility exits that recover by themselves and their hangs (the work they
+// injector (which hits any live browser), browser and renderer crashes (the reason of an exit is
+// chosen in process_failed.cc; renderer hangs are in renderer_hangs.cc), GPU and utility exits that recover by themselves and their hangs (the work they
 // redo or leave undone is in auxiliary_processes.cc), Close (explicit and by the last
 // reference), and what happens to calls pending on a process that died (W15).
 #include "model/webview2/processes.h"
@@ -15,22 +15,6 @@ namespace wvsim::model::webview2 {
 
 using sim::Verdict;
 // ---- Processes failing and exiting (W12..W16).
-
-const char* ProcessFailedKindName(ProcessFailedKind kind) {
-  static constexpr const char* kNames[] = {
-      "BrowserProcessExited",     "RenderProcessExited",      "RenderProcessUnresponsive",
-      "FrameRenderProcessExited", "UtilityProcessExited",     "SandboxHelperProcessExited",
-      "GpuProcessExited",         "PpapiPluginProcessExited", "PpapiBrokerProcessExited",
-      "UnknownProcessExited"};
-  return kNames[static_cast<int>(kind)];
-}
-
-const char* ProcessFailedReasonName(ProcessFailedReason reason) {
-  static constexpr const char* kNames[] = {"Unexpected", "Unresponsive", "Terminated",
-                                           "Crashed",    "LaunchFailed", "OutOfMemory",
-                                           "NormalExit", "AbnormalExit"};
-  return kNames[static_cast<int>(reason)];
-}
 
 void Environment::add_BrowserProcessExited(Handler<BrowserProcessExitedEventArgs> handler) {
   runtime_->CheckThread(owner_, *this, "add_BrowserProcessExited", "W3");
@@ -51,13 +35,17 @@ void Runtime::CheckAlive(const CoreWebView2& webview, const char* api) {
 namespace {
 
 Task<> BrowserShutdown(Runtime& rt, BrowserProcess& browser) {
-  if (browser.dead() || browser.webviews_open > 0) co_return;  // W13: still in use
+  // W13: still in use. A creation the app sent before the last WebView closed keeps it too (the
+  // model's reading): it attaches to the running browser, or fails with ERROR_INVALID_STATE when
+  // its options differ, rather than reaching a process that exited and never completing.
+  if (browser.dead() || browser.webviews_open > 0 || rt.HasPendingCalls(browser)) co_return;
   browser.exited = true;
   rt.RaiseBrowserProcessExited(browser, BrowserProcessExitKind::kNormal);
 }
 
 // One fault the injector can pick (W12). Listed in a fixed order: the browser, each live renderer
-// crashing, each responsive renderer hanging, the GPU process, the utility process.
+// crashing, each responsive renderer hanging, the GPU process, the utility process, ..., and
+// last a process the model keeps no record of (process_failed.cc).
 struct Fault {
   enum Kind : uint8_t {
     kBrowserCrash,
@@ -67,7 +55,8 @@ struct Fault {
     kUtilityCrash,
     kBrowserHang,
     kGpuHang,
-    kUtilityHang
+    kUtilityHang,
+    kOtherProcessExit
   };
   Kind kind = kBrowserCrash;
   RendererProcess* renderer = nullptr;
@@ -96,6 +85,7 @@ std::vector<Fault> FaultsOf(const Runtime& rt, const BrowserProcess& browser, Fa
   // Last, so that the options of schedules recorded before these kinds keep their numbers.
   if (kinds.gpu_hang && !browser.gpu.hung) faults.push_back({Fault::kGpuHang, nullptr});
   if (kinds.utility_hang && !browser.utility.hung) faults.push_back({Fault::kUtilityHang, nullptr});
+  if (kinds.other_process_exit) faults.push_back({Fault::kOtherProcessExit, nullptr});
   return faults;
 }
 
@@ -141,20 +131,10 @@ Task<> FaultInjector(Runtime& rt, FaultKinds kinds) {
     case Fault::kUtilityHang:
       rt.HangAuxiliaryProcess(*target, AuxiliaryKindOf(fault.kind));
       break;
+    case Fault::kOtherProcessExit:
+      rt.ExitOtherProcess(*target);
+      break;
   }
-}
-
-// The browser's hang detector: a delayed message on the browser thread (W12, every 15 s).
-Task<> UnresponsiveCheck(Runtime& rt, RendererProcess& renderer) {
-  rt.ReportUnresponsive(renderer);
-  co_return;
-}
-
-void ArmUnresponsiveCheck(Runtime& rt, RendererProcess& renderer) {
-  Runtime* self = &rt;
-  RendererProcess* process = &renderer;
-  rt.kernel().PostDelayed(renderer.browser->thread, kUnresponsiveReportTicks, "hung renderer check",
-                          [self, process] { return UnresponsiveCheck(*self, *process); });
 }
 
 }  // namespace
@@ -227,8 +207,9 @@ void Runtime::RaiseBrowserProcessExited(BrowserProcess& browser, BrowserProcessE
 }
 
 void Runtime::EnableFaults(FaultKinds kinds) {
-  // W11: the GPU and utility processes become threads only when their faults can happen, so
-  // that every scenario without them keeps its recorded schedule (auxiliary_processes.cc).
+  // W11: the GPU and utility processes become threads only when their faults can happen (or
+  // kAuxiliaryThreadsParam forces them): a reduction that keeps fault-free runs fast and their
+  // recorded schedules, at the cost of some orderings (auxiliary_processes.cc says which).
   if (kinds.auxiliary()) EnableAuxiliaryThreads();
   const int64_t budget = kernel_.Param(sim::kFaultBudgetParam, 0);
   for (int64_t i = 0; i < budget; ++i) kernel_.Spawn("faults", FaultInjector(*this, kinds));
@@ -296,6 +277,12 @@ void Runtime::FailPendingOn(Thread producer, BrowserProcess* browser, const char
   }
 }
 
+bool Runtime::HasPendingCalls(const BrowserProcess& browser) const {
+  return std::any_of(pending_.begin(), pending_.end(), [&browser](const Pending& pending) {
+    return pending.browser == &browser && !pending.future->done() && !pending.never;
+  });
+}
+
 bool Runtime::RunsMainDocument(const RendererProcess& renderer) const {
   for (const CoreWebView2* webview : renderer.browser->webviews) {
     if (webview->renderer() == &renderer && !webview->closed()) return true;
@@ -313,11 +300,14 @@ std::vector<RendererProcess*> Runtime::LiveRenderers(const BrowserProcess& brows
 
 void Runtime::CrashRenderer(RendererProcess& renderer) {
   renderer.crashed = true;
+  renderer.held.clear();  // what it held while hung is lost with it
+  const ProcessFailedReason reason = ChooseExitReason(ProcessFailedKind::kRenderProcessExited);
   if (kernel_.traced()) {
     kernel_.Log(absl::StrCat("W12: renderer process ", renderer.thread.name(), " of ",
                              renderer.site,
-                             " crashed (ProcessFailed kind RenderProcessExited, "
-                             "reason Crashed); its WebViews show an error page until Reload"));
+                             " exited (ProcessFailed kind RenderProcessExited, reason ",
+                             ProcessFailedReasonName(reason),
+                             "); its WebViews show an error page until Reload"));
   }
   FailPendingOn(renderer.thread, nullptr);
   for (CoreWebView2* webview : renderer.browser->webviews) {
@@ -327,14 +317,14 @@ void Runtime::CrashRenderer(RendererProcess& renderer) {
       std::vector<std::string> frames = DetachFramesOn(*webview, renderer);
       if (frames.empty()) continue;
       ProcessFailedEventArgs* args = RaiseProcessFailedOn(
-          *webview, ProcessFailedKind::kFrameRenderProcessExited, ProcessFailedReason::kCrashed, 1);
+          *webview, ProcessFailedKind::kFrameRenderProcessExited, reason, ExitCodeOf(reason));
       if (args != nullptr) args->failed_frames = std::move(frames);
       continue;
     }
     webview->renderer_ = nullptr;  // the error page: scripts run nowhere ("null")
     DetachFramesOn(*webview, renderer);
-    RaiseProcessFailedOn(*webview, ProcessFailedKind::kRenderProcessExited,
-                         ProcessFailedReason::kCrashed, 1);
+    RaiseProcessFailedOn(*webview, ProcessFailedKind::kRenderProcessExited, reason,
+                         ExitCodeOf(reason));
   }
 }
 
@@ -342,6 +332,7 @@ void Runtime::TerminateHungRenderer(RendererProcess& renderer, const CoreWebView
   // W12 (the model's assumption; no document says): a Reload or navigation of a WebView whose
   // renderer hangs makes the browser terminate that renderer and load the document in a new one.
   renderer.crashed = true;
+  renderer.held.clear();  // what it held while hung is lost with it
   if (kernel_.traced()) {
     kernel_.Log(absl::StrCat("W12: the browser terminates the hung renderer process ",
                              renderer.thread.name(), " of ", renderer.site, " to load ",
@@ -360,57 +351,23 @@ void Runtime::TerminateHungRenderer(RendererProcess& renderer, const CoreWebView
   }
 }
 
-void Runtime::HangRenderer(RendererProcess& renderer) {
-  renderer.hung = true;
-  if (kernel_.traced()) {
-    kernel_.Log(absl::StrCat("W12: renderer process ", renderer.thread.name(), " of ",
-                             renderer.site, " hangs: it handles nothing until it is terminated"));
-    for (const Pending& pending : pending_) {
-      if (pending.producer != renderer.thread || pending.future->done()) continue;
-      pending.future->SetProducer(
-          nullptr, absl::StrCat("renderer process ", renderer.thread.name(),
-                                " hangs (RenderProcessUnresponsive, W12) and will not run it; a "
-                                "Reload would terminate it"));
-    }
-  }
-  ArmUnresponsiveCheck(*this, renderer);
-}
-
-void Runtime::ReportUnresponsive(RendererProcess& renderer) {
-  if (!renderer.hung || renderer.dead()) return;  // terminated, or its browser died
-  ++renderer.unresponsive_reports;
-  if (kernel_.traced()) {
-    kernel_.Log(absl::StrCat("W12: renderer process ", renderer.thread.name(),
-                             " is unresponsive (ProcessFailed kind RenderProcessUnresponsive, "
-                             "reason Unresponsive), report ",
-                             renderer.unresponsive_reports));
-  }
-  for (CoreWebView2* webview : renderer.browser->webviews) {
-    if (webview->renderer_ != &renderer) continue;
-    RaiseProcessFailedOn(*webview, ProcessFailedKind::kRenderProcessUnresponsive,
-                         ProcessFailedReason::kUnresponsive, kStillActiveExitCode);
-  }
-  // W12: again about every 15 s while it stays hung (up to the model's limit, see runtime.h).
-  if (renderer.unresponsive_reports < kUnresponsiveReportsMax)
-    ArmUnresponsiveCheck(*this, renderer);
-}
-
 void Runtime::CrashAuxiliaryProcess(BrowserProcess& browser, ProcessFailedKind kind) {
   const bool gpu = kind == ProcessFailedKind::kGpuProcessExited;
   AuxiliaryProcess& process = gpu ? browser.gpu : browser.utility;
   const uint32_t generation = process.generation;
+  const ProcessFailedReason reason = ChooseExitReason(kind);
   if (kernel_.traced()) {
     kernel_.Log(absl::StrCat("W12: ", process.name,
                              generation == 1 ? "" : absl::StrCat("#", generation), " process of ",
-                             browser.thread.name(), " crashed (ProcessFailed kind ",
-                             ProcessFailedKindName(kind),
-                             ", reason Crashed); the browser relaunches it as ", process.name, "#",
-                             generation + 1, " and nothing else breaks"));
+                             browser.thread.name(), " exited (ProcessFailed kind ",
+                             ProcessFailedKindName(kind), ", reason ",
+                             ProcessFailedReasonName(reason), "); the browser relaunches it as ",
+                             process.name, "#", generation + 1, " and nothing else breaks"));
   }
   RelaunchAuxiliary(process);  // W12: GPU and utility exits recover by themselves
   for (CoreWebView2* webview : browser.webviews) {
     ProcessFailedEventArgs* args =
-        RaiseProcessFailedOn(*webview, kind, ProcessFailedReason::kCrashed, 1);
+        RaiseProcessFailedOn(*webview, kind, reason, ExitCodeOf(reason));
     if (args != nullptr && !gpu) args->process_description = "Network Service";
   }
 }

@@ -2,7 +2,8 @@
 // process per user data folder, renderers per site, and the GPU and utility processes; plus what
 // can go wrong with them (FaultKinds, W12's hang reports). Browser and renderer processes are
 // virtual threads with message queues; so are the GPU and utility processes once a scenario
-// enables their faults (auxiliary_processes.cc). The Runtime (runtime.h) owns them and
+// enables their faults (auxiliary_processes.cc). Renderer hangs are in renderer_hangs.cc, the
+// kinds and reasons of ProcessFailed in process_failed.cc. The Runtime (runtime.h) owns them and
 // processes.cc makes them fail. App code never touches these records: it sees ProcessFailed and
 // BrowserProcessExited.
 //
@@ -21,6 +22,7 @@
 
 namespace wvsim::model::webview2 {
 
+using sim::Task;
 using sim::Thread;
 
 class CoreWebView2;
@@ -63,9 +65,10 @@ struct BrowserProcess {
   std::vector<Environment*> environments;             // sharing this process (W11, W13)
   std::vector<CoreWebView2*> webviews;
   int webviews_open = 0;
-  // W12: the GPU process composites before NavigationCompleted; the utility process fetches
-  // before a load commits. Without threads (no scenario asked for their faults) the work is done
-  // inline, as before they were modelled, so that older recorded schedules still replay.
+  // W12: the GPU process composites before NavigationCompleted and renders prints and captures;
+  // the utility process fetches before a load commits. Without threads (no scenario asked for
+  // their faults, no kAuxiliaryThreadsParam) the work is done inline: a reduction whose cost in
+  // orderings auxiliary_processes.cc states.
   AuxiliaryProcess gpu{"gpu"};
   AuxiliaryProcess utility{"utility"};
   // W7: DevTools calls received in order and not yet processed (devtools.cc).
@@ -89,6 +92,12 @@ struct RendererProcess {
   // navigation of its WebView), reported every kUnresponsiveReportTicks meanwhile.
   bool hung = false;
   int unresponsive_reports = 0;
+  // W12: after how many reports the hang ends by itself (a recorded choice when it starts); 0:
+  // it lasts until the renderer is terminated.
+  int hang_ends_after_reports = 0;
+  // What it was sent while hung, in dispatch order: run when the hang ends, before anything else
+  // (SendToRenderer); dropped when it is terminated.
+  std::vector<absl::AnyInvocable<Task<>()>> held;
   bool dead() const { return crashed || browser->dead(); }
   bool responsive() const { return !dead() && !hung; }
 };
@@ -112,6 +121,9 @@ struct FaultKinds {
   bool browser_hang = false;          // the browser stops processing; no ProcessFailed kind says so
   bool gpu_hang = false;              // the GPU process stops: loads never complete
   bool utility_hang = false;          // the network service stops: loads never commit
+  // A sandbox helper, PPAPI plugin or broker, or unknown process exits: ProcessFailed on every
+  // WebView of the browser, which recovers by itself; no WebView is affected.
+  bool other_process_exit = false;
   // Whether the GPU and utility processes must be threads for these faults to mean anything.
   bool auxiliary() const { return gpu_crash || utility_crash || gpu_hang || utility_hang; }
   bool operator==(const FaultKinds&) const = default;

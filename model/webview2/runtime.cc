@@ -74,7 +74,7 @@ void ForwardScript(Runtime& rt, CoreWebView2& webview, const std::string& script
     rt.Complete(webview.owner(), done, std::string("null"));  // about:blank runs nothing
     return;
   }
-  rt.Send(renderer->thread, "script", [&rt, &webview, &script, done, renderer] {
+  rt.SendToRenderer(*renderer, "script", [&rt, &webview, &script, done, renderer] {
     return RendererExecuteScript(rt, webview, script, done, *renderer);
   });
 }
@@ -111,7 +111,9 @@ Runtime& Runtime::Create(Kernel& kernel) {
 }
 
 Runtime::Runtime(Kernel& kernel)
-    : kernel_(kernel), threads_(sim::KernelLimits::kThreadsMaxCeiling) {}
+    : kernel_(kernel),
+      threads_(sim::KernelLimits::kThreadsMaxCeiling),
+      auxiliary_threads_(kernel.Param(kAuxiliaryThreadsParam, 0) != 0) {}
 
 void Runtime::CoInitializeEx(Apartment apartment) { Info(kernel_.Current()).apartment = apartment; }
 
@@ -288,18 +290,34 @@ void CoreWebView2::add_NewWindowRequested(Handler<NewWindowRequestedEventArgs> h
 
 namespace {
 
+// W7, W11: the GPU process renders a print or a capture; while it hangs the call stays pending
+// (a `stall` naming it), and its relaunch after a crash does it again (auxiliary_processes.cc).
+void RenderOnGpu(Runtime& rt, CoreWebView2& webview, Promise<bool> done, const char* what,
+                 bool printing) {
+  Runtime* self = &rt;
+  CoreWebView2* target = &webview;
+  std::string work = rt.kernel().traced()
+                         ? absl::StrCat(what, " of ", webview.name(), " for ",
+                                        done.future().name())
+                         : std::string();
+  rt.RunOnAuxiliary(webview.environment().browser().gpu, std::move(work),
+                    [self, target, done, printing] {
+                      if (printing) target->set_printing(false);
+                      self->Complete(target->owner(), done, true);
+                    });
+}
+
 Task<> RendererPrint(Runtime& rt, CoreWebView2& webview, Promise<bool> done) {
   if (webview.environment().browser().dead() ||
       (webview.renderer() != nullptr && webview.renderer()->crashed)) {
     co_return;
   }
-  webview.set_printing(false);
-  rt.Complete(webview.owner(), done, true);
+  RenderOnGpu(rt, webview, done, "rendering of the PDF", true);
 }
 
 Task<> RendererCapture(Runtime& rt, CoreWebView2& webview, Promise<bool> done) {
   if (webview.environment().browser().dead()) co_return;
-  rt.Complete(webview.owner(), done, true);
+  RenderOnGpu(rt, webview, done, "capture of the preview", false);
 }
 
 }  // namespace
@@ -319,8 +337,12 @@ Task<Async<bool>> CoreWebView2::PrintToPdfAsync(std::string_view path) {
     printing_ = true;
     Runtime* rt = runtime_;
     CoreWebView2* webview = this;
-    runtime_->Send(renderer_ != nullptr ? renderer_->thread : env_->browser().thread, "print",
-                   [rt, webview, done] { return RendererPrint(*rt, *webview, done); });
+    auto print = [rt, webview, done] { return RendererPrint(*rt, *webview, done); };
+    if (renderer_ != nullptr) {
+      runtime_->SendToRenderer(*renderer_, "print", std::move(print));  // held while it hangs
+    } else {
+      runtime_->Send(env_->browser().thread, "print", std::move(print));  // about:blank
+    }
   }
   co_return Async<bool>(runtime_, done.future());
 }
@@ -339,7 +361,7 @@ Task<Async<bool>> CoreWebView2::CapturePreviewAsync() {
   } else {
     Runtime* rt = runtime_;
     CoreWebView2* webview = this;
-    runtime_->Send(renderer_->thread, "capture",
+    runtime_->SendToRenderer(*renderer_, "capture",
                    [rt, webview, done] { return RendererCapture(*rt, *webview, done); });
   }
   co_return Async<bool>(runtime_, done.future());

@@ -350,6 +350,13 @@ class ControllerPtr {
 // the runtime does, and breaks (int 3) when it is still running N ms later (timeout unconfirmed).
 inline constexpr std::string_view kReentrancyBreakParam = "reentrancy_break_ms";
 
+// W11: the run parameter that makes the GPU and utility processes virtual threads in every run,
+// not only in runs whose scenario enables one of their faults. Off (0) by default: a fault-free
+// auxiliary process is a reduction (auxiliary_processes.cc says what it keeps and what it loses);
+// tests turn it on (1) to check that every scenario keeps its verdicts with the threads. A
+// scenario that declares it takes `--param auxiliary_threads=1`.
+inline constexpr std::string_view kAuxiliaryThreadsParam = "auxiliary_threads";
+
 // A WebView handler (event or completion) the boundary has entered on a thread (W4).
 struct HandlerFrame {
   std::string what;  // "WebMessageReceived#3 handler"
@@ -433,9 +440,22 @@ class Runtime {
   // W12: the browser terminates a hung renderer for `reloading` (a Reload or a navigation); the
   // other WebViews on it get RenderProcessExited with reason Terminated (the model's assumption).
   void TerminateHungRenderer(RendererProcess& renderer, const CoreWebView2& reloading);
-  // W12: the renderer stops responding; ProcessFailed RenderProcessUnresponsive every 15 s.
+  // W12: the renderer stops responding; ProcessFailed RenderProcessUnresponsive every 15 s
+  // until it is terminated or, after a number of reports the scheduler picks, the hang ends by
+  // itself (renderer_hangs.cc).
   void HangRenderer(RendererProcess& renderer);
   void ReportUnresponsive(RendererProcess& renderer);
+  // W12: a hang ends by itself: the renderer runs what it held, in order, and the page goes on.
+  void EndRendererHang(RendererProcess& renderer);
+  // Sends work to a renderer's thread; a hung renderer holds it until its hang ends.
+  void SendToRenderer(RendererProcess& renderer, std::string label,
+                      absl::AnyInvocable<Task<>()> work);
+  // W12: the reason ProcessFailed gives for an exit of `kind`: a recorded choice among the
+  // reasons that apply to the kind, or the only one (process_failed.cc).
+  ProcessFailedReason ChooseExitReason(ProcessFailedKind kind);
+  // W12: a sandbox helper, PPAPI plugin or broker, or unknown process of `browser` exits (which,
+  // and its reason, are recorded choices): ProcessFailed on every WebView; nothing breaks.
+  void ExitOtherProcess(BrowserProcess& browser);
   // W12: a GPU or utility process exits and is relaunched; ProcessFailed for every WebView.
   void CrashAuxiliaryProcess(BrowserProcess& browser, ProcessFailedKind kind);
   // W12: a GPU or utility process stops working; what it was sent stays pending until a crash
@@ -448,6 +468,8 @@ class Runtime {
   void DoAuxiliaryWork(AuxiliaryProcess& process, uint64_t id, uint32_t generation);
   // The live processes a fault can hit, browser first, in a fixed order.
   std::vector<RendererProcess*> LiveRenderers(const BrowserProcess& browser) const;
+  // Whether an app's call on `browser` has not completed yet (W13: it keeps the browser up).
+  bool HasPendingCalls(const BrowserProcess& browser) const;
   // Whether a WebView's main document runs in `renderer` (else it runs only frames, or nothing).
   bool RunsMainDocument(const RendererProcess& renderer) const;
   // Throws unless `webview` can still be called: closed (W14) or its browser crashed (W12).
@@ -591,7 +613,8 @@ class Runtime {
   uint32_t browser_generation_ = 0;
   uint32_t windows_ = 0;
   uint32_t renderer_generation_ = 0;             // browser, browser#2 (after a crash, W16)
-  bool auxiliary_threads_ = false;  // GPU and utility processes are threads (EnableFaults)
+  // GPU and utility processes are threads (EnableFaults, kAuxiliaryThreadsParam).
+  bool auxiliary_threads_ = false;
   uint64_t auxiliary_work_ = 0;     // AuxiliaryWork ids, per run
   std::map<std::string, uint32_t> op_counters_;  // ExecuteScript#3: per kind, per run (traced)
 };

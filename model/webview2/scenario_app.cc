@@ -13,6 +13,10 @@ Task<> UiMain(App& app) {
 
 Task<> EnsureCoreWebView2(App& app) {
   EnvironmentOptions options;
+  co_await EnsureCoreWebView2With(app, std::move(options));
+}
+
+Task<> EnsureCoreWebView2With(App& app, EnvironmentOptions options) {
   Async<Environment*> env_op =
       co_await app.rt->CreateCoreWebView2EnvironmentAsync(std::move(options));
   app.env = co_await env_op;

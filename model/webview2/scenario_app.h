@@ -41,6 +41,7 @@ struct App {
   // Later scenarios (processes, frames, messages).
   int events = 0;  // what the scenario counts (reports, replies)
   int reloads = 0;
+  int patience = 0;  // hang reports an app sits out before it reloads (W12)
   CoreWebView2Frame* frame = nullptr;
   Controller* controller = nullptr;
   Promise<void> ready;  // set once by the scenario's own signal
@@ -51,6 +52,8 @@ Task<> UiMain(App& app);
 // EnsureCoreWebView2Async: environment, then controller, each awaited (W6). Keeps the controller
 // reference in app.controller (never released: the form holds it for its lifetime).
 Task<> EnsureCoreWebView2(App& app);
+// The same with the environment's options (a fresh App's second WebView, a recreation).
+Task<> EnsureCoreWebView2With(App& app, EnvironmentOptions options);
 // An App whose UI thread pumps, with the home page "Example" registered.
 App& MakeApp(Kernel& k);
 // Form1_Load: the first message the UI thread dispatches.
@@ -65,6 +68,7 @@ sim::Scenario MakeFaulty(std::string id, std::string description,
 
 // The scenarios of the later files, in registration order.
 std::vector<sim::Scenario> ProcessScenarios();     // scenarios_processes.cc
+std::vector<sim::Scenario> ProcessKindScenarios();  // scenarios_process_kinds.cc
 std::vector<sim::Scenario> MessagingScenarios();   // scenarios_messaging.cc
 std::vector<sim::Scenario> NavigationScenarios();  // scenarios_navigation.cc
 std::vector<sim::Scenario> ApiErrorScenarios();    // scenarios_api_errors.cc

@@ -436,6 +436,12 @@ Task<> OnExited(App& app, BrowserProcessExitedEventArgs& args) {
   co_return;
 }
 
+Task<> OnSharedLoaded(App& app, NavigationEventArgs& args) {
+  (void)args;
+  if (!app.ready.done()) app.ready.Set();
+  co_return;
+}
+
 Task<> SharedLoad(App& app) {
   EnvironmentOptions first_options;
   first_options.user_data_folder = "Shared";
@@ -455,6 +461,8 @@ Task<> SharedLoad(App& app) {
   Controller* a = co_await a_op;
   Async<Controller*> b_op = co_await second->CreateCoreWebView2ControllerAsync();
   Controller* b = co_await b_op;
+  b->CoreWebView2().add_NavigationCompleted(
+      [&app](NavigationEventArgs& args) { return OnSharedLoaded(app, args); });
   co_await b->CoreWebView2().Navigate(kHome);
   co_await a->Close();  // W14: the browser stays, the other WebView still uses it
   ++app.closed;
@@ -467,6 +475,10 @@ Task<> SharedLoad(App& app) {
   }
   if (!refused)
     co_await app.k->Abort(Verdict::kAssertion, "closed", "a call after Close succeeded");
+  // The script waits for the document (W2): sent before the load commits, it would run in
+  // about:blank and return "null".
+  const Future<void> loaded = app.ready.future();
+  co_await loaded;
   Async<std::string> script = co_await b->CoreWebView2().ExecuteScriptAsync("document.title");
   app.title = co_await script;
   if (app.title != "\"Example\"") {
@@ -478,6 +490,7 @@ Task<> SharedLoad(App& app) {
 
 void SharedSetup(Kernel& k) {
   App& app = MakeApp(k);
+  app.ready = k.MakePromise<void>("NavigationCompleted of the second WebView");
   PostLoad(app, [&app] { return SharedLoad(app); });
   k.AddQuiescenceCheck(sim::CheckPhase::kFinal, [&app]() -> std::optional<sim::Violation> {
     if (app.exited == 2 && app.exited_early == 0) return std::nullopt;
@@ -568,7 +581,8 @@ void RegisterScenarios() {
     sim::RegisterScenarioOrDie(std::move(scenario));
   }
   for (std::vector<Scenario> (*more)() :
-       {ProcessScenarios, MessagingScenarios, NavigationScenarios, ApiErrorScenarios}) {
+       {ProcessScenarios, ProcessKindScenarios, MessagingScenarios, NavigationScenarios,
+        ApiErrorScenarios}) {
     for (Scenario& scenario : more()) sim::RegisterScenarioOrDie(std::move(scenario));
   }
 }

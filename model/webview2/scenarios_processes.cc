@@ -1,5 +1,5 @@
-// The wv2.* scenarios about processes and lifetimes: a hung renderer (W12), GPU and utility
-// exits and hangs (W12), a frame's renderer dying under a frame script (W12, W15), the last controller
+// The wv2.* scenarios about processes and lifetimes: a hung renderer that the app ignores, reloads
+// at once or waits out (W12), GPU and utility exits and hangs (W12), a frame's renderer dying under a frame script (W12, W15), the last controller
 // reference released (W14), and the runtime's own int 3 on reentrancy (W4).
 #include <string>
 
@@ -34,8 +34,10 @@ Task<> ReloadHungPage(App& app) {
 Task<> OnHangProcessFailed(App& app, ProcessFailedEventArgs& args) {
   if (args.kind == ProcessFailedKind::kRenderProcessUnresponsive) {
     ++app.events;
-    // The ignoring app treats Unresponsive as transient and waits; the fix reloads.
-    if (app.blocking) co_return;
+    // The ignoring app treats Unresponsive as transient and waits for ever; the patient one sits
+    // out `patience` reports, as Chromium's "Wait" button does (the hang may end by itself, and
+    // then the page goes on, W12), and reloads after that; the fix reloads at once.
+    if (app.blocking || app.events <= app.patience) co_return;
   } else if (args.kind != ProcessFailedKind::kRenderProcessExited) {
     co_return;
   }
@@ -58,9 +60,10 @@ Task<> HangLoad(App& app) {
   co_await ready;  // await: the pump goes on (W2)
 }
 
-void HangSetup(Kernel& k, bool ignores_hang) {
+void HangSetup(Kernel& k, bool ignores_hang, int patience = 0) {
   App& app = MakeApp(k);
   app.blocking = ignores_hang;
+  app.patience = patience;
   app.ready = k.MakePromise<void>(
       "page_ready (the page's \"ready\" web message; W12: a hung renderer never sends it)");
   app.rt->AddPage(kHome, Page{.title = "Example", .web_message = "ready"});
@@ -272,6 +275,10 @@ std::vector<Scenario> ProcessScenarios() {
       MakeFaulty("wv2.renderer_hang_reloaded",
                  "W12: the same app reloads on RenderProcessUnresponsive; the page comes back",
                  {clean}, [](Kernel& k) { HangSetup(k, false); }),
+      MakeFaulty("wv2.renderer_hang_waited_out",
+                 "W12: the same app sits out two RenderProcessUnresponsive reports, reloads at "
+                 "the third; a hang that ends by itself lets the page go on",
+                 {clean}, [](Kernel& k) { HangSetup(k, false, 2); }),
       MakeFaulty(
           "wv2.gpu_crash_recovers",
           "W12: GPU and utility processes exit; ProcessFailed fires, scripts keep working", {clean},

@@ -41,7 +41,7 @@ Task<> BrowserForwardWebMessage(Runtime& rt, CoreWebView2& webview, const WebMes
     Dropped(rt, message, "no document is loaded");
     co_return;
   }
-  rt.Send(renderer->thread, "web message", [&rt, &webview, &message, renderer] {
+  rt.SendToRenderer(*renderer, "web message", [&rt, &webview, &message, renderer] {
     return RendererDeliverWebMessage(rt, webview, message, *renderer);
   });
 }
