@@ -124,7 +124,7 @@ Task<> OnCreate(AndroidProgram& p) {
 AndroidDispatchRun RunAndroidOps(bool created_on_worker, const std::vector<AndroidOp>& ops) {
   AndroidDispatchRun run;
   Kernel kernel;
-  const std::map<std::string, int64_t> params = {
+  const sim::ParamValues params = {
       {std::string(model::android::kTargetSdkParam), 17}};  // calls from other threads only log
   kernel.SetParams(&params);
   sim::ByteStreamStrategy first_option({});

@@ -98,7 +98,7 @@ void Kernel::Reset(Strategy* strategy, bool traced) {
 
 int64_t Kernel::Param(std::string_view name, int64_t fallback) const {
   if (params_ == nullptr) return fallback;
-  auto it = params_->find(std::string(name));
+  auto it = params_->find(name);
   return it == params_->end() ? fallback : it->second;
 }
 

@@ -23,6 +23,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -45,6 +46,10 @@ namespace wvsim::sim {
 
 // Named limits on everything a run can grow (TigerBeetle style). Exceeding one ends the run with a
 // `stall` verdict whose report names the limit, never with undefined behaviour.
+// Scenario parameters after defaults and overrides: name -> value. Looked up by string_view
+// (std::less<>), so that reading one builds no string.
+using ParamValues = std::map<std::string, int64_t, std::less<>>;
+
 struct KernelLimits {
   static constexpr uint32_t kThreadsMaxCeiling = 64;  // one bit per thread in the run queue
   uint32_t threads_max = kThreadsMaxCeiling;          // clamped to the ceiling
@@ -115,7 +120,7 @@ class Kernel {
   // it recorded (decisions, trace, outcome) stays readable. For a fuzz target: libFuzzer takes
   // an input that allocates more than it frees for a leak and re-runs it to check.
   void ReleaseRun() { DestroyRun(); }
-  void SetParams(const std::map<std::string, int64_t>* params) { params_ = params; }
+  void SetParams(const ParamValues* params) { params_ = params; }
   int64_t Param(std::string_view name, int64_t fallback = 0) const;
   const KernelLimits& limits() const { return limits_; }
   void set_steps_max(uint64_t steps_max) { limits_.steps_max = steps_max; }
@@ -385,7 +390,7 @@ class Kernel {
   Strategy* strategy_ = nullptr;
   Prng* uniform_choices_ = nullptr;  // strategy_->UniformThreadChoices() for this run
   bool traced_ = false;
-  const std::map<std::string, int64_t>* params_ = nullptr;
+  const ParamValues* params_ = nullptr;
 
   internal::RunQueue run_queue_;
   std::vector<std::unique_ptr<internal::VThread>> thread_pool_;  // reused across runs

@@ -57,8 +57,6 @@ struct Scenario {
   bool Expects(Verdict verdict) const;
 };
 
-// Scenario parameters after defaults and overrides: name -> value.
-using ParamValues = std::map<std::string, int64_t>;
 
 // The defaults overridden by `overrides` (name -> decimal text). An unknown name or a value that
 // is not an integer is InvalidArgument.
