@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "sim/internal/messages.h"
 #include "sim/internal/ring_queue.h"
@@ -19,12 +20,12 @@ std::vector<std::string> Drain(RingQueue<std::string>& queue) {
 TEST(RingQueue, KeepsFifoOrderAcrossWrapAndGrowth) {
   RingQueue<std::string> queue;
   // Wrap the head past the end of the first buffer, then grow while wrapped.
-  for (int i = 0; i < 6; ++i) queue.push_back("early" + std::to_string(i));
-  for (int i = 0; i < 6; ++i) EXPECT_EQ(queue.pop_front(), "early" + std::to_string(i));
+  for (int i = 0; i < 6; ++i) queue.push_back(absl::StrCat("early", i));
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(queue.pop_front(), absl::StrCat("early", i));
   std::vector<std::string> expected;
   for (int i = 0; i < 20; ++i) {
-    queue.push_back("m" + std::to_string(i));
-    expected.push_back("m" + std::to_string(i));
+    queue.push_back(absl::StrCat("m", i));
+    expected.push_back(absl::StrCat("m", i));
   }
   EXPECT_EQ(queue.size(), 20u);
   EXPECT_EQ(Drain(queue), expected);
@@ -44,7 +45,7 @@ TEST(RingQueue, PushFrontGoesFirstAndEraseAtKeepsTheRestInOrder) {
 
 TEST(RingQueue, ClearLeavesAnEmptyQueueThatStillWorks) {
   RingQueue<std::string> queue;
-  for (int i = 0; i < 9; ++i) queue.push_back(std::to_string(i));
+  for (int i = 0; i < 9; ++i) queue.push_back(absl::StrCat(i));
   queue.pop_front();
   queue.clear();
   EXPECT_TRUE(queue.empty());
