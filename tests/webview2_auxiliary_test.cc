@@ -299,21 +299,12 @@ TEST(WebView2Rules, W12_FaultTargetIsAnyLiveBrowserAScheduledChoice) {
   const sim::Scenario scenario = sim::testing::MakeScenario([](Kernel& k) {
     MakeProbe(k, nullptr, [](Probe& probe) { return TwoBrowsersWithFaults(probe); });
   });
-  sim::Runner runner(scenario, {{std::string(sim::kFaultBudgetParam), 1}});
-  sim::RandomStrategy random(11);
-  int first = 0;
-  int second = 0;
-  for (uint64_t run = 0; run < 200; ++run) {
-    random.BeginExecution(run);
-    const sim::RunOutcome outcome = runner.Run(random, /*traced=*/true);
-    ASSERT_EQ(outcome.violation.kind, Verdict::kClean) << outcome.violation.report;
-    const std::string trace = runner.kernel().TraceText();
-    if (trace.find("browser process browser crashed") != std::string::npos) ++first;
-    if (trace.find("browser process browser#2 crashed") != std::string::npos) ++second;
-  }
+  const std::vector<int> counts =
+      CleanRunsMentioning(scenario, {{std::string(sim::kFaultBudgetParam), 1}}, 11, 200,
+                          {"browser process browser crashed", "browser process browser#2 crashed"});
   // Both folders' browsers are hit in some runs, not only the first in folder order.
-  EXPECT_GT(first, 0);
-  EXPECT_GT(second, 0);
+  EXPECT_GT(counts[0], 0);
+  EXPECT_GT(counts[1], 0);
 }
 
 }  // namespace

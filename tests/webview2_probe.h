@@ -12,6 +12,8 @@
 #include "model/builtin_scenarios.h"
 #include "model/webview2/runtime.h"
 #include "sim/explorer.h"
+#include "sim/runner.h"
+#include "sim/strategies/random.h"
 
 namespace wvsim::model::webview2 {
 
@@ -35,6 +37,29 @@ inline sim::ExploreResult ExploreScenario(std::string_view id, uint64_t iteratio
   absl::StatusOr<sim::ExploreResult> result = sim::Explore(Builtin(id), config);
   EXPECT_TRUE(result.ok()) << result.status();
   return result.ok() ? *std::move(result) : sim::ExploreResult{};
+}
+
+// Runs `scenario` `runs` times with random walks (seed `seed`), traced; every run must end
+// clean. Returns, for each marker, in how many runs' traces it appears: for tests that a
+// scheduler choice really reaches each of its outcomes.
+inline std::vector<int> CleanRunsMentioning(const sim::Scenario& scenario,
+                                            const sim::ParamValues& params, uint64_t seed,
+                                            uint64_t runs,
+                                            const std::vector<std::string>& markers) {
+  sim::Runner runner(scenario, params);
+  sim::RandomStrategy random(seed);
+  std::vector<int> counts(markers.size(), 0);
+  for (uint64_t run = 0; run < runs; ++run) {
+    random.BeginExecution(run);
+    const sim::RunOutcome outcome = runner.Run(random, /*traced=*/true);
+    EXPECT_EQ(outcome.violation.kind, sim::Verdict::kClean) << outcome.violation.report;
+    if (outcome.violation.kind != sim::Verdict::kClean) break;
+    const std::string trace = runner.kernel().TraceText();
+    for (size_t i = 0; i < markers.size(); ++i) {
+      if (trace.find(markers[i]) != std::string::npos) ++counts[i];
+    }
+  }
+  return counts;
 }
 
 // The first violation's report, for assertions on its text.

@@ -222,21 +222,11 @@ TEST(WebView2ProcessFailed, W12_RendererHangThatNeverEndsStallsAfterTheLastRepor
 TEST(WebView2ProcessFailed, W12_AppThatWaitsOutAHangIsCleanTheOneThatWaitsForEverStalls) {
   ExpectClean("wv2.renderer_hang_waited_out", 5000);
   // Its runs cover both ends of a hang: by itself, and by the app's reload at the third report.
-  sim::Runner runner(Builtin("wv2.renderer_hang_waited_out"),
-                     {{std::string(sim::kFaultBudgetParam), 1}});
-  sim::RandomStrategy random(3);
-  int ended = 0;
-  int terminated = 0;
-  for (uint64_t run = 0; run < 400; ++run) {
-    random.BeginExecution(run);
-    const sim::RunOutcome outcome = runner.Run(random, /*traced=*/true);
-    ASSERT_EQ(outcome.violation.kind, Verdict::kClean) << outcome.violation.report;
-    const std::string trace = runner.kernel().TraceText();
-    if (trace.find("responds again") != std::string::npos) ++ended;
-    if (trace.find("terminates the hung renderer") != std::string::npos) ++terminated;
-  }
-  EXPECT_GT(ended, 0);
-  EXPECT_GT(terminated, 0);
+  const std::vector<int> counts = CleanRunsMentioning(
+      Builtin("wv2.renderer_hang_waited_out"), {{std::string(sim::kFaultBudgetParam), 1}}, 3, 400,
+      {"responds again", "terminates the hung renderer"});
+  EXPECT_GT(counts[0], 0);
+  EXPECT_GT(counts[1], 0);
   const sim::ExploreResult ignored = ExploreScenario("wv2.renderer_hang_ignored");
   EXPECT_EQ(ignored.verdict, Verdict::kStall);
 }
