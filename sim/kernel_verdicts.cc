@@ -89,8 +89,12 @@ std::string Kernel::ExplainStall() const {
   }
   for (const Continuation& continuation : continuations_) {
     if (continuation.posted) continue;
-    items.push_back(absl::StrCat("a handler on thread ", continuation.owner->name(), " awaits ",
-                                 continuation.awaited->name(), ", which nothing will complete"));
+    // What the awaited future says of itself names what holds it up (a hung process, a call
+    // nobody answers), when the model told it (FutureCore::SetProducer). ParkContinuation only
+    // parks handlers on futures.
+    const auto& awaited = static_cast<const internal::FutureCore&>(*continuation.awaited);
+    items.push_back(absl::StrCat("a handler on thread ", continuation.owner->name(),
+                                 " is parked: ", awaited.WhyNotReady()));
   }
   return absl::StrJoin(items, "; ");
 }

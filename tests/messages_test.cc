@@ -632,7 +632,8 @@ TEST(Messages, Await_InAHandlerNeverCompletedIsStall) {
   EXPECT_THAT(log, ElementsAre("loop done"));
   EXPECT_EQ(result.violation.kind, Verdict::kStall);
   EXPECT_THAT(result.violation.report,
-              HasSubstr("a handler on thread ui awaits never, which nothing will complete"));
+              HasSubstr("a handler on thread ui is parked: never is not complete and nothing will "
+                        "complete it"));
 }
 
 TEST(Messages, Await_ContinuationForAFinishedThreadIsStall) {

@@ -193,7 +193,7 @@ TEST(WebView2Rules, W12_GpuHangLeavesCapturePreviewAndPrintToPdfPending) {
   std::vector<std::string> log;
   const RunResult awaited = RunGpuHang(kAwaited, &log);
   EXPECT_EQ(awaited.violation.kind, Verdict::kStall) << awaited.violation.report;
-  EXPECT_THAT(awaited.violation.report, HasSubstr("awaits CapturePreview#1"));
+  EXPECT_THAT(awaited.violation.report, HasSubstr("is parked: CapturePreview#1 is not complete"));
   EXPECT_THAT(awaited.trace, HasSubstr("W12: gpu process of browser hangs"));
   EXPECT_TRUE(log.empty());
 }

@@ -411,7 +411,8 @@ TEST(WebView2Rules, W11_SecondEnvironmentWithOtherOptionsFailsWithErrorInvalidSt
 TEST(WebView2Rules, W12_BrowserHangLeavesTheAwaitedScriptIncomplete) {
   const ExploreResult result = ExploreScenario("wv2.browser_hang_during_script");
   EXPECT_EQ(result.verdict, Verdict::kStall);
-  EXPECT_THAT(Report(result), HasSubstr("ExecuteScript#1, which nothing will complete"));
+  EXPECT_THAT(Report(result), HasSubstr("ExecuteScript#1 is not complete: browser process browser "
+                                        "hangs (a fault, W12)"));
   // No ProcessFailed reports the hang; the trace says when it came.
   ASSERT_FALSE(result.found.empty());
   sim::Runner runner(Builtin("wv2.browser_hang_during_script"), {{"fault_budget", 1}});

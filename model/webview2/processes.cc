@@ -254,7 +254,18 @@ void Runtime::HangBrowser(BrowserProcess& browser) {
     kernel_.Log(absl::StrCat("W12: browser process ", browser.thread.name(),
                              " hangs: it and its renderers process nothing from now on; no "
                              "ProcessFailed reports it"));
+    // A stall report names the hang as what holds each call up (FutureCore::WhyNotReady);
+    // calls made from now on say so from the start (NewOp).
+    for (const Pending& pending : pending_) {
+      if (pending.browser != &browser || pending.future->done()) continue;
+      pending.future->SetProducer(nullptr, BrowserHangHoldsUp(browser));
+    }
   }
+}
+
+std::string BrowserHangHoldsUp(const BrowserProcess& browser) {
+  return absl::StrCat("browser process ", browser.thread.name(),
+                      " hangs (a fault, W12) and processes nothing; no ProcessFailed reports it");
 }
 
 void Runtime::FailPendingOn(Thread producer, BrowserProcess* browser, const char* why) {

@@ -83,6 +83,9 @@ struct BrowserProcess {
   bool dead() const { return crashed || exited || hung; }
 };
 
+// What a call pending on a hung browser waits for, as stall reports say it (W12).
+std::string BrowserHangHoldsUp(const BrowserProcess& browser);
+
 struct RendererProcess {
   std::string site;
   Thread thread;

@@ -690,8 +690,10 @@ Promise<T> Runtime::NewOp(const char* kind, Thread caller, BrowserProcess& brows
   pending_.push_back({&promise.future().state(), "W2", &browser, caller, &FailPending<T>, false,
                       nullptr, producer});
   if (kernel_.traced()) {
-    promise.SetProducer(producer.get(), "it is being processed by " + producer.name() +
-                                            " for thread " + caller.name());
+    promise.SetProducer(producer.get(), browser.hung ? BrowserHangHoldsUp(browser)
+                                                     : "it is being processed by " +
+                                                           producer.name() + " for thread " +
+                                                           caller.name());
   }
   return promise;
 }
