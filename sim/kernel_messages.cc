@@ -63,8 +63,8 @@ uint64_t Kernel::Enqueue(VThread& target, Message message) {
   }
   if (message.id == 0) message.id = next_message_id_++;  // a delayed post has its id already
   if (traced_) {
-    Trace(TraceKind::kPost,
-          absl::StrFormat("post #%d %s -> %s", message.id, internal::LabelOf(message), target.name()));
+    Trace(TraceKind::kPost, absl::StrFormat("post #%d %s -> %s", message.id,
+                                            internal::LabelOf(message), target.name()));
   }
   const uint64_t id = message.id;
   target.queue->items.push_back(std::move(message));

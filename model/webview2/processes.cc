@@ -1,8 +1,9 @@
 // The WebView2 processes failing, hanging and exiting (webview-rules.md W12..W16): the fault
 // injector (which hits any live browser), browser and renderer crashes (the reason of an exit is
-// chosen in process_failed.cc; renderer hangs are in renderer_hangs.cc), GPU and utility exits that recover by themselves and their hangs (the work they
-// redo or leave undone is in auxiliary_processes.cc), Close (explicit and by the last
-// reference), and what happens to calls pending on a process that died (W15).
+// chosen in process_failed.cc; renderer hangs are in renderer_hangs.cc), GPU and utility exits
+// that recover by themselves and their hangs (the work they redo or leave undone is in
+// auxiliary_processes.cc), Close (explicit and by the last reference), and what happens to calls
+// pending on a process that died (W15).
 #include "model/webview2/processes.h"
 
 #include <algorithm>

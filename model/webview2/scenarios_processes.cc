@@ -1,6 +1,7 @@
 // The wv2.* scenarios about processes and lifetimes: a hung renderer that the app ignores, reloads
-// at once or waits out (W12), GPU and utility exits and hangs (W12), a frame's renderer dying under a frame script (W12, W15), the last controller
-// reference released (W14), and the runtime's own int 3 on reentrancy (W4).
+// at once or waits out (W12), GPU and utility exits and hangs (W12), a frame's renderer dying
+// under a frame script (W12, W15), the last controller reference released (W14), and the
+// runtime's own int 3 on reentrancy (W4).
 #include <string>
 
 #include "model/webview2/frames.h"
