@@ -67,12 +67,17 @@ Task<> HangThenNavigate(Probe& p) {
   co_await p.webview->Navigate(kPage);
 }
 
-RunResult RunHang(int mode, std::vector<std::string>* log) {
-  return RunProgram([log, mode](Kernel& k) {
-    Probe& p = MakeProbe(k, log, [](Probe& probe) { return HangThenNavigate(probe); });
+// Runs a probe whose load is `load`, in `mode`, on a one-page site.
+RunResult RunProbeLoad(Task<> (*load)(Probe&), int mode, std::vector<std::string>* log) {
+  return RunProgram([load, log, mode](Kernel& k) {
+    Probe& p = MakeProbe(k, log, [load](Probe& probe) { return load(probe); });
     p.mode = mode;
     p.rt->AddPage(kPage, Page{.title = "T"});
   });
+}
+
+RunResult RunHang(int mode, std::vector<std::string>* log) {
+  return RunProbeLoad(&HangThenNavigate, mode, log);
 }
 
 // Runs `mode` with one process hung; expects the stall naming `work` and `hung`; returns the log.
@@ -170,11 +175,7 @@ Task<> LoadThenHangGpu(Probe& p) {
 }
 
 RunResult RunGpuHang(int mode, std::vector<std::string>* log) {
-  return RunProgram([log, mode](Kernel& k) {
-    Probe& p = MakeProbe(k, log, [](Probe& probe) { return LoadThenHangGpu(probe); });
-    p.mode = mode;
-    p.rt->AddPage(kPage, Page{.title = "T"});
-  });
+  return RunProbeLoad(&LoadThenHangGpu, mode, log);
 }
 
 TEST(WebView2Rules, W12_GpuHangLeavesCapturePreviewAndPrintToPdfPending) {

@@ -6,8 +6,8 @@
 // more than dispatching the message. This queue allocates only when it holds more messages than
 // ever before, so a warmed-up kernel queues and dispatches without touching the heap.
 //
-// Slots hold live (default-constructed when unused) elements: popping moves the element out and
-// leaves a default one behind, so T must be default-constructible and movable.
+// Slots hold live elements: an unused slot holds a default-constructed or a moved-from one (for
+// the kernel's messages both are empty), so T must be default-constructible and movable.
 #ifndef WVSIM_SIM_INTERNAL_RING_QUEUE_H_
 #define WVSIM_SIM_INTERNAL_RING_QUEUE_H_
 
@@ -45,7 +45,6 @@ class RingQueue {
   // Removes the front element and returns it.
   T pop_front() {
     T value = std::move(slots_[head_]);
-    slots_[head_] = T{};
     head_ = Wrap(head_ + 1);
     --size_;
     return value;
