@@ -121,10 +121,12 @@ sim::ParamValues ParamsFor(const sim::Scenario& scenario,
 
 // One Runner per scenario for the whole campaign: a Kernel keeps its threads, queues and
 // buffers from one run to the next (Kernel::Reset), so an input costs the run and nothing else.
-sim::Runner& RunnerFor(const sim::Scenario& scenario,
+// `index` is the scenario's place among the target's (no string lookup per input).
+sim::Runner& RunnerFor(const sim::Scenario& scenario, size_t index,
                        const std::map<std::string, std::string>& overrides) {
-  static std::map<std::string, std::unique_ptr<sim::Runner>> runners;
-  std::unique_ptr<sim::Runner>& runner = runners[scenario.id];
+  static std::vector<std::unique_ptr<sim::Runner>> runners;
+  if (runners.size() <= index) runners.resize(index + 1);
+  std::unique_ptr<sim::Runner>& runner = runners[index];
   if (runner == nullptr) {
     sim::KernelLimits limits;
     limits.steps_max = kFuzzStepsMax;
@@ -152,10 +154,11 @@ int RunScenarioFromBytes(std::string_view runtime, const uint8_t* data, size_t s
   static const std::map<std::string, std::string> overrides =
       ParamOverrides(found_scenario != nullptr ? std::vector{found_scenario} : scenarios);
   if (scenarios.empty() || size == 0) return 0;
-  const sim::Scenario* scenario =
-      found_scenario != nullptr ? found_scenario : scenarios[data[0] % scenarios.size()];
-  sim::Runner& runner = RunnerFor(*scenario, overrides);
-  sim::ByteStreamStrategy bytes(absl::MakeConstSpan(data + 1, size - 1));
+  const size_t index = found_scenario != nullptr ? 0 : data[0] % scenarios.size();
+  const sim::Scenario* scenario = found_scenario != nullptr ? found_scenario : scenarios[index];
+  sim::Runner& runner = RunnerFor(*scenario, index, overrides);
+  static sim::ByteStreamStrategy bytes({});
+  bytes.Reset(absl::MakeConstSpan(data + 1, size - 1));
   bytes.BeginExecution(0);
   const sim::RunOutcome outcome = runner.Run(bytes, /*traced=*/false);
   const sim::Verdict verdict = outcome.violation.kind;

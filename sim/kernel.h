@@ -35,6 +35,7 @@
 #include "sim/future.h"
 #include "sim/internal/messages.h"
 #include "sim/internal/vthread.h"
+#include "sim/message_label.h"
 #include "sim/object.h"
 #include "sim/schedule.h"
 #include "sim/strategy.h"
@@ -142,13 +143,14 @@ class Kernel {
   // a closure of up to two pointers inline and puts a larger one on the heap; this puts it in
   // the run's pooled memory instead (Make: it lives until the next Reset) and hands the message
   // a pointer to it. For the model's hot paths, which post such closures many times a run.
-  template <typename F>
-  absl::AnyInvocable<Task<>()> PooledHandler(F handler) {
+  // Signature: what the handler is called as (a message's, by default).
+  template <typename Signature = Task<>(), typename F>
+  absl::AnyInvocable<Signature> PooledHandler(F handler) {
     if constexpr (sizeof(F) <= 2 * sizeof(void*) && std::is_nothrow_move_constructible_v<F>) {
       return handler;
     } else {
       F& kept = Make<F>(std::move(handler));
-      return [&kept] { return kept(); };
+      return [&kept](auto&&... args) { return kept(std::forward<decltype(args)>(args)...); };
     }
   }
 
@@ -199,11 +201,11 @@ class Kernel {
   // value when the lambda is written inside the co_await expression: name the handler first and
   // pass it with std::move.
   struct PostAwaiter;
-  PostAwaiter Post(Thread target, std::string label, absl::AnyInvocable<Task<>()> handler);
+  PostAwaiter Post(Thread target, MessageLabel label, absl::AnyInvocable<Task<>()> handler);
   PostAwaiter PostQuit(Thread target);
   // Posts `handler` after `delay_ticks` of virtual time (not a scheduling point). Returns the
   // message's id (0 when the post failed the run), given now so that Cancel can name it.
-  uint64_t PostDelayed(Thread target, uint64_t delay_ticks, std::string label,
+  uint64_t PostDelayed(Thread target, uint64_t delay_ticks, MessageLabel label,
                        absl::AnyInvocable<Task<>()> handler);
   // Takes back a message posted to `target` that has not been dispatched yet: still waiting for
   // its delay, or queued. Returns whether there was one to take back (Handler.removeCallbacks).
@@ -296,7 +298,7 @@ class Kernel {
   }
   // Queues `handler` on `target` now, like Post but not a scheduling point (the caller's own
   // operation was one). Returns the message id, or 0 when it failed the run (no queue, full).
-  uint64_t Send(Thread target, std::string label, absl::AnyInvocable<Task<>()> handler) {
+  uint64_t Send(Thread target, MessageLabel label, absl::AnyInvocable<Task<>()> handler) {
     return Enqueue(*target.get(), internal::CallMessage(std::move(label), std::move(handler)));
   }
 

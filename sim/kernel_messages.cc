@@ -71,7 +71,7 @@ uint64_t Kernel::Enqueue(VThread& target, Message message) {
   return id;
 }
 
-Kernel::PostAwaiter Kernel::Post(Thread target, std::string label,
+Kernel::PostAwaiter Kernel::Post(Thread target, MessageLabel label,
                                  absl::AnyInvocable<Task<>()> handler) {
   return PostAwaiter{this, target.get(),
                      internal::CallMessage(std::move(label), std::move(handler))};
@@ -159,8 +159,9 @@ void Kernel::Dispatch(VThread& thread, Message& message) {
   }
   if (!handler.valid()) {
     thread.dispatch_bases.pop_back();
-    Fail(Verdict::kAssertion, absl::StrCat("message ", kept.label),
-         absl::StrCat("message #", kept.id, " '", kept.label, "' has no handler to run"));
+    const std::string label = internal::LabelOf(kept);
+    Fail(Verdict::kAssertion, absl::StrCat("message ", label),
+         absl::StrCat("message #", kept.id, " '", label, "' has no handler to run"));
     return;
   }
   auto handle = handler.Release();
@@ -193,7 +194,7 @@ void Kernel::PostContinuation(Continuation& continuation) {
   Enqueue(*continuation.owner, Message{0, MessageKind::kResume, {}, {}, &continuation});
 }
 
-uint64_t Kernel::PostDelayed(Thread target, uint64_t delay_ticks, std::string label,
+uint64_t Kernel::PostDelayed(Thread target, uint64_t delay_ticks, MessageLabel label,
                              absl::AnyInvocable<Task<>()> handler) {
   if (!target.valid()) {
     Fail(Verdict::kAssertion, "post", "posted to an invalid thread");
@@ -210,8 +211,10 @@ bool Kernel::Cancel(Thread target, uint64_t message_id) {
   if (!target.valid() || message_id == 0) return false;
   for (auto it = timers_.begin(); it != timers_.end(); ++it) {
     if (it->post_to == target.get() && it->message.id == message_id) {
-      if (traced_)
-        Trace(TraceKind::kNote, absl::StrFormat("cancel #%d %s", message_id, it->message.label));
+      if (traced_) {
+        Trace(TraceKind::kNote,
+              absl::StrFormat("cancel #%d %s", message_id, internal::LabelOf(it->message)));
+      }
       timers_.erase(it);
       return true;
     }

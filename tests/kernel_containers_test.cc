@@ -90,5 +90,31 @@ TEST(MessageLabels, AContinuationsLabelAndItsHashNameWhatItAwaited) {
   EXPECT_EQ(LabelHashOf(call), HashTrace("click"));
 }
 
+// A literal is kept by pointer (no copy, no allocation), as is text marked static; any other
+// text is the label's own, so that it outlives what it was built from.
+TEST(MessageLabels, LiteralsAreKeptByPointerAndOtherTextIsCopied) {
+  static constexpr char kLiteral[] = "NavigationCompleted";
+  const MessageLabel literal(kLiteral);
+  EXPECT_EQ(literal.view().data(), kLiteral);
+  EXPECT_EQ(literal.view(), "NavigationCompleted");
+
+  std::string built = "WebResourceRequested#2";
+  const char* c_string = built.c_str();
+  const MessageLabel copied(c_string);
+  const MessageLabel moved(std::string("ProcessFailed#1 completion"));
+  built.assign("overwritten, longer than before");
+  EXPECT_EQ(copied.view(), "WebResourceRequested#2");
+  EXPECT_EQ(moved.view(), "ProcessFailed#1 completion");
+
+  const char* table_entry = kLiteral;
+  EXPECT_EQ(MessageLabel::Static(table_entry).view().data(), kLiteral);
+  EXPECT_TRUE(MessageLabel().empty());
+
+  // Every kind hashes as its text does (the fuzzer's dispatch feature).
+  EXPECT_EQ(LabelHashOf(CallMessage(kLiteral, nullptr)), HashTrace("NavigationCompleted"));
+  EXPECT_EQ(LabelHashOf(CallMessage(std::string(kLiteral), nullptr)),
+            HashTrace("NavigationCompleted"));
+}
+
 }  // namespace
 }  // namespace wvsim::sim::internal

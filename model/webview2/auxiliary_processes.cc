@@ -61,18 +61,15 @@ void Runtime::SendAuxiliaryWork(AuxiliaryProcess& process, const AuxiliaryWork& 
   AuxiliaryProcess* target = &process;
   const uint64_t id = work.id;
   const uint32_t generation = process.generation;
-  Send(process.thread, kernel_.traced() ? work.what : std::string(process.name),
+  Send(process.thread,
+       kernel_.traced() ? sim::MessageLabel(work.what) : sim::MessageLabel::Static(process.name),
        [self, target, id, generation] {
          return AuxiliaryWorkTask(*self, *target, id, generation);
        });
 }
 
-void Runtime::RunOnAuxiliary(AuxiliaryProcess& process, std::string what,
-                             absl::AnyInvocable<void()> then) {
-  if (!process.thread.valid()) {
-    then();  // not a thread in this scenario: the work is done at once
-    return;
-  }
+void Runtime::RunOnAuxiliaryThread(AuxiliaryProcess& process, std::string what,
+                                   absl::AnyInvocable<void()> then) {
   process.pending.push_back({++auxiliary_work_, std::move(what), std::move(then)});
   SendAuxiliaryWork(process, process.pending.back());
 }

@@ -34,7 +34,7 @@ void CoreWebView2::add_DeferrableEvent(DeferrableEvent event,
 void Runtime::RaisePageEvents(CoreWebView2& webview, const Page& page, size_t index) {
   for (; index < page.events.size(); ++index) {
     const DeferrableEvent event = page.events[index];
-    std::vector<Handler<DeferrableEventArgs>>& handlers =
+    HandlerList<DeferrableEventArgs>& handlers =
         webview.deferrable_[static_cast<int>(event)];
     if (handlers.empty()) continue;  // nobody listens: the runtime goes on at once
     const DeferrableEventInfo& info = InfoOf(event);
@@ -152,8 +152,8 @@ std::string OutcomeOf(const DeferrableEventArgs& args) {
 
 bool Runtime::ApplyOutcome(CoreWebView2& webview, const DeferrableEventArgs& args) {
   std::string outcome = OutcomeOf(args);
-  if (kernel_.traced()) kernel_.Log(absl::StrCat(args.name, " finished: ", outcome));
-  webview.event_outcomes_.push_back(absl::StrCat(args.name, ": ", outcome));
+  if (kernel_.traced()) kernel_.Log(absl::StrCat(args.Name(), " finished: ", outcome));
+  webview.event_outcomes_.push_back(absl::StrCat(args.Name(), ": ", outcome));
   // The page's script sees the answers it waited for (W9.3, W9.4).
   if (args.kind == DeferrableEvent::kScriptDialogOpening) {
     webview.set_global("window.dialogResult", DialogResult(args));

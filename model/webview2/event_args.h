@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/functional/any_invocable.h"
 #include "model/webview2/hresult.h"
 #include "sim/kernel.h"
@@ -90,7 +91,11 @@ struct EventArgs {
   CoreWebView2* sender = nullptr;       // null for an environment's event
   const sim::Object* source = nullptr;  // the object raising it (WebView or environment)
   Thread owner;                         // the thread its handlers run on
-  std::string name;                     // "WebResourceRequested#2"
+  const char* type_name = "";           // "WebResourceRequested" (static text)
+  std::string name;                     // "WebResourceRequested#2", in traced runs only
+  // The event's name for reports and outcomes: numbered in traced runs. Untraced runs build no
+  // name (most names are longer than a std::string holds inline: an allocation per event).
+  const char* Name() const { return name.empty() ? type_name : name.c_str(); }
   const char* holds_up = "";            // what a deferral holds up (W9), for reports
   const char* rule = "W8";              // the W9 item, for reports
   DeferralState* deferral = nullptr;
@@ -301,6 +306,10 @@ struct BrowserProcessExitedEventArgs : EventArgs {
 
 template <typename A>
 using Handler = std::function<Task<>(A&)>;
+// An event's handlers, in registration order. Most events have one: it sits inline (in the
+// WebView, in the run's pooled memory), so that registering it allocates nothing.
+template <typename A>
+using HandlerList = absl::InlinedVector<Handler<A>, 1>;
 }  // namespace wvsim::model::webview2
 
 #endif  // WVSIM_MODEL_WEBVIEW2_EVENT_ARGS_H_

@@ -119,9 +119,9 @@ void FramePermissionDone(Runtime& rt, CoreWebView2& webview, FramePermission& re
   }
   const std::string outcome = OutcomeOf(*answer);
   if (rt.kernel().traced()) {
-    rt.kernel().Log(absl::StrCat(request.frame_args->name, " finished: ", outcome));
+    rt.kernel().Log(absl::StrCat(request.frame_args->Name(), " finished: ", outcome));
   }
-  webview.add_event_outcome(absl::StrCat(request.frame_args->name, ": ", outcome));
+  webview.add_event_outcome(absl::StrCat(request.frame_args->Name(), ": ", outcome));
   request.frame_args->frame->set_global(
       "window.permissionState", absl::StrCat("\"", PermissionStateName(answer->state), "\""));
 }
@@ -151,7 +151,7 @@ void Runtime::RaiseFramePermission(CoreWebView2& webview, CoreWebView2Frame& fra
   // WebView's handlers run then, while a frame deferral may still be open (both can defer).
   asked.on_returned = [self, sender, pending, &info] {
     const DeferrableEventArgs& first = *pending->frame_args;
-    std::vector<Handler<DeferrableEventArgs>>& handlers =
+    HandlerList<DeferrableEventArgs>& handlers =
         sender->deferrable_[static_cast<int>(DeferrableEvent::kPermissionRequested)];
     if (first.handled || handlers.empty() || sender->closed_) return;
     auto& second =

@@ -57,7 +57,7 @@ class CoreWebView2Frame : public sim::Object {
   RendererProcess* renderer_ = nullptr;  // null once its renderer exited (W12)
   bool destroyed_ = false;
   std::map<std::string, std::string> globals_;
-  std::vector<Handler<DeferrableEventArgs>> permission_requested_;
+  HandlerList<DeferrableEventArgs> permission_requested_;
 };
 
 }  // namespace wvsim::model::webview2

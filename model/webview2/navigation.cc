@@ -135,7 +135,7 @@ void Runtime::StartNavigation(CoreWebView2& webview, const char* label, std::str
   const std::string* kept = &kernel_.Make<std::string>(std::move(uri));
   Runtime* rt = this;
   CoreWebView2* target = &webview;
-  Send(webview.environment().browser().thread, label,
+  Send(webview.environment().browser().thread, sim::MessageLabel::Static(label),
        [rt, target, kept] { return BrowserNavigate(*rt, *target, *kept); });
 }
 
@@ -155,13 +155,14 @@ bool Runtime::RaiseNavigationStarting(CoreWebView2& webview, const std::string& 
     // W9: no deferral: Cancel is read now, when the handler returned or first suspended.
     const bool cancel = event->cancel;
     if (self->kernel().traced()) {
-      self->kernel().Log(absl::StrCat(event->name, ": Cancel read as ", cancel ? "true" : "false",
+      self->kernel().Log(absl::StrCat(event->Name(), ": Cancel read as ", cancel ? "true" : "false",
                                       " when its handler returned or first suspended (W9: a "
                                       "Cancel set later has no effect)"));
     }
     const uint64_t navigation = event->navigation_id;
     self->Send(sender->environment().browser().thread,
-               cancel ? "navigation cancelled" : "navigation goes on",
+               cancel ? sim::MessageLabel("navigation cancelled")
+                      : sim::MessageLabel("navigation goes on"),
                [self, sender, kept, navigation, cancel] {
                  return BrowserNavigationAnswered(*self, *sender, *kept, navigation, cancel);
                });
@@ -224,7 +225,7 @@ void Runtime::ReleaseHeldScripts(CoreWebView2& webview) {
 // ---- ContentLoading, DOMContentLoaded, NavigationCompleted (W2).
 
 void Runtime::RaiseDocumentEvent(CoreWebView2& webview,
-                                 std::vector<Handler<NavigationEventArgs>>& list,
+                                 HandlerList<NavigationEventArgs>& list,
                                  const char* event) {
   if (list.empty()) return;
   auto& args = NewEventArgs<NavigationEventArgs>(webview, event, "", "W2");
@@ -334,7 +335,7 @@ void Runtime::NewWindowSet(NewWindowRequestedEventArgs& args, CoreWebView2* wind
   // W9.1: set while the deferral is open, the event completes early for the opener: window.open
   // returns now; the window still navigates only when the deferral completes.
   if (kernel_.traced()) {
-    kernel_.Log(absl::StrCat(args.name,
+    kernel_.Log(absl::StrCat(args.Name(),
                              ": NewWindow set while the deferral is open: the opener "
                              "goes on now (W9.1)"));
   }
@@ -346,7 +347,7 @@ void Runtime::OpenerGoesOn(NewWindowRequestedEventArgs& args) {
   if (args.opener_went_on_) return;
   args.opener_went_on_ = true;
   if (kernel_.traced()) {
-    kernel_.Log(absl::StrCat(args.name, ": window.open returns ", args.new_window_->name()));
+    kernel_.Log(absl::StrCat(args.Name(), ": window.open returns ", args.new_window_->name()));
   }
   // The page's script after window.open records that it got a window (read by ExecuteScript).
   args.sender->set_global("window.popupOpened", "true");

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "model/webview2/runtime.h"
 #include "sim/scenario.h"
@@ -63,10 +64,14 @@ struct Fault {
   RendererProcess* renderer = nullptr;
 };
 
-std::vector<Fault> FaultsOf(const Runtime& rt, const BrowserProcess& browser, FaultKinds kinds) {
-  std::vector<Fault> faults;
+// Inline up to eight: a fault injection allocates nothing (a run's allocations cost most under a
+// fuzzer's AddressSanitizer).
+using Faults = absl::InlinedVector<Fault, 8>;
+
+Faults FaultsOf(const Runtime& rt, const BrowserProcess& browser, FaultKinds kinds) {
+  Faults faults;
   if (kinds.browser_crash) faults.push_back({Fault::kBrowserCrash, nullptr});
-  const std::vector<RendererProcess*> renderers = rt.LiveRenderers(browser);
+  const Runtime::Renderers renderers = rt.LiveRenderers(browser);
   if (kinds.renderer_crash) {
     for (RendererProcess* renderer : renderers) faults.push_back({Fault::kRendererCrash, renderer});
   }
@@ -104,7 +109,7 @@ Task<> FaultInjector(Runtime& rt, FaultKinds kinds) {
   if (target == nullptr) co_return;
   // Option 0: no fault; then one per fault of FaultsOf. The default kinds keep the label the
   // first recorded schedules name (option 1: the browser; 2..: a renderer).
-  const std::vector<Fault> faults = FaultsOf(rt, *target, kinds);
+  const Faults faults = FaultsOf(rt, *target, kinds);
   const char* label = kinds == FaultKinds{} ? "no fault, a browser crash or a renderer crash (W12)"
                                             : "no fault, or which process fails and how (W12)";
   const uint32_t choice =
@@ -172,7 +177,7 @@ void Runtime::CloseController(CoreWebView2& webview) {
   webview.new_window_requested_.clear();
   webview.process_failed_.clear();
   webview.frame_created_.clear();
-  for (std::vector<Handler<DeferrableEventArgs>>& handlers : webview.deferrable_) handlers.clear();
+  for (HandlerList<DeferrableEventArgs>& handlers : webview.deferrable_) handlers.clear();
   BrowserProcess& browser = webview.env_->browser();
   if (--browser.webviews_open > 0 || browser.dead()) return;
   BrowserProcess* process = &browser;
@@ -219,7 +224,7 @@ void Runtime::EnableFaults(FaultKinds kinds) {
 BrowserProcess* Runtime::FaultTarget() {
   // W12 ("any process can crash or hang"): any live browser, in folder order. With one there is
   // nothing to choose, so the schedules recorded when only the first was a target still replay.
-  std::vector<BrowserProcess*> live;
+  absl::InlinedVector<BrowserProcess*, 4> live;
   for (const auto& [folder, browser] : browsers_) {
     if (!browser->dead()) live.push_back(browser);
   }
@@ -302,8 +307,8 @@ bool Runtime::RunsMainDocument(const RendererProcess& renderer) const {
   return false;
 }
 
-std::vector<RendererProcess*> Runtime::LiveRenderers(const BrowserProcess& browser) const {
-  std::vector<RendererProcess*> live;
+Runtime::Renderers Runtime::LiveRenderers(const BrowserProcess& browser) const {
+  Renderers live;
   for (const auto& [site, renderer] : browser.renderers) {
     if (!renderer->crashed) live.push_back(renderer);
   }

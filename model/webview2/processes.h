@@ -61,7 +61,7 @@ struct BrowserProcess {
   std::string user_data_folder;
   EnvironmentOptions options;
   Thread thread;
-  std::map<std::string, RendererProcess*> renderers;  // by site (site isolation)
+  std::map<std::string, RendererProcess*, std::less<>> renderers;  // by site (site isolation)
   std::vector<Environment*> environments;             // sharing this process (W11, W13)
   std::vector<CoreWebView2*> webviews;
   int webviews_open = 0;

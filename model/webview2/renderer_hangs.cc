@@ -48,8 +48,8 @@ Task<> RendererDispatch(RendererProcess& renderer, absl::AnyInvocable<Task<>()> 
 
 }  // namespace
 
-void Runtime::SendToRenderer(RendererProcess& renderer, std::string label,
-                             absl::AnyInvocable<Task<>()> work) {
+void Runtime::SendHandlerToRenderer(RendererProcess& renderer, sim::MessageLabel label,
+                                    absl::AnyInvocable<Task<>()> work) {
   RendererProcess* process = &renderer;
   Send(renderer.thread, std::move(label), [process, work = std::move(work)]() mutable {
     return RendererDispatch(*process, std::move(work));

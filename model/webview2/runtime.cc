@@ -17,12 +17,13 @@ namespace {
 
 Task<> ProcessMain(Kernel& kernel) { co_await kernel.RunMessageLoop(); }
 
-// "https://app.example/settings" -> "https://app.example" (site isolation, W11).
-std::string SiteOf(const std::string& uri) {
+// "https://app.example/settings" -> "https://app.example" (site isolation, W11): a view into
+// `uri`, so that finding the site's renderer builds no string.
+std::string_view SiteOf(std::string_view uri) {
   const size_t scheme = uri.find("://");
-  if (scheme == std::string::npos) return uri;
+  if (scheme == std::string_view::npos) return uri;
   const size_t path = uri.find('/', scheme + 3);
-  return path == std::string::npos ? uri : uri.substr(0, path);
+  return path == std::string_view::npos ? uri : uri.substr(0, path);
 }
 
 // ---- What the browser and renderer processes do with the host's requests.
@@ -112,7 +113,6 @@ Runtime& Runtime::Create(Kernel& kernel) {
 
 Runtime::Runtime(Kernel& kernel)
     : kernel_(kernel),
-      threads_(sim::KernelLimits::kThreadsMaxCeiling),
       auxiliary_threads_(kernel.Param(kAuxiliaryThreadsParam, 0) != 0) {}
 
 void Runtime::CoInitializeEx(Apartment apartment) { Info(kernel_.Current()).apartment = apartment; }
@@ -166,20 +166,20 @@ BrowserProcess& Runtime::BrowserFor(const EnvironmentOptions& options, bool* opt
 }
 
 RendererProcess& Runtime::RendererFor(BrowserProcess& browser, const std::string& uri) {
-  std::string site = SiteOf(uri);
+  const std::string_view site = SiteOf(uri);
   if (auto it = browser.renderers.find(site);
       it != browser.renderers.end() && !it->second->crashed) {
     return *it->second;
   }
   RendererProcess& renderer = kernel_.Make<RendererProcess>();
-  renderer.site = site;
+  renderer.site = std::string(site);
   renderer.browser = &browser;
   ++renderer_generation_;
   renderer.thread =
       kernel_.Spawn(renderer_generation_ == 1 ? std::string("renderer")
                                               : absl::StrCat("renderer#", renderer_generation_),
                     ProcessMain(kernel_), {.message_queue = true});
-  browser.renderers[std::move(site)] = &renderer;
+  browser.renderers.insert_or_assign(renderer.site, &renderer);
   return renderer;
 }
 
@@ -510,8 +510,8 @@ void Runtime::CheckDroppedDeferral(const EventArgs& args) {
   const DeferralState* deferral = args.deferral;
   if (deferral == nullptr || deferral->completions > 0 || deferral->handles > 0) return;
   CountDeferralFeature(args, DeferralFeature::kDropped);
-  kernel_.Fail(Verdict::kDeferralLeak, args.name + " deferral",
-               absl::StrCat("W8: the deferral of ", args.name,
+  kernel_.Fail(Verdict::kDeferralLeak, absl::StrCat(args.Name(), " deferral"),
+               absl::StrCat("W8: the deferral of ", args.Name(),
                             " was dropped without Complete when its handler returned (an "
                             "exception skipped Complete, or it was forgotten). Until the garbage "
                             "collector disposes it, an unbounded later time, the WebView waits: ",
@@ -547,8 +547,8 @@ void Runtime::CompleteDeferral(DeferralState& state) {
                              : args.handler_returned ? DeferralFeature::kCompletedAfterReturn
                                                      : DeferralFeature::kCompletedInHandler);
   if (state.completions++ > 0) {
-    kernel_.Fail(Verdict::kDeferralDoubleComplete, args.name + " deferral",
-                 absl::StrCat("W8: the deferral of ", args.name,
+    kernel_.Fail(Verdict::kDeferralDoubleComplete, absl::StrCat(args.Name(), " deferral"),
+                 absl::StrCat("W8: the deferral of ", args.Name(),
                               " was completed twice (the runtime's behaviour is unconfirmed)"));
     return;
   }
@@ -559,7 +559,7 @@ void Runtime::CatchAtBoundary(const EventArgs& args, const char* what) {
   // design.md: an exception escaping a WebView2 event handler is caught at the boundary and
   // logged, as the host framework would; the run goes on to report what it left behind.
   if (kernel_.traced()) {
-    kernel_.Log(absl::StrCat("exception escaped the ", args.name,
+    kernel_.Log(absl::StrCat("exception escaped the ", args.Name(),
                              " handler, caught at the WebView2 event boundary: ", what));
   }
 }
@@ -594,8 +594,8 @@ Task<> Runtime::EnterHandler(HandlerFrame& frame) {
   frame.thread = thread;
   if (frame.event != nullptr && frame.event->owner != thread) {
     kernel_.Fail(
-        Verdict::kSerialCallbacks, frame.what,
-        absl::StrCat("model self-check (W2): ", frame.what, " ran on thread ", thread.name(),
+        Verdict::kSerialCallbacks, frame.What(),
+        absl::StrCat("model self-check (W2): ", frame.What(), " ran on thread ", thread.name(),
                      ", not on the WebView's thread ", frame.event->owner.name()));
   }
   // W4: WebView2 does not dispatch its callbacks re-entrantly; a callback that a nested loop
@@ -611,9 +611,9 @@ Task<> Runtime::EnterHandler(HandlerFrame& frame) {
     co_await gate;
   }
   if (HandlerFrame* other = WebViewHandlerOnStack(thread); other != nullptr) {
-    kernel_.Fail(Verdict::kSerialCallbacks, frame.what,
-                 absl::StrCat("model self-check (W4): ", frame.what, " started while ", other->what,
-                              " is on the stack of thread ", thread.name()));
+    kernel_.Fail(Verdict::kSerialCallbacks, frame.What(),
+                 absl::StrCat("model self-check (W4): ", frame.What(), " started while ",
+                              other->What(), " is on the stack of thread ", thread.name()));
   }
   handlers_.push_back(&frame);
 }
@@ -637,9 +637,9 @@ uint64_t Runtime::CheckNestedLoop(const std::string& loop) {
   const int64_t break_ms = kernel_.Param(kReentrancyBreakParam, 0);
   if (break_ms > 0) return ArmReentrancyBreak(thread, *handler, loop, break_ms);
   kernel_.Fail(
-      Verdict::kReentrancy, "nested loop in " + handler->what,
+      Verdict::kReentrancy, "nested loop in " + handler->What(),
       absl::StrCat("W4: ", loop, " (a nested message loop) started on thread ", thread.name(),
-                   " while the ", handler->what,
+                   " while the ", handler->What(),
                    " is on its stack. WebView2 will not dispatch its callbacks re-entrantly: "
                    "every WebView2 event and completion of this thread waits until the loop "
                    "ends, and a WebView created inside it never finishes initialising. The "
@@ -664,10 +664,10 @@ uint64_t Runtime::ArmReentrancyBreak(Thread thread, const HandlerFrame& handler,
                                      const std::string& loop, int64_t break_ms) {
   // W4: the runtime does not stop the loop; it breaks (int 3) when the loop is still running
   // some seconds later (the timeout is unconfirmed: the scenario's parameter says how long).
-  const std::string& place = kernel_.Make<std::string>("int 3 in " + handler.what);
+  const std::string& place = kernel_.Make<std::string>("int 3 in " + handler.What());
   const std::string& report = kernel_.Make<std::string>(absl::StrCat(
       "W4: ", loop, " (a nested message loop) started on thread ", thread.name(), " while the ",
-      handler.what, " was on its stack, and was still running ", break_ms,
+      handler.What(), " was on its stack, and was still running ", break_ms,
       " ms later (the runtime's timeout is unconfirmed; this run assumed ",
       std::string(kReentrancyBreakParam), "=", break_ms, "). The runtime logged \"",
       kReentrancyLogText, "\" and broke (int 3, ", DescribeHresult(kStatusBreakpoint),
@@ -693,7 +693,7 @@ Task<> Runtime::ShowDialog(std::string title, absl::AnyInvocable<Task<>()> on_sh
 
 Kernel::PostAwaiter Runtime::CloseDialog() { return kernel_.PostQuit(kernel_.Current()); }
 
-Kernel::PostAwaiter Runtime::Post(Thread target, std::string label,
+Kernel::PostAwaiter Runtime::Post(Thread target, sim::MessageLabel label,
                                   absl::AnyInvocable<Task<>()> work) {
   return kernel_.Post(target, std::move(label), std::move(work));
 }
@@ -739,8 +739,8 @@ std::optional<sim::Violation> Runtime::CheckDeferrals() const {
     if (deferral->completions > 0) continue;
     const EventArgs& args = *deferral->event;
     return sim::Violation{
-        Verdict::kDeferralLeak, args.name + " deferral",
-        absl::StrCat("W8: the deferral of ", args.name, " taken in its handler on thread ",
+        Verdict::kDeferralLeak, absl::StrCat(args.Name(), " deferral"),
+        absl::StrCat("W8: the deferral of ", args.Name(), " taken in its handler on thread ",
                      args.owner.name(), " was never completed; ", args.rule, " holds up ",
                      args.holds_up, " until it is")};
   }

@@ -24,6 +24,7 @@
 #ifndef WVSIM_MODEL_WEBVIEW2_RUNTIME_H_
 #define WVSIM_MODEL_WEBVIEW2_RUNTIME_H_
 
+#include <array>
 #include <coroutine>
 #include <cstdint>
 #include <functional>
@@ -34,6 +35,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/functional/any_invocable.h"
 #include "model/webview2/event_args.h"
 #include "model/webview2/hresult.h"
@@ -172,7 +174,7 @@ class Environment : public sim::Object {
   Runtime* runtime_;
   BrowserProcess* browser_;
   Thread owner_;
-  std::vector<Handler<BrowserProcessExitedEventArgs>> browser_process_exited_;
+  HandlerList<BrowserProcessExitedEventArgs> browser_process_exited_;
 };
 
 class CoreWebView2 : public sim::Object {
@@ -282,16 +284,16 @@ class CoreWebView2 : public sim::Object {
   uint64_t navigation_id_ = 0;
   int navigations_pending_ = 0;  // NavigationStarting raised, Cancel not read yet (W9)
   std::vector<absl::AnyInvocable<void()>> held_scripts_;  // W7, in call order
-  std::vector<Handler<NavigationStartingEventArgs>> navigation_starting_;
-  std::vector<Handler<NavigationEventArgs>> content_loading_;
-  std::vector<Handler<NavigationEventArgs>> dom_content_loaded_;
-  std::vector<Handler<NavigationEventArgs>> navigation_completed_;
-  std::vector<Handler<WebMessageReceivedEventArgs>> web_message_received_;
-  std::vector<Handler<WebResourceRequestedEventArgs>> web_resource_requested_;
-  std::vector<Handler<NewWindowRequestedEventArgs>> new_window_requested_;
-  std::vector<Handler<ProcessFailedEventArgs>> process_failed_;
-  std::vector<Handler<DeferrableEventArgs>> deferrable_[kDeferrableEventCount];
-  std::vector<Handler<FrameCreatedEventArgs>> frame_created_;
+  HandlerList<NavigationStartingEventArgs> navigation_starting_;
+  HandlerList<NavigationEventArgs> content_loading_;
+  HandlerList<NavigationEventArgs> dom_content_loaded_;
+  HandlerList<NavigationEventArgs> navigation_completed_;
+  HandlerList<WebMessageReceivedEventArgs> web_message_received_;
+  HandlerList<WebResourceRequestedEventArgs> web_resource_requested_;
+  HandlerList<NewWindowRequestedEventArgs> new_window_requested_;
+  HandlerList<ProcessFailedEventArgs> process_failed_;
+  HandlerList<DeferrableEventArgs> deferrable_[kDeferrableEventCount];
+  HandlerList<FrameCreatedEventArgs> frame_created_;
   std::vector<std::string> event_outcomes_;
   std::vector<CoreWebView2Frame*> frames_;
   std::string user_agent_;
@@ -359,7 +361,12 @@ inline constexpr std::string_view kAuxiliaryThreadsParam = "auxiliary_threads";
 
 // A WebView handler (event or completion) the boundary has entered on a thread (W4).
 struct HandlerFrame {
-  std::string what;  // "WebMessageReceived#3 handler"
+  // "WebMessageReceived#3 handler": composed when a report needs it, so that entering a handler
+  // builds no string.
+  std::string What() const {
+    return event != nullptr ? std::string(event->Name()) + " handler" : completion;
+  }
+  std::string completion;  // "ExecuteScript#2 completion handler"; traced runs only
   Thread thread;     // set when the boundary enters it
   std::coroutine_handle<> frame;
   EventArgs* event = nullptr;  // null for a completion
@@ -401,7 +408,8 @@ class Runtime {
   uint64_t ArmReentrancyBreak(Thread thread, const HandlerFrame& handler, const std::string& loop,
                               int64_t break_ms);
   // SynchronizationContext.Post / PostMessage(WM_APP): runs after the current handler returns.
-  Kernel::PostAwaiter Post(Thread target, std::string label, absl::AnyInvocable<Task<>()> work);
+  Kernel::PostAwaiter Post(Thread target, sim::MessageLabel label,
+                           absl::AnyInvocable<Task<>()> work);
   // A response stream created by the calling thread (W10).
   ResponseStream& CreateResponseStream(bool agile, int chunks, sim::Event* consumed);
   // CreateWindowEx on the calling thread.
@@ -411,9 +419,9 @@ class Runtime {
 
   // ---- The runtime's side (used by the handles above).
   template <typename A>
-  void RaiseEvent(A& args, std::vector<Handler<A>>& handlers);
+  void RaiseEvent(A& args, HandlerList<A>& handlers);
   template <typename A>
-  Task<> DispatchEvent(A& args, std::vector<Handler<A>>& handlers);
+  Task<> DispatchEvent(A& args, HandlerList<A>& handlers);
   template <typename A>
   A& NewEventArgs(CoreWebView2& sender, const char* event, const char* holds_up, const char* rule);
   template <typename A>
@@ -447,9 +455,12 @@ class Runtime {
   void ReportUnresponsive(RendererProcess& renderer);
   // W12: a hang ends by itself: the renderer runs what it held, in order, and the page goes on.
   void EndRendererHang(RendererProcess& renderer);
-  // Sends work to a renderer's thread; a hung renderer holds it until its hang ends.
-  void SendToRenderer(RendererProcess& renderer, std::string label,
-                      absl::AnyInvocable<Task<>()> work);
+  // Sends work to a renderer's thread; a hung renderer holds it until its hang ends. The
+  // closure goes to the run's pooled memory (Kernel::PooledHandler).
+  template <typename Work>
+  void SendToRenderer(RendererProcess& renderer, sim::MessageLabel label, Work work) {
+    SendHandlerToRenderer(renderer, std::move(label), kernel_.PooledHandler(std::move(work)));
+  }
   // W12: the reason ProcessFailed gives for an exit of `kind`: a recorded choice among the
   // reasons that apply to the kind, or the only one (process_failed.cc).
   ProcessFailedReason ChooseExitReason(ProcessFailedKind kind);
@@ -462,12 +473,21 @@ class Runtime {
   // relaunches it (auxiliary_processes.cc). No ProcessFailed kind reports it.
   void HangAuxiliaryProcess(BrowserProcess& browser, ProcessFailedKind kind);
   // W11: `process` does `then` as a message on its thread; inline when it is not a thread.
-  void RunOnAuxiliary(AuxiliaryProcess& process, std::string what, absl::AnyInvocable<void()> then);
+  template <typename Then>
+  void RunOnAuxiliary(AuxiliaryProcess& process, std::string what, Then then) {
+    if (!process.thread.valid()) {
+      then();  // not a thread in this scenario: the work is done at once
+      return;
+    }
+    RunOnAuxiliaryThread(process, std::move(what),
+                         kernel_.PooledHandler<void()>(std::move(then)));
+  }
   // The message of RunOnAuxiliary: does work `id` unless the process hangs or was relaunched
   // since `generation` sent it (the relaunch sent it again).
   void DoAuxiliaryWork(AuxiliaryProcess& process, uint64_t id, uint32_t generation);
   // The live processes a fault can hit, browser first, in a fixed order.
-  std::vector<RendererProcess*> LiveRenderers(const BrowserProcess& browser) const;
+  using Renderers = absl::InlinedVector<RendererProcess*, 4>;
+  Renderers LiveRenderers(const BrowserProcess& browser) const;
   // Whether an app's call on `browser` has not completed yet (W13: it keeps the browser up).
   bool HasPendingCalls(const BrowserProcess& browser) const;
   // Whether a WebView's main document runs in `renderer` (else it runs only frames, or nothing).
@@ -481,7 +501,7 @@ class Runtime {
                                 bool cancel);
   void CommitNavigation(CoreWebView2& webview, const std::string& uri, uint64_t id);
   void ReleaseHeldScripts(CoreWebView2& webview);
-  void RaiseDocumentEvent(CoreWebView2& webview, std::vector<Handler<NavigationEventArgs>>& list,
+  void RaiseDocumentEvent(CoreWebView2& webview, HandlerList<NavigationEventArgs>& list,
                           const char* event);
   void RaiseContentLoading(CoreWebView2& webview);
   void RaiseDOMContentLoaded(CoreWebView2& webview);
@@ -540,7 +560,7 @@ class Runtime {
   // Sends a request to a process thread (not a scheduling point: the caller's call was one).
   // The closure goes to the run's pooled memory (Kernel::PooledHandler).
   template <typename Work>
-  uint64_t Send(Thread process, std::string label, Work work) {
+  uint64_t Send(Thread process, sim::MessageLabel label, Work work) {
     return kernel_.Send(process, std::move(label), kernel_.PooledHandler(std::move(work)));
   }
   template <typename T>
@@ -596,6 +616,10 @@ class Runtime {
   std::optional<sim::Violation> CheckPending() const;
   std::optional<sim::Violation> CheckDeferrals() const;
   std::optional<sim::Violation> CheckAuxiliaries() const;
+  void SendHandlerToRenderer(RendererProcess& renderer, sim::MessageLabel label,
+                             absl::AnyInvocable<Task<>()> work);
+  void RunOnAuxiliaryThread(AuxiliaryProcess& process, std::string what,
+                            absl::AnyInvocable<void()> then);
   void SpawnAuxiliary(BrowserProcess& browser, AuxiliaryProcess& process);
   void SendAuxiliaryWork(AuxiliaryProcess& process, const AuxiliaryWork& work);
   void EnableAuxiliaryThreads();                   // EnableFaults with a GPU or utility fault
@@ -603,13 +627,16 @@ class Runtime {
   void RelaunchAuxiliary(AuxiliaryProcess& process);  // W12: after its crash, redoing its work
   void RegisterChecks();
 
+  // The run's bookkeeping is inline (the Runtime lives in the run's pooled memory) up to sizes
+  // that cover every built-in scenario: a run allocates nothing for it, which is most of what a
+  // run costs under a fuzzer's AddressSanitizer.
   Kernel& kernel_;
-  std::vector<ThreadInfo> threads_;
+  std::array<ThreadInfo, sim::KernelLimits::kThreadsMaxCeiling> threads_;
   std::map<std::string, BrowserProcess*> browsers_;  // by user data folder (W11)
   std::map<std::string, Page> pages_;
-  std::vector<HandlerFrame*> handlers_;  // entered and not exited
-  std::vector<Pending> pending_;         // async operations, for the stall check
-  std::vector<DeferralState*> deferrals_;
+  absl::InlinedVector<HandlerFrame*, 4> handlers_;  // entered and not exited
+  absl::InlinedVector<Pending, 8> pending_;         // async operations, for the stall check
+  absl::InlinedVector<DeferralState*, 4> deferrals_;
   uint32_t browser_generation_ = 0;
   uint32_t windows_ = 0;
   uint32_t renderer_generation_ = 0;             // browser, browser#2 (after a crash, W16)
@@ -703,7 +730,9 @@ Promise<T> Runtime::NewOp(const char* kind, Thread caller, BrowserProcess& brows
 template <typename T>
 Task<> DeliverCompletion(Runtime& runtime, Promise<T> promise, typename Promise<T>::Value value) {
   HandlerFrame& frame = runtime.kernel().template Make<HandlerFrame>();
-  if (runtime.kernel().traced()) frame.what = promise.future().name() + " completion handler";
+  if (runtime.kernel().traced()) {
+    frame.completion = promise.future().name() + " completion handler";
+  }
   frame.frame = co_await internal::CurrentFrame{};
   co_await runtime.EnterHandler(frame);
   promise.Set(std::move(value));
@@ -757,7 +786,8 @@ A& Runtime::NewEventArgs(CoreWebView2& sender, const char* event, const char* ho
   args.sender = &sender;
   args.source = &sender;
   args.owner = sender.owner();
-  args.name = kernel_.traced() ? NextName(event, op_counters_[event]) : std::string(event);
+  args.type_name = event;
+  if (kernel_.traced()) args.name = NextName(event, op_counters_[event]);
   args.holds_up = holds_up;
   args.rule = rule;
   return args;
@@ -769,24 +799,26 @@ A& Runtime::NewEnvironmentEventArgs(Environment& source, const char* event) {
   args.runtime = this;
   args.source = &source;
   args.owner = source.owner();
-  args.name = kernel_.traced() ? NextName(event, op_counters_[event]) : std::string(event);
+  args.type_name = event;
+  if (kernel_.traced()) args.name = NextName(event, op_counters_[event]);
   return args;
 }
 
 template <typename A>
-void Runtime::RaiseEvent(A& args, std::vector<Handler<A>>& handlers) {
+void Runtime::RaiseEvent(A& args, HandlerList<A>& handlers) {
   Runtime* self = this;
   A* event = &args;
-  std::vector<Handler<A>>* list = &handlers;
+  HandlerList<A>* list = &handlers;
   const Thread target =
       TestOnlyPlantedDefects().handlers_on_raising_thread ? kernel_.Current() : args.owner;
-  Send(target, args.name, [self, event, list] { return self->DispatchEvent(*event, *list); });
+  Send(target,
+       kernel_.traced() ? sim::MessageLabel(args.name) : sim::MessageLabel::Static(args.type_name),
+       [self, event, list] { return self->DispatchEvent(*event, *list); });
 }
 
 template <typename A>
-Task<> Runtime::DispatchEvent(A& args, std::vector<Handler<A>>& handlers) {
+Task<> Runtime::DispatchEvent(A& args, HandlerList<A>& handlers) {
   HandlerFrame& frame = kernel_.Make<HandlerFrame>();
-  frame.what = args.name + " handler";
   frame.event = &args;
   frame.frame = co_await internal::CurrentFrame{};
   co_await EnterHandler(frame);

@@ -13,6 +13,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/strings/str_cat.h"
 #include "sim/internal/ring_queue.h"
+#include "sim/message_label.h"
 #include "sim/object.h"
 #include "sim/task.h"
 #include "sim/trace_hash.h"
@@ -38,7 +39,7 @@ enum class MessageKind : uint8_t {
 struct Message {
   uint64_t id = 0;  // given when it is queued
   MessageKind kind = MessageKind::kCall;
-  std::string label;  // empty for kResume: see LabelOf
+  MessageLabel label;  // empty for kResume: see LabelOf
   absl::AnyInvocable<Task<void>()> call;
   Continuation* resume = nullptr;
 };
@@ -49,7 +50,7 @@ struct Message {
 inline constexpr std::string_view kContinuationLabelPrefix = "continuation after ";
 
 inline std::string LabelOf(const Message& message) {
-  if (message.kind != MessageKind::kResume) return message.label;
+  if (message.kind != MessageKind::kResume) return std::string(message.label.view());
   return absl::StrCat(absl::string_view(kContinuationLabelPrefix.data(),
                                         kContinuationLabelPrefix.size()),
                       message.resume->awaited->name());
@@ -57,11 +58,11 @@ inline std::string LabelOf(const Message& message) {
 
 // HashTrace(LabelOf(message)), without building the text.
 inline uint64_t LabelHashOf(const Message& message) {
-  if (message.kind != MessageKind::kResume) return HashTrace(message.label);
+  if (message.kind != MessageKind::kResume) return HashTrace(message.label.view());
   return HashTrace(message.resume->awaited->name(), HashTrace(kContinuationLabelPrefix));
 }
 
-inline Message CallMessage(std::string label, absl::AnyInvocable<Task<void>()> call) {
+inline Message CallMessage(MessageLabel label, absl::AnyInvocable<Task<void>()> call) {
   return Message{0, MessageKind::kCall, std::move(label), std::move(call), nullptr};
 }
 inline Message QuitMessage() { return Message{0, MessageKind::kQuit, "quit", {}, nullptr}; }
