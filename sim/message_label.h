@@ -13,11 +13,14 @@
 #define WVSIM_SIM_MESSAGE_LABEL_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
+
+#include "sim/trace_hash.h"
 
 namespace wvsim::sim {
 
@@ -25,9 +28,10 @@ class MessageLabel {
  public:
   MessageLabel() = default;
   // consteval: only text that lives for the whole program (a literal) is kept by pointer.
+  // Its hash, too, is computed by the compiler.
   template <std::size_t N>
   consteval MessageLabel(const char (&literal)[N])  // NOLINT(google-explicit-constructor)
-      : static_text_(literal, N - 1) {}
+      : static_text_(literal, N - 1), literal_hash_(HashTrace(static_text_)) {}
   MessageLabel(std::string text)  // NOLINT(google-explicit-constructor)
       : built_text_(std::move(text)) {}
   // Any other C string is copied (a template, so that a literal takes the constructor above).
@@ -46,11 +50,14 @@ class MessageLabel {
     return built_text_.has_value() ? std::string_view(*built_text_) : static_text_;
   }
   bool empty() const { return view().empty(); }
+  // HashTrace(view()): the fuzzer's dispatch feature hashes the label of every message.
+  uint64_t Hash() const { return literal_hash_ != 0 ? literal_hash_ : HashTrace(view()); }
 
  private:
   std::string_view static_text_;
   // Optional rather than an empty string: a consteval constructor cannot construct a string.
   std::optional<std::string> built_text_;
+  uint64_t literal_hash_ = 0;  // 0: Hash() computes it (for a literal that hashes to 0, too)
 };
 
 }  // namespace wvsim::sim

@@ -12,7 +12,7 @@ namespace wvsim::sim {
 inline constexpr uint64_t kTraceHashBasis = 0xcbf29ce484222325ull;
 
 // FNV-1a goes byte by byte, so HashTrace(b, HashTrace(a)) == HashTrace(a + b).
-inline uint64_t HashTrace(std::string_view text, uint64_t hash = kTraceHashBasis) {
+constexpr uint64_t HashTrace(std::string_view text, uint64_t hash = kTraceHashBasis) {
   for (unsigned char byte : text) {
     hash ^= byte;
     hash *= 0x100000001b3ull;

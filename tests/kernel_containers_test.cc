@@ -110,7 +110,10 @@ TEST(MessageLabels, LiteralsAreKeptByPointerAndOtherTextIsCopied) {
   EXPECT_EQ(MessageLabel::Static(table_entry).view().data(), kLiteral);
   EXPECT_TRUE(MessageLabel().empty());
 
-  // Every kind hashes as its text does (the fuzzer's dispatch feature).
+  // Every kind hashes as its text does (the fuzzer's dispatch feature; a literal's hash is the
+  // compiler's).
+  EXPECT_EQ(literal.Hash(), HashTrace("NavigationCompleted"));
+  EXPECT_EQ(copied.Hash(), HashTrace("WebResourceRequested#2"));
   EXPECT_EQ(LabelHashOf(CallMessage(kLiteral, nullptr)), HashTrace("NavigationCompleted"));
   EXPECT_EQ(LabelHashOf(CallMessage(std::string(kLiteral), nullptr)),
             HashTrace("NavigationCompleted"));

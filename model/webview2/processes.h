@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/functional/any_invocable.h"
 #include "sim/kernel.h"
 
@@ -54,7 +55,7 @@ struct AuxiliaryProcess {
   Thread thread;          // empty until spawned: then the browser sends it work
   uint32_t generation = 1;  // counts relaunches: gpu, gpu#2, ...
   bool hung = false;        // W12: it does nothing until a crash relaunches it
-  std::vector<AuxiliaryWork> pending;  // in the order the browser sent it
+  absl::InlinedVector<AuxiliaryWork, 2> pending;  // in the order the browser sent it
 };
 
 struct BrowserProcess {
@@ -62,8 +63,9 @@ struct BrowserProcess {
   EnvironmentOptions options;
   Thread thread;
   std::map<std::string, RendererProcess*, std::less<>> renderers;  // by site (site isolation)
-  std::vector<Environment*> environments;             // sharing this process (W11, W13)
-  std::vector<CoreWebView2*> webviews;
+  // Inline for the usual one or two: a run allocates nothing for them.
+  absl::InlinedVector<Environment*, 2> environments;  // sharing this process (W11, W13)
+  absl::InlinedVector<CoreWebView2*, 2> webviews;
   int webviews_open = 0;
   // W12: the GPU process composites before NavigationCompleted and renders prints and captures;
   // the utility process fetches before a load commits. Without threads (no scenario asked for

@@ -58,7 +58,7 @@ inline std::string LabelOf(const Message& message) {
 
 // HashTrace(LabelOf(message)), without building the text.
 inline uint64_t LabelHashOf(const Message& message) {
-  if (message.kind != MessageKind::kResume) return HashTrace(message.label.view());
+  if (message.kind != MessageKind::kResume) return message.label.Hash();
   return HashTrace(message.resume->awaited->name(), HashTrace(kContinuationLabelPrefix));
 }
 
