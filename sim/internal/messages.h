@@ -62,7 +62,7 @@ inline uint64_t LabelHashOf(const Message& message) {
   return HashTrace(message.resume->awaited->name(), HashTrace(kContinuationLabelPrefix));
 }
 
-inline Message CallMessage(MessageLabel label, absl::AnyInvocable<Task<void>()> call) {
+inline Message CallMessage(MessageLabel&& label, absl::AnyInvocable<Task<void>()>&& call) {
   return Message{0, MessageKind::kCall, std::move(label), std::move(call), nullptr};
 }
 inline Message QuitMessage() { return Message{0, MessageKind::kQuit, "quit", {}, nullptr}; }

@@ -29,16 +29,20 @@ class RingQueue {
   T& front() { return (*this)[0]; }
   const T& front() const { return (*this)[0]; }
 
-  void push_back(T value) {
+  // Forwarding, not by value: a message is moved once, straight into its slot (each move of a
+  // message's closure and label is a checked memcpy under AddressSanitizer).
+  template <typename U>
+  void push_back(U&& value) {
     GrowIfFull();
-    slots_[Wrap(head_ + size_)] = std::move(value);
+    slots_[Wrap(head_ + size_)] = std::forward<U>(value);
     ++size_;
   }
 
-  void push_front(T value) {
+  template <typename U>
+  void push_front(U&& value) {
     GrowIfFull();
     head_ = Wrap(head_ + slots_.size() - 1);
-    slots_[head_] = std::move(value);
+    slots_[head_] = std::forward<U>(value);
     ++size_;
   }
 
