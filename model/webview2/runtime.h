@@ -422,6 +422,8 @@ class Runtime {
   void RaiseEvent(A& args, HandlerList<A>& handlers);
   template <typename A>
   Task<> DispatchEvent(A& args, HandlerList<A>& handlers);
+  // `event`, `holds_up` and `rule` are static text (literals, the W9 table): the args keep the
+  // pointers, and an untraced run's message label is `event` itself.
   template <typename A>
   A& NewEventArgs(CoreWebView2& sender, const char* event, const char* holds_up, const char* rule);
   template <typename A>
