@@ -64,8 +64,8 @@ struct Fault {
   RendererProcess* renderer = nullptr;
 };
 
-// Inline up to eight: a fault injection allocates nothing (a run's allocations cost most under a
-// fuzzer's AddressSanitizer).
+// Inline up to eight: a fault injection allocates nothing (an allocation costs more than a
+// scheduling step under a fuzzer's AddressSanitizer).
 using Faults = absl::InlinedVector<Fault, 8>;
 
 Faults FaultsOf(const Runtime& rt, const BrowserProcess& browser, FaultKinds kinds) {

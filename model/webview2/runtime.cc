@@ -686,7 +686,9 @@ void Runtime::EndNestedLoop(uint64_t break_id) {
 
 Task<> Runtime::ShowDialog(std::string title, absl::AnyInvocable<Task<>()> on_shown) {
   const NestedLoopGuard guard{this, CheckNestedLoop("modal dialog '" + title + "'")};
-  Send(kernel_.Current(), kernel_.traced() ? "dialog '" + title + "' shown" : std::string("shown"),
+  Send(kernel_.Current(),
+       kernel_.traced() ? sim::MessageLabel("dialog '" + title + "' shown")
+                        : sim::MessageLabel("shown"),
        std::move(on_shown));
   co_await kernel_.RunMessageLoop();
 }

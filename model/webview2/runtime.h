@@ -487,8 +487,8 @@ class Runtime {
   // The message of RunOnAuxiliary: does work `id` unless the process hangs or was relaunched
   // since `generation` sent it (the relaunch sent it again).
   void DoAuxiliaryWork(AuxiliaryProcess& process, uint64_t id, uint32_t generation);
-  // The live processes a fault can hit, browser first, in a fixed order.
   using Renderers = absl::InlinedVector<RendererProcess*, 4>;
+  // The live processes a fault can hit, browser first, in a fixed order.
   Renderers LiveRenderers(const BrowserProcess& browser) const;
   // Whether an app's call on `browser` has not completed yet (W13: it keeps the browser up).
   bool HasPendingCalls(const BrowserProcess& browser) const;
@@ -630,8 +630,8 @@ class Runtime {
   void RegisterChecks();
 
   // The run's bookkeeping is inline (the Runtime lives in the run's pooled memory) up to sizes
-  // that cover every built-in scenario: a run allocates nothing for it, which is most of what a
-  // run costs under a fuzzer's AddressSanitizer.
+  // that cover every built-in scenario: a run allocates nothing for it (an allocation costs more
+  // than a scheduling step under a fuzzer's AddressSanitizer).
   Kernel& kernel_;
   std::array<ThreadInfo, sim::KernelLimits::kThreadsMaxCeiling> threads_;
   std::map<std::string, BrowserProcess*> browsers_;  // by user data folder (W11)
@@ -749,7 +749,8 @@ void Runtime::Complete(Thread caller, Promise<T> promise, typename Promise<T>::V
   }
   const uint64_t id =
       Send(caller,
-           kernel_.traced() ? promise.future().name() + " completion" : std::string("completion"),
+           kernel_.traced() ? sim::MessageLabel(promise.future().name() + " completion")
+                            : sim::MessageLabel("completion"),
            [self = this, promise, value = std::move(value)]() mutable {
              return DeliverCompletion<T>(*self, promise, std::move(value));
            });
