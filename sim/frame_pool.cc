@@ -1,5 +1,7 @@
 #include "sim/frame_pool.h"
 
+#include <sanitizer/asan_interface.h>
+
 #include <new>
 
 namespace wvsim::sim::internal {
@@ -25,8 +27,9 @@ struct Pool {
 
 thread_local Pool pool;
 
+// At least one granule: a free block holds the pool's link.
 std::size_t ClassOf(std::size_t bytes) {
-  return (bytes + kFramePoolGranuleBytes - 1) / kFramePoolGranuleBytes;
+  return bytes == 0 ? 1 : (bytes + kFramePoolGranuleBytes - 1) / kFramePoolGranuleBytes;
 }
 
 }  // namespace
@@ -38,6 +41,7 @@ void* AllocateFrame(std::size_t bytes) {
   if (head == nullptr) return ::operator new(size_class* kFramePoolGranuleBytes);
   FreeBlock* block = head;
   head = block->next;
+  ASAN_UNPOISON_MEMORY_REGION(block, size_class * kFramePoolGranuleBytes);
   return block;
 }
 
@@ -50,6 +54,10 @@ void FreeFrame(void* block, std::size_t bytes) noexcept {
   auto* free_block = static_cast<FreeBlock*>(block);
   free_block->next = pool.heads[size_class];
   pool.heads[size_class] = free_block;
+  // Under AddressSanitizer a pooled block is poisoned while free (all but the link the pool
+  // reads), so a use after free is still reported until the block is handed out again.
+  ASAN_POISON_MEMORY_REGION(free_block + 1,
+                            size_class * kFramePoolGranuleBytes - sizeof(FreeBlock));
 }
 
 }  // namespace wvsim::sim::internal

@@ -68,10 +68,11 @@ void Kernel::DestroyRun() {
   dispatched_.Recycle([](internal::Message& message) { message = internal::Message{}; });
   timers_.clear();
   checks_.clear();
+  // Every destructor first, then the memory (Make says why).
   for (auto it = owned_.rbegin(); it != owned_.rend(); ++it) {
-    it->destroy(it->object);
-    internal::FreeFrame(it->object, it->bytes);
+    if (it->destroy != nullptr) it->destroy(it->object);
   }
+  for (const OwnedObject& owned : owned_) internal::FreeFrame(owned.object, owned.bytes);
   owned_.clear();
 }
 

@@ -129,13 +129,21 @@ class Kernel {
   Thread Spawn(std::string name, Task<> body, ThreadOptions options = {});
   RunOutcome Run();
 
-  // An object that lives until the next Reset. Pointers stay valid for the whole run.
+  // An object that lives until the next Reset. Pointers stay valid for the whole run. At the
+  // end, objects are destroyed newest first, and no memory is released before every destructor
+  // has run: an object's destructor may still update an object made after it, as long as that
+  // one is trivially destructible (its life ends with its memory): a Deferral kept by an app
+  // object lowers its DeferralState's handle count.
   template <typename T, typename... Args>
   T& Make(Args&&... args) {
     static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__, "over-aligned types unsupported");
     void* block = internal::AllocateFrame(sizeof(T));
     T* object = new (block) T(std::forward<Args>(args)...);
-    owned_.push_back({object, sizeof(T), [](void* p) { static_cast<T*>(p)->~T(); }});
+    if constexpr (std::is_trivially_destructible_v<T>) {
+      owned_.push_back({object, sizeof(T), nullptr});
+    } else {
+      owned_.push_back({object, sizeof(T), [](void* p) { static_cast<T*>(p)->~T(); }});
+    }
     return *object;
   }
 
@@ -344,7 +352,7 @@ class Kernel {
   struct OwnedObject {
     void* object;
     std::size_t bytes;
-    void (*destroy)(void*);
+    void (*destroy)(void*);  // null for a trivially destructible object
   };
   struct QuiescenceCheck {
     CheckPhase phase;

@@ -208,7 +208,7 @@ Task<> SetWindowThenComplete(Probe& p, NewWindowRequestedEventArgs& args) {
   // The opener's script went on at the set; the popup still waits for the deferral.
   Async<std::string> after = co_await p.webview->ExecuteScriptAsync("window.popupOpened");
   p.log->push_back("opener after: " + co_await after);
-  p.log->push_back("popup at " + popup.document());
+  p.log->push_back("popup at " + std::string(popup.document()));
   deferral.Complete();
 }
 

@@ -951,7 +951,7 @@ Task<> OpenPopup(Probe& p, NewWindowRequestedEventArgs& args) {
   popup.add_NavigationCompleted(
       [probe](NavigationEventArgs& loaded) { return OnPopupLoaded(*probe, loaded); });
   args.SetNewWindow(&popup);
-  p.log->push_back("popup at " + popup.document());
+  p.log->push_back("popup at " + std::string(popup.document()));
   deferral.Complete();
 }
 

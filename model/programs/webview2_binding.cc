@@ -48,10 +48,11 @@ Task<> CheckedCall(ProgramRun& run, const Op& op, HandlerContext* handler) {
           op.kind == OpKind::kCall ? CallTargetPage(run.k->Current().name()) : kProgramHomePage;
       co_await run.webview->Navigate(page);
     }
-    run.Observe({.kind = Kind::kCallSucceeded, .document = run.webview->document()});
+    run.Observe({.kind = Kind::kCallSucceeded, .document = std::string(run.webview->document())});
   } catch (const webview2::ComException& error) {
-    run.Observe(
-        {.kind = Kind::kCallRejected, .hresult = error.hr(), .document = run.webview->document()});
+    run.Observe({.kind = Kind::kCallRejected,
+                 .hresult = error.hr(),
+                 .document = std::string(run.webview->document())});
   }
 }
 

@@ -94,7 +94,7 @@ void FinishLoad(Runtime& rt, CoreWebView2& webview) {
 
 // The renderer commits the new document: ContentLoading, then DOMContentLoaded once it is parsed;
 // the page's subresource (if anyone intercepts it) holds NavigationCompleted (W2, W9.2).
-Task<> RendererLoad(Runtime& rt, CoreWebView2& webview, const std::string& uri, uint64_t id,
+Task<> RendererLoad(Runtime& rt, CoreWebView2& webview, std::string_view uri, uint64_t id,
                     RendererProcess& renderer) {
   if (!renderer.responsive()) co_return;                     // W12: a hung renderer loads nothing
   if (!webview.frames().empty()) rt.DestroyFrames(webview);  // the old document's frames
@@ -110,7 +110,7 @@ Task<> RendererLoad(Runtime& rt, CoreWebView2& webview, const std::string& uri, 
   FinishLoad(rt, webview);
 }
 
-Task<> BrowserNavigate(Runtime& rt, CoreWebView2& webview, const std::string& uri) {
+Task<> BrowserNavigate(Runtime& rt, CoreWebView2& webview, std::string_view uri) {
   if (webview.environment().browser().dead()) co_return;
   const uint64_t id = ++rt.navigations;
   // W9: with NavigationStarting handlers the navigation waits until their Cancel was read.
@@ -118,7 +118,7 @@ Task<> BrowserNavigate(Runtime& rt, CoreWebView2& webview, const std::string& ur
   rt.CommitNavigation(webview, uri, id);
 }
 
-Task<> BrowserNavigationAnswered(Runtime& rt, CoreWebView2& webview, const std::string& uri,
+Task<> BrowserNavigationAnswered(Runtime& rt, CoreWebView2& webview, std::string_view uri,
                                  uint64_t id, bool cancel) {
   rt.AnswerNavigationStarting(webview, uri, id, cancel);
   co_return;
@@ -131,17 +131,18 @@ Task<> PageGoesOn(Runtime& rt, CoreWebView2& webview, const Page& page, size_t n
   co_return;
 }
 
-void Runtime::StartNavigation(CoreWebView2& webview, const char* label, std::string uri) {
-  const std::string* kept = &kernel_.Make<std::string>(std::move(uri));
+void Runtime::StartNavigation(CoreWebView2& webview, const char* label, std::string_view uri) {
+  // The navigation's URI lives until the run ends: everything downstream views it.
+  const std::string_view kept = kernel_.Make<sim::PooledString>(uri);
   Runtime* rt = this;
   CoreWebView2* target = &webview;
   Send(webview.environment().browser().thread, sim::MessageLabel::Static(label),
-       [rt, target, kept] { return BrowserNavigate(*rt, *target, *kept); });
+       [rt, target, kept] { return BrowserNavigate(*rt, *target, kept); });
 }
 
 // ---- NavigationStarting and its Cancel (W9), the commit (W7).
 
-bool Runtime::RaiseNavigationStarting(CoreWebView2& webview, const std::string& uri, uint64_t id) {
+bool Runtime::RaiseNavigationStarting(CoreWebView2& webview, std::string_view uri, uint64_t id) {
   if (webview.navigation_starting_.empty()) return false;
   auto& args = NewEventArgs<NavigationStartingEventArgs>(webview, "NavigationStarting", "", "W9");
   args.uri = uri;
@@ -150,8 +151,7 @@ bool Runtime::RaiseNavigationStarting(CoreWebView2& webview, const std::string& 
   Runtime* self = this;
   CoreWebView2* sender = &webview;
   NavigationStartingEventArgs* event = &args;
-  const std::string* kept = &uri;
-  args.on_finish = [self, sender, event, kept] {
+  args.on_finish = [self, sender, event, kept = uri] {
     // W9: no deferral: Cancel is read now, when the handler returned or first suspended.
     const bool cancel = event->cancel;
     if (self->kernel().traced()) {
@@ -164,14 +164,14 @@ bool Runtime::RaiseNavigationStarting(CoreWebView2& webview, const std::string& 
                cancel ? sim::MessageLabel("navigation cancelled")
                       : sim::MessageLabel("navigation goes on"),
                [self, sender, kept, navigation, cancel] {
-                 return BrowserNavigationAnswered(*self, *sender, *kept, navigation, cancel);
+                 return BrowserNavigationAnswered(*self, *sender, kept, navigation, cancel);
                });
   };
   RaiseEvent(args, webview.navigation_starting_);
   return true;
 }
 
-void Runtime::AnswerNavigationStarting(CoreWebView2& webview, const std::string& uri, uint64_t id,
+void Runtime::AnswerNavigationStarting(CoreWebView2& webview, std::string_view uri, uint64_t id,
                                        bool cancel) {
   if (webview.environment().browser().dead()) return;  // W12: a dead process handles nothing
   --webview.navigations_pending_;
@@ -182,7 +182,7 @@ void Runtime::AnswerNavigationStarting(CoreWebView2& webview, const std::string&
   }
   // W9: a cancelled navigation does not load; NavigationCompleted reports it.
   if (kernel_.traced()) {
-    kernel_.Log(absl::StrCat("W9: the navigation to ", uri,
+    kernel_.Log(absl::StrCat("W9: the navigation to ", absl::string_view(uri.data(), uri.size()),
                              " was cancelled: it does not load; NavigationCompleted has "
                              "IsSuccess false, WebErrorStatus OperationCanceled"));
   }
@@ -190,7 +190,7 @@ void Runtime::AnswerNavigationStarting(CoreWebView2& webview, const std::string&
   ReleaseHeldScripts(webview);  // they run in the document that stays
 }
 
-void Runtime::CommitNavigation(CoreWebView2& webview, const std::string& uri, uint64_t id) {
+void Runtime::CommitNavigation(CoreWebView2& webview, std::string_view uri, uint64_t id) {
   if (RendererProcess* current = webview.renderer(); current != nullptr && current->hung) {
     TerminateHungRenderer(*current, webview);  // W12: a new renderer loads the document
   }
@@ -198,16 +198,18 @@ void Runtime::CommitNavigation(CoreWebView2& webview, const std::string& uri, ui
   webview.set_renderer(&renderer);
   Runtime* self = this;
   CoreWebView2* target = &webview;
-  const std::string* kept = &uri;
+  const std::string_view kept = uri;
   RendererProcess* process = &renderer;
   // W11, W12: the utility process (the network service) fetches the document before the renderer
   // commits it, so a hung utility process holds the load back.
-  std::string what = kernel_.traced() ? absl::StrCat("fetch of ", uri, " for ", webview.name())
+  std::string what = kernel_.traced() ? absl::StrCat("fetch of ",
+                                                     absl::string_view(uri.data(), uri.size()),
+                                                     " for ", webview.name())
                                       : std::string();
   RunOnAuxiliary(webview.environment().browser().utility, std::move(what),
                  [self, target, kept, id, process] {
                    self->SendToRenderer(*process, "load", [self, target, kept, id, process] {
-                     return RendererLoad(*self, *target, *kept, id, *process);
+                     return RendererLoad(*self, *target, kept, id, *process);
                    });
                    // W7: scripts held since NavigationStarting reach the renderer after the
                    // load, so they run in the new document, from its ContentLoading on.
@@ -246,7 +248,7 @@ void Runtime::RaiseNavigationCompleted(CoreWebView2& webview) {
   RaiseDocumentEvent(webview, webview.navigation_completed_, "NavigationCompleted");
 }
 
-void Runtime::RaiseNavigationCanceled(CoreWebView2& webview, const std::string& uri, uint64_t id) {
+void Runtime::RaiseNavigationCanceled(CoreWebView2& webview, std::string_view uri, uint64_t id) {
   if (webview.navigation_completed_.empty()) return;
   auto& args = NewEventArgs<NavigationEventArgs>(webview, "NavigationCompleted", "", "W9");
   args.uri = uri;

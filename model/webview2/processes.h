@@ -62,7 +62,9 @@ struct BrowserProcess {
   std::string user_data_folder;
   EnvironmentOptions options;
   Thread thread;
-  std::map<std::string, RendererProcess*, std::less<>> renderers;  // by site (site isolation)
+  // By site (site isolation); each key views its renderer's `site`. Maps of a run's processes
+  // sit in its pooled memory (sim::PooledMap): a run builds them anew and allocates nothing.
+  sim::PooledMap<std::string_view, RendererProcess*> renderers;
   // Inline for the usual one or two: a run allocates nothing for them.
   absl::InlinedVector<Environment*, 2> environments;  // sharing this process (W11, W13)
   absl::InlinedVector<CoreWebView2*, 2> webviews;
@@ -89,7 +91,7 @@ struct BrowserProcess {
 std::string BrowserHangHoldsUp(const BrowserProcess& browser);
 
 struct RendererProcess {
-  std::string site;
+  sim::PooledString site;
   Thread thread;
   BrowserProcess* browser = nullptr;
   bool crashed = false;  // W12: RenderProcessExited; its WebViews show an error page

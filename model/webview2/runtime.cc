@@ -160,30 +160,31 @@ BrowserProcess& Runtime::BrowserFor(const EnvironmentOptions& options, bool* opt
       kernel_.Spawn(browser_generation_ == 1 ? std::string("browser")
                                              : absl::StrCat("browser#", browser_generation_),
                     ProcessMain(kernel_), {.message_queue = true});
-  browsers_[options.user_data_folder] = &browser;
+  // The key views the folder's first browser's text (a run's browsers live until it ends).
+  browsers_.insert_or_assign(browser.user_data_folder, &browser);
   LaunchAuxiliaries(browser);  // W11: the GPU and utility processes start with the browser
   return browser;
 }
 
-RendererProcess& Runtime::RendererFor(BrowserProcess& browser, const std::string& uri) {
+RendererProcess& Runtime::RendererFor(BrowserProcess& browser, std::string_view uri) {
   const std::string_view site = SiteOf(uri);
   if (auto it = browser.renderers.find(site);
       it != browser.renderers.end() && !it->second->crashed) {
     return *it->second;
   }
   RendererProcess& renderer = kernel_.Make<RendererProcess>();
-  renderer.site = std::string(site);
+  renderer.site = sim::PooledString(site);
   renderer.browser = &browser;
   ++renderer_generation_;
   renderer.thread =
       kernel_.Spawn(renderer_generation_ == 1 ? std::string("renderer")
                                               : absl::StrCat("renderer#", renderer_generation_),
                     ProcessMain(kernel_), {.message_queue = true});
-  browser.renderers.insert_or_assign(renderer.site, &renderer);
+  browser.renderers.insert_or_assign(renderer.site, &renderer);  // the key views renderer.site
   return renderer;
 }
 
-const Page* Runtime::FindPage(const std::string& uri) const {
+const Page* Runtime::FindPage(std::string_view uri) const {
   auto it = pages_.find(uri);
   return it == pages_.end() ? nullptr : &it->second;
 }
@@ -263,7 +264,7 @@ Task<> CoreWebView2::Reload() {
   runtime_->StartNavigation(*this, "Reload", document_);
 }
 
-std::string Runtime::EvaluateScript(const std::string& document, const std::string& script) const {
+std::string Runtime::EvaluateScript(std::string_view document, const std::string& script) const {
   // W7: the result is JSON; "null" for undefined or an exception.
   const Page* page = FindPage(document);
   if (page != nullptr && script == "document.title") return "\"" + page->title + "\"";

@@ -226,8 +226,8 @@ class CoreWebView2 : public sim::Object {
   Environment& environment() const { return *env_; }
   Runtime& runtime() const { return *runtime_; }
   // The runtime's view (not app calls).
-  const std::string& document() const { return document_; }
-  void set_document(const std::string& uri) {
+  std::string_view document() const { return document_; }
+  void set_document(std::string_view uri) {
     document_ = uri;
     content_loading_seen_ = true;  // ContentLoading of the new document
     globals_.clear();
@@ -270,7 +270,7 @@ class CoreWebView2 : public sim::Object {
   Environment* env_;
   Thread owner_;
   webview2::CookieManager cookies_;
-  std::string document_ = "about:blank";
+  sim::PooledString document_ = "about:blank";  // pooled: a new document costs no allocation
   RendererProcess* renderer_ = nullptr;
   bool printing_ = false;
   struct AddedScript {
@@ -384,7 +384,9 @@ class Runtime {
   // ---- The app's side.
   void CoInitializeEx(Apartment apartment);  // for the calling thread (W1)
   Apartment ApartmentOf(Thread thread) const;
-  void AddPage(std::string uri, Page page) { pages_[std::move(uri)] = std::move(page); }
+  void AddPage(std::string_view uri, Page page) {
+    pages_.insert_or_assign(sim::PooledString(uri), std::move(page));
+  }
 
   // W1, W2, W6, W11: the environment for a user data folder; starts its browser process.
   Task<Async<Environment*>> CreateCoreWebView2EnvironmentAsync(EnvironmentOptions options);
@@ -498,17 +500,17 @@ class Runtime {
   void CheckAlive(const CoreWebView2& webview, const char* api);
   void CloseController(CoreWebView2& webview);
   // Navigation (navigation.cc, W2, W7, W9). Each Raise* returns false when nobody listens.
-  bool RaiseNavigationStarting(CoreWebView2& webview, const std::string& uri, uint64_t id);
-  void AnswerNavigationStarting(CoreWebView2& webview, const std::string& uri, uint64_t id,
+  bool RaiseNavigationStarting(CoreWebView2& webview, std::string_view uri, uint64_t id);
+  void AnswerNavigationStarting(CoreWebView2& webview, std::string_view uri, uint64_t id,
                                 bool cancel);
-  void CommitNavigation(CoreWebView2& webview, const std::string& uri, uint64_t id);
+  void CommitNavigation(CoreWebView2& webview, std::string_view uri, uint64_t id);
   void ReleaseHeldScripts(CoreWebView2& webview);
   void RaiseDocumentEvent(CoreWebView2& webview, HandlerList<NavigationEventArgs>& list,
                           const char* event);
   void RaiseContentLoading(CoreWebView2& webview);
   void RaiseDOMContentLoaded(CoreWebView2& webview);
   void RaiseNavigationCompleted(CoreWebView2& webview);
-  void RaiseNavigationCanceled(CoreWebView2& webview, const std::string& uri, uint64_t id);
+  void RaiseNavigationCanceled(CoreWebView2& webview, std::string_view uri, uint64_t id);
   void RaiseWebMessage(CoreWebView2& webview, const std::string& message, bool is_json = false);
   void RaiseFrameCreated(CoreWebView2& webview, CoreWebView2Frame& frame);
   // Raises ProcessFailed on `webview` (when it has handlers and is open).
@@ -533,9 +535,9 @@ class Runtime {
   // the page's script stops there (a certificate error that was not allowed).
   bool ApplyOutcome(CoreWebView2& webview, const DeferrableEventArgs& args);
   // Sends Navigate/Reload to the browser (W12: it terminates a hung renderer first).
-  void StartNavigation(CoreWebView2& webview, const char* label, std::string uri);
+  void StartNavigation(CoreWebView2& webview, const char* label, std::string_view uri);
   // W7: the JSON result of `script` in `document` ("null" for undefined).
-  std::string EvaluateScript(const std::string& document, const std::string& script) const;
+  std::string EvaluateScript(std::string_view document, const std::string& script) const;
   // Frames (frames.cc): made when the document loads, destroyed with it; a renderer's exit
   // detaches the frames it ran and returns their names.
   void CreateFrames(CoreWebView2& webview, const Page& page);
@@ -575,8 +577,8 @@ class Runtime {
   void CompleteWithError(Thread caller, Promise<T> promise, HRESULT hr, const char* why);
 
   BrowserProcess& BrowserFor(const EnvironmentOptions& options, bool* options_differ);
-  RendererProcess& RendererFor(BrowserProcess& browser, const std::string& uri);
-  const Page* FindPage(const std::string& uri) const;
+  RendererProcess& RendererFor(BrowserProcess& browser, std::string_view uri);
+  const Page* FindPage(std::string_view uri) const;
   std::string NextName(const char* kind, uint32_t& counter) const;
 
   // W4 bookkeeping: the handler boundary every event and completion handler runs behind.
@@ -634,8 +636,9 @@ class Runtime {
   // than a scheduling step under a fuzzer's AddressSanitizer).
   Kernel& kernel_;
   std::array<ThreadInfo, sim::KernelLimits::kThreadsMaxCeiling> threads_;
-  std::map<std::string, BrowserProcess*> browsers_;  // by user data folder (W11)
-  std::map<std::string, Page> pages_;
+  // In the run's pooled memory, like the model's other maps (processes.h).
+  sim::PooledMap<std::string_view, BrowserProcess*> browsers_;  // by user data folder (W11)
+  sim::PooledMap<sim::PooledString, Page> pages_;
   absl::InlinedVector<HandlerFrame*, 4> handlers_;  // entered and not exited
   absl::InlinedVector<Pending, 8> pending_;         // async operations, for the stall check
   absl::InlinedVector<DeferralState*, 4> deferrals_;

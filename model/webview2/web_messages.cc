@@ -63,7 +63,8 @@ void Runtime::PostWebMessage(CoreWebView2& webview, const char* api, std::string
   CheckThread(webview.owner(), webview, api, "W3");
   CheckAlive(webview, api);
   const WebMessage* kept =
-      &kernel_.Make<WebMessage>(WebMessage{webview.document(), std::string(message), is_json});
+      &kernel_.Make<WebMessage>(
+          WebMessage{std::string(webview.document()), std::string(message), is_json});
   Runtime* rt = this;
   CoreWebView2* target = &webview;
   Send(webview.environment().browser().thread, "PostWebMessage",
