@@ -1,4 +1,5 @@
-// A per-OS-thread free-list allocator for coroutine frames and per-run kernel objects.
+// A per-OS-thread free-list allocator for coroutine frames, per-run kernel objects and the
+// containers a run builds (PooledAllocator, below).
 //
 // A run creates and destroys the same few frames millions of times per second; going to malloc
 // for each costs more than the scheduling step itself. Blocks are recycled by size class, so the

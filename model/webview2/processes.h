@@ -62,9 +62,9 @@ struct BrowserProcess {
   std::string user_data_folder;
   EnvironmentOptions options;
   Thread thread;
-  // By site (site isolation); each key views its renderer's `site`. Maps of a run's processes
-  // sit in its pooled memory (sim::PooledMap): a run builds them anew and allocates nothing.
-  sim::PooledMap<std::string_view, RendererProcess*> renderers;
+  // By site (site isolation). In pooled memory (sim::PooledMap), like the Runtime's maps: each
+  // run builds them anew, and once the pool is warm that takes no trip to malloc.
+  sim::PooledMap<sim::PooledString, RendererProcess*> renderers;
   // Inline for the usual one or two: a run allocates nothing for them.
   absl::InlinedVector<Environment*, 2> environments;  // sharing this process (W11, W13)
   absl::InlinedVector<CoreWebView2*, 2> webviews;

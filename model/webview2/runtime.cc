@@ -145,7 +145,7 @@ void Runtime::CheckThread(Thread owner, const sim::Object& object, const char* a
 
 BrowserProcess& Runtime::BrowserFor(const EnvironmentOptions& options, bool* options_differ) {
   *options_differ = false;
-  if (auto it = browsers_.find(options.user_data_folder);
+  if (auto it = browsers_.find(std::string_view(options.user_data_folder));
       it != browsers_.end() && !it->second->crashed && !it->second->exited) {
     // A hung browser is still the folder's browser (W11): a new environment waits on it (W12).
     *options_differ =
@@ -160,8 +160,7 @@ BrowserProcess& Runtime::BrowserFor(const EnvironmentOptions& options, bool* opt
       kernel_.Spawn(browser_generation_ == 1 ? std::string("browser")
                                              : absl::StrCat("browser#", browser_generation_),
                     ProcessMain(kernel_), {.message_queue = true});
-  // The key views the folder's first browser's text (a run's browsers live until it ends).
-  browsers_.insert_or_assign(browser.user_data_folder, &browser);
+  browsers_.insert_or_assign(sim::PooledString(options.user_data_folder), &browser);
   LaunchAuxiliaries(browser);  // W11: the GPU and utility processes start with the browser
   return browser;
 }
@@ -180,7 +179,7 @@ RendererProcess& Runtime::RendererFor(BrowserProcess& browser, std::string_view 
       kernel_.Spawn(renderer_generation_ == 1 ? std::string("renderer")
                                               : absl::StrCat("renderer#", renderer_generation_),
                     ProcessMain(kernel_), {.message_queue = true});
-  browser.renderers.insert_or_assign(renderer.site, &renderer);  // the key views renderer.site
+  browser.renderers.insert_or_assign(renderer.site, &renderer);
   return renderer;
 }
 

@@ -637,7 +637,7 @@ class Runtime {
   Kernel& kernel_;
   std::array<ThreadInfo, sim::KernelLimits::kThreadsMaxCeiling> threads_;
   // In the run's pooled memory, like the model's other maps (processes.h).
-  sim::PooledMap<std::string_view, BrowserProcess*> browsers_;  // by user data folder (W11)
+  sim::PooledMap<sim::PooledString, BrowserProcess*> browsers_;  // by user data folder (W11)
   sim::PooledMap<sim::PooledString, Page> pages_;
   absl::InlinedVector<HandlerFrame*, 4> handlers_;  // entered and not exited
   absl::InlinedVector<Pending, 8> pending_;         // async operations, for the stall check
