@@ -7,6 +7,7 @@
 #   make props-long the property suites with PROPS_CASES (200000) cases each and a fresh seed
 #   make bench      build, then measure the speed and memory targets (bench/figures.cc) and
 #                   the time to bug of every strategy and the fuzzers (bench/time_to_bug.cc)
+#   make format-check  every tracked C++ file matches .clang-format (clang-format-14)
 #   make sanitize   ASan+UBSan build of every test with clang, then run them
 #   make fuzz       a libFuzzer campaign: FUZZ_TARGET (sim_schedule_fuzzer), FUZZ_SECONDS (60),
 #                   FUZZ_JOBS (2); crashes arrive as .schedule files in out/fuzz/schedules/
@@ -21,7 +22,7 @@ WERROR ?= OFF
 JOBS ?= 2
 CMAKE_ARGS ?=
 PACKAGES := cmake ninja-build g++ clang-14 libclang-rt-14-dev libabsl-dev librapidcheck-dev \
-            libgtest-dev libbenchmark-dev
+            libgtest-dev libbenchmark-dev clang-format-14
 
 CONFIGURE = cmake -S . -G Ninja -DWVSIM_WERROR=$(WERROR) $(CMAKE_ARGS)
 
@@ -30,7 +31,7 @@ FUZZ_TARGET ?= sim_schedule_fuzzer
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 2
 
-.PHONY: deps build run test props-long bench sanitize fuzz-build fuzz fuzz-merge clean
+.PHONY: deps build run test format-check props-long bench sanitize fuzz-build fuzz fuzz-merge clean
 
 deps:
 	@tools/install-deps.sh $(PACKAGES)
@@ -45,6 +46,10 @@ run: build
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+# Every tracked C++ file formatted as .clang-format says (CI runs it; `clang-format-14 -i` fixes).
+format-check: deps
+	git ls-files '*.cc' '*.h' | xargs clang-format-14 --dry-run -Werror
 
 # The property suites with many more cases and a fresh seed (printed), for nightly jobs.
 PROPS_CASES ?= 200000

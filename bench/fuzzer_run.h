@@ -20,9 +20,9 @@ struct FuzzerRun {
 };
 
 struct FuzzerResult {
-  bool ran = false;    // the process ran and printed libFuzzer's final stats
-  bool found = false;  // the target reported "wvsim fuzz: found:" (find mode's crash)
-  uint64_t executions = 0;             // stat::number_of_executed_units, the crashing one included
+  bool ran = false;         // the process ran and printed libFuzzer's final stats
+  bool found = false;       // the target reported "wvsim fuzz: found:" (find mode's crash)
+  uint64_t executions = 0;  // stat::number_of_executed_units, the crashing one included
   uint64_t executions_per_second = 0;  // stat::average_exec_per_sec
   double seconds = 0;                  // wall clock from fork to exit, start-up included
   double cpu_seconds = 0;              // user and system time of the process

@@ -41,8 +41,7 @@ std::string SecondsText(double seconds) {
 std::string TimeToBugCell::Text(double cap_seconds) const {
   const int hits = found();
   if (MedianMissed()) return absl::StrFormat("> %.0f s (%d/%d)", cap_seconds, hits, seeds_);
-  std::string text =
-      absl::StrFormat("%.0f / %s", MedianExecutions(), SecondsText(MedianSeconds()));
+  std::string text = absl::StrFormat("%.0f / %s", MedianExecutions(), SecondsText(MedianSeconds()));
   if (hits < seeds_) absl::StrAppendFormat(&text, " (%d/%d)", hits, seeds_);
   return text;
 }

@@ -44,7 +44,8 @@ std::optional<wvsim::sim::Scenario> ProgramOf(const wvsim::sim::Schedule& schedu
 void Replay(const wvsim::sim::Schedule& schedule) {
   const std::optional<wvsim::sim::Scenario> program = ProgramOf(schedule);
   const wvsim::sim::Scenario* scenario =
-      program.has_value() ? &*program : wvsim::sim::ScenarioRegistry::Global().Find(schedule.scenario);
+      program.has_value() ? &*program
+                          : wvsim::sim::ScenarioRegistry::Global().Find(schedule.scenario);
   if (scenario == nullptr) return;
   std::map<std::string, std::string> overrides(schedule.params.begin(), schedule.params.end());
   auto params = wvsim::sim::ResolveParams(*scenario, overrides);

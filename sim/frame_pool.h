@@ -44,7 +44,9 @@ struct PooledAllocator {
   }
   void deallocate(T* block, std::size_t n) noexcept { internal::FreeFrame(block, n * sizeof(T)); }
   template <typename U>
-  bool operator==(const PooledAllocator<U>&) const { return true; }
+  bool operator==(const PooledAllocator<U>&) const {
+    return true;
+  }
 };
 
 // Text that lives in the pool: for a run's strings longer than std::string keeps inline.
@@ -52,8 +54,7 @@ using PooledString = std::basic_string<char, std::char_traits<char>, PooledAlloc
 
 // An ordered map whose nodes live in the pool; found by any type its keys compare with.
 template <typename Key, typename Value>
-using PooledMap =
-    std::map<Key, Value, std::less<>, PooledAllocator<std::pair<const Key, Value>>>;
+using PooledMap = std::map<Key, Value, std::less<>, PooledAllocator<std::pair<const Key, Value>>>;
 
 }  // namespace wvsim::sim
 

@@ -36,8 +36,8 @@ class MessageLabel {
       : built_text_(std::move(text)) {}
   // Any other C string is copied (a template, so that a literal takes the constructor above).
   template <typename T>
-    requires std::is_same_v<T, const char*> || std::is_same_v<T, char*>
-  MessageLabel(const T& text)  // NOLINT(google-explicit-constructor)
+  requires std::is_same_v<T, const char*> || std::is_same_v<T, char*> MessageLabel(
+      const T& text)  // NOLINT(google-explicit-constructor)
       : built_text_(std::string(text)) {}
   // `text` must outlive every run that uses the label (static storage: a table of names).
   static MessageLabel Static(std::string_view text) {

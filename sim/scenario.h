@@ -57,7 +57,6 @@ struct Scenario {
   bool Expects(Verdict verdict) const;
 };
 
-
 // The defaults overridden by `overrides` (name -> decimal text). An unknown name or a value that
 // is not an integer is InvalidArgument.
 absl::StatusOr<ParamValues> ResolveParams(const Scenario& scenario,

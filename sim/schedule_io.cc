@@ -572,7 +572,8 @@ absl::Status ValidateHeaderFields(const Schedule& s) {
   for (size_t i = 0; i < s.program.size(); ++i) {
     const std::string what = absl::StrFormat("program line %d", i + 1);
     const size_t line_bytes = 9 + s.program[i].size();  // "program: line"
-    if (absl::Status valid = ValidateText(what, s.program[i], line_bytes); !valid.ok()) return valid;
+    if (absl::Status valid = ValidateText(what, s.program[i], line_bytes); !valid.ok())
+      return valid;
   }
   for (const auto& [name, value] : s.params) {
     if (!IsIdentifier(name)) return Problem(absl::StrFormat("bad param name %s", Quote(name)));

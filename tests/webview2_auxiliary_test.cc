@@ -92,8 +92,8 @@ std::vector<std::string> ExpectHangStall(int mode, const char* work, const char*
 }
 
 TEST(WebView2Rules, W12_GpuHangStallsTheNavigation) {
-  const std::vector<std::string> log = ExpectHangStall(kGpuHangs, "W12: the composite of",
-                                                       "the gpu process gpu of browser hangs");
+  const std::vector<std::string> log =
+      ExpectHangStall(kGpuHangs, "W12: the composite of", "the gpu process gpu of browser hangs");
   // The document committed (the fetch went through); only NavigationCompleted never came.
   EXPECT_EQ(log, (std::vector<std::string>{"DOMContentLoaded"}));
 }
@@ -271,8 +271,8 @@ std::set<std::string> EarlyScriptOrders(bool threads) {
 
 TEST(WebView2Rules, W11_InlineAuxiliaryWorkLosesOrderingsThatThreadsReach) {
   EXPECT_EQ(EarlyScriptOrders(false), (std::set<std::string>{"NavigationCompleted, script"}));
-  EXPECT_EQ(EarlyScriptOrders(true), (std::set<std::string>{"NavigationCompleted, script",
-                                                            "script, NavigationCompleted"}));
+  EXPECT_EQ(EarlyScriptOrders(true),
+            (std::set<std::string>{"NavigationCompleted, script", "script, NavigationCompleted"}));
 }
 
 // ---- The fault's target among every live browser (W11: one per user data folder; W12).

@@ -138,20 +138,20 @@ TEST(WebView2ProcessFailed, W12_RendererExitReasonIsARecordedChoiceAmongItsKinds
 }
 
 TEST(WebView2ProcessFailed, W12_GpuExitReasonsIncludeAbnormalExit) {
-  EXPECT_EQ(FailuresForPicks(kGpuExits, 3),
-            (std::vector<std::string>{"GpuProcessExited/Crashed/1@0",
-                                      "GpuProcessExited/OutOfMemory/1@0",
-                                      "GpuProcessExited/AbnormalExit/1@0"}));
+  EXPECT_EQ(
+      FailuresForPicks(kGpuExits, 3),
+      (std::vector<std::string>{"GpuProcessExited/Crashed/1@0", "GpuProcessExited/OutOfMemory/1@0",
+                                "GpuProcessExited/AbnormalExit/1@0"}));
 }
 
 TEST(WebView2ProcessFailed, W12_OtherProcessExitsReachEveryOtherKindAndBreakNothing) {
   // The kind is the first fault choice and the reason the second: a pick takes both.
-  EXPECT_EQ(FailuresForPicks(kOtherExits, 5),
-            (std::vector<std::string>{"SandboxHelperProcessExited/Crashed/1@0",
-                                      "PpapiPluginProcessExited/LaunchFailed/1@0",
-                                      "PpapiBrokerProcessExited/OutOfMemory/1@0",
-                                      "UnknownProcessExited/NormalExit/0@0",
-                                      "UnknownProcessExited/AbnormalExit/1@0"}));
+  EXPECT_EQ(
+      FailuresForPicks(kOtherExits, 5),
+      (std::vector<std::string>{
+          "SandboxHelperProcessExited/Crashed/1@0", "PpapiPluginProcessExited/LaunchFailed/1@0",
+          "PpapiBrokerProcessExited/OutOfMemory/1@0", "UnknownProcessExited/NormalExit/0@0",
+          "UnknownProcessExited/AbnormalExit/1@0"}));
   std::vector<std::string> log;
   const RunResult run = RunExit(kOtherExits, 0, &log);
   EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;

@@ -33,16 +33,14 @@ Task<> AuxiliaryMain(Kernel& kernel) { co_await kernel.RunMessageLoop(); }
 
 // gpu, gpu#2 for the first browser; gpu-browser#2 for another (thread names stay distinct).
 std::string ThreadName(const AuxiliaryProcess& process) {
-  std::string name = process.generation == 1
-                         ? std::string(process.name)
-                         : absl::StrCat(process.name, "#", process.generation);
+  std::string name = process.generation == 1 ? std::string(process.name)
+                                             : absl::StrCat(process.name, "#", process.generation);
   const std::string& browser = process.browser->thread.name();
   if (browser != "browser") absl::StrAppend(&name, "-", browser);
   return name;
 }
 
-Task<> AuxiliaryWorkTask(Runtime& rt, AuxiliaryProcess& process, uint64_t id,
-                         uint32_t generation) {
+Task<> AuxiliaryWorkTask(Runtime& rt, AuxiliaryProcess& process, uint64_t id, uint32_t generation) {
   rt.DoAuxiliaryWork(process, id, generation);
   co_return;
 }
@@ -61,11 +59,10 @@ void Runtime::SendAuxiliaryWork(AuxiliaryProcess& process, const AuxiliaryWork& 
   AuxiliaryProcess* target = &process;
   const uint64_t id = work.id;
   const uint32_t generation = process.generation;
-  Send(process.thread,
-       kernel_.traced() ? sim::MessageLabel(work.what) : sim::MessageLabel::Static(process.name),
-       [self, target, id, generation] {
-         return AuxiliaryWorkTask(*self, *target, id, generation);
-       });
+  Send(
+      process.thread,
+      kernel_.traced() ? sim::MessageLabel(work.what) : sim::MessageLabel::Static(process.name),
+      [self, target, id, generation] { return AuxiliaryWorkTask(*self, *target, id, generation); });
 }
 
 void Runtime::RunOnAuxiliaryThread(AuxiliaryProcess& process, std::string what,
@@ -108,8 +105,8 @@ void Runtime::RelaunchAuxiliary(AuxiliaryProcess& process) {
   if (!process.thread.valid()) return;
   SpawnAuxiliary(*process.browser, process);
   if (kernel_.traced() && !process.pending.empty()) {
-    kernel_.Log(absl::StrCat("W12: ", process.thread.name(), " redoes the ",
-                             process.pending.size(), " pending work item(s) of its predecessor"));
+    kernel_.Log(absl::StrCat("W12: ", process.thread.name(), " redoes the ", process.pending.size(),
+                             " pending work item(s) of its predecessor"));
   }
   for (const AuxiliaryWork& work : process.pending) SendAuxiliaryWork(process, work);
 }
@@ -132,8 +129,8 @@ std::optional<sim::Violation> Runtime::CheckAuxiliaries() const {
       const AuxiliaryWork& work = process->pending.front();
       return sim::Violation{
           sim::Verdict::kStall, process->thread.name(),
-          absl::StrCat("W12: the ", work.what, " never happened: the ", process->name,
-                       " process ", process->thread.name(), " of ", browser->thread.name(),
+          absl::StrCat("W12: the ", work.what, " never happened: the ", process->name, " process ",
+                       process->thread.name(), " of ", browser->thread.name(),
                        process->hung ? " hangs (a fault) and does nothing; no ProcessFailed kind "
                                        "reports it, and only a crash would relaunch it"
                                      : " never ran it")};

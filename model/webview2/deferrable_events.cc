@@ -34,8 +34,7 @@ void CoreWebView2::add_DeferrableEvent(DeferrableEvent event,
 void Runtime::RaisePageEvents(CoreWebView2& webview, const Page& page, size_t index) {
   for (; index < page.events.size(); ++index) {
     const DeferrableEvent event = page.events[index];
-    HandlerList<DeferrableEventArgs>& handlers =
-        webview.deferrable_[static_cast<int>(event)];
+    HandlerList<DeferrableEventArgs>& handlers = webview.deferrable_[static_cast<int>(event)];
     if (handlers.empty()) continue;  // nobody listens: the runtime goes on at once
     const DeferrableEventInfo& info = InfoOf(event);
     auto& args = NewEventArgs<DeferrableEventArgs>(webview, info.name, info.holds_up, info.rule);

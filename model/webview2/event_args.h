@@ -96,8 +96,8 @@ struct EventArgs {
   // The event's name for reports and outcomes: numbered in traced runs. Untraced runs build no
   // name (most names are longer than a std::string holds inline: an allocation per event).
   const char* Name() const { return name.empty() ? type_name : name.c_str(); }
-  const char* holds_up = "";            // what a deferral holds up (W9), for reports
-  const char* rule = "W8";              // the W9 item, for reports
+  const char* holds_up = "";  // what a deferral holds up (W9), for reports
+  const char* rule = "W8";    // the W9 item, for reports
   DeferralState* deferral = nullptr;
   bool handler_returned = false;  // the handler returned or left the stack at an await
   bool finished = false;

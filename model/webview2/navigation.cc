@@ -53,7 +53,7 @@ Task<> ReadResponse(Runtime& rt, CoreWebView2& webview, ResponseStream& stream,
   }
   if (stream.consumed != nullptr) co_await stream.consumed->Set();
   rt.SendToRenderer(renderer, "resource loaded",
-          [&rt, &webview] { return FinishLoadTask(rt, webview); });
+                    [&rt, &webview] { return FinishLoadTask(rt, webview); });
 }
 
 Task<> ReadResponseThread(Runtime& rt, CoreWebView2& webview, ResponseStream& stream,
@@ -81,15 +81,14 @@ void FinishLoad(Runtime& rt, CoreWebView2& webview) {
   Runtime* self = &rt;
   CoreWebView2* target = &webview;
   const RendererProcess* renderer = webview.renderer();
-  std::string what = rt.kernel().traced()
-                         ? absl::StrCat("composite of ", webview.name(), "'s document before its "
-                                        "NavigationCompleted")
-                         : std::string();
-  rt.RunOnAuxiliary(webview.environment().browser().gpu, std::move(what),
-                    [self, target, renderer] {
-                      if (renderer != nullptr && renderer->crashed) return;
-                      CompleteLoad(*self, *target);
-                    });
+  std::string what = rt.kernel().traced() ? absl::StrCat("composite of ", webview.name(),
+                                                         "'s document before its "
+                                                         "NavigationCompleted")
+                                          : std::string();
+  rt.RunOnAuxiliary(webview.environment().browser().gpu, std::move(what), [self, target, renderer] {
+    if (renderer != nullptr && renderer->crashed) return;
+    CompleteLoad(*self, *target);
+  });
 }
 
 // The renderer commits the new document: ContentLoading, then DOMContentLoaded once it is parsed;
@@ -202,10 +201,10 @@ void Runtime::CommitNavigation(CoreWebView2& webview, std::string_view uri, uint
   RendererProcess* process = &renderer;
   // W11, W12: the utility process (the network service) fetches the document before the renderer
   // commits it, so a hung utility process holds the load back.
-  std::string what = kernel_.traced() ? absl::StrCat("fetch of ",
-                                                     absl::string_view(uri.data(), uri.size()),
-                                                     " for ", webview.name())
-                                      : std::string();
+  std::string what = kernel_.traced()
+                         ? absl::StrCat("fetch of ", absl::string_view(uri.data(), uri.size()),
+                                        " for ", webview.name())
+                         : std::string();
   RunOnAuxiliary(webview.environment().browser().utility, std::move(what),
                  [self, target, kept, id, process] {
                    self->SendToRenderer(*process, "load", [self, target, kept, id, process] {
@@ -226,8 +225,7 @@ void Runtime::ReleaseHeldScripts(CoreWebView2& webview) {
 
 // ---- ContentLoading, DOMContentLoaded, NavigationCompleted (W2).
 
-void Runtime::RaiseDocumentEvent(CoreWebView2& webview,
-                                 HandlerList<NavigationEventArgs>& list,
+void Runtime::RaiseDocumentEvent(CoreWebView2& webview, HandlerList<NavigationEventArgs>& list,
                                  const char* event) {
   if (list.empty()) return;
   auto& args = NewEventArgs<NavigationEventArgs>(webview, event, "", "W2");
@@ -295,7 +293,7 @@ void Runtime::RaiseWebResourceRequested(CoreWebView2& webview, const Page& page,
     Kernel& k = self->kernel();
     if (event->response == nullptr) {
       self->SendToRenderer(*process, "resource loaded",
-                 [self, sender] { return FinishLoadTask(*self, *sender); });
+                           [self, sender] { return FinishLoadTask(*self, *sender); });
       return;
     }
     // W10: the response's content is read on the browser's background thread.

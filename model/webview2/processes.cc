@@ -320,11 +320,10 @@ void Runtime::CrashRenderer(RendererProcess& renderer) {
   renderer.held.clear();  // what it held while hung is lost with it
   const ProcessFailedReason reason = ChooseExitReason(ProcessFailedKind::kRenderProcessExited);
   if (kernel_.traced()) {
-    kernel_.Log(absl::StrCat("W12: renderer process ", renderer.thread.name(), " of ",
-                             renderer.site,
-                             " exited (ProcessFailed kind RenderProcessExited, reason ",
-                             ProcessFailedReasonName(reason),
-                             "); its WebViews show an error page until Reload"));
+    kernel_.Log(absl::StrCat(
+        "W12: renderer process ", renderer.thread.name(), " of ", renderer.site,
+        " exited (ProcessFailed kind RenderProcessExited, reason ", ProcessFailedReasonName(reason),
+        "); its WebViews show an error page until Reload"));
   }
   FailPendingOn(renderer.thread, nullptr);
   for (CoreWebView2* webview : renderer.browser->webviews) {
@@ -374,17 +373,15 @@ void Runtime::CrashAuxiliaryProcess(BrowserProcess& browser, ProcessFailedKind k
   const uint32_t generation = process.generation;
   const ProcessFailedReason reason = ChooseExitReason(kind);
   if (kernel_.traced()) {
-    kernel_.Log(absl::StrCat("W12: ", process.name,
-                             generation == 1 ? "" : absl::StrCat("#", generation), " process of ",
-                             browser.thread.name(), " exited (ProcessFailed kind ",
-                             ProcessFailedKindName(kind), ", reason ",
-                             ProcessFailedReasonName(reason), "); the browser relaunches it as ",
-                             process.name, "#", generation + 1, " and nothing else breaks"));
+    kernel_.Log(absl::StrCat(
+        "W12: ", process.name, generation == 1 ? "" : absl::StrCat("#", generation), " process of ",
+        browser.thread.name(), " exited (ProcessFailed kind ", ProcessFailedKindName(kind),
+        ", reason ", ProcessFailedReasonName(reason), "); the browser relaunches it as ",
+        process.name, "#", generation + 1, " and nothing else breaks"));
   }
   RelaunchAuxiliary(process);  // W12: GPU and utility exits recover by themselves
   for (CoreWebView2* webview : browser.webviews) {
-    ProcessFailedEventArgs* args =
-        RaiseProcessFailedOn(*webview, kind, reason, ExitCodeOf(reason));
+    ProcessFailedEventArgs* args = RaiseProcessFailedOn(*webview, kind, reason, ExitCodeOf(reason));
     if (args != nullptr && !gpu) args->process_description = "Network Service";
   }
 }

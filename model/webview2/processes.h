@@ -50,11 +50,11 @@ struct AuxiliaryWork {
 
 struct AuxiliaryProcess {
   explicit AuxiliaryProcess(const char* process_name) : name(process_name) {}
-  const char* name;       // "gpu" or "utility"
+  const char* name;                   // "gpu" or "utility"
   BrowserProcess* browser = nullptr;  // the browser that launched it (set with its thread)
-  Thread thread;          // empty until spawned: then the browser sends it work
-  uint32_t generation = 1;  // counts relaunches: gpu, gpu#2, ...
-  bool hung = false;        // W12: it does nothing until a crash relaunches it
+  Thread thread;                      // empty until spawned: then the browser sends it work
+  uint32_t generation = 1;            // counts relaunches: gpu, gpu#2, ...
+  bool hung = false;                  // W12: it does nothing until a crash relaunches it
   absl::InlinedVector<AuxiliaryWork, 2> pending;  // in the order the browser sent it
 };
 

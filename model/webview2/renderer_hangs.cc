@@ -114,9 +114,9 @@ void Runtime::EndRendererHang(RendererProcess& renderer) {
   renderer.hung = false;
   if (kernel_.traced()) {
     kernel_.Log(absl::StrCat("W12: renderer process ", renderer.thread.name(), " of ",
-                             renderer.site, " responds again after ",
-                             renderer.unresponsive_reports, " unresponsive report(s); it runs the ",
-                             renderer.held.size(), " message(s) it held, in order"));
+                             renderer.site, " responds again after ", renderer.unresponsive_reports,
+                             " unresponsive report(s); it runs the ", renderer.held.size(),
+                             " message(s) it held, in order"));
   }
   // A message of its own, behind whatever else is queued for it: the first message it dispatches
   // runs the held work first (RendererDispatch), so nothing overtakes what it was sent earlier.

@@ -112,8 +112,7 @@ Runtime& Runtime::Create(Kernel& kernel) {
 }
 
 Runtime::Runtime(Kernel& kernel)
-    : kernel_(kernel),
-      auxiliary_threads_(kernel.Param(kAuxiliaryThreadsParam, 0) != 0) {}
+    : kernel_(kernel), auxiliary_threads_(kernel.Param(kAuxiliaryThreadsParam, 0) != 0) {}
 
 void Runtime::CoInitializeEx(Apartment apartment) { Info(kernel_.Current()).apartment = apartment; }
 
@@ -297,8 +296,7 @@ void RenderOnGpu(Runtime& rt, CoreWebView2& webview, Promise<bool> done, const c
   Runtime* self = &rt;
   CoreWebView2* target = &webview;
   std::string work = rt.kernel().traced()
-                         ? absl::StrCat(what, " of ", webview.name(), " for ",
-                                        done.future().name())
+                         ? absl::StrCat(what, " of ", webview.name(), " for ", done.future().name())
                          : std::string();
   rt.RunOnAuxiliary(webview.environment().browser().gpu, std::move(work),
                     [self, target, done, printing] {
@@ -362,7 +360,7 @@ Task<Async<bool>> CoreWebView2::CapturePreviewAsync() {
     Runtime* rt = runtime_;
     CoreWebView2* webview = this;
     runtime_->SendToRenderer(*renderer_, "capture",
-                   [rt, webview, done] { return RendererCapture(*rt, *webview, done); });
+                             [rt, webview, done] { return RendererCapture(*rt, *webview, done); });
   }
   co_return Async<bool>(runtime_, done.future());
 }

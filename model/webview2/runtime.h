@@ -367,7 +367,7 @@ struct HandlerFrame {
     return event != nullptr ? std::string(event->Name()) + " handler" : completion;
   }
   std::string completion;  // "ExecuteScript#2 completion handler"; traced runs only
-  Thread thread;     // set when the boundary enters it
+  Thread thread;           // set when the boundary enters it
   std::coroutine_handle<> frame;
   EventArgs* event = nullptr;  // null for a completion
   bool parked = false;         // left the stack at an await: no longer a callback on the stack
@@ -483,8 +483,7 @@ class Runtime {
       then();  // not a thread in this scenario: the work is done at once
       return;
     }
-    RunOnAuxiliaryThread(process, std::move(what),
-                         kernel_.PooledHandler<void()>(std::move(then)));
+    RunOnAuxiliaryThread(process, std::move(what), kernel_.PooledHandler<void()>(std::move(then)));
   }
   // The message of RunOnAuxiliary: does work `id` unless the process hangs or was relaunched
   // since `generation` sent it (the relaunch sent it again).
@@ -626,8 +625,8 @@ class Runtime {
                             absl::AnyInvocable<void()> then);
   void SpawnAuxiliary(BrowserProcess& browser, AuxiliaryProcess& process);
   void SendAuxiliaryWork(AuxiliaryProcess& process, const AuxiliaryWork& work);
-  void EnableAuxiliaryThreads();                   // EnableFaults with a GPU or utility fault
-  void LaunchAuxiliaries(BrowserProcess& browser);  // with each browser, once enabled
+  void EnableAuxiliaryThreads();                      // EnableFaults with a GPU or utility fault
+  void LaunchAuxiliaries(BrowserProcess& browser);    // with each browser, once enabled
   void RelaunchAuxiliary(AuxiliaryProcess& process);  // W12: after its crash, redoing its work
   void RegisterChecks();
 
@@ -644,10 +643,10 @@ class Runtime {
   absl::InlinedVector<DeferralState*, 4> deferrals_;
   uint32_t browser_generation_ = 0;
   uint32_t windows_ = 0;
-  uint32_t renderer_generation_ = 0;             // browser, browser#2 (after a crash, W16)
+  uint32_t renderer_generation_ = 0;  // browser, browser#2 (after a crash, W16)
   // GPU and utility processes are threads (EnableFaults, kAuxiliaryThreadsParam).
   bool auxiliary_threads_ = false;
-  uint64_t auxiliary_work_ = 0;     // AuxiliaryWork ids, per run
+  uint64_t auxiliary_work_ = 0;                  // AuxiliaryWork ids, per run
   std::map<std::string, uint32_t> op_counters_;  // ExecuteScript#3: per kind, per run (traced)
 };
 
@@ -722,10 +721,10 @@ Promise<T> Runtime::NewOp(const char* kind, Thread caller, BrowserProcess& brows
   pending_.push_back({&promise.future().state(), "W2", &browser, caller, &FailPending<T>, false,
                       nullptr, producer});
   if (kernel_.traced()) {
-    promise.SetProducer(producer.get(), browser.hung ? BrowserHangHoldsUp(browser)
-                                                     : "it is being processed by " +
-                                                           producer.name() + " for thread " +
-                                                           caller.name());
+    promise.SetProducer(producer.get(), browser.hung
+                                            ? BrowserHangHoldsUp(browser)
+                                            : "it is being processed by " + producer.name() +
+                                                  " for thread " + caller.name());
   }
   return promise;
 }

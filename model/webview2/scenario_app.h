@@ -67,11 +67,11 @@ sim::Scenario MakeFaulty(std::string id, std::string description,
                          int64_t faults = 1);
 
 // The scenarios of the later files, in registration order.
-std::vector<sim::Scenario> ProcessScenarios();     // scenarios_processes.cc
+std::vector<sim::Scenario> ProcessScenarios();      // scenarios_processes.cc
 std::vector<sim::Scenario> ProcessKindScenarios();  // scenarios_process_kinds.cc
-std::vector<sim::Scenario> MessagingScenarios();   // scenarios_messaging.cc
-std::vector<sim::Scenario> NavigationScenarios();  // scenarios_navigation.cc
-std::vector<sim::Scenario> ApiErrorScenarios();    // scenarios_api_errors.cc
+std::vector<sim::Scenario> MessagingScenarios();    // scenarios_messaging.cc
+std::vector<sim::Scenario> NavigationScenarios();   // scenarios_navigation.cc
+std::vector<sim::Scenario> ApiErrorScenarios();     // scenarios_api_errors.cc
 
 }  // namespace wvsim::model::webview2::scenario_app
 

@@ -62,9 +62,8 @@ void Runtime::PostWebMessage(CoreWebView2& webview, const char* api, std::string
                              bool is_json) {
   CheckThread(webview.owner(), webview, api, "W3");
   CheckAlive(webview, api);
-  const WebMessage* kept =
-      &kernel_.Make<WebMessage>(
-          WebMessage{std::string(webview.document()), std::string(message), is_json});
+  const WebMessage* kept = &kernel_.Make<WebMessage>(
+      WebMessage{std::string(webview.document()), std::string(message), is_json});
   Runtime* rt = this;
   CoreWebView2* target = &webview;
   Send(webview.environment().browser().thread, "PostWebMessage",

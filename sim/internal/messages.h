@@ -51,9 +51,9 @@ inline constexpr std::string_view kContinuationLabelPrefix = "continuation after
 
 inline std::string LabelOf(const Message& message) {
   if (message.kind != MessageKind::kResume) return std::string(message.label.view());
-  return absl::StrCat(absl::string_view(kContinuationLabelPrefix.data(),
-                                        kContinuationLabelPrefix.size()),
-                      message.resume->awaited->name());
+  return absl::StrCat(
+      absl::string_view(kContinuationLabelPrefix.data(), kContinuationLabelPrefix.size()),
+      message.resume->awaited->name());
 }
 
 // HashTrace(LabelOf(message)), without building the text.
