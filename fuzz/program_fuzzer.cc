@@ -8,10 +8,13 @@
 #include "absl/strings/str_cat.h"
 #include "fuzz/fuzz_support.h"
 #include "model/programs/interpreter.h"
+#include "model/verdicts.h"
 #include "props/program_shapes.h"
 #include "props/reference.h"
 #include "sim/runner.h"
 #include "sim/strategies/byte_stream.h"
+
+using ::wvsim::model::WebViewVerdict;
 
 namespace {
 
@@ -60,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const wvsim::sim::RunOutcome outcome = runner.Run(bytes, /*traced=*/false);
   const Verdict verdict = outcome.violation.kind;
   const bool crashed = observations.Has(wvsim::model::programs::Observation::Kind::kProcessCrashed);
-  if (verdict == Verdict::kSerialCallbacks ||
+  if (verdict == WebViewVerdict::kSerialCallbacks ||
       !AgreesWithReference(profile, program, verdict, crashed)) {
     wvsim::fuzz::CrashWithSchedule(runner, outcome, "model and reference predictor disagree");
   }

@@ -9,11 +9,14 @@
 #include "absl/strings/str_cat.h"
 #include "model/programs/interpreter.h"
 #include "model/programs/program_text.h"
+#include "model/verdicts.h"
 #include "model/webview2/hresult.h"
 #include "props/program_run.h"
 #include "props/reference.h"
 #include "sim/runner.h"
 #include "sim/schedule_io.h"
+
+using ::wvsim::model::WebViewVerdict;
 
 // RC_ASSERT with a message built only on failure (rapidcheck's own takes none).
 #define PROP_ASSERT(condition, message)                                 \
@@ -56,7 +59,7 @@ const char* EventName(const Program& program, uint32_t handler) {
 
 void CheckSerialCallbacks(const Program& program, const ScheduleBytes& schedule) {
   const ProgramRun run = RunProgram(program, schedule);
-  PROP_ASSERT(run.outcome.violation.kind != Verdict::kSerialCallbacks, ReplayHint(run));
+  PROP_ASSERT(run.outcome.violation.kind != WebViewVerdict::kSerialCallbacks, ReplayHint(run));
   std::map<std::string, uint32_t> on_stack;  // thread -> the callback it is in
   std::set<uint32_t> left;                   // callbacks that already left the stack once
   for (const Observation& entry : run.observations.entries) {
@@ -76,8 +79,8 @@ void CheckSerialCallbacks(const Program& program, const ScheduleBytes& schedule)
 
 void CheckNoReentrancy(const Program& program, const ScheduleBytes& schedule) {
   const ProgramRun run = RunProgram(program, schedule);
-  const bool predicted = PredictHandlerVerdict(program) == Verdict::kReentrancy;
-  const bool reported = run.outcome.violation.kind == Verdict::kReentrancy;
+  const bool predicted = PredictHandlerVerdict(program) == WebViewVerdict::kReentrancy;
+  const bool reported = run.outcome.violation.kind == WebViewVerdict::kReentrancy;
   PROP_ASSERT(reported == predicted,
               absl::StrCat("predicted reentrancy: ", predicted, "\n", ReplayHint(run)));
   if (reported) {
@@ -151,7 +154,7 @@ void CheckThreadAffinity(const Program& program, const ScheduleBytes& schedule) 
     }
     PROP_ASSERT(entry.document != model::programs::CallTargetPage(entry.thread), ReplayHint(run));
   }
-  PROP_ASSERT(rejected == (predicted == Verdict::kWrongThread), ReplayHint(run));
+  PROP_ASSERT(rejected == (predicted == WebViewVerdict::kWrongThread), ReplayHint(run));
 }
 
 void CheckDeterminism(const Program& program, const ScheduleBytes& schedule) {

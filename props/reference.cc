@@ -4,6 +4,10 @@
 #include <set>
 #include <vector>
 
+#include "model/verdicts.h"
+
+using ::wvsim::model::WebViewVerdict;
+
 namespace wvsim::props {
 
 namespace {
@@ -92,18 +96,18 @@ Verdict PredictHandlerVerdict(const Program& program) {
     bool left_stack = false;  // after an await the rest is a continuation, not the callback
     bool dropped = false;
     for (const Op& op : program.routines[handler.routine].ops) {
-      if (op.kind == OpKind::kModal && !left_stack) return Verdict::kReentrancy;
+      if (op.kind == OpKind::kModal && !left_stack) return WebViewVerdict::kReentrancy;
       if (op.kind == OpKind::kAwait ||
           (op.kind == OpKind::kScript && op.script == ScriptWait::kAwait)) {
         left_stack = true;
       }
       if (op.kind != OpKind::kDefer) continue;
-      if (op.deferral == DeferralMode::kTwice) return Verdict::kDeferralDoubleComplete;
+      if (op.deferral == DeferralMode::kTwice) return WebViewVerdict::kDeferralDoubleComplete;
       if (op.deferral == DeferralMode::kNever) dropped = true;
       if (op.deferral == DeferralMode::kLater) left_stack = true;  // it awaits before Complete
     }
     // A dropped deferral keeps the event open: the page's next event never comes.
-    if (dropped) return Verdict::kDeferralLeak;
+    if (dropped) return WebViewVerdict::kDeferralLeak;
     // W9.9: a certificate error the app does not allow cancels the navigation (the default
     // action), so the page goes no further and raises no later event.
     if (handler.event == model::webview2::DeferrableEvent::kServerCertificateErrorDetected) break;
@@ -132,7 +136,8 @@ bool CrashMayEndWith(const Program& program, Verdict verdict) {
 
 Verdict PredictAffinityVerdict(const Program& program) {
   const std::optional<uint32_t> main = program.threads[kUiThread].main;
-  if (main.has_value() && CallsOffUiThread(program, *main, kUiThread)) return Verdict::kWrongThread;
+  if (main.has_value() && CallsOffUiThread(program, *main, kUiThread))
+    return WebViewVerdict::kWrongThread;
   return Verdict::kClean;
 }
 

@@ -1,6 +1,10 @@
 #include "sim/frame_pool.h"
 
+#include <sanitizer/asan_interface.h>
+
 #include <new>
+
+#include "sim/assert.h"
 
 namespace wvsim::sim::internal {
 namespace {
@@ -39,6 +43,8 @@ void* AllocateFrame(std::size_t bytes) {
   if (head == nullptr) return ::operator new(size_class* kFramePoolGranuleBytes);
   FreeBlock* block = head;
   head = block->next;
+  WVSIM_ASSERT(head != block);
+  ASAN_UNPOISON_MEMORY_REGION(block, size_class * kFramePoolGranuleBytes);
   return block;
 }
 
@@ -48,9 +54,14 @@ void FreeFrame(void* block, std::size_t bytes) noexcept {
     ::operator delete(block);
     return;
   }
+  WVSIM_ASSERT_MSG(block != nullptr, "FreeFrame of a block AllocateFrame never gave");
   auto* free_block = static_cast<FreeBlock*>(block);
   free_block->next = pool.heads[size_class];
   pool.heads[size_class] = free_block;
+  // Under AddressSanitizer a pooled block is poisoned while free (all but the link the pool
+  // reads), so a use after free is still reported until the block is handed out again.
+  ASAN_POISON_MEMORY_REGION(free_block + 1,
+                            size_class * kFramePoolGranuleBytes - sizeof(FreeBlock));
 }
 
 }  // namespace wvsim::sim::internal

@@ -3,11 +3,15 @@
 #include "absl/strings/str_cat.h"
 #include "sim/kernel.h"
 
-namespace wvsim::sim::internal {
+namespace wvsim::sim {
+
+namespace internal {
 
 void SuspendInAwait(VThread& thread, FutureCore& core) {
-  thread.kernel->ParkContinuation(thread, core);
+  KernelAccess::ParkContinuation(thread, core);
 }
+
+}  // namespace internal
 
 std::string FutureCore::WhyNotReady() const {
   if (producer_how_.empty()) {
@@ -18,8 +22,10 @@ std::string FutureCore::WhyNotReady() const {
 
 void FutureCore::MarkDone() {
   done_ = true;
-  for (Continuation* continuation : parked_) kernel_->PostContinuation(*continuation);
+  for (internal::Continuation* continuation : parked_) {
+    internal::KernelAccess::PostContinuation(*kernel_, *continuation);
+  }
   parked_.clear();
 }
 
-}  // namespace wvsim::sim::internal
+}  // namespace wvsim::sim

@@ -1,6 +1,6 @@
 // Promise<T> and Future<T>: the result of asynchronous work, completed once by whoever does it.
 //
-// A Future can be waited for in the three ways the runtimes offer (design.md, Waits):
+// A Future can be waited for in the three ways the runtimes offer (docs/design.md, Waits):
 //   T v = co_await future;                   // await: inside a handler, the handler's frames are
 //                                            // parked and the pump goes on; the continuation is
 //                                            // posted to this thread's queue on completion
@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
+#include "sim/assert.h"
 #include "sim/internal/vthread.h"
 #include "sim/object.h"
 
@@ -28,39 +29,42 @@ namespace wvsim::sim {
 struct Unit {};
 
 namespace internal {
-
 struct Continuation;
+struct KernelAccess;
+}  // namespace internal
 
-// The untyped half of a future's state: completion, parked continuations, and who is expected to
-// complete it (for deadlock and stall reports).
+// The untyped half of the state a Future and its Promise share: completion, parked continuations,
+// and who is expected to complete it (for deadlock and stall reports). A model that keeps futures
+// of several types in one list keeps FutureCore pointers. Owned by the kernel for one run.
 class FutureCore : public Object, public Waitable {
  public:
   FutureCore(Kernel* kernel, std::string name) : Object(std::move(name)), kernel_(kernel) {}
 
   bool done() const { return done_; }
-  bool Ready(const VThread&) const override { return done_; }
+  bool Ready() const override { return done_; }
   std::string WhyNotReady() const override;
-  const VThread* Blocker() const override { return producer_; }
+  Thread Blocker() const override { return producer_; }
 
   // Names the work that will complete this future: `thread` is the thread that must run for it
-  // (nullptr when unknown) and `how` says in words what must happen.
-  void SetProducer(const VThread* thread, std::string how) {
+  // (invalid when unknown) and `how` says in words what must happen.
+  void SetProducer(Thread thread, std::string how) {
     producer_ = thread;
     producer_how_ = std::move(how);
   }
-
-  void Park(Continuation* continuation) { parked_.push_back(continuation); }
 
  protected:
   void MarkDone();  // posts every parked continuation to its thread's queue
 
  private:
+  friend struct internal::KernelAccess;
+  void Park(internal::Continuation* continuation) { parked_.push_back(continuation); }
+
   Kernel* kernel_;
   bool done_ = false;
-  const VThread* producer_ = nullptr;
+  Thread producer_;
   std::string producer_how_;
   // One continuation waits on most futures: held inline, it costs no allocation.
-  absl::InlinedVector<Continuation*, 1> parked_;
+  absl::InlinedVector<internal::Continuation*, 1> parked_;
 };
 
 template <typename T>
@@ -80,6 +84,7 @@ class FutureState final : public FutureCore {
     MarkDone();
   }
   T Get() const {
+    WVSIM_ASSERT_MSG(done(), "a future's value is read only once it is complete");
     if (error_) std::rethrow_exception(error_);
     if constexpr (!std::is_void_v<T>) return *value_;
   }
@@ -89,6 +94,8 @@ class FutureState final : public FutureCore {
   std::exception_ptr error_;
 };
 
+namespace internal {
+
 // Suspends `thread` in an await on `core` (parking the handler, or waiting if there is none).
 void SuspendInAwait(VThread& thread, FutureCore& core);
 
@@ -97,16 +104,22 @@ void SuspendInAwait(VThread& thread, FutureCore& core);
 template <typename T>
 class Future {
  public:
-  explicit Future(internal::FutureState<T>* state = nullptr) : state_(state) {}
+  explicit Future(FutureState<T>* state = nullptr) : state_(state) {}
 
   bool valid() const { return state_ != nullptr; }
-  bool done() const { return state_->done(); }
-  T Get() const { return state_->Get(); }
+  bool done() const {
+    WVSIM_ASSERT(valid());
+    return state_->done();
+  }
+  T Get() const {
+    WVSIM_ASSERT(valid());
+    return state_->Get();
+  }
   const std::string& name() const { return state_->name(); }
-  internal::FutureState<T>& state() const { return *state_; }
+  FutureState<T>& state() const { return *state_; }
 
   struct [[nodiscard]] Awaiter {
-    internal::FutureState<T>* state;
+    FutureState<T>* state;
     bool await_ready() const noexcept { return state->done(); }
     template <typename Promise>
     void await_suspend(std::coroutine_handle<Promise> handle) const {
@@ -117,25 +130,28 @@ class Future {
   Awaiter operator co_await() const { return Awaiter{state_}; }
 
  private:
-  internal::FutureState<T>* state_;
+  FutureState<T>* state_;
 };
 
 template <typename T>
 class Promise {
  public:
-  using Value = typename internal::FutureState<T>::Value;
-  explicit Promise(internal::FutureState<T>* state = nullptr) : state_(state) {}
+  using Value = typename FutureState<T>::Value;
+  explicit Promise(FutureState<T>* state = nullptr) : state_(state) {}
 
   Future<T> future() const { return Future<T>(state_); }
   bool done() const { return state_->done(); }
-  void Set(Value value = Value()) const { state_->Set(std::move(value)); }
+  void Set(Value value = Value()) const {
+    WVSIM_ASSERT_MSG(state_ != nullptr, "Set on a Promise made without a kernel");
+    state_->Set(std::move(value));
+  }
   void Fail(std::exception_ptr error) const { state_->Fail(std::move(error)); }
-  void SetProducer(const internal::VThread* thread, std::string how) const {
+  void SetProducer(Thread thread, std::string how) const {
     state_->SetProducer(thread, std::move(how));
   }
 
  private:
-  internal::FutureState<T>* state_;
+  FutureState<T>* state_;
 };
 
 }  // namespace wvsim::sim

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "sim/stop_request.h"
 #include "sim/trace_hash.h"
 
 namespace wvsim::sim {
@@ -23,7 +24,7 @@ namespace internal {
 VThread::~VThread() = default;
 
 void ReportEscapedException(VThread& thread, std::exception_ptr error) {
-  thread.kernel->ReportException(thread, std::move(error));
+  KernelAccess::ReportException(thread, std::move(error));
 }
 
 void FinishFrame(PromiseBase& promise) noexcept {
@@ -37,6 +38,27 @@ void ReportHandlerEnd(VThread& thread) {
 }
 
 }  // namespace internal
+
+uint32_t Thread::id() const {
+  WVSIM_ASSERT(valid());
+  return thread_->id;
+}
+
+const std::string& Thread::name() const {
+  WVSIM_ASSERT(valid());
+  return thread_->name();
+}
+
+bool Thread::finished() const {
+  WVSIM_ASSERT(valid());
+  return thread_->state == ThreadState::kFinished;
+}
+
+Kernel::Point Kernel::Join(Thread thread) {
+  if (!thread.valid()) Fail(Verdict::kAssertion, "join", "joined an invalid thread");
+  VThread* record = internal::ThreadAccess::Record(thread);
+  return Point{{"join", record}, record, WaitKind::kBlocking};
+}
 
 Kernel::Kernel(KernelLimits limits) : limits_(limits) {
   limits_.threads_max = std::min(limits_.threads_max, KernelLimits::kThreadsMaxCeiling);
@@ -90,6 +112,8 @@ void Kernel::Reset(Strategy* strategy, bool traced) {
   next_timer_id_ = 1;
   violation_ = Violation{};
   diverged_ = false;
+  configuration_error_.clear();
+  interrupted_ = false;
   stopped_ = false;
   run_queue_ = internal::RunQueue{};
   choices_.clear();
@@ -109,9 +133,13 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
     return Thread();
   }
   if (thread_count_ >= limits_.threads_max) {
-    Fail(Verdict::kStall, "threads_max",
-         absl::StrFormat("thread limit reached: %d threads (KernelLimits::threads_max)",
-                         limits_.threads_max));
+    if (configuration_error_.empty()) {
+      configuration_error_ = absl::StrFormat(
+          "thread limit reached: spawning thread %s would make %d threads, and a run has at most "
+          "%d (KernelLimits::threads_max)",
+          name, thread_count_ + 1, limits_.threads_max);
+    }
+    stopped_ = true;
     return Thread();
   }
   if (thread_count_ == thread_pool_.size()) {
@@ -119,6 +147,7 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
     threads_.push_back(thread_pool_.back().get());
   }
   VThread& thread = *thread_pool_[thread_count_++];
+  WVSIM_ASSERT(thread.frames.empty() && (run_queue_.ready & thread.bit) == 0);
   if (thread.name() != name) thread.Rename(std::move(name));  // a campaign reuses the same names
   thread.state = ThreadState::kReady;
   thread.op = {"start", nullptr};
@@ -140,7 +169,7 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
   thread.frames.push_back({handle, true});
   run_queue_.ready |= thread.bit;
   if (traced_) Trace(TraceKind::kSpawn, absl::StrCat("spawn ", thread.name()));
-  return Thread(&thread);
+  return internal::ThreadAccess::Handle(&thread);
 }
 
 [[gnu::always_inline]] inline void Kernel::CollectEnabled() {
@@ -149,16 +178,21 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
   uint64_t enabled = run_queue_.ready;
   for (uint64_t waiting = run_queue_.waiting; waiting != 0; waiting &= waiting - 1) {
     const VThread& thread = *threads_[std::countr_zero(waiting)];
-    if (thread.timed_out || thread.wait->Ready(thread)) enabled |= thread.bit;
+    if (thread.timed_out || thread.wait->Ready()) enabled |= thread.bit;
   }
   // Most steps see the same set as the last one: count it and list its threads only on a change.
   if (enabled != enabled_.mask()) ListEnabled(enabled);
 }
 
 void Kernel::ListEnabled(uint64_t enabled) {
+  WVSIM_ASSERT_MSG((enabled & ~(run_queue_.ready | run_queue_.waiting)) == 0,
+                   "only threads filed in the run queue can be enabled");
   enabled_ = EnabledThreads(enabled);
   size_t position = 0;
-  for (const uint32_t id : enabled_) enabled_threads_[position++] = threads_[id];
+  for (const uint32_t id : enabled_) {
+    WVSIM_ASSERT(id < thread_count_);
+    enabled_threads_[position++] = threads_[id];
+  }
 }
 
 template <Kernel::StepMode kMode>
@@ -183,6 +217,8 @@ template <Kernel::StepMode kMode>
     return;
   }
   VThread& thread = *enabled_threads_[index];
+  // Enabled means at a point with a frame to resume (CheckInvariants checks it as a whole).
+  WVSIM_ASSERT_MSG(!thread.frames.empty(), "the chosen thread has a frame to resume");
   // Counted without a branch: under a random strategy whether a step preempts is a coin flip.
   preemptions_ += static_cast<uint64_t>(previous_enabled & (thread.bit != previous_bit_));
   if (kGeneral && feature_counters_ != nullptr) CountStepFeatures(thread, previous_enabled);
@@ -197,11 +233,17 @@ template <Kernel::StepMode kMode>
   }
   // The step's own events (posts, dispatches, ...) are traced under its number; it counts as
   // taken once it ran. Only a traced run can diverge.
-  if (!kGeneral || !diverged_) RunThread(thread);
+  if (!kGeneral || !diverged_) {
+    RunThread(thread);
+  } else {
+    current_ = nullptr;  // set above only to trace the step; a diverged run stops here
+  }
   ++steps_;
 }
 
 [[gnu::always_inline]] inline void Kernel::RunThread(VThread& thread) {
+  // Set already when the step was traced under this thread's name.
+  WVSIM_ASSERT(current_ == nullptr || current_ == &thread);
   thread.state = ThreadState::kRunning;
   current_ = &thread;
   // The thread's innermost frame runs until the next scheduling point; a call into a child task,
@@ -220,6 +262,7 @@ template <Kernel::StepMode kMode>
   run_queue_.ready &= ~bit;
   run_queue_.waiting &= ~bit;
   if (thread.state == ThreadState::kFinished) return;
+  WVSIM_ASSERT(thread.state == ThreadState::kReady);
   (ready ? run_queue_.ready : run_queue_.waiting) |= bit;
 }
 
@@ -240,10 +283,18 @@ void Kernel::RunSteps() {
       break;
     }
     Step<kMode>();
+    if (steps_ % kStopCheckSteps == 0 && StopRequested()) {
+      interrupted_ = stopped_ = true;
+      break;
+    }
+#ifdef WVSIM_SELF_CHECK
+    if (steps_ % kSelfCheckPeriod == 0) CheckInvariants();
+#endif
   }
 }
 
 RunOutcome Kernel::Run() {
+  WVSIM_ASSERT_MSG(strategy_ != nullptr, "Run needs a Reset with a strategy first");
   // Most runs of a campaign are untraced random walks. They take a loop of their own that does
   // not test, at every step, for tracing, fuzzer features or which strategy chooses.
   const bool plain = !traced_ && feature_counters_ == nullptr;
@@ -262,6 +313,8 @@ RunOutcome Kernel::Run() {
   outcome.end_ticks = now_ticks_;
   outcome.diverged = diverged_;
   if (diverged_) outcome.divergence = strategy_->Divergence();
+  outcome.configuration_error = configuration_error_;
+  outcome.interrupted = interrupted_;
   strategy_ = nullptr;  // the caller's strategy may not outlive this run
   uniform_choices_ = nullptr;
   return outcome;
@@ -319,11 +372,13 @@ void Kernel::CountFeature(uint64_t a, uint64_t b, std::string_view what) {
 void Kernel::CountFeature(uint64_t a, uint64_t b, uint64_t what_hash) {
   uint64_t hash = what_hash ^ (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full);
   hash ^= hash >> 29;
+  WVSIM_ASSERT(feature_counters_ != nullptr && feature_counters_size_ > 0);
   uint8_t& counter = feature_counters_[hash % feature_counters_size_];
   if (counter != UINT8_MAX) ++counter;
 }
 
 void Kernel::ObserveTraced(std::string label) {
+  WVSIM_ASSERT_MSG(labels_.size() + 1 == choices_.size(), "one label per traced decision");
   const Choice& choice = choices_.back();
   labels_.push_back(label);
   const Decision decision{choice.kind, choice.chosen, choice.count, std::move(label)};
@@ -348,6 +403,7 @@ uint32_t Kernel::Choose(ChoiceKind kind, uint32_t count, std::string_view label)
     Fail(Verdict::kAssertion, "choose", absl::StrFormat("a choice with no options: %s", label));
     return 0;
   }
+  WVSIM_ASSERT_MSG(strategy_ != nullptr, "Choose is called inside a run");
   const uint32_t chosen = strategy_->Choose(kind, count);
   if (chosen >= count) {
     Fail(Verdict::kAssertion, "strategy",
@@ -373,7 +429,8 @@ void Kernel::Trace(TraceKind kind, std::string_view text, WaitKind waited) {
 uint64_t Kernel::TraceHash() const { return HashTrace(TraceText()); }
 
 void Kernel::Fail(Verdict kind, std::string place, std::string report) {
-  if (failed()) return;
+  // After a configuration error the run is void: what its threads do on the way out is no verdict.
+  if (failed() || !configuration_error_.empty()) return;
   if (traced_) {
     Trace(TraceKind::kViolation,
           absl::StrCat("VIOLATION ", VerdictName(kind), " at ", place, ": ", report));

@@ -15,8 +15,8 @@
 //   RunOutcome outcome = kernel.Run();
 //
 // A run ends at its first violation, at the step limit (`stall`), or at quiescence: no thread
-// enabled and no timer pending (design.md, "End of a run and verdicts"). Nothing here reads the
-// wall clock or depends on pointer values: the same strategy answers give the same run.
+// enabled and no timer pending (docs/design.md, "End of a run and verdicts"). Nothing here reads
+// the wall clock or depends on pointer values: the same strategy answers give the same run.
 #ifndef WVSIM_SIM_KERNEL_H_
 #define WVSIM_SIM_KERNEL_H_
 
@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "sim/assert.h"
 #include "sim/future.h"
 #include "sim/internal/messages.h"
 #include "sim/internal/vthread.h"
@@ -40,43 +41,26 @@
 #include "sim/schedule.h"
 #include "sim/strategy.h"
 #include "sim/task.h"
+#include "sim/thread.h"
 #include "sim/trace.h"
 #include "sim/verdict.h"
 
 namespace wvsim::sim {
 
-// Named limits on everything a run can grow (TigerBeetle style). Exceeding one ends the run with a
-// `stall` verdict whose report names the limit, never with undefined behaviour.
 // Scenario parameters after defaults and overrides: name -> value. Looked up by string_view
 // (std::less<>), so that reading one builds no string.
 using ParamValues = std::map<std::string, int64_t, std::less<>>;
 
+// Named limits on everything a run can grow (TigerBeetle style), never undefined behaviour.
+// Exceeding the queue, timer or step limit ends the run with a `stall` verdict whose report names
+// the limit. The thread limit is a configuration error instead (RunOutcome::configuration_error):
+// a scenario whose parameters need more threads than the kernel has is bad input, not a verdict.
 struct KernelLimits {
   static constexpr uint32_t kThreadsMaxCeiling = 64;  // one bit per thread in the run queue
   uint32_t threads_max = kThreadsMaxCeiling;          // clamped to the ceiling
   uint32_t queue_depth_max = 4096;                    // messages waiting in one thread's queue
   uint32_t timers_max = 4096;
   uint64_t steps_max = 100'000;  // thread steps in one run
-};
-
-// A handle to a virtual thread, valid for the run that spawned it.
-class Thread {
- public:
-  Thread() = default;
-  explicit Thread(internal::VThread* thread) : thread_(thread) {}
-  bool valid() const { return thread_ != nullptr; }
-  uint32_t id() const { return thread_->id; }
-  const std::string& name() const { return thread_->name(); }
-  bool finished() const { return thread_->state == internal::ThreadState::kFinished; }
-  internal::VThread* get() const { return thread_; }
-  bool operator==(const Thread&) const = default;
-
- private:
-  internal::VThread* thread_ = nullptr;
-};
-
-struct ThreadOptions {
-  bool message_queue = false;  // a thread with a queue can be posted to and can pump
 };
 
 struct RunOutcome {
@@ -86,11 +70,21 @@ struct RunOutcome {
   uint64_t end_ticks = 0;
   bool diverged = false;  // a replay strategy rejected a decision
   std::string divergence;
+  // Non-empty when the run reached a limit of the configuration (the thread limit) and stopped
+  // there: the scenario cannot run with these parameters. The violation is then `clean`; callers
+  // report this as bad input (the CLI exits 2), not as a verdict.
+  std::string configuration_error;
+  // A stop request (sim/stop_request.h) ended the run before its end: it has no verdict.
+  bool interrupted = false;
 };
 
 // When an end-of-run check runs: after the kernel's own deadlock and stall checks, the models'
 // outstanding-work checks, then their leak checks, then the scenario's final assertions.
 enum class CheckPhase { kStall, kLeak, kFinal };
+
+namespace internal {
+struct KernelAccess;
+}  // namespace internal
 
 class Kernel {
  public:
@@ -126,6 +120,9 @@ class Kernel {
   const KernelLimits& limits() const { return limits_; }
   void set_steps_max(uint64_t steps_max) { limits_.steps_max = steps_max; }
 
+  // Starts a thread at its first scheduling point. Past KernelLimits::threads_max it returns an
+  // invalid Thread and stops the run with a configuration error: the caller must not keep the
+  // handle (Send, Post and the queries below treat an invalid Thread as absent).
   Thread Spawn(std::string name, Task<> body, ThreadOptions options = {});
   RunOutcome Run();
 
@@ -147,24 +144,9 @@ class Kernel {
     return *object;
   }
 
-  // A message handler that costs no allocation whatever it captures. absl::AnyInvocable keeps
-  // a closure of up to two pointers inline and puts a larger one on the heap; this puts it in
-  // the run's pooled memory instead (Make: it lives until the next Reset) and hands the message
-  // a pointer to it. For the model's hot paths, which post such closures many times a run.
-  // Signature: what the handler is called as (a message's, by default).
-  template <typename Signature = Task<>(), typename F>
-  absl::AnyInvocable<Signature> PooledHandler(F handler) {
-    if constexpr (sizeof(F) <= 2 * sizeof(void*) && std::is_nothrow_move_constructible_v<F>) {
-      return handler;
-    } else {
-      F& kept = Make<F>(std::move(handler));
-      return [&kept](auto&&... args) { return kept(std::forward<decltype(args)>(args)...); };
-    }
-  }
-
   template <typename T = void>
   Promise<T> MakePromise(std::string name) {
-    return Promise<T>(&Make<internal::FutureState<T>>(this, std::move(name)));
+    return Promise<T>(&Make<FutureState<T>>(this, std::move(name)));
   }
 
   // Interleaving features for a coverage-guided fuzzer (libFuzzer's extra counters): while set,
@@ -178,16 +160,9 @@ class Kernel {
     feature_counters_ = counters;
     feature_counters_size_ = size;
   }
-  // A model's own feature for the same counters: a state the interleaving reached that steps and
-  // dispatches do not show, such as how an event's deferral stood when the event ended. `what`
-  // names the kind of thing (text, never a pointer); `state` its state. A no-op while unset.
-  void CountModelFeature(std::string_view what, uint64_t state) {
-    if (feature_counters_ != nullptr) CountFeature(state, UINT64_MAX, what);
-  }
-
   // ---- Inside a run: called from virtual threads.
 
-  Thread Current() const { return Thread(current_); }
+  Thread Current() const { return internal::ThreadAccess::Handle(current_); }
   uint64_t now_ticks() const { return now_ticks_; }
   uint64_t steps() const { return steps_; }
   bool traced() const { return traced_; }
@@ -196,10 +171,7 @@ class Kernel {
   Point Yield(Op op = {"yield", nullptr}) const { return Point{op}; }
   Point Wait(Op op, const Waitable& wait, WaitKind kind) const { return Point{op, &wait, kind}; }
   // Waits until `thread` finished. Joining an invalid thread (a failed Spawn) fails the run.
-  Point Join(Thread thread) {
-    if (!thread.valid()) Fail(Verdict::kAssertion, "join", "joined an invalid thread");
-    return Point{{"join", thread.get()}, thread.get(), WaitKind::kBlocking};
-  }
+  Point Join(Thread thread);
 
   // Posts a handler to `target`'s queue (a scheduling point). The closure is kept alive until the
   // run ends, so a coroutine lambda may use its captures. Returns the message id (0 when the post
@@ -256,6 +228,15 @@ class Kernel {
   Point Abort(Verdict kind, std::string place, std::string report);
   bool failed() const { return violation_.kind != Verdict::kClean; }
 
+  // The kernel's deep self-check between two steps: the run queue against the thread states,
+  // every queued message against its queue's thread, parked and posted continuations, timers.
+  // A broken invariant fails a WVSIM_ASSERT (the process aborts naming it). Builds configured
+  // with WVSIM_SELF_CHECK=ON (CI's sanitizer build) run it every kSelfCheckPeriod steps.
+  void CheckInvariants() const;
+  static constexpr uint64_t kSelfCheckPeriod = 64;
+  // How often, in steps, a run looks for a stop request (sim/stop_request.h).
+  static constexpr uint64_t kStopCheckSteps = 4096;
+
   // Checks the model runs at quiescence, in phase order, when the kernel found nothing itself.
   void AddQuiescenceCheck(CheckPhase phase, absl::AnyInvocable<std::optional<Violation>()> check);
 
@@ -278,49 +259,7 @@ class Kernel {
   // The decisions of the current run so far; labels are filled in only when traced.
   std::vector<Decision> Decisions() const;
 
-  // ---- Queries and sends for models (read-only views of a thread; no scheduling point).
-  //
-  // A model (model/webview2, ...) stands for code that runs across threads or processes without
-  // being a scheduling point itself (the app's call already was one). These let it ask about a
-  // thread and hand work to one without touching the kernel's private thread record.
-
-  // Whether `thread` owns a message queue (it can be posted to, and can pump).
-  static bool HasMessageQueue(Thread thread) { return thread.get()->queue != nullptr; }
-  // Whether the coroutine `frame` is on `thread`'s stack: a handler that has neither returned nor
-  // left the stack at an await.
-  static bool IsOnStack(Thread thread, std::coroutine_handle<> frame) {
-    for (const internal::Frame& on_stack : thread.get()->frames) {
-      if (on_stack.handle == frame) return true;
-    }
-    return false;
-  }
-  // Whether `frame` belongs to the handler the thread's innermost message loop is dispatching
-  // (it is at or above that handler's base): an await there detaches it from the stack.
-  static bool IsInInnermostDispatch(Thread thread, std::coroutine_handle<> frame) {
-    const internal::VThread& record = *thread.get();
-    if (record.dispatch_bases.empty()) return false;
-    for (size_t i = record.dispatch_bases.back(); i < record.frames.size(); ++i) {
-      if (record.frames[i].handle == frame) return true;
-    }
-    return false;
-  }
-  // Queues `handler` on `target` now, like Post but not a scheduling point (the caller's own
-  // operation was one). Returns the message id, or 0 when it failed the run (no queue, full).
-  uint64_t Send(Thread target, MessageLabel label, absl::AnyInvocable<Task<>()> handler) {
-    return Enqueue(*target.get(), internal::CallMessage(std::move(label), std::move(handler)));
-  }
-
-  // ---- For the kernel's own awaiters.
-  void ParkContinuation(internal::VThread& thread, internal::FutureCore& core);
-  void PostContinuation(internal::Continuation& continuation);
-  void Dispatch(internal::VThread& thread, internal::Message& message);
-  // Starts a timer that ends `thread`'s current wait after `ticks`; returns its id, or 0 when
-  // the wait has no end (UINT64_MAX ticks) or the timer limit failed the run.
-  uint64_t StartTimeout(internal::VThread& thread, uint64_t ticks);
-  void BeginSleep(internal::VThread& thread, uint64_t ticks);
-  void CancelTimer(uint64_t timer_id);
-  void ReportException(internal::VThread& thread, std::exception_ptr error);
-
+  // Post's scheduling point; the message is queued when the poster is chosen.
   struct [[nodiscard]] PostAwaiter {
     Kernel* kernel;
     internal::VThread* target;
@@ -339,9 +278,26 @@ class Kernel {
       return kernel->Enqueue(*target, std::move(message));
     }
   };
-  uint64_t Enqueue(internal::VThread& target, internal::Message message);
 
  private:
+  friend class ModelPort;                // Send and the queries a model asks (sim/model_port.h)
+  friend struct internal::KernelAccess;  // the kernel's own awaiters (sim/internal/kernel_access.h)
+
+  // ---- For the kernel's own awaiters (through internal::KernelAccess).
+  void ParkContinuation(internal::VThread& thread, FutureCore& core);
+  void PostContinuation(internal::Continuation& continuation);
+  void Dispatch(internal::VThread& thread, internal::Message& message);
+  // Starts a timer that ends `thread`'s current wait after `ticks`; returns its id, or 0 when
+  // the wait has no end (UINT64_MAX ticks) or the timer limit failed the run.
+  uint64_t StartTimeout(internal::VThread& thread, uint64_t ticks);
+  void BeginSleep(internal::VThread& thread, uint64_t ticks);
+  void CancelTimer(uint64_t timer_id);
+  void ReportException(internal::VThread& thread, std::exception_ptr error);
+  uint64_t Enqueue(internal::VThread& target, internal::Message message);
+  void CountModelFeature(std::string_view what, uint64_t state) {
+    if (feature_counters_ != nullptr) CountFeature(state, UINT64_MAX, what);
+  }
+
   struct Timer {
     uint64_t due_ticks;
     uint64_t id;  // creation order; breaks no ties by itself, the strategy orders due timers
@@ -431,7 +387,9 @@ class Kernel {
 
   Violation violation_;
   bool diverged_ = false;
-  bool stopped_ = false;  // a violation or a divergence ends the run
+  std::string configuration_error_;
+  bool interrupted_ = false;
+  bool stopped_ = false;  // a violation, a divergence or a configuration error ends the run
   uint8_t* feature_counters_ = nullptr;
   size_t feature_counters_size_ = 0;
   void CountFeature(uint64_t a, uint64_t b, std::string_view what);
@@ -445,6 +403,30 @@ class Kernel {
 // ---- Template definitions.
 
 namespace internal {
+
+// The kernel's private operations its own awaiters use (futures, timed waits, dispatch and frame
+// ends). Nothing outside sim/ calls these.
+struct KernelAccess {
+  static void ParkContinuation(VThread& thread, FutureCore& core) {
+    thread.kernel->ParkContinuation(thread, core);
+  }
+  static void Park(FutureCore& core, Continuation* continuation) { core.Park(continuation); }
+  static void PostContinuation(Kernel& kernel, Continuation& continuation) {
+    kernel.PostContinuation(continuation);
+  }
+  static void Dispatch(Kernel& kernel, VThread& thread, Message& message) {
+    kernel.Dispatch(thread, message);
+  }
+  static uint64_t StartTimeout(VThread& thread, uint64_t ticks) {
+    return thread.kernel->StartTimeout(thread, ticks);
+  }
+  static void CancelTimer(VThread& thread, uint64_t timer_id) {
+    thread.kernel->CancelTimer(timer_id);
+  }
+  static void ReportException(VThread& thread, std::exception_ptr error) {
+    thread.kernel->ReportException(thread, std::move(error));
+  }
+};
 
 template <typename T>
 struct [[nodiscard]] BlockingWait {
@@ -468,10 +450,10 @@ struct [[nodiscard]] TimedWait {
   void await_suspend(std::coroutine_handle<P> handle) noexcept {
     thread = handle.promise().thread;
     thread->Arrive({"block_on_for", state}, state, WaitKind::kBlocking);
-    timer_id = thread->kernel->StartTimeout(*thread, timeout_ticks);
+    timer_id = KernelAccess::StartTimeout(*thread, timeout_ticks);
   }
   bool await_resume() const {
-    if (!thread->timed_out) thread->kernel->CancelTimer(timer_id);
+    if (!thread->timed_out) KernelAccess::CancelTimer(*thread, timer_id);
     thread->timed_out = false;
     return state->done();
   }

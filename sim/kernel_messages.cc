@@ -29,7 +29,7 @@ struct DispatchAwaiter {
   bool await_ready() const noexcept { return false; }
   template <typename P>
   void await_suspend(std::coroutine_handle<P> handle) const {
-    kernel->Dispatch(*handle.promise().thread, *message);
+    internal::KernelAccess::Dispatch(*kernel, *handle.promise().thread, *message);
   }
   void await_resume() const noexcept {}
 };
@@ -37,11 +37,9 @@ struct DispatchAwaiter {
 // Ready when a condition holds or a message is waiting: what a pumping wait sleeps on.
 struct ConditionOrMessage final : Waitable {
   ConditionOrMessage(const Waitable& c, const Waitable& q) : condition(c), queue(q) {}
-  bool Ready(const VThread& waiter) const override {
-    return condition.Ready(waiter) || queue.Ready(waiter);
-  }
+  bool Ready() const override { return condition.Ready() || queue.Ready(); }
   std::string WhyNotReady() const override { return condition.WhyNotReady(); }
-  const VThread* Blocker() const override { return condition.Blocker(); }
+  Thread Blocker() const override { return condition.Blocker(); }
   const Waitable& condition;
   const Waitable& queue;
 };
@@ -67,21 +65,26 @@ uint64_t Kernel::Enqueue(VThread& target, Message message) {
                                             internal::LabelOf(message), target.name()));
   }
   const uint64_t id = message.id;
+  WVSIM_ASSERT(message.kind != MessageKind::kResume || message.resume->owner == &target);
   target.queue->items.push_back(std::move(message));
   return id;
 }
 
 Kernel::PostAwaiter Kernel::Post(Thread target, MessageLabel label,
                                  absl::AnyInvocable<Task<>()> handler) {
-  return PostAwaiter{this, target.get(),
+  return PostAwaiter{this, internal::ThreadAccess::Record(target),
                      internal::CallMessage(std::move(label), std::move(handler))};
 }
 
 Kernel::PostAwaiter Kernel::PostQuit(Thread target) {
-  return PostAwaiter{this, target.get(), internal::QuitMessage()};
+  return PostAwaiter{this, internal::ThreadAccess::Record(target), internal::QuitMessage()};
 }
 
-Message Kernel::TakeMessage(VThread& thread) { return thread.queue->items.pop_front(); }
+Message Kernel::TakeMessage(VThread& thread) {
+  WVSIM_ASSERT_MSG(thread.queue != nullptr && !thread.queue->items.empty(),
+                   "a loop takes a message only when its queue made it ready");
+  return thread.queue->items.pop_front();
+}
 
 Task<> Kernel::RunMessageLoop() {
   VThread& thread = *current_;
@@ -114,9 +117,9 @@ Task<> Kernel::PumpUntilReady(const Waitable& condition, Op op) {
   // A modal wait keeps the quits it sees for the loops they belong to, as Win32 does; each of
   // the kernel's loops consumes one quit, so every one goes back, in order.
   std::vector<Message> quits;
-  while (!condition.Ready(thread)) {
+  while (!condition.Ready()) {
     co_await Point{op, &wake, WaitKind::kPumping};
-    if (condition.Ready(thread)) break;
+    if (condition.Ready()) break;
     Message message = TakeMessage(thread);
     if (message.kind == MessageKind::kQuit) {
       quits.push_back(std::move(message));
@@ -125,6 +128,7 @@ Task<> Kernel::PumpUntilReady(const Waitable& condition, Op op) {
     co_await DispatchAwaiter{this, &message};
   }
   if (TestOnlyKernelPlantedDefects().pumping_wait_drops_quits) quits.clear();
+  WVSIM_ASSERT(condition.Ready());
   for (auto it = quits.rbegin(); it != quits.rend(); ++it) {
     thread.queue->items.push_front(std::move(*it));
   }
@@ -141,8 +145,13 @@ void Kernel::Dispatch(VThread& thread, Message& message) {
     Trace(TraceKind::kDispatch,
           absl::StrFormat("dispatch #%d %s", message.id, internal::LabelOf(message)));
   }
+  WVSIM_ASSERT_MSG(message.kind != MessageKind::kQuit, "a quit ends a loop, it is not dispatched");
+  WVSIM_ASSERT(thread.loop_depth > 0);
   thread.dispatch_bases.push_back(static_cast<uint32_t>(thread.frames.size()));
   if (message.kind == MessageKind::kResume) {
+    WVSIM_ASSERT_MSG(message.resume->owner == &thread && message.resume->posted,
+                     "a continuation resumes on the thread that parked it, once posted");
+    WVSIM_ASSERT(!message.resume->frames.empty());
     for (internal::Frame& frame : message.resume->frames) thread.frames.push_back(frame);
     message.resume->frames.clear();
     return;
@@ -169,20 +178,21 @@ void Kernel::Dispatch(VThread& thread, Message& message) {
   thread.frames.push_back({handle, true});
 }
 
-void Kernel::ParkContinuation(VThread& thread, internal::FutureCore& core) {
+void Kernel::ParkContinuation(VThread& thread, FutureCore& core) {
   if (thread.dispatch_bases.empty()) {
     // Not inside a handler: the thread itself waits; nothing else of it can run meanwhile.
     thread.Arrive({"await", &core}, &core, WaitKind::kAwait);
     return;
   }
   const uint32_t base = thread.dispatch_bases.back();
+  WVSIM_ASSERT_MSG(base < thread.frames.size(), "the awaiting handler's frames are on the stack");
   thread.dispatch_bases.pop_back();
   Continuation& continuation = continuations_.Next();  // reset by DestroyRun
   continuation.owner = &thread;
   continuation.awaited = &core;
   continuation.frames.assign(thread.frames.begin() + base, thread.frames.end());
   thread.frames.resize(base);
-  core.Park(&continuation);
+  internal::KernelAccess::Park(core, &continuation);
   if (traced_) {
     Trace(TraceKind::kPark,
           absl::StrCat("await ", core.name(), " (handler parked, the pump goes on)"));
@@ -190,6 +200,8 @@ void Kernel::ParkContinuation(VThread& thread, internal::FutureCore& core) {
 }
 
 void Kernel::PostContinuation(Continuation& continuation) {
+  WVSIM_ASSERT_MSG(!continuation.posted, "a continuation is posted once");
+  WVSIM_ASSERT(continuation.owner != nullptr && !continuation.frames.empty());
   continuation.posted = true;
   Enqueue(*continuation.owner, Message{0, MessageKind::kResume, {}, {}, &continuation});
 }
@@ -203,14 +215,15 @@ uint64_t Kernel::PostDelayed(Thread target, uint64_t delay_ticks, MessageLabel l
   Message message = internal::CallMessage(std::move(label), std::move(handler));
   message.id = next_message_id_++;
   const uint64_t id = message.id;
-  AddTimer(delay_ticks, nullptr, target.get(), std::move(message));
+  AddTimer(delay_ticks, nullptr, internal::ThreadAccess::Record(target), std::move(message));
   return id;
 }
 
 bool Kernel::Cancel(Thread target, uint64_t message_id) {
   if (!target.valid() || message_id == 0) return false;
+  VThread* record = internal::ThreadAccess::Record(target);
   for (auto it = timers_.begin(); it != timers_.end(); ++it) {
-    if (it->post_to == target.get() && it->message.id == message_id) {
+    if (it->post_to == record && it->message.id == message_id) {
       if (traced_) {
         Trace(TraceKind::kNote,
               absl::StrFormat("cancel #%d %s", message_id, internal::LabelOf(it->message)));
@@ -219,9 +232,9 @@ bool Kernel::Cancel(Thread target, uint64_t message_id) {
       return true;
     }
   }
-  if (target.get()->queue == nullptr) return false;
+  if (record->queue == nullptr) return false;
   if (TestOnlyKernelPlantedDefects().cancel_misses_queued_messages) return false;
-  internal::RingQueue<Message>& items = target.get()->queue->items;
+  internal::RingQueue<Message>& items = record->queue->items;
   for (size_t i = 0; i < items.size(); ++i) {
     if (items[i].id != message_id) continue;
     if (traced_) {

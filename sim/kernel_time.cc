@@ -1,6 +1,6 @@
 // Virtual time: sleeps, timeouts and delayed posts. Time moves only when no thread is enabled,
 // straight to the earliest due timer; timers due at the same instant fire in the order the
-// strategy chooses (design.md, Virtual time).
+// strategy chooses (docs/design.md, Virtual time).
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -8,6 +8,7 @@
 
 namespace wvsim::sim {
 
+using internal::ThreadState;
 using internal::VThread;
 
 uint64_t Kernel::AddTimer(uint64_t ticks, VThread* wake, VThread* post_to,
@@ -17,6 +18,7 @@ uint64_t Kernel::AddTimer(uint64_t ticks, VThread* wake, VThread* post_to,
     Fail(Verdict::kStall, "timers_max", "timer limit reached (KernelLimits::timers_max)");
     return 0;
   }
+  WVSIM_ASSERT_MSG((wake == nullptr) != (post_to == nullptr), "a timer wakes or posts, not both");
   const uint64_t id = next_timer_id_++;
   timers_.push_back(Timer{now_ticks_ + ticks, id, wake, post_to, std::move(message)});
   return id;
@@ -45,14 +47,18 @@ void Kernel::FireNextTimer() {
   for (size_t i = 0; i < timers_.size(); ++i) {
     if (timers_[i].due_ticks == due) candidates.push_back(i);
   }
+  WVSIM_ASSERT_MSG(!candidates.empty() && due >= now_ticks_, "time never runs backwards");
   now_ticks_ = due;
   const uint32_t pick =
       candidates.size() == 1
           ? 0
           : Choose(ChoiceKind::kTimer, static_cast<uint32_t>(candidates.size()), "timer");
+  WVSIM_ASSERT(pick < candidates.size());
   Timer timer = std::move(timers_[candidates[pick]]);
   timers_.erase(timers_.begin() + static_cast<std::ptrdiff_t>(candidates[pick]));
   if (timer.wake != nullptr) {
+    WVSIM_ASSERT_MSG(timer.wake->state == ThreadState::kReady && timer.wake->wait != nullptr,
+                     "a timeout wakes a waiting thread (a finished wait cancels its timer)");
     timer.wake->timed_out = true;
     if (traced_) Trace(TraceKind::kTimer, absl::StrCat("timer wakes ", timer.wake->name()));
   } else {

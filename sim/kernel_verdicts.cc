@@ -1,5 +1,5 @@
 // The end of a run at quiescence: deadlock, stall, the models' checks, or clean; and the reports
-// that explain them (design.md, "End of a run and verdicts").
+// that explain them (docs/design.md, "End of a run and verdicts").
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +9,7 @@
 namespace wvsim::sim {
 
 using internal::Continuation;
+using internal::ThreadAccess;
 using internal::ThreadState;
 using internal::VThread;
 
@@ -27,7 +28,7 @@ std::vector<const VThread*> CycleFrom(const VThread* start) {
   const VThread* at = start;
   for (size_t hops = 0; hops < 64; ++hops) {
     if (!IsBlocked(*at) || at->wait == nullptr) return {};
-    const VThread* next = at->wait->Blocker();
+    const VThread* next = ThreadAccess::Record(at->wait->Blocker());
     if (next == nullptr) return {};
     if (next == start) return path;
     if (std::find(path.begin(), path.end(), next) != path.end()) return {};
@@ -44,7 +45,7 @@ std::string Kernel::ExplainDeadlock(const std::vector<const VThread*>& blocked) 
   for (const VThread* thread : blocked) {
     std::string line = absl::StrCat("thread ", thread->name(), " is blocked in ",
                                     DescribeOperation(*thread), ": ", thread->wait->WhyNotReady());
-    const VThread* blocker = thread->wait->Blocker();
+    const VThread* blocker = ThreadAccess::Record(thread->wait->Blocker());
     if (blocker == thread) {
       absl::StrAppend(&line, ", and that needs thread ", thread->name(),
                       " itself, which is blocked");
@@ -92,7 +93,7 @@ std::string Kernel::ExplainStall() const {
     // What the awaited future says of itself names what holds it up (a hung process, a call
     // nobody answers), when the model told it (FutureCore::SetProducer). ParkContinuation only
     // parks handlers on futures.
-    const auto& awaited = static_cast<const internal::FutureCore&>(*continuation.awaited);
+    const auto& awaited = static_cast<const FutureCore&>(*continuation.awaited);
     items.push_back(absl::StrCat("a handler on thread ", continuation.owner->name(),
                                  " is parked: ", awaited.WhyNotReady()));
   }
@@ -105,7 +106,7 @@ std::vector<Kernel::WaitingThread> Kernel::WaitingThreads() const {
     const VThread& thread = *thread_pool_[i];
     if (thread.state != ThreadState::kReady || thread.wait == nullptr || thread.Enabled()) continue;
     if (thread.wait_kind == WaitKind::kIdle) continue;
-    const VThread* blocker = thread.wait->Blocker();
+    const VThread* blocker = ThreadAccess::Record(thread.wait->Blocker());
     waiting.push_back(WaitingThread{thread.name(), DescribeOperation(thread), thread.wait_kind,
                                     thread.wait->WhyNotReady(),
                                     blocker != nullptr ? blocker->name() : std::string()});

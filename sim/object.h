@@ -9,11 +9,9 @@
 #include <string>
 #include <utility>
 
-namespace wvsim::sim {
+#include "sim/thread.h"
 
-namespace internal {
-struct VThread;
-}  // namespace internal
+namespace wvsim::sim {
 
 class Object {
  public:
@@ -45,11 +43,12 @@ struct Op {
 class Waitable {
  public:
   virtual ~Waitable() = default;
-  virtual bool Ready(const internal::VThread& waiter) const = 0;
+  virtual bool Ready() const = 0;
   // Why the wait cannot end now, in words for a report: "held by thread t1".
   virtual std::string WhyNotReady() const = 0;
-  // The thread whose progress would end the wait, if there is one: the wait-for graph's edge.
-  virtual const internal::VThread* Blocker() const { return nullptr; }
+  // The thread whose progress would end the wait (invalid if none is known): the wait-for
+  // graph's edge.
+  virtual Thread Blocker() const { return Thread(); }
 };
 
 // How a thread waits; it decides the verdict when the run ends with the thread still waiting.

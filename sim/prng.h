@@ -3,7 +3,7 @@
 // Everything random in a run (a strategy's choices, PCT's priorities, seeds of later runs) is
 // drawn from a Prng that was derived from the user's seed, so that a seed reproduces a run on
 // every compiler and standard library. The range reduction is our own integer-only code: the
-// standard distributions may differ between library versions (design.md, Determinism rules).
+// standard distributions may differ between library versions (docs/design.md, Determinism rules).
 //
 //   Prng prng(Prng::Derive(seed, execution_index));
 //   uint32_t pick = prng.Below(3);  // 0, 1 or 2
@@ -15,6 +15,7 @@
 #include <bit>
 #include <cstdint>
 
+#include "sim/assert.h"
 namespace wvsim::sim {
 
 class Prng {
@@ -51,6 +52,7 @@ class Prng {
   // mostly chooses between two threads, and this is its hottest call); any other bound uses
   // Lemire's multiply-shift with rejection, so there is no modulo bias either way.
   uint32_t Below(uint32_t bound) {
+    WVSIM_ASSERT_MSG(bound >= 1, "Below(0) has no value to return");
     if ((bound & (bound - 1)) == 0) return BelowPowerOfTwo(bound);
     return BelowByMultiply(bound);
   }

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "sim/assert.h"
 #include "sim/prng.h"
 #include "sim/schedule.h"
 
@@ -69,7 +70,10 @@ class EnabledThreads {
   // The set of the given thread ids (each below 64), for tests and strategies' own use.
   static EnabledThreads Of(std::initializer_list<uint32_t> threads) {
     uint64_t mask = 0;
-    for (uint32_t thread : threads) mask |= uint64_t{1} << thread;
+    for (uint32_t thread : threads) {
+      WVSIM_ASSERT(thread < 64);
+      mask |= uint64_t{1} << thread;
+    }
     return EnabledThreads(mask);
   }
   size_t size() const { return size_; }
@@ -77,12 +81,14 @@ class EnabledThreads {
   bool contains(uint32_t thread) const { return thread < 64 && ((mask_ >> thread) & 1) != 0; }
   // The id of the index-th enabled thread; index < size().
   uint32_t operator[](size_t index) const {
+    WVSIM_ASSERT(index < size_);
     uint64_t rest = mask_;
     for (; index > 0; --index) rest &= rest - 1;
     return static_cast<uint32_t>(std::countr_zero(rest));
   }
   // The position of enabled thread `thread` in the sequence.
   uint32_t index_of(uint32_t thread) const {
+    WVSIM_ASSERT_MSG(contains(thread), "index_of a thread that is not enabled");
     return CountThreads(mask_ & ((uint64_t{1} << thread) - 1));
   }
   iterator begin() const { return iterator(mask_); }

@@ -3,7 +3,7 @@
 namespace wvsim::sim {
 
 std::string Mutex::WhyNotReady() const {
-  return "mutex " + name() + " is held by thread " + owner_->name();
+  return "mutex " + name() + " is held by thread " + owner_.name();
 }
 
 }  // namespace wvsim::sim

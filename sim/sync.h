@@ -70,26 +70,26 @@ class Mutex final : public Object, public Waitable {
 
   auto Lock() {
     return internal::MakePoint<internal::kLockVerb, WaitKind::kBlocking>(
-        this, [](Mutex& self) { self.owner_ = self.kernel_.Current().get(); });
+        this, [](Mutex& self) { self.owner_ = self.kernel_.Current(); });
   }
   auto Unlock() {
     return internal::MakePoint<internal::kUnlockVerb, WaitKind::kNone>(this, [](Mutex& self) {
-      if (self.owner_ != self.kernel_.Current().get()) {
+      if (self.owner_ != self.kernel_.Current()) {
         self.kernel_.Fail(Verdict::kAssertion, "unlock " + self.name(),
                           "mutex " + self.name() + " unlocked by a thread that does not hold it");
       }
-      self.owner_ = nullptr;
+      self.owner_ = Thread();
     });
   }
-  bool held() const { return owner_ != nullptr; }
+  bool held() const { return owner_.valid(); }
 
-  bool Ready(const internal::VThread&) const override { return owner_ == nullptr; }
+  bool Ready() const override { return !owner_.valid(); }
   std::string WhyNotReady() const override;
-  const internal::VThread* Blocker() const override { return owner_; }
+  Thread Blocker() const override { return owner_; }
 
  private:
   Kernel& kernel_;
-  const internal::VThread* owner_ = nullptr;
+  Thread owner_;
 };
 
 class Event final : public Object, public Waitable {
@@ -114,7 +114,7 @@ class Event final : public Object, public Waitable {
   }
   bool is_set() const { return set_; }
 
-  bool Ready(const internal::VThread&) const override { return set_; }
+  bool Ready() const override { return set_; }
   std::string WhyNotReady() const override { return "event " + name() + " is not set"; }
 
  private:
@@ -136,7 +136,7 @@ class Semaphore final : public Object, public Waitable {
   }
   int count() const { return count_; }
 
-  bool Ready(const internal::VThread&) const override { return count_ > 0; }
+  bool Ready() const override { return count_ > 0; }
   std::string WhyNotReady() const override { return "semaphore " + name() + " has count 0"; }
 
  private:

@@ -4,8 +4,8 @@
 // body, or dispatched as a handler), so a forgotten co_await does not compile quietly.
 // `co_await task` runs the task as a child frame on the awaiting thread. The switch into the child
 // and back is not a symmetric transfer: the frame is pushed on the thread's frame stack and
-// control returns to the kernel's loop, which resumes the innermost frame (design.md: symmetric
-// transfer overflows the stack in sanitizer and -O0 builds).
+// control returns to the kernel's loop, which resumes the innermost frame (docs/design.md:
+// symmetric transfer overflows the stack in sanitizer and -O0 builds).
 //
 //   Task<int> Answer() { co_return 42; }
 //   Task<void> Body(Kernel& k) { int v = co_await Answer(); ... }
@@ -19,6 +19,7 @@
 #include <optional>
 #include <utility>
 
+#include "sim/assert.h"
 #include "sim/frame_pool.h"
 #include "sim/internal/vthread.h"
 
@@ -65,6 +66,7 @@ struct Promise : PromiseBase {
   }
   T Take() {
     if (error) std::rethrow_exception(error);
+    WVSIM_ASSERT_MSG(value.has_value(), "a task's result is taken once, after it returned");
     return std::move(*value);
   }
 };
@@ -78,6 +80,13 @@ struct Promise<void> : PromiseBase {
 };
 
 }  // namespace internal
+
+// The thread a suspending coroutine runs on, for awaiters written outside the kernel (a model's
+// awaiter that wraps one of the kernel's): call it from await_suspend with its handle.
+template <typename Promise>
+Thread ThreadOf(std::coroutine_handle<Promise> handle) {
+  return internal::ThreadAccess::Handle(handle.promise().thread);
+}
 
 template <typename T = void>
 class [[nodiscard]] Task {
@@ -105,6 +114,7 @@ class [[nodiscard]] Task {
 
   // Gives the frame to the kernel, which runs it as an owned frame and destroys it at the end.
   Handle Release() {
+    WVSIM_ASSERT(valid());
     handle_.promise().owned_by_kernel = true;
     return std::exchange(handle_, {});
   }
@@ -113,6 +123,7 @@ class [[nodiscard]] Task {
   template <typename Promise>
   void await_suspend(std::coroutine_handle<Promise> parent) const noexcept {
     internal::VThread* thread = parent.promise().thread;
+    WVSIM_ASSERT_MSG(thread != nullptr, "a task is awaited from a frame running on a thread");
     handle_.promise().thread = thread;
     thread->frames.push_back({handle_, false});
   }

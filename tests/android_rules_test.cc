@@ -1,5 +1,6 @@
-// Tests for the Android WebView model: one or more per rule of webview-rules.md (A1..A11), each
-// named after its rule, asserting verdicts, the real exception texts, virtual time and ordering.
+// Tests for the Android WebView model: one or more per rule of docs/android-rules.md (A1..A11),
+// each named after its rule, asserting verdicts, the real exception texts, virtual time and
+// ordering.
 #include <string>
 #include <vector>
 
@@ -8,9 +9,12 @@
 #include "model/android/java.h"
 #include "model/android/runtime.h"
 #include "model/android/webview.h"
+#include "model/verdicts.h"
 #include "sim/runner.h"
 #include "sim/strategies/random.h"
 #include "test_programs.h"
+
+using ::wvsim::model::WebViewVerdict;
 
 namespace wvsim::model::android {
 namespace {
@@ -119,7 +123,7 @@ void WorkerLoadsMainsWebView(Kernel& k, std::vector<std::string>* log) {
 TEST(AndroidRules, A2_CallFromAnotherThreadIsWrongThreadWithRealText) {
   std::vector<std::string> log;
   const Result result = RunAndroid([&](Kernel& k) { WorkerLoadsMainsWebView(k, &log); }, 18);
-  EXPECT_EQ(result.violation.kind, Verdict::kWrongThread);
+  EXPECT_EQ(result.violation.kind, WebViewVerdict::kWrongThread);
   EXPECT_EQ(result.violation.place, "WebView.loadUrl");
   EXPECT_THAT(result.violation.report,
               HasSubstr("java.lang.RuntimeException: A WebView method was called on thread "
@@ -756,7 +760,7 @@ TEST(AndroidRules, A11_SerialCallbacksSelfCheckCatchesACallbackOffItsThread) {
                        }));
       },
       18);
-  EXPECT_EQ(result.violation.kind, Verdict::kSerialCallbacks);
+  EXPECT_EQ(result.violation.kind, WebViewVerdict::kSerialCallbacks);
   EXPECT_THAT(result.violation.report,
               HasSubstr("WebViewClient.onPageStarted ran on thread worker, not on Looper (main, "
                         "tid 1) [A11]"));

@@ -1,5 +1,6 @@
-// The pool a run's frames and objects live in (sim/frame_pool.h): its containers and how a
-// run's objects are torn down.
+// The pool a run's frames and objects live in (sim/frame_pool.h): its containers, how a run's
+// objects are torn down, and that a use after free of pooled memory is still reported under
+// AddressSanitizer.
 #include "sim/frame_pool.h"
 
 #include <string>
@@ -10,6 +11,14 @@
 #include "gtest/gtest.h"
 #include "sim/kernel.h"
 #include "sim/strategies/random.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define WVSIM_TEST_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WVSIM_TEST_UNDER_ASAN 1
+#endif
+#endif
 
 namespace wvsim::sim {
 namespace {
@@ -62,6 +71,21 @@ TEST(KernelTeardown, EveryDestructorRunsBeforeAnyRunObjectsMemoryIsReleased) {
   // The holder, destroyed after the newer counter, still read a live counter (under
   // AddressSanitizer a freed one would have been reported).
   EXPECT_EQ(seen, std::vector<int>{7});
+}
+
+TEST(FramePoolUnderAsan, AUseAfterFreeOfAPooledBlockIsReported) {
+#ifdef WVSIM_TEST_UNDER_ASAN
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        auto* block = static_cast<char*>(internal::AllocateFrame(200));
+        internal::FreeFrame(block, 200);
+        block[100] = 1;
+      },
+      "use-after-poison");
+#else
+  GTEST_SKIP() << "only an AddressSanitizer build poisons free pooled memory";
+#endif
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "sim/model_port.h"
+#include "sim/stop_request.h"
 #include "sim/strategies/random.h"
 #include "sim/sync.h"
 #include "sim/trace.h"
@@ -368,7 +370,7 @@ TEST(Scheduling, Lock_ThreadAtHeldMutexIsNotEnabled) {
 // A condition set from outside any thread: Kernel::Wait on a user-defined Waitable.
 struct Flag final : Object, Waitable {
   Flag() : Object("flag") {}
-  bool Ready(const internal::VThread&) const override { return raised; }
+  bool Ready() const override { return raised; }
   std::string WhyNotReady() const override { return "the flag is down"; }
   bool raised = false;
 };
@@ -445,7 +447,10 @@ TEST(Limits, Steps_RunProgramWithinLimitIsClean) {
   EXPECT_EQ(result.steps, 4u);
 }
 
-TEST(Limits, Threads_TooManyThreadsIsStallNamingThreadsMax) {
+// The thread limit is the configuration's, not the program's: a run that reaches it stops with a
+// configuration error (the CLI's exit 2), never a verdict, and the failed Spawn's handle is
+// invalid.
+TEST(Limits, Threads_TooManyThreadsIsAConfigurationErrorNamingThreadsMax) {
   KernelLimits limits;
   limits.threads_max = 2;
   bool third_valid = true;
@@ -457,12 +462,13 @@ TEST(Limits, Threads_TooManyThreadsIsStallNamingThreadsMax) {
       },
       limits);
   EXPECT_FALSE(third_valid);
-  EXPECT_EQ(result.violation.kind, Verdict::kStall);
-  EXPECT_EQ(result.violation.place, "threads_max");
-  EXPECT_THAT(result.violation.report, HasSubstr("threads_max"));
+  EXPECT_EQ(result.violation.kind, Verdict::kClean);
+  EXPECT_THAT(result.configuration_error,
+              HasSubstr("spawning thread c would make 3 threads, and a run has at most 2 "
+                        "(KernelLimits::threads_max)"));
 }
 
-TEST(Limits, Threads_SpawnInsideARunBeyondTheLimitIsStall) {
+TEST(Limits, Threads_SpawnInsideARunBeyondTheLimitStopsTheRunThere) {
   KernelLimits limits;
   limits.threads_max = 3;
   int spawned = 0;
@@ -479,9 +485,32 @@ TEST(Limits, Threads_SpawnInsideARunBeyondTheLimitIsStall) {
             }));
       },
       limits);
+  // The spawner goes on to its next scheduling point, where the stopped run ends.
   EXPECT_EQ(spawned, 2);
-  EXPECT_EQ(result.violation.kind, Verdict::kStall);
-  EXPECT_EQ(result.violation.place, "threads_max");
+  EXPECT_EQ(result.violation.kind, Verdict::kClean);
+  EXPECT_THAT(result.configuration_error, HasSubstr("spawning thread c2 would make 4 threads"));
+}
+
+// A stop request (a SIGINT's handler calls RequestStop) ends even a run that would take a
+// billion steps within kStopCheckSteps steps, with no verdict.
+TEST(Limits, AStopRequestEndsALongRunWithinTheCheckPeriod) {
+  KernelLimits limits;
+  limits.steps_max = 1'000'000'000;
+  const RunResult result = RunProgram(
+      [](Kernel& k) {
+        k.Spawn("spinner", Body([&k]() -> Task<> {
+                  for (uint64_t i = 0;; ++i) {
+                    if (i == 10) RequestStop();
+                    co_await k.Yield();
+                  }
+                }));
+      },
+      limits);
+  ClearStopRequest();
+  EXPECT_TRUE(result.interrupted);
+  EXPECT_EQ(result.violation.kind, Verdict::kClean);
+  EXPECT_LE(result.steps, Kernel::kStopCheckSteps);
+  EXPECT_FALSE(StopRequested());
 }
 
 // ---- Fail, Abort, quiescence checks.
@@ -593,7 +622,7 @@ TEST(Verdicts, WaitingThreads_AreTheNodesAndEdgesOfTheWaitForGraph) {
   EXPECT_EQ(waiting[1].blocker, "t1");
 }
 
-// ---- Queries for models (HasMessageQueue, IsOnStack, IsInInnermostDispatch, Send).
+// ---- The model port (sim/model_port.h): HasMessageQueue, IsOnStack, IsInInnermostDispatch, Send.
 
 // Hands the awaiting coroutine's own handle back without suspending.
 struct OwnFrame {
@@ -606,7 +635,7 @@ struct OwnFrame {
   std::coroutine_handle<> await_resume() const noexcept { return handle; }
 };
 
-TEST(Kernel, ModelQueries_SeeQueuesAndHandlerFramesAndSendWithoutASchedulingPoint) {
+TEST(ModelPort, SeeQueuesAndHandlerFramesAndSendWithoutASchedulingPoint) {
   std::vector<std::string> log;
   std::coroutine_handle<> handler_frame;
   const RunResult result = RunProgram([&](Kernel& k) {
@@ -614,19 +643,20 @@ TEST(Kernel, ModelQueries_SeeQueuesAndHandlerFramesAndSendWithoutASchedulingPoin
                         {.message_queue = true});
     k.Spawn("worker", Body([&, ui]() -> Task<> {
               const Thread self = k.Current();
-              log.push_back(absl::StrCat("queues ", Kernel::HasMessageQueue(ui), " ",
-                                         Kernel::HasMessageQueue(self)));
+              const ModelPort port(k);
+              log.push_back(absl::StrCat("queues ", port.HasMessageQueue(ui), " ",
+                                         port.HasMessageQueue(self)));
               const uint64_t steps = k.steps();
-              const uint64_t id = k.Send(ui, "handler", [&]() -> Task<> {
+              const uint64_t id = port.Send(ui, "handler", [&]() -> Task<> {
                 handler_frame = co_await OwnFrame{};
                 log.push_back(absl::StrCat(
-                    "in handler: on stack ", Kernel::IsOnStack(k.Current(), handler_frame),
-                    ", innermost ", Kernel::IsInInnermostDispatch(k.Current(), handler_frame)));
+                    "in handler: on stack ", port.IsOnStack(k.Current(), handler_frame),
+                    ", innermost ", port.IsInInnermostDispatch(k.Current(), handler_frame)));
                 co_await k.PostQuit(k.Current());
               });
               log.push_back(absl::StrCat("sent #", id, " in the same step ", k.steps() == steps));
               co_await k.Join(ui);
-              log.push_back(absl::StrCat("after: on stack ", Kernel::IsOnStack(ui, handler_frame)));
+              log.push_back(absl::StrCat("after: on stack ", port.IsOnStack(ui, handler_frame)));
             }));
   });
   EXPECT_EQ(result.violation.kind, Verdict::kClean) << result.violation.report;
@@ -788,7 +818,23 @@ TEST(Kernel, Trace_UntracedRunsRecordChoicesWithoutLabels) {
 namespace wvsim::sim {
 namespace {
 
-TEST(KernelInvalidThread, PostAndJoinOfAFailedSpawnFailTheRunCleanly) {
+TEST(ModelPort, AnInvalidThreadHasNoQueueNoFramesAndASendToItFailsTheRun) {
+  const RunResult result = RunProgram([&](Kernel& k) {
+    k.Spawn("model", Body([&k]() -> Task<> {
+              const ModelPort port(k);
+              const Thread none;
+              EXPECT_FALSE(port.HasMessageQueue(none));
+              EXPECT_FALSE(port.IsOnStack(none, std::coroutine_handle<>()));
+              EXPECT_FALSE(port.IsInInnermostDispatch(none, std::coroutine_handle<>()));
+              EXPECT_EQ(port.Send(none, "x", [] { return Task<>(); }), 0u);
+              co_return;
+            }));
+  });
+  EXPECT_EQ(result.violation.kind, Verdict::kAssertion);
+  EXPECT_EQ(result.violation.report, "sent to an invalid thread");
+}
+
+TEST(KernelInvalidThread, PostAndJoinOfAFailedSpawnEndWithTheConfigurationError) {
   for (const bool join : {false, true}) {
     Kernel kernel(KernelLimits{.threads_max = 1});
     RandomStrategy random(1);
@@ -805,8 +851,9 @@ TEST(KernelInvalidThread, PostAndJoinOfAFailedSpawnFailTheRunCleanly) {
     *spawned =
         kernel.Spawn("extra", [](Kernel&) -> Task<> { co_return; }(kernel));  // over the limit
     const RunOutcome outcome = kernel.Run();
-    EXPECT_EQ(outcome.violation.kind, Verdict::kStall) << outcome.violation.report;
-    EXPECT_NE(outcome.violation.report.find("threads_max"), std::string::npos);
+    EXPECT_EQ(outcome.violation.kind, Verdict::kClean) << outcome.violation.report;
+    EXPECT_NE(outcome.configuration_error.find("threads_max"), std::string::npos);
+    EXPECT_FALSE(spawned->valid());
   }
 }
 
@@ -839,7 +886,7 @@ TEST(KernelMisuse, AChoiceWithNoOptionsIsAnAssertionAndRecordsNothing) {
 
 TEST(KernelMisuse, AWaitOfAnyKindThatNeverEndsIsAStallNotClean) {
   static const struct Never final : Waitable {
-    bool Ready(const internal::VThread&) const override { return false; }
+    bool Ready() const override { return false; }
     std::string WhyNotReady() const override { return "never"; }
   } never;
   for (WaitKind kind : {WaitKind::kNone, WaitKind::kIdle, WaitKind::kSleep, WaitKind::kAwait}) {

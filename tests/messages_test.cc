@@ -375,8 +375,7 @@ TEST(Messages, BlockOn_WorkOnTheOwnPumpIsDeadlockSayingBlocked) {
                 const Thread self = k.Current();
                 const uint64_t id =
                     co_await k.Post(self, "compute", [answer] { return Compute(answer); });
-                answer.SetProducer(self.get(),
-                                   absl::StrCat("message #", id, " on thread ui sets it"));
+                answer.SetProducer(self, absl::StrCat("message #", id, " on thread ui sets it"));
                 (void)co_await k.BlockOn(answer.future());
               });
             }));
@@ -501,7 +500,9 @@ TEST(Messages, Await_InAChildOfAHandlerParksTheWholeHandler) {
                 log.push_back(absl::StrCat("handler got ", value));
                 co_await k.PostQuit(k.Current());
               });
-              co_await k.Post(ui, "other", [&]() -> Task<> {
+              // `response` by value: the input thread's closure, which holds it, dies with the
+              // thread, before this handler runs.
+              co_await k.Post(ui, "other", [&, response]() -> Task<> {
                 log.push_back("other");
                 response.Set(1);
                 co_return;

@@ -8,11 +8,14 @@
 #include "absl/strings/str_cat.h"
 #include "model/programs/interpreter.h"
 #include "model/programs/program_text.h"
+#include "model/verdicts.h"
 #include "sim/atomic_file.h"
 #include "sim/runner.h"
 #include "sim/schedule_io.h"
 #include "sim/strategies/random.h"
 #include "tests/cli_runner.h"
+
+using ::wvsim::model::WebViewVerdict;
 
 namespace wvsim::model::programs {
 namespace {
@@ -123,7 +126,7 @@ TEST(ProgramInterpreter, AForgottenDeferralLeaksAndNamesItsEvent) {
   const sim::RunOutcome outcome =
       RunOnce({"thread ui pump main=r0", "routine r0: navigate", "routine r1: defer never",
                "handler DownloadStarting r1"});
-  EXPECT_EQ(outcome.violation.kind, Verdict::kDeferralLeak);
+  EXPECT_EQ(outcome.violation.kind, WebViewVerdict::kDeferralLeak);
   EXPECT_NE(outcome.violation.report.find("DownloadStarting"), std::string::npos);
 }
 
@@ -131,7 +134,7 @@ TEST(ProgramInterpreter, ACallFromAWorkerIsWrongThread) {
   EXPECT_EQ(RunOnce({"thread ui pump main=r0", "thread w1 pump", "routine r0: post w1 r1",
                      "routine r1: call"})
                 .violation.kind,
-            Verdict::kWrongThread);
+            WebViewVerdict::kWrongThread);
 }
 
 TEST(ProgramInterpreter, AndroidFutureGetOnTheMainLooperDeadlocks) {
@@ -144,7 +147,7 @@ TEST(ProgramInterpreter, AndroidLoadUrlFromAHandlerThreadIsWrongThread) {
   const sim::RunOutcome outcome =
       RunOnce({"runtime android", "thread main pump main=r0", "thread worker pump",
                "routine r0: post worker r1", "routine r1: call"});
-  EXPECT_EQ(outcome.violation.kind, Verdict::kWrongThread);
+  EXPECT_EQ(outcome.violation.kind, WebViewVerdict::kWrongThread);
   EXPECT_NE(outcome.violation.report.find("A WebView method was called on thread 'worker'"),
             std::string::npos)
       << outcome.violation.report;

@@ -9,12 +9,15 @@
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "model/verdicts.h"
 #include "model/webview2/frames.h"
 #include "model/webview2/runtime.h"
 #include "sim/explorer.h"
 #include "sim/runner.h"
 #include "test_programs.h"
 #include "webview2_probe.h"
+
+using ::wvsim::model::WebViewVerdict;
 
 namespace wvsim::model::webview2 {
 namespace {
@@ -396,7 +399,7 @@ TEST(WebView2Rules, W7_PrintWhilePrintingScenarioFailsWithEAbort) {
 }
 
 TEST(WebView2Rules, W8_DeferralCompletedTwiceScenarioIsReported) {
-  ExpectFoundAndTwinClean("wv2.deferral_completed_twice", Verdict::kDeferralDoubleComplete,
+  ExpectFoundAndTwinClean("wv2.deferral_completed_twice", WebViewVerdict::kDeferralDoubleComplete,
                           "W8: the deferral of ScriptDialogOpening#1",
                           "wv2.deferral_completed_once");
 }

@@ -1,5 +1,5 @@
-// Tests for the WebView2 model (model/webview2/): one or more per rule of webview-rules.md, each
-// named after its rule id, asserting the verdict, the report's rule id and real error code or
+// Tests for the WebView2 model (model/webview2/): one or more per rule of docs/webview2-rules.md,
+// each named after its rule id, asserting the verdict, the report's rule id and real error code or
 // text, and the order in which things happen. Built-in wv2.* scenarios are explored with the
 // portfolio; small programs written against the model run under a fixed strategy.
 #include <algorithm>
@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/builtin_scenarios.h"
+#include "model/verdicts.h"
 #include "model/webview2/frames.h"
 #include "model/webview2/runtime.h"
 #include "sim/explorer.h"
@@ -19,6 +20,8 @@
 #include "sim/strategies/random.h"
 #include "test_programs.h"
 #include "webview2_probe.h"
+
+using ::wvsim::model::WebViewVerdict;
 
 namespace wvsim::model::webview2 {
 namespace {
@@ -123,7 +126,7 @@ TEST(WebView2Rules, W2_CompletionsAndEventsArriveAsUiThreadMessages) {
 
 TEST(WebView2Rules, W3_CallFromWorkerThreadIsWrongThread) {
   const ExploreResult result = ExploreScenario("wv2.call_from_worker_thread");
-  EXPECT_EQ(result.verdict, Verdict::kWrongThread);
+  EXPECT_EQ(result.verdict, WebViewVerdict::kWrongThread);
   const std::string report = Report(result);
   EXPECT_THAT(report, HasSubstr("W3:"));
   EXPECT_THAT(report, HasSubstr("0x802A000C (UI_E_WRONG_THREAD)"));
@@ -135,7 +138,7 @@ TEST(WebView2Rules, W3_CallMarshalledToUiIsClean) { ExpectClean("wv2.call_marsha
 
 TEST(WebView2Rules, W3a_CookiesComeBackOffThreadButTheirPropertiesAreWrongThread) {
   const ExploreResult result = ExploreScenario("wv2.cookie_properties_off_thread");
-  EXPECT_EQ(result.verdict, Verdict::kWrongThread);
+  EXPECT_EQ(result.verdict, WebViewVerdict::kWrongThread);
   ASSERT_FALSE(result.found.empty());
   // GetCookiesAsync itself succeeded: the violation is at the property read.
   EXPECT_EQ(result.found[0].violation.place, "CoreWebView2Cookie.Domain");
@@ -151,7 +154,7 @@ TEST(WebView2Rules, W3a_CookiePropertiesOnUiAreClean) {
 
 TEST(WebView2Rules, W4_ModalDialogInWebMessageHandlerIsReentrancy) {
   const ExploreResult result = ExploreScenario("wv2.modal_dialog_in_message_handler");
-  EXPECT_EQ(result.verdict, Verdict::kReentrancy);
+  EXPECT_EQ(result.verdict, WebViewVerdict::kReentrancy);
   const std::string report = Report(result);
   EXPECT_THAT(report, HasSubstr("W4"));
   EXPECT_THAT(report, HasSubstr("WebMessageReceived#1 handler"));
@@ -190,7 +193,7 @@ RunResult RunPumpInHandler(std::vector<std::string>& log, int mode) {
 TEST(WebView2Rules, W4_CoWaitInEventHandlerIsReentrancy) {
   std::vector<std::string> log;
   const RunResult run = RunPumpInHandler(log, 1);
-  EXPECT_EQ(run.violation.kind, Verdict::kReentrancy);
+  EXPECT_EQ(run.violation.kind, WebViewVerdict::kReentrancy);
   EXPECT_THAT(run.violation.report, HasSubstr("W4: CoWaitForMultipleHandles(ExecuteScript#1)"));
 }
 
@@ -337,7 +340,7 @@ TEST(WebView2Rules, W7_DocumentCreatedScriptIsActiveOnlyAfterItsCompletionRan) {
 
 TEST(WebView2Rules, W8_ExceptionBeforeCompleteLeaksTheDeferral) {
   const ExploreResult result = ExploreScenario("wv2.deferral_leaked_on_exception");
-  EXPECT_EQ(result.verdict, Verdict::kDeferralLeak);
+  EXPECT_EQ(result.verdict, WebViewVerdict::kDeferralLeak);
   const std::string report = Report(result);
   EXPECT_THAT(report, HasSubstr("W8: the deferral of WebResourceRequested#1 was dropped"));
   EXPECT_THAT(report, HasSubstr("W9.2"));
@@ -378,7 +381,7 @@ TEST(WebView2Rules, W8_SecondCompleteIsReported) {
     if (mode == 0) {
       EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
     } else {
-      EXPECT_EQ(run.violation.kind, Verdict::kDeferralDoubleComplete);
+      EXPECT_EQ(run.violation.kind, WebViewVerdict::kDeferralDoubleComplete);
       EXPECT_THAT(run.violation.report, HasSubstr("W8: the deferral of NewWindowRequested#1"));
     }
   }
@@ -386,7 +389,7 @@ TEST(WebView2Rules, W8_SecondCompleteIsReported) {
 
 TEST(WebView2Rules, W9_NewWindowDeferralNeverCompletedLeaks) {
   const ExploreResult result = ExploreScenario("wv2.new_window_deferral_forgotten");
-  EXPECT_EQ(result.verdict, Verdict::kDeferralLeak);
+  EXPECT_EQ(result.verdict, WebViewVerdict::kDeferralLeak);
   // NewWindow was set while the deferral was open: the opener went on; the window waits (W9.1).
   EXPECT_THAT(Report(result), HasSubstr("W9.1 holds up the new window's navigation"));
 }
@@ -432,7 +435,7 @@ TEST(WebView2Rules, W9_EveryDeferrableEventHoldsUpItsWorkUntilCompleted) {
         EXPECT_EQ(log, (std::vector<std::string>{info.name, InfoOf(next).name}));
       } else {
         // The open deferral holds up what follows: the page's next event never comes.
-        EXPECT_EQ(run.violation.kind, Verdict::kDeferralLeak) << info.name;
+        EXPECT_EQ(run.violation.kind, WebViewVerdict::kDeferralLeak) << info.name;
         EXPECT_THAT(run.violation.report, HasSubstr(std::string(info.name) + "#1"));
         EXPECT_THAT(run.violation.report,
                     HasSubstr(std::string(info.rule) + " holds up " + info.holds_up));
@@ -444,7 +447,7 @@ TEST(WebView2Rules, W9_EveryDeferrableEventHoldsUpItsWorkUntilCompleted) {
 
 TEST(WebView2Rules, W3_DeferralCompleteFromABackgroundThreadIsWrongThread) {
   const ExploreResult result = ExploreScenario("wv2.permission_deferral_completed_off_thread");
-  EXPECT_EQ(result.verdict, Verdict::kWrongThread);
+  EXPECT_EQ(result.verdict, WebViewVerdict::kWrongThread);
   EXPECT_THAT(Report(result), HasSubstr("W3: Deferral.Complete called on thread policy"));
   ExpectClean("wv2.permission_deferral_completed_on_ui");
 }

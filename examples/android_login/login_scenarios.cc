@@ -64,8 +64,8 @@ Task<> OnCreateWaitingForToken(LoginScreen& screen) {
   const Promise<void> fetched = k.MakePromise<void>("token_fetched");
   const wvsim::sim::Thread worker =
       screen.rt->StartThread("token_fetcher", FetchTokenAskingMain(screen, url, fetched));
-  fetched.SetProducer(worker.get(), "the worker sets it once it has the token");
-  url.SetProducer(screen.rt->MainLooper().thread().get(),
+  fetched.SetProducer(worker, "the worker sets it once it has the token");
+  url.SetProducer(screen.rt->MainLooper().thread(),
                   "main's \"read url\" runnable sets it, once main's looper runs it");
   co_await FutureGet(k, fetched.future());  // the bug: main blocks, "read url" waits behind it
   co_await screen.view->LoadUrl(std::string(kLoginUrl) + "?token=" + screen.token);

@@ -2,6 +2,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "model/android/planted_defects.h"
+#include "model/verdicts.h"
+
+using ::wvsim::model::WebViewVerdict;
 
 namespace wvsim::model::android {
 
@@ -196,7 +199,7 @@ Task<> AndroidRuntime::StartYourEngines(bool thread_safe) {
         co_await kernel_->Post(ui_looper_->thread(), "WebViewChromiumAwInit.startChromium",
                                [self] { return self->StartChromiumLocked(); });
     started_promise_.SetProducer(
-        ui_looper_->thread().get(),
+        ui_looper_->thread(),
         absl::StrCat("Chromium's start-up is message #", id, " queued on ", ui_looper_->name(),
                      ", and a caller off the UI thread waits for it with no timeout [A3]"));
   }
@@ -279,14 +282,14 @@ void AndroidRuntime::Warn(std::string_view text) {
 void AndroidRuntime::BeginCallback(const Looper& expected, const char* callback) {
   const Thread current = kernel_->Current();
   if (!(current == expected.thread())) {
-    kernel_->Fail(Verdict::kSerialCallbacks, callback,
+    kernel_->Fail(WebViewVerdict::kSerialCallbacks, callback,
                   absl::StrCat(callback, " ran on thread ", current.name(), ", not on ",
                                expected.name(), " [A11]"));
     return;
   }
   const char*& active = active_callback_[current.id()];
   if (active != nullptr) {
-    kernel_->Fail(Verdict::kSerialCallbacks, callback,
+    kernel_->Fail(WebViewVerdict::kSerialCallbacks, callback,
                   absl::StrCat(callback, " started on thread ", current.name(), " while ", active,
                                " was still running there [A11]"));
     return;

@@ -2,6 +2,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "model/android/planted_defects.h"
+#include "model/verdicts.h"
+
+using ::wvsim::model::WebViewVerdict;
 
 namespace wvsim::model::android {
 
@@ -75,7 +78,7 @@ void WebView::CheckThread(const char* method) {
       ", FYI main Looper is ", runtime_->MainLooperName(), ")");
   runtime_->Warn(absl::StrCat("java.lang.Throwable: ", text, " (", name(), ".", method, ") [A2]"));
   if (!runtime_->enforces_thread_checks()) return;  // older targets only log
-  kernel.Fail(Verdict::kWrongThread, absl::StrCat("WebView.", method),
+  kernel.Fail(WebViewVerdict::kWrongThread, absl::StrCat("WebView.", method),
               absl::StrCat("java.lang.RuntimeException: ", text, " [A2: ", name(), ".", method,
                            ", targetSdkVersion ", runtime_->target_sdk(), " >= ", kJellyBeanMr2,
                            " throws]"));

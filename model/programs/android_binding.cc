@@ -55,7 +55,7 @@ Task<> Script(ProgramRun& run, const Op& op) {
       break;
     case ScriptWait::kBlock: {
       Promise<void> received = k.MakePromise<void>("evaluateJavascript result");
-      received.SetProducer(run.ui().get(), "the ValueCallback runs on the UI thread (A11)");
+      received.SetProducer(run.ui(), "the ValueCallback runs on the UI thread (A11)");
       co_await run.view->EvaluateJavascript("1 + 1",
                                             &k.Make<ProgramCallback>(run, std::nullopt, received));
       co_await k.BlockOn(received.future());

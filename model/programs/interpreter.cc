@@ -31,8 +31,8 @@ Task<sim::Future<void>> PostWithResult(ProgramRun& run, uint32_t target, uint32_
   const Thread thread = run.threads[target];
   Promise<void> done =
       k.MakePromise<void>(k.traced() ? absl::StrCat("r", routine, "@", thread.name()) : "r");
-  done.SetProducer(thread.get(), absl::StrCat("routine r", routine, " posted to thread ",
-                                              thread.name(), " must run"));
+  done.SetProducer(
+      thread, absl::StrCat("routine r", routine, " posted to thread ", thread.name(), " must run"));
   ProgramRun* self = &run;
   co_await k.Post(thread, "r",
                   [self, routine, done] { return RunAndSignal(*self, routine, done); });

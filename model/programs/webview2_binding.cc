@@ -92,7 +92,7 @@ Task<> Defer(ProgramRun& run, DeferralMode mode, HandlerContext& handler) {
       run.kept.push_back(std::move(deferral));
       const size_t kept = run.kept.size() - 1;
       Promise<void> done = run.k->MakePromise<void>("work");
-      done.SetProducer(run.ui().get(), "work posted to the UI thread must run");
+      done.SetProducer(run.ui(), "work posted to the UI thread must run");
       co_await run.k->Post(run.ui(), "work", [done] { return Signal(done); });
       co_await AwaitInHandler(run, done.future(), &handler);
       CompleteKept(run, kept, index);

@@ -1,4 +1,4 @@
-// Navigation and page loads (webview-rules.md W2, W7, W9, W10): NavigationStarting and its
+// Navigation and page loads (docs/webview2-rules.md W2, W7, W9, W10): NavigationStarting and its
 // Cancel, the commit of the new document in its renderer (ContentLoading, DOMContentLoaded), the
 // page's subresource request (WebResourceRequested, with its request and response content),
 // NavigationCompleted, and window.open (NewWindowRequested). Every event is a message on the
@@ -30,7 +30,7 @@ Task<> ReadResponse(Runtime& rt, CoreWebView2& webview, ResponseStream& stream,
   Kernel& k = rt.kernel();
   for (int i = 0; i < stream.chunks; ++i) {
     const Thread creator = stream.created_on;
-    const bool marshalled = !stream.agile && Kernel::HasMessageQueue(creator) &&
+    const bool marshalled = !stream.agile && rt.port().HasMessageQueue(creator) &&
                             rt.ApartmentOf(creator) == Apartment::kSta;
     if (!marshalled) {
       co_await k.Yield({"IStream::Read", &stream});
@@ -41,12 +41,12 @@ Task<> ReadResponse(Runtime& rt, CoreWebView2& webview, ResponseStream& stream,
           rt.Send(stream.created_on, k.traced() ? read.future().name() : "IStream::Read",
                   [read] { return MarshalledRead(read); });
       if (k.traced()) {
-        read.SetProducer(creator.get(),
+        read.SetProducer(creator,
                          absl::StrCat("the read is message #", id, " marshalled to thread ",
                                       creator.name(), ", the apartment of the non-agile stream ",
                                       stream.name(), ", which must pump to run it (W10)"));
       }
-      sim::internal::FutureState<void>& state = read.future().state();
+      sim::FutureState<void>& state = read.future().state();
       co_await k.Wait({"IStream::Read", &state}, state, WaitKind::kBlocking);
     }
     ++stream.read;

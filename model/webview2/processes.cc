@@ -1,4 +1,4 @@
-// The WebView2 processes failing, hanging and exiting (webview-rules.md W12..W16): the fault
+// The WebView2 processes failing, hanging and exiting (docs/webview2-rules.md W12..W16): the fault
 // injector (which hits any live browser), browser and renderer crashes (the reason of an exit is
 // chosen in process_failed.cc; renderer hangs are in renderer_hangs.cc), GPU and utility exits
 // that recover by themselves and their hangs (the work they redo or leave undone is in
@@ -218,7 +218,10 @@ void Runtime::EnableFaults(FaultKinds kinds) {
   // recorded schedules, at the cost of some orderings (auxiliary_processes.cc says which).
   if (kinds.auxiliary()) EnableAuxiliaryThreads();
   const int64_t budget = kernel_.Param(sim::kFaultBudgetParam, 0);
-  for (int64_t i = 0; i < budget; ++i) kernel_.Spawn("faults", FaultInjector(*this, kinds));
+  // A failed spawn (the thread limit) has stopped the run with a configuration error: stop too.
+  for (int64_t i = 0; i < budget; ++i) {
+    if (!kernel_.Spawn("faults", FaultInjector(*this, kinds)).valid()) break;
+  }
 }
 
 BrowserProcess* Runtime::FaultTarget() {
@@ -264,7 +267,7 @@ void Runtime::HangBrowser(BrowserProcess& browser) {
     // calls made from now on say so from the start (NewOp).
     for (const Pending& pending : pending_) {
       if (pending.browser != &browser || pending.future->done()) continue;
-      pending.future->SetProducer(nullptr, BrowserHangHoldsUp(browser));
+      pending.future->SetProducer(Thread(), BrowserHangHoldsUp(browser));
     }
   }
 }
@@ -286,7 +289,7 @@ void Runtime::FailPendingOn(Thread producer, BrowserProcess* browser, const char
     } else {
       pending.never = true;
       if (kernel_.traced()) {
-        pending.future->SetProducer(nullptr,
+        pending.future->SetProducer(Thread(),
                                     "the process crashed while it was pending, "
                                     "and it never completes (W15)");
       }

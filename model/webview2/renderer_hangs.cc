@@ -1,4 +1,4 @@
-// A renderer that hangs (webview-rules.md W12): the browser reports RenderProcessUnresponsive
+// A renderer that hangs (docs/webview2-rules.md W12): the browser reports RenderProcessUnresponsive
 // 15 s after the hang and every 15 s while it lasts; the hang ends when a Reload or navigation
 // terminates the renderer (processes.cc), or by itself after a number of reports the scheduler
 // picks when it starts. While hung the renderer runs nothing: what it is sent waits in
@@ -75,9 +75,9 @@ void Runtime::HangRenderer(RendererProcess& renderer) {
     for (const Pending& pending : pending_) {
       if (pending.producer != renderer.thread || pending.future->done()) continue;
       pending.future->SetProducer(
-          nullptr, absl::StrCat("renderer process ", renderer.thread.name(),
-                                " hangs (RenderProcessUnresponsive, W12) and will not run it; a "
-                                "Reload would terminate it"));
+          Thread(), absl::StrCat("renderer process ", renderer.thread.name(),
+                                 " hangs (RenderProcessUnresponsive, W12) and will not run it; a "
+                                 "Reload would terminate it"));
     }
   }
   ArmUnresponsiveCheck(*this, renderer);

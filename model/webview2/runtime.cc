@@ -1,12 +1,15 @@
 // The WebView2 runtime model: processes, calls, completions, events, deferrals and the oracles
-// that cite webview-rules.md (W1..W11, W3a). See runtime.h for the shape of the API.
+// that cite docs/webview2-rules.md (W1..W11, W3a). See runtime.h for the shape of the API.
 #include "model/webview2/runtime.h"
 
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "model/verdicts.h"
 #include "model/webview2/planted_defects.h"
 #include "sim/scenario.h"
+
+using ::wvsim::model::WebViewVerdict;
 
 namespace wvsim::model::webview2 {
 
@@ -112,7 +115,9 @@ Runtime& Runtime::Create(Kernel& kernel) {
 }
 
 Runtime::Runtime(Kernel& kernel)
-    : kernel_(kernel), auxiliary_threads_(kernel.Param(kAuxiliaryThreadsParam, 0) != 0) {}
+    : kernel_(kernel),
+      port_(kernel),
+      auxiliary_threads_(kernel.Param(kAuxiliaryThreadsParam, 0) != 0) {}
 
 void Runtime::CoInitializeEx(Apartment apartment) { Info(kernel_.Current()).apartment = apartment; }
 
@@ -131,7 +136,7 @@ void Runtime::CheckThread(Thread owner, const sim::Object& object, const char* a
                           const char* rule) {
   const Thread caller = kernel_.Current();
   if (caller == owner || TestOnlyPlantedDefects().skip_thread_check) return;
-  kernel_.Fail(Verdict::kWrongThread, api,
+  kernel_.Fail(WebViewVerdict::kWrongThread, api,
                absl::StrCat(rule, ": ", api, " called on thread ", caller.name(), ", but ",
                             object.name(), " belongs to thread ", owner.name(),
                             ", the thread that created it. Win32 callers get HRESULT ",
@@ -405,7 +410,7 @@ Window& Runtime::CreateWindow() {
   return kernel_.Make<Window>(NextName("HWND", windows_), this, kernel_.Current());
 }
 
-void Runtime::SetParent(const sim::internal::FutureCore& op, const Window* parent) {
+void Runtime::SetParent(const sim::FutureCore& op, const Window* parent) {
   for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
     if (it->future != &op) continue;
     it->parent = parent;
@@ -453,7 +458,7 @@ void CheckCookieThread(Runtime& rt, Thread owner, const char* property) {
   const Thread caller = rt.kernel().Current();
   if (caller == owner) return;
   rt.kernel().Fail(
-      Verdict::kWrongThread, absl::StrCat("CoreWebView2Cookie.", property),
+      WebViewVerdict::kWrongThread, absl::StrCat("CoreWebView2Cookie.", property),
       absl::StrCat("W3a: CoreWebView2Cookie.", property, " read on thread ", caller.name(),
                    "; cookie objects are single-threaded and belong "
                    "to the UI thread ",
@@ -501,14 +506,14 @@ void Runtime::RunOnReturned(EventArgs& args) {
 
 void Runtime::CountDeferralFeature(const EventArgs& args, DeferralFeature state) {
   // Fuzzer feedback: the W9 item identifies the kind of event, whatever its per-run number.
-  kernel_.CountModelFeature(args.rule, static_cast<uint64_t>(state));
+  port_.CountFeature(args.rule, static_cast<uint64_t>(state));
 }
 
 void Runtime::CheckDroppedDeferral(const EventArgs& args) {
   const DeferralState* deferral = args.deferral;
   if (deferral == nullptr || deferral->completions > 0 || deferral->handles > 0) return;
   CountDeferralFeature(args, DeferralFeature::kDropped);
-  kernel_.Fail(Verdict::kDeferralLeak, absl::StrCat(args.Name(), " deferral"),
+  kernel_.Fail(WebViewVerdict::kDeferralLeak, absl::StrCat(args.Name(), " deferral"),
                absl::StrCat("W8: the deferral of ", args.Name(),
                             " was dropped without Complete when its handler returned (an "
                             "exception skipped Complete, or it was forgotten). Until the garbage "
@@ -545,7 +550,7 @@ void Runtime::CompleteDeferral(DeferralState& state) {
                              : args.handler_returned ? DeferralFeature::kCompletedAfterReturn
                                                      : DeferralFeature::kCompletedInHandler);
   if (state.completions++ > 0) {
-    kernel_.Fail(Verdict::kDeferralDoubleComplete, absl::StrCat(args.Name(), " deferral"),
+    kernel_.Fail(WebViewVerdict::kDeferralDoubleComplete, absl::StrCat(args.Name(), " deferral"),
                  absl::StrCat("W8: the deferral of ", args.Name(),
                               " was completed twice (the runtime's behaviour is unconfirmed)"));
     return;
@@ -554,7 +559,7 @@ void Runtime::CompleteDeferral(DeferralState& state) {
 }
 
 void Runtime::CatchAtBoundary(const EventArgs& args, const char* what) {
-  // design.md: an exception escaping a WebView2 event handler is caught at the boundary and
+  // docs/design.md: an exception escaping a WebView2 event handler is caught at the boundary and
   // logged, as the host framework would; the run goes on to report what it left behind.
   if (kernel_.traced()) {
     kernel_.Log(absl::StrCat("exception escaped the ", args.Name(),
@@ -567,7 +572,7 @@ void Runtime::CatchAtBoundary(const EventArgs& args, const char* what) {
 HandlerFrame* Runtime::WebViewHandlerOnStack(Thread thread) {
   for (auto it = handlers_.rbegin(); it != handlers_.rend(); ++it) {
     HandlerFrame* frame = *it;
-    if (frame->thread == thread && !frame->parked && Kernel::IsOnStack(thread, frame->frame)) {
+    if (frame->thread == thread && !frame->parked && port_.IsOnStack(thread, frame->frame)) {
       return frame;
     }
   }
@@ -577,7 +582,7 @@ HandlerFrame* Runtime::WebViewHandlerOnStack(Thread thread) {
 void Runtime::NoteAwait(Thread thread) {
   for (HandlerFrame* frame : handlers_) {
     if (frame->thread != thread || frame->parked) continue;
-    if (!Kernel::IsInInnermostDispatch(thread, frame->frame)) continue;
+    if (!port_.IsInInnermostDispatch(thread, frame->frame)) continue;
     // The handler leaves the stack: for the runtime it returned (W8).
     frame->parked = true;
     if (frame->event != nullptr) {
@@ -592,7 +597,7 @@ Task<> Runtime::EnterHandler(HandlerFrame& frame) {
   frame.thread = thread;
   if (frame.event != nullptr && frame.event->owner != thread) {
     kernel_.Fail(
-        Verdict::kSerialCallbacks, frame.What(),
+        WebViewVerdict::kSerialCallbacks, frame.What(),
         absl::StrCat("model self-check (W2): ", frame.What(), " ran on thread ", thread.name(),
                      ", not on the WebView's thread ", frame.event->owner.name()));
   }
@@ -602,14 +607,14 @@ Task<> Runtime::EnterHandler(HandlerFrame& frame) {
     ThreadInfo& info = Info(thread);
     if (!info.gate_open) {
       info.gate = kernel_.MakePromise<void>("W4 gate: the WebView2 handler below on the stack");
-      info.gate.SetProducer(thread.get(), "a WebView2 handler on the stack must return first (W4)");
+      info.gate.SetProducer(thread, "a WebView2 handler on the stack must return first (W4)");
       info.gate_open = true;
     }
     const Future<void> gate = info.gate.future();
     co_await gate;
   }
   if (HandlerFrame* other = WebViewHandlerOnStack(thread); other != nullptr) {
-    kernel_.Fail(Verdict::kSerialCallbacks, frame.What(),
+    kernel_.Fail(WebViewVerdict::kSerialCallbacks, frame.What(),
                  absl::StrCat("model self-check (W4): ", frame.What(), " started while ",
                               other->What(), " is on the stack of thread ", thread.name()));
   }
@@ -635,7 +640,7 @@ uint64_t Runtime::CheckNestedLoop(const std::string& loop) {
   const int64_t break_ms = kernel_.Param(kReentrancyBreakParam, 0);
   if (break_ms > 0) return ArmReentrancyBreak(thread, *handler, loop, break_ms);
   kernel_.Fail(
-      Verdict::kReentrancy, "nested loop in " + handler->What(),
+      WebViewVerdict::kReentrancy, "nested loop in " + handler->What(),
       absl::StrCat("W4: ", loop, " (a nested message loop) started on thread ", thread.name(),
                    " while the ", handler->What(),
                    " is on its stack. WebView2 will not dispatch its callbacks re-entrantly: "
@@ -739,7 +744,7 @@ std::optional<sim::Violation> Runtime::CheckDeferrals() const {
     if (deferral->completions > 0) continue;
     const EventArgs& args = *deferral->event;
     return sim::Violation{
-        Verdict::kDeferralLeak, absl::StrCat(args.Name(), " deferral"),
+        WebViewVerdict::kDeferralLeak, absl::StrCat(args.Name(), " deferral"),
         absl::StrCat("W8: the deferral of ", args.Name(), " taken in its handler on thread ",
                      args.owner.name(), " was never completed; ", args.rule, " holds up ",
                      args.holds_up, " until it is")};

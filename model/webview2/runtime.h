@@ -1,5 +1,5 @@
-// The Microsoft Edge WebView2 runtime model (webview-rules.md, W1..W16, W3a), built on the wvsim
-// kernel. A scenario reads like the app code it stands for:
+// The Microsoft Edge WebView2 runtime model (docs/webview2-rules.md, W1..W16, W3a), built on the
+// wvsim kernel. A scenario reads like the app code it stands for:
 //
 //   Runtime& rt = Runtime::Create(k);
 //   rt.CoInitializeEx(Apartment::kSta);                  // on the UI thread (W1)
@@ -42,6 +42,7 @@
 #include "model/webview2/planted_defects.h"
 #include "model/webview2/processes.h"
 #include "sim/kernel.h"
+#include "sim/model_port.h"
 #include "sim/sync.h"
 
 namespace wvsim::model::webview2 {
@@ -380,6 +381,7 @@ class Runtime {
   static Runtime& Create(Kernel& kernel);
   explicit Runtime(Kernel& kernel);
   Kernel& kernel() const { return kernel_; }
+  sim::ModelPort port() const { return port_; }
 
   // ---- The app's side.
   void CoInitializeEx(Apartment apartment);  // for the calling thread (W1)
@@ -417,7 +419,7 @@ class Runtime {
   // CreateWindowEx on the calling thread.
   Window& CreateWindow();
   void AbortCreationsOn(const Window& window);
-  void SetParent(const sim::internal::FutureCore& op, const Window* parent);
+  void SetParent(const sim::FutureCore& op, const Window* parent);
 
   // ---- The runtime's side (used by the handles above).
   template <typename A>
@@ -460,10 +462,10 @@ class Runtime {
   // W12: a hang ends by itself: the renderer runs what it held, in order, and the page goes on.
   void EndRendererHang(RendererProcess& renderer);
   // Sends work to a renderer's thread; a hung renderer holds it until its hang ends. The
-  // closure goes to the run's pooled memory (Kernel::PooledHandler).
+  // closure goes to the run's pooled memory (sim::ModelPort::PooledHandler).
   template <typename Work>
   void SendToRenderer(RendererProcess& renderer, sim::MessageLabel label, Work work) {
-    SendHandlerToRenderer(renderer, std::move(label), kernel_.PooledHandler(std::move(work)));
+    SendHandlerToRenderer(renderer, std::move(label), port_.PooledHandler(std::move(work)));
   }
   // W12: the reason ProcessFailed gives for an exit of `kind`: a recorded choice among the
   // reasons that apply to the kind, or the only one (process_failed.cc).
@@ -483,7 +485,7 @@ class Runtime {
       then();  // not a thread in this scenario: the work is done at once
       return;
     }
-    RunOnAuxiliaryThread(process, std::move(what), kernel_.PooledHandler<void()>(std::move(then)));
+    RunOnAuxiliaryThread(process, std::move(what), port_.PooledHandler<void()>(std::move(then)));
   }
   // The message of RunOnAuxiliary: does work `id` unless the process hangs or was relaunched
   // since `generation` sent it (the relaunch sent it again).
@@ -561,10 +563,10 @@ class Runtime {
   // Throws (and reports W3) unless the calling thread is `owner`.
   void CheckThread(Thread owner, const sim::Object& object, const char* api, const char* rule);
   // Sends a request to a process thread (not a scheduling point: the caller's call was one).
-  // The closure goes to the run's pooled memory (Kernel::PooledHandler).
+  // The closure goes to the run's pooled memory (sim::ModelPort::PooledHandler).
   template <typename Work>
   uint64_t Send(Thread process, sim::MessageLabel label, Work work) {
-    return kernel_.Send(process, std::move(label), kernel_.PooledHandler(std::move(work)));
+    return port_.Send(process, std::move(label), port_.PooledHandler(std::move(work)));
   }
   template <typename T>
   Promise<T> NewOp(const char* kind, Thread caller, BrowserProcess& browser, Thread producer);
@@ -601,7 +603,7 @@ class Runtime {
     bool gate_open = false;
   };
   struct Pending {
-    sim::internal::FutureCore* future;
+    sim::FutureCore* future;
     const char* rule;
     BrowserProcess* browser;
     Thread caller;
@@ -634,6 +636,7 @@ class Runtime {
   // that cover every built-in scenario: a run allocates nothing for it (an allocation costs more
   // than a scheduling step under a fuzzer's AddressSanitizer).
   Kernel& kernel_;
+  sim::ModelPort port_;  // Send, pooled handlers and stack queries (sim/model_port.h)
   std::array<ThreadInfo, sim::KernelLimits::kThreadsMaxCeiling> threads_;
   // In the run's pooled memory, like the model's other maps (processes.h).
   sim::PooledMap<sim::PooledString, BrowserProcess*> browsers_;  // by user data folder (W11)
@@ -671,13 +674,13 @@ struct CurrentFrame {
 template <typename T>
 template <typename P>
 void Async<T>::Awaiter::await_suspend(std::coroutine_handle<P> handle) const {
-  runtime->NoteAwait(Thread(handle.promise().thread));
+  runtime->NoteAwait(sim::ThreadOf(handle));
   inner.await_suspend(handle);
 }
 
 template <typename T>
 Task<T> Runtime::Result(Async<T> op) {
-  sim::internal::FutureState<T>& state = op.future().state();
+  sim::FutureState<T>& state = op.future().state();
   if (TestOnlyPlantedDefects().result_pumps) co_return co_await kernel_.PumpUntil(op.future());
   co_await kernel_.Wait({"Task.Result", &state}, state, sim::WaitKind::kBlocking);
   co_return state.Get();
@@ -704,7 +707,7 @@ Task<T> Runtime::CoWait(Async<T> op) {
 template <typename T>
 void Runtime::FailPending(Runtime& runtime, const Pending& pending, HRESULT hr, const char* why,
                           bool inline_call) {
-  auto* state = static_cast<sim::internal::FutureState<T>*>(pending.future);
+  auto* state = static_cast<sim::FutureState<T>*>(pending.future);
   if (inline_call) {
     state->Fail(
         std::make_exception_ptr(ComException(hr, state->name() + " completion (" + why + ")")));
@@ -721,10 +724,9 @@ Promise<T> Runtime::NewOp(const char* kind, Thread caller, BrowserProcess& brows
   pending_.push_back({&promise.future().state(), "W2", &browser, caller, &FailPending<T>, false,
                       nullptr, producer});
   if (kernel_.traced()) {
-    promise.SetProducer(producer.get(), browser.hung
-                                            ? BrowserHangHoldsUp(browser)
-                                            : "it is being processed by " + producer.name() +
-                                                  " for thread " + caller.name());
+    promise.SetProducer(producer, browser.hung ? BrowserHangHoldsUp(browser)
+                                               : "it is being processed by " + producer.name() +
+                                                     " for thread " + caller.name());
   }
   return promise;
 }
@@ -745,7 +747,7 @@ Task<> DeliverCompletion(Runtime& runtime, Promise<T> promise, typename Promise<
 
 template <typename T>
 void Runtime::Complete(Thread caller, Promise<T> promise, typename Promise<T>::Value value) {
-  if (!Kernel::HasMessageQueue(caller)) {
+  if (!port_.HasMessageQueue(caller)) {
     promise.Set(std::move(value));
     return;
   }
@@ -757,11 +759,10 @@ void Runtime::Complete(Thread caller, Promise<T> promise, typename Promise<T>::V
              return DeliverCompletion<T>(*self, promise, std::move(value));
            });
   if (kernel_.traced()) {
-    promise.SetProducer(caller.get(),
-                        "its completion is message #" + std::to_string(id) + " queued on thread " +
-                            caller.name() +
-                            "'s pump, which must dispatch it (W2, W5: a blocking "
-                            "wait on that thread stops the pump that would deliver it)");
+    promise.SetProducer(caller, "its completion is message #" + std::to_string(id) +
+                                    " queued on thread " + caller.name() +
+                                    "'s pump, which must dispatch it (W2, W5: a blocking "
+                                    "wait on that thread stops the pump that would deliver it)");
   }
 }
 
@@ -776,7 +777,7 @@ void Runtime::CompleteWithError(Thread caller, Promise<T> promise, HRESULT hr, c
   // The completion handler receives the HRESULT; .NET's await rethrows it as a COMException.
   std::exception_ptr error = std::make_exception_ptr(
       ComException(hr, promise.future().name() + " completion (" + why + ")"));
-  if (!Kernel::HasMessageQueue(caller)) {
+  if (!port_.HasMessageQueue(caller)) {
     promise.Fail(std::move(error));
     return;
   }

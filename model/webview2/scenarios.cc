@@ -6,10 +6,13 @@
 
 #include <stdexcept>
 
+#include "model/verdicts.h"
 #include "model/webview2/runtime.h"
 #include "model/webview2/scenario_app.h"
 #include "sim/scenario.h"
 #include "sim/sync.h"
+
+using ::wvsim::model::WebViewVerdict;
 
 namespace wvsim::model::webview2 {
 
@@ -513,13 +516,13 @@ void RegisterScenarios() {
                 {clean}, [](Kernel& k) { ScriptSetup(k, false); }),
            Make("wv2.modal_dialog_in_message_handler",
                 "W4: WebMessageReceived opens a modal dialog whose WebView never initialises",
-                {Verdict::kReentrancy}, [](Kernel& k) { DialogSetup(k, true); }),
+                {WebViewVerdict::kReentrancy}, [](Kernel& k) { DialogSetup(k, true); }),
            Make("wv2.modal_dialog_posted",
                 "W4: the handler posts the dialog to run after it returns", {clean},
                 [](Kernel& k) { DialogSetup(k, false); }),
            Make("wv2.deferral_leaked_on_exception",
                 "W8: WebResourceRequested takes a deferral; the response builder throws first",
-                {Verdict::kDeferralLeak}, [](Kernel& k) { DeferralSetup(k, true); }),
+                {WebViewVerdict::kDeferralLeak}, [](Kernel& k) { DeferralSetup(k, true); }),
            Make("wv2.deferral_scoped", "W8: the same with a scoped deferral", {clean},
                 [](Kernel& k) { DeferralSetup(k, false); }),
            Make("wv2.new_window_deferred",
@@ -527,19 +530,19 @@ void RegisterScenarios() {
                 {clean}, [](Kernel& k) { NewWindowSetup(k, false); }),
            Make("wv2.new_window_deferral_forgotten",
                 "W9: NewWindowRequested keeps its deferral and never completes it",
-                {Verdict::kDeferralLeak}, [](Kernel& k) { NewWindowSetup(k, true); }),
+                {WebViewVerdict::kDeferralLeak}, [](Kernel& k) { NewWindowSetup(k, true); }),
            Make("wv2.call_from_worker_thread", "W3: a background thread calls ExecuteScriptAsync",
-                {Verdict::kWrongThread}, [](Kernel& k) { WorkerSetup(k, true); }),
+                {WebViewVerdict::kWrongThread}, [](Kernel& k) { WorkerSetup(k, true); }),
            Make("wv2.call_marshalled_to_ui", "W3: the same call posted to the UI thread", {clean},
                 [](Kernel& k) { WorkerSetup(k, false); }),
            Make("wv2.cookie_properties_off_thread",
                 "W3a: cookies fetched on a worker, then Cookie.Domain read there",
-                {Verdict::kWrongThread}, [](Kernel& k) { CookieSetup(k, true); }),
+                {WebViewVerdict::kWrongThread}, [](Kernel& k) { CookieSetup(k, true); }),
            Make("wv2.cookie_properties_on_ui", "W3a: the same cookies read on the UI thread",
                 {clean}, [](Kernel& k) { CookieSetup(k, false); }),
            Make("wv2.permission_deferral_completed_off_thread",
                 "W3, W9: a background policy check completes PermissionRequested's deferral",
-                {Verdict::kWrongThread}, [](Kernel& k) { PermissionSetup(k, true); }),
+                {WebViewVerdict::kWrongThread}, [](Kernel& k) { PermissionSetup(k, true); }),
            Make("wv2.permission_deferral_completed_on_ui",
                 "W3, W9: the policy check posts Complete to the UI thread", {clean},
                 [](Kernel& k) { PermissionSetup(k, false); }),

@@ -3,9 +3,12 @@
 // print while one runs (W7, E_ABORT). Each buggy one has a clean twin with the usual fix.
 #include <string>
 
+#include "model/verdicts.h"
 #include "model/webview2/runtime.h"
 #include "model/webview2/scenario_app.h"
 #include "sim/scenario.h"
+
+using ::wvsim::model::WebViewVerdict;
 
 namespace wvsim::model::webview2::scenario_app {
 
@@ -108,7 +111,8 @@ std::vector<Scenario> ApiErrorScenarios() {
       Make("wv2.deferral_completed_twice",
            "W8: ScriptDialogOpening's deferral is completed in the success path and again in "
            "the finally block",
-           {Verdict::kDeferralDoubleComplete}, [](Kernel& k) { DialogAnswerSetup(k, true); }),
+           {WebViewVerdict::kDeferralDoubleComplete},
+           [](Kernel& k) { DialogAnswerSetup(k, true); }),
       Make("wv2.deferral_completed_once", "W8: the same handler completes only in the finally",
            {clean}, [](Kernel& k) { DialogAnswerSetup(k, false); }),
       Make("wv2.second_environment_other_options",

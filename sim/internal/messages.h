@@ -12,6 +12,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/strings/str_cat.h"
+#include "sim/assert.h"
 #include "sim/internal/ring_queue.h"
 #include "sim/message_label.h"
 #include "sim/object.h"
@@ -21,8 +22,8 @@
 namespace wvsim::sim::internal {
 
 // A handler's frames, taken off its thread's stack when it awaited something not yet done. When
-// that completes, a kResume message carries them back to the thread's queue (design.md: awaited
-// continuations are posted to the awaiting thread's queue).
+// that completes, a kResume message carries them back to the thread's queue (docs/design.md:
+// awaited continuations are posted to the awaiting thread's queue).
 struct Continuation {
   VThread* owner = nullptr;
   std::vector<Frame> frames;  // the handler's root first
@@ -51,6 +52,8 @@ inline constexpr std::string_view kContinuationLabelPrefix = "continuation after
 
 inline std::string LabelOf(const Message& message) {
   if (message.kind != MessageKind::kResume) return std::string(message.label.view());
+  WVSIM_ASSERT_MSG(message.resume != nullptr && message.resume->awaited != nullptr,
+                   "a resume message carries a continuation that names what it awaited");
   return absl::StrCat(
       absl::string_view(kContinuationLabelPrefix.data(), kContinuationLabelPrefix.size()),
       message.resume->awaited->name());
@@ -59,6 +62,7 @@ inline std::string LabelOf(const Message& message) {
 // HashTrace(LabelOf(message)), without building the text.
 inline uint64_t LabelHashOf(const Message& message) {
   if (message.kind != MessageKind::kResume) return message.label.Hash();
+  WVSIM_ASSERT(message.resume != nullptr && message.resume->awaited != nullptr);
   return HashTrace(message.resume->awaited->name(), HashTrace(kContinuationLabelPrefix));
 }
 
@@ -71,7 +75,7 @@ class MessageQueue final : public Object, public Waitable {
  public:
   using Object::Object;
   void Rename(std::string new_name) { set_name(std::move(new_name)); }
-  bool Ready(const VThread&) const override { return !items.empty(); }
+  bool Ready() const override { return !items.empty(); }
   std::string WhyNotReady() const override { return "its queue is empty"; }
 
   RingQueue<Message> items;
@@ -85,6 +89,7 @@ template <typename T>
 class RecycledSlots {
  public:
   T& Next() {
+    WVSIM_ASSERT(used_ <= slots_.size());
     if (used_ == slots_.size()) slots_.emplace_back();
     return slots_[used_++];
   }

@@ -11,10 +11,12 @@
 #ifndef WVSIM_SIM_INTERNAL_RING_QUEUE_H_
 #define WVSIM_SIM_INTERNAL_RING_QUEUE_H_
 
+#include <bit>
 #include <cstddef>
 #include <utility>
 #include <vector>
 
+#include "sim/assert.h"
 namespace wvsim::sim::internal {
 
 template <typename T>
@@ -24,8 +26,14 @@ class RingQueue {
   size_t size() const { return size_; }
 
   // The i-th element from the front.
-  T& operator[](size_t i) { return slots_[Wrap(head_ + i)]; }
-  const T& operator[](size_t i) const { return slots_[Wrap(head_ + i)]; }
+  T& operator[](size_t i) {
+    WVSIM_ASSERT(i < size_);
+    return slots_[Wrap(head_ + i)];
+  }
+  const T& operator[](size_t i) const {
+    WVSIM_ASSERT(i < size_);
+    return slots_[Wrap(head_ + i)];
+  }
   T& front() { return (*this)[0]; }
   const T& front() const { return (*this)[0]; }
 
@@ -36,6 +44,7 @@ class RingQueue {
     GrowIfFull();
     slots_[Wrap(head_ + size_)] = std::forward<U>(value);
     ++size_;
+    WVSIM_ASSERT(size_ <= slots_.size());
   }
 
   template <typename U>
@@ -48,6 +57,7 @@ class RingQueue {
 
   // Removes the front element and returns it.
   T pop_front() {
+    WVSIM_ASSERT_MSG(size_ > 0, "pop_front on an empty queue");
     T value = std::move(slots_[head_]);
     head_ = Wrap(head_ + 1);
     --size_;
@@ -56,6 +66,7 @@ class RingQueue {
 
   // Removes the i-th element from the front; the ones behind it move up.
   void erase_at(size_t i) {
+    WVSIM_ASSERT(i < size_);
     for (; i + 1 < size_; ++i) (*this)[i] = std::move((*this)[i + 1]);
     (*this)[size_ - 1] = T{};
     --size_;
@@ -77,6 +88,8 @@ class RingQueue {
     for (size_t i = 0; i < size_; ++i) grown[i] = std::move((*this)[i]);
     slots_ = std::move(grown);
     head_ = 0;
+    WVSIM_ASSERT_MSG(std::has_single_bit(slots_.size()), "capacity is a power of two (Wrap)");
+    WVSIM_ASSERT(size_ < slots_.size());
   }
 
   std::vector<T> slots_;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/assert.h"
 #include "sim/object.h"
 
 namespace wvsim::sim {
@@ -26,7 +27,7 @@ struct VThread;
 
 // A wait that never ends by itself (a sleep ends by its timer, an abort never).
 struct NeverReady final : Waitable {
-  bool Ready(const VThread&) const override { return false; }
+  bool Ready() const override { return false; }
   std::string WhyNotReady() const override { return "it waits for nothing that can happen"; }
 };
 inline const NeverReady kNeverReady;
@@ -66,18 +67,19 @@ struct VThread final : Object, Waitable {
   ~VThread() override;
 
   bool Enabled() const {
-    return state == ThreadState::kReady && (wait == nullptr || timed_out || wait->Ready(*this));
+    return state == ThreadState::kReady && (wait == nullptr || timed_out || wait->Ready());
   }
 
   // Joining a thread waits for it to finish.
-  bool Ready(const VThread&) const override { return state == ThreadState::kFinished; }
+  bool Ready() const override { return state == ThreadState::kFinished; }
   std::string WhyNotReady() const override { return "thread " + name() + " has not finished"; }
   void Rename(std::string new_name) { set_name(std::move(new_name)); }
-  const VThread* Blocker() const override { return this; }
+  Thread Blocker() const override;
 
   // Stops the running thread at a scheduling point; the kernel files it in the RunQueue when
   // its step ends.
   void Arrive(Op next_op, const Waitable* waiting_for, WaitKind kind) {
+    WVSIM_ASSERT_MSG(state == ThreadState::kRunning, "only the running thread reaches a point");
     op = next_op;
     wait = waiting_for;
     state = ThreadState::kReady;
@@ -89,8 +91,10 @@ struct VThread final : Object, Waitable {
 
   // Removes the innermost frame after it finished; the frame below resumes next.
   void PopFrame() {
+    WVSIM_ASSERT_MSG(!frames.empty(), "a frame finished on a thread with an empty stack");
     const Frame finished = frames.back();
     frames.pop_back();
+    WVSIM_ASSERT(dispatch_bases.empty() || dispatch_bases.back() <= frames.size());
     if (!dispatch_bases.empty() && dispatch_bases.back() == frames.size()) {
       dispatch_bases.pop_back();
       ReportHandlerEnd(*this);
@@ -110,13 +114,22 @@ struct VThread final : Object, Waitable {
   bool timed_out = false;  // a timeout on the current wait fired
   std::vector<Frame> frames;
   // Indexes into `frames` of the handlers the thread's message loops dispatched, innermost last:
-  // an await inside a handler detaches the frames from the innermost base up (design.md, Waits).
+  // an await inside a handler detaches the frames from the innermost base up (docs/design.md,
+  // Waits).
   std::vector<uint32_t> dispatch_bases;
   std::unique_ptr<MessageQueue> queue;  // null for a thread without a message queue
   int loop_depth = 0;                   // message loops running on this thread now
   uint64_t last_dispatch_hash = 0;      // the last dispatched label's hash, for fuzzer features
   uint32_t steps_taken = 0;             // its steps so far, counted only for fuzzer features
 };
+
+// The one bridge between a public Thread handle and the kernel's record behind it.
+struct ThreadAccess {
+  static VThread* Record(Thread thread) { return thread.thread_; }
+  static Thread Handle(const VThread* thread) { return Thread(const_cast<VThread*>(thread)); }
+};
+
+inline Thread VThread::Blocker() const { return ThreadAccess::Handle(this); }
 
 // Called when an exception escapes a frame the kernel owns (a thread body or a handler).
 void ReportEscapedException(VThread& thread, std::exception_ptr error);

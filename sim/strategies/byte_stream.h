@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/types/span.h"
+#include "sim/assert.h"
 #include "sim/strategy.h"
 
 namespace wvsim::sim {
@@ -39,6 +40,7 @@ class ByteStreamStrategy final : public Strategy {
 
  private:
   uint32_t Take(uint32_t count) {
+    WVSIM_ASSERT(count >= 1);
     if (count <= 1) return 0;
     const size_t width = count <= 0x100 ? 1 : count <= 0x10000 ? 2 : 4;
     uint32_t value = 0;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/assert.h"
+
 namespace wvsim::sim {
 
 bool DfsStrategy::BeginExecution(uint64_t index) {
@@ -15,6 +17,7 @@ bool DfsStrategy::BeginExecution(uint64_t index) {
   // Backtrack: the deepest level with an untried option takes its next one; deeper levels go.
   while (!path_.empty()) {
     Level& level = path_.back();
+    WVSIM_ASSERT(level.chosen < level.count);
     if (!level.only_one && level.chosen + 1 < level.count) {
       ++level.chosen;
       return true;
@@ -26,8 +29,11 @@ bool DfsStrategy::BeginExecution(uint64_t index) {
 }
 
 uint32_t DfsStrategy::Decide(uint32_t count, bool only_one, uint32_t only) {
+  WVSIM_ASSERT(count >= 1);
+  WVSIM_ASSERT(only < count);
   if (position_ < path_.size()) {
     Level& level = path_[position_++];
+    WVSIM_ASSERT(level.chosen < level.count);
     return std::min(level.chosen, count - 1);
   }
   const uint32_t first = only_one ? only : 0;
@@ -38,6 +44,7 @@ uint32_t DfsStrategy::Decide(uint32_t count, bool only_one, uint32_t only) {
 
 uint32_t DfsStrategy::ChooseThread(const ThreadChoice& choice) {
   const auto count = static_cast<uint32_t>(choice.enabled.size());
+  WVSIM_ASSERT_MSG(count >= 1, "a thread choice is never empty");
   uint32_t previous_index = 0;
   if (choice.previous_enabled) {
     previous_index = choice.enabled.index_of(choice.previous);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/assert.h"
+
 namespace wvsim::sim {
 
 namespace {
@@ -29,6 +31,7 @@ bool PctStrategy::BeginExecution(uint64_t index) {
       change_steps_.push_back(step);
     }
   }
+  WVSIM_ASSERT(change_steps_.size() < depth_);
   return true;
 }
 
@@ -44,6 +47,7 @@ uint64_t PctStrategy::PriorityOf(uint32_t thread) {
 uint32_t PctStrategy::ChooseThread(const ThreadChoice& choice) {
   // Give every enabled thread its priority first, in id order, so that draws happen in a fixed
   // order; the comparisons below then only read.
+  WVSIM_ASSERT_MSG(!choice.enabled.empty(), "a thread choice is never empty");
   for (uint32_t thread : choice.enabled) PriorityOf(thread);
   auto highest = [&] {
     uint32_t best = 0;
@@ -55,10 +59,12 @@ uint32_t PctStrategy::ChooseThread(const ThreadChoice& choice) {
   uint32_t chosen = highest();
   for (size_t i = 0; i < change_steps_.size(); ++i) {
     if (change_steps_[i] != choice.step) continue;
+    WVSIM_ASSERT(i + 1 < depth_);  // lowered priorities stay in 1 .. depth-1
     priorities_[choice.enabled[chosen]] = depth_ - 1 - i;
     ++changes_made_;
     chosen = highest();
   }
+  WVSIM_ASSERT(chosen < choice.enabled.size());
   return chosen;
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "sim/assert.h"
 #include "sim/prng.h"
 #include "sim/strategy.h"
 
@@ -16,7 +17,9 @@ namespace wvsim::sim {
 class PortfolioStrategy final : public Strategy {
  public:
   explicit PortfolioStrategy(std::vector<std::unique_ptr<Strategy>> members)
-      : members_(std::move(members)) {}
+      : members_(std::move(members)) {
+    WVSIM_ASSERT_MSG(!members_.empty(), "a portfolio needs at least one member");
+  }
 
   std::string_view name() const override { return "portfolio"; }
   bool BeginExecution(uint64_t index) override {
@@ -24,6 +27,7 @@ class PortfolioStrategy final : public Strategy {
     return active_->BeginExecution(index);
   }
   uint32_t ChooseThread(const ThreadChoice& choice) override {
+    WVSIM_ASSERT_MSG(active_ != nullptr, "BeginExecution picks a member first");
     return active_->ChooseThread(choice);
   }
   Prng* UniformThreadChoices() override { return active_->UniformThreadChoices(); }

@@ -28,9 +28,10 @@
 // (one line). Run with WVSIM_REPLAY set, ExploreScenario and RunScenario replay that schedule
 // instead of exploring, for the scenario the file names (other scenarios are explored as usual),
 // print its full trace and verdict, and the assertion reports what the replay found. Strict:
-// every decision, the verdict and the trace hash must match the recording; a mismatch fails the
-// assertion naming the first difference. WVSIM_REPLAY_LENIENT=1 follows the recorded choices by
-// position only. A malformed file fails every assertion with the file, line and problem.
+// every decision, the verdict, steps, preemptions and trace hash must match the recording (the
+// same replay as `wvsim replay`, sim/recording.h); a mismatch fails the assertion naming the
+// first difference. WVSIM_REPLAY_LENIENT=1 follows the recorded choices by position only. A
+// malformed file fails every assertion with the file, line and problem.
 //
 // Failure files go to $WVSIM_FAILURE_DIR, else $TEST_UNDECLARED_OUTPUTS_DIR/wvsim-failures, else
 // wvsim-failures/ in the working directory; one file per test and scenario, rewritten by each
@@ -62,6 +63,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "model/verdicts.h"
 #include "rapidcheck.h"
 #include "rapidcheck/gtest.h"
 #include "sim/explorer.h"
@@ -70,7 +72,19 @@
 
 namespace wvsim::testing {
 
-using sim::Verdict;
+// Every verdict a test may expect by name: the kernel's (Verdict::kDeadlock, ...) and the WebView
+// models' (Verdict::kReentrancy, ...), which the models register (model/verdicts.h). A verdict
+// of either kind converts to it and compares with it.
+struct Verdict : sim::Verdict {
+  Verdict() = default;
+  Verdict(sim::Verdict verdict) : sim::Verdict(verdict) {}  // NOLINT: implicit on purpose
+  static inline const sim::Verdict kReentrancy = model::WebViewVerdict::kReentrancy;
+  static inline const sim::Verdict kDeferralLeak = model::WebViewVerdict::kDeferralLeak;
+  static inline const sim::Verdict kDeferralDoubleComplete =
+      model::WebViewVerdict::kDeferralDoubleComplete;
+  static inline const sim::Verdict kWrongThread = model::WebViewVerdict::kWrongThread;
+  static inline const sim::Verdict kSerialCallbacks = model::WebViewVerdict::kSerialCallbacks;
+};
 
 // How ExploreScenario explores: strategy (random, pct, dfs, portfolio; default random),
 // iterations (default 10,000), seed, depth, max_steps, params (name -> value), shard and
@@ -85,10 +99,10 @@ struct RunOptions {
 
 // What an exploration, a run or a replay found; the assertions below read it.
 struct Result {
-  std::string scenario;               // the scenario's id
-  std::vector<Verdict> expected;      // the verdicts the scenario declares
-  std::string how;                    // how it ran, for messages: "portfolio, seed 0"
-  Verdict verdict = Verdict::kClean;  // the first violation found, or clean
+  std::string scenario;                    // the scenario's id
+  std::vector<sim::Verdict> expected;      // the verdicts the scenario declares
+  std::string how;                         // how it ran, for messages: "portfolio, seed 0"
+  sim::Verdict verdict = Verdict::kClean;  // the first violation found, or clean
   uint64_t executions = 0;
   std::vector<sim::Found> found;  // each distinct violation, with its traced schedule
   std::string error;              // when nothing could run (unknown scenario, bad options or

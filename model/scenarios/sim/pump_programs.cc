@@ -26,8 +26,8 @@ Task<Future<int>> PostComputeToSelf(Kernel& kernel) {
   const Promise<int> result = kernel.MakePromise<int>("result");
   const Thread self = kernel.Current();
   const uint64_t id = co_await kernel.Post(self, "compute", [result] { return Compute(result); });
-  result.SetProducer(self.get(), absl::StrCat("it is set by message #", id,
-                                              " 'compute', queued on thread ", self.name()));
+  result.SetProducer(self, absl::StrCat("it is set by message #", id,
+                                        " 'compute', queued on thread ", self.name()));
   co_return result.future();
 }
 

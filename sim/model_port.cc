@@ -1,0 +1,44 @@
+#include "sim/model_port.h"
+
+#include "sim/internal/messages.h"
+#include "sim/internal/vthread.h"
+
+namespace wvsim::sim {
+
+using internal::ThreadAccess;
+using internal::VThread;
+
+bool ModelPort::HasMessageQueue(Thread thread) const {
+  return thread.valid() && ThreadAccess::Record(thread)->queue != nullptr;
+}
+
+bool ModelPort::IsOnStack(Thread thread, std::coroutine_handle<> frame) const {
+  if (!thread.valid()) return false;
+  for (const internal::Frame& on_stack : ThreadAccess::Record(thread)->frames) {
+    if (on_stack.handle == frame) return true;
+  }
+  return false;
+}
+
+bool ModelPort::IsInInnermostDispatch(Thread thread, std::coroutine_handle<> frame) const {
+  if (!thread.valid()) return false;
+  const VThread& record = *ThreadAccess::Record(thread);
+  if (record.dispatch_bases.empty()) return false;
+  WVSIM_ASSERT(record.dispatch_bases.back() <= record.frames.size());
+  for (size_t i = record.dispatch_bases.back(); i < record.frames.size(); ++i) {
+    if (record.frames[i].handle == frame) return true;
+  }
+  return false;
+}
+
+uint64_t ModelPort::Send(Thread target, MessageLabel label,
+                         absl::AnyInvocable<Task<>()> handler) const {
+  if (!target.valid()) {
+    kernel_->Fail(Verdict::kAssertion, "send", "sent to an invalid thread");
+    return 0;
+  }
+  return kernel_->Enqueue(*ThreadAccess::Record(target),
+                          internal::CallMessage(std::move(label), std::move(handler)));
+}
+
+}  // namespace wvsim::sim
