@@ -1,6 +1,7 @@
 #include "sim/atomic_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +9,8 @@
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
+#include <limits>
+#include <string>
 #include <system_error>
 
 #include "absl/strings/str_format.h"
@@ -94,7 +97,48 @@ absl::StatusOr<std::string> ReadAtMost(int fd, size_t limit, const std::string& 
   return text;
 }
 
+bool IsDecimal(std::string_view text) {
+  return !text.empty() && text.size() <= 18 &&
+         text.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// The writer's pid in a temporary file's name "<name><suffix>.tmp.<pid>.<n>"; 0 when `name` is
+// not one.
+pid_t TemporaryFileOwner(std::string_view name, std::string_view suffix) {
+  const size_t tmp = name.rfind(".tmp.");
+  if (tmp == std::string_view::npos || tmp < suffix.size() ||
+      name.substr(tmp - suffix.size(), suffix.size()) != suffix) {
+    return 0;
+  }
+  const std::string_view rest = name.substr(tmp + 5);
+  const size_t dot = rest.find('.');
+  if (dot == std::string_view::npos || !IsDecimal(rest.substr(0, dot)) ||
+      !IsDecimal(rest.substr(dot + 1))) {
+    return 0;
+  }
+  const long long pid = std::stoll(std::string(rest.substr(0, dot)));
+  return pid > 0 && pid <= std::numeric_limits<pid_t>::max() ? static_cast<pid_t>(pid) : 0;
+}
+
+// kill(pid, 0) delivers nothing; it fails with ESRCH exactly when no such process exists (EPERM
+// means one exists that we may not signal).
+bool ProcessAlive(pid_t pid) { return ::kill(pid, 0) == 0 || errno != ESRCH; }
+
 }  // namespace
+
+int RemoveStaleTemporaryFiles(const std::string& directory, std::string_view suffix) {
+  std::error_code error;
+  std::filesystem::directory_iterator it(directory, error);
+  int removed = 0;
+  for (; !error && it != std::filesystem::directory_iterator(); it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    const pid_t owner = TemporaryFileOwner(name, suffix);
+    std::error_code file_error;
+    if (owner == 0 || ProcessAlive(owner) || !it->is_regular_file(file_error)) continue;
+    if (std::filesystem::remove(it->path(), file_error)) ++removed;
+  }
+  return removed;
+}
 
 absl::Status WriteFileAtomically(const std::string& path, std::string_view text) {
   if (path.empty()) return absl::InvalidArgumentError("empty file path");

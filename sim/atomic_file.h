@@ -19,6 +19,12 @@ namespace wvsim::sim {
 // its old contents.
 absl::Status WriteFileAtomically(const std::string& path, std::string_view text);
 
+// Removes the temporary files WriteFileAtomically left in `directory` (not its subfolders) when
+// its process died between creating and renaming one (a SIGKILL, a power cut): the names
+// "<name><suffix>.tmp.<pid>.<n>" whose <pid> is no live process. A live writer's files, in this
+// process or another, are kept. Returns how many were removed; a missing folder has none.
+int RemoveStaleTemporaryFiles(const std::string& directory, std::string_view suffix);
+
 // Reads at most `limit` bytes of the file at `path` (the caller passes limit + 1 to notice a file
 // that is too large).
 absl::StatusOr<std::string> ReadFileAtMost(const std::string& path, size_t limit);

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "sim/assert.h"
 #include "sim/runner.h"
 #include "sim/strategies/factory.h"
 
@@ -66,6 +67,7 @@ absl::StatusOr<ExploreResult> Explore(const Scenario& scenario, const ExploreCon
   if (!strategy.ok()) return strategy.status();
   absl::StatusOr<ParamValues> params = ResolveParams(scenario, config.params);
   if (!params.ok()) return params.status();
+  WVSIM_ASSERT(config.shard_index < config.shard_count);  // StrategyFor refuses other shards
 
   KernelLimits limits;
   limits.steps_max = config.max_steps;
@@ -86,7 +88,17 @@ absl::StatusOr<ExploreResult> Explore(const Scenario& scenario, const ExploreCon
       break;
     }
     const RunOutcome outcome = runner.Run(**strategy, /*traced=*/false);
+    if (outcome.interrupted) {  // a stop request ended it part way: no verdict, not counted
+      result.stopped = true;
+      break;
+    }
     ++result.executions;
+    if (!outcome.configuration_error.empty()) {
+      result.configuration_error =
+          absl::StrCat(DescribeConfiguration(scenario, runner.params()), ", execution ", execution,
+                       ": ", outcome.configuration_error);
+      break;
+    }
     if (outcome.violation.kind == Verdict::kClean) continue;
     if (!seen.insert({outcome.violation.kind, outcome.violation.place}).second) continue;
     if (result.verdict == Verdict::kClean) result.verdict = outcome.violation.kind;

@@ -52,6 +52,10 @@ struct ExploreResult {
   std::vector<Found> found;
   bool exhausted = false;  // the strategy had nothing left to try (DFS)
   bool stopped = false;    // should_stop ended it early
+  // Non-empty when a run reached a limit of the configuration (RunOutcome::configuration_error):
+  // the campaign stopped there, since every further run could too. Names the scenario, its
+  // parameters and the execution: "<id> with fault_budget=62, execution 3: thread limit ...".
+  std::string configuration_error;
 };
 
 // OK when Explore would accept `config` for `scenario`; InvalidArgument naming the problem (an

@@ -1,22 +1,25 @@
-// Replaying a recorded schedule and checking the run against its recording: what `wvsim replay`
-// and the testing API's WVSIM_REPLAY (testing/wvsim/testing.h) both do, so they agree on what a
-// faithful replay is and on how a bad recording is reported.
+// Replaying a recorded schedule and checking the run against its recording: the one recipe that
+// `wvsim replay`, the testing API's WVSIM_REPLAY (testing/wvsim/testing.h) and `wvsim shrink`
+// (sim/shrink.h) all follow, so they agree on what a faithful replay is and on how a bad
+// recording is reported.
 //
 //   absl::StatusOr<Schedule> recorded = ReadScheduleFile(path);
-//   absl::StatusOr<ParamValues> params = RecordedParams(scenario, *recorded, path);
-//   if (absl::Status same = CheckModelVersion(scenario, *recorded, path, "replay it leniently");
-//       !same.ok()) { ... }
-//   Runner runner(scenario, *params, RecordedLimits(*recorded));
-//   CheckedReplay replay = ReplayRecording(runner, *recorded, /*lenient=*/false);
-//   // replay.divergence is empty when the run made the recorded decisions and, strictly, ended
-//   // with the recorded verdict and trace hash; runner.kernel() holds the full trace.
+//   absl::StatusOr<Replayed> replayed =
+//       ReplaySchedule(scenario, *recorded, {.lenient = false, .relax_hint = "use --lenient"});
+//   // !replayed.ok(): the recording does not fit the scenario (a bad parameter, another model
+//   // version, a strict replay without the headers it checks); the message names the line.
+//   // replayed->replay.divergence is empty when the run made the recorded decisions and,
+//   // strictly, ended with the recorded verdict, steps, preemptions and trace hash;
+//   // replayed->runner->kernel() holds the full trace.
 //
-// Errors are InvalidArgument whose message starts with "<path>:<line>: ", as ParseSchedule's do.
-// Deterministic; no shared state.
+// Errors are InvalidArgument whose message starts with "<file>:<line>: ", as ParseSchedule's
+// do (the lines come from the schedule's ScheduleSource; a schedule built in memory has none, and
+// its errors start with the problem). Deterministic; no shared state.
 #ifndef WVSIM_SIM_RECORDING_H_
 #define WVSIM_SIM_RECORDING_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -29,34 +32,54 @@
 
 namespace wvsim::sim {
 
-// The 1-based line of the first header line of the file at `path` that starts with `prefix`, for
-// error messages about a header; 0 when there is none or the file cannot be read.
-int ScheduleHeaderLine(const std::string& path, std::string_view prefix);
+struct ReplayMode {
+  // Strict (false): every decision's kind, count and label, then the verdict, steps,
+  // preemptions and trace hash must match the recording, which must have been made with the
+  // scenario's model version and must carry those headers (a zero trace hash is no hash).
+  // Lenient: the recorded choices by position only, nothing else checked.
+  bool lenient = false;
+  // How this caller replays leniently, ending a strict-only error: "replay it with --lenient".
+  std::string relax_hint = "replay it leniently";
+};
 
-// The recording's parameters, resolved against `scenario`'s defaults. An unknown parameter or a
-// bad value is an error naming the `param:` line at fault.
-absl::StatusOr<ParamValues> RecordedParams(const Scenario& scenario, const Schedule& recorded,
-                                           const std::string& path);
+// The recording's parameters, resolved against `scenario`'s defaults and ranges. An unknown
+// parameter or a bad value is an error naming the `param:` line at fault.
+absl::StatusOr<ParamValues> RecordedParams(const Scenario& scenario, const Schedule& recorded);
 
-// OK when the recording was made with `scenario`'s current model version. Otherwise an error
-// naming the `model-version:` line that ends with "re-record it (docs/schedule-format.md) or
-// <relax_hint>", `relax_hint` saying how this caller replays leniently.
-absl::Status CheckModelVersion(const Scenario& scenario, const Schedule& recorded,
-                               const std::string& path, std::string_view relax_hint);
+// OK when a strict replay can check `recorded` against `scenario`: the same model version, and
+// `trace-hash` (not zero), `steps` and `preemptions` present. Otherwise an error naming the line
+// (the `---` line for a missing header) that ends with "re-record it (docs/schedule-format.md)
+// or <relax_hint>". Lenient replays skip this.
+absl::Status CheckStrictReplayable(const Scenario& scenario, const Schedule& recorded,
+                                   std::string_view relax_hint);
 
 // The limits a replay of `recorded` runs under: its own step limit, when it has one.
 KernelLimits RecordedLimits(const Schedule& recorded);
 
+// A Runner ready to run `recorded` again: its parameters, its limits; in strict mode only after
+// CheckStrictReplayable. Shrink starts its search from it.
+absl::StatusOr<std::unique_ptr<Runner>> PrepareReplay(const Scenario& scenario,
+                                                      const Schedule& recorded,
+                                                      const ReplayMode& mode);
+
 struct CheckedReplay {
   RunOutcome outcome;
   uint64_t trace_hash = 0;
-  // Empty when the replay is faithful: the run made every recorded decision and, unless lenient,
-  // ended with the recorded verdict and trace hash. Otherwise the first difference.
+  // Empty when the replay is faithful (see ReplayMode); otherwise the first difference.
   std::string divergence;
 };
 
-// Re-executes `recorded` on `runner` with full tracing and checks it against the recording.
-CheckedReplay ReplayRecording(Runner& runner, const Schedule& recorded, bool lenient);
+struct Replayed {
+  std::unique_ptr<Runner> runner;  // its kernel holds the replay's full trace
+  CheckedReplay replay;
+};
+
+// The replay entry point: PrepareReplay, then re-executes `recorded` with full tracing and
+// checks the run against it as `mode` says. A run that reaches a limit of the configuration
+// (RunOutcome::configuration_error, such as the thread limit) is an InvalidArgument error naming
+// the file, the scenario and its parameters.
+absl::StatusOr<Replayed> ReplaySchedule(const Scenario& scenario, const Schedule& recorded,
+                                        const ReplayMode& mode);
 
 // The end of a replay as `wvsim replay` prints it after the trace: "verdict: <kind>[ at <place>
 // <report>]", then "steps: N, preemptions: N, trace hash: <hex>", each ending in a newline.

@@ -35,23 +35,75 @@ bool IsValidScenarioId(std::string_view id) {
   return dots >= 1 && previous != '.';
 }
 
+ScenarioParam FaultBudgetParam(int64_t default_value, std::string description) {
+  return ScenarioParam{.name = std::string(kFaultBudgetParam),
+                       .default_value = default_value,
+                       .description = std::move(description),
+                       .min = 0,
+                       .max = kFaultBudgetMax};
+}
+
+namespace {
+
+std::string RangeText(const ScenarioParam& param) {
+  return absl::StrCat(param.min, " to ", param.max);
+}
+
+absl::StatusOr<int64_t> ParseParamValue(const Scenario& scenario, const ScenarioParam& param,
+                                        const std::string& text) {
+  int64_t value = 0;
+  // SimpleAtoi refuses what does not fit an int64 as well as what is not a number.
+  const bool number = absl::SimpleAtoi(absl::string_view(text.data(), text.size()), &value);
+  if (!number || value < param.min || value > param.max) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "parameter ", param.name, " of scenario ", scenario.id, ": '", text, "' is ",
+        number ? "out of its range, " : "not an integer in its range, ", RangeText(param)));
+  }
+  return value;
+}
+
+const ScenarioParam* FindParam(const Scenario& scenario, const std::string& name) {
+  for (const ScenarioParam& param : scenario.params) {
+    if (param.name == name) return &param;
+  }
+  return nullptr;
+}
+
+absl::Status CheckParamDeclarations(const Scenario& scenario) {
+  for (const ScenarioParam& param : scenario.params) {
+    if (param.min <= param.default_value && param.default_value <= param.max) continue;
+    return absl::InvalidArgumentError(absl::StrCat("scenario ", scenario.id, ": parameter ",
+                                                   param.name, "'s default ", param.default_value,
+                                                   " is outside its range, ", RangeText(param)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<ParamValues> ResolveParams(const Scenario& scenario,
                                           const std::map<std::string, std::string>& overrides) {
   ParamValues values;
   for (const ScenarioParam& param : scenario.params) values[param.name] = param.default_value;
   for (const auto& [name, text] : overrides) {
-    if (values.find(name) == values.end()) {
+    const ScenarioParam* param = FindParam(scenario, name);
+    if (param == nullptr) {
       return absl::InvalidArgumentError(
           absl::StrCat("scenario ", scenario.id, " has no parameter '", name, "'"));
     }
-    int64_t value = 0;
-    if (!absl::SimpleAtoi(absl::string_view(text.data(), text.size()), &value)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("parameter ", name, ": '", text, "' is not an integer"));
-    }
-    values[name] = value;
+    absl::StatusOr<int64_t> value = ParseParamValue(scenario, *param, text);
+    if (!value.ok()) return value.status();
+    values[name] = *value;
   }
   return values;
+}
+
+std::string DescribeConfiguration(const Scenario& scenario, const ParamValues& values) {
+  std::string text = scenario.id;
+  for (const auto& [name, value] : values) {
+    absl::StrAppend(&text, text.size() == scenario.id.size() ? " with " : ", ", name, "=", value);
+  }
+  return text;
 }
 
 ScenarioRegistry& ScenarioRegistry::Global() {
@@ -75,9 +127,9 @@ absl::Status ScenarioRegistry::Add(Scenario scenario) {
       std::any_of(scenario.params.begin(), scenario.params.end(),
                   [](const ScenarioParam& p) { return p.name == kFaultBudgetParam; });
   if (!has_budget) {
-    scenario.params.push_back(
-        {std::string(kFaultBudgetParam), 0, "injected process faults allowed per run"});
+    scenario.params.push_back(FaultBudgetParam(0, "injected process faults allowed per run"));
   }
+  if (absl::Status declared = CheckParamDeclarations(scenario); !declared.ok()) return declared;
   std::string id = scenario.id;
   scenarios_.emplace(std::move(id), std::make_unique<Scenario>(std::move(scenario)));
   return absl::OkStatus();

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -34,13 +35,28 @@
 
 namespace wvsim::sim {
 
+// A parameter: an integer the scenario reads with Kernel::Param, settable with
+// `wvsim explore --param NAME=VALUE` and recorded in schedules. Its range is part of its
+// declaration: ResolveParams refuses a value outside min..max (so no model ever sees one), and
+// the registry refuses a default outside it. The default range, 0 to 2^31-1, suits a count read
+// into an int; declare a tighter one wherever a large value means unbounded work.
 struct ScenarioParam {
   std::string name;
   int64_t default_value = 0;
   std::string description;
+  int64_t min = 0;
+  int64_t max = std::numeric_limits<int32_t>::max();
 };
 
 inline constexpr std::string_view kFaultBudgetParam = "fault_budget";
+// Each unit of fault budget is a virtual thread (an injector) and may bring up a replacement
+// process thread once its fault has happened, so a budget of 16 takes up to 32 of the kernel's
+// 64 threads (KernelLimits::kThreadsMaxCeiling), leaving the rest for the app and the runtime's
+// own threads; beyond it runs reach the thread limit, and a budget in the billions was a hang.
+inline constexpr int64_t kFaultBudgetMax = 16;
+
+// `fault_budget` with its range, 0 to kFaultBudgetMax, and `default_value`.
+ScenarioParam FaultBudgetParam(int64_t default_value, std::string description);
 
 struct Scenario {
   std::string id;
@@ -57,10 +73,15 @@ struct Scenario {
   bool Expects(Verdict verdict) const;
 };
 
-// The defaults overridden by `overrides` (name -> decimal text). An unknown name or a value that
-// is not an integer is InvalidArgument.
+// The defaults overridden by `overrides` (name -> decimal text). An unknown name, a value that is
+// not an integer, or one outside the parameter's range is InvalidArgument naming the parameter
+// (and its range).
 absl::StatusOr<ParamValues> ResolveParams(const Scenario& scenario,
                                           const std::map<std::string, std::string>& overrides);
+
+// "<id> with name=value, ..." (every parameter, defaults included): names a run's configuration
+// in an error, such as the thread limit a run reached with these parameters.
+std::string DescribeConfiguration(const Scenario& scenario, const ParamValues& values);
 
 // Whether `id` is a well-formed scenario id.
 bool IsValidScenarioId(std::string_view id);
@@ -69,7 +90,8 @@ class ScenarioRegistry {
  public:
   static ScenarioRegistry& Global();
 
-  // Rejects a malformed id, a duplicate, a missing setup or an empty expected set.
+  // Rejects a malformed id, a duplicate, a missing setup, an empty expected set, or a parameter
+  // whose range is empty or excludes its default.
   absl::Status Add(Scenario scenario);
   const Scenario* Find(std::string_view id) const;
   std::vector<const Scenario*> All() const;  // ordered by id

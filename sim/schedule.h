@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/verdict.h"
@@ -40,6 +41,28 @@ struct Decision {
   bool operator==(const Decision&) const = default;
 };
 
+// Where a parsed schedule came from: its source name (the file's path) and the line of each
+// header, so that an error found after parsing (an unknown parameter, another model version, a
+// strict replay's missing trace hash) names the line without reading the file again. Not part of
+// the schedule's value: two schedules with the same content are equal wherever they were read.
+struct ScheduleSource {
+  std::string name;  // ParseSchedule's source_name; empty for a schedule built in memory
+  // Key -> 1-based line: a header's key ("scenario", "model-version", ...), "param:<name>" for a
+  // parameter, "program" for the first program line, and "---" for the end of the headers.
+  std::map<std::string, uint32_t, std::less<>> lines;
+
+  bool parsed() const { return !name.empty() || !lines.empty(); }
+  // The line of `key`; 0 when it was not in the file.
+  uint32_t Line(std::string_view key) const;
+  // Whether the file had header `key`. A schedule built in memory has every header.
+  bool Has(std::string_view key) const { return !parsed() || Line(key) != 0; }
+  // "<name>:<line>" for an error about `key`: its line, else the "---" line (where a missing
+  // header is reported), else just the name.
+  std::string At(std::string_view key) const;
+
+  friend bool operator==(const ScheduleSource&, const ScheduleSource&) { return true; }
+};
+
 struct Schedule {
   static constexpr int kFormatVersion = 1;
 
@@ -58,6 +81,7 @@ struct Schedule {
   uint64_t steps = 0;  // scheduling steps the run took
   uint64_t preemptions = 0;
   std::vector<Decision> decisions;
+  ScheduleSource source;  // filled in by ParseSchedule
 
   bool operator==(const Schedule&) const = default;
 };

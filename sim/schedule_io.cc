@@ -9,6 +9,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "sim/assert.h"
 #include "sim/atomic_file.h"
 #include "sim/scenario.h"
 
@@ -141,14 +142,12 @@ std::string TextProblem(std::string_view text) {
   return "";
 }
 
-std::string_view VerdictText(Verdict verdict) {
-  return static_cast<int>(verdict) < kVerdictCount ? VerdictName(verdict) : "invalid";
-}
+std::string_view VerdictText(Verdict verdict) { return verdict.name(); }
 
 std::string VerdictList() {
   std::string list;
-  for (int i = 0; i < kVerdictCount; ++i) {
-    absl::StrAppendFormat(&list, "%s%s", i == 0 ? "" : ", ", VerdictName(static_cast<Verdict>(i)));
+  for (const Verdict verdict : Verdict::All()) {
+    absl::StrAppendFormat(&list, "%s%s", list.empty() ? "" : ", ", verdict.name());
   }
   return list;
 }
@@ -164,10 +163,13 @@ class LineReader {
   LineReader(std::string_view text, std::string_view source) : text_(text), source_(source) {}
 
   bool AtEnd() const { return position_ >= text_.size(); }
+  // The 1-based number of the line Next returned last.
+  uint32_t line_number() const { return static_cast<uint32_t>(line_number_); }
   size_t remaining_bytes() const { return text_.size() - position_; }
 
   // The next line without its ending. Precondition: !AtEnd().
   absl::StatusOr<std::string_view> Next() {
+    WVSIM_ASSERT(!AtEnd());
     ++line_number_;
     const std::string_view rest = text_.substr(position_);
     // Search no further than the longest allowed line reaches, so a huge line costs nothing more.
@@ -236,6 +238,7 @@ struct Header {
   Schedule* schedule = nullptr;
   uint64_t decisions = 0;
   uint32_t seen = 0;  // bit i is set once kHeaderFields[i] has been read
+  uint32_t line = 0;  // the line being applied, for schedule->source
 };
 
 using FieldParser = absl::Status (*)(std::string_view value, Header& header);
@@ -282,6 +285,7 @@ absl::Status ParseParamField(std::string_view value, Header& header) {
   const bool added =
       params.emplace(std::string(name), std::string(value.substr(equals + 1))).second;
   if (!added) return Problem(absl::StrFormat("duplicate param %s", Quote(name)));
+  header.schedule->source.lines.emplace("param:" + std::string(name), header.line);
   return absl::OkStatus();
 }
 
@@ -371,6 +375,9 @@ constexpr std::array<HeaderField, 13> kHeaderFields = {{
     {"decisions", true, false, ParseDecisionsField},
 }};
 
+// Header::seen has a bit per field.
+static_assert(kHeaderFields.size() <= 32);
+
 absl::Status ApplyHeaderLine(std::string_view line, Header& header) {
   const size_t colon = line.find(": ");
   const std::string_view key = line.substr(0, colon);
@@ -387,6 +394,8 @@ absl::Status ApplyHeaderLine(std::string_view line, Header& header) {
       return Problem(absl::StrFormat("duplicate header '%s'", key));
     }
     header.seen |= bit;
+    // A repeatable header's line is its first one ("program"); a param's is its own (above).
+    header.schedule->source.lines.emplace(std::string(key), header.line);
     return field.parse(line.substr(colon + 2), header);
   }
   return Problem(
@@ -409,7 +418,11 @@ absl::Status ReadHeader(LineReader& lines, Header& header) {
     absl::StatusOr<std::string_view> line = lines.Next();
     if (!line.ok()) return line.status();
     if (IsIgnorable(*line)) continue;
-    if (*line == kHeaderEnd) return CheckRequiredHeaders(header, lines);
+    header.line = lines.line_number();
+    if (*line == kHeaderEnd) {
+      header.schedule->source.lines.emplace(std::string(kHeaderEnd), header.line);
+      return CheckRequiredHeaders(header, lines);
+    }
     if (absl::Status applied = ApplyHeaderLine(*line, header); !applied.ok()) {
       return lines.Error(applied);
     }
@@ -448,6 +461,7 @@ absl::Status ParseChoice(std::string_view text, Decision* decision) {
   }
   decision->chosen = static_cast<uint32_t>(*chosen);
   decision->count = static_cast<uint32_t>(*count);
+  WVSIM_ASSERT(decision->count >= 1 && decision->chosen < decision->count);
   return absl::OkStatus();
 }
 
@@ -506,6 +520,7 @@ absl::Status ReadDecisions(LineReader& lines, uint64_t declared, std::vector<Dec
     }
     absl::StatusOr<Decision> decision = ParseDecisionLine(*line, decisions->size());
     if (!decision.ok()) return lines.Error(decision.status());
+    WVSIM_ASSERT(decisions->size() < declared);  // never more than the header's count
     decisions->push_back(*std::move(decision));
   }
   return lines.Error("truncated: missing 'end' line");
@@ -583,7 +598,6 @@ absl::Status ValidateHeaderFields(const Schedule& s) {
   }
   if (!IsStrategyName(s.strategy))
     return Problem(absl::StrFormat("unknown strategy %s", Quote(s.strategy)));
-  if (static_cast<int>(s.verdict) >= kVerdictCount) return Problem("verdict out of range");
   if (s.decisions.size() > kMaxScheduleDecisions) {
     return Problem(
         absl::StrFormat("%d decisions, more than %d", s.decisions.size(), kMaxScheduleDecisions));
@@ -606,6 +620,17 @@ absl::Status ValidateDecision(uint64_t index, const Decision& d) {
 
 // ---------------------------------------------------------------------------------------------
 // Public functions.
+
+uint32_t ScheduleSource::Line(std::string_view key) const {
+  const auto it = lines.find(key);
+  return it == lines.end() ? 0 : it->second;
+}
+
+std::string ScheduleSource::At(std::string_view key) const {
+  uint32_t line = Line(key);
+  if (line == 0) line = Line(kHeaderEnd);
+  return line == 0 ? name : absl::StrFormat("%s:%d", name, line);
+}
 
 const char* ChoiceKindName(ChoiceKind kind) {
   const auto index = static_cast<size_t>(kind);
@@ -653,6 +678,7 @@ absl::StatusOr<Schedule> ParseSchedule(std::string_view text, std::string_view s
   }
   if (absl::Status first = ReadFirstLine(text, lines); !first.ok()) return first;
   Schedule schedule;
+  schedule.source.name = std::string(source_name);
   Header header{.schedule = &schedule};
   if (absl::Status status = ReadHeader(lines, header); !status.ok()) return status;
   if (absl::Status status = ReadDecisions(lines, header.decisions, &schedule.decisions);
@@ -660,6 +686,8 @@ absl::StatusOr<Schedule> ParseSchedule(std::string_view text, std::string_view s
     return status;
   }
   if (absl::Status status = ReadTrailer(lines); !status.ok()) return status;
+  WVSIM_ASSERT(schedule.decisions.size() == header.decisions);
+  WVSIM_ASSERT(schedule.source.Line(kHeaderEnd) != 0);
   return schedule;
 }
 

@@ -1,11 +1,13 @@
 #include "sim/shrink.h"
 
 #include <algorithm>
-#include <map>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "sim/recording.h"
 #include "sim/runner.h"
 
 namespace wvsim::sim {
@@ -156,24 +158,49 @@ class Search {
 
 }  // namespace
 
-absl::StatusOr<ShrinkResult> Shrink(const Scenario& scenario, const Schedule& input,
-                                    uint64_t runs_max) {
-  std::map<std::string, std::string> overrides(input.params.begin(), input.params.end());
-  absl::StatusOr<ParamValues> params = ResolveParams(scenario, overrides);
-  if (!params.ok()) return params.status();
-  KernelLimits limits;
-  if (input.max_steps != 0) limits.steps_max = input.max_steps;
-  Runner runner(scenario, *std::move(params), limits);
+namespace {
 
+// "<file>:<line>: <problem>" for a schedule read from a file; the problem alone otherwise.
+std::string Located(const Schedule& input, std::string_view key, const std::string& problem) {
+  const std::string at = input.source.At(key);
+  return at.empty() ? problem : absl::StrCat(at, ": ", problem);
+}
+
+// The input's own run, where the search starts: it must end with a violation, and within the
+// kernel's limits.
+absl::StatusOr<Candidate> FirstRun(Search& search, const Scenario& scenario, const Runner& runner,
+                                   const Schedule& input) {
   std::vector<Planned> recorded;
   for (const Decision& decision : input.decisions) recorded.push_back({decision.chosen, true});
-  Search search(runner, Verdict::kClean, runs_max);
-  Candidate best = search.Run(std::move(recorded));
-  const Verdict kind = best.outcome.violation.kind;
-  if (kind == Verdict::kClean) {
-    return absl::FailedPreconditionError(
-        "the schedule ends clean when replayed: there is no violation to shrink");
+  Candidate first = search.Run(std::move(recorded));
+  if (!first.outcome.configuration_error.empty()) {
+    return absl::InvalidArgumentError(
+        Located(input, "scenario",
+                absl::StrCat(DescribeConfiguration(scenario, runner.params()), ": ",
+                             first.outcome.configuration_error)));
   }
+  if (first.outcome.violation.kind == Verdict::kClean) {
+    return absl::FailedPreconditionError(
+        Located(input, "verdict",
+                "the schedule ends clean when replayed: there is no violation to shrink"));
+  }
+  return first;
+}
+
+}  // namespace
+
+absl::StatusOr<ShrinkResult> Shrink(const Scenario& scenario, const Schedule& input,
+                                    uint64_t runs_max) {
+  // The search only follows the recording's choices, so it prepares a lenient replay of it.
+  absl::StatusOr<std::unique_ptr<Runner>> prepared =
+      PrepareReplay(scenario, input, {.lenient = true});
+  if (!prepared.ok()) return prepared.status();
+  Runner& runner = **prepared;
+  Search search(runner, Verdict::kClean, runs_max);
+  absl::StatusOr<Candidate> first = FirstRun(search, scenario, runner, input);
+  if (!first.ok()) return first.status();
+  Candidate best = *std::move(first);
+  const Verdict kind = best.outcome.violation.kind;
   Search shrink(runner, kind, runs_max);
   while (shrink.budget_left()) {
     const bool truncated = shrink.Truncate(best);

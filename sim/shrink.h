@@ -23,7 +23,8 @@ struct ShrinkResult {
 };
 
 // `input` must end with a violation when replayed (FailedPrecondition otherwise); its parameters
-// must suit `scenario` (InvalidArgument otherwise). `runs_max` bounds the search.
+// must suit `scenario` (InvalidArgument naming the `param:` line otherwise: the recording is
+// prepared as a lenient replay, sim/recording.h). `runs_max` bounds the search.
 absl::StatusOr<ShrinkResult> Shrink(const Scenario& scenario, const Schedule& input,
                                     uint64_t runs_max = 20'000);
 

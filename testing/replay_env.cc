@@ -8,7 +8,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "sim/recording.h"
-#include "sim/runner.h"
 #include "sim/schedule_io.h"
 
 namespace wvsim::testing::internal {
@@ -109,21 +108,16 @@ std::optional<Result> ReplayIfRequested(const sim::Scenario& scenario) {
     if (recorded->scenario != scenario.id) return std::nullopt;
     log.matched = true;
   }
-  if (!lenient) {
-    absl::Status same = sim::CheckModelVersion(
-        scenario, *recorded, path, absl::StrCat("set ", kLenientVariable, "=1 to replay it"));
-    if (!same.ok()) {
-      result.error = absl::StrCat(kReplayVariable, ": ", same.message());
-      return result;
-    }
-  }
-  absl::StatusOr<sim::ParamValues> params = sim::RecordedParams(scenario, *recorded, path);
-  if (!params.ok()) {
-    result.error = absl::StrCat(kReplayVariable, ": ", params.status().message());
+  absl::StatusOr<sim::Replayed> replayed = sim::ReplaySchedule(
+      scenario, *recorded,
+      {.lenient = lenient,
+       .relax_hint = absl::StrCat("set ", kLenientVariable, "=1 to replay it")});
+  if (!replayed.ok()) {
+    result.error = absl::StrCat(kReplayVariable, ": ", replayed.status().message());
     return result;
   }
-  sim::Runner runner(scenario, *std::move(params), sim::RecordedLimits(*recorded));
-  const sim::CheckedReplay replay = sim::ReplayRecording(runner, *recorded, lenient);
+  const sim::Runner& runner = *replayed->runner;
+  const sim::CheckedReplay& replay = replayed->replay;
   PrintOnce(path, scenario.id, runner.kernel(), replay);
   result.executions = 1;
   result.verdict = replay.outcome.violation.kind;

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -167,6 +168,82 @@ TEST(Cli, ListShowsEveryKernelScenario) {
     EXPECT_TRUE(absl::StrContains(json.out, absl::StrCat("\"id\": \"", id, "\""))) << id;
   }
   EXPECT_TRUE(absl::StrContains(json.out, "\"expected\": [\"deadlock\"]"));
+}
+
+TEST(Cli, ListShowsEveryParameterWithItsRange) {
+  const CommandResult table = RunWvsim({"list"});
+  const CommandResult json = RunWvsim({"list", "--json"});
+  ASSERT_EQ(table.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(table.out, "params: fault_budget=0 (0..16)")) << table.out;
+  EXPECT_TRUE(absl::StrContains(table.out, "target_sdk=18 (1..36)")) << table.out;
+  EXPECT_TRUE(absl::StrContains(json.out,
+                                "{\"name\": \"fault_budget\", \"default\": 0, \"min\": 0, "
+                                "\"max\": 16, \"description\": "))
+      << json.out;
+  EXPECT_TRUE(absl::StrContains(json.out, "\"min\": 1, \"max\": 36")) << json.out;
+}
+
+TEST(Cli, ALostScheduleIsReportedInsteadOfItsReplayCommandAndCounted) {
+  // A folder under a regular file cannot be created, even by root.
+  const std::string dir = MakeTempDir("lost");
+  std::ofstream(dir + "/file") << "not a folder";
+  const std::string out = dir + "/file/schedules";
+  const CommandResult table = RunWvsim({"explore", "sim.abba", "--out", out});
+  EXPECT_EQ(table.exit_code, 2) << table.err;
+  EXPECT_TRUE(absl::StrContains(table.out, "schedule lost: " + out)) << table.out;
+  EXPECT_FALSE(absl::StrContains(table.out, "reproduce:")) << table.out;
+  EXPECT_TRUE(absl::StrContains(table.out, "1 schedules could not be written")) << table.out;
+  EXPECT_FALSE(absl::StrContains(table.out, "ended as expected")) << table.out;
+  const CommandResult json = RunWvsim({"explore", "sim.abba", "--json", "--out", out});
+  EXPECT_EQ(json.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(json.out, "\"schedules_lost\": 1")) << json.out;
+  EXPECT_TRUE(absl::StrContains(json.out, "\"schedule\": null")) << json.out;
+  // Written, it is counted as nothing lost.
+  const CommandResult fine = RunWvsim({"explore", "sim.abba", "--json", "--out", dir + "/ok"});
+  EXPECT_EQ(fine.exit_code, 1) << fine.err;
+  EXPECT_TRUE(absl::StrContains(fine.out, "\"schedules_lost\": 0")) << fine.out;
+}
+
+TEST(Cli, ExploreRemovesTheTemporaryFilesOfDeadWritersOnly) {
+  const std::string dir = MakeTempDir("stale");
+  // No process has a pid above the kernel's pid_max (at most 2^22); this test's own is alive.
+  const std::string dead = dir + "/sim.abba.deadlock.0.schedule.tmp.999999999.0";
+  const std::string alive =
+      absl::StrFormat("%s/sim.abba.deadlock.0.schedule.tmp.%d.0", dir, ::getpid());
+  const std::string other = dir + "/notes.txt.tmp.999999999.0";  // not a schedule's
+  for (const std::string& path : {dead, alive, other}) std::ofstream(path) << "partial";
+  const CommandResult result =
+      RunWvsim({"explore", "sim.counter", "--iterations", "10", "--out", dir});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_TRUE(fs::exists(alive));
+  EXPECT_TRUE(fs::exists(other));
+  EXPECT_TRUE(absl::StrContains(result.err, "removed 1 stale temporary files")) << result.err;
+}
+
+TEST(Cli, AnEmptyOutFolderIsRefusedAndNothingIsWritten) {
+  const std::string dir = MakeTempDir("out_empty");
+  const CommandResult result = RunWvsim({"explore", "sim.abba", "--out", ""}, dir);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(result.err, "--out: names no folder")) << result.err;
+  EXPECT_FALSE(fs::exists("/sim.abba.deadlock.0.schedule"));
+  EXPECT_TRUE(fs::is_empty(dir));
+}
+
+TEST(Cli, AStrictReplayComparesStepsAndPreemptions) {
+  const std::string path = ExploreAbba("strict_headers");
+  absl::StatusOr<sim::Schedule> recorded = sim::ReadScheduleFile(path);
+  ASSERT_TRUE(recorded.ok());
+  const std::string text = ReadFile(path);
+  const std::string edited = path + ".edited.schedule";
+  std::ofstream(edited) << absl::StrReplaceAll(
+      text, {{absl::StrCat("steps: ", recorded->steps, "\n"), "steps: 99\n"}});
+  const CommandResult result = RunWvsim({"replay", edited});
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_TRUE(absl::StrContains(
+      result.err, absl::StrCat("steps differ: recorded 99, the replay took ", recorded->steps)))
+      << result.err;
+  EXPECT_EQ(RunWvsim({"replay", edited, "--lenient"}).exit_code, 1);
 }
 
 TEST(Cli, ExploreReplayRoundTripKeepsVerdictAndHash) {

@@ -405,6 +405,52 @@ TEST(Explorer, Errors_UnknownOrMalformedParam) {
   EXPECT_EQ(malformed.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(Explorer, Errors_ParamOutsideItsRangeNamesTheRange) {
+  ExploreConfig config = Config("random", 10);
+  for (const char* budget : {"-1", "17", "1000000000000", "99999999999999999999"}) {
+    config.params = {{"fault_budget", budget}};
+    const absl::StatusOr<ExploreResult> result = Explore(Builtin("sim.counter"), config);
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << budget;
+    EXPECT_THAT(std::string(result.status().message()),
+                HasSubstr(absl::StrCat("parameter fault_budget of scenario sim.counter: '", budget,
+                                       "' is ")));
+    EXPECT_THAT(std::string(result.status().message()), HasSubstr("range, 0 to 16")) << budget;
+  }
+  config.params = {{"fault_budget", "16"}};
+  EXPECT_TRUE(ValidateExploreConfig(Builtin("sim.counter"), config).ok());
+  // An int64 that the model would truncate to an int is refused before the model sees it.
+  config.params = {{"target_sdk", "-2147483649"}};
+  const absl::Status sdk =
+      ValidateExploreConfig(Builtin("android.call_from_background_thread"), config);
+  EXPECT_THAT(std::string(sdk.message()), HasSubstr("target_sdk"));
+  EXPECT_THAT(std::string(sdk.message()), HasSubstr("range, 1 to 36"));
+}
+
+TEST(Explorer, Errors_RegistryRefusesADefaultOutsideItsRange) {
+  Scenario scenario = testing::MakeScenario([](Kernel&) {}, {Verdict::kClean}, "test.bad_range");
+  scenario.params.push_back({"n", 5, "a number", 0, 3});
+  ScenarioRegistry registry;
+  const absl::Status added = registry.Add(scenario);
+  EXPECT_EQ(added.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(added.message()), HasSubstr("default 5 is outside its range, 0 to 3"));
+  scenario.params.back().default_value = 3;
+  EXPECT_TRUE(registry.Add(scenario).ok());
+}
+
+TEST(Explorer, ConfigurationErrorStopsTheCampaignNamingScenarioAndParams) {
+  // More threads than the kernel allows: the run stops at the limit, and so does the campaign.
+  const Scenario scenario = testing::MakeScenario(
+      [](Kernel& k) {
+        for (int i = 0; i < 70; ++i) k.Spawn("t", Body([]() -> Task<> { co_return; }));
+      },
+      {Verdict::kClean}, "test.many_threads");
+  const ExploreResult result = MustExplore(scenario, Config("random", 100));
+  EXPECT_EQ(result.executions, 1u);
+  EXPECT_THAT(result.configuration_error,
+              HasSubstr("test.many_threads with fault_budget=0, execution 0: thread limit"));
+  EXPECT_TRUE(result.found.empty());
+}
+
 TEST(Explorer, Errors_ShardOutOfRange) {
   for (auto [index, count] : {std::pair{2u, 2u}, std::pair{0u, 0u}}) {
     ExploreConfig config = Config("random", 10);

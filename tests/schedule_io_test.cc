@@ -15,6 +15,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
+#include "model/verdicts.h"
+
+using ::wvsim::model::WebViewVerdict;
 
 namespace wvsim::sim {
 namespace {
@@ -129,7 +132,7 @@ TEST(ScheduleIoTest, RoundTripsAPopulatedSchedule) {
   s.depth = UINT32_MAX;
   s.max_steps = UINT64_MAX;
   s.model_version = 7;
-  s.verdict = Verdict::kDeferralDoubleComplete;
+  s.verdict = WebViewVerdict::kDeferralDoubleComplete;
   s.trace_hash = UINT64_MAX;
   s.params["note"] = "a value = with spaces and ünïcödé ";
   s.decisions.push_back({ChoiceKind::kFault, 3, 4, "crash renderer  (twice spaced)"});
@@ -183,6 +186,41 @@ TEST(ScheduleIoTest, AcceptsCommentsBlankLinesAndAnyHeaderOrder) {
   EXPECT_EQ(*parsed, *minimal);
   EXPECT_EQ(parsed->decisions.size(), 2u);
   EXPECT_EQ(parsed->decisions[0].label, "t1 lock(a)");
+}
+
+TEST(ScheduleIoTest, KeepsTheLineOfEachHeaderPastCommentsAndCrLf) {
+  const std::string text =
+      "wvsim-schedule 1\r\n"
+      "# recorded by hand\r\n"
+      "decisions: 0\r\n"
+      "\r\n"
+      "verdict: clean\r\n"
+      "param: b=2\r\n"
+      "seed: 42\r\n"
+      "param: a=1\r\n"
+      "strategy: random\r\n"
+      "x-note: ignored\r\n"
+      "scenario: sim.abba\r\n"
+      "---\r\n"
+      "end\r\n";
+  const absl::StatusOr<Schedule> parsed = ParseSchedule(text, kSource);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const ScheduleSource& source = parsed->source;
+  EXPECT_EQ(source.name, kSource);
+  EXPECT_EQ(source.Line("decisions"), 3u);
+  EXPECT_EQ(source.Line("verdict"), 5u);
+  EXPECT_EQ(source.Line("param:b"), 6u);
+  EXPECT_EQ(source.Line("param:a"), 8u);
+  EXPECT_EQ(source.Line("scenario"), 11u);
+  EXPECT_EQ(source.Line("---"), 12u);
+  EXPECT_EQ(source.Line("x-note"), 0u);
+  EXPECT_FALSE(source.Has("trace-hash"));
+  EXPECT_EQ(source.At("seed"), "t.schedule:7");
+  EXPECT_EQ(source.At("steps"), "t.schedule:12");  // missing: where the headers end
+  // A schedule built in memory has every header and no lines.
+  const Schedule built;
+  EXPECT_TRUE(built.source.Has("trace-hash"));
+  EXPECT_EQ(built.source.At("seed"), "");
 }
 
 TEST(ScheduleIoTest, OptionalHeadersTakeTheStructDefaults) {

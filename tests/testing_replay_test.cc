@@ -119,6 +119,33 @@ TEST(TestingReplay, MalformedReplayFileFailsWithFileAndLine) {
   EXPECT_TRUE(absl::StrContains(missing.out, dir + "/missing.schedule")) << missing.out;
 }
 
+TEST(TestingReplay, StrictReplayChecksStepsAndTheHashLikeTheCli) {
+  const std::string dir = MakeTempDir("testing_replay_strict");
+  const CommandResult failed = RunFailing(dir, "Failing.AbbaIsClean");
+  const std::optional<ReplayCommand> command = PrintedCommand(failed.out);
+  ASSERT_TRUE(command.has_value()) << failed.out;
+  absl::StatusOr<sim::Schedule> recorded = sim::ReadScheduleFile(command->schedule);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  sim::Schedule edited = *recorded;
+  edited.steps += 5;
+  ASSERT_TRUE(sim::WriteScheduleFile(dir + "/steps.schedule", edited).ok());
+  const CommandResult steps =
+      RunPrinted({dir + "/steps.schedule", command->binary, command->filter}, dir);
+  EXPECT_EQ(steps.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(steps.out, "steps differ: recorded ")) << steps.out;
+
+  edited = *recorded;
+  edited.trace_hash = 0;
+  ASSERT_TRUE(sim::WriteScheduleFile(dir + "/zero.schedule", edited).ok());
+  const CommandResult zero =
+      RunPrinted({dir + "/zero.schedule", command->binary, command->filter}, dir);
+  EXPECT_EQ(zero.exit_code, 1);
+  EXPECT_TRUE(std::regex_search(
+      zero.out, std::regex("zero\\.schedule:[0-9]+: trace-hash 0000000000000000 is no recorded")))
+      << zero.out;
+  EXPECT_TRUE(absl::StrContains(zero.out, "set WVSIM_REPLAY_LENIENT=1 to replay it")) << zero.out;
+}
+
 TEST(TestingReplay, ReplayThatNoTestUsesFailsTheRun) {
   const std::string dir = MakeTempDir("testing_replay_unused");
   const CommandResult failed = RunFailing(dir, "Failing.AbbaIsClean");

@@ -14,7 +14,9 @@
 #include "sim/atomic_file.h"
 #include "sim/explorer.h"
 #include "sim/schedule_io.h"
+#include "sim/stop_request.h"
 #include "tools/args.h"
+#include "tools/campaign_record.h"
 #include "tools/commands.h"
 #include "tools/explore_report.h"
 
@@ -25,13 +27,13 @@ namespace {
 constexpr FlagSpec kFlags[] = {
     {"all", "", "explore every registered scenario"},
     {"strategy", "NAME", "random (default), pct, dfs or portfolio"},
-    {"iterations", "N", "executions per scenario (default 10000)"},
-    {"time-budget", "SECONDS", "stop a scenario after this long (default: no limit)"},
+    {"iterations", "N", "executions per scenario, at least 1 (default 10000)"},
+    {"time-budget", "SECONDS", "stop a scenario after this long, at least 0.001 (default: none)"},
     {"seed", "S", "the campaign's seed (default 0)"},
     {"depth", "D", "PCT's bug depth, or DFS's preemption bound (default 3 / 2)"},
     {"max-steps", "N", "steps before a run is a stall (default 100000)"},
     {"param", "NAME=VALUE", "set a scenario parameter (repeatable)", "", true},
-    {"out", "DIR", "where violation schedules go (default out/schedules)"},
+    {"out", "DIR", "where violation schedules go, not empty (default out/schedules)"},
     {"shard", "I/N", "run the I-th (from 0) of N disjoint shares of the runs"},
     {"keep-going", "", "go on after a violation; keep one schedule per distinct violation"},
     {"check-expected", "", "exit 0 exactly when every scenario ends with an expected verdict"},
@@ -45,13 +47,23 @@ constexpr const char* kDescription =
     "Runs each scenario again and again under a scheduling strategy, until a violation, the\n"
     "iteration count or the time budget, whichever comes first. Every violation's schedule is\n"
     "written to the output folder at once, with a command that replays it. SIGINT or SIGTERM\n"
-    "stops the campaign cleanly with the summary so far (exit 130).\n"
+    "stops the campaign cleanly, even inside a long run, with the summary so far (exit 130);\n"
+    "a second one exits at once (130). A schedule that cannot be\n"
+    "written is reported in place of its replay command and counted in the summary (exit 2).\n"
+    "Temporary files that dead wvsim processes left in the output folder are removed first.\n"
     "Exit: 0 no violation (or, with --check-expected, every scenario as expected), 1 otherwise,\n"
-    "2 bad usage.";
+    "2 bad usage, or a schedule or report that could not be written.";
 
-volatile std::sig_atomic_t stop_requested = 0;
+// The shortest time budget: a budget shorter than one execution would run none and report clean.
+constexpr double kTimeBudgetMinSeconds = 0.001;
 
-void RequestStop(int) { stop_requested = 1; }
+// The first SIGINT or SIGTERM asks the run in progress and the campaign to stop (within a few
+// thousand steps, sim/stop_request.h); every schedule found is already whole on disk. A second one
+// ends the process at once.
+void OnStopSignal(int) {
+  if (sim::StopRequested()) _exit(130);
+  sim::RequestStop();
+}
 
 struct Options {
   std::vector<const sim::Scenario*> scenarios;
@@ -61,6 +73,7 @@ struct Options {
   bool check_expected = false;
   bool json = false;
   std::string junit;
+  CampaignRecorder* campaign = nullptr;  // told of each violation, for <out>/campaign.json
 };
 
 absl::Status ParseShard(const std::string& text, sim::ExploreConfig& config) {
@@ -102,9 +115,13 @@ absl::StatusOr<Options> ParseOptions(const ParsedArgs& args) {
     if (!status.ok()) return status;
   }
   if (*depth > 64) return absl::InvalidArgumentError("--depth: at most 64");
+  if (*iterations == 0) return absl::InvalidArgumentError("--iterations: must be at least 1");
   if (*max_steps == 0) return absl::InvalidArgumentError("--max-steps: must be at least 1");
-  if (!std::isfinite(*budget) || *budget < 0) {
-    return absl::InvalidArgumentError("--time-budget: must be a number of seconds, at least 0");
+  if (args.Has("time-budget") && !(*budget >= kTimeBudgetMinSeconds && std::isfinite(*budget))) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--time-budget: '%s' is too short to run one execution: give a number of seconds, at "
+        "least %g",
+        args.Get("time-budget"), kTimeBudgetMinSeconds));
   }
   config.iterations = *iterations;
   config.seed = *seed;
@@ -123,9 +140,16 @@ absl::StatusOr<Options> ParseOptions(const ParsedArgs& args) {
   }
   config.keep_going = args.Has("keep-going");
   options.out_dir = args.Get("out", options.out_dir);
+  // An empty folder would make every schedule's path "/<name>": a write into the root folder.
+  if (options.out_dir.empty()) {
+    return absl::InvalidArgumentError("--out: names no folder (give a path such as out/schedules)");
+  }
   options.check_expected = args.Has("check-expected");
   options.json = args.Has("json");
   options.junit = args.Get("junit");
+  if (args.Has("junit") && options.junit.empty()) {
+    return absl::InvalidArgumentError("--junit: names no file");
+  }
   return options;
 }
 
@@ -161,15 +185,41 @@ std::string SchedulePath(const Options& options, const sim::Found& found) {
                          sim::VerdictName(found.violation.kind), found.execution);
 }
 
-// Explores one scenario; returns false when a schedule could not be written.
+// Writes `found`'s schedule and prints the violation with the command that replays it, or, when
+// the schedule could not be written, with the error in that command's place: a replay command
+// for a file that does not exist would send the reader looking for it.
+void Report(const Options& options, const std::string& program, const sim::Found& found,
+            ScenarioResult& result) {
+  const std::string path = SchedulePath(options, found);
+  const absl::Status written = sim::WriteScheduleFile(path, found.schedule);
+  if (written.ok() && result.schedule.empty()) result.schedule = path;
+  if (!written.ok()) ++result.schedules_lost;
+  const std::string reproduce = written.ok()
+                                    ? absl::StrCat("reproduce: ", program, " replay ", path)
+                                    : absl::StrCat("schedule lost: ", written.message());
+  FILE* stream = options.json ? stderr : stdout;
+  std::fprintf(stream, "%s: %s at %s (execution %llu)\n  %s\n  %s\n",
+               found.schedule.scenario.c_str(), sim::VerdictName(found.violation.kind),
+               found.violation.place.c_str(), static_cast<unsigned long long>(found.execution),
+               found.violation.report.c_str(), reproduce.c_str());
+  if (!written.ok()) {
+    std::fprintf(stderr, "wvsim explore: %s\n", std::string(written.message()).c_str());
+  }
+  if (!found.nondeterminism.empty()) {
+    std::fprintf(stderr, "wvsim explore: WARNING: %s\n", found.nondeterminism.c_str());
+  }
+  std::fflush(stream);
+}
+
+// Explores one scenario; false when a schedule could not be written or a run reached a limit of
+// the configuration (the result's configuration_error), which both make the exit code 2.
 bool ExploreOne(const Options& options, const sim::Scenario& scenario, const std::string& program,
                 ScenarioResult& result) {
   Progress progress;
-  bool writes_ok = true;
   const auto start = std::chrono::steady_clock::now();
   sim::ExploreHooks hooks;
   hooks.should_stop = [&] {
-    return stop_requested != 0 ||
+    return sim::StopRequested() ||
            (options.time_budget_seconds > 0 && SecondsSince(start) >= options.time_budget_seconds);
   };
   hooks.progress = [&](uint64_t executions, size_t violations) {
@@ -177,22 +227,8 @@ bool ExploreOne(const Options& options, const sim::Scenario& scenario, const std
   };
   hooks.found = [&](const sim::Found& found) {
     progress.Clear();
-    const std::string path = SchedulePath(options, found);
-    FILE* stream = options.json ? stderr : stdout;
-    if (absl::Status written = sim::WriteScheduleFile(path, found.schedule); !written.ok()) {
-      std::fprintf(stderr, "wvsim explore: %s\n", std::string(written.message()).c_str());
-      writes_ok = false;
-    } else if (result.schedule.empty()) {
-      result.schedule = path;
-    }
-    std::fprintf(stream, "%s: %s at %s (execution %llu)\n  %s\n  reproduce: %s replay %s\n",
-                 scenario.id.c_str(), sim::VerdictName(found.violation.kind),
-                 found.violation.place.c_str(), static_cast<unsigned long long>(found.execution),
-                 found.violation.report.c_str(), program.c_str(), path.c_str());
-    if (!found.nondeterminism.empty()) {
-      std::fprintf(stderr, "wvsim explore: WARNING: %s\n", found.nondeterminism.c_str());
-    }
-    std::fflush(stream);
+    Report(options, program, found, result);
+    if (options.campaign != nullptr) options.campaign->Found(found, SchedulePath(options, found));
   };
   absl::StatusOr<sim::ExploreResult> explored = sim::Explore(scenario, options.config, hooks);
   progress.Clear();
@@ -206,7 +242,14 @@ bool ExploreOne(const Options& options, const sim::Scenario& scenario, const std
   result.verdict = explored->verdict;
   result.executions = explored->executions;
   if (!explored->found.empty()) result.report = explored->found.front().violation.report;
-  return writes_ok;
+  result.configuration_error = explored->configuration_error;
+  if (!result.configuration_error.empty()) {
+    std::fprintf(stderr, "wvsim explore: %s (the parameters ask for more than a run allows)\n",
+                 result.configuration_error.c_str());
+    result.report = result.configuration_error;
+    return false;
+  }
+  return result.schedules_lost == 0;
 }
 
 }  // namespace
@@ -226,21 +269,32 @@ int RunExplore(const std::vector<std::string>& args, const std::string& program)
       return UsageError("explore", valid);
     }
   }
-  stop_requested = 0;
-  auto previous_int = std::signal(SIGINT, RequestStop);
-  auto previous_term = std::signal(SIGTERM, RequestStop);
+  // The --out folder describes its campaign, so that `wvsim merge` can combine shards.
+  CampaignRecorder campaign(options->scenarios, options->config);
+  options->campaign = &campaign;
+  // A writer killed mid-write leaves a temporary file nothing else would ever remove.
+  if (const int removed = sim::RemoveStaleTemporaryFiles(options->out_dir, ".schedule");
+      removed > 0) {
+    std::fprintf(stderr, "wvsim explore: removed %d stale temporary files from %s\n", removed,
+                 options->out_dir.c_str());
+  }
+  sim::ClearStopRequest();
+  auto previous_int = std::signal(SIGINT, OnStopSignal);
+  auto previous_term = std::signal(SIGTERM, OnStopSignal);
   const auto start = std::chrono::steady_clock::now();
   std::vector<ScenarioResult> results;
   bool io_ok = true;
   for (const sim::Scenario* scenario : options->scenarios) {
-    if (stop_requested != 0) break;
+    if (sim::StopRequested()) break;
     results.emplace_back();
     io_ok = ExploreOne(*options, *scenario, program, results.back()) && io_ok;
+    // Bad input: the scenarios after it would only hide the error under more output.
+    if (!results.back().configuration_error.empty()) break;
   }
   std::signal(SIGINT, previous_int);
   std::signal(SIGTERM, previous_term);
   const double seconds = SecondsSince(start);
-  const bool interrupted = stop_requested != 0;
+  const bool interrupted = sim::StopRequested();
   if (interrupted) {
     std::fprintf(stderr, "wvsim explore: stopped by a signal after %zu of %zu scenarios\n",
                  results.size(), options->scenarios.size());
@@ -254,6 +308,7 @@ int RunExplore(const std::vector<std::string>& args, const std::string& program)
       io_ok = false;
     }
   }
+  io_ok = campaign.Write(options->out_dir, results, interrupted) && io_ok;
   if (!io_ok) return kExitUsage;
   if (interrupted) return kExitInterrupted;
   bool violation = false;

@@ -12,9 +12,31 @@ namespace wvsim::tools {
 namespace {
 
 constexpr FlagSpec kFlags[] = {
-    {"json", "", "print a JSON array of {id, runtime, expected, description}"},
+    {"json", "", "print a JSON array of {id, runtime, expected, description, params}"},
     {"help", "", "show this help"},
 };
+
+// [{"name", "default", "min", "max", "description"}, ...]: each parameter and its range.
+std::string JsonParams(const sim::Scenario& scenario) {
+  std::string out = "[";
+  for (const sim::ScenarioParam& p : scenario.params) {
+    absl::StrAppendFormat(
+        &out, "%s{\"name\": %s, \"default\": %d, \"min\": %d, \"max\": %d, \"description\": %s}",
+        out.size() > 1 ? ", " : "", JsonString(p.name), p.default_value, p.min, p.max,
+        JsonString(p.description));
+  }
+  return out + "]";
+}
+
+// "name=default (min..max), ...", the line under a scenario in the table.
+std::string ParamsText(const sim::Scenario& scenario) {
+  std::string out;
+  for (const sim::ScenarioParam& p : scenario.params) {
+    absl::StrAppendFormat(&out, "%s%s=%d (%d..%d)", out.empty() ? "" : ", ", p.name,
+                          p.default_value, p.min, p.max);
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -23,8 +45,9 @@ int RunList(const std::vector<std::string>& args) {
   if (!parsed.ok()) return UsageError("list", parsed.status());
   if (parsed->Has("help")) {
     std::fputs(FormatHelp("wvsim list [--json]",
-                          "Lists every scenario: its id, runtime, expected "
-                          "verdicts and what it does.",
+                          "Lists every scenario: its id, runtime, expected verdicts and what it\n"
+                          "does, then its parameters: name=default (min..max). A --param value\n"
+                          "outside its range is refused (exit 2).",
                           kFlags)
                    .c_str(),
                stdout);
@@ -38,9 +61,9 @@ int RunList(const std::vector<std::string>& args) {
       const sim::Scenario& s = *scenarios[i];
       absl::StrAppendFormat(&out,
                             "%s\n  {\"id\": %s, \"runtime\": %s, \"expected\": %s, "
-                            "\"description\": %s}",
+                            "\"description\": %s, \"params\": %s}",
                             i > 0 ? "," : "", JsonString(s.id), JsonString(s.runtime()),
-                            JsonVerdicts(s.expected), JsonString(s.description));
+                            JsonVerdicts(s.expected), JsonString(s.description), JsonParams(s));
     }
     std::printf("%s\n]\n", out.c_str());
     return kExitClean;
@@ -49,6 +72,7 @@ int RunList(const std::vector<std::string>& args) {
   for (const sim::Scenario* s : scenarios) {
     std::printf("%-44s %-8s %-24s %s\n", s->id.c_str(), s->runtime().c_str(),
                 VerdictList(s->expected, ",").c_str(), s->description.c_str());
+    std::printf("%-44s params: %s\n", "", ParamsText(*s).c_str());
   }
   return kExitClean;
 }

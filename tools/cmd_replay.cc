@@ -6,7 +6,6 @@
 #include "absl/strings/str_format.h"
 #include "sim/atomic_file.h"
 #include "sim/recording.h"
-#include "sim/runner.h"
 #include "tools/args.h"
 #include "tools/commands.h"
 #include "tools/json.h"
@@ -27,9 +26,13 @@ constexpr FlagSpec kFlags[] = {
 };
 
 constexpr const char* kDescription =
-    "Re-executes a recorded schedule, checking every decision against the recording, and prints\n"
-    "the trace and the verdict. Exit: 0 clean, 1 the violation was reproduced, 2 bad input,\n"
-    "3 the run diverged from the recording (the message names the first decision that differs).";
+    "Re-executes a recorded schedule, checking every decision against the recording (kind,\n"
+    "option count, label), then the recorded verdict, steps, preemptions and trace hash, and\n"
+    "prints the trace and the verdict. A strict replay needs the file's model-version to be\n"
+    "this wvsim's and its trace-hash (not zero), steps and preemptions headers; --lenient\n"
+    "follows the choices by position only and checks none of these.\n"
+    "Exit: 0 clean, 1 the violation was reproduced, 2 bad input (the message names the file\n"
+    "and line), 3 the run diverged from the recording (the message names the first difference).";
 
 absl::Status WriteViews(const ParsedArgs& args, const sim::Kernel& kernel) {
   if (args.Has("perfetto")) {
@@ -61,18 +64,14 @@ int RunReplay(const std::vector<std::string>& args) {
   absl::StatusOr<LoadedSchedule> loaded = LoadSchedule(path);
   if (!loaded.ok()) return UsageError("replay", loaded.status());
   const sim::Schedule& recorded = loaded->schedule;
-  const bool lenient = parsed->Has("lenient");
-  if (!lenient) {
-    absl::Status same =
-        sim::CheckModelVersion(*loaded->scenario, recorded, path, "replay it with --lenient");
-    if (!same.ok()) return UsageError("replay", same);
-  }
-  sim::Runner runner(*loaded->scenario, loaded->params, sim::RecordedLimits(recorded));
-  const sim::CheckedReplay replay = sim::ReplayRecording(runner, recorded, lenient);
-  const sim::RunOutcome& outcome = replay.outcome;
-  const sim::Kernel& kernel = runner.kernel();
-  const uint64_t hash = replay.trace_hash;
-  const std::string& divergence = replay.divergence;
+  absl::StatusOr<sim::Replayed> replayed = sim::ReplaySchedule(
+      *loaded->scenario, recorded,
+      {.lenient = parsed->Has("lenient"), .relax_hint = "replay it with --lenient"});
+  if (!replayed.ok()) return UsageError("replay", replayed.status());
+  const sim::RunOutcome& outcome = replayed->replay.outcome;
+  const sim::Kernel& kernel = replayed->runner->kernel();
+  const uint64_t hash = replayed->replay.trace_hash;
+  const std::string& divergence = replayed->replay.divergence;
 
   const std::string trace =
       trace_form == "json" ? TraceToJson(kernel.trace_events()) : kernel.TraceText();

@@ -48,9 +48,8 @@ int RunShrink(const std::vector<std::string>& args) {
   if (!loaded.ok()) return UsageError("shrink", loaded.status());
   absl::StatusOr<sim::ShrinkResult> shrunk =
       sim::Shrink(*loaded->scenario, loaded->schedule, *runs);
-  if (!shrunk.ok()) {
-    return UsageError("shrink", absl::StrCat(path, ": ", shrunk.status().message()));
-  }
+  // Its errors name the file (and the line, for a parameter that does not suit the scenario).
+  if (!shrunk.ok()) return UsageError("shrink", shrunk.status());
   const std::string out = parsed->Get("out", DefaultOutput(path));
   if (absl::Status written = sim::WriteScheduleFile(out, shrunk->schedule); !written.ok()) {
     return UsageError("shrink", written);

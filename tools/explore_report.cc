@@ -14,6 +14,12 @@ std::string XmlEscape(const std::string& text) {
       text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&apos;"}});
 }
 
+uint64_t SchedulesLost(const std::vector<ScenarioResult>& results) {
+  uint64_t lost = 0;
+  for (const ScenarioResult& r : results) lost += r.schedules_lost;
+  return lost;
+}
+
 }  // namespace
 
 std::string FormatTable(const std::vector<ScenarioResult>& results) {
@@ -22,13 +28,26 @@ std::string FormatTable(const std::vector<ScenarioResult>& results) {
   int unexpected = 0;
   for (const ScenarioResult& r : results) {
     const std::string found =
-        absl::StrCat(sim::VerdictName(r.verdict), r.as_expected() ? "" : " (!)");
+        absl::StrCat(r.configuration_error.empty() ? sim::VerdictName(r.verdict) : "config-error",
+                     r.as_expected() ? "" : " (!)");
     absl::StrAppendFormat(&out, "%-44s %-22s %-16s %12d %8.2fs\n", r.scenario->id,
                           VerdictList(r.scenario->expected, ","), found, r.executions, r.seconds);
     if (!r.as_expected()) ++unexpected;
   }
-  if (unexpected == 0) {
+  const uint64_t lost = SchedulesLost(results);
+  if (lost > 0) {
+    absl::StrAppendFormat(&out,
+                          "%d schedules could not be written (the errors are above): those "
+                          "violations cannot be replayed\n",
+                          lost);
+  }
+  if (unexpected == 0 && lost == 0) {
     absl::StrAppendFormat(&out, "all %d scenarios ended as expected\n", results.size());
+  } else if (unexpected == 0) {
+    absl::StrAppendFormat(&out,
+                          "%d scenarios ended with an expected verdict, but the campaign "
+                          "failed: schedules were lost\n",
+                          results.size());
   } else {
     absl::StrAppendFormat(&out, "%d of %d scenarios did not end as expected (marked (!))\n",
                           unexpected, results.size());
@@ -45,12 +64,17 @@ std::string FormatJson(const std::vector<ScenarioResult>& results, double second
     absl::StrAppendFormat(
         &out,
         "%s\n  {\"id\": %s, \"expected\": %s, \"verdict\": %s, \"executions\": %d, "
-        "\"seconds\": %.3f, \"schedule\": %s}",
+        "\"seconds\": %.3f, \"schedule\": %s%s}",
         i > 0 ? "," : "", JsonString(r.scenario->id), JsonVerdicts(r.scenario->expected),
         JsonString(sim::VerdictName(r.verdict)), r.executions, r.seconds,
-        r.schedule.empty() ? "null" : JsonString(r.schedule));
+        r.schedule.empty() ? "null" : JsonString(r.schedule),
+        r.configuration_error.empty()
+            ? ""
+            : absl::StrCat(", \"configuration_error\": ", JsonString(r.configuration_error)));
   }
-  absl::StrAppendFormat(&out, "\n], \"executions\": %d, \"seconds\": %.3f}\n", executions, seconds);
+  absl::StrAppendFormat(&out,
+                        "\n], \"executions\": %d, \"schedules_lost\": %d, \"seconds\": %.3f}\n",
+                        executions, SchedulesLost(results), seconds);
   return out;
 }
 

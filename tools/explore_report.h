@@ -18,10 +18,15 @@ struct ScenarioResult {
   std::string report;                           // that violation's report
   uint64_t executions = 0;
   double seconds = 0;
-  std::string schedule;  // the first violation's schedule file; empty if none
-  bool as_expected() const { return scenario->Expects(verdict); }
+  std::string schedule;         // the first violation's schedule file; empty if none was written
+  uint64_t schedules_lost = 0;  // violations whose schedule could not be written
+  // Non-empty when the campaign stopped at a limit of the configuration (ExploreResult's).
+  std::string configuration_error;
+  bool as_expected() const { return configuration_error.empty() && scenario->Expects(verdict); }
 };
 
+// The table ends with what the campaign amounts to; it never says "all ... as expected" when a
+// schedule was lost. The JSON has "schedules_lost" (a count) beside "executions".
 std::string FormatTable(const std::vector<ScenarioResult>& results);
 std::string FormatJson(const std::vector<ScenarioResult>& results, double seconds);
 std::string FormatJunit(const std::vector<ScenarioResult>& results, double seconds);

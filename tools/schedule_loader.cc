@@ -3,7 +3,6 @@
 #include "absl/strings/str_cat.h"
 #include "model/programs/interpreter.h"
 #include "model/programs/program_text.h"
-#include "sim/recording.h"
 #include "sim/schedule_io.h"
 
 namespace wvsim::tools {
@@ -12,27 +11,27 @@ namespace {
 
 // A generated program travels in the file's `program:` lines under the scenario id
 // wv2.generated_program; anything else carries none.
-absl::Status LoadProgram(const std::string& path, const sim::Schedule& schedule,
-                         LoadedSchedule& loaded) {
+absl::Status LoadProgram(const sim::Schedule& schedule, LoadedSchedule& loaded) {
+  const sim::ScheduleSource& source = schedule.source;
   const bool program_id = schedule.scenario == model::programs::kProgramScenarioId ||
                           schedule.scenario == model::programs::kAndroidProgramScenarioId;
   if (!program_id && schedule.program.empty()) return absl::OkStatus();
   if (!program_id || schedule.program.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        path, ":", sim::ScheduleHeaderLine(path, program_id ? "scenario:" : "program:"),
-        ": scenarios ", model::programs::kProgramScenarioId, " and ",
-        model::programs::kAndroidProgramScenarioId, " carry 'program:' lines, and only they do"));
+        source.At(program_id ? "scenario" : "program"), ": scenarios ",
+        model::programs::kProgramScenarioId, " and ", model::programs::kAndroidProgramScenarioId,
+        " carry 'program:' lines, and only they do"));
   }
   absl::StatusOr<model::programs::Program> program =
       model::programs::ParseProgram(schedule.program);
   if (!program.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ":", sim::ScheduleHeaderLine(path, "program:"), ": ", program.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(source.At("program"), ": ", program.status().message()));
   }
   if (model::programs::ProgramScenarioId(program->runtime) != schedule.scenario) {
     return absl::InvalidArgumentError(
-        absl::StrCat(path, ":", sim::ScheduleHeaderLine(path, "scenario:"),
-                     ": the program's runtime does not match scenario ", schedule.scenario));
+        absl::StrCat(source.At("scenario"), ": the program's runtime does not match scenario ",
+                     schedule.scenario));
   }
   loaded.program_scenario =
       std::make_shared<const sim::Scenario>(model::programs::ProgramScenario(*std::move(program)));
@@ -47,16 +46,13 @@ absl::StatusOr<LoadedSchedule> LoadSchedule(const std::string& path) {
   if (!schedule.ok()) return schedule.status();
   LoadedSchedule loaded;
   loaded.scenario = sim::ScenarioRegistry::Global().Find(schedule->scenario);
-  if (absl::Status program = LoadProgram(path, *schedule, loaded); !program.ok()) return program;
+  if (absl::Status program = LoadProgram(*schedule, loaded); !program.ok()) return program;
   if (loaded.scenario == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ":", sim::ScheduleHeaderLine(path, "scenario:"), ": unknown scenario '",
-                     schedule->scenario, "' (see 'wvsim list')"));
+    return absl::InvalidArgumentError(absl::StrCat(schedule->source.At("scenario"),
+                                                   ": unknown scenario '", schedule->scenario,
+                                                   "' (see 'wvsim list')"));
   }
-  absl::StatusOr<sim::ParamValues> params = sim::RecordedParams(*loaded.scenario, *schedule, path);
-  if (!params.ok()) return params.status();
   loaded.schedule = *std::move(schedule);
-  loaded.params = *std::move(params);
   return loaded;
 }
 

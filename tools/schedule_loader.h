@@ -1,6 +1,7 @@
-// Loads a `.schedule` file for replay or shrink and finds its scenario and parameters. Every
-// problem is an InvalidArgument (or NotFound) whose message names the file and, where there is
-// one, the line.
+// Loads a `.schedule` file for replay or shrink and finds its scenario: a registered one, or the
+// generated program its `program:` lines carry. Every problem is an InvalidArgument (or NotFound)
+// whose message names the file and, where there is one, the line. The replay itself, parameters
+// included, is sim/recording.h's.
 #ifndef WVSIM_TOOLS_SCHEDULE_LOADER_H_
 #define WVSIM_TOOLS_SCHEDULE_LOADER_H_
 
@@ -18,7 +19,6 @@ struct LoadedSchedule {
   const sim::Scenario* scenario = nullptr;  // registered, or `program_scenario`
   // The scenario built from the file's `program:` lines, for a generated program.
   std::shared_ptr<const sim::Scenario> program_scenario;
-  sim::ParamValues params;
 };
 
 absl::StatusOr<LoadedSchedule> LoadSchedule(const std::string& path);

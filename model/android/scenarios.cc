@@ -1,5 +1,6 @@
 // The Android WebView scenarios (`android.*`): app programs written against the Android model,
-// each reproducing one rule of webview-rules.md (A1..A11) as apps actually break it, or its fix.
+// each reproducing one rule of docs/android-rules.md (A1..A11) as apps actually break it, or its
+// fix.
 #include "model/android/scenarios.h"
 
 #include <optional>
@@ -10,8 +11,11 @@
 #include "model/android/java.h"
 #include "model/android/runtime.h"
 #include "model/android/webview.h"
+#include "model/verdicts.h"
 #include "sim/scenario.h"
 #include "sim/sync.h"
+
+using ::wvsim::model::WebViewVerdict;
 
 namespace wvsim::model::android {
 
@@ -26,9 +30,11 @@ constexpr const char* kHomeUrl = "https://example.com/";
 constexpr const char* kNextUrl = "https://example.com/next";
 
 sim::ScenarioParam TargetSdk(int64_t value) {
+  // API levels that exist: 1 (Android 1.0) to 36 (Android 16).
   return sim::ScenarioParam{std::string(kTargetSdkParam), value,
                             "the app's targetSdkVersion: 18 (JELLY_BEAN_MR2) and above enforce "
-                            "WebView's thread checks (A2, A4)"};
+                            "WebView's thread checks (A2, A4)",
+                            1, 36};
 }
 
 // Fails the run at quiescence with `report` unless `holds` (the scenario's own assertion).
@@ -85,7 +91,7 @@ Task<> CreateThenWaitForWorker(App& app) {
   Kernel& k = app.rt->kernel();
   const Promise<std::string> done = k.MakePromise<std::string>("worker_result");
   const sim::Thread worker = app.rt->StartThread("worker", GetUrlFromWorker(app, done));
-  done.SetProducer(worker.get(), "the worker sets it after its getUrl returns");
+  done.SetProducer(worker, "the worker sets it after its getUrl returns");
   app.url_read = co_await FutureGet(k, done.future());  // the UI thread blocks: untimed
 }
 
@@ -107,7 +113,7 @@ Task<> CreateThenWaitForPostingWorker(App& app) {
   Kernel& k = app.rt->kernel();
   const Promise<void> done = k.MakePromise<void>("worker_done");
   const sim::Thread worker = app.rt->StartThread("worker", PostGetterToUi(app, done));
-  done.SetProducer(worker.get(), "the worker sets it after posting the getter");
+  done.SetProducer(worker, "the worker sets it after posting the getter");
   co_await FutureGet(k, done.future());  // main still waits for the worker, as in the bug
 }
 
@@ -183,7 +189,7 @@ Task<> BlockMainOnWorker(AndroidRuntime& rt) {
   Kernel& k = rt.kernel();
   const Promise<void> done = k.MakePromise<void>("worker_done");
   const sim::Thread worker = rt.StartThread("worker", TouchStatics(rt, done));
-  done.SetProducer(worker.get(), "the worker sets it once WebStorage.getInstance returned");
+  done.SetProducer(worker, "the worker sets it once WebStorage.getInstance returned");
   co_await FutureGet(k, done.future());
 }
 
@@ -258,7 +264,7 @@ sim::Scenario CallFromBackgroundThread() {
   return sim::Scenario{
       .id = "android.call_from_background_thread",
       .description = "target 18+: a worker thread calls loadUrl on main's WebView (A2 throws)",
-      .expected = {Verdict::kWrongThread},
+      .expected = {WebViewVerdict::kWrongThread},
       .params = {TargetSdk(kJellyBeanMr2)},
       .setup = BackgroundCallSetup,
   };
@@ -399,7 +405,7 @@ sim::Scenario JavascriptInterfaceTouchesWebView() {
       .description =
           "target 18+: a @JavascriptInterface method calls getUrl from the JavaBridge "
           "thread (A11, A2)",
-      .expected = {Verdict::kWrongThread},
+      .expected = {WebViewVerdict::kWrongThread},
       .params = {TargetSdk(kJellyBeanMr2)},
       .setup =
           [](Kernel& k) {

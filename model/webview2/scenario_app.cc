@@ -50,8 +50,7 @@ Scenario MakeFaulty(std::string id, std::string description, std::vector<Verdict
                     std::function<void(Kernel&)> setup, int64_t faults) {
   Scenario scenario =
       Make(std::move(id), std::move(description), std::move(expected), std::move(setup));
-  scenario.params = {
-      {std::string(sim::kFaultBudgetParam), faults, "process faults to inject (W12)"}};
+  scenario.params = {sim::FaultBudgetParam(faults, "process faults to inject (W12)")};
   return scenario;
 }
 

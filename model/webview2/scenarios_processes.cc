@@ -266,8 +266,8 @@ std::vector<Scenario> ProcessScenarios() {
            "W4: a modal dialog in WebMessageReceived, without the oracle: the runtime logs, then "
            "breaks (int 3) 5 s later",
            {Verdict::kException}, [](Kernel& k) { BreakSetup(k); });
-  runtime_break.params = {
-      {std::string(kReentrancyBreakParam), 5000, "ms before the runtime's int 3 (unconfirmed)"}};
+  runtime_break.params = {{std::string(kReentrancyBreakParam), 5000,
+                           "ms before the runtime's int 3 (unconfirmed)", 0, 3'600'000}};
   return {
       MakeFaulty("wv2.renderer_hang_ignored",
                  "W12: the renderer hangs; the app waits for the page through every "

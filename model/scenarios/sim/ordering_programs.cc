@@ -74,7 +74,8 @@ sim::Scenario OrderingScenario(int depth) {
       .expected = {Verdict::kAssertion},
       .params = {{"steps_per_thread", kStepsPerThreadDefault,
                   absl::StrCat("numbered steps of each thread, 2 to ", kStepsPerThreadMax,
-                               "; the orderings sit at the middle one")}},
+                               "; the orderings sit at the middle one"),
+                  2, kStepsPerThreadMax}},
       .setup =
           [depth](Kernel& kernel) {
             const int steps = static_cast<int>(std::clamp<int64_t>(
