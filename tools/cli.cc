@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "model/builtin_scenarios.h"
+#include "tools/cmd_merge.h"
 #include "tools/commands.h"
 
 namespace wvsim::tools {
@@ -21,6 +22,7 @@ constexpr const char* kHelp =
     "  explore   run scenarios under a scheduling strategy and report violations\n"
     "  replay    re-execute a recorded .schedule file and print its trace and verdict\n"
     "  shrink    make a violating schedule shorter, keeping its violation\n"
+    "  merge     combine the --out folders of a sharded campaign into one report\n"
     "\n"
     "Run 'wvsim <command> --help' for a command's options.\n"
     "Exit codes: 0 clean, 1 violation found or reproduced, 2 bad usage or input,\n"
@@ -56,6 +58,7 @@ int RunCli(int argc, char** argv) {
   if (command == "explore") return RunExplore(args, program);
   if (command == "replay") return RunReplay(args);
   if (command == "shrink") return RunShrink(args);
+  if (command == "merge") return RunMerge(args);
   std::fprintf(stderr, "wvsim: unknown command '%s'\n\n%s", command.c_str(), kHelp);
   return kExitUsage;
 }
