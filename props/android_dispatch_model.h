@@ -1,7 +1,7 @@
 // Android WebView's dispatch of void calls (A5) through Chromium's pending-task queue (A6): the
 // reference model for the rc::state suite in android_state_prop.cc, written from
-// webview-rules.md and not from model/android/. An app that targets API 17 (so calls from other
-// threads only log, A2) posts web messages from the main thread and from a worker:
+// docs/android-rules.md and not from model/android/. An app that targets API 17 (so calls from
+// other threads only log, A2) posts web messages from the main thread and from a worker:
 //   - a call is queued when the engine has not started or the caller is not the UI thread (A5);
 //     otherwise it runs at once, overtaking whatever is still queued;
 //   - the queue is FIFO; the end of start-up drains it on the UI thread (the main looper here),

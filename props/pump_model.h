@@ -1,7 +1,7 @@
 // The message pump's reference model for the rc::state suite (pump_state_prop.cc): what one
 // thread's queue does under post, delayed post, cancel, pumping waits, message loops that run
 // until a quit (nested ones too, entered from inside a dispatched message and left at its quit)
-// and blocking waits, written from design.md's semantics and not from sim/:
+// and blocking waits, written from docs/design.md's semantics and not from sim/:
 //   - a queue is FIFO; a delayed message joins it when virtual time reaches its due time, and time
 //     moves only when no thread can run (a thread that pumps an empty queue lets it move);
 //   - messages due at the same instant join in the order they were posted;

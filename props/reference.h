@@ -1,7 +1,7 @@
 // The reference predictor: what a generated program must end with, decided from the program
-// alone, from webview-rules.md and design.md, without running the model. It is written apart
-// from model/ on purpose: the property suites and the program fuzzer check that the model and
-// this predictor agree, so a slip in either shows up as a disagreement.
+// alone, from docs/webview2-rules.md, docs/android-rules.md and docs/design.md, without running the
+// model. It is written apart from model/ on purpose: the property suites and the program fuzzer
+// check that the model and this predictor agree, so a slip in either shows up as a disagreement.
 //
 //   if (PredictsDeadlock(program)) ...   // for DeadlockPrograms()
 //   Verdict v = PredictHandlerVerdict(program);  // for HandlerPrograms()

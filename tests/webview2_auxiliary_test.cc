@@ -1,5 +1,5 @@
 // Tests for the GPU and utility processes as virtual threads (model/webview2/
-// auxiliary_processes.cc; webview-rules.md W11, W12): the work the browser sends them, what a
+// auxiliary_processes.cc; docs/webview2-rules.md W11, W12): the work the browser sends them, what a
 // hang leaves undone and what a crash's relaunch redoes. Each test drives the faults directly at
 // a fixed point of a small program, under the first-option strategy.
 #include <algorithm>

@@ -1,7 +1,7 @@
 // Tests for ProcessFailed's kinds and reasons and for renderer hangs that end by themselves
-// (model/webview2/process_failed.cc, renderer_hangs.cc; webview-rules.md W12). Each small program
-// drives one exit or hang directly, under a strategy that takes the first option for everything
-// but the model's fault choices, which it answers with a pick the test sets.
+// (model/webview2/process_failed.cc, renderer_hangs.cc; docs/webview2-rules.md W12). Each small
+// program drives one exit or hang directly, under a strategy that takes the first option for
+// everything but the model's fault choices, which it answers with a pick the test sets.
 #include <algorithm>
 #include <string>
 #include <vector>

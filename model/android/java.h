@@ -35,7 +35,8 @@ inline constexpr int64_t kJellyBeanMr2 = 18;
 
 // A Java exception thrown through the model: a C++ exception so that app code can catch it and so
 // that one escaping a thread is the kernel's `exception` verdict ("a Java exception escaping a
-// thread", design.md). what() is "<class>: <message> [<rule>]"; message() is the real text alone.
+// thread", docs/design.md). what() is "<class>: <message> [<rule>]"; message() is the real text
+// alone.
 class JavaException : public std::exception {
  public:
   JavaException(std::string java_class, std::string message, std::string rule)
@@ -62,7 +63,7 @@ inline JavaException IllegalStateException(std::string message, std::string rule
   return JavaException("java.lang.IllegalStateException", std::move(message), std::move(rule));
 }
 
-// The real texts (webview-rules.md).
+// The real texts (docs/android-rules.md).
 inline constexpr const char* kNoLooperText =  // A1
     "WebView cannot be initialized on a thread that has no Looper.";
 inline constexpr const char* kViewThreadText =  // A4

@@ -1,5 +1,5 @@
 // The per-run Android runtime: the app's threads and loopers, and the process-wide state of
-// Chromium's WebView glue (webview-rules.md, A1..A11): whether the engine started and which
+// Chromium's WebView glue (docs/android-rules.md, A1..A11): whether the engine started and which
 // looper is Chromium's one UI thread (A3, A4, A10), the pending-task FIFO (A6), blocking
 // cross-thread calls with the 4-second timeout (A7), the JavaBridge thread (A11), the app's
 // targetSdkVersion (scenario parameter `target_sdk`), and the serial_callbacks self-check.
@@ -173,7 +173,7 @@ sim::Task<T> AndroidRuntime::RunOnUiThreadBlocking(std::string label,
   const std::string name = absl::StrCat(label, "#", NextId());
   auto& task = kernel_->Make<internal::FutureTask<T>>(
       internal::FutureTask<T>{std::move(call), kernel_->MakePromise<T>(name)});
-  task.result.SetProducer(ui_looper_->thread().get(),
+  task.result.SetProducer(ui_looper_->thread(),
                           absl::StrCat("the UI thread (", ui_looper_->name(),
                                        ") must run it from the pending-task queue [A6, A7]"));
   internal::FutureTask<T>* raw = &task;

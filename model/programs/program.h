@@ -1,7 +1,7 @@
 // Generated app programs: a small vocabulary of UI-thread app behaviour that the property suites
 // (props/) and the program fuzzer (fuzz/) generate, that the interpreter (interpreter.h) runs
 // against the WebView2 model, and that a `.schedule` file carries as `program:` lines so that
-// `wvsim replay` reproduces a failure of a generated program (design.md, Schedule files).
+// `wvsim replay` reproduces a failure of a generated program (docs/design.md, Schedule files).
 //
 // A program has threads, routines (lists of ops) and page events with handlers:
 //

@@ -1,4 +1,4 @@
-// The GPU and utility (network service) processes as virtual threads (webview-rules.md W11,
+// The GPU and utility (network service) processes as virtual threads (docs/webview2-rules.md W11,
 // W12): the browser sends them work as messages, and what they were sent stays pending until
 // they did it. So their faults have real effects: a crash relaunches the process (gpu#2), which
 // redoes the pending work; a hang leaves it undone, and what waits on it never happens (a

@@ -1,4 +1,4 @@
-// The deferrable events of W9.3..W9.15 (webview-rules.md): what each holds up, and what the
+// The deferrable events of W9.3..W9.15 (docs/webview2-rules.md): what each holds up, and what the
 // runtime does with the handler's answer when the event finishes (the handler returned and its
 // deferral, if taken, completed): the argument values are read at that moment, not before.
 #include "absl/strings/str_cat.h"

@@ -1,6 +1,6 @@
-// The arguments of WebView2 events and their deferrals (webview-rules.md W8, W9, W12, W13): what
-// a handler receives, what it may answer, and what the runtime reads back when the event finishes.
-// The Runtime (runtime.h) raises the events; these are the app-facing records.
+// The arguments of WebView2 events and their deferrals (docs/webview2-rules.md W8, W9, W12, W13):
+// what a handler receives, what it may answer, and what the runtime reads back when the event
+// finishes. The Runtime (runtime.h) raises the events; these are the app-facing records.
 //
 //   Task<> OnNavigationStarting(NavigationStartingEventArgs& args) {
 //     args.cancel = IsBlocked(args.uri);  // before any co_await: read at the first suspend (W9)

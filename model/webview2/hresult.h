@@ -1,5 +1,6 @@
 // The error vocabulary of the WebView2 model: the real HRESULT codes the runtime returns and the
-// .NET exception texts the WinForms/WPF wrappers throw (webview-rules.md, W1, W3, W6, W11, W12).
+// .NET exception texts the WinForms/WPF wrappers throw (docs/webview2-rules.md, W1, W3, W6, W11,
+// W12).
 //
 //   throw ComException(kRpcEChangedMode, "CreateCoreWebView2Environment#1 completion");
 //   e.what() == "COMException 0x80010106 (RPC_E_CHANGED_MODE): Cannot change thread mode after it
@@ -42,7 +43,7 @@ const char* HresultName(HRESULT hr);
 // "0x80010106 (RPC_E_CHANGED_MODE): Cannot change thread mode after it is set."
 std::string DescribeHresult(HRESULT hr);
 
-// The .NET texts (webview-rules.md W3, W12).
+// The .NET texts (docs/webview2-rules.md W3, W12).
 inline constexpr char kDotNetWrongThreadText[] =
     "CoreWebView2 can only be accessed from the UI thread.";
 inline constexpr char kDotNetBrowserCrashedText[] =

@@ -1,6 +1,6 @@
-// ProcessFailed's kinds and reasons (webview-rules.md W12): their API names, which reasons apply
-// to an exit of each kind (a crash's reason is a recorded scheduler choice among them), and the
-// exits of the processes the model keeps no record of: the sandbox helper, PPAPI plugin and
+// ProcessFailed's kinds and reasons (docs/webview2-rules.md W12): their API names, which reasons
+// apply to an exit of each kind (a crash's reason is a recorded scheduler choice among them), and
+// the exits of the processes the model keeps no record of: the sandbox helper, PPAPI plugin and
 // broker, and unknown processes, which recover by themselves and affect no WebView.
 //
 // Which reasons apply to which kind is the model's reading of W12 (no document lists them per

@@ -1,4 +1,4 @@
-// The WebView2 processes as the model keeps them (webview-rules.md W11..W13): one browser
+// The WebView2 processes as the model keeps them (docs/webview2-rules.md W11..W13): one browser
 // process per user data folder, renderers per site, and the GPU and utility processes; plus what
 // can go wrong with them (FaultKinds, W12's hang reports). Browser and renderer processes are
 // virtual threads with message queues; so are the GPU and utility processes once a scenario

@@ -1,5 +1,5 @@
 // The three programs every peer (Relacy, shuttle, loom) runs, written with wvsim's primitives so
-// that the figures compare like with like (design.md, "Peers and the figures to beat").
+// that the figures compare like with like (docs/design.md, "Peers and the figures to beat").
 #include "absl/strings/str_cat.h"
 #include "model/scenarios/sim/kernel_scenarios.h"
 #include "sim/sync.h"
