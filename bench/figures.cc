@@ -1,6 +1,12 @@
 // `make bench`: measures the kernel's speed and memory targets (issue 2) and prints them as a
 // table with the target beside each. Every figure is the median of several runs in this process;
 // the step-cost ratio compares two loops measured back to back, so machine noise mostly cancels.
+//
+//   wvsim_figures [--markdown FILE]
+//
+// --markdown also writes the table as Markdown to FILE, which bench/write_performance.sh puts in
+// docs/performance.md. Exit: 0 every target met, 1 some target missed, 2 bad usage or FILE
+// could not be written.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -163,7 +169,27 @@ Row FoundWithinOneSecond(const std::string& runtime) {
           "all, within 1 s", scenarios > 0 && found_always == scenarios};
 }
 
-int Main() {
+// The table as Markdown, for docs/performance.md.
+bool WriteMarkdown(const std::string& path, const std::vector<Row>& rows) {
+  std::FILE* file = std::fopen(path.c_str(), "w");
+  if (file == nullptr) return false;
+  std::fprintf(file, "| figure | measured | target | met |\n|---|---|---|---|\n");
+  for (const Row& row : rows) {
+    std::fprintf(file, "| %s | %s | %s | %s |\n", row.figure.c_str(), row.measured.c_str(),
+                 row.target.c_str(), row.met ? "yes" : "**no**");
+  }
+  std::fprintf(file, "\nRates and the step costs are medians of %d runs.\n", kRepeats);
+  return std::fclose(file) == 0;
+}
+
+int Main(int argc, char** argv) {
+  std::string markdown;
+  if (argc == 3 && std::string(argv[1]) == "--markdown") {
+    markdown = argv[2];
+  } else if (argc != 1) {
+    std::fprintf(stderr, "usage: wvsim_figures [--markdown FILE]\n");
+    return 2;
+  }
   model::RegisterBuiltinScenarios();
   std::vector<Row> rows;
   const double counter = ExecutionsPerSecond("sim.counter", 2'000'000);
@@ -207,10 +233,14 @@ int Main() {
                 row.target.c_str(), row.met ? "yes" : "NO");
     all_met = all_met && row.met;
   }
+  if (!markdown.empty() && !WriteMarkdown(markdown, rows)) {
+    std::fprintf(stderr, "wvsim_figures: cannot write %s\n", markdown.c_str());
+    return 2;
+  }
   return all_met ? 0 : 1;
 }
 
 }  // namespace
 }  // namespace wvsim::bench
 
-int main() { return wvsim::bench::Main(); }
+int main(int argc, char** argv) { return wvsim::bench::Main(argc, argv); }

@@ -8,9 +8,12 @@
 //
 //   wvsim_time_to_bug [--fuzzers build-fuzz/bin] [--fuzz-source fuzz] [--seeds 20]
 //                     [--cap-seconds 60] [--jobs 2] [--only ID-PREFIX] [--rate-seconds 30]
-//                     [--rate-runs 3]
+//                     [--rate-runs 3] [--markdown FILE]
 //
 // Without the fuzzer binaries (`make fuzz-build`), the fuzzer cells say "not run"; the rest runs.
+// --markdown also writes both tables as Markdown to FILE, which bench/write_performance.sh puts in
+// docs/performance.md. Exit: 0 every target met, 1 some target missed, 2 bad usage or FILE could
+// not be written.
 #include <unistd.h>
 
 #include <algorithm>
@@ -47,7 +50,8 @@ struct Options {
   int jobs = 2;
   std::string only;  // scenario id prefix, to measure a few
   double rate_seconds = 30;
-  int rate_runs = 3;  // the rate is the median of this many campaigns
+  int rate_runs = 3;     // the rate is the median of this many campaigns
+  std::string markdown;  // where the tables go as Markdown too (none: stdout only)
 };
 
 // The columns, in order: three in-process strategies, then the fuzzer with and without features.
@@ -66,6 +70,7 @@ bool ParseOptions(int argc, char** argv, Options& options) {
     const bool ok = flag == "--fuzzers"        ? (options.fuzzers = value, true)
                     : flag == "--fuzz-source"  ? (options.fuzz_source = value, true)
                     : flag == "--only"         ? (options.only = value, true)
+                    : flag == "--markdown"     ? (options.markdown = value, true)
                     : flag == "--seeds"        ? absl::SimpleAtoi(value, &options.seeds)
                     : flag == "--jobs"         ? absl::SimpleAtoi(value, &options.jobs)
                     : flag == "--cap-seconds"  ? absl::SimpleAtod(value, &options.cap_seconds)
@@ -278,24 +283,27 @@ std::string RateFigure(const Options& options, double& median) {
                          rates.size(), rates.front().first, rates.back().first, middle.second);
 }
 
-void PrintTable(const std::vector<Case>& cases, const std::vector<Row>& rows,
+// The time-to-bug table, a Markdown table on stdout and in docs/performance.md alike.
+void PrintTable(std::FILE* out, const std::vector<Case>& cases, const std::vector<Row>& rows,
                 const Options& options) {
-  std::printf(
-      "\ntime to bug: median executions / seconds to the first expected violation over %d "
-      "seeds, each capped at %.0f s\n",
-      options.seeds, options.cap_seconds);
-  std::printf("| %-46s |", "scenario");
-  for (const std::string& column : kColumns) std::printf(" %-22s |", column.c_str());
-  std::printf("\n|%s|", std::string(48, '-').c_str());
-  for (size_t i = 0; i < kColumns.size(); ++i) std::printf("%s|", std::string(24, '-').c_str());
-  std::printf("\n");
+  std::fprintf(out,
+               "time to bug: median executions / seconds to the first expected violation over %d "
+               "seeds, each capped at %.0f s\n\n",
+               options.seeds, options.cap_seconds);
+  std::fprintf(out, "| %-46s |", "scenario");
+  for (const std::string& column : kColumns) std::fprintf(out, " %-22s |", column.c_str());
+  std::fprintf(out, "\n|%s|", std::string(48, '-').c_str());
+  for (size_t i = 0; i < kColumns.size(); ++i) {
+    std::fprintf(out, "%s|", std::string(24, '-').c_str());
+  }
+  std::fprintf(out, "\n");
   for (size_t s = 0; s < cases.size(); ++s) {
-    std::printf("| %-46s |", cases[s].label.c_str());
+    std::fprintf(out, "| %-46s |", cases[s].label.c_str());
     for (const TimeToBugCell& cell : rows[s]) {
       const std::string text = cell.attempts() == 0 ? "not run" : cell.Text(options.cap_seconds);
-      std::printf(" %-22s |", text.c_str());
+      std::fprintf(out, " %-22s |", text.c_str());
     }
-    std::printf("\n");
+    std::fprintf(out, "\n");
   }
 }
 
@@ -305,6 +313,20 @@ struct TargetRow {
   std::string target;
   bool met;
 };
+
+// Both tables as Markdown, for docs/performance.md.
+bool WriteMarkdown(const std::vector<Case>& cases, const std::vector<Row>& rows,
+                   const std::vector<TargetRow>& targets, const Options& options) {
+  std::FILE* file = std::fopen(options.markdown.c_str(), "w");
+  if (file == nullptr) return false;
+  PrintTable(file, cases, rows, options);
+  std::fprintf(file, "\n| target | measured | wanted | met |\n|---|---|---|---|\n");
+  for (const TargetRow& row : targets) {
+    std::fprintf(file, "| %s | %s | %s | %s |\n", row.figure.c_str(), row.measured.c_str(),
+                 row.target.c_str(), row.met ? "yes" : "**no**");
+  }
+  return std::fclose(file) == 0;
+}
 
 TargetRow FuzzerFindsEverything(const std::vector<Row>& rows, const Options& options) {
   int measured = 0;
@@ -357,7 +379,8 @@ int Main(int argc, char** argv) {
   const std::string rate_figure = RateFigure(options, rate);
   MeasureInProcess(cases, options, rows);
   MeasureFuzzers(cases, options, rows);
-  PrintTable(cases, rows, options);
+  std::printf("\n");
+  PrintTable(stdout, cases, rows, options);
 
   std::vector<TargetRow> targets = {FuzzerFindsEverything(rows, options),
                                     DepthThreeRatio(cases, rows)};
@@ -371,6 +394,10 @@ int Main(int argc, char** argv) {
     std::printf("%-80s %-58s %-10s %s\n", row.figure.c_str(), row.measured.c_str(),
                 row.target.c_str(), row.met ? "yes" : "NO");
     all_met = all_met && row.met;
+  }
+  if (!options.markdown.empty() && !WriteMarkdown(cases, rows, targets, options)) {
+    std::fprintf(stderr, "wvsim_time_to_bug: cannot write %s\n", options.markdown.c_str());
+    return 2;
   }
   return all_met ? 0 : 1;
 }
