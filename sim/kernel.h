@@ -122,7 +122,7 @@ class Kernel {
 
   // Starts a thread at its first scheduling point. Past KernelLimits::threads_max it returns an
   // invalid Thread and stops the run with a configuration error: the caller must not keep the
-  // handle (Send, Post and the queries below treat an invalid Thread as absent).
+  // handle (Post, Join and ModelPort's Send and queries treat an invalid Thread as absent).
   Thread Spawn(std::string name, Task<> body, ThreadOptions options = {});
   RunOutcome Run();
 
@@ -281,7 +281,7 @@ class Kernel {
 
  private:
   friend class ModelPort;                // Send and the queries a model asks (sim/model_port.h)
-  friend struct internal::KernelAccess;  // the kernel's own awaiters (sim/internal/kernel_access.h)
+  friend struct internal::KernelAccess;  // the kernel's own awaiters (defined below)
 
   // ---- For the kernel's own awaiters (through internal::KernelAccess).
   void ParkContinuation(internal::VThread& thread, FutureCore& core);
