@@ -32,7 +32,8 @@ constexpr FlagSpec kFlags[] = {
     {"seed", "S", "the campaign's seed (default 0)"},
     {"depth", "D", "PCT's bug depth, or DFS's preemption bound (default 3 / 2)"},
     {"max-steps", "N", "steps before a run is a stall (default 100000)"},
-    {"param", "NAME=VALUE", "set a scenario parameter (repeatable)", "", true},
+    {"param", "NAME=VALUE", "set a scenario parameter within its range (wvsim list; repeatable)",
+     "", true},
     {"out", "DIR", "where violation schedules go, not empty (default out/schedules)"},
     {"shard", "I/N", "run the I-th (from 0) of N disjoint shares of the runs"},
     {"keep-going", "", "go on after a violation; keep one schedule per distinct violation"},
@@ -51,8 +52,11 @@ constexpr const char* kDescription =
     "a second one exits at once (130). A schedule that cannot be\n"
     "written is reported in place of its replay command and counted in the summary (exit 2).\n"
     "Temporary files that dead wvsim processes left in the output folder are removed first.\n"
+    "Limits: a parameter outside its declared range (wvsim list shows them) is exit 2; a run\n"
+    "that needs more than 64 threads is a configuration error, exit 2, naming the scenario and\n"
+    "its parameters; a run that reaches --max-steps is a stall.\n"
     "Exit: 0 no violation (or, with --check-expected, every scenario as expected), 1 otherwise,\n"
-    "2 bad usage, or a schedule or report that could not be written.";
+    "2 bad usage or configuration, or a schedule or report that could not be written.";
 
 // The shortest time budget: a budget shorter than one execution would run none and report clean.
 constexpr double kTimeBudgetMinSeconds = 0.001;
@@ -273,7 +277,9 @@ int RunExplore(const std::vector<std::string>& args, const std::string& program)
   CampaignRecorder campaign(options->scenarios, options->config);
   options->campaign = &campaign;
   // A writer killed mid-write leaves a temporary file nothing else would ever remove.
-  if (const int removed = sim::RemoveStaleTemporaryFiles(options->out_dir, ".schedule");
+  // The schedules' temporaries and those of campaign.json (tools/campaign_record.cc).
+  if (const int removed = sim::RemoveStaleTemporaryFiles(options->out_dir, ".schedule") +
+                          sim::RemoveStaleTemporaryFiles(options->out_dir, ".json");
       removed > 0) {
     std::fprintf(stderr, "wvsim explore: removed %d stale temporary files from %s\n", removed,
                  options->out_dir.c_str());
