@@ -283,7 +283,8 @@ void Kernel::RunSteps() {
       break;
     }
     Step<kMode>();
-    if (steps_ % kStopCheckSteps == 0 && StopRequested()) {
+    // Not after a step that ended the run itself: its violation must not be discarded.
+    if (steps_ % kStopCheckSteps == 0 && !stopped_ && StopRequested()) {
       interrupted_ = stopped_ = true;
       break;
     }
