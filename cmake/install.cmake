@@ -14,10 +14,13 @@ target_compile_features(wvsim_sim PUBLIC cxx_std_20)
 set_target_properties(wvsim_sim PROPERTIES EXPORT_NAME sim)
 set_target_properties(wvsim_model PROPERTIES EXPORT_NAME model)
 set(WVSIM_INSTALLED_TARGETS wvsim_sim wvsim_model)
-foreach(layer sim model)
-  install(DIRECTORY ${PROJECT_SOURCE_DIR}/${layer}/ DESTINATION ${WVSIM_INSTALL_INCLUDEDIR}/${layer}
-          FILES_MATCHING PATTERN "*.h")
-endforeach()
+# sim/internal/ still ships: the kernel's inline awaiters name its thread and message records.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/sim/ DESTINATION ${WVSIM_INSTALL_INCLUDEDIR}/sim
+        FILES_MATCHING PATTERN "*.h")
+# A model's internal/ directories are its runtime's machinery: no public model header includes
+# them, and they are not installed.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/model/ DESTINATION ${WVSIM_INSTALL_INCLUDEDIR}/model
+        FILES_MATCHING PATTERN "*.h" PATTERN "internal" EXCLUDE)
 # The testing API: its one public header; wvsim/internal/ is the library's own.
 set(WVSIM_INSTALL_TESTING ${WVSIM_BUILD_TESTS})
 if(WVSIM_INSTALL_TESTING)

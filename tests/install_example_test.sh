@@ -28,7 +28,9 @@ done
 for library in libwvsim_sim.a libwvsim_model.a libwvsim_testing.a; do
   [ -n "$(find "$prefix" -name "$library")" ] || { echo "not installed: $library"; exit 1; }
 done
-[ ! -e "$prefix/include/wvsim/wvsim/internal" ] || { echo "internal headers installed"; exit 1; }
+for dir in wvsim/internal model/webview2/internal model/programs/internal; do
+  [ ! -e "$prefix/include/wvsim/$dir" ] || { echo "internal headers installed: $dir"; exit 1; }
+done
 
 run configure cmake -S "$example_dir" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_FLAGS="$cxx_flags"

@@ -39,8 +39,8 @@ Task<> CrashGpuWhenParsed(Probe& p, NavigationEventArgs& args) {
   (void)args;
   p.log->push_back("DOMContentLoaded");
   if (p.mode != kGpuHangsThenCrashes) co_return;
-  p.rt->CrashAuxiliaryProcess(p.webview->environment().browser(),
-                              ProcessFailedKind::kGpuProcessExited);
+  p.rt->world().CrashAuxiliaryProcess(p.rt->world().EnvironmentOf(*p.webview),
+                                      ProcessFailedKind::kGpuProcessExited);
 }
 
 Task<> LogFailure(Probe& p, ProcessFailedEventArgs& args) {
@@ -52,11 +52,11 @@ Task<> HangThenNavigate(Probe& p) {
   co_await ProbeCreate(p);
   FaultKinds kinds;  // no budget: only the threads, no injector
   kinds.gpu_hang = true;
-  p.rt->EnableFaults(kinds);
-  BrowserProcess& browser = p.webview->environment().browser();
+  p.rt->world().EnableFaults(kinds);
+  const Environment& browser = p.rt->world().EnvironmentOf(*p.webview);
   const ProcessFailedKind hung = p.mode == kUtilityHangs ? ProcessFailedKind::kUtilityProcessExited
                                                          : ProcessFailedKind::kGpuProcessExited;
-  p.rt->HangAuxiliaryProcess(browser, hung);
+  p.rt->world().HangAuxiliaryProcess(browser, hung);
   Probe* probe = &p;
   p.webview->add_ProcessFailed(
       [probe](ProcessFailedEventArgs& args) { return LogFailure(*probe, args); });
@@ -72,7 +72,7 @@ RunResult RunProbeLoad(Task<> (*load)(Probe&), int mode, std::vector<std::string
   return RunProgram([load, log, mode](Kernel& k) {
     Probe& p = MakeProbe(k, log, [load](Probe& probe) { return load(probe); });
     p.mode = mode;
-    p.rt->AddPage(kPage, Page{.title = "T"});
+    p.rt->world().AddPage(kPage, Page{.title = "T"});
   });
 }
 
@@ -126,7 +126,7 @@ TEST(WebView2Rules, W12_WithoutAuxiliaryFaultsTheWorkIsDoneInline) {
           [self](NavigationEventArgs& args) { return LogLoaded(*self, args); });
       co_await probe.webview->Navigate(kPage);
     });
-    p.rt->AddPage(kPage, Page{.title = "T"});
+    p.rt->world().AddPage(kPage, Page{.title = "T"});
   });
   EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
   EXPECT_EQ(log, (std::vector<std::string>{"NavigationCompleted ok"}));
@@ -150,8 +150,8 @@ constexpr int kAwaited = 2;
 
 Task<> HangGpuThenRender(Probe& p, NavigationEventArgs& args) {
   (void)args;
-  p.rt->HangAuxiliaryProcess(p.webview->environment().browser(),
-                             ProcessFailedKind::kGpuProcessExited);
+  p.rt->world().HangAuxiliaryProcess(p.rt->world().EnvironmentOf(*p.webview),
+                                     ProcessFailedKind::kGpuProcessExited);
   // if/else rather than ?: with a co_await in each arm (g++ 12, model/webview2/README.md).
   if (p.mode % kAwaited == 0) {
     Async<bool> capture = co_await p.webview->CapturePreviewAsync();
@@ -167,7 +167,7 @@ Task<> LoadThenHangGpu(Probe& p) {
   co_await ProbeCreate(p);
   FaultKinds kinds;  // no budget: only the threads, no injector
   kinds.gpu_hang = true;
-  p.rt->EnableFaults(kinds);
+  p.rt->world().EnableFaults(kinds);
   Probe* probe = &p;
   p.webview->add_NavigationCompleted(
       [probe](NavigationEventArgs& args) { return HangGpuThenRender(*probe, args); });
@@ -254,7 +254,7 @@ std::set<std::string> EarlyScriptOrders(bool threads) {
   std::vector<std::string> log;
   const sim::Scenario scenario = sim::testing::MakeScenario([&log](Kernel& k) {
     Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadWithEarlyScript(probe); });
-    p.rt->AddPage(kPage, Page{.title = "T"});
+    p.rt->world().AddPage(kPage, Page{.title = "T"});
   });
   sim::Runner runner(scenario, {{std::string(kAuxiliaryThreadsParam), threads ? 1 : 0}});
   sim::RandomStrategy random(5);
@@ -293,7 +293,7 @@ Task<> TwoBrowsersWithFaults(Probe& p) {
   co_await CreateIn(p, "B");
   FaultKinds kinds;
   kinds.renderer_crash = false;  // only browser crashes: which browser is the question
-  p.rt->EnableFaults(kinds);
+  p.rt->world().EnableFaults(kinds);
 }
 
 TEST(WebView2Rules, W12_FaultTargetIsAnyLiveBrowserAScheduledChoice) {

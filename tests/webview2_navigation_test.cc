@@ -39,7 +39,7 @@ Task<> AnswerLater(Kernel& k, Promise<bool> answer) {
 Async<bool> LookupAsync(Probe& p) {
   Promise<bool> answer = p.k->MakePromise<bool>("LookupAsync");
   p.k->Spawn("lookup", AnswerLater(*p.k, answer));
-  return Async<bool>(p.rt, answer.future());
+  return p.rt->AsAsync(answer.future());
 }
 
 std::string Describe(const char* event, const NavigationEventArgs& args) {
@@ -87,7 +87,7 @@ Task<> NavigateWithAllHandlers(Probe& p) {
 void NavigationProgram(Kernel& k, std::vector<std::string>* log, int mode) {
   Probe& p = MakeProbe(k, log, [](Probe& probe) { return NavigateWithAllHandlers(probe); });
   p.mode = mode;
-  p.rt->AddPage(kPage, Page{.title = "T"});
+  p.rt->world().AddPage(kPage, Page{.title = "T"});
 }
 
 const std::vector<std::string> kLoaded = {"NavigationStarting 1", "ContentLoading 1",
@@ -172,8 +172,8 @@ TEST(WebView2Rules, W7_ScriptAfterNavigationStartingRunsInNewDocument) {
     const RunResult run = RunProgram([&log, mode](Kernel& k) {
       Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadOldThenNew(probe); });
       p.mode = mode;
-      p.rt->AddPage(kPage, Page{.title = "Old"});
-      p.rt->AddPage(kNewPage, Page{.title = "New"});
+      p.rt->world().AddPage(kPage, Page{.title = "Old"});
+      p.rt->world().AddPage(kNewPage, Page{.title = "New"});
     });
     EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
     if (mode == 0) {
@@ -211,7 +211,7 @@ Task<> SetWindowThenComplete(Probe& p, NewWindowRequestedEventArgs& args) {
   // The opener's script went on at the set; the popup still waits for the deferral.
   Async<std::string> after = co_await p.webview->ExecuteScriptAsync("window.popupOpened");
   p.log->push_back("opener after: " + co_await after);
-  p.log->push_back("popup at " + std::string(popup.document()));
+  p.log->push_back("popup at " + std::string(p.rt->world().Document(popup)));
   deferral.Complete();
 }
 
@@ -227,7 +227,7 @@ TEST(WebView2Rules, W9_NewWindowSetCompletesEarly) {
   std::vector<std::string> log;
   const RunResult run = RunProgram([&log](Kernel& k) {
     Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadOpener(probe); });
-    p.rt->AddPage(kPage, Page{.title = "T", .window_open = "https://app.example/popup"});
+    p.rt->world().AddPage(kPage, Page{.title = "T", .window_open = "https://app.example/popup"});
   });
   EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
   EXPECT_EQ(log, (std::vector<std::string>{"opener before: null", "opener after: true",
@@ -259,9 +259,10 @@ Task<> OnFramePermission(Probe& p, FrameProbe& kept, DeferrableEventArgs& args) 
 Task<> CompleteBoth(Probe& p, FrameProbe& kept) {
   kept.frame_deferral.Complete();
   p.log->push_back(
-      absl::StrCat("outcomes after the frame's: ", p.webview->event_outcomes().size()));
+      absl::StrCat("outcomes after the frame's: ", p.rt->world().EventOutcomes(*p.webview).size()));
   kept.webview_deferral.Complete();
-  p.log->push_back(absl::StrCat("outcomes after both: ", p.webview->event_outcomes().size()));
+  p.log->push_back(
+      absl::StrCat("outcomes after both: ", p.rt->world().EventOutcomes(*p.webview).size()));
   co_return;
 }
 
@@ -314,13 +315,13 @@ TEST(WebView2Rules, W9_FramePermissionHandlersRunFirst) {
       Probe& p = MakeProbe(
           k, &log, [state](Probe& probe) { return LoadWithPermissionFrame(probe, *state); });
       p.mode = mode;
-      p.rt->AddPage(kPage, Page{.title = "T",
-                                .frames = {{.name = "pay",
-                                            .uri = "https://pay.example/checkout",
-                                            .requests_permission = true}}});
+      p.rt->world().AddPage(kPage, Page{.title = "T",
+                                        .frames = {{.name = "pay",
+                                                    .uri = "https://pay.example/checkout",
+                                                    .requests_permission = true}}});
       Probe* probe = &p;
       k.AddQuiescenceCheck(sim::CheckPhase::kFinal, [probe]() -> std::optional<sim::Violation> {
-        for (const std::string& outcome : probe->webview->event_outcomes()) {
+        for (const std::string& outcome : probe->rt->world().EventOutcomes(*probe->webview)) {
           probe->log->push_back(outcome);
         }
         return std::nullopt;
@@ -361,9 +362,9 @@ TEST(WebView2Rules, W10_RequestContentOfAPostIsReadByTheAppInTheHandler) {
     std::vector<std::string> log;
     const RunResult run = RunProgram([&log, post](Kernel& k) {
       Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadWithPost(probe); });
-      p.rt->AddPage(kPage, Page{.title = "T",
-                                .subresource = "https://app.example/api/score",
-                                .subresource_body = post ? "user=ada&score=3" : ""});
+      p.rt->world().AddPage(kPage, Page{.title = "T",
+                                        .subresource = "https://app.example/api/score",
+                                        .subresource_body = post ? "user=ada&score=3" : ""});
     });
     EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
     const std::string request = post ? "POST https://app.example/api/score user=ada&score=3"

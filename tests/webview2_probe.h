@@ -12,6 +12,7 @@
 #include "model/builtin_scenarios.h"
 #include "model/webview2/runtime.h"
 #include "sim/explorer.h"
+#include "sim/model_port.h"
 #include "sim/runner.h"
 #include "sim/strategies/random.h"
 
@@ -112,7 +113,7 @@ Probe& MakeProbe(Kernel& k, std::vector<std::string>* log, Load load) {
   p.log = log;
   p.ui = k.Spawn("ui", ProbeUi(p), {.message_queue = true});
   Probe* probe = &p;
-  p.rt->Send(p.ui, "Load", [probe, load] { return load(*probe); });
+  sim::ModelPort(*p.k).Send(p.ui, "Load", [probe, load] { return load(*probe); });
   return p;
 }
 

@@ -55,19 +55,19 @@ enum Exit { kBrowserExits, kRendererExits, kGpuExits, kOtherExits };
 
 Task<> ExitWhenLoaded(Probe& p, NavigationEventArgs& args) {
   (void)args;
-  BrowserProcess& browser = p.webview->environment().browser();
+  const Environment& browser = p.rt->world().EnvironmentOf(*p.webview);
   switch (p.mode) {
     case kBrowserExits:
-      p.rt->CrashBrowser(browser);
+      p.rt->world().CrashBrowser(browser);
       co_return;
     case kRendererExits:
-      p.rt->CrashRenderer(*p.webview->renderer());
+      p.rt->world().CrashRenderer(*p.webview);
       co_return;
     case kGpuExits:
-      p.rt->CrashAuxiliaryProcess(browser, ProcessFailedKind::kGpuProcessExited);
+      p.rt->world().CrashAuxiliaryProcess(browser, ProcessFailedKind::kGpuProcessExited);
       break;
     default:
-      p.rt->ExitOtherProcess(browser);
+      p.rt->world().ExitOtherProcess(browser);
       break;
   }
   co_await LogTitle(p);  // W12: these recover by themselves; the WebView keeps working
@@ -95,7 +95,7 @@ RunResult RunPicking(Task<> (*load)(Probe&), int mode, uint32_t pick,
       [log, mode, load](Kernel& k) {
         Probe& p = MakeProbe(k, log, [load](Probe& probe) { return load(probe); });
         p.mode = mode;
-        p.rt->AddPage(kPage, Page{.title = "T"});
+        p.rt->world().AddPage(kPage, Page{.title = "T"});
       },
       strategy);
 }
@@ -179,7 +179,7 @@ Task<> LogScript(Probe& p, Async<std::string> op, const char* which) {
 // Once the page loaded, hangs its renderer and sends it two scripts, then awaits both.
 Task<> HangThenAsk(Probe& p, NavigationEventArgs& args) {
   (void)args;
-  p.rt->HangRenderer(*p.webview->renderer());
+  p.rt->world().HangRenderer(*p.webview);
   Async<std::string> first = co_await p.webview->ExecuteScriptAsync("document.title");
   Async<std::string> second = co_await p.webview->ExecuteScriptAsync("document.title");
   co_await LogScript(p, first, "first");

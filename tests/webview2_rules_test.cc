@@ -186,7 +186,7 @@ RunResult RunPumpInHandler(std::vector<std::string>& log, int mode) {
   return RunProgram([&log, mode](Kernel& k) {
     Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadAndPump(probe); });
     p.mode = mode;
-    p.rt->AddPage(kPage, Page{.title = "T", .web_message = "hi"});
+    p.rt->world().AddPage(kPage, Page{.title = "T", .web_message = "hi"});
   });
 }
 
@@ -376,7 +376,7 @@ TEST(WebView2Rules, W8_SecondCompleteIsReported) {
     const RunResult run = RunProgram([&log, mode](Kernel& k) {
       Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadWithNewWindow(probe); });
       p.mode = mode;
-      p.rt->AddPage(kPage, Page{.title = "T", .window_open = "https://app.example/popup"});
+      p.rt->world().AddPage(kPage, Page{.title = "T", .window_open = "https://app.example/popup"});
     });
     if (mode == 0) {
       EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
@@ -428,7 +428,7 @@ TEST(WebView2Rules, W9_EveryDeferrableEventHoldsUpItsWorkUntilCompleted) {
       const RunResult run = RunProgram([&log, mode, event, next](Kernel& k) {
         Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadWithDeferrableEvents(probe); });
         p.mode = mode;
-        p.rt->AddPage(kPage, Page{.title = "T", .events = {event, next}});
+        p.rt->world().AddPage(kPage, Page{.title = "T", .events = {event, next}});
       });
       if (mode == 0) {
         EXPECT_EQ(run.violation.kind, Verdict::kClean) << info.name << run.violation.report;
@@ -468,7 +468,7 @@ Task<> HangOnFirstLoad(Probe& p, NavigationEventArgs& args) {
   p.log->push_back("loaded " + args.uri);
   if (p.hr != nullptr) co_return;  // hang once
   p.hr = &p.k->Make<HRESULT>(kSOk);
-  p.rt->HangRenderer(*p.webview->renderer());
+  p.rt->world().HangRenderer(*p.webview);
   if (p.mode != 2) co_return;
   // A script pending on the hung renderer when the Reload terminates it (W15).
   Async<std::string> op = co_await p.webview->ExecuteScriptAsync("document.title");
@@ -493,7 +493,7 @@ TEST(WebView2Rules, W12_RendererHangReportedEvery15Seconds) {
   std::vector<std::string> log;
   const RunResult run = RunProgram([&log](Kernel& k) {
     Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadThenHang(probe); });
-    p.rt->AddPage(kPage, Page{.title = "T"});
+    p.rt->world().AddPage(kPage, Page{.title = "T"});
   });
   EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
   // STILL_ACTIVE (259): the process has not exited. The model stops after a minute's reports.
@@ -512,7 +512,7 @@ TEST(WebView2Rules, W12_ReloadTerminatesAHungRendererAndTheReportsStop) {
   const RunResult run = RunProgram([&log](Kernel& k) {
     Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadThenHang(probe); });
     p.mode = 1;
-    p.rt->AddPage(kPage, Page{.title = "T"});
+    p.rt->world().AddPage(kPage, Page{.title = "T"});
   });
   EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
   EXPECT_EQ(log, (std::vector<std::string>{
@@ -536,7 +536,7 @@ TEST(WebView2Rules, W15_ScriptPendingOnAHungRendererFailsOrNeverCompletesWhenItI
         [&log](Kernel& k) {
           Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadThenHang(probe); });
           p.mode = 2;
-          p.rt->AddPage(kPage, Page{.title = "T"});
+          p.rt->world().AddPage(kPage, Page{.title = "T"});
         },
         strategy);
     if (run.trace.find("W15: a pending call fails or never completes") == std::string::npos) {
@@ -570,9 +570,9 @@ TEST(WebView2Rules, W12_RendererHangIsAFaultTheIgnoringAppStallsTheReloadingAppR
 
 Task<> CrashAuxiliaries(Probe& p, NavigationEventArgs& args) {
   (void)args;
-  BrowserProcess& browser = p.webview->environment().browser();
-  p.rt->CrashAuxiliaryProcess(browser, ProcessFailedKind::kGpuProcessExited);
-  p.rt->CrashAuxiliaryProcess(browser, ProcessFailedKind::kUtilityProcessExited);
+  const Environment& browser = p.rt->world().EnvironmentOf(*p.webview);
+  p.rt->world().CrashAuxiliaryProcess(browser, ProcessFailedKind::kGpuProcessExited);
+  p.rt->world().CrashAuxiliaryProcess(browser, ProcessFailedKind::kUtilityProcessExited);
   Async<std::string> op = co_await p.webview->ExecuteScriptAsync("document.title");
   p.log->push_back("title " + co_await op);
 }
@@ -591,7 +591,7 @@ TEST(WebView2Rules, W12_GpuAndUtilityExitsRecoverByThemselves) {
   std::vector<std::string> log;
   const RunResult run = RunProgram([&log](Kernel& k) {
     Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadThenCrashAuxiliaries(probe); });
-    p.rt->AddPage(kPage, Page{.title = "T"});
+    p.rt->world().AddPage(kPage, Page{.title = "T"});
   });
   EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
   EXPECT_EQ(log, (std::vector<std::string>{"GpuProcessExited/Crashed/1@0",
@@ -609,13 +609,13 @@ constexpr char kWidgetPage[] = "https://widgets.example/chat";
 
 Task<> CrashFrameRenderer(Probe& p, NavigationEventArgs& args) {
   (void)args;
-  EXPECT_EQ(p.webview->frames().size(), 1u);
-  if (p.webview->frames().empty()) co_return;
-  CoreWebView2Frame& frame = *p.webview->frames()[0];
-  p.log->push_back("frame " + frame.Name() + " on " + frame.renderer()->thread.name());
+  EXPECT_EQ(p.rt->world().Frames(*p.webview).size(), 1u);
+  if (p.rt->world().Frames(*p.webview).empty()) co_return;
+  CoreWebView2Frame& frame = *p.rt->world().Frames(*p.webview)[0];
+  p.log->push_back("frame " + frame.Name() + " on " + p.rt->world().RendererThreadName(frame));
   Async<std::string> before = co_await frame.ExecuteScriptAsync("document.title");
   p.log->push_back("frame title " + co_await before);
-  p.rt->CrashRenderer(*frame.renderer());
+  p.rt->world().CrashRenderer(frame);
   Async<std::string> main = co_await p.webview->ExecuteScriptAsync("document.title");
   p.log->push_back("main title " + co_await main);
   Async<std::string> after = co_await frame.ExecuteScriptAsync("document.title");
@@ -643,8 +643,9 @@ TEST(WebView2Rules, W12_FrameRendererExitAffectsOnlyItsFrames) {
   std::vector<std::string> log;
   const RunResult run = RunProgram([&log](Kernel& k) {
     Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadWithFrame(probe); });
-    p.rt->AddPage(kPage, Page{.title = "T", .frames = {{.name = "chat", .uri = kWidgetPage}}});
-    p.rt->AddPage(kWidgetPage, Page{.title = "Chat"});
+    p.rt->world().AddPage(kPage,
+                          Page{.title = "T", .frames = {{.name = "chat", .uri = kWidgetPage}}});
+    p.rt->world().AddPage(kWidgetPage, Page{.title = "Chat"});
   });
   EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
   // Site isolation: the frame runs in renderer#2; its exit leaves the main document working.
@@ -789,9 +790,9 @@ Task<> ReleaseReferences(Probe& p) {
   ControllerPtr second = first;  // AddRef
   EXPECT_EQ(first->references(), 2);
   first.reset();
-  p.log->push_back(webview.closed() ? "closed" : "open");
+  p.log->push_back(p.rt->world().IsClosed(webview) ? "closed" : "open");
   second.reset();  // the last reference: closes implicitly
-  p.log->push_back(webview.closed() ? "closed" : "open");
+  p.log->push_back(p.rt->world().IsClosed(webview) ? "closed" : "open");
   try {
     Async<std::string> late = co_await webview.ExecuteScriptAsync("1");
     co_await late;
@@ -861,10 +862,10 @@ std::vector<std::string> RunAnswers(int mode, std::vector<DeferrableEvent> event
   const RunResult run = RunProgram([&outcomes, log, mode, events](Kernel& k) {
     Probe& p = MakeProbe(k, log, [](Probe& probe) { return LoadWithAnswers(probe); });
     p.mode = mode;
-    p.rt->AddPage(kPage, Page{.title = "T", .events = events});
+    p.rt->world().AddPage(kPage, Page{.title = "T", .events = events});
     k.AddQuiescenceCheck(sim::CheckPhase::kFinal,
                          [&p, &outcomes]() -> std::optional<sim::Violation> {
-                           outcomes = p.webview->event_outcomes();
+                           outcomes = p.rt->world().EventOutcomes(*p.webview);
                            return std::nullopt;
                          });
   });
@@ -893,13 +894,13 @@ TEST(WebView2Rules, W9_TheDialogAndPermissionAnswersReachThePageScript) {
   std::vector<std::string> log;
   const RunResult run = RunProgram([&log](Kernel& k) {
     Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadWithAnswers(probe); });
-    p.rt->AddPage(kPage, Page{.title = "T",
-                              .events = {DeferrableEvent::kScriptDialogOpening,
-                                         DeferrableEvent::kPermissionRequested}});
+    p.rt->world().AddPage(kPage, Page{.title = "T",
+                                      .events = {DeferrableEvent::kScriptDialogOpening,
+                                                 DeferrableEvent::kPermissionRequested}});
     // What the page's script sees once both finished: its globals, as ExecuteScript reads them.
     k.AddQuiescenceCheck(sim::CheckPhase::kFinal, [&p, &log]() -> std::optional<sim::Violation> {
       for (const char* global : {"window.dialogResult", "window.permissionState"}) {
-        const std::string* value = p.webview->global(global);
+        const std::string* value = p.rt->world().Global(*p.webview, global);
         log.push_back(std::string(global) + "=" + (value != nullptr ? *value : "undefined"));
       }
       return std::nullopt;
@@ -954,7 +955,7 @@ Task<> OpenPopup(Probe& p, NewWindowRequestedEventArgs& args) {
   popup.add_NavigationCompleted(
       [probe](NavigationEventArgs& loaded) { return OnPopupLoaded(*probe, loaded); });
   args.SetNewWindow(&popup);
-  p.log->push_back("popup at " + std::string(popup.document()));
+  p.log->push_back("popup at " + std::string(p.rt->world().Document(popup)));
   deferral.Complete();
 }
 
@@ -970,7 +971,7 @@ TEST(WebView2Rules, W9_NewWindowStaysUnNavigatedUntilTheEventCompletes) {
   std::vector<std::string> log;
   const RunResult run = RunProgram([&log](Kernel& k) {
     Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadWithPopup(probe); });
-    p.rt->AddPage(kPage, Page{.title = "T", .window_open = "https://app.example/popup"});
+    p.rt->world().AddPage(kPage, Page{.title = "T", .window_open = "https://app.example/popup"});
   });
   EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
   EXPECT_EQ(log, (std::vector<std::string>{"popup at about:blank",
@@ -1003,7 +1004,7 @@ Task<> TwoEnvironments(Probe& p) {
   Async<Environment*> b = co_await p.rt->CreateCoreWebView2EnvironmentAsync(std::move(second));
   try {
     Environment* env = co_await b;
-    p.log->push_back("created on " + env->browser().thread.name());
+    p.log->push_back("created on " + p.rt->world().BrowserThreadName(*env));
   } catch (const ComException& error) {
     *p.hr = error.hr();
     p.log->push_back("failed");

@@ -3,7 +3,7 @@
 // explored, replayed and judged like any hand-written scenario. On Android, thread 0 is the main
 // thread (onCreate creates the WebView, then runs its main routine), pumping workers are
 // HandlerThreads, `block` is Future.get, `call` loadUrl, `script` evaluateJavascript. `crash`
-// crashes a WebView2 process through the model's own fault paths (Runtime::CrashBrowser,
+// crashes a WebView2 process through the model's own fault paths (World::CrashBrowser,
 // CrashRenderer); the Android model has no process crashes.
 //
 //   Program program = *ParseProgram(lines);

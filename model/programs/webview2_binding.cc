@@ -4,7 +4,8 @@
 #include "absl/strings/str_cat.h"
 #include "model/programs/internal/program_run.h"
 #include "model/webview2/hresult.h"
-#include "model/webview2/processes.h"
+#include "model/webview2/world.h"
+#include "sim/model_port.h"
 
 namespace wvsim::model::programs::internal {
 
@@ -48,11 +49,12 @@ Task<> CheckedCall(ProgramRun& run, const Op& op, HandlerContext* handler) {
           op.kind == OpKind::kCall ? CallTargetPage(run.k->Current().name()) : kProgramHomePage;
       co_await run.webview->Navigate(page);
     }
-    run.Observe({.kind = Kind::kCallSucceeded, .document = std::string(run.webview->document())});
+    run.Observe({.kind = Kind::kCallSucceeded,
+                 .document = std::string(run.rt->world().Document(*run.webview))});
   } catch (const webview2::ComException& error) {
     run.Observe({.kind = Kind::kCallRejected,
                  .hresult = error.hr(),
-                 .document = std::string(run.webview->document())});
+                 .document = std::string(run.rt->world().Document(*run.webview))});
   }
 }
 
@@ -121,7 +123,7 @@ Task<> Defer(ProgramRun& run, DeferralMode mode, HandlerContext& handler) {
 // An await inside a handler takes the handler off the stack until its continuation runs (W4, W8).
 Task<> AwaitInHandler(ProgramRun& run, sim::Future<void> future, HandlerContext* handler) {
   if (handler != nullptr) run.Observe({.kind = Kind::kHandlerLeave, .handler = handler->index});
-  co_await Async<void>(run.rt, future);  // a .NET Task, as the runtime sees it
+  co_await run.rt->AsAsync(future);  // a .NET Task, as the runtime sees it
   if (handler != nullptr) run.Observe({.kind = Kind::kHandlerResume, .handler = handler->index});
 }
 
@@ -140,15 +142,15 @@ Task<> CrashProcess(ProgramRun& run, CrashedProcess process) {
     co_await run.k->Abort(sim::Verdict::kAssertion, "program",
                           "the program crashed a process before Form1_Load created the WebView");
   }
-  webview2::BrowserProcess& browser = run.webview->environment().browser();
-  if (browser.dead()) co_return;
+  webview2::World& world = run.rt->world();
+  const webview2::Environment& env = world.EnvironmentOf(*run.webview);
+  if (!world.BrowserAlive(env)) co_return;
   if (process == CrashedProcess::kBrowser) {
     run.Observe({.kind = Kind::kProcessCrashed});
-    run.rt->CrashBrowser(browser);
-  } else if (webview2::RendererProcess* renderer = run.webview->renderer();
-             renderer != nullptr && !renderer->dead()) {
+    world.CrashBrowser(env);
+  } else if (world.RendererAlive(*run.webview)) {
     run.Observe({.kind = Kind::kProcessCrashed});
-    run.rt->CrashRenderer(*renderer);
+    world.CrashRenderer(*run.webview);
   }
 }
 
@@ -200,9 +202,9 @@ void SetUpWebView2(Kernel& k, ProgramRun& run) {
   run.rt = &webview2::Runtime::Create(k);
   webview2::Page home{.title = "Home"};
   for (const PageEventHandler& handler : program.handlers) home.events.push_back(handler.event);
-  run.rt->AddPage(kProgramHomePage, std::move(home));
+  run.rt->world().AddPage(kProgramHomePage, std::move(home));
   for (const ThreadSpec& thread : program.threads) {
-    run.rt->AddPage(CallTargetPage(thread.name), webview2::Page{.title = thread.name});
+    run.rt->world().AddPage(CallTargetPage(thread.name), webview2::Page{.title = thread.name});
   }
   run.threads.push_back(k.Spawn(program.threads[0].name, UiThread(run), {.message_queue = true}));
   for (uint32_t t = 1; t < program.threads.size(); ++t) {
@@ -210,7 +212,7 @@ void SetUpWebView2(Kernel& k, ProgramRun& run) {
                                   {.message_queue = program.threads[t].pump}));
   }
   ProgramRun* self = &run;
-  run.rt->Send(run.ui(), "Form1_Load", [self] { return UiLoad(*self); });
+  sim::ModelPort(*run.k).Send(run.ui(), "Form1_Load", [self] { return UiLoad(*self); });
 }
 
 }  // namespace wvsim::model::programs::internal

@@ -1,8 +1,9 @@
 // The deferrable events of W9.3..W9.15 (docs/webview2-rules.md): what each holds up, and what the
 // runtime does with the handler's answer when the event finishes (the handler returned and its
-// deferral, if taken, completed): the argument values are read at that moment, not before.
+// deferral, if taken, completed): the argument values are read at that moment, not before
+// (internal/pages.cc applies them).
 #include "absl/strings/str_cat.h"
-#include "model/webview2/runtime.h"
+#include "model/webview2/event_args.h"
 
 namespace wvsim::model::webview2 {
 
@@ -25,51 +26,16 @@ const DeferrableEventInfo& InfoOf(DeferrableEvent event) {
   return kInfo[static_cast<int>(event)];
 }
 
-void CoreWebView2::add_DeferrableEvent(DeferrableEvent event,
-                                       Handler<DeferrableEventArgs> handler) {
-  runtime_->CheckThread(owner_, *this, InfoOf(event).name, "W3");
-  deferrable_[static_cast<int>(event)].push_back(std::move(handler));
-}
-
-void Runtime::RaisePageEvents(CoreWebView2& webview, const Page& page, size_t index) {
-  for (; index < page.events.size(); ++index) {
-    const DeferrableEvent event = page.events[index];
-    HandlerList<DeferrableEventArgs>& handlers = webview.deferrable_[static_cast<int>(event)];
-    if (handlers.empty()) continue;  // nobody listens: the runtime goes on at once
-    const DeferrableEventInfo& info = InfoOf(event);
-    auto& args = NewEventArgs<DeferrableEventArgs>(webview, info.name, info.holds_up, info.rule);
-    args.kind = event;
-    Runtime* self = this;
-    CoreWebView2* sender = &webview;
-    const Page* source = &page;
-    const size_t next = index + 1;
-    DeferrableEventArgs* finished = &args;
-    args.on_finish = [self, sender, source, next, finished] {
-      // W9: the runtime reads the handler's answers now, and acts on them.
-      if (!self->ApplyOutcome(*sender, *finished)) return;
-      // The page's script goes on from the renderer (W9: held up until now).
-      RendererProcess* renderer = sender->renderer();
-      if (renderer == nullptr || renderer->dead()) return;
-      self->SendToRenderer(*renderer, "page goes on", [self, sender, source, next]() -> Task<> {
-        return PageGoesOn(*self, *sender, *source, next);
-      });
-    };
-    RaiseEvent(args, handlers);
-    return;
-  }
-}
-
 namespace {
 
 std::string Quoted(const std::string& text) { return absl::StrCat("\"", text, "\""); }
 
-// W9.3: what alert/confirm/prompt returns to the page's script.
-std::string DialogResult(const DeferrableEventArgs& args) {
+}  // namespace
+
+std::string DialogResultOf(const DeferrableEventArgs& args) {
   if (!args.accepted) return "false";
   return args.result_text.empty() ? std::string("true") : Quoted(args.result_text);
 }
-
-}  // namespace
 
 const char* PermissionStateName(PermissionState state) {
   switch (state) {
@@ -95,7 +61,7 @@ std::string CancelledOr(const DeferrableEventArgs& args, const char* cancelled,
 std::string OutcomeOf(const DeferrableEventArgs& args) {
   switch (args.kind) {
     case DeferrableEvent::kScriptDialogOpening:
-      return absl::StrCat("the dialog returns ", DialogResult(args), " to the page's script");
+      return absl::StrCat("the dialog returns ", DialogResultOf(args), " to the page's script");
     case DeferrableEvent::kPermissionRequested:
       return absl::StrCat("the permission is ", PermissionStateName(args.state));
     case DeferrableEvent::kDownloadStarting:
@@ -147,21 +113,6 @@ std::string OutcomeOf(const DeferrableEventArgs& args) {
       return args.handled ? "the app handles the drag: no default drag" : "the default drag starts";
   }
   return "";
-}
-
-bool Runtime::ApplyOutcome(CoreWebView2& webview, const DeferrableEventArgs& args) {
-  std::string outcome = OutcomeOf(args);
-  if (kernel_.traced()) kernel_.Log(absl::StrCat(args.Name(), " finished: ", outcome));
-  webview.event_outcomes_.push_back(absl::StrCat(args.Name(), ": ", outcome));
-  // The page's script sees the answers it waited for (W9.3, W9.4).
-  if (args.kind == DeferrableEvent::kScriptDialogOpening) {
-    webview.set_global("window.dialogResult", DialogResult(args));
-  } else if (args.kind == DeferrableEvent::kPermissionRequested) {
-    webview.set_global("window.permissionState", Quoted(PermissionStateName(args.state)));
-  }
-  // W9.9: a certificate error not allowed ends the navigation: the page's script never runs on.
-  return args.kind != DeferrableEvent::kServerCertificateErrorDetected ||
-         args.action == ServerCertificateErrorAction::kAlwaysAllow;
 }
 
 }  // namespace wvsim::model::webview2

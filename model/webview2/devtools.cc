@@ -9,7 +9,8 @@
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
-#include "model/webview2/runtime.h"
+#include "model/webview2/core_webview2.h"
+#include "model/webview2/internal/core.h"
 
 namespace wvsim::model::webview2 {
 
@@ -18,12 +19,23 @@ constexpr char kDefaultUserAgent[] =
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0";
 
+namespace internal {
+
+// One call as the browser received it (BrowserProcess::devtools_inbox).
 struct DevToolsCall {
-  CoreWebView2* webview = nullptr;
+  WebViewRecord* webview = nullptr;
   std::string method;
   std::string params;
-  Promise<std::string> done;
+  sim::Promise<std::string> done;
 };
+
+}  // namespace internal
+
+using internal::BrowserProcess;
+using internal::Core;
+using internal::DevToolsCall;
+using sim::Task;
+using sim::Thread;
 
 namespace {
 
@@ -42,68 +54,70 @@ std::string JsonStringField(std::string_view json, std::string_view key) {
   return std::string(json.substr(open + 1, close - open - 1));
 }
 
-void ProcessCall(Runtime& rt, DevToolsCall& call) {
-  CoreWebView2& webview = *call.webview;
-  const Thread caller = webview.owner();
+void ProcessCall(Core& core, DevToolsCall& call) {
+  internal::WebViewRecord& webview = *call.webview;
+  const Thread caller = webview.owner;
+  internal::Calls& calls = core.calls;
   if (call.method == "Emulation.setUserAgentOverride") {
-    webview.set_user_agent(JsonStringField(call.params, "userAgent"));
-    rt.Complete(caller, call.done, std::string("{}"));
+    webview.user_agent = JsonStringField(call.params, "userAgent");
+    calls.Complete(caller, call.done, std::string("{}"));
   } else if (call.method == "Runtime.evaluate") {
     if (JsonStringField(call.params, "expression") != "navigator.userAgent") {
-      rt.Complete(caller, call.done, std::string(R"({"result":{"type":"undefined"}})"));
+      calls.Complete(caller, call.done, std::string(R"({"result":{"type":"undefined"}})"));
       return;
     }
     const std::string& agent =
-        webview.user_agent().empty() ? std::string(kDefaultUserAgent) : webview.user_agent();
-    rt.Complete(caller, call.done,
-                absl::StrCat(R"({"result":{"type":"string","value":")", agent, R"("}})"));
+        webview.user_agent.empty() ? std::string(kDefaultUserAgent) : webview.user_agent;
+    calls.Complete(caller, call.done,
+                   absl::StrCat(R"({"result":{"type":"string","value":")", agent, R"("}})"));
   } else {
-    rt.CompleteWithError(caller, call.done, kEFail, "W7: a DevTools method the model lacks");
+    calls.CompleteWithError(caller, call.done, kEFail, "W7: a DevTools method the model lacks");
   }
 }
 
 // One processing turn of the browser's DevTools handler: it takes any received call (W7).
-Task<> BrowserProcessDevToolsCall(Runtime& rt, BrowserProcess& browser) {
+Task<> BrowserProcessDevToolsCall(Core& core, BrowserProcess& browser) {
   if (browser.dead() || browser.devtools_inbox.empty()) co_return;
   const uint32_t count = static_cast<uint32_t>(browser.devtools_inbox.size());
   const uint32_t pick =
       count == 1 ? 0
-                 : rt.kernel().Choose(sim::ChoiceKind::kValue, count,
+                 : core.kernel.Choose(sim::ChoiceKind::kValue, count,
                                       "W7: which received DevTools call is processed next");
   DevToolsCall* call = browser.devtools_inbox[pick];
   browser.devtools_inbox.erase(browser.devtools_inbox.begin() + pick);
-  ProcessCall(rt, *call);
+  ProcessCall(core, *call);
 }
 
-Task<> BrowserReceiveDevToolsCall(Runtime& rt, DevToolsCall& call) {
-  BrowserProcess& browser = call.webview->environment().browser();
+Task<> BrowserReceiveDevToolsCall(Core& core, DevToolsCall& call) {
+  BrowserProcess& browser = call.webview->browser();
   if (browser.dead()) co_return;
   browser.devtools_inbox.push_back(&call);  // dispatched in order (W7)
+  Core* self = &core;
   BrowserProcess* process = &browser;
-  rt.Send(browser.thread, "DevTools processing",
-          [&rt, process] { return BrowserProcessDevToolsCall(rt, *process); });
+  internal::Send(core.port, browser.thread, "DevTools processing",
+                 [self, process] { return BrowserProcessDevToolsCall(*self, *process); });
 }
 
 }  // namespace
 
 Task<Async<std::string>> CoreWebView2::CallDevToolsProtocolMethodAsync(
     std::string_view method, std::string_view params_json) {
-  Kernel& k = runtime_->kernel();
+  Core& core = *record_->core;
+  sim::Kernel& k = core.kernel;
   co_await k.Yield({"CallDevToolsProtocolMethod", this});
-  runtime_->CheckThread(owner_, *this, "CoreWebView2.CallDevToolsProtocolMethodAsync", "W3");
-  runtime_->CheckAlive(*this, "CoreWebView2.CallDevToolsProtocolMethodAsync");
-  BrowserProcess& browser = env_->browser();
+  core.CheckCall(*record_, "CoreWebView2.CallDevToolsProtocolMethodAsync");
+  BrowserProcess& browser = record_->browser();
   DevToolsCall& call = k.Make<DevToolsCall>();
-  call.webview = this;
+  call.webview = record_;
   call.method = std::string(method);
   call.params = std::string(params_json);
-  call.done = runtime_->NewOp<std::string>("CallDevToolsProtocolMethod", k.Current(), browser,
-                                           browser.thread);
-  Runtime* rt = runtime_;
+  call.done = core.calls.NewOp<std::string>("CallDevToolsProtocolMethod", k.Current(), browser,
+                                            browser.thread);
+  Core* runtime = &core;
   DevToolsCall* sent = &call;
-  runtime_->Send(browser.thread, "CallDevToolsProtocolMethod",
-                 [rt, sent] { return BrowserReceiveDevToolsCall(*rt, *sent); });
-  co_return Async<std::string>(runtime_, call.done.future());
+  internal::Send(core.port, browser.thread, "CallDevToolsProtocolMethod",
+                 [runtime, sent] { return BrowserReceiveDevToolsCall(*runtime, *sent); });
+  co_return Async<std::string>(&core, call.done.future());
 }
 
 }  // namespace wvsim::model::webview2

@@ -1,15 +1,17 @@
 // The arguments of WebView2 events and their deferrals (docs/webview2-rules.md W8, W9, W12, W13):
 // what a handler receives, what it may answer, and what the runtime reads back when the event
-// finishes. The Runtime (runtime.h) raises the events; these are the app-facing records.
+// finishes. The runtime raises the events and keeps its own bookkeeping of each (whose thread,
+// the deferral, what the event holds up) in a record the app cannot reach
+// (internal/events.h).
 //
 //   Task<> OnNavigationStarting(NavigationStartingEventArgs& args) {
 //     args.cancel = IsBlocked(args.uri);  // before any co_await: read at the first suspend (W9)
 //     co_return;
 //   }
 //
-// Thread-safety: every args object belongs to the UI thread of its sender (W3); GetDeferral and
-// Deferral.Complete check it. Determinism: args names (NavigationStarting#2) come from per-run
-// counters.
+// Thread-safety: every args object belongs to the UI thread of its sender (W3); GetDeferral,
+// Deferral.Complete and NewWindow check it. Determinism: args names (NavigationStarting#2) come
+// from per-run counters.
 #ifndef WVSIM_MODEL_WEBVIEW2_EVENT_ARGS_H_
 #define WVSIM_MODEL_WEBVIEW2_EVENT_ARGS_H_
 
@@ -20,8 +22,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/inlined_vector.h"
-#include "absl/functional/any_invocable.h"
 #include "model/webview2/hresult.h"
 #include "sim/kernel.h"
 #include "sim/sync.h"
@@ -31,42 +31,36 @@ namespace wvsim::model::webview2 {
 using sim::Task;
 using sim::Thread;
 
-class Runtime;
 class CoreWebView2;
 class CoreWebView2Frame;
-struct EventArgs;
+
+namespace internal {
+struct DeferralRecord;
+struct EventRecord;
+struct EventAccess;
+}  // namespace internal
 
 // ---- Deferrals (W8, W9).
-
-struct DeferralState {
-  Runtime* runtime = nullptr;
-  EventArgs* event = nullptr;
-  int handles = 0;      // app handles alive; 0 with no Complete is a dropped deferral
-  int completions = 0;  // a second Complete is reported (W8, behaviour unconfirmed)
-};
 
 // args.GetDeferral(): keeps the event open after the handler returns until Complete() (W8).
 // Copyable like a COM pointer; Complete is bound to the UI thread (W3, FB#376).
 class Deferral {
  public:
   Deferral() = default;
-  explicit Deferral(DeferralState* state) : state_(state) { ++state_->handles; }
-  Deferral(const Deferral& other) : state_(other.state_) {
-    if (state_ != nullptr) ++state_->handles;
-  }
+  Deferral(const Deferral& other);
   Deferral(Deferral&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
   Deferral& operator=(Deferral other) noexcept {
     std::swap(state_, other.state_);
     return *this;
   }
-  ~Deferral() {
-    if (state_ != nullptr) --state_->handles;
-  }
+  ~Deferral();
   void Complete();
-  bool completed() const { return state_ != nullptr && state_->completions > 0; }
+  bool completed() const;
 
  private:
-  DeferralState* state_ = nullptr;
+  friend struct internal::EventAccess;
+  explicit Deferral(internal::DeferralRecord* state);
+  internal::DeferralRecord* state_ = nullptr;
 };
 
 // C# `using (args.GetDeferral())`, C++ RAII: completes when it goes out of scope, even when the
@@ -86,27 +80,17 @@ class ScopedDeferral {
 
 // ---- Event arguments.
 
+// What every event's args have. The runtime's record of the event (internal::EventRecord) is
+// bound when the runtime raises it.
 struct EventArgs {
-  Runtime* runtime = nullptr;
-  CoreWebView2* sender = nullptr;       // null for an environment's event
-  const sim::Object* source = nullptr;  // the object raising it (WebView or environment)
-  Thread owner;                         // the thread its handlers run on
-  const char* type_name = "";           // "WebResourceRequested" (static text)
-  std::string name;                     // "WebResourceRequested#2", in traced runs only
-  // The event's name for reports and outcomes: numbered in traced runs. Untraced runs build no
-  // name (most names are longer than a std::string holds inline: an allocation per event).
-  const char* Name() const { return name.empty() ? type_name : name.c_str(); }
-  const char* holds_up = "";  // what a deferral holds up (W9), for reports
-  const char* rule = "W8";    // the W9 item, for reports
-  DeferralState* deferral = nullptr;
-  bool handler_returned = false;  // the handler returned or left the stack at an await
-  bool finished = false;
-  absl::AnyInvocable<void()> on_finish;  // the runtime goes on (posts to a process)
-  // Runs once, the first time the handler returns, suspends at an await or takes a deferral:
-  // the moment the runtime reads what must be set synchronously (W9.4: a frame handler's Handled).
-  absl::AnyInvocable<void()> on_returned;
-
+  // W8: keeps the event open after the handler returns, until Complete (W3: UI thread only).
   Deferral GetDeferral();
+  // "NavigationCompleted#3" in traced runs, "NavigationCompleted" otherwise.
+  const char* Name() const;
+
+ private:
+  friend struct internal::EventAccess;
+  internal::EventRecord* record_ = nullptr;
 };
 
 // WR: COREWEBVIEW2_WEB_ERROR_STATUS, the values the model produces (kUnknown on success).
@@ -187,9 +171,8 @@ struct NewWindowRequestedEventArgs : EventArgs {
   CoreWebView2* NewWindow() const { return new_window_; }
 
  private:
-  friend class Runtime;
+  friend struct internal::EventAccess;
   CoreWebView2* new_window_ = nullptr;
-  bool opener_went_on_ = false;  // window.open returned (early, or when the event finished)
 };
 
 // W9: the deferrable events besides NewWindowRequested (W9.1) and WebResourceRequested (W9.2),
@@ -251,6 +234,8 @@ struct DeferrableEventArgs : EventArgs {
 // What the runtime does with the answers of `args` (W9), as a sentence: "the default context
 // menu is shown". Read at the moment the event finishes.
 std::string OutcomeOf(const DeferrableEventArgs& args);
+// W9.3: what alert, confirm or prompt returns to the page's script: "false", "true", "\"text\"".
+std::string DialogResultOf(const DeferrableEventArgs& args);
 // What the page's script sees of a PermissionRequested answer: "granted", "denied", "prompt".
 const char* PermissionStateName(PermissionState state);
 
@@ -304,12 +289,10 @@ struct BrowserProcessExitedEventArgs : EventArgs {
   BrowserProcessExitKind kind = BrowserProcessExitKind::kNormal;
 };
 
+// An event handler: a coroutine, so that it can await (and leave the stack, W8).
 template <typename A>
 using Handler = std::function<Task<>(A&)>;
-// An event's handlers, in registration order. Most events have one: it sits inline (in the
-// WebView, in the run's pooled memory), so that registering it allocates nothing.
-template <typename A>
-using HandlerList = absl::InlinedVector<Handler<A>, 1>;
+
 }  // namespace wvsim::model::webview2
 
 #endif  // WVSIM_MODEL_WEBVIEW2_EVENT_ARGS_H_

@@ -1,6 +1,8 @@
 // The shared pieces of the wv2.* scenarios (scenario_app.h).
 #include "model/webview2/scenario_app.h"
 
+#include "sim/model_port.h"
+
 namespace wvsim::model::webview2::scenario_app {
 
 using sim::Scenario;
@@ -29,13 +31,13 @@ App& MakeApp(Kernel& k) {
   App& app = k.Make<App>();
   app.k = &k;
   app.rt = &Runtime::Create(k);
-  app.rt->AddPage(kHome, Page{.title = "Example"});
+  app.rt->world().AddPage(kHome, Page{.title = "Example"});
   app.ui = k.Spawn("ui", UiMain(app), {.message_queue = true});
   return app;
 }
 
 void PostLoad(App& app, absl::AnyInvocable<Task<>()> load) {
-  app.rt->Send(app.ui, "Form1_Load", std::move(load));
+  sim::ModelPort(*app.k).Send(app.ui, "Form1_Load", std::move(load));
 }
 
 Scenario Make(std::string id, std::string description, std::vector<Verdict> expected,

@@ -88,7 +88,7 @@ Task<> DialogLoad(App& app) {
 void DialogSetup(Kernel& k, bool in_handler) {
   App& app = MakeApp(k);
   app.blocking = in_handler;
-  app.rt->AddPage(kHome, Page{.title = "Example", .web_message = "open-settings"});
+  app.rt->world().AddPage(kHome, Page{.title = "Example", .web_message = "open-settings"});
   PostLoad(app, [&app] { return DialogLoad(app); });
 }
 
@@ -125,8 +125,8 @@ Task<> DeferralLoad(App& app) {
 void DeferralSetup(Kernel& k, bool manual) {
   App& app = MakeApp(k);
   app.blocking = manual;
-  app.rt->AddPage(kHome,
-                  Page{.title = "Example", .subresource = "https://app.example/settings.json"});
+  app.rt->world().AddPage(
+      kHome, Page{.title = "Example", .subresource = "https://app.example/settings.json"});
   PostLoad(app, [&app] { return DeferralLoad(app); });
 }
 
@@ -153,7 +153,8 @@ Task<> NewWindowLoad(App& app) {
 void NewWindowSetup(Kernel& k, bool forgotten) {
   App& app = MakeApp(k);
   app.blocking = forgotten;
-  app.rt->AddPage(kHome, Page{.title = "Example", .window_open = "https://app.example/popup"});
+  app.rt->world().AddPage(kHome,
+                          Page{.title = "Example", .window_open = "https://app.example/popup"});
   PostLoad(app, [&app] { return NewWindowLoad(app); });
 }
 
@@ -246,8 +247,8 @@ Task<> PermissionLoad(App& app) {
 void PermissionSetup(Kernel& k, bool off_thread) {
   App& app = MakeApp(k);
   app.blocking = off_thread;
-  app.rt->AddPage(kHome,
-                  Page{.title = "Example", .events = {DeferrableEvent::kPermissionRequested}});
+  app.rt->world().AddPage(
+      kHome, Page{.title = "Example", .events = {DeferrableEvent::kPermissionRequested}});
   PostLoad(app, [&app] { return PermissionLoad(app); });
 }
 
@@ -326,8 +327,8 @@ void StreamSetup(Kernel& k, bool agile) {
   app.requested = &k.Make<sim::Event>("page_requested", sim::Event::Reset::kManual);
   app.served = &k.Make<sim::Event>("settings_served", sim::Event::Reset::kManual);
   app.settings_lock = &k.Make<sim::Mutex>(k, "settings_lock");
-  app.rt->AddPage(kHome,
-                  Page{.title = "Example", .subresource = "https://app.example/settings.css"});
+  app.rt->world().AddPage(
+      kHome, Page{.title = "Example", .subresource = "https://app.example/settings.css"});
   PostLoad(app, [&app] { return StreamLoad(app); });
   k.Spawn("input", UserClicksSave(app));
 }
@@ -400,7 +401,7 @@ Task<> OnProcessFailed(App& app, ProcessFailedEventArgs& args) {
 
 Task<> CrashLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.rt->EnableFaults();
+  app.rt->world().EnableFaults();
   if (!app.blocking) {
     app.webview->add_ProcessFailed(
         [&app](ProcessFailedEventArgs& args) { return OnProcessFailed(app, args); });

@@ -42,8 +42,8 @@ Task<> DialogAnswerLoad(App& app) {
 void DialogAnswerSetup(Kernel& k, bool twice) {
   App& app = MakeApp(k);
   app.blocking = twice;
-  app.rt->AddPage(kHome,
-                  Page{.title = "Example", .events = {DeferrableEvent::kScriptDialogOpening}});
+  app.rt->world().AddPage(
+      kHome, Page{.title = "Example", .events = {DeferrableEvent::kScriptDialogOpening}});
   PostLoad(app, [&app] { return DialogAnswerLoad(app); });
 }
 

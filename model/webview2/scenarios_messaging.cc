@@ -54,7 +54,7 @@ Task<> RoundTripLoad(App& app) {
 void RoundTripSetup(Kernel& k, bool before_load) {
   App& app = MakeApp(k);
   app.blocking = before_load;
-  app.rt->AddPage(kHome, Page{.title = "Example", .echoes_web_messages = true});
+  app.rt->world().AddPage(kHome, Page{.title = "Example", .echoes_web_messages = true});
   PostLoad(app, [&app] { return RoundTripLoad(app); });
   k.AddQuiescenceCheck(sim::CheckPhase::kFinal, [&app]() -> std::optional<sim::Violation> {
     if (app.events == 2) return std::nullopt;

@@ -28,7 +28,7 @@ Async<bool> IsBlockedAsync(App& app, const std::string& uri) {
   Promise<bool> answer = app.k->MakePromise<bool>(app.k->traced() ? "IsBlockedAsync(" + uri + ")"
                                                                   : std::string("IsBlockedAsync"));
   app.k->Spawn("policy", AnswerPolicy(app, answer, uri == kTracker));
-  return Async<bool>(app.rt, answer.future());
+  return app.rt->AsAsync(answer.future());
 }
 
 Task<> OnNavigationStartingPolicy(App& app, NavigationStartingEventArgs& args) {
@@ -76,7 +76,7 @@ Task<> PolicyLoad(App& app) {
 void PolicySetup(Kernel& k, bool after_await) {
   App& app = MakeApp(k);
   app.blocking = after_await;
-  app.rt->AddPage(kTracker, Page{.title = "Ad"});
+  app.rt->world().AddPage(kTracker, Page{.title = "Ad"});
   PostLoad(app, [&app] { return PolicyLoad(app); });
   // The blocked navigation must still end with NavigationCompleted (IsSuccess false, W9).
   k.AddQuiescenceCheck(sim::CheckPhase::kFinal, [&app]() -> std::optional<sim::Violation> {

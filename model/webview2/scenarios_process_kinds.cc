@@ -46,7 +46,7 @@ Task<> KindLoad(App& app) {
   FaultKinds exits;
   exits.renderer_crash = false;
   exits.other_process_exit = true;  // and the browser's crash, the default
-  app.rt->EnableFaults(exits);
+  app.rt->world().EnableFaults(exits);
 }
 
 void KindSetup(Kernel& k, bool any_kind) {

@@ -51,7 +51,7 @@ Task<> HangLoad(App& app) {
   hangs.browser_crash = false;
   hangs.renderer_crash = false;
   hangs.renderer_hang = true;
-  app.rt->EnableFaults(hangs);
+  app.rt->world().EnableFaults(hangs);
   app.webview->add_WebMessageReceived(
       [&app](WebMessageReceivedEventArgs& args) { return OnReadyMessage(app, args); });
   app.webview->add_ProcessFailed(
@@ -67,7 +67,7 @@ void HangSetup(Kernel& k, bool ignores_hang, int patience = 0) {
   app.patience = patience;
   app.ready = k.MakePromise<void>(
       "page_ready (the page's \"ready\" web message; W12: a hung renderer never sends it)");
-  app.rt->AddPage(kHome, Page{.title = "Example", .web_message = "ready"});
+  app.rt->world().AddPage(kHome, Page{.title = "Example", .web_message = "ready"});
   PostLoad(app, [&app] { return HangLoad(app); });
 }
 
@@ -115,7 +115,7 @@ Task<> AuxiliaryLoad(App& app) {
   auxiliary.utility_crash = !app.blocking;
   auxiliary.gpu_hang = app.blocking;
   auxiliary.utility_hang = app.blocking;
-  app.rt->EnableFaults(auxiliary);
+  app.rt->world().EnableFaults(auxiliary);
   app.webview->add_ProcessFailed(
       [&app](ProcessFailedEventArgs& args) { return OnAuxiliaryProcessFailed(app, args); });
   app.webview->add_NavigationCompleted(
@@ -147,7 +147,7 @@ Task<> BrowserHangLoad(App& app) {
   hang.browser_crash = false;
   hang.renderer_crash = false;
   hang.browser_hang = true;
-  app.rt->EnableFaults(hang);
+  app.rt->world().EnableFaults(hang);
   app.webview->add_NavigationCompleted(
       [&app](NavigationEventArgs& args) { return OnHangClickNavigationCompleted(app, args); });
   co_await app.webview->Navigate(kHome);
@@ -186,7 +186,7 @@ Task<> FrameLoad(App& app) {
   frame_exits.browser_crash = false;
   frame_exits.renderer_crash = false;
   frame_exits.frame_renderer_crash = true;
-  app.rt->EnableFaults(frame_exits);
+  app.rt->world().EnableFaults(frame_exits);
   app.webview->add_FrameCreated(
       [&app](FrameCreatedEventArgs& args) { return OnFrameCreated(app, args); });
   app.webview->add_NavigationCompleted(
@@ -196,8 +196,9 @@ Task<> FrameLoad(App& app) {
 
 void FrameSetup(Kernel& k) {
   App& app = MakeApp(k);
-  app.rt->AddPage(kHome, Page{.title = "Example", .frames = {{.name = "chat", .uri = kWidget}}});
-  app.rt->AddPage(kWidget, Page{.title = "Chat"});
+  app.rt->world().AddPage(kHome,
+                          Page{.title = "Example", .frames = {{.name = "chat", .uri = kWidget}}});
+  app.rt->world().AddPage(kWidget, Page{.title = "Chat"});
   PostLoad(app, [&app] { return FrameLoad(app); });
 }
 
@@ -253,7 +254,7 @@ Task<> BreakLoad(App& app) {
 
 void BreakSetup(Kernel& k) {
   App& app = MakeApp(k);
-  app.rt->AddPage(kHome, Page{.title = "Example", .web_message = "open-settings"});
+  app.rt->world().AddPage(kHome, Page{.title = "Example", .web_message = "open-settings"});
   PostLoad(app, [&app] { return BreakLoad(app); });
 }
 

@@ -4,9 +4,15 @@
 // never loaded: about:blank listens to nothing). A page with echoes_web_messages answers through
 // window.chrome.webview.postMessage, which arrives as WebMessageReceived on the UI thread (W2).
 #include "absl/strings/str_cat.h"
-#include "model/webview2/runtime.h"
+#include "model/webview2/core_webview2.h"
+#include "model/webview2/internal/core.h"
 
 namespace wvsim::model::webview2 {
+
+using internal::Core;
+using internal::RendererProcess;
+using internal::WebViewRecord;
+using sim::Task;
 
 namespace {
 
@@ -16,86 +22,63 @@ struct WebMessage {
   bool is_json = false;
 };
 
-void Dropped(Runtime& rt, const WebMessage& message, const char* why) {
-  if (rt.kernel().traced()) {
-    rt.kernel().Log(absl::StrCat("web message for ", message.document, " dropped: ", why));
+void Dropped(Core& core, const WebMessage& message, const char* why) {
+  if (core.kernel.traced()) {
+    core.kernel.Log(absl::StrCat("web message for ", message.document, " dropped: ", why));
   }
 }
 
-Task<> RendererDeliverWebMessage(Runtime& rt, CoreWebView2& webview, const WebMessage& message,
+Task<> RendererDeliverWebMessage(Core& core, WebViewRecord& webview, const WebMessage& message,
                                  RendererProcess& renderer) {
-  if (!renderer.responsive() || webview.closed()) co_return;  // W12, W14
-  if (webview.document() != message.document) {
-    Dropped(rt, message, "the document it was posted to is gone");
+  if (!renderer.responsive() || webview.closed) co_return;  // W12, W14
+  if (std::string_view(webview.document) != message.document) {
+    Dropped(core, message, "the document it was posted to is gone");
     co_return;
   }
-  const Page* page = rt.FindPage(webview.document());
+  const Page* page = core.pages.FindPage(webview.document);
   if (page == nullptr || !page->echoes_web_messages) co_return;  // nobody listens
-  rt.RaiseWebMessage(webview, message.text, message.is_json);
+  core.pages.RaiseWebMessage(webview, message.text, message.is_json);
 }
 
-Task<> BrowserForwardWebMessage(Runtime& rt, CoreWebView2& webview, const WebMessage& message) {
-  if (webview.environment().browser().dead()) co_return;
-  RendererProcess* renderer = webview.renderer();
+Task<> BrowserForwardWebMessage(Core& core, WebViewRecord& webview, const WebMessage& message) {
+  if (webview.browser().dead()) co_return;
+  RendererProcess* renderer = webview.renderer;
   if (renderer == nullptr) {
-    Dropped(rt, message, "no document is loaded");
+    Dropped(core, message, "no document is loaded");
     co_return;
   }
-  rt.SendToRenderer(*renderer, "web message", [&rt, &webview, &message, renderer] {
-    return RendererDeliverWebMessage(rt, webview, message, *renderer);
+  Core* self = &core;
+  WebViewRecord* target = &webview;
+  const WebMessage* kept = &message;
+  core.processes.SendToRenderer(*renderer, "web message", [self, target, kept, renderer] {
+    return RendererDeliverWebMessage(*self, *target, *kept, *renderer);
+  });
+}
+
+// Host -> page, after the caller's scheduling point.
+void PostWebMessage(WebViewRecord& webview, const char* api, std::string_view message,
+                    bool is_json) {
+  Core& core = *webview.core;
+  core.CheckCall(webview, api);
+  const WebMessage* kept = &core.kernel.Make<WebMessage>(
+      WebMessage{std::string(std::string_view(webview.document)), std::string(message), is_json});
+  Core* runtime = &core;
+  WebViewRecord* target = &webview;
+  internal::Send(core.port, webview.browser().thread, "PostWebMessage", [runtime, target, kept] {
+    return BrowserForwardWebMessage(*runtime, *target, *kept);
   });
 }
 
 }  // namespace
 
 Task<> CoreWebView2::PostWebMessageAsString(std::string_view message) {
-  co_await runtime_->kernel().Yield({"PostWebMessageAsString", this});
-  runtime_->PostWebMessage(*this, "CoreWebView2.PostWebMessageAsString", message, false);
+  co_await record_->core->kernel.Yield({"PostWebMessageAsString", this});
+  PostWebMessage(*record_, "CoreWebView2.PostWebMessageAsString", message, false);
 }
 
 Task<> CoreWebView2::PostWebMessageAsJson(std::string_view json) {
-  co_await runtime_->kernel().Yield({"PostWebMessageAsJson", this});
-  runtime_->PostWebMessage(*this, "CoreWebView2.PostWebMessageAsJson", json, true);
-}
-
-void Runtime::PostWebMessage(CoreWebView2& webview, const char* api, std::string_view message,
-                             bool is_json) {
-  CheckThread(webview.owner(), webview, api, "W3");
-  CheckAlive(webview, api);
-  const WebMessage* kept = &kernel_.Make<WebMessage>(
-      WebMessage{std::string(webview.document()), std::string(message), is_json});
-  Runtime* rt = this;
-  CoreWebView2* target = &webview;
-  Send(webview.environment().browser().thread, "PostWebMessage",
-       [rt, target, kept] { return BrowserForwardWebMessage(*rt, *target, *kept); });
-}
-
-void Runtime::RaiseWebMessage(CoreWebView2& webview, const std::string& message, bool is_json) {
-  if (webview.web_message_received_.empty()) return;
-  auto& args = NewEventArgs<WebMessageReceivedEventArgs>(webview, "WebMessageReceived", "", "W2");
-  args.message = message;
-  args.is_json = is_json;
-  args.source_uri = webview.document();
-  RaiseEvent(args, webview.web_message_received_);
-}
-
-const std::string& WebMessageReceivedEventArgs::TryGetWebMessageAsString() const {
-  if (is_json) {
-    throw ComException(kEInvalidArg,
-                       "WebMessageReceivedEventArgs.TryGetWebMessageAsString of a "
-                       "JSON message");
-  }
-  return message;
-}
-
-std::string WebMessageReceivedEventArgs::WebMessageAsJson() const {
-  if (is_json) return message;
-  std::string json = "\"";
-  for (const char c : message) {
-    if (c == '"' || c == '\\') json += '\\';
-    json += c;
-  }
-  return json + "\"";
+  co_await record_->core->kernel.Yield({"PostWebMessageAsJson", this});
+  PostWebMessage(*record_, "CoreWebView2.PostWebMessageAsJson", json, true);
 }
 
 }  // namespace wvsim::model::webview2

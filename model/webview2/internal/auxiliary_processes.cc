@@ -23,13 +23,15 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "model/webview2/runtime.h"
+#include "model/webview2/internal/processes.h"
+#include "model/webview2/internal/send.h"
+#include "sim/scenario.h"
 
-namespace wvsim::model::webview2 {
+namespace wvsim::model::webview2::internal {
 
 namespace {
 
-Task<> AuxiliaryMain(Kernel& kernel) { co_await kernel.RunMessageLoop(); }
+Task<> AuxiliaryMain(sim::Kernel& kernel) { co_await kernel.RunMessageLoop(); }
 
 // gpu, gpu#2 for the first browser; gpu-browser#2 for another (thread names stay distinct).
 std::string ThreadName(const AuxiliaryProcess& process) {
@@ -40,38 +42,39 @@ std::string ThreadName(const AuxiliaryProcess& process) {
   return name;
 }
 
-Task<> AuxiliaryWorkTask(Runtime& rt, AuxiliaryProcess& process, uint64_t id, uint32_t generation) {
-  rt.DoAuxiliaryWork(process, id, generation);
+Task<> AuxiliaryWorkTask(Processes& processes, AuxiliaryProcess& process, uint64_t id,
+                         uint32_t generation) {
+  processes.DoAuxiliaryWork(process, id, generation);
   co_return;
 }
 
 }  // namespace
 
-void Runtime::SpawnAuxiliary(BrowserProcess& browser, AuxiliaryProcess& process) {
+void Processes::SpawnAuxiliary(BrowserProcess& browser, AuxiliaryProcess& process) {
   process.browser = &browser;
   process.hung = false;
   process.thread =
       kernel_.Spawn(ThreadName(process), AuxiliaryMain(kernel_), {.message_queue = true});
 }
 
-void Runtime::SendAuxiliaryWork(AuxiliaryProcess& process, const AuxiliaryWork& work) {
-  Runtime* self = this;
+void Processes::SendAuxiliaryWork(AuxiliaryProcess& process, const AuxiliaryWork& work) {
+  Processes* self = this;
   AuxiliaryProcess* target = &process;
   const uint64_t id = work.id;
   const uint32_t generation = process.generation;
   Send(
-      process.thread,
+      port_, process.thread,
       kernel_.traced() ? sim::MessageLabel(work.what) : sim::MessageLabel::Static(process.name),
       [self, target, id, generation] { return AuxiliaryWorkTask(*self, *target, id, generation); });
 }
 
-void Runtime::RunOnAuxiliaryThread(AuxiliaryProcess& process, std::string what,
-                                   absl::AnyInvocable<void()> then) {
+void Processes::RunOnAuxiliaryThread(AuxiliaryProcess& process, std::string what,
+                                     absl::AnyInvocable<void()> then) {
   process.pending.push_back({++auxiliary_work_, std::move(what), std::move(then)});
   SendAuxiliaryWork(process, process.pending.back());
 }
 
-void Runtime::DoAuxiliaryWork(AuxiliaryProcess& process, uint64_t id, uint32_t generation) {
+void Processes::DoAuxiliaryWork(AuxiliaryProcess& process, uint64_t id, uint32_t generation) {
   // W12: a hung process does nothing; a message to a process that crashed since is lost (its
   // relaunch was sent the work again); a dead browser takes its processes with it.
   if (process.hung || generation != process.generation || process.browser->dead()) return;
@@ -83,7 +86,7 @@ void Runtime::DoAuxiliaryWork(AuxiliaryProcess& process, uint64_t id, uint32_t g
   then();
 }
 
-void Runtime::EnableAuxiliaryThreads() {
+void Processes::EnableAuxiliaryThreads() {
   if (auxiliary_threads_) return;  // forced on (kAuxiliaryThreadsParam): spawned at each launch
   auxiliary_threads_ = true;
   // In folder order: the browsers already up get their processes now, later ones at launch.
@@ -94,13 +97,13 @@ void Runtime::EnableAuxiliaryThreads() {
   }
 }
 
-void Runtime::LaunchAuxiliaries(BrowserProcess& browser) {
+void Processes::LaunchAuxiliaries(BrowserProcess& browser) {
   if (!auxiliary_threads_) return;
   SpawnAuxiliary(browser, browser.gpu);
   SpawnAuxiliary(browser, browser.utility);
 }
 
-void Runtime::RelaunchAuxiliary(AuxiliaryProcess& process) {
+void Processes::RelaunchAuxiliary(AuxiliaryProcess& process) {
   ++process.generation;  // W12: GPU and utility exits recover by themselves
   if (!process.thread.valid()) return;
   SpawnAuxiliary(*process.browser, process);
@@ -111,18 +114,7 @@ void Runtime::RelaunchAuxiliary(AuxiliaryProcess& process) {
   for (const AuxiliaryWork& work : process.pending) SendAuxiliaryWork(process, work);
 }
 
-void Runtime::HangAuxiliaryProcess(BrowserProcess& browser, ProcessFailedKind kind) {
-  AuxiliaryProcess& process =
-      kind == ProcessFailedKind::kGpuProcessExited ? browser.gpu : browser.utility;
-  process.hung = true;
-  if (kernel_.traced()) {
-    kernel_.Log(absl::StrCat("W12: ", process.thread.name(), " process of ", browser.thread.name(),
-                             " hangs: the work the browser sends it stays undone; no "
-                             "ProcessFailed kind reports it"));
-  }
-}
-
-std::optional<sim::Violation> Runtime::CheckAuxiliaries() const {
+std::optional<sim::Violation> Processes::CheckAuxiliaries() const {
   for (const auto& [folder, browser] : browsers_) {
     for (const AuxiliaryProcess* process : {&browser->gpu, &browser->utility}) {
       if (process->pending.empty() || browser->dead()) continue;
@@ -139,4 +131,4 @@ std::optional<sim::Violation> Runtime::CheckAuxiliaries() const {
   return std::nullopt;
 }
 
-}  // namespace wvsim::model::webview2
+}  // namespace wvsim::model::webview2::internal

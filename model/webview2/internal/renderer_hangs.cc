@@ -2,61 +2,34 @@
 // 15 s after the hang and every 15 s while it lasts; the hang ends when a Reload or navigation
 // terminates the renderer (processes.cc), or by itself after a number of reports the scheduler
 // picks when it starts. While hung the renderer runs nothing: what it is sent waits in
-// `RendererProcess::held` and runs, in the order it came, when the hang ends, so the page goes
-// on where it stopped.
+// `RendererProcess::held` (renderer_dispatch.cc) and runs, in the order it came, when the hang
+// ends, so the page goes on where it stopped.
 //
-// Determinism: one recorded `fault` choice per hang; held work is a vector in dispatch order.
+// Determinism: one recorded `fault` choice per hang.
 #include "absl/strings/str_cat.h"
-#include "model/webview2/runtime.h"
+#include "model/webview2/internal/core.h"
+#include "model/webview2/internal/faults.h"
 
-namespace wvsim::model::webview2 {
+namespace wvsim::model::webview2::internal {
 
 namespace {
 
 // The browser's hang detector: a delayed message on the browser thread (W12, every 15 s).
-Task<> UnresponsiveCheck(Runtime& rt, RendererProcess& renderer) {
-  rt.ReportUnresponsive(renderer);
+Task<> UnresponsiveCheck(Faults& faults, RendererProcess& renderer) {
+  faults.ReportUnresponsive(renderer);
   co_return;
 }
 
-void ArmUnresponsiveCheck(Runtime& rt, RendererProcess& renderer) {
-  Runtime* self = &rt;
+void ArmUnresponsiveCheck(sim::Kernel& kernel, Faults& faults, RendererProcess& renderer) {
+  Faults* self = &faults;
   RendererProcess* process = &renderer;
-  rt.kernel().PostDelayed(renderer.browser->thread, kUnresponsiveReportTicks, "hung renderer check",
-                          [self, process] { return UnresponsiveCheck(*self, *process); });
-}
-
-// Runs what the renderer held while it hung, oldest first, until it hangs again or dies.
-Task<> RunHeldWork(RendererProcess& renderer) {
-  while (!renderer.held.empty() && renderer.responsive()) {
-    absl::AnyInvocable<Task<>()> work = std::move(renderer.held.front());
-    renderer.held.erase(renderer.held.begin());
-    co_await work();
-  }
-}
-
-// Every message to a renderer goes through here: a hung renderer holds it; one whose hang ended
-// first runs what it held, so the order in which it was sent work is the order it does it.
-Task<> RendererDispatch(RendererProcess& renderer, absl::AnyInvocable<Task<>()> work) {
-  if (renderer.hung && !renderer.dead()) {
-    if (work) renderer.held.push_back(std::move(work));
-    co_return;
-  }
-  if (!renderer.held.empty()) co_await RunHeldWork(renderer);
-  if (work) co_await work();
+  kernel.PostDelayed(renderer.browser->thread, kUnresponsiveReportTicks, "hung renderer check",
+                     [self, process] { return UnresponsiveCheck(*self, *process); });
 }
 
 }  // namespace
 
-void Runtime::SendHandlerToRenderer(RendererProcess& renderer, sim::MessageLabel label,
-                                    absl::AnyInvocable<Task<>()> work) {
-  RendererProcess* process = &renderer;
-  Send(renderer.thread, std::move(label), [process, work = std::move(work)]() mutable {
-    return RendererDispatch(*process, std::move(work));
-  });
-}
-
-void Runtime::HangRenderer(RendererProcess& renderer) {
+void Faults::HangRenderer(RendererProcess& renderer) {
   renderer.hung = true;
   renderer.unresponsive_reports = 0;
   // W12: a hang may end by itself; how many 15 s reports it lasts is the scheduler's. Option 0
@@ -72,18 +45,15 @@ void Runtime::HangRenderer(RendererProcess& renderer) {
                                  ? std::string()
                                  : absl::StrCat(" or its hang ends by itself after ",
                                                 renderer.hang_ends_after_reports, " report(s)")));
-    for (const Pending& pending : pending_) {
-      if (pending.producer != renderer.thread || pending.future->done()) continue;
-      pending.future->SetProducer(
-          Thread(), absl::StrCat("renderer process ", renderer.thread.name(),
-                                 " hangs (RenderProcessUnresponsive, W12) and will not run it; a "
-                                 "Reload would terminate it"));
-    }
+    core_.calls.NoteHeldUpBy(
+        renderer, absl::StrCat("renderer process ", renderer.thread.name(),
+                               " hangs (RenderProcessUnresponsive, W12) and will not run it; a "
+                               "Reload would terminate it"));
   }
-  ArmUnresponsiveCheck(*this, renderer);
+  ArmUnresponsiveCheck(kernel_, *this, renderer);
 }
 
-void Runtime::ReportUnresponsive(RendererProcess& renderer) {
+void Faults::ReportUnresponsive(RendererProcess& renderer) {
   if (!renderer.hung || renderer.dead()) return;  // terminated, or its browser died
   if (renderer.hang_ends_after_reports > 0 &&
       renderer.unresponsive_reports == renderer.hang_ends_after_reports) {
@@ -97,8 +67,8 @@ void Runtime::ReportUnresponsive(RendererProcess& renderer) {
                              "reason Unresponsive), report ",
                              renderer.unresponsive_reports));
   }
-  for (CoreWebView2* webview : renderer.browser->webviews) {
-    if (webview->renderer() != &renderer) continue;
+  for (WebViewRecord* webview : renderer.browser->webviews) {
+    if (webview->renderer != &renderer) continue;
     RaiseProcessFailedOn(*webview, ProcessFailedKind::kRenderProcessUnresponsive,
                          ProcessFailedReason::kUnresponsive, kStillActiveExitCode);
   }
@@ -106,11 +76,11 @@ void Runtime::ReportUnresponsive(RendererProcess& renderer) {
   // once more to end a hang that ends after the last report.
   if (renderer.unresponsive_reports < kUnresponsiveReportsMax ||
       renderer.unresponsive_reports == renderer.hang_ends_after_reports) {
-    ArmUnresponsiveCheck(*this, renderer);
+    ArmUnresponsiveCheck(kernel_, *this, renderer);
   }
 }
 
-void Runtime::EndRendererHang(RendererProcess& renderer) {
+void Faults::EndRendererHang(RendererProcess& renderer) {
   renderer.hung = false;
   if (kernel_.traced()) {
     kernel_.Log(absl::StrCat("W12: renderer process ", renderer.thread.name(), " of ",
@@ -120,7 +90,7 @@ void Runtime::EndRendererHang(RendererProcess& renderer) {
   }
   // A message of its own, behind whatever else is queued for it: the first message it dispatches
   // runs the held work first (RendererDispatch), so nothing overtakes what it was sent earlier.
-  SendToRenderer(renderer, "hang ends", nullptr);
+  core_.processes.SendHandlerToRenderer(renderer, "hang ends", nullptr);
 }
 
-}  // namespace wvsim::model::webview2
+}  // namespace wvsim::model::webview2::internal

@@ -12,9 +12,37 @@
 #include <span>
 
 #include "absl/strings/str_cat.h"
-#include "model/webview2/runtime.h"
+#include "model/webview2/internal/core.h"
+#include "model/webview2/internal/faults.h"
 
 namespace wvsim::model::webview2 {
+
+const char* ProcessFailedKindName(ProcessFailedKind kind) {
+  static constexpr const char* kNames[] = {
+      "BrowserProcessExited",     "RenderProcessExited",      "RenderProcessUnresponsive",
+      "FrameRenderProcessExited", "UtilityProcessExited",     "SandboxHelperProcessExited",
+      "GpuProcessExited",         "PpapiPluginProcessExited", "PpapiBrokerProcessExited",
+      "UnknownProcessExited"};
+  return kNames[static_cast<int>(kind)];
+}
+
+const char* ProcessFailedReasonName(ProcessFailedReason reason) {
+  static constexpr const char* kNames[] = {"Unexpected", "Unresponsive", "Terminated",
+                                           "Crashed",    "LaunchFailed", "OutOfMemory",
+                                           "NormalExit", "AbnormalExit"};
+  return kNames[static_cast<int>(reason)];
+}
+
+int ExitCodeOf(ProcessFailedReason reason) {
+  // W12 gives the browser's (1); the others are the model's (unconfirmed): 0 for a normal exit,
+  // 1 for any failure, STILL_ACTIVE for a process that has not exited.
+  if (reason == ProcessFailedReason::kUnresponsive) return kStillActiveExitCode;
+  return reason == ProcessFailedReason::kNormalExit ? 0 : 1;
+}
+
+}  // namespace wvsim::model::webview2
+
+namespace wvsim::model::webview2::internal {
 
 namespace {
 
@@ -52,30 +80,7 @@ constexpr ProcessFailedKind kOtherKinds[] = {
 
 }  // namespace
 
-const char* ProcessFailedKindName(ProcessFailedKind kind) {
-  static constexpr const char* kNames[] = {
-      "BrowserProcessExited",     "RenderProcessExited",      "RenderProcessUnresponsive",
-      "FrameRenderProcessExited", "UtilityProcessExited",     "SandboxHelperProcessExited",
-      "GpuProcessExited",         "PpapiPluginProcessExited", "PpapiBrokerProcessExited",
-      "UnknownProcessExited"};
-  return kNames[static_cast<int>(kind)];
-}
-
-const char* ProcessFailedReasonName(ProcessFailedReason reason) {
-  static constexpr const char* kNames[] = {"Unexpected", "Unresponsive", "Terminated",
-                                           "Crashed",    "LaunchFailed", "OutOfMemory",
-                                           "NormalExit", "AbnormalExit"};
-  return kNames[static_cast<int>(reason)];
-}
-
-int ExitCodeOf(ProcessFailedReason reason) {
-  // W12 gives the browser's (1); the others are the model's (unconfirmed): 0 for a normal exit,
-  // 1 for any failure, STILL_ACTIVE for a process that has not exited.
-  if (reason == Reason::kUnresponsive) return kStillActiveExitCode;
-  return reason == Reason::kNormalExit ? 0 : 1;
-}
-
-ProcessFailedReason Runtime::ChooseExitReason(ProcessFailedKind kind) {
+ProcessFailedReason Faults::ChooseExitReason(ProcessFailedKind kind) {
   const std::span<const Reason> reasons = ReasonsFor(kind);
   if (reasons.size() == 1) return reasons[0];  // nothing to choose: nothing recorded
   const uint32_t pick =
@@ -84,7 +89,7 @@ ProcessFailedReason Runtime::ChooseExitReason(ProcessFailedKind kind) {
   return reasons[pick];
 }
 
-void Runtime::ExitOtherProcess(BrowserProcess& browser) {
+void Faults::ExitOtherProcess(BrowserProcess& browser) {
   const uint32_t pick = kernel_.Choose(
       sim::ChoiceKind::kFault, static_cast<uint32_t>(std::size(kOtherKinds)),
       "W12: which other process exits (sandbox helper, PPAPI plugin, PPAPI broker, unknown)");
@@ -96,9 +101,9 @@ void Runtime::ExitOtherProcess(BrowserProcess& browser) {
                              ", reason ", ProcessFailedReasonName(reason),
                              "); it recovers by itself and no WebView is affected"));
   }
-  for (CoreWebView2* webview : browser.webviews) {
+  for (WebViewRecord* webview : browser.webviews) {
     RaiseProcessFailedOn(*webview, kind, reason, ExitCodeOf(reason));
   }
 }
 
-}  // namespace wvsim::model::webview2
+}  // namespace wvsim::model::webview2::internal

@@ -1,0 +1,58 @@
+// Async<T>: a WebView2 asynchronous operation as the app holds it (the .NET Task, or the Win32
+// completion handler's arguments; docs/webview2-rules.md W2, W5, W6).
+//
+//   Async<std::string> op = co_await webview.ExecuteScriptAsync("document.title");
+//   std::string title = co_await op;        // await: the pump goes on (W2)
+//   std::string same = co_await rt.Result(op);  // Task.Result: blocks the thread (W5)
+//
+// `co_await op` inside a WebView2 handler takes the handler off the stack; the runtime counts that
+// as the handler having returned (W8), so the awaiter tells the runtime before it suspends.
+#ifndef WVSIM_MODEL_WEBVIEW2_ASYNC_H_
+#define WVSIM_MODEL_WEBVIEW2_ASYNC_H_
+
+#include <coroutine>
+#include <string>
+
+#include "sim/assert.h"
+#include "sim/future.h"
+#include "sim/task.h"
+#include "sim/thread.h"
+
+namespace wvsim::model::webview2 {
+
+namespace internal {
+class Core;
+// The calling thread's innermost WebView2 handler leaves the stack at an await (boundary.cc).
+void NoteAwait(Core& core, sim::Thread thread);
+}  // namespace internal
+
+template <typename T>
+class Async {
+ public:
+  Async() = default;
+  Async(internal::Core* core, sim::Future<T> future) : core_(core), future_(future) {}
+  sim::Future<T> future() const { return future_; }
+  const std::string& name() const { return future_.name(); }
+
+  struct [[nodiscard]] Awaiter {
+    internal::Core* core;
+    typename sim::Future<T>::Awaiter inner;
+    bool await_ready() const noexcept { return inner.await_ready(); }
+    template <typename P>
+    void await_suspend(std::coroutine_handle<P> handle) const {
+      WVSIM_ASSERT_MSG(core != nullptr, "co_await of an Async<T> no WebView2 call returned");
+      internal::NoteAwait(*core, sim::ThreadOf(handle));
+      inner.await_suspend(handle);
+    }
+    T await_resume() const { return inner.await_resume(); }
+  };
+  Awaiter operator co_await() const { return Awaiter{core_, future_.operator co_await()}; }
+
+ private:
+  internal::Core* core_ = nullptr;
+  sim::Future<T> future_;
+};
+
+}  // namespace wvsim::model::webview2
+
+#endif  // WVSIM_MODEL_WEBVIEW2_ASYNC_H_

@@ -1,0 +1,261 @@
+// CoreWebView2's calls (core_webview2.h): scripts (W6, W7), navigation (W2), printing and
+// capture rendered by the GPU process (W7, W11), added scripts (W7), and event registration (W3).
+// Each call is a scheduling point, then the thread check (W3); its work goes to the browser and
+// the renderer as messages.
+#include "model/webview2/core_webview2.h"
+
+#include "absl/strings/str_cat.h"
+#include "model/webview2/internal/core.h"
+
+namespace wvsim::model::webview2 {
+
+using internal::BrowserProcess;
+using internal::Core;
+using internal::RendererProcess;
+using internal::WebViewRecord;
+using sim::Kernel;
+using sim::Promise;
+using sim::Task;
+using sim::Thread;
+
+namespace {
+
+// ---- Scripts (W7): the renderer runs them in the document current when they arrive.
+
+Task<> RendererExecuteScript(Core& core, WebViewRecord& webview, const std::string& script,
+                             Promise<std::string> done, RendererProcess& renderer) {
+  if (!renderer.responsive()) co_return;  // W12: a hung renderer runs nothing
+  std::string result = core.pages.EvaluateScript(webview.document, script);
+  if (const std::string* value = webview.Global(script); value != nullptr) result = *value;
+  core.calls.Complete(webview.owner, done, std::move(result));
+  co_return;
+}
+
+void ForwardScript(Core& core, WebViewRecord& webview, const std::string& script,
+                   Promise<std::string> done) {
+  RendererProcess* renderer = webview.renderer;
+  if (renderer == nullptr) {
+    core.calls.Complete(webview.owner, done, std::string("null"));  // about:blank runs nothing
+    return;
+  }
+  Core* self = &core;
+  WebViewRecord* target = &webview;
+  const std::string* kept = &script;
+  core.processes.SendToRenderer(*renderer, "script", [self, target, kept, done, renderer] {
+    return RendererExecuteScript(*self, *target, *kept, done, *renderer);
+  });
+}
+
+Task<> BrowserForwardScript(Core& core, WebViewRecord& webview, const std::string& script,
+                            Promise<std::string> done) {
+  if (webview.browser().dead()) co_return;
+  // W7: called after NavigationStarting, it runs in the new document: the browser keeps it until
+  // the navigation commits (or is cancelled: then in the document that stays).
+  if (webview.navigation_pending()) {
+    Core* self = &core;
+    WebViewRecord* target = &webview;
+    const std::string* kept = &script;
+    core.navigation.HoldScript(
+        webview, [self, target, kept, done] { ForwardScript(*self, *target, *kept, done); });
+    co_return;
+  }
+  ForwardScript(core, webview, script, done);
+}
+
+// ---- Printing and capture (W7, W11).
+
+// The GPU process renders a print or a capture; while it hangs the call stays pending (a `stall`
+// naming it), and its relaunch after a crash does it again (auxiliary_processes.cc).
+void RenderOnGpu(Core& core, WebViewRecord& webview, Promise<bool> done, const char* what,
+                 bool printing) {
+  Core* self = &core;
+  WebViewRecord* target = &webview;
+  std::string work = core.kernel.traced() ? absl::StrCat(what, " of ", webview.handle->name(),
+                                                         " for ", done.future().name())
+                                          : std::string();
+  core.processes.RunOnAuxiliary(webview.browser().gpu, std::move(work),
+                                [self, target, done, printing] {
+                                  if (printing) target->printing = false;
+                                  self->calls.Complete(target->owner, done, true);
+                                });
+}
+
+Task<> RendererPrint(Core& core, WebViewRecord& webview, Promise<bool> done) {
+  if (webview.browser().dead() || (webview.renderer != nullptr && webview.renderer->crashed)) {
+    co_return;
+  }
+  RenderOnGpu(core, webview, done, "rendering of the PDF", true);
+}
+
+Task<> RendererCapture(Core& core, WebViewRecord& webview, Promise<bool> done) {
+  if (webview.browser().dead()) co_return;
+  RenderOnGpu(core, webview, done, "capture of the preview", false);
+}
+
+Task<> BrowserAddScript(Core& core, WebViewRecord& webview, Promise<std::string> done) {
+  if (webview.browser().dead()) co_return;
+  core.calls.Complete(webview.owner, done, std::string("script-1"));
+}
+
+// The thread a call's work is processed on, for reports: the renderer, or the browser.
+Thread ProducerOf(const WebViewRecord& webview) {
+  return webview.renderer != nullptr ? webview.renderer->thread : webview.browser().thread;
+}
+
+}  // namespace
+
+Task<Async<std::string>> CoreWebView2::ExecuteScriptAsync(std::string_view script) {
+  Core& core = *record_->core;
+  Kernel& k = core.kernel;
+  co_await k.Yield({"ExecuteScript", this});
+  core.CheckCall(*record_, "CoreWebView2.ExecuteScriptAsync");
+  BrowserProcess& browser = record_->browser();
+  const Promise<std::string> done =
+      core.calls.NewOp<std::string>("ExecuteScript", k.Current(), browser, ProducerOf(*record_));
+  const std::string* kept = &k.Make<std::string>(script);
+  Core* runtime = &core;
+  WebViewRecord* webview = record_;
+  internal::Send(core.port, browser.thread, "ExecuteScript", [runtime, webview, kept, done] {
+    return BrowserForwardScript(*runtime, *webview, *kept, done);
+  });
+  co_return Async<std::string>(&core, done.future());
+}
+
+Task<> CoreWebView2::Navigate(std::string_view uri) {
+  Core& core = *record_->core;
+  co_await core.kernel.Yield({"Navigate", this});
+  core.CheckCall(*record_, "CoreWebView2.Navigate");
+  core.navigation.StartNavigation(*record_, "Navigate", std::string(uri));
+}
+
+Task<> CoreWebView2::Reload() {
+  Core& core = *record_->core;
+  co_await core.kernel.Yield({"Reload", this});
+  core.CheckCall(*record_, "CoreWebView2.Reload");
+  core.navigation.StartNavigation(*record_, "Reload", record_->document);
+}
+
+Task<Async<bool>> CoreWebView2::PrintToPdfAsync(std::string_view path) {
+  Core& core = *record_->core;
+  Kernel& k = core.kernel;
+  (void)path;
+  co_await k.Yield({"PrintToPdf", this});
+  core.CheckCall(*record_, "CoreWebView2.PrintToPdfAsync");
+  const Thread caller = k.Current();
+  BrowserProcess& browser = record_->browser();
+  const Promise<bool> done = core.calls.NewOp<bool>("PrintToPdf", caller, browser, browser.thread);
+  if (record_->printing) {
+    core.calls.CompleteWithError(caller, done, kEAbort, "W7: another print is in progress");
+  } else {
+    record_->printing = true;
+    Core* runtime = &core;
+    WebViewRecord* webview = record_;
+    auto print = [runtime, webview, done] { return RendererPrint(*runtime, *webview, done); };
+    if (record_->renderer != nullptr) {
+      core.processes.SendToRenderer(*record_->renderer, "print", std::move(print));  // held
+    } else {
+      internal::Send(core.port, browser.thread, "print", std::move(print));  // about:blank
+    }
+  }
+  co_return Async<bool>(&core, done.future());
+}
+
+Task<Async<bool>> CoreWebView2::CapturePreviewAsync() {
+  Core& core = *record_->core;
+  Kernel& k = core.kernel;
+  co_await k.Yield({"CapturePreview", this});
+  core.CheckCall(*record_, "CoreWebView2.CapturePreviewAsync");
+  const Thread caller = k.Current();
+  BrowserProcess& browser = record_->browser();
+  const Promise<bool> done =
+      core.calls.NewOp<bool>("CapturePreview", caller, browser, browser.thread);
+  if (!record_->content_loading_seen || record_->renderer == nullptr) {
+    // W7: nothing to capture before the first ContentLoading (the HRESULT is unconfirmed).
+    core.calls.CompleteWithError(caller, done, kEFail, "W7: CapturePreview before ContentLoading");
+  } else {
+    Core* runtime = &core;
+    WebViewRecord* webview = record_;
+    core.processes.SendToRenderer(*record_->renderer, "capture", [runtime, webview, done] {
+      return RendererCapture(*runtime, *webview, done);
+    });
+  }
+  co_return Async<bool>(&core, done.future());
+}
+
+Task<Async<std::string>> CoreWebView2::AddScriptToExecuteOnDocumentCreatedAsync(
+    std::string_view script) {
+  Core& core = *record_->core;
+  Kernel& k = core.kernel;
+  co_await k.Yield({"AddScriptToExecuteOnDocumentCreated", this});
+  core.CheckCall(*record_, "CoreWebView2.AddScriptToExecuteOnDocumentCreatedAsync");
+  BrowserProcess& browser = record_->browser();
+  const Promise<std::string> done = core.calls.NewOp<std::string>(
+      "AddScriptToExecuteOnDocumentCreated", k.Current(), browser, browser.thread);
+  WebViewRecord::AddedScript added;
+  const size_t equals = script.find(" = ");
+  if (equals != std::string_view::npos) {
+    added.name = std::string(script.substr(0, equals));
+    added.value = std::string(script.substr(equals + 3));
+  }
+  added.added = done.future();
+  record_->added_scripts.push_back(std::move(added));
+  Core* runtime = &core;
+  WebViewRecord* webview = record_;
+  internal::Send(core.port, browser.thread, "AddScript",
+                 [runtime, webview, done] { return BrowserAddScript(*runtime, *webview, done); });
+  co_return Async<std::string>(&core, done.future());
+}
+
+CookieManager& CoreWebView2::GetCookieManager() {
+  record_->core->CheckThread(record_->owner, *this, "CoreWebView2.CookieManager", "W3");
+  return cookies_;
+}
+
+// ---- Event registration (W3).
+
+namespace {
+
+template <typename A>
+void AddHandler(WebViewRecord& webview, const char* api, internal::HandlerList<A>& list,
+                Handler<A> handler) {
+  webview.core->CheckThread(webview.owner, *webview.handle, api, "W3");
+  list.push_back(std::move(handler));
+}
+
+}  // namespace
+
+void CoreWebView2::add_NavigationStarting(Handler<NavigationStartingEventArgs> handler) {
+  AddHandler(*record_, "add_NavigationStarting", record_->navigation_starting, std::move(handler));
+}
+void CoreWebView2::add_ContentLoading(Handler<NavigationEventArgs> handler) {
+  AddHandler(*record_, "add_ContentLoading", record_->content_loading, std::move(handler));
+}
+void CoreWebView2::add_DOMContentLoaded(Handler<NavigationEventArgs> handler) {
+  AddHandler(*record_, "add_DOMContentLoaded", record_->dom_content_loaded, std::move(handler));
+}
+void CoreWebView2::add_NavigationCompleted(Handler<NavigationEventArgs> handler) {
+  AddHandler(*record_, "add_NavigationCompleted", record_->navigation_completed,
+             std::move(handler));
+}
+void CoreWebView2::add_WebMessageReceived(Handler<WebMessageReceivedEventArgs> handler) {
+  AddHandler(*record_, "add_WebMessageReceived", record_->web_message_received, std::move(handler));
+}
+void CoreWebView2::add_WebResourceRequested(Handler<WebResourceRequestedEventArgs> handler) {
+  AddHandler(*record_, "add_WebResourceRequested", record_->web_resource_requested,
+             std::move(handler));
+}
+void CoreWebView2::add_NewWindowRequested(Handler<NewWindowRequestedEventArgs> handler) {
+  AddHandler(*record_, "add_NewWindowRequested", record_->new_window_requested, std::move(handler));
+}
+void CoreWebView2::add_ProcessFailed(Handler<ProcessFailedEventArgs> handler) {
+  AddHandler(*record_, "add_ProcessFailed", record_->process_failed, std::move(handler));
+}
+void CoreWebView2::add_FrameCreated(Handler<FrameCreatedEventArgs> handler) {
+  AddHandler(*record_, "add_FrameCreated", record_->frame_created, std::move(handler));
+}
+void CoreWebView2::add_DeferrableEvent(DeferrableEvent event,
+                                       Handler<DeferrableEventArgs> handler) {
+  AddHandler(*record_, InfoOf(event).name, record_->HandlersOf(event), std::move(handler));
+}
+
+}  // namespace wvsim::model::webview2

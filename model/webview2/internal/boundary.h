@@ -1,0 +1,92 @@
+// The handler boundary (docs/webview2-rules.md W1, W2, W4): every WebView2 event handler and
+// completion handler runs behind it. It knows which WebView2 handlers are on each thread's stack,
+// keeps WebView2 callbacks serial on a thread (a callback that a nested loop pulls waits behind a
+// gate until the handler below returns), reports a nested loop that starts inside a handler
+// (reentrancy), and keeps each thread's COM apartment.
+//
+// Determinism: per-thread state is an array indexed by thread id; handlers in entry order.
+#ifndef WVSIM_MODEL_WEBVIEW2_INTERNAL_BOUNDARY_H_
+#define WVSIM_MODEL_WEBVIEW2_INTERNAL_BOUNDARY_H_
+
+#include <array>
+#include <coroutine>
+#include <cstdint>
+#include <string>
+
+#include "absl/container/inlined_vector.h"
+#include "model/webview2/environment.h"
+#include "sim/kernel.h"
+#include "sim/model_port.h"
+
+namespace wvsim::model::webview2::internal {
+
+class Core;
+struct EventRecord;
+
+// A WebView handler (event or completion) the boundary has entered on a thread (W4).
+struct HandlerFrame {
+  // "WebMessageReceived#3 handler": composed when a report needs it, so that entering a handler
+  // builds no string.
+  std::string What() const;
+  std::string completion;  // "ExecuteScript#2 completion handler"; traced runs only
+  sim::Thread thread;      // set when the boundary enters it
+  std::coroutine_handle<> frame;
+  EventRecord* event = nullptr;  // null for a completion
+  bool parked = false;           // left the stack at an await: no longer a callback on the stack
+  bool exited = false;
+};
+
+// Hands the awaiting frame's handle to the caller without suspending.
+struct CurrentFrame {
+  std::coroutine_handle<> handle;
+  bool await_ready() const noexcept { return false; }
+  bool await_suspend(std::coroutine_handle<> h) noexcept {
+    handle = h;
+    return false;
+  }
+  std::coroutine_handle<> await_resume() const noexcept { return handle; }
+};
+
+class Boundary {
+ public:
+  Boundary(Core& core, sim::Kernel& kernel);
+
+  void SetApartment(sim::Thread thread, Apartment apartment);  // W1
+  Apartment ApartmentOf(sim::Thread thread) const;
+
+  // Enters `frame` on the calling thread: first waits while another WebView2 handler is on its
+  // stack (W4: never re-entrant), then records it.
+  sim::Task<> Enter(HandlerFrame& frame);
+  void Exit(HandlerFrame& frame);
+  // The thread's innermost handler leaves the stack at an await: for the runtime it returned (W8).
+  void NoteAwait(sim::Thread thread);
+  HandlerFrame* WebViewHandlerOnStack(sim::Thread thread);
+
+  // W4: a nested loop starts on the calling thread; reports it when a WebView2 handler is on the
+  // stack, or (kReentrancyBreakParam) arms the runtime's int 3 and returns its id.
+  uint64_t BeginNestedLoop(const std::string& loop);
+  void EndNestedLoop(uint64_t break_id);
+  // An exception escaping a handler of `event` is caught here and logged (docs/design.md).
+  void CatchEscaped(const EventRecord& event, const char* what);
+
+ private:
+  struct ThreadState {
+    Apartment apartment = Apartment::kNone;
+    sim::Promise<void> gate;  // set when the last WebView handler on the thread's stack returns
+    bool gate_open = false;
+  };
+  ThreadState& State(sim::Thread thread) { return threads_[thread.id()]; }
+  uint64_t ArmReentrancyBreak(sim::Thread thread, const HandlerFrame& handler,
+                              const std::string& loop, int64_t break_ms);
+
+  Core& core_;
+  sim::Kernel& kernel_;
+  sim::ModelPort port_;
+  // Inline: the runtime lives in the run's pooled memory, and a run allocates nothing for this.
+  std::array<ThreadState, sim::KernelLimits::kThreadsMaxCeiling> threads_;
+  absl::InlinedVector<HandlerFrame*, 4> handlers_;  // entered and not exited
+};
+
+}  // namespace wvsim::model::webview2::internal
+
+#endif  // WVSIM_MODEL_WEBVIEW2_INTERNAL_BOUNDARY_H_

@@ -1,0 +1,26 @@
+// Per-run ids of the runtime's objects and operations: Environment#1, CoreWebView2#2,
+// ExecuteScript#3, NavigationCompleted#4, one counter per kind, so that a schedule's trace names
+// the same objects in every run and every build.
+#ifndef WVSIM_MODEL_WEBVIEW2_INTERNAL_NAMES_H_
+#define WVSIM_MODEL_WEBVIEW2_INTERNAL_NAMES_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace wvsim::model::webview2::internal {
+
+class Names {
+ public:
+  // "kind#N": the next id of `kind` in this run.
+  std::string Next(std::string_view kind);
+
+ private:
+  std::map<std::string, uint32_t, std::less<>> counters_;  // ordered: no hash-map iteration
+};
+
+}  // namespace wvsim::model::webview2::internal
+
+#endif  // WVSIM_MODEL_WEBVIEW2_INTERNAL_NAMES_H_

@@ -1,0 +1,58 @@
+// Pages and frames (docs/webview2-rules.md W7, W9, W11, W12): what each URL does when it loads
+// (the scenario's Page), what a script evaluates to in a document, the frames a document makes
+// (each in the renderer of its site) and what a renderer's exit does to them, the deferrable
+// events a page raises one after the other, and what the page sees of the app's answers.
+#ifndef WVSIM_MODEL_WEBVIEW2_INTERNAL_PAGES_H_
+#define WVSIM_MODEL_WEBVIEW2_INTERNAL_PAGES_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/webview2/event_args.h"
+#include "model/webview2/internal/processes.h"
+#include "model/webview2/internal/records.h"
+#include "model/webview2/page.h"
+#include "sim/kernel.h"
+
+namespace wvsim::model::webview2::internal {
+
+class Pages {
+ public:
+  Pages(Core& core, sim::Kernel& kernel) : core_(core), kernel_(kernel) {}
+
+  void AddPage(std::string_view uri, Page page) {
+    pages_.insert_or_assign(sim::PooledString(uri), std::move(page));
+  }
+  const Page* FindPage(std::string_view uri) const;
+  // W7: the JSON result of `script` in `document` ("null" for undefined).
+  std::string EvaluateScript(std::string_view document, const std::string& script) const;
+
+  // Frames (frames.cc): made when the document loads, destroyed with it; a renderer's exit
+  // detaches the frames it ran and returns their names.
+  void CreateFrames(WebViewRecord& webview, const Page& page);
+  void DestroyFrames(WebViewRecord& webview);
+  std::vector<std::string> DetachFramesOn(WebViewRecord& webview, const RendererProcess& renderer);
+
+  // Raises the page's deferrable events from `index` on, one after the other finished (W9).
+  void RaisePageEvents(WebViewRecord& webview, const Page& page, size_t index);
+  // W9: what a finished deferrable event does with its args; false when the page's script stops
+  // there (a certificate error that was not allowed).
+  bool ApplyOutcome(WebViewRecord& webview, const DeferrableEventArgs& args);
+  // Page -> host: window.chrome.webview.postMessage (W2).
+  void RaiseWebMessage(WebViewRecord& webview, const std::string& message, bool is_json = false);
+
+ private:
+  void RaiseFrameCreated(WebViewRecord& webview, CoreWebView2Frame& frame);
+  // W9.4: a frame's PermissionRequested, frame handlers first, then the WebView's.
+  void RaiseFramePermission(WebViewRecord& webview, FrameRecord& frame);
+
+  Core& core_;
+  sim::Kernel& kernel_;
+  sim::PooledMap<sim::PooledString, Page> pages_;  // in the run's pooled memory
+};
+
+}  // namespace wvsim::model::webview2::internal
+
+#endif  // WVSIM_MODEL_WEBVIEW2_INTERNAL_PAGES_H_
