@@ -20,12 +20,29 @@ std::string FutureCore::WhyNotReady() const {
   return absl::StrCat(name(), " is not complete: ", producer_how_);
 }
 
+void FutureCore::Listen(CompletionListener& listener) {
+  WVSIM_ASSERT_MSG(listener.next_ == nullptr, "a listener listens to one future");
+  if (done_) {
+    listener.OnComplete();
+    return;
+  }
+  CompletionListener** tail = &listeners_;
+  while (*tail != nullptr) tail = &(*tail)->next_;
+  *tail = &listener;
+}
+
 void FutureCore::MarkDone() {
   done_ = true;
   for (internal::Continuation* continuation : parked_) {
     internal::KernelAccess::PostContinuation(*kernel_, *continuation);
   }
   parked_.clear();
+  for (CompletionListener* listener = listeners_; listener != nullptr;) {
+    CompletionListener* next = listener->next_;
+    listener->OnComplete();
+    listener = next;
+  }
+  listeners_ = nullptr;
 }
 
 }  // namespace wvsim::sim

@@ -33,6 +33,20 @@ struct Continuation;
 struct KernelAccess;
 }  // namespace internal
 
+// Something told when a future completes, without waiting for it: a combinator such as WhenAny
+// (sim/when_any.h). Lives in the run's pooled memory; called once, inside the completion.
+class CompletionListener {
+ public:
+  virtual void OnComplete() = 0;
+
+ protected:
+  ~CompletionListener() = default;
+
+ private:
+  friend class FutureCore;
+  CompletionListener* next_ = nullptr;  // the future's listeners form a list
+};
+
 // The untyped half of the state a Future and its Promise share: completion, parked continuations,
 // and who is expected to complete it (for deadlock and stall reports). A model that keeps futures
 // of several types in one list keeps FutureCore pointers. Owned by the kernel for one run.
@@ -44,6 +58,10 @@ class FutureCore : public Object, public Waitable {
   bool Ready() const override { return done_; }
   std::string WhyNotReady() const override;
   Thread Blocker() const override { return producer_; }
+
+  // Tells `listener` when this future completes (at once when it has). Not a wait: a future
+  // whose only listeners are combinators that already completed is awaited by nobody.
+  void Listen(CompletionListener& listener);
 
   // Names the work that will complete this future: `thread` is the thread that must run for it
   // (invalid when unknown) and `how` says in words what must happen.
@@ -65,6 +83,7 @@ class FutureCore : public Object, public Waitable {
   std::string producer_how_;
   // One continuation waits on most futures: held inline, it costs no allocation.
   absl::InlinedVector<internal::Continuation*, 1> parked_;
+  CompletionListener* listeners_ = nullptr;  // in the order they listened, told on completion
 };
 
 template <typename T>

@@ -67,6 +67,7 @@ Kernel::Kernel(KernelLimits limits) : limits_(limits) {
 Kernel::~Kernel() { DestroyRun(); }
 
 void Kernel::DestroyRun() {
+  loop_watchers_.clear();  // before any frame: a loop ended by destruction is not reported
   // Destroy owned frames innermost first: an owned frame's locals own the child frames above it.
   auto destroy_frames = [](std::vector<Frame>& frames) {
     for (auto it = frames.rbegin(); it != frames.rend(); ++it) {

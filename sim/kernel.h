@@ -314,6 +314,25 @@ class Kernel {
     CheckPhase phase;
     absl::AnyInvocable<std::optional<Violation>()> check;
   };
+  // A model's watch on the kernel's message loops (ModelPort::WatchMessageLoops).
+  struct LoopWatcher {
+    absl::AnyInvocable<uint64_t(Thread, std::string_view)> begin;
+    absl::AnyInvocable<void(Thread, uint64_t)> end;
+  };
+  // One message loop running on a thread, for its whole life: the thread's loop depth and the
+  // watchers' begin and end (RunMessageLoop, PumpUntilReady).
+  class LoopScope {
+   public:
+    LoopScope(Kernel& kernel, internal::VThread& thread, std::string_view loop);
+    LoopScope(const LoopScope&) = delete;
+    LoopScope& operator=(const LoopScope&) = delete;
+    ~LoopScope();
+
+   private:
+    Kernel& kernel_;
+    internal::VThread& thread_;
+    std::vector<uint64_t> tokens_;  // what each watcher's begin returned, in watcher order
+  };
 
   void DestroyRun();
   void CollectEnabled();
@@ -384,6 +403,7 @@ class Kernel {
   internal::RecycledSlots<internal::Continuation> continuations_;
   std::vector<OwnedObject> owned_;
   std::vector<QuiescenceCheck> checks_;
+  std::vector<LoopWatcher> loop_watchers_;  // this run's; cleared first when it is destroyed
 
   Violation violation_;
   bool diverged_ = false;

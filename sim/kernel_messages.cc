@@ -1,4 +1,6 @@
 // Message queues, message loops, dispatch and the continuations of awaiting handlers.
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "sim/kernel.h"
@@ -15,12 +17,6 @@ using internal::VThread;
 namespace {
 
 // Restores a thread's loop depth however its loop ends (a quit, an exception, the run's end).
-struct LoopDepthScope {
-  explicit LoopDepthScope(VThread& t) : thread(t) { ++thread.loop_depth; }
-  ~LoopDepthScope() { --thread.loop_depth; }
-  VThread& thread;
-};
-
 // Dispatches a message on the awaiting thread: the handler's frames go on top of the stack and the
 // kernel's loop resumes them; when they finish or detach, the loop resumes the awaiting frame.
 struct DispatchAwaiter {
@@ -86,6 +82,25 @@ Message Kernel::TakeMessage(VThread& thread) {
   return thread.queue->items.pop_front();
 }
 
+Kernel::LoopScope::LoopScope(Kernel& kernel, VThread& thread, std::string_view loop)
+    : kernel_(kernel), thread_(thread) {
+  ++thread_.loop_depth;
+  if (kernel_.loop_watchers_.empty()) return;
+  const Thread handle = internal::ThreadAccess::Handle(&thread_);
+  tokens_.reserve(kernel_.loop_watchers_.size());
+  for (LoopWatcher& watcher : kernel_.loop_watchers_)
+    tokens_.push_back(watcher.begin(handle, loop));
+}
+
+Kernel::LoopScope::~LoopScope() {
+  --thread_.loop_depth;
+  // A run being destroyed has no watchers left (DestroyRun clears them first): its models are
+  // not told about loops that end only because their frames are destroyed.
+  const size_t watched = std::min(tokens_.size(), kernel_.loop_watchers_.size());
+  const Thread handle = internal::ThreadAccess::Handle(&thread_);
+  for (size_t i = 0; i < watched; ++i) kernel_.loop_watchers_[i].end(handle, tokens_[i]);
+}
+
 Task<> Kernel::RunMessageLoop() {
   VThread& thread = *current_;
   if (thread.queue == nullptr) {
@@ -93,7 +108,7 @@ Task<> Kernel::RunMessageLoop() {
         Verdict::kAssertion, absl::StrCat("message loop on ", thread.name()),
         absl::StrCat("thread ", thread.name(), " runs a message loop but has no message queue"));
   }
-  LoopDepthScope depth(thread);
+  const LoopScope loop(*this, thread, "message loop");
   for (;;) {
     co_await Point{{"get_message", thread.queue.get()}, thread.queue.get(), WaitKind::kIdle};
     Message message = TakeMessage(thread);
@@ -112,7 +127,7 @@ Task<> Kernel::PumpUntilReady(const Waitable& condition, Op op) {
     co_await Point{op, &condition, WaitKind::kBlocking};
     co_return;
   }
-  LoopDepthScope depth(thread);
+  const LoopScope loop(*this, thread, op.verb);
   const ConditionOrMessage wake(condition, *thread.queue);
   // A modal wait keeps the quits it sees for the loops they belong to, as Win32 does; each of
   // the kernel's loops consumes one quit, so every one goes back, in order.

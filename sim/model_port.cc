@@ -31,6 +31,12 @@ bool ModelPort::IsInInnermostDispatch(Thread thread, std::coroutine_handle<> fra
   return false;
 }
 
+void ModelPort::WatchMessageLoops(absl::AnyInvocable<uint64_t(Thread, std::string_view)> begin,
+                                  absl::AnyInvocable<void(Thread, uint64_t)> end) const {
+  WVSIM_ASSERT_MSG(begin && end, "a loop watcher needs both begin and end");
+  kernel_->loop_watchers_.push_back({std::move(begin), std::move(end)});
+}
+
 uint64_t ModelPort::Send(Thread target, MessageLabel label,
                          absl::AnyInvocable<Task<>()> handler) const {
   if (!target.valid()) {

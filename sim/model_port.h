@@ -72,6 +72,16 @@ class ModelPort {
     }
   }
 
+  // ---- Message loops.
+
+  // Watches every message loop the kernel runs on any thread (RunMessageLoop, PumpUntil): `begin`
+  // is called on the loop's thread when the loop starts, with the loop's name ("message loop",
+  // or the pumping wait's operation), before it takes a message; `end` when the loop ends,
+  // however it ends, with what `begin` returned. For oracles about loops nested in handlers
+  // (reentrancy). For the current run only; called in the order watchers were added.
+  void WatchMessageLoops(absl::AnyInvocable<uint64_t(Thread, std::string_view)> begin,
+                         absl::AnyInvocable<void(Thread, uint64_t)> end) const;
+
   // ---- Fuzzer feedback.
 
   // A model's own interleaving feature for a coverage-guided fuzzer (Kernel::SetFeatureCounters):

@@ -197,13 +197,31 @@ TEST(WebView2Rules, W4_CoWaitInEventHandlerIsReentrancy) {
   EXPECT_THAT(run.violation.report, HasSubstr("W4: CoWaitForMultipleHandles(ExecuteScript#1)"));
 }
 
-TEST(WebView2Rules, W4_CompletionsAreNotDispatchedIntoANestedLoopOfAHandler) {
+TEST(WebView2Rules, W4_AKernelPumpInAnEventHandlerIsReentrancy) {
   std::vector<std::string> log;
   const RunResult run = RunPumpInHandler(log, 0);
-  // The ExecuteScript completion reaches the nested loop but waits behind the handler below it,
-  // which waits for that completion: the loop never ends.
-  EXPECT_EQ(run.violation.kind, Verdict::kStall) << run.violation.report;
-  EXPECT_THAT(run.violation.report, HasSubstr("W4 gate"));
+  EXPECT_EQ(run.violation.kind, WebViewVerdict::kReentrancy) << run.violation.report;
+  EXPECT_THAT(run.violation.report, HasSubstr("W4: a pump_until the app runs with the kernel"));
+  EXPECT_THAT(run.violation.report, HasSubstr("WebMessageReceived#1 handler"));
+  EXPECT_TRUE(log.empty());
+}
+
+TEST(WebView2Rules, W4_CompletionsAreNotDispatchedIntoANestedLoopOfAHandler) {
+  // With the oracle stepped aside (the runtime's own behaviour, reentrancy_break_ms), the
+  // ExecuteScript completion reaches the nested loop but waits behind the handler below it, which
+  // waits for that completion: the loop does not end, and the runtime breaks (int 3).
+  std::vector<std::string> log;
+  const Scenario scenario = sim::testing::MakeScenario([&log](Kernel& k) {
+    Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadAndPump(probe); });
+    p.rt->world().AddPage(kPage, Page{.title = "T", .web_message = "hi"});
+  });
+  sim::Runner runner(scenario, {{std::string(kReentrancyBreakParam), 5000}});
+  sim::ByteStreamStrategy first({});
+  first.BeginExecution(0);
+  const sim::RunOutcome outcome = runner.Run(first, /*traced=*/true);
+  EXPECT_EQ(outcome.violation.kind, Verdict::kException) << outcome.violation.report;
+  EXPECT_THAT(outcome.violation.report, HasSubstr("0x80000003"));
+  EXPECT_THAT(runner.kernel().TraceText(), HasSubstr("W4 gate"));
   EXPECT_TRUE(log.empty());
 }
 

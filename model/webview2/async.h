@@ -13,6 +13,7 @@
 #include <coroutine>
 #include <string>
 
+#include "absl/functional/any_invocable.h"
 #include "sim/assert.h"
 #include "sim/future.h"
 #include "sim/task.h"
@@ -24,6 +25,9 @@ namespace internal {
 class Core;
 // The calling thread's innermost WebView2 handler leaves the stack at an await (boundary.cc).
 void NoteAwait(Core& core, sim::Thread thread);
+// Async<T>::OnCompleted's machinery (calls.cc).
+void SetCompletionHandler(Core& core, sim::FutureCore& op,
+                          absl::AnyInvocable<sim::Task<>()> handler);
 }  // namespace internal
 
 template <typename T>
@@ -33,6 +37,19 @@ class Async {
   Async(internal::Core* core, sim::Future<T> future) : core_(core), future_(future) {}
   sim::Future<T> future() const { return future_; }
   const std::string& name() const { return future_.name(); }
+
+  // Win32: the completion handler passed with the call (Callback<ICoreWebView2...CompletedHandler>
+  // in C++). It runs inside the completion's delivery on the caller's thread, behind the handler
+  // boundary like an event handler, so a nested loop in it is reentrancy (W4); it receives the
+  // operation, completed or failed: `co_await op` inside it gives the result or throws the
+  // ComException. Register it right after the call returns, before the next scheduling point.
+  // On a thread without a pump (W2) it runs on a COM thread of its own.
+  void OnCompleted(absl::AnyInvocable<sim::Task<>(Async<T>)> handler) const {
+    WVSIM_ASSERT_MSG(core_ != nullptr, "OnCompleted of an Async<T> no WebView2 call returned");
+    internal::SetCompletionHandler(
+        *core_, future_.state(),
+        [handler = std::move(handler), op = *this]() mutable { return handler(op); });
+  }
 
   struct [[nodiscard]] Awaiter {
     internal::Core* core;

@@ -38,6 +38,8 @@ void ForwardScript(Core& core, WebViewRecord& webview, const std::string& script
     core.calls.Complete(webview.owner, done, std::string("null"));  // about:blank runs nothing
     return;
   }
+  // W15: from now on the call is the renderer's, and dies with it.
+  core.calls.HandOver(done.future().state(), renderer->thread);
   Core* self = &core;
   WebViewRecord* target = &webview;
   const std::string* kept = &script;
@@ -189,8 +191,9 @@ Task<Async<std::string>> CoreWebView2::AddScriptToExecuteOnDocumentCreatedAsync(
   co_await k.Yield({"AddScriptToExecuteOnDocumentCreated", this});
   core.CheckCall(*record_, "CoreWebView2.AddScriptToExecuteOnDocumentCreatedAsync");
   BrowserProcess& browser = record_->browser();
-  const Promise<std::string> done = core.calls.NewOp<std::string>(
-      "AddScriptToExecuteOnDocumentCreated", k.Current(), browser, browser.thread);
+  const Promise<std::string> done =
+      core.calls.NewOp<std::string>("AddScriptToExecuteOnDocumentCreated", k.Current(), browser,
+                                    browser.thread, internal::Completion::kMustFinish);
   WebViewRecord::AddedScript added;
   const size_t equals = script.find(" = ");
   if (equals != std::string_view::npos) {

@@ -44,8 +44,9 @@ Task<Async<Controller*>> Environment::CreateCoreWebView2ControllerAsync(Window* 
   core.CheckThread(record_->owner, *this, "CreateCoreWebView2ControllerAsync", "W3");
   const Thread caller = core.kernel.Current();
   BrowserProcess& browser = *record_->browser;
-  const Promise<Controller*> done = core.calls.NewOp<Controller*>("CreateCoreWebView2Controller",
-                                                                  caller, browser, browser.thread);
+  const Promise<Controller*> done =
+      core.calls.NewOp<Controller*>("CreateCoreWebView2Controller", caller, browser, browser.thread,
+                                    internal::Completion::kMustFinish);
   core.calls.SetParent(done.future().state(), parent);
   Core* runtime = &core;
   EnvironmentRecord* env = record_;

@@ -56,8 +56,9 @@ Task<Async<Environment*>> Runtime::CreateCoreWebView2EnvironmentAsync(Environmen
   }
   bool differ = false;
   BrowserProcess& browser = core_->processes.BrowserFor(options, &differ);
-  const Promise<Environment*> done = core_->calls.NewOp<Environment*>(
-      "CreateCoreWebView2Environment", caller, browser, browser.thread);
+  const Promise<Environment*> done =
+      core_->calls.NewOp<Environment*>("CreateCoreWebView2Environment", caller, browser,
+                                       browser.thread, internal::Completion::kMustFinish);
   Core* core = core_;
   BrowserProcess* process = &browser;
   internal::Send(core_->port, browser.thread, "CreateEnvironment",

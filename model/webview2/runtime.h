@@ -28,6 +28,7 @@
 #ifndef WVSIM_MODEL_WEBVIEW2_RUNTIME_H_
 #define WVSIM_MODEL_WEBVIEW2_RUNTIME_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -45,6 +46,7 @@
 #include "model/webview2/world.h"
 #include "sim/kernel.h"
 #include "sim/sync.h"
+#include "sim/when_any.h"
 
 namespace wvsim::model::webview2 {
 
@@ -97,6 +99,15 @@ class Runtime {
   Async<T> AsAsync(sim::Future<T> future) const {
     return Async<T>(core_, future);
   }
+  // Task.WhenAny: completes with the index of the first of `ops` to complete. The others go on
+  // and are awaited by nobody: a call that loses the race and is never awaited again is
+  // abandoned (docs/design.md), whatever becomes of it.
+  template <typename... T>
+  Async<size_t> WhenAny(const Async<T>&... ops) const {
+    return AsAsync(sim::WhenAny(kernel_, "WhenAny", ops.future()...));
+  }
+  // Task.Delay: completes `ticks` of virtual time (milliseconds) from now, on a timer thread.
+  Async<void> Delay(uint64_t ticks) const { return AsAsync(sim::Delay(kernel_, ticks)); }
   // SynchronizationContext.Post / PostMessage(WM_APP): runs after the current handler returns.
   Kernel::PostAwaiter Post(Thread target, sim::MessageLabel label,
                            absl::AnyInvocable<Task<>()> work);

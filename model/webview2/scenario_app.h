@@ -72,6 +72,7 @@ std::vector<sim::Scenario> ProcessKindScenarios();  // scenarios_process_kinds.c
 std::vector<sim::Scenario> MessagingScenarios();    // scenarios_messaging.cc
 std::vector<sim::Scenario> NavigationScenarios();   // scenarios_navigation.cc
 std::vector<sim::Scenario> ApiErrorScenarios();     // scenarios_api_errors.cc
+std::vector<sim::Scenario> WaitScenarios();         // scenarios_waits.cc
 
 }  // namespace wvsim::model::webview2::scenario_app
 

@@ -586,7 +586,7 @@ void RegisterScenarios() {
   }
   for (std::vector<Scenario> (*more)() :
        {ProcessScenarios, ProcessKindScenarios, MessagingScenarios, NavigationScenarios,
-        ApiErrorScenarios}) {
+        ApiErrorScenarios, WaitScenarios}) {
     for (Scenario& scenario : more()) sim::RegisterScenarioOrDie(std::move(scenario));
   }
 }

@@ -21,7 +21,11 @@ std::string HandlerFrame::What() const {
 
 void NoteAwait(Core& core, Thread thread) { core.boundary.NoteAwait(thread); }
 
-Boundary::Boundary(Core& core, sim::Kernel& kernel) : core_(core), kernel_(kernel), port_(kernel) {}
+Boundary::Boundary(Core& core, sim::Kernel& kernel) : core_(core), kernel_(kernel), port_(kernel) {
+  port_.WatchMessageLoops(
+      [this](Thread thread, std::string_view loop) { return OnLoopBegin(thread, loop); },
+      [this](Thread thread, uint64_t break_id) { OnLoopEnd(thread, break_id); });
+}
 
 void Boundary::SetApartment(Thread thread, Apartment apartment) {
   State(thread).apartment = apartment;
@@ -105,6 +109,28 @@ void Boundary::CatchEscaped(const EventRecord& event, const char* what) {
 
 uint64_t Boundary::BeginNestedLoop(const std::string& loop) {
   const Thread thread = kernel_.Current();
+  State(thread).loop_announced = port_.HasMessageQueue(thread);  // a queue-less wait runs no loop
+  return ReportNestedLoop(thread, loop);
+}
+
+uint64_t Boundary::OnLoopBegin(Thread thread, std::string_view loop) {
+  ThreadState& state = State(thread);
+  if (state.loop_announced) {
+    state.loop_announced = false;  // the app's own loop helper reported it already
+    return 0;
+  }
+  if (WebViewHandlerOnStack(thread) == nullptr) return 0;  // the usual case: nothing to build
+  return ReportNestedLoop(
+      thread, absl::StrCat("a ", absl::string_view(loop.data(), loop.size()),
+                           " the app runs with the kernel (RunMessageLoop, PumpUntil)"));
+}
+
+void Boundary::OnLoopEnd(Thread thread, uint64_t break_id) {
+  // The loop ended before the runtime's timeout: no break (W4).
+  if (break_id != 0) kernel_.Cancel(thread, break_id);
+}
+
+uint64_t Boundary::ReportNestedLoop(Thread thread, const std::string& loop) {
   HandlerFrame* handler = WebViewHandlerOnStack(thread);
   if (handler == nullptr || TestOnlyPlantedDefects().no_reentrancy_report) return 0;
   if (kernel_.traced()) kernel_.Log(kReentrancyLogText);
@@ -155,6 +181,8 @@ uint64_t Boundary::ArmReentrancyBreak(Thread thread, const HandlerFrame& handler
 }
 
 void Boundary::EndNestedLoop(uint64_t break_id) {
+  // A loop helper whose kernel loop never ran. No thread runs while a run's frames are destroyed.
+  if (const Thread thread = kernel_.Current(); thread.valid()) State(thread).loop_announced = false;
   // The loop ended before the runtime's timeout: no break (W4).
   if (break_id != 0) kernel_.Cancel(kernel_.Current(), break_id);
 }

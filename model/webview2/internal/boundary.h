@@ -12,6 +12,7 @@
 #include <coroutine>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "absl/container/inlined_vector.h"
 #include "model/webview2/environment.h"
@@ -62,8 +63,10 @@ class Boundary {
   void NoteAwait(sim::Thread thread);
   HandlerFrame* WebViewHandlerOnStack(sim::Thread thread);
 
-  // W4: a nested loop starts on the calling thread; reports it when a WebView2 handler is on the
-  // stack, or (kReentrancyBreakParam) arms the runtime's int 3 and returns its id.
+  // W4: the app starts a nested loop of its own on the calling thread (a modal dialog, a pumping
+  // wait): reports it when a WebView2 handler is on the stack, or (kReentrancyBreakParam) arms
+  // the runtime's int 3 and returns its id. The kernel loop it runs next on this thread is this
+  // loop: the kernel's watch (OnLoopBegin) does not report it again.
   uint64_t BeginNestedLoop(const std::string& loop);
   void EndNestedLoop(uint64_t break_id);
   // An exception escaping a handler of `event` is caught here and logged (docs/design.md).
@@ -74,8 +77,14 @@ class Boundary {
     Apartment apartment = Apartment::kNone;
     sim::Promise<void> gate;  // set when the last WebView handler on the thread's stack returns
     bool gate_open = false;
+    bool loop_announced = false;  // BeginNestedLoop ran; its kernel loop has not started yet
   };
   ThreadState& State(sim::Thread thread) { return threads_[thread.id()]; }
+  // The kernel's watch on every message loop (sim::ModelPort::WatchMessageLoops): W4 for a loop
+  // the app built from the kernel (RunMessageLoop, PumpUntil) inside a WebView2 handler.
+  uint64_t OnLoopBegin(sim::Thread thread, std::string_view loop);
+  void OnLoopEnd(sim::Thread thread, uint64_t break_id);
+  uint64_t ReportNestedLoop(sim::Thread thread, const std::string& loop);
   uint64_t ArmReentrancyBreak(sim::Thread thread, const HandlerFrame& handler,
                               const std::string& loop, int64_t break_ms);
 

@@ -7,6 +7,7 @@
 #ifndef WVSIM_MODEL_WEBVIEW2_INTERNAL_CALLS_H_
 #define WVSIM_MODEL_WEBVIEW2_INTERNAL_CALLS_H_
 
+#include <cstdint>
 #include <exception>
 #include <optional>
 #include <string>
@@ -24,6 +25,11 @@
 
 namespace wvsim::model::webview2::internal {
 
+// Whether a call is work the app cannot do without (docs/design.md, abandoned calls): a creation
+// or an added document script is reported when it never completes, awaited or not; any other call
+// nobody awaits at the end of a run was abandoned by the app.
+enum class Completion : uint8_t { kMayBeAbandoned, kMustFinish };
+
 class Calls {
  public:
   Calls(sim::Kernel& kernel, Boundary& boundary, Names& names)
@@ -32,7 +38,7 @@ class Calls {
   // A new call of `kind` from `caller` on `browser`, processed by `producer` (for reports).
   template <typename T>
   sim::Promise<T> NewOp(const char* kind, sim::Thread caller, BrowserProcess& browser,
-                        sim::Thread producer);
+                        sim::Thread producer, Completion completion = Completion::kMayBeAbandoned);
   // Delivers a completion to the caller: a message on its queue (W2, W6), or, for a thread
   // without a pump (an MTA thread, a worker), a direct call from a COM thread.
   template <typename T>
@@ -46,15 +52,22 @@ class Calls {
                      const char* why =
                          "W15: the browser process crashed while the call was "
                          "pending");
+  // The browser handed `op` on to the process `producer` (a script to its renderer): a failure
+  // of that process is now a failure of the call (W15), and reports name it.
+  void HandOver(const sim::FutureCore& op, sim::Thread producer);
   // Whether an app's call on `browser` has not completed yet (W13: it keeps the browser up).
   bool HasPendingCalls(const BrowserProcess& browser) const;
   // W12: calls pending on a hung process say, in reports, that the hang holds them up.
   void NoteHeldUpBy(const BrowserProcess& browser, const std::string& why);
   void NoteHeldUpBy(const RendererProcess& renderer, const std::string& why);
+  // Win32's completion handler of `op` (Async<T>::OnCompleted): run inside the delivery. When
+  // `op` is done already (a thread without a pump, W2), a COM thread runs it now.
+  void SetCompletionHandler(sim::FutureCore& op, absl::AnyInvocable<sim::Task<>()> handler);
   // W6: a controller creation's parent window; destroying it aborts the creation inline.
   void SetParent(const sim::FutureCore& op, const Window* parent);
   void AbortCreationsOn(const Window& window);
-  // The end-of-run check: a call that never completed is a stall.
+  // The end-of-run check: a call that must finish and never completed is a stall; one that may
+  // be abandoned is, since no frame awaits it by then, abandoned (a note in traced runs).
   std::optional<sim::Violation> CheckPending() const;
 
  private:
@@ -65,10 +78,29 @@ class Calls {
     sim::Thread caller;
     // Completes it with a failure: through the caller's queue, or inline (W6's E_ABORT).
     void (*fail)(Calls&, const Pending&, HRESULT, const char* why, bool inline_call);
+    Completion completion = Completion::kMayBeAbandoned;
     bool never = false;              // W15: it will never complete
     const Window* parent = nullptr;  // a controller creation's parent window (W6)
     sim::Thread producer;
+    // Win32's completion handler (OnCompleted), in the run's pooled memory; null: none.
+    absl::AnyInvocable<sim::Task<>()>* handler = nullptr;
   };
+  // W2: a completion for an STA thread arrives only through its message pump. One without a
+  // queue never gets it: true, and `op` says why in reports. Other threads (MTA, no COM) get it
+  // directly from a COM thread: false.
+  bool WaitsForAPump(sim::Thread caller, sim::FutureCore& op);
+  // The completion handler of `op`, taken (it runs once); null when it has none.
+  absl::AnyInvocable<sim::Task<>()>* TakeCompletionHandler(const sim::FutureCore& op);
+  // The completion's delivery: behind the handler boundary (W4: not while another WebView2
+  // handler is on the stack), it completes the Task, which posts every awaiting continuation
+  // (W2), then runs the app's completion handler, if any, inside the delivery.
+  template <typename T>
+  static sim::Task<> DeliverCompletion(Calls& calls, sim::Promise<T> promise,
+                                       typename sim::Promise<T>::Value value);
+  template <typename T>
+  static sim::Task<> DeliverFailure(Calls& calls, sim::Promise<T> promise,
+                                    std::exception_ptr error);
+  sim::Task<> RunCompletionHandler(absl::AnyInvocable<sim::Task<>()>& handler, HandlerFrame& frame);
   template <typename T>
   static void FailPending(Calls& calls, const Pending& pending, HRESULT hr, const char* why,
                           bool inline_call);
@@ -78,36 +110,56 @@ class Calls {
   Boundary& boundary_;
   Names& names_;
   absl::InlinedVector<Pending, 8> pending_;  // in call order, for the stall check
+  int handlers_ = 0;                         // completion handlers registered and not taken
 };
 
 // ---- Template definitions.
 
-// The completion handler: runs behind the handler boundary (W4: not while another WebView2
-// handler is on the stack), then completes the Task, which posts every awaiting continuation (W2).
 template <typename T>
-sim::Task<> DeliverCompletion(sim::Kernel& kernel, Boundary& boundary, sim::Promise<T> promise,
-                              typename sim::Promise<T>::Value value) {
+sim::Task<> Calls::DeliverCompletion(Calls& calls, sim::Promise<T> promise,
+                                     typename sim::Promise<T>::Value value) {
+  sim::Kernel& kernel = calls.kernel_;
   HandlerFrame& frame = kernel.template Make<HandlerFrame>();
   if (kernel.traced()) frame.completion = promise.future().name() + " completion handler";
   frame.frame = co_await CurrentFrame{};
-  co_await boundary.Enter(frame);
+  co_await calls.boundary_.Enter(frame);
   promise.Set(std::move(value));
-  boundary.Exit(frame);
+  absl::AnyInvocable<sim::Task<>()>* handler =
+      calls.TakeCompletionHandler(promise.future().state());
+  if (handler != nullptr) co_await calls.RunCompletionHandler(*handler, frame);
+  calls.boundary_.Exit(frame);
 }
 
 template <typename T>
-sim::Task<> DeliverFailure(sim::Promise<T> promise, std::exception_ptr error) {
+sim::Task<> Calls::DeliverFailure(Calls& calls, sim::Promise<T> promise, std::exception_ptr error) {
+  absl::AnyInvocable<sim::Task<>()>* handler =
+      calls.TakeCompletionHandler(promise.future().state());
+  if (handler == nullptr) {
+    promise.Fail(std::move(error));  // .NET: the await rethrows it; no handler of the app's runs
+    co_return;
+  }
+  sim::Kernel& kernel = calls.kernel_;
+  HandlerFrame& frame = kernel.template Make<HandlerFrame>();
+  if (kernel.traced()) frame.completion = promise.future().name() + " completion handler";
+  frame.frame = co_await CurrentFrame{};
+  co_await calls.boundary_.Enter(frame);
   promise.Fail(std::move(error));
-  co_return;
+  co_await calls.RunCompletionHandler(*handler, frame);
+  calls.boundary_.Exit(frame);
 }
 
 template <typename T>
 sim::Promise<T> Calls::NewOp(const char* kind, sim::Thread caller, BrowserProcess& browser,
-                             sim::Thread producer) {
+                             sim::Thread producer, Completion completion) {
   sim::Promise<T> promise =
       kernel_.MakePromise<T>(kernel_.traced() ? names_.Next(kind) : std::string());
-  pending_.push_back({&promise.future().state(), "W2", &browser, caller, &FailPending<T>, false,
-                      nullptr, producer});
+  pending_.push_back({.future = &promise.future().state(),
+                      .rule = "W2",
+                      .browser = &browser,
+                      .caller = caller,
+                      .fail = &FailPending<T>,
+                      .completion = completion,
+                      .producer = producer});
   if (kernel_.traced()) {
     promise.SetProducer(producer, browser.hung ? BrowserHangHoldsUp(browser)
                                                : "it is being processed by " + producer.name() +
@@ -120,17 +172,17 @@ template <typename T>
 void Calls::Complete(sim::Thread caller, sim::Promise<T> promise,
                      typename sim::Promise<T>::Value value) {
   if (!port_.HasMessageQueue(caller)) {
+    if (WaitsForAPump(caller, promise.future().state())) return;
     promise.Set(std::move(value));
     return;
   }
-  sim::Kernel* kernel = &kernel_;
-  Boundary* boundary = &boundary_;
+  Calls* self = this;
   const uint64_t id =
       Send(port_, caller,
            kernel_.traced() ? sim::MessageLabel(promise.future().name() + " completion")
                             : sim::MessageLabel("completion"),
-           [kernel, boundary, promise, value = std::move(value)]() mutable {
-             return DeliverCompletion<T>(*kernel, *boundary, promise, std::move(value));
+           [self, promise, value = std::move(value)]() mutable {
+             return DeliverCompletion<T>(*self, promise, std::move(value));
            });
   if (kernel_.traced()) {
     promise.SetProducer(caller, "its completion is message #" + std::to_string(id) +
@@ -147,10 +199,13 @@ void Calls::CompleteWithError(sim::Thread caller, sim::Promise<T> promise, HRESU
   std::exception_ptr error = std::make_exception_ptr(
       ComException(hr, promise.future().name() + " completion (" + why + ")"));
   if (!port_.HasMessageQueue(caller)) {
+    if (WaitsForAPump(caller, promise.future().state())) return;
     promise.Fail(std::move(error));
     return;
   }
-  Send(port_, caller, "completion", [promise, error] { return DeliverFailure<T>(promise, error); });
+  Calls* self = this;
+  Send(port_, caller, "completion",
+       [self, promise, error] { return DeliverFailure<T>(*self, promise, error); });
 }
 
 template <typename T>
