@@ -26,11 +26,11 @@ namespace {
 
 constexpr FlagSpec kFlags[] = {
     {"all", "", "explore every registered scenario"},
-    {"strategy", "NAME", "random (default), pct, dfs or portfolio"},
+    {"strategy", "NAME", "random (default), pct, dfs, ipb, idb or portfolio"},
     {"iterations", "N", "executions per scenario, at least 1 (default 10000)"},
     {"time-budget", "SECONDS", "stop a scenario after this long, at least 0.001 (default: none)"},
     {"seed", "S", "the campaign's seed (default 0)"},
-    {"depth", "D", "PCT's bug depth, or DFS's preemption bound (default 3 / 2)"},
+    {"depth", "D", "PCT's bug depth, dfs's preemption bound (default 3 / 2), ipb's and idb's cap"},
     {"max-steps", "N", "steps before a run is a stall (default 100000)"},
     {"param", "NAME=VALUE", "set a scenario parameter within its range (wvsim list; repeatable)",
      "", true},
