@@ -77,6 +77,7 @@ absl::StatusOr<ExploreResult> Explore(const Scenario& scenario, const ExploreCon
   limits.steps_max = config.max_steps;
   Runner runner(scenario, *std::move(params), limits);
   ExploreResult result;
+  result.systematic = !(*strategy)->CanShard();
   std::set<std::pair<Verdict, std::string>> seen;
   // `run` counts every run, revisits included (they cost time); iterations count executions.
   for (uint64_t run = 0; result.executions < config.iterations; ++run) {

@@ -54,7 +54,10 @@ struct ExploreResult {
   // again); not in `executions`, which counts each schedule once.
   uint64_t revisits = 0;
   bool exhausted = false;  // the strategy had nothing left to try (dfs, ipb, idb)
-  bool stopped = false;    // should_stop ended it early
+  // The strategy walks one tree, each schedule once (dfs, ipb, idb): `executions` counts
+  // distinct schedules.
+  bool systematic = false;
+  bool stopped = false;  // should_stop ended it early
   // Non-empty when a run reached a limit of the configuration (RunOutcome::configuration_error):
   // the campaign stopped there, since every further run could too. Names the scenario, its
   // parameters and the execution: "<id> with fault_budget=62, execution 3: thread limit ...".

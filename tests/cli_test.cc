@@ -351,6 +351,22 @@ TEST(Cli, ExploreWritesJsonAndJunit) {
   EXPECT_TRUE(absl::StrContains(junit, "tests=\"2\" failures=\"0\"")) << junit;
 }
 
+TEST(Cli, ExploreJsonSaysWhetherASystematicStrategyRanOutOfSchedules) {
+  const std::string dir = MakeTempDir("exhausted");
+  const CommandResult walked = RunWvsim(
+      {"explore", "sim.abba", "--strategy", "ipb", "--depth", "0", "--json", "--out", dir});
+  EXPECT_EQ(walked.exit_code, 0) << walked.err;  // no deadlock without a preemption
+  EXPECT_TRUE(absl::StrContains(walked.out, "\"exhausted\": true, \"schedules\": 2,"))
+      << walked.out;
+  const CommandResult cut = RunWvsim(
+      {"explore", "sim.counter", "--strategy", "dfs", "--iterations", "3", "--json", "--out", dir});
+  EXPECT_TRUE(absl::StrContains(cut.out, "\"exhausted\": false, \"schedules\": 3,")) << cut.out;
+  const CommandResult random =
+      RunWvsim({"explore", "sim.counter", "--iterations", "3", "--json", "--out", dir});
+  EXPECT_TRUE(absl::StrContains(random.out, "\"exhausted\": false, \"schedules\": null,"))
+      << random.out;
+}
+
 TEST(Cli, CheckExpectedFailsAnUnexpectedVerdict) {
   // A clean scenario given too few steps stalls: not what it expects.
   const CommandResult result =

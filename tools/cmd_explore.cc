@@ -245,6 +245,9 @@ bool ExploreOne(const Options& options, const sim::Scenario& scenario, const std
   }
   result.verdict = explored->verdict;
   result.executions = explored->executions;
+  result.systematic = explored->systematic;
+  result.exhausted = explored->exhausted;
+  result.revisits = explored->revisits;
   if (!explored->found.empty()) result.report = explored->found.front().violation.report;
   result.configuration_error = explored->configuration_error;
   if (!result.configuration_error.empty()) {
