@@ -17,7 +17,7 @@ struct StrategyOptions {
   // PCT's bug depth d (at least 1), DFS's preemption bound, or the cap on ipb's preemption bound
   // or idb's delay bound; none = the strategy's default.
   std::optional<uint32_t> depth = std::nullopt;
-  uint64_t steps_hint = 64;  // PCT's first estimate of k
+  uint64_t steps_hint = 0;  // PCT's first estimate of k; 0: none, k from the runs seen
 };
 
 inline constexpr uint32_t kDefaultPctDepth = 3;
