@@ -23,6 +23,12 @@ void RegisterBuiltinScenarios() {
              OrderingDepth1Scenario,
              OrderingDepth2Scenario,
              OrderingDepth3Scenario,
+             CondVarIfWaitScenario,
+             CondVarWhileWaitScenario,
+             LostWakeupScenario,
+             WakeupUnderLockScenario,
+             LostUpdateScenario,
+             LostUpdateAtomicScenario,
          }) {
       sim::RegisterScenarioOrDie(make());
     }

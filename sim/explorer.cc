@@ -43,13 +43,17 @@ absl::StatusOr<std::unique_ptr<Strategy>> StrategyFor(const ExploreConfig& confi
   if (config.shard_count == 0 || config.shard_index >= config.shard_count) {
     return absl::InvalidArgumentError("shard index must be below the shard count");
   }
-  if (config.strategy == "dfs" && config.shard_count > 1) {
-    return absl::InvalidArgumentError("the dfs strategy walks one tree and cannot be sharded");
-  }
   StrategyOptions options;
   options.seed = config.seed;
   options.depth = config.depth;
-  return MakeStrategy(config.strategy, options);
+  absl::StatusOr<std::unique_ptr<Strategy>> strategy = MakeStrategy(config.strategy, options);
+  if (strategy.ok() && config.shard_count > 1 && !(*strategy)->CanShard()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the ", config.strategy,
+        " strategy walks one tree, each run depending on the ones before, and cannot be sharded "
+        "(run it without --shard)"));
+  }
+  return strategy;
 }
 
 }  // namespace
@@ -73,16 +77,18 @@ absl::StatusOr<ExploreResult> Explore(const Scenario& scenario, const ExploreCon
   limits.steps_max = config.max_steps;
   Runner runner(scenario, *std::move(params), limits);
   ExploreResult result;
+  result.systematic = !(*strategy)->CanShard();
   std::set<std::pair<Verdict, std::string>> seen;
-  for (uint64_t i = 0; i < config.iterations; ++i) {
-    if (i % kHookPollRuns == 0) {
+  // `run` counts every run, revisits included (they cost time); iterations count executions.
+  for (uint64_t run = 0; result.executions < config.iterations; ++run) {
+    if (run % kHookPollRuns == 0) {
       if (hooks.should_stop && hooks.should_stop()) {
         result.stopped = true;
         break;
       }
       if (hooks.progress) hooks.progress(result.executions, result.found.size());
     }
-    const uint64_t execution = config.shard_index + i * config.shard_count;
+    const uint64_t execution = config.shard_index + run * config.shard_count;
     if (!(*strategy)->BeginExecution(execution)) {
       result.exhausted = true;
       break;
@@ -91,6 +97,10 @@ absl::StatusOr<ExploreResult> Explore(const Scenario& scenario, const ExploreCon
     if (outcome.interrupted) {  // a stop request ended it part way: no verdict, not counted
       result.stopped = true;
       break;
+    }
+    if ((*strategy)->Revisiting()) {  // its outcome was known and judged when it first ran
+      ++result.revisits;
+      continue;
     }
     ++result.executions;
     if (!outcome.configuration_error.empty()) {

@@ -24,8 +24,8 @@ struct ExploreConfig {
   std::string strategy = "random";
   uint64_t iterations = 10'000;
   uint64_t seed = 0;
-  std::optional<uint32_t> depth =
-      std::nullopt;  // PCT depth or DFS preemption bound; none = the default
+  // PCT's depth, dfs's preemption bound, or ipb's and idb's cap; none = the default.
+  std::optional<uint32_t> depth = std::nullopt;
   uint64_t max_steps = 100'000;
   uint32_t shard_index = 0;  // runs the shard_index-th of shard_count disjoint shares of seeds
   uint32_t shard_count = 1;
@@ -50,8 +50,14 @@ struct ExploreResult {
   Verdict verdict = Verdict::kClean;  // the first violation found, or clean
   uint64_t executions = 0;
   std::vector<Found> found;
-  bool exhausted = false;  // the strategy had nothing left to try (DFS)
-  bool stopped = false;    // should_stop ended it early
+  // Runs of schedules the strategy had already run (ipb and idb pass through their lower bounds
+  // again); not in `executions`, which counts each schedule once.
+  uint64_t revisits = 0;
+  bool exhausted = false;  // the strategy had nothing left to try (dfs, ipb, idb)
+  // The strategy walks one tree, each schedule once (dfs, ipb, idb): `executions` counts
+  // distinct schedules.
+  bool systematic = false;
+  bool stopped = false;  // should_stop ended it early
   // Non-empty when a run reached a limit of the configuration (RunOutcome::configuration_error):
   // the campaign stopped there, since every further run could too. Names the scenario, its
   // parameters and the execution: "<id> with fault_budget=62, execution 3: thread limit ...".
@@ -59,7 +65,8 @@ struct ExploreResult {
 };
 
 // OK when Explore would accept `config` for `scenario`; InvalidArgument naming the problem (an
-// unknown strategy, a bad depth, bad parameters, a shard DFS cannot honour) otherwise.
+// unknown strategy, a bad depth, bad parameters, a shard a strategy that walks one tree cannot
+// honour) otherwise.
 absl::Status ValidateExploreConfig(const Scenario& scenario, const ExploreConfig& config);
 
 // InvalidArgument as ValidateExploreConfig says.

@@ -106,6 +106,8 @@ void Kernel::Reset(Strategy* strategy, bool traced) {
   thread_count_ = 0;
   current_ = nullptr;
   previous_bit_ = 0;
+  atomic_bit_ = 0;
+  atomic_depth_ = 0;
   steps_ = 0;
   preemptions_ = 0;
   now_ticks_ = 0;
@@ -181,6 +183,8 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
     const VThread& thread = *threads_[std::countr_zero(waiting)];
     if (thread.timed_out || thread.wait->Ready()) enabled |= thread.bit;
   }
+  // A thread inside an atomic section goes on alone (it cannot wait, so it is enabled).
+  if ((enabled & atomic_bit_) != 0) enabled = atomic_bit_;
   // Most steps see the same set as the last one: count it and list its threads only on a change.
   if (enabled != enabled_.mask()) ListEnabled(enabled);
 }
@@ -262,6 +266,7 @@ template <Kernel::StepMode kMode>
   if (ready && (run_queue_.ready & bit) != 0) return;
   run_queue_.ready &= ~bit;
   run_queue_.waiting &= ~bit;
+  if (bit == atomic_bit_ && thread.wait != nullptr) FailWaitInAtomicSection(thread);
   if (thread.state == ThreadState::kFinished) return;
   WVSIM_ASSERT(thread.state == ThreadState::kReady);
   (ready ? run_queue_.ready : run_queue_.waiting) |= bit;
@@ -439,6 +444,28 @@ void Kernel::Fail(Verdict kind, std::string place, std::string report) {
   }
   violation_ = Violation{kind, std::move(place), std::move(report)};
   stopped_ = true;
+}
+
+void Kernel::EnterAtomicSection() {
+  WVSIM_ASSERT_MSG(current_ != nullptr, "an atomic section begins on a running virtual thread");
+  WVSIM_ASSERT_MSG(atomic_depth_ == 0 || atomic_bit_ == current_->bit,
+                   "only one thread is ever inside an atomic section");
+  atomic_bit_ = current_->bit;
+  ++atomic_depth_;
+}
+
+void Kernel::LeaveAtomicSection() {
+  // Destroying a run's frames ends the sections still open in them, on no running thread.
+  if (atomic_depth_ == 0) return;
+  WVSIM_ASSERT_MSG(current_ == nullptr || current_->bit == atomic_bit_,
+                   "an atomic section ends on the thread that began it");
+  if (--atomic_depth_ == 0) atomic_bit_ = 0;
+}
+
+void Kernel::FailWaitInAtomicSection(const VThread& thread) {
+  Fail(Verdict::kAssertion, absl::StrCat("atomic section ", thread.name()),
+       absl::StrCat("thread ", thread.name(), " waits in ", internal::DescribeOperation(thread),
+                    " inside an atomic section, which cannot wait (sim/atomic_section.h)"));
 }
 
 Kernel::Point Kernel::Abort(Verdict kind, std::string place, std::string report) {

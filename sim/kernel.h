@@ -281,6 +281,7 @@ class Kernel {
 
  private:
   friend class ModelPort;                // Send and the queries a model asks (sim/model_port.h)
+  friend class AtomicSection;            // sim/atomic_section.h
   friend struct internal::KernelAccess;  // the kernel's own awaiters (defined below)
 
   // ---- For the kernel's own awaiters (through internal::KernelAccess).
@@ -333,6 +334,11 @@ class Kernel {
     internal::VThread& thread_;
     std::vector<uint64_t> tokens_;  // what each watcher's begin returned, in watcher order
   };
+
+  // For AtomicSection: the running thread's sections begin and end.
+  void EnterAtomicSection();
+  void LeaveAtomicSection();
+  void FailWaitInAtomicSection(const internal::VThread& thread);
 
   void DestroyRun();
   void CollectEnabled();
@@ -391,6 +397,10 @@ class Kernel {
   EnabledThreads enabled_;  // at the current step
   // enabled_'s threads in order, so that a step finds the chosen one with a single load.
   std::array<internal::VThread*, KernelLimits::kThreadsMaxCeiling> enabled_threads_{};
+
+  // The RunQueue bit of the thread inside an AtomicSection (0: none), and how deeply nested.
+  uint64_t atomic_bit_ = 0;
+  uint32_t atomic_depth_ = 0;
 
   uint64_t steps_ = 0;
   uint64_t preemptions_ = 0;

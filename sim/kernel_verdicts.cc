@@ -38,6 +38,16 @@ std::vector<const VThread*> CycleFrom(const VThread* start) {
   return {};
 }
 
+// The first wait-for cycle among `blocked` (in thread id order, so it starts at its lowest
+// member), or none.
+std::vector<const VThread*> FirstCycle(const std::vector<const VThread*>& blocked) {
+  for (const VThread* thread : blocked) {
+    std::vector<const VThread*> cycle = CycleFrom(thread);
+    if (cycle.size() >= 2) return cycle;
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string Kernel::ExplainDeadlock(const std::vector<const VThread*>& blocked) const {
@@ -54,14 +64,11 @@ std::string Kernel::ExplainDeadlock(const std::vector<const VThread*>& blocked) 
     }
     lines.push_back(std::move(line));
   }
-  for (const VThread* thread : blocked) {
-    std::vector<const VThread*> cycle = CycleFrom(thread);
-    if (cycle.size() < 2) continue;
+  if (const std::vector<const VThread*> cycle = FirstCycle(blocked); !cycle.empty()) {
     std::vector<std::string> names;
     for (const VThread* member : cycle) names.push_back(member->name());
-    names.push_back(thread->name());
+    names.push_back(cycle.front()->name());
     lines.push_back(absl::StrCat("wait-for cycle: ", absl::StrJoin(names, " -> ")));
-    break;
   }
   return absl::StrJoin(lines, "; ");
 }
@@ -149,8 +156,18 @@ void Kernel::FailIfBlockedOrStalled() {
   }
   if (!blocked.empty()) {
     const VThread& first = *blocked.front();
-    Fail(Verdict::kDeadlock, absl::StrCat(first.name(), " ", DescribeOperation(first)),
-         ExplainDeadlock(blocked));
+    std::string place = absl::StrCat(first.name(), " ", DescribeOperation(first));
+    // Each wait-for cycle is a violation of its own, even behind the same first blocked thread
+    // (main joining w1 while w1 and w2, or w1 and w3, wait for each other): --keep-going keeps
+    // them apart by their place. The members and what each waits in, from the lowest id.
+    if (const std::vector<const VThread*> cycle = FirstCycle(blocked); !cycle.empty()) {
+      std::vector<std::string> members;
+      for (const VThread* member : cycle) {
+        members.push_back(absl::StrCat(member->name(), " ", DescribeOperation(*member)));
+      }
+      absl::StrAppend(&place, ", cycle ", absl::StrJoin(members, " -> "));
+    }
+    Fail(Verdict::kDeadlock, std::move(place), ExplainDeadlock(blocked));
     return;
   }
   if (std::string stall = ExplainStall(); !stall.empty()) {

@@ -1,5 +1,5 @@
-// The interface every scheduling strategy implements (random, PCT, DFS, replay, byte stream,
-// portfolio; one file each under sim/strategies/).
+// The interface every scheduling strategy implements (random, PCT, DFS and its iterative forms,
+// replay, byte stream, portfolio; one file each under sim/strategies/).
 //
 // The kernel asks its strategy at every decision: which enabled thread takes the next step, and
 // any other nondeterministic choice (timer order, faults, model choices). Strategies see only the
@@ -146,6 +146,15 @@ class Strategy {
 
   // Called when a run ended; `steps` is how many thread steps it took.
   virtual void EndExecution(uint64_t steps) { (void)steps; }
+
+  // Whether a campaign may give this strategy only every N-th run index (--shard): false for a
+  // walk of one tree (dfs, ipb, idb), whose runs depend on every run before them.
+  virtual bool CanShard() const { return true; }
+
+  // True when the run BeginExecution prepared repeats a schedule an earlier run of the campaign
+  // already took (an iterative bound passing through its lower bounds to reach new schedules):
+  // its outcome is known, and the explorer neither counts nor judges it again.
+  virtual bool Revisiting() const { return false; }
 };
 
 }  // namespace wvsim::sim

@@ -3,7 +3,9 @@
 namespace wvsim::sim {
 
 std::string Mutex::WhyNotReady() const {
-  return "mutex " + name() + " is held by thread " + owner_.name();
+  std::string why = "mutex " + name() + " is held by thread " + owner_.name();
+  if (owner_.finished()) why += ", which has finished without unlocking it";
+  return why;
 }
 
 }  // namespace wvsim::sim

@@ -82,12 +82,17 @@ class Mutex final : public Object, public Waitable {
     });
   }
   bool held() const { return owner_.valid(); }
+  Thread owner() const { return owner_; }  // invalid when free
 
   bool Ready() const override { return !owner_.valid(); }
+  // Names the holder, and says so when it has finished: it exited holding the mutex.
   std::string WhyNotReady() const override;
   Thread Blocker() const override { return owner_; }
 
  private:
+  friend class CondVar;  // releases the mutex in the step that begins a wait
+  void ReleaseForWait() { owner_ = Thread(); }
+
   Kernel& kernel_;
   Thread owner_;
 };

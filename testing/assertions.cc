@@ -93,7 +93,8 @@ std::optional<::testing::AssertionResult> Unjudgeable(const char* result_text,
 
 std::string NoneFound(const Result& result) {
   return absl::StrCat("found none in ", result.executions, " execution",
-                      result.executions == 1 ? "" : "s", " (", result.how, ")");
+                      result.executions == 1 ? "" : "s", " (", result.how, ")",
+                      result.exhausted ? ", every schedule within the bound" : "");
 }
 
 }  // namespace

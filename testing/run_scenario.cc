@@ -55,6 +55,8 @@ Result ExploreScenario(const sim::Scenario& scenario, const ExploreOptions& opti
   }
   result.verdict = explored->verdict;
   result.executions = explored->executions;
+  result.exhausted = explored->exhausted;
+  result.revisits = explored->revisits;
   result.found = std::move(explored->found);
   return result;
 }

@@ -67,6 +67,10 @@ TEST(Cli, BadUsageExitsTwoWithAMessage) {
       {{"explore", "sim.abba", "--shard", "2/2"}, "--shard: '2/2'"},
       {{"explore", "sim.abba", "--param", "nope=1"}, "has no parameter 'nope'"},
       {{"explore", "sim.abba", "--strategy", "dfs", "--shard", "0/2"}, "cannot be sharded"},
+      {{"explore", "sim.abba", "--strategy", "ipb", "--shard", "1/2"},
+       "ipb strategy walks one tree"},
+      {{"explore", "sim.abba", "--strategy", "idb", "--shard", "0/3"},
+       "idb strategy walks one tree"},
       {{"replay"}, "name one schedule file"},
       {{"replay", "/no/such/file.schedule"}, "/no/such/file.schedule"},
       {{"shrink", "/no/such/file.schedule"}, "/no/such/file.schedule"},
@@ -345,6 +349,22 @@ TEST(Cli, ExploreWritesJsonAndJunit) {
   EXPECT_TRUE(absl::StrContains(result.out, "\"verdict\": \"deadlock\""));
   const std::string junit = ReadFile(dir + "/report.xml");
   EXPECT_TRUE(absl::StrContains(junit, "tests=\"2\" failures=\"0\"")) << junit;
+}
+
+TEST(Cli, ExploreJsonSaysWhetherASystematicStrategyRanOutOfSchedules) {
+  const std::string dir = MakeTempDir("exhausted");
+  const CommandResult walked = RunWvsim(
+      {"explore", "sim.abba", "--strategy", "ipb", "--depth", "0", "--json", "--out", dir});
+  EXPECT_EQ(walked.exit_code, 0) << walked.err;  // no deadlock without a preemption
+  EXPECT_TRUE(absl::StrContains(walked.out, "\"exhausted\": true, \"schedules\": 2,"))
+      << walked.out;
+  const CommandResult cut = RunWvsim(
+      {"explore", "sim.counter", "--strategy", "dfs", "--iterations", "3", "--json", "--out", dir});
+  EXPECT_TRUE(absl::StrContains(cut.out, "\"exhausted\": false, \"schedules\": 3,")) << cut.out;
+  const CommandResult random =
+      RunWvsim({"explore", "sim.counter", "--iterations", "3", "--json", "--out", dir});
+  EXPECT_TRUE(absl::StrContains(random.out, "\"exhausted\": false, \"schedules\": null,"))
+      << random.out;
 }
 
 TEST(Cli, CheckExpectedFailsAnUnexpectedVerdict) {

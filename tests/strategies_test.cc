@@ -1,5 +1,6 @@
 // Tests for the strategies (sim/strategies/): random walk, PCT, bounded DFS, replay, byte stream,
 // portfolio and the factory, plus the PRNG they all draw from.
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -251,10 +252,15 @@ struct DfsCampaign {
   std::set<std::string> schedules;  // each run's decision vector, as text
   uint64_t max_preemptions = 0;
   bool ended = false;
+  std::vector<uint64_t> preemptions;  // of each run, in visiting order
+  std::vector<uint32_t> bounds;       // the walk's bound at each run
+  int revisits = 0;
+  std::set<std::string> revisited;
 };
 
-DfsCampaign RunDfs(const std::function<void(Kernel&)>& setup, uint32_t bound, int cap = 100'000) {
-  DfsStrategy dfs(bound);
+// Walks `dfs` over the program to its end (or `cap` runs). Revisits (ipb and idb passing through
+// lower bounds again) are counted apart and otherwise left out, as the explorer leaves them out.
+DfsCampaign Walk(const std::function<void(Kernel&)>& setup, DfsStrategy& dfs, int cap = 100'000) {
   const Scenario scenario = testing::MakeScenario(setup);
   Runner runner(scenario, {});
   DfsCampaign campaign;
@@ -264,13 +270,25 @@ DfsCampaign RunDfs(const std::function<void(Kernel&)>& setup, uint32_t bound, in
       break;
     }
     const RunOutcome outcome = runner.Run(dfs, /*traced=*/true);
+    if (dfs.Revisiting()) {
+      ++campaign.revisits;
+      campaign.revisited.insert(DecisionKey(runner.kernel().Decisions()));
+      continue;
+    }
     const std::vector<Decision> decisions = runner.kernel().Decisions();
     campaign.orders.push_back(ThreadOrder(decisions));
     campaign.schedules.insert(DecisionKey(decisions));
     campaign.max_preemptions = std::max(campaign.max_preemptions, outcome.preemptions);
+    campaign.preemptions.push_back(outcome.preemptions);
+    campaign.bounds.push_back(dfs.current_bound());
     ++campaign.runs;
   }
   return campaign;
+}
+
+DfsCampaign RunDfs(const std::function<void(Kernel&)>& setup, uint32_t bound, int cap = 100'000) {
+  DfsStrategy dfs(bound);
+  return Walk(setup, dfs, cap);
 }
 
 TEST(DfsStrategy, Unbounded_VisitsEveryScheduleOfTwoByTwoExactlyOnce) {
@@ -364,6 +382,99 @@ TEST(DfsStrategy, Abba_TheDeadlockNeedsOnePreemption) {
     } else {
       EXPECT_GT(deadlocks, 0);
     }
+  }
+}
+
+TEST(DfsStrategy, Order_TheRunningThreadGoesOnFirst) {
+  // The first schedule preempts nobody; the next one preempts at the deepest decision that
+  // allows it (a's last step), and b, now running, goes on to its end before a finishes.
+  const DfsCampaign campaign = RunDfs(Yielders(2, 3), /*bound=*/2);
+  ASSERT_GE(campaign.orders.size(), 2u);
+  EXPECT_EQ(campaign.orders[0], "aaabbb");
+  EXPECT_EQ(campaign.preemptions[0], 0u);
+  EXPECT_EQ(campaign.orders[1], "aabbba");
+  EXPECT_EQ(campaign.preemptions[1], 1u);
+}
+
+TEST(DfsStrategy, Order_AbbaDeadlocksWithinTheFirstSixSchedules) {
+  // The walk keeps t1 running and moves one preemption up from its last step: the fifth move
+  // puts it between t1's two locks, and t2 takes b (schedule 0 runs t1 to its end).
+  DfsStrategy dfs(2);
+  const Scenario scenario = testing::MakeScenario(testing::AbbaProgram);
+  Runner runner(scenario, {});
+  uint64_t index = 0;
+  for (; dfs.BeginExecution(index); ++index) {
+    if (runner.Run(dfs, false).violation.kind == Verdict::kDeadlock) break;
+  }
+  EXPECT_LE(index, 5u);  // 0-based: the sixth schedule
+}
+
+TEST(DfsStrategy, Ipb_VisitsEveryScheduleOnceInOrderOfPreemptions) {
+  // Three threads of two steps: 6 schedules with no preemption, 18 with one, 36 with two, 30
+  // with three (the counts of Bounded_EveryScheduleIsDistinctAndWithinTheBound, differenced).
+  DfsStrategy ipb({.budget = DfsStrategy::Budget::kPreemptions, .bound = 100, .iterative = true});
+  EXPECT_EQ(ipb.name(), "ipb");
+  const DfsCampaign campaign = Walk(Yielders(3, 2), ipb);
+  EXPECT_TRUE(campaign.ended);
+  EXPECT_EQ(campaign.runs, 90);
+  EXPECT_EQ(campaign.schedules.size(), 90u);
+  EXPECT_TRUE(std::is_sorted(campaign.preemptions.begin(), campaign.preemptions.end()));
+  std::map<uint64_t, int> per_count;
+  for (size_t i = 0; i < campaign.preemptions.size(); ++i) {
+    ++per_count[campaign.preemptions[i]];
+    EXPECT_EQ(campaign.preemptions[i], campaign.bounds[i]) << "run " << i;
+  }
+  EXPECT_EQ(per_count, (std::map<uint64_t, int>{{0, 6}, {1, 18}, {2, 36}, {3, 30}}));
+  // What it ran again, it had run before; and the last bound (3) cut nothing off: no bound 4.
+  for (const std::string& again : campaign.revisited)
+    EXPECT_EQ(campaign.schedules.count(again), 1u);
+  EXPECT_EQ(campaign.bounds.back(), 3u);
+}
+
+TEST(DfsStrategy, Ipb_DepthCapsTheBound) {
+  DfsStrategy ipb({.budget = DfsStrategy::Budget::kPreemptions, .bound = 1, .iterative = true});
+  const DfsCampaign campaign = Walk(Yielders(3, 2), ipb);
+  EXPECT_TRUE(campaign.ended);
+  EXPECT_EQ(campaign.runs, 24);  // at most one preemption, as dfs at bound 1
+  EXPECT_EQ(campaign.schedules.size(), 24u);
+  EXPECT_EQ(campaign.max_preemptions, 1u);
+}
+
+TEST(DfsStrategy, Idb_BoundZeroIsTheRoundRobinScheduleAlone) {
+  DfsStrategy idb({.budget = DfsStrategy::Budget::kDelays, .bound = 0, .iterative = true});
+  EXPECT_EQ(idb.name(), "idb");
+  const DfsCampaign campaign = Walk(Yielders(3, 2), idb);
+  EXPECT_TRUE(campaign.ended);
+  ASSERT_EQ(campaign.runs, 1);
+  EXPECT_EQ(campaign.orders[0], "aabbcc");  // each thread to its end, then the next by id
+}
+
+TEST(DfsStrategy, Idb_VisitsEveryScheduleOnceByIncreasingDelays) {
+  DfsStrategy idb({.budget = DfsStrategy::Budget::kDelays, .bound = 100, .iterative = true});
+  const DfsCampaign campaign = Walk(Yielders(3, 2), idb);
+  EXPECT_TRUE(campaign.ended);
+  EXPECT_EQ(campaign.runs, 90);
+  EXPECT_EQ(campaign.schedules.size(), 90u);
+  EXPECT_TRUE(std::is_sorted(campaign.bounds.begin(), campaign.bounds.end()));
+  // One delay reaches exactly the schedules that skip one thread once: at the first step (b
+  // first: "bbccaa"), or a's second step deferred to b ("abbcca") or to c.
+  int one_delay = 0;
+  for (uint32_t bound : campaign.bounds) one_delay += bound == 1 ? 1 : 0;
+  EXPECT_GE(one_delay, 2);
+  EXPECT_GT(campaign.revisits, 0);
+  for (const std::string& again : campaign.revisited)
+    EXPECT_EQ(campaign.schedules.count(again), 1u);
+}
+
+TEST(DfsStrategy, Systematic_CannotShard) {
+  for (const char* name : {"dfs", "ipb", "idb"}) {
+    absl::StatusOr<std::unique_ptr<Strategy>> made = MakeStrategy(name, {});
+    ASSERT_TRUE(made.ok()) << name;
+    EXPECT_FALSE((*made)->CanShard()) << name;
+    EXPECT_EQ((*made)->name(), name);
+  }
+  for (const char* name : {"random", "pct", "portfolio"}) {
+    EXPECT_TRUE((*MakeStrategy(name, {}))->CanShard()) << name;
   }
 }
 

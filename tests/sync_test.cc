@@ -20,28 +20,12 @@ namespace {
 
 using testing::Body;
 using ::testing::ElementsAre;
+using testing::ForEverySchedule;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::RoundRobin;
 using testing::RunProgram;
 using testing::RunResult;
-
-// Runs `setup` under every schedule DFS finds (bound `preemption_bound`) and calls `check` after
-// each run with its outcome. Returns the number of schedules.
-template <typename Setup, typename Check>
-int ForEverySchedule(Setup setup, Check check, uint32_t preemption_bound = 100) {
-  DfsStrategy dfs(preemption_bound);
-  int runs = 0;
-  for (uint64_t index = 0;; ++index) {
-    const Scenario scenario = testing::MakeScenario(setup);
-    Runner runner(scenario, {});
-    if (!dfs.BeginExecution(index)) break;
-    const RunOutcome outcome = runner.Run(dfs, /*traced=*/false);
-    check(outcome);
-    ++runs;
-  }
-  return runs;
-}
 
 // ---- Mutex.
 
@@ -158,7 +142,7 @@ TEST(Mutex, LockCycle_IsDeadlockNamingTheThreadsAndTheCycle) {
   EXPECT_THAT(report, HasSubstr("thread t1 is blocked in lock(c): mutex c is held by thread t2"));
   EXPECT_THAT(report, HasSubstr("thread t2 is blocked in lock(a): mutex a is held by thread t0"));
   EXPECT_THAT(report, HasSubstr("wait-for cycle: t0 -> t1 -> t2 -> t0"));
-  EXPECT_EQ(result.violation.place, "t0 lock(b)");
+  EXPECT_EQ(result.violation.place, "t0 lock(b), cycle t0 lock(b) -> t1 lock(c) -> t2 lock(a)");
 }
 
 TEST(Mutex, LockCycle_AbbaIsFoundExhaustivelyAndOnlyWithAPreemption) {

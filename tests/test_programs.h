@@ -22,6 +22,7 @@
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "sim/strategies/byte_stream.h"
+#include "sim/strategies/dfs.h"
 #include "sim/strategy.h"
 #include "sim/sync.h"
 
@@ -153,6 +154,23 @@ inline RunResult RunProgram(std::function<void(Kernel&)> setup, Strategy& strate
   result.decisions = runner.kernel().Decisions();
   result.trace_hash = runner.kernel().TraceHash();
   return result;
+}
+
+// Runs `setup` under every schedule DFS finds (bound `preemption_bound`) and calls `check` after
+// each run with its outcome. Returns the number of schedules.
+template <typename Setup, typename Check>
+int ForEverySchedule(Setup setup, Check check, uint32_t preemption_bound = 100) {
+  DfsStrategy dfs(preemption_bound);
+  int runs = 0;
+  for (uint64_t index = 0;; ++index) {
+    const Scenario scenario = MakeScenario(setup);
+    Runner runner(scenario, {});
+    if (!dfs.BeginExecution(index)) break;
+    const RunOutcome outcome = runner.Run(dfs, /*traced=*/false);
+    check(outcome);
+    ++runs;
+  }
+  return runs;
 }
 
 // The same, always choosing the first option (an empty byte stream).

@@ -57,6 +57,23 @@ TEST_F(TestingApi, ExploreFindsABuiltinScenariosDeadlock) {
   EXPECT_EXPECTED_VERDICT(result);
 }
 
+TEST_F(TestingApi, Exhausted_SaysWhenASystematicSearchRanOutOfSchedules) {
+  // sim.counter's whole tree under ipb: every schedule once, then nothing left.
+  const Result all = ExploreScenario("sim.counter", {.strategy = "ipb", .iterations = 1'000'000});
+  ASSERT_TRUE(all.ok()) << all.error;
+  EXPECT_TRUE(all.exhausted);
+  EXPECT_NO_VIOLATION(all);
+  EXPECT_GT(all.executions, 100u);
+  EXPECT_GT(all.revisits, 0u);
+  // Stopped by its iteration count before the end, or a strategy with no end: not exhausted.
+  const Result cut = ExploreScenario("sim.counter", {.strategy = "ipb", .iterations = 10});
+  EXPECT_FALSE(cut.exhausted);
+  EXPECT_EQ(cut.executions, 10u);
+  const Result random = ExploreScenario("sim.counter", {.strategy = "random", .iterations = 50});
+  EXPECT_FALSE(random.exhausted);
+  EXPECT_EQ(random.revisits, 0u);
+}
+
 TEST_F(TestingApi, CleanScenarioPassesNoViolation) {
   const Result result = ExploreScenario("sim.counter", {.iterations = 2000});
   EXPECT_EQ(result.executions, 2000u);

@@ -70,7 +70,9 @@ TEST(TestingReplay, FailedExplorationPrintsACommandThatReproducesIt) {
   EXPECT_TRUE(absl::StrContains(replayed.out, "verdict: deadlock at t1 lock(b)")) << replayed.out;
   EXPECT_TRUE(absl::StrContains(
       replayed.out,
-      "found deadlock at t1 lock(b) (replayed from WVSIM_REPLAY=" + command->schedule))
+      "found deadlock at t1 lock(b), cycle t1 lock(b) -> t2 lock(a) (replayed from "
+      "WVSIM_REPLAY=" +
+          command->schedule))
       << replayed.out;
   // A replay writes no new failure file and prints no new command.
   EXPECT_FALSE(PrintedCommand(replayed.out).has_value()) << replayed.out;

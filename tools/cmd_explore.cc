@@ -26,11 +26,11 @@ namespace {
 
 constexpr FlagSpec kFlags[] = {
     {"all", "", "explore every registered scenario"},
-    {"strategy", "NAME", "random (default), pct, dfs or portfolio"},
+    {"strategy", "NAME", "random (default), pct, dfs, ipb, idb or portfolio"},
     {"iterations", "N", "executions per scenario, at least 1 (default 10000)"},
     {"time-budget", "SECONDS", "stop a scenario after this long, at least 0.001 (default: none)"},
     {"seed", "S", "the campaign's seed (default 0)"},
-    {"depth", "D", "PCT's bug depth, or DFS's preemption bound (default 3 / 2)"},
+    {"depth", "D", "PCT's bug depth, dfs's preemption bound (default 3 / 2), ipb's and idb's cap"},
     {"max-steps", "N", "steps before a run is a stall (default 100000)"},
     {"param", "NAME=VALUE", "set a scenario parameter within its range (wvsim list; repeatable)",
      "", true},
@@ -245,6 +245,9 @@ bool ExploreOne(const Options& options, const sim::Scenario& scenario, const std
   }
   result.verdict = explored->verdict;
   result.executions = explored->executions;
+  result.systematic = explored->systematic;
+  result.exhausted = explored->exhausted;
+  result.revisits = explored->revisits;
   if (!explored->found.empty()) result.report = explored->found.front().violation.report;
   result.configuration_error = explored->configuration_error;
   if (!result.configuration_error.empty()) {

@@ -64,10 +64,12 @@ std::string FormatJson(const std::vector<ScenarioResult>& results, double second
     absl::StrAppendFormat(
         &out,
         "%s\n  {\"id\": %s, \"expected\": %s, \"verdict\": %s, \"executions\": %d, "
-        "\"seconds\": %.3f, \"schedule\": %s%s}",
+        "\"seconds\": %.3f, \"schedule\": %s, \"exhausted\": %s, \"schedules\": %s, "
+        "\"revisits\": %d%s}",
         i > 0 ? "," : "", JsonString(r.scenario->id), JsonVerdicts(r.scenario->expected),
         JsonString(sim::VerdictName(r.verdict)), r.executions, r.seconds,
-        r.schedule.empty() ? "null" : JsonString(r.schedule),
+        r.schedule.empty() ? "null" : JsonString(r.schedule), r.exhausted ? "true" : "false",
+        r.systematic ? absl::StrCat(r.executions) : "null", r.revisits,
         r.configuration_error.empty()
             ? ""
             : absl::StrCat(", \"configuration_error\": ", JsonString(r.configuration_error)));

@@ -17,6 +17,11 @@ struct ScenarioResult {
   sim::Verdict verdict = sim::Verdict::kClean;  // the first violation, or clean
   std::string report;                           // that violation's report
   uint64_t executions = 0;
+  // A systematic strategy (dfs, ipb, idb) runs each schedule once: `executions` is then the
+  // number of distinct schedules, and `exhausted` says it ran every one within its bound.
+  bool systematic = false;
+  bool exhausted = false;
+  uint64_t revisits = 0;  // runs of schedules already run (ipb, idb), not in `executions`
   double seconds = 0;
   std::string schedule;         // the first violation's schedule file; empty if none was written
   uint64_t schedules_lost = 0;  // violations whose schedule could not be written
@@ -26,7 +31,9 @@ struct ScenarioResult {
 };
 
 // The table ends with what the campaign amounts to; it never says "all ... as expected" when a
-// schedule was lost. The JSON has "schedules_lost" (a count) beside "executions".
+// schedule was lost. The JSON has "schedules_lost" (a count) beside "executions", and per
+// scenario "exhausted", "schedules" (the distinct schedules a systematic strategy ran; null for
+// the others) and "revisits".
 std::string FormatTable(const std::vector<ScenarioResult>& results);
 std::string FormatJson(const std::vector<ScenarioResult>& results, double seconds);
 std::string FormatJunit(const std::vector<ScenarioResult>& results, double seconds);

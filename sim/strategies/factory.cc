@@ -20,6 +20,12 @@ absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(std::string_view name,
   if (name == "dfs") {
     return std::make_unique<DfsStrategy>(options.depth.value_or(kDefaultPreemptionBound));
   }
+  if (name == "ipb" || name == "idb") {
+    return std::make_unique<DfsStrategy>(DfsStrategy::Options{
+        .budget = name == "ipb" ? DfsStrategy::Budget::kPreemptions : DfsStrategy::Budget::kDelays,
+        .bound = options.depth.value_or(kIterativeBoundCapDefault),
+        .iterative = true});
+  }
   if (name == "portfolio") {
     // Random walks, then PCT at depths 1 to 3; each member has its own seed stream.
     std::vector<std::unique_ptr<Strategy>> members;
@@ -30,8 +36,8 @@ absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(std::string_view name,
     }
     return std::make_unique<PortfolioStrategy>(std::move(members));
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown strategy '", std::string(name), "' (random, pct, dfs, portfolio)"));
+  return absl::InvalidArgumentError(absl::StrCat("unknown strategy '", std::string(name),
+                                                 "' (random, pct, dfs, ipb, idb, portfolio)"));
 }
 
 }  // namespace wvsim::sim

@@ -33,6 +33,7 @@ class PortfolioStrategy final : public Strategy {
   Prng* UniformThreadChoices() override { return active_->UniformThreadChoices(); }
   uint32_t Choose(ChoiceKind kind, uint32_t count) override { return active_->Choose(kind, count); }
   void EndExecution(uint64_t steps) override { active_->EndExecution(steps); }
+  bool Revisiting() const override { return active_->Revisiting(); }
 
   const Strategy& active() const { return *active_; }
 

@@ -86,7 +86,8 @@ struct Verdict : sim::Verdict {
   static inline const sim::Verdict kSerialCallbacks = model::WebViewVerdict::kSerialCallbacks;
 };
 
-// How ExploreScenario explores: strategy (random, pct, dfs, portfolio; default random),
+// How ExploreScenario explores: strategy (random, pct, dfs, ipb, idb, portfolio; default
+// random),
 // iterations (default 10,000), seed, depth, max_steps, params (name -> value), shard and
 // keep_going, as `wvsim explore` takes them.
 using ExploreOptions = sim::ExploreConfig;
@@ -104,6 +105,10 @@ struct Result {
   std::string how;                         // how it ran, for messages: "portfolio, seed 0"
   sim::Verdict verdict = Verdict::kClean;  // the first violation found, or clean
   uint64_t executions = 0;
+  // A systematic strategy (dfs, ipb, idb) ran out of schedules: every schedule within its bound
+  // was run (each once; `executions` counts them) and the verdict holds for all of them.
+  bool exhausted = false;
+  uint64_t revisits = 0;          // ipb's and idb's runs of schedules they had already run
   std::vector<sim::Found> found;  // each distinct violation, with its traced schedule
   std::string error;              // when nothing could run (unknown scenario, bad options or
                                   // WVSIM_REPLAY file): why

@@ -1,5 +1,6 @@
 // The kernel-level scenarios (`sim.*`): programs written with the kernel's primitives alone,
-// the peers' three test programs and the kernel forms of the WebView bugs.
+// the peers' three test programs, the kernel forms of the WebView bugs, and classic bugs with
+// their clean twins (classic_programs.cc).
 #ifndef WVSIM_MODEL_SCENARIOS_SIM_KERNEL_SCENARIOS_H_
 #define WVSIM_MODEL_SCENARIOS_SIM_KERNEL_SCENARIOS_H_
 
@@ -18,6 +19,12 @@ sim::Scenario MessageToFinishedThreadScenario();
 sim::Scenario OrderingDepth1Scenario();
 sim::Scenario OrderingDepth2Scenario();
 sim::Scenario OrderingDepth3Scenario();
+sim::Scenario CondVarIfWaitScenario();
+sim::Scenario CondVarWhileWaitScenario();
+sim::Scenario LostWakeupScenario();
+sim::Scenario WakeupUnderLockScenario();
+sim::Scenario LostUpdateScenario();
+sim::Scenario LostUpdateAtomicScenario();
 
 }  // namespace wvsim::model
 
