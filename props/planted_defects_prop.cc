@@ -50,6 +50,13 @@ TEST(PlantedDefects, UnreportedNestedLoopsBreakNoReentrancy) {
                         [] { CheckNoReentrancy(*HandlerPrograms(), *Schedules()); }));
 }
 
+TEST(PlantedDefects, UnwatchedKernelLoopsBreakNoReentrancy) {
+  // Only the model's own loop helpers report: a handler that pumps with the kernel (`pump`) goes
+  // unreported, and the reference predicts reentrancy for it.
+  EXPECT_TRUE(FailsWith(&PlantedDefects::kernel_loops_unwatched,
+                        [] { CheckNoReentrancy(*HandlerPrograms(), *Schedules()); }));
+}
+
 TEST(PlantedDefects, EventsEndingWithOpenDeferralsBreakDeferralCompletion) {
   EXPECT_TRUE(FailsWith(&PlantedDefects::finish_event_with_open_deferral,
                         [] { CheckDeferralCompletion(*CrashingHandlerPrograms(), *Schedules()); }));

@@ -102,7 +102,8 @@ void GenChain(ChoiceSource& choices, Program& program, uint32_t routine, uint32_
     } else if (choice == 3 && pumps && !shape.android) {
       const uint32_t next = NewRoutine(program);
       GenChain(choices, program, next, thread, depth - 1, shape);
-      AddOp(program, routine, {.kind = OpKind::kModal, .routine = next});
+      const OpKind loop = choices.Coin() ? OpKind::kModal : OpKind::kPump;  // W4: either loop
+      AddOp(program, routine, {.kind = loop, .routine = next});
     } else if (thread == 0 && shape.scripts) {
       auto wait = static_cast<ScriptWait>(choices.Below(3));
       if (shape.android && wait == ScriptWait::kAwait) wait = ScriptWait::kNone;
@@ -156,7 +157,8 @@ void GenHandler(ChoiceSource& choices, Program& program, uint32_t routine, const
     const uint32_t on = modal ? 0 : target;
     const uint32_t work = NewRoutine(program);
     GenLeaf(choices, program, work, on, 1, shape);
-    const OpKind kind = modal ? OpKind::kModal : choice >= 4 ? OpKind::kAwait : OpKind::kPost;
+    OpKind kind = choice >= 4 ? OpKind::kAwait : OpKind::kPost;
+    if (modal) kind = choices.Coin() ? OpKind::kModal : OpKind::kPump;  // W4: either nested loop
     AddOp(program, routine, {.kind = kind, .thread = on, .routine = work});
   }
 }

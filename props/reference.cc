@@ -45,7 +45,8 @@ Outcome Follow(const Program& program, uint32_t routine, uint32_t thread,
         if (awaited != Outcome::kCompletes) return awaited;
         break;
       }
-      case OpKind::kModal: {
+      case OpKind::kModal:
+      case OpKind::kPump: {
         const Outcome shown = Follow(program, op.routine, thread, blocked);
         if (shown != Outcome::kCompletes) return shown;
         break;
@@ -74,7 +75,8 @@ bool CallsOffUiThread(const Program& program, uint32_t routine, uint32_t thread)
     const bool runs_elsewhere = op.kind == OpKind::kPost || op.kind == OpKind::kPostDelayed ||
                                 op.kind == OpKind::kBlock || op.kind == OpKind::kAwait;
     if (runs_elsewhere && CallsOffUiThread(program, op.routine, op.thread)) return true;
-    if (op.kind == OpKind::kModal && CallsOffUiThread(program, op.routine, thread)) return true;
+    const bool nested_loop = op.kind == OpKind::kModal || op.kind == OpKind::kPump;
+    if (nested_loop && CallsOffUiThread(program, op.routine, thread)) return true;
     const bool callback = op.kind == OpKind::kScript && op.script == ScriptWait::kCallback;
     if (callback && CallsOffUiThread(program, op.routine, kUiThread)) return true;  // A11
   }
@@ -96,7 +98,9 @@ Verdict PredictHandlerVerdict(const Program& program) {
     bool left_stack = false;  // after an await the rest is a continuation, not the callback
     bool dropped = false;
     for (const Op& op : program.routines[handler.routine].ops) {
-      if (op.kind == OpKind::kModal && !left_stack) return WebViewVerdict::kReentrancy;
+      // W4: any nested loop, a modal dialog's or one the app pumps itself.
+      const bool nested_loop = op.kind == OpKind::kModal || op.kind == OpKind::kPump;
+      if (nested_loop && !left_stack) return WebViewVerdict::kReentrancy;
       if (op.kind == OpKind::kAwait ||
           (op.kind == OpKind::kScript && op.script == ScriptWait::kAwait)) {
         left_stack = true;

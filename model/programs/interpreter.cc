@@ -74,6 +74,13 @@ Task<> RunOp(ProgramRun& run, const Op& op, HandlerContext* handler) {
     case OpKind::kModal:
       co_await ShowModal(run, routine);
       break;
+    case OpKind::kPump: {
+      // Application.DoEvents until the routine ran: the kernel's pump, a loop the app built (W4).
+      const uint32_t here = run.IndexOf(k.Current());
+      sim::Future<void> done = co_await PostWithResult(run, here, routine);
+      co_await k.PumpUntil(done);
+      break;
+    }
     case OpKind::kScript:
     case OpKind::kCall:
     case OpKind::kNavigate:

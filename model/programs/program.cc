@@ -31,7 +31,8 @@ absl::Status ValidateOp(const Program& program, uint32_t routine, const Op& op) 
         "%s: r%u is a page event's handler, which only the page runs", where, op.routine));
   }
   const bool java_has_none = op.kind == OpKind::kAwait || op.kind == OpKind::kModal ||
-                             op.kind == OpKind::kDefer || op.kind == OpKind::kCrash ||
+                             op.kind == OpKind::kPump || op.kind == OpKind::kDefer ||
+                             op.kind == OpKind::kCrash ||
                              (op.kind == OpKind::kScript && op.script == ScriptWait::kAwait);
   if (program.runtime == ProgramRuntime::kAndroid && java_has_none) {
     return absl::InvalidArgumentError(absl::StrCat(where, ": an Android program has no such op"));
@@ -86,7 +87,7 @@ absl::Status CheckAcyclic(const Program& program) {
 }  // namespace
 
 bool RunsRoutine(const Op& op) {
-  return NeedsTargetThread(op.kind) || op.kind == OpKind::kModal ||
+  return NeedsTargetThread(op.kind) || op.kind == OpKind::kModal || op.kind == OpKind::kPump ||
          (op.kind == OpKind::kScript && op.script == ScriptWait::kCallback);
 }
 
@@ -152,6 +153,8 @@ const char* OpKindName(OpKind kind) {
       return "await";
     case OpKind::kModal:
       return "modal";
+    case OpKind::kPump:
+      return "pump";
     case OpKind::kScript:
       return "script";
     case OpKind::kCall:

@@ -23,6 +23,9 @@
 //                    goes on; a thread's main routine just waits)
 //   modal rN         a modal dialog: a nested message loop that runs rN (posted to this thread)
 //                    and ends when it returns
+//   pump rN          Application.DoEvents until rN has run: rN is posted to this thread and the
+//                    thread pumps with the kernel's PumpUntil, a nested loop the app builds
+//                    itself (W4 counts it as a modal dialog)
 //   script none|await|block   ExecuteScriptAsync, its result ignored, awaited or read with .Result
 //   script callback rN   Android: evaluateJavascript whose ValueCallback runs rN (A11: on the UI
 //                    thread, later, as a message)
@@ -36,9 +39,9 @@
 //                    W15); nothing happens when that process is already gone
 //
 // A first line `runtime android` runs it on the Android model instead (interpreter.h says how
-// each op maps); Android programs use no await, modal, defer, `script await`, crash or handler
-// (the Android model has no process crashes), and only they use `script callback` (a WebView2
-// program awaits the script instead).
+// each op maps); Android programs use no await, modal, pump, defer, `script await`, crash or
+// handler (the Android model has no process crashes), and only they use `script callback` (a
+// WebView2 program awaits the script instead).
 //
 // A program is well formed (ValidateProgram) when: thread 0 pumps; posts, blocks and awaits
 // target threads that pump; routine ids exist; no routine reaches itself through ops (programs
@@ -67,6 +70,7 @@ enum class OpKind : uint8_t {
   kBlock,
   kAwait,
   kModal,
+  kPump,
   kScript,
   kCall,
   kNavigate,

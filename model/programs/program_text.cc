@@ -28,7 +28,8 @@ std::string FormatOp(const Program& program, const Op& op) {
     case OpKind::kPostDelayed:
       return absl::StrFormat("post_delayed %s r%u %u", target, op.routine, op.delay_ticks);
     case OpKind::kModal:
-      return absl::StrFormat("modal r%u", op.routine);
+    case OpKind::kPump:
+      return absl::StrFormat("%s r%u", OpKindName(op.kind), op.routine);
     case OpKind::kScript:
       if (op.script == ScriptWait::kCallback) {
         return absl::StrFormat("script callback r%u", op.routine);
@@ -152,8 +153,8 @@ class Parser {
       if (op.kind == OpKind::kPostDelayed && !absl::SimpleAtoi(words[3], &op.delay_ticks)) {
         return Error("expected a delay in ticks");
       }
-    } else if (verb == "modal") {
-      op.kind = OpKind::kModal;
+    } else if (verb == "modal" || verb == "pump") {
+      op.kind = verb == "modal" ? OpKind::kModal : OpKind::kPump;
       if (status = want(2); !status.ok()) return status;
       absl::StatusOr<uint32_t> routine = RoutineRef(words[1]);
       if (!routine.ok()) return routine.status();

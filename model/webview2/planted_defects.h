@@ -14,6 +14,7 @@ namespace wvsim::model::webview2 {
 struct PlantedDefects {
   bool skip_thread_check = false;                // W3: a wrong-thread call goes through
   bool no_reentrancy_report = false;             // W4: nested loops in handlers go unreported
+  bool kernel_loops_unwatched = false;           // W4: only ShowDialog and CoWait are seen
   bool finish_event_with_open_deferral = false;  // W8: an event ends while its deferral is open
   bool handlers_on_raising_thread = false;       // W2: handlers run on the process that raised them
   bool result_pumps = false;                     // W5: Task.Result pumps instead of blocking

@@ -12,6 +12,7 @@
 #include "model/android/webview.h"
 #include "model/programs/interpreter.h"
 #include "model/webview2/runtime.h"
+#include "sim/assert.h"
 #include "sim/kernel.h"
 
 namespace wvsim::model::programs::internal {
@@ -32,6 +33,14 @@ struct ProgramRun {
   uint32_t value_callbacks = 0;  // ValueCallbacks made so far: each one's number (Observation)
 
   sim::Thread ui() const { return threads[0]; }
+  // The program's index of `thread`, one of its threads.
+  uint32_t IndexOf(sim::Thread thread) const {
+    for (uint32_t i = 0; i < threads.size(); ++i) {
+      if (threads[i] == thread) return i;
+    }
+    WVSIM_ASSERT_MSG(false, "a thread the program did not spawn");
+    return 0;
+  }
   void Observe(Observation entry) {
     if (observations == nullptr) return;
     entry.step = k->steps();
