@@ -1,8 +1,10 @@
 // The per-run Android runtime: the app's threads and loopers, and the process-wide state of
 // Chromium's WebView glue (docs/android-rules.md, A1..A11): whether the engine started and which
 // looper is Chromium's one UI thread (A3, A4, A10), the pending-task FIFO (A6), blocking
-// cross-thread calls with the 4-second timeout (A7), the JavaBridge thread (A11), the app's
-// targetSdkVersion (scenario parameter `target_sdk`), and the serial_callbacks self-check.
+// cross-thread calls with the 4-second timeout (A7), the JavaBridge thread (A11, A13), the
+// background thread of shouldInterceptRequest (A14), the web pages scenarios serve (page.h, A12),
+// the app's targetSdkVersion (scenario parameter `target_sdk`), and the serial_callbacks
+// self-check.
 //
 //   void Setup(Kernel& k) {
 //     AndroidRuntime& rt = AndroidRuntime::Create(k);
@@ -22,18 +24,26 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "model/android/java.h"
+#include "model/android/page.h"
 #include "sim/kernel.h"
 
 namespace wvsim::model::android {
 
 // The scenario parameter holding the app's targetSdkVersion.
 inline constexpr std::string_view kTargetSdkParam = "target_sdk";
+
+// The behaviour version of the Android model: the model_version of every android.* scenario and
+// of generated Android programs. Bumped when a change makes a recorded schedule take other
+// choices (docs/schedule-format.md). 2: the page's JavaScript thread, synchronous bridge calls,
+// shouldInterceptRequest off the UI thread, JS dialogs (A12..A15).
+inline constexpr uint32_t kAndroidModelVersion = 2;
 
 class AndroidRuntime final : public sim::Object {
  public:
@@ -87,8 +97,19 @@ class AndroidRuntime final : public sim::Object {
   // AwThreadUtils.postToUiThreadLooper of an exception (A4): the UI thread crashes with it too.
   sim::Task<> PostThrowToUiThread(JavaException error);
 
-  // ---- The JavaBridge thread (A11), started with the first JavascriptInterface.
+  // ---- The JavaBridge thread (A11, A13), started with the first JavascriptInterface.
   Looper& JavaBridgeLooper();
+
+  // ---- The background thread that runs WebViewClient.shouldInterceptRequest (A14): a thread
+  // pool thread in Chromium, without a Looper; started with its first request.
+  sim::Thread BackgroundThread();
+
+  // ---- The web (A12): what the page at each URL does; a URL without one has no script.
+  void AddPage(std::string url, Page page) { pages_[std::move(url)] = std::move(page); }
+  const Page* FindPage(const std::string& url) const {
+    const auto found = pages_.find(url);
+    return found != pages_.end() ? &found->second : nullptr;
+  }
 
   // ---- Logging and the serial_callbacks self-check.
 
@@ -98,6 +119,7 @@ class AndroidRuntime final : public sim::Object {
   // Marks the start and end of an app callback that must run on `expected`'s thread and never
   // overlap another callback there; a violation is `serial_callbacks` (the model's own bug).
   void BeginCallback(const Looper& expected, const char* callback);
+  void BeginCallback(sim::Thread expected, const char* callback);
   void EndCallback();
 
   uint64_t NextId() { return ++next_object_id_; }  // per-run ids: WebView#1, getUrl#2, ...
@@ -117,6 +139,7 @@ class AndroidRuntime final : public sim::Object {
 
   Looper& RegisterLooper(sim::Thread thread);
   Runnable Track(Runnable runnable, CallbackToken* token);
+  void BeginCallbackOn(sim::Thread expected, std::string_view where, const char* callback);
   static sim::Task<> RunCallback(Callback* callback);
   void SetUiThread(Looper& looper);
   sim::Task<> StartChromiumLocked();
@@ -129,7 +152,9 @@ class AndroidRuntime final : public sim::Object {
   Looper* main_looper_ = nullptr;
   Handler* main_handler_ = nullptr;
   Looper* java_bridge_ = nullptr;
-  std::deque<Callback> callbacks_;  // every posted Runnable of the run, token = index + 1
+  sim::Thread background_;
+  std::map<std::string, Page> pages_;  // looked up by URL, never iterated
+  std::deque<Callback> callbacks_;     // every posted Runnable of the run, token = index + 1
 
   bool started_ = false;
   bool start_posted_ = false;
