@@ -19,11 +19,14 @@ struct Result : sim::RunOutcome {
 };
 
 // One traced run of `setup` with `target_sdk`, always choosing the first option (the lowest
-// numbered enabled thread) unless a strategy is given.
+// numbered enabled thread) unless a strategy is given. `params` adds or overrides parameters
+// (fault_budget is 0 unless given).
 inline Result RunAndroid(std::function<void(sim::Kernel&)> setup, int64_t target_sdk,
-                         sim::Strategy* strategy = nullptr) {
+                         sim::Strategy* strategy = nullptr, sim::ParamValues params = {}) {
   const sim::Scenario scenario = sim::testing::MakeScenario(std::move(setup));
-  sim::Runner runner(scenario, {{"fault_budget", 0}, {std::string(kTargetSdkParam), target_sdk}});
+  params.emplace(std::string(sim::kFaultBudgetParam), 0);
+  params.emplace(std::string(kTargetSdkParam), target_sdk);
+  sim::Runner runner(scenario, params);
   sim::testing::FunctionStrategy first = sim::testing::FirstEnabled();
   sim::Strategy& used = strategy != nullptr ? *strategy : first;
   used.BeginExecution(0);

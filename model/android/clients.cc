@@ -18,6 +18,9 @@ Task<std::optional<WebResourceResponse>> WebViewClient::ShouldInterceptRequest(W
                                                                                WebResourceRequest) {
   co_return std::nullopt;  // load it from the network
 }
+Task<bool> WebViewClient::OnRenderProcessGone(WebView&, RenderProcessGoneDetail) {
+  co_return false;  // not handled: the app process dies with the renderer (A16)
+}
 
 Task<> WebChromeClient::OnReceivedTitle(WebView&, std::string) { co_return; }
 Task<bool> WebChromeClient::OnJsAlert(WebView&, std::string, std::string, JsResult&) {
@@ -65,6 +68,7 @@ Task<> JsResult::Answer(JsAnswer answer) {
 
 Task<> JsResult::AnswerOnUi(JsResult* result, JsAnswer answer) {
   if (result->answer_.done()) {
+    // Answered before, or the page stopped waiting (its renderer died, A16).
     result->runtime_->Warn(absl::StrCat(result->name(), " was answered again: ignored [A15]"));
     co_return;
   }

@@ -4,7 +4,8 @@
 // (docs/android-rules.md): WebViewClient and WebChromeClient on Chromium's UI thread (A11) except
 // shouldInterceptRequest, which runs on a background thread (A14); @JavascriptInterface methods on
 // the JavaBridge thread while the page's JavaScript waits for them (A13); JS dialogs on the UI
-// thread while the page waits for their JsResult (A15).
+// thread while the page waits for their JsResult (A15); onRenderProcessGone on the UI thread
+// (A16).
 //
 //   class MyChrome final : public WebChromeClient {
 //     Task<bool> OnJsConfirm(WebView&, std::string, std::string, JsResult& result) override {
@@ -42,6 +43,11 @@ struct WebResourceResponse {
   std::string data = {};
 };
 
+// android.webkit.RenderProcessGoneDetail (A16).
+struct RenderProcessGoneDetail {
+  bool did_crash = true;  // false: the system killed the renderer (to reclaim memory)
+};
+
 // WebViewClient: on Chromium's UI thread (A11), except ShouldInterceptRequest (A14).
 class WebViewClient {
  public:
@@ -52,6 +58,9 @@ class WebViewClient {
   // it loads. A response (not nullopt) is counted by WebView::intercepted_requests().
   virtual sim::Task<std::optional<WebResourceResponse>> ShouldInterceptRequest(
       WebView& view, WebResourceRequest request);
+  // A16: the WebView's renderer process is gone (API 26+). True: the app handled it (the WebView
+  // cannot be used any more; destroy it); false (the default): the app process dies too.
+  virtual sim::Task<bool> OnRenderProcessGone(WebView& view, RenderProcessGoneDetail detail);
 };
 
 class JsResult;

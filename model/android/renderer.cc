@@ -62,6 +62,7 @@ sim::Thread Renderer::JsThread() {
                        {.message_queue = true});
     if (!js_.valid()) throw RuntimeException("cannot start the page's JavaScript thread", "A12");
     js_started_ = true;
+    runtime_->AddRenderer(*this);  // a renderer process now exists, and may die (A16)
   }
   return js_;
 }
@@ -75,6 +76,7 @@ void Renderer::Log(std::string line) {
 // ---- A12: the page's work, queued on its JavaScript thread.
 
 Task<> Renderer::Commit(std::string url, uint64_t load, std::vector<InjectedObject> objects) {
+  if (gone_) co_return;  // A16: no page any more
   load_ = load;
   url_ = std::move(url);
   objects_ = std::move(objects);
@@ -86,11 +88,11 @@ Task<> Renderer::Commit(std::string url, uint64_t load, std::vector<InjectedObje
 }
 
 Task<> Renderer::RunLoad(Renderer* self, uint64_t load) {
-  if (load != self->load_) co_return;  // a newer load replaced this page before it ran
+  if (!self->Current(load)) co_return;  // a newer load replaced this page, or it died (A16)
   self->title_ =
       self->page_.title.empty() ? absl::StrCat("Title of ", self->url_) : self->page_.title;
   co_await self->RunSteps(self->page_.on_load);
-  if (load != self->load_) co_return;
+  if (!self->Current(load)) co_return;
   // The load event comes after the page's own script, bridge calls and dialogs included (A13).
   WebView* view = self->view_;
   std::string url = self->url_;
@@ -105,7 +107,7 @@ Task<> Renderer::RunLoad(Renderer* self, uint64_t load) {
 }
 
 Task<> Renderer::DeliverMessage(std::string message) {
-  if (page_.on_message.empty()) co_return;  // the page has no window.onmessage
+  if (page_.on_message.empty() || gone_) co_return;  // no window.onmessage, or no page (A16)
   Renderer* self = this;
   const uint64_t load = load_;
   Runnable run = [self, load, message = std::move(message)] {
@@ -116,12 +118,13 @@ Task<> Renderer::DeliverMessage(std::string message) {
 }
 
 Task<> Renderer::RunMessage(Renderer* self, uint64_t load, std::string message) {
-  if (load != self->load_) co_return;  // the page that listened is gone
+  if (!self->Current(load)) co_return;  // the page that listened is gone
   self->Log(absl::StrCat("onmessage(", message, ")"));
   co_await self->RunSteps(self->page_.on_message);
 }
 
 Task<> Renderer::Evaluate(std::string script, ValueCallback* callback) {
+  if (gone_) co_return;  // A16: no page to run it
   Renderer* self = this;
   Runnable run = [self, script = std::move(script), callback] {
     return RunEvaluate(self, script, callback);
@@ -135,6 +138,7 @@ std::string Renderer::ValueOf(const std::string& script) const {
 }
 
 Task<> Renderer::RunEvaluate(Renderer* self, std::string script, ValueCallback* callback) {
+  if (self->gone_) co_return;
   std::string value = self->ValueOf(script);  // computed now, on the JavaScript thread (A12)
   if (callback == nullptr) co_return;
   WebView* view = self->view_;
@@ -155,7 +159,7 @@ Task<bool> Renderer::RunSteps(std::vector<PageStep> steps) {
     } else {
       ok = co_await ShowDialog(std::move(step));
     }
-    if (!ok) co_return false;  // an uncaught JavaScript error ends the script
+    if (!ok || gone_) co_return false;  // an uncaught JavaScript error ends the script
   }
   co_return true;
 }
@@ -183,7 +187,10 @@ Task<bool> Renderer::CallBridge(PageStep step) {
   Runnable invoke = [self, object, method = std::move(step.method), argument = std::move(step.text),
                      reply] { return InvokeOnBridge(self, object, method, argument, reply); };
   co_await kernel.Post(bridge.thread(), "@JavascriptInterface", std::move(invoke));
+  waiting_reply_ = reply;
   const BridgeReply answer = co_await kernel.BlockOn(reply.future());
+  waiting_reply_.reset();
+  if (gone_) co_return false;  // A16: the renderer died while it waited
   if (!answer.ok) {
     Log(absl::StrCat(kJavaExceptionRaisedText, " (", call, ": ", answer.value, ")"));
     co_return false;
@@ -204,7 +211,7 @@ Task<> Renderer::InvokeOnBridge(Renderer* self, JavascriptInterface* object, std
     answer.value = error.what();  // Chromium catches it and fails the call in the page
   }
   runtime.EndCallback();
-  reply.Set(std::move(answer));
+  if (!reply.done()) reply.Set(std::move(answer));  // done: the renderer died meanwhile (A16)
 }
 
 // ---- A15: a dialog blocks the page's JavaScript until the app answers its JsResult.
@@ -232,7 +239,10 @@ Task<bool> Renderer::ShowDialog(PageStep step) {
   Renderer* self = this;
   Runnable show = [self, step = std::move(step), result] { return DialogOnUi(self, step, result); };
   co_await kernel.Post(ui, "JS dialog", std::move(show));
+  waiting_answer_ = answer;
   const JsAnswer got = co_await kernel.BlockOn(answer.future());
+  waiting_answer_.reset();
+  if (gone_) co_return false;  // A16: the renderer died while it waited
   if (kind == PageStepKind::kAlert) {
     Log(absl::StrCat(what, " dismissed"));
   } else if (kind == PageStepKind::kConfirm) {
@@ -244,6 +254,7 @@ Task<bool> Renderer::ShowDialog(PageStep step) {
 }
 
 Task<> Renderer::DialogOnUi(Renderer* self, PageStep step, JsResult* result) {
+  if (self->gone_) co_return;  // A16: the page that asked is gone
   AndroidRuntime& runtime = *self->runtime_;
   WebView& view = *self->view_;
   WebChromeClient* chrome = view.chrome_client_;

@@ -1,8 +1,8 @@
 // The model's mechanics of one WebView's page (not app API): the page's single JavaScript thread
 // (A12), which runs the page's script as it loads, its window.onmessage for web messages, and
 // evaluateJavascript, all in the order they were queued there; synchronous JavaBridge calls
-// (A13); JS dialogs that wait for their JsResult (A15). WebView (webview.h) owns one Renderer and
-// is its only user.
+// (A13); JS dialogs that wait for their JsResult (A15); the renderer process dying, a fault
+// (A16, renderer_gone.cc). WebView (webview.h) owns one Renderer and is its only user.
 //
 // The JavaScript thread is a kernel thread with a message queue, "js#<view id>", started with the
 // first page, script or message. Between two of its steps the page may block: in a bridge call
@@ -56,6 +56,12 @@ class Renderer final : public sim::Object {
   const std::vector<std::string>& log() const { return log_; }
   const std::string& title() const { return title_; }
 
+  // A16 (renderer_gone.cc): the renderer process crashed (`did_crash`) or was killed. The page
+  // stops where it is (a bridge call or dialog it waits in ends without a value), nothing it had
+  // queued runs, and onRenderProcessGone is posted to the UI thread.
+  sim::Task<> Gone(bool did_crash);
+  bool gone() const { return gone_; }
+
  private:
   struct BridgeReply {
     bool ok = false;
@@ -74,6 +80,7 @@ class Renderer final : public sim::Object {
                                     std::string argument, sim::Promise<BridgeReply> reply);
   static sim::Task<> DialogOnUi(Renderer* self, PageStep step, JsResult* result);
   void Log(std::string line);
+  bool Current(uint64_t load) const { return load == load_ && !gone_; }
 
   AndroidRuntime* runtime_;
   WebView* view_;
@@ -85,6 +92,10 @@ class Renderer final : public sim::Object {
   Page page_;
   std::vector<InjectedObject> objects_;
   std::vector<std::string> log_;
+  bool gone_ = false;  // A16
+  // What the JavaScript thread waits for now, so that a renderer that dies can end the wait.
+  std::optional<sim::Promise<BridgeReply>> waiting_reply_;
+  std::optional<sim::Promise<JsAnswer>> waiting_answer_;
 };
 
 }  // namespace wvsim::model::android

@@ -105,6 +105,7 @@ AndroidRuntime::AndroidRuntime(Kernel& kernel)
     : sim::Object("android"),
       kernel_(&kernel),
       target_sdk_(kernel.Param(kTargetSdkParam, kJellyBeanMr2)),
+      device_sdk_(kernel.Param(kDeviceSdkParam, kOreo)),
       started_promise_(kernel.MakePromise<void>("chromium_started")) {}
 
 Looper& AndroidRuntime::RegisterLooper(Thread thread) {

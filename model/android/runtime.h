@@ -28,6 +28,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "model/android/java.h"
@@ -38,6 +39,16 @@ namespace wvsim::model::android {
 
 // The scenario parameter holding the app's targetSdkVersion.
 inline constexpr std::string_view kTargetSdkParam = "target_sdk";
+// The scenario parameter holding the device's API level (Build.VERSION.SDK_INT), apart from the
+// app's target: from Android 8.0 (API 26, kOreo) WebView's renderer runs in a process of its own
+// and its death reaches the app through onRenderProcessGone (A16).
+inline constexpr std::string_view kDeviceSdkParam = "device_sdk";
+inline constexpr int64_t kOreo = 26;
+// What a call on a WebView whose renderer is gone does (A16; undocumented, so a parameter):
+// 0, the call goes on without a page (what needs the page does nothing); 1, it throws.
+inline constexpr std::string_view kGoneViewCallsParam = "gone_view_calls";
+
+class Renderer;
 
 // The behaviour version of the Android model: the model_version of every android.* scenario and
 // of generated Android programs. Bumped when a change makes a recorded schedule take other
@@ -53,6 +64,10 @@ class AndroidRuntime final : public sim::Object {
 
   sim::Kernel& kernel() const { return *kernel_; }
   int64_t target_sdk() const { return target_sdk_; }
+  // A16: the device's API level (`device_sdk`, default kOreo) and whether the renderer runs in a
+  // process of its own there.
+  int64_t device_sdk() const { return device_sdk_; }
+  bool renderer_out_of_process() const { return device_sdk_ >= kOreo; }
   // A2, A4: apps targeting JELLY_BEAN_MR2 or later get thread checks that throw.
   bool enforces_thread_checks() const { return target_sdk_ >= kJellyBeanMr2; }
 
@@ -104,6 +119,12 @@ class AndroidRuntime final : public sim::Object {
   // pool thread in Chromium, without a Looper; started with its first request.
   sim::Thread BackgroundThread();
 
+  // ---- Renderer faults (A16), within the scenario's fault budget: each renderer registers as
+  // its JavaScript thread starts; the first one spawns `fault_budget` injector threads, each of
+  // which may, at a step the scheduler picks, crash or kill a live renderer.
+  void AddRenderer(Renderer& renderer);
+  const std::vector<Renderer*>& renderers() const { return renderers_; }
+
   // ---- The web (A12): what the page at each URL does; a URL without one has no script.
   void AddPage(std::string url, Page page) { pages_[std::move(url)] = std::move(page); }
   const Page* FindPage(const std::string& url) const {
@@ -147,6 +168,7 @@ class AndroidRuntime final : public sim::Object {
 
   sim::Kernel* kernel_;
   int64_t target_sdk_;
+  int64_t device_sdk_;
   std::array<Looper*, sim::KernelLimits::kThreadsMaxCeiling> loopers_{};
   std::array<const char*, sim::KernelLimits::kThreadsMaxCeiling> active_callback_{};
   Looper* main_looper_ = nullptr;
@@ -154,6 +176,7 @@ class AndroidRuntime final : public sim::Object {
   Looper* java_bridge_ = nullptr;
   sim::Thread background_;
   std::map<std::string, Page> pages_;  // looked up by URL, never iterated
+  std::vector<Renderer*> renderers_;   // in the order they started
   std::deque<Callback> callbacks_;     // every posted Runnable of the run, token = index + 1
 
   bool started_ = false;

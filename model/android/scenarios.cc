@@ -490,9 +490,11 @@ void RegisterScenarios() {
     scenario.model_version = kAndroidModelVersion;
     sim::RegisterScenarioOrDie(std::move(scenario));
   }
-  for (sim::Scenario& scenario : PageScenarios()) {
-    scenario.model_version = kAndroidModelVersion;
-    sim::RegisterScenarioOrDie(std::move(scenario));
+  for (std::vector<sim::Scenario> (*group)() : {PageScenarios, RendererScenarios}) {
+    for (sim::Scenario& scenario : group()) {
+      scenario.model_version = kAndroidModelVersion;
+      sim::RegisterScenarioOrDie(std::move(scenario));
+    }
   }
 }
 

@@ -1,5 +1,7 @@
 #include "model/android/webview.h"
 
+#include <string_view>
+
 #include "absl/strings/str_cat.h"
 #include "model/android/planted_defects.h"
 #include "model/verdicts.h"
@@ -61,6 +63,22 @@ Task<> WebView::InitForReal(WebView* view) {
 Task<> WebView::Enter(const char* method) {
   co_await runtime_->kernel().Yield({method, this});
   CheckThread(method);
+  CheckRendererAlive(method);
+}
+
+void WebView::CheckRendererAlive(const char* method) {
+  // A16: the documentation says a WebView whose renderer is gone cannot be used, not what a call
+  // does: the scenario parameter gone_view_calls decides (0: it goes on without a page, 1: it
+  // throws). Destroying it is what the app should do, and is always fine.
+  if (!gone_reported_ || std::string_view(method) == "destroy") return;
+  runtime_->Warn(
+      absl::StrCat(name(), ".", method, " called after its render process was gone [A16]"));
+  if (runtime_->kernel().Param(kGoneViewCallsParam, 0) != 1) return;
+  throw IllegalStateException(
+      absl::StrCat("WebView.", method,
+                   " called after its render process was gone (the model's text: the behaviour "
+                   "is undocumented)"),
+      "A16");
 }
 
 void WebView::CheckThread(const char* method) {
@@ -274,7 +292,7 @@ Task<> WebView::PostUrl(std::string url, std::string post_data) {
 
 Task<> WebView::LoadOnUi(WebView* view, std::string url, bool push_history) {
   // AwContents.loadUrl on the UI thread: the page load reports back as UI-thread messages.
-  if (view->destroyed_) co_return;
+  if (view->destroyed_ || view->renderer_->gone()) co_return;  // no page to load into (A16)
   view->url_ = url;
   if (push_history) view->history_.push_back(url);
   const uint64_t load = ++view->loads_;

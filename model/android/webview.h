@@ -91,13 +91,16 @@ class WebView final : public sim::Object {
   // What the page's JavaScript got back from its bridge calls and dialogs (Renderer::log).
   const std::vector<std::string>& page_log() const { return renderer_->log(); }
   int intercepted_requests() const { return intercepted_requests_; }
+  // A16: the app was told its renderer process is gone (onRenderProcessGone).
+  bool render_process_gone() const { return gone_reported_; }
 
  private:
   friend class Renderer;  // posts the page's results back (PageFinished, DeliverValue)
 
   // The call's scheduling point, then A2's per-instance check.
   sim::Task<> Enter(const char* method);
-  void CheckThread(const char* method);  // A2 (WebView.checkThread)
+  void CheckThread(const char* method);         // A2 (WebView.checkThread)
+  void CheckRendererAlive(const char* method);  // A16: a call after onRenderProcessGone
   // WebViewChromium.checkThread (A4): off the UI thread, throws here and on the UI thread.
   sim::Task<> CheckUiThread();
   bool CheckNeedsPost();           // A5, A8
@@ -120,6 +123,7 @@ class WebView final : public sim::Object {
   static sim::Task<> CommitLoad(WebView* view, std::string url, uint64_t load);
   static sim::Task<> PageStarted(WebView* view, std::string url, uint64_t load);
   static sim::Task<> PageFinished(WebView* view, std::string url, std::string title, uint64_t load);
+  static sim::Task<> RenderProcessGone(WebView* view, bool did_crash);  // renderer_gone.cc
   static sim::Task<> DeliverValue(WebView* view, ValueCallback* callback, std::string value);
   static sim::Task<> AddInterfaceOnUi(WebView* view, JavascriptInterface* object, std::string name);
   static sim::Task<> PostMessageOnUi(WebView* view, std::string message);
@@ -142,6 +146,7 @@ class WebView final : public sim::Object {
   std::vector<InjectedObject> interfaces_;  // as of the next load (A13)
   Renderer* renderer_ = nullptr;            // the page (A12)
   int intercepted_requests_ = 0;
+  bool gone_reported_ = false;  // A16
   WebViewClient* client_ = nullptr;
   WebChromeClient* chrome_client_ = nullptr;
 };
