@@ -98,6 +98,16 @@ class JavascriptInterface {
   virtual sim::Task<std::string> Call(WebView& view, std::string method, std::string argument) = 0;
 };
 
+class WebMessagePort;
+
+// WebMessagePort.WebMessageCallback (A17): on the main thread, or on the thread of the Handler
+// given to setWebMessageCallback.
+class WebMessageCallback {
+ public:
+  virtual ~WebMessageCallback() = default;
+  virtual sim::Task<> OnMessage(WebMessagePort& port, std::string message) = 0;
+};
+
 // What a JS dialog's answer carries back to the page.
 struct JsAnswer {
   bool confirmed = false;

@@ -2,7 +2,8 @@
 // when a web message reaches it. A scenario registers pages by URL (AndroidRuntime::AddPage); a
 // URL without one loads a page with no script. The steps run on the page's JavaScript thread
 // (renderer.h, A12), one after the other, each waiting for the one before: a bridge call waits
-// until the Java method returned (A13), a dialog until the app answered it (A15).
+// until the Java method returned (A13), a dialog until the app answered it (A15); a message on a
+// WebMessagePort the app sent the page does not wait (A17).
 //
 //   rt.AddPage("https://example.com/", Page{.on_load = {BridgeCall("Android", "getToken"),
 //                                                       Confirm("Continue?"),
@@ -23,6 +24,7 @@ enum class PageStepKind {
   kAlert,       // alert(<text>) (A15)
   kConfirm,     // confirm(<text>) (A15)
   kPrompt,      // prompt(<text>, <default_value>) (A15)
+  kPortPost,  // event.ports[0].postMessage(<text>): on the port the last web message brought (A17)
 };
 
 struct PageStep {
@@ -49,6 +51,10 @@ inline PageStep Prompt(std::string message, std::string default_value = {}) {
   return PageStep{.kind = PageStepKind::kPrompt,
                   .text = std::move(message),
                   .default_value = std::move(default_value)};
+}
+
+inline PageStep PortPost(std::string message) {
+  return PageStep{.kind = PageStepKind::kPortPost, .text = std::move(message)};
 }
 
 struct Page {

@@ -27,6 +27,7 @@ const char* DialogName(PageStepKind kind) {
     case PageStepKind::kPrompt:
       return "prompt";
     case PageStepKind::kBridgeCall:
+    case PageStepKind::kPortPost:
       break;
   }
   return "bridge call";
@@ -41,6 +42,7 @@ const char* DialogCallback(PageStepKind kind) {
     case PageStepKind::kPrompt:
       return "WebChromeClient.onJsPrompt";
     case PageStepKind::kBridgeCall:
+    case PageStepKind::kPortPost:
       break;
   }
   return "WebChromeClient";
@@ -106,21 +108,40 @@ Task<> Renderer::RunLoad(Renderer* self, uint64_t load) {
                                  std::move(finished));
 }
 
-Task<> Renderer::DeliverMessage(std::string message) {
+Task<> Renderer::DeliverMessage(std::string message, std::vector<WebMessagePort*> ports) {
   if (page_.on_message.empty() || gone_) co_return;  // no window.onmessage, or no page (A16)
   Renderer* self = this;
   const uint64_t load = load_;
-  Runnable run = [self, load, message = std::move(message)] {
-    return RunMessage(self, load, message);
+  Runnable run = [self, load, message = std::move(message), ports = std::move(ports)] {
+    return RunMessage(self, load, message, ports);
   };
   const sim::Thread js = JsThread();
   co_await runtime_->kernel().Post(js, "window.onmessage", std::move(run));
 }
 
-Task<> Renderer::RunMessage(Renderer* self, uint64_t load, std::string message) {
+Task<> Renderer::RunMessage(Renderer* self, uint64_t load, std::string message,
+                            std::vector<WebMessagePort*> ports) {
   if (!self->Current(load)) co_return;  // the page that listened is gone
   self->Log(absl::StrCat("onmessage(", message, ")"));
+  self->ports_ = std::move(ports);
   co_await self->RunSteps(self->page_.on_message);
+}
+
+Task<> Renderer::DeliverPortMessage(std::string message) {
+  if (gone_) co_return;
+  Renderer* self = this;
+  const uint64_t load = load_;
+  Runnable run = [self, load, message = std::move(message)] {
+    return RunPortMessage(self, load, message);
+  };
+  const sim::Thread js = JsThread();
+  co_await runtime_->kernel().Post(js, "port.onmessage", std::move(run));
+}
+
+Task<> Renderer::RunPortMessage(Renderer* self, uint64_t load, std::string message) {
+  if (!self->Current(load)) co_return;
+  self->Log(absl::StrCat("port.onmessage(", message, ")"));
+  co_return;
 }
 
 Task<> Renderer::Evaluate(std::string script, ValueCallback* callback) {
@@ -156,6 +177,8 @@ Task<bool> Renderer::RunSteps(std::vector<PageStep> steps) {
     bool ok = false;
     if (step.kind == PageStepKind::kBridgeCall) {
       ok = co_await CallBridge(std::move(step));
+    } else if (step.kind == PageStepKind::kPortPost) {
+      ok = co_await PostOnPort(std::move(step));
     } else {
       ok = co_await ShowDialog(std::move(step));
     }
@@ -212,6 +235,21 @@ Task<> Renderer::InvokeOnBridge(Renderer* self, JavascriptInterface* object, std
   }
   runtime.EndCallback();
   if (!reply.done()) reply.Set(std::move(answer));  // done: the renderer died meanwhile (A16)
+}
+
+// ---- A17: the page posts on the port its last web message brought; it does not wait.
+
+Task<bool> Renderer::PostOnPort(PageStep step) {
+  if (ports_.empty()) {
+    Log(absl::StrCat("TypeError: the message brought no port (port.postMessage(", step.text, "))"));
+    co_return false;
+  }
+  WebMessagePort* port = ports_.front();
+  Log(absl::StrCat("port.postMessage(", step.text, ")"));
+  co_await runtime_->kernel().Yield({"port.postMessage", port});
+  WVSIM_ASSERT(port->peer_ != nullptr);
+  co_await port->peer_->Deliver(std::move(step.text));
+  co_return true;
 }
 
 // ---- A15: a dialog blocks the page's JavaScript until the app answers its JsResult.
@@ -273,6 +311,7 @@ Task<> Renderer::DialogOnUi(Renderer* self, PageStep step, JsResult* result) {
                                               static_cast<JsPromptResult&>(*result));
         break;
       case PageStepKind::kBridgeCall:
+      case PageStepKind::kPortPost:
         break;
     }
     runtime.EndCallback();

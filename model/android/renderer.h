@@ -1,8 +1,9 @@
 // The model's mechanics of one WebView's page (not app API): the page's single JavaScript thread
 // (A12), which runs the page's script as it loads, its window.onmessage for web messages, and
 // evaluateJavascript, all in the order they were queued there; synchronous JavaBridge calls
-// (A13); JS dialogs that wait for their JsResult (A15); the renderer process dying, a fault
-// (A16, renderer_gone.cc). WebView (webview.h) owns one Renderer and is its only user.
+// (A13); JS dialogs that wait for their JsResult (A15); WebMessagePort messages (A17); the renderer
+// process dying, a fault (A16, renderer_gone.cc). WebView (webview.h) owns one Renderer and is its
+// only user.
 //
 // The JavaScript thread is a kernel thread with a message queue, "js#<view id>", started with the
 // first page, script or message. Between two of its steps the page may block: in a bridge call
@@ -21,6 +22,7 @@
 #include "model/android/clients.h"
 #include "model/android/page.h"
 #include "model/android/runtime.h"
+#include "model/android/web_message_port.h"
 
 namespace wvsim::model::android {
 
@@ -48,8 +50,11 @@ class Renderer final : public sim::Object {
   // The value `script` has in the current page, computed now.
   std::string ValueOf(const std::string& script) const;
   // postWebMessage (A12): the page's window.onmessage runs on the JavaScript thread, when the page
-  // has one.
-  sim::Task<> DeliverMessage(std::string message);
+  // has one; `ports` are the WebMessagePorts the message carries (A17), which the page's
+  // PortPost steps post on.
+  sim::Task<> DeliverMessage(std::string message, std::vector<WebMessagePort*> ports);
+  // A message on a WebMessagePort end the page holds (A17): logged on the JavaScript thread.
+  sim::Task<> DeliverPortMessage(std::string message);
 
   // What the page's steps got back, in order: "Android.getToken(x) = token",
   // "confirm(Leave?) = true", "TypeError: window.Foo is undefined".
@@ -70,12 +75,15 @@ class Renderer final : public sim::Object {
 
   sim::Thread JsThread();
   static sim::Task<> RunLoad(Renderer* self, uint64_t load);
-  static sim::Task<> RunMessage(Renderer* self, uint64_t load, std::string message);
+  static sim::Task<> RunMessage(Renderer* self, uint64_t load, std::string message,
+                                std::vector<WebMessagePort*> ports);
+  static sim::Task<> RunPortMessage(Renderer* self, uint64_t load, std::string message);
   static sim::Task<> RunEvaluate(Renderer* self, std::string script, ValueCallback* callback);
   // Runs `steps` in order; stops at the first that fails (a JavaScript error). False then.
   sim::Task<bool> RunSteps(std::vector<PageStep> steps);
   sim::Task<bool> CallBridge(PageStep step);
   sim::Task<bool> ShowDialog(PageStep step);
+  sim::Task<bool> PostOnPort(PageStep step);  // A17
   static sim::Task<> InvokeOnBridge(Renderer* self, JavascriptInterface* object, std::string method,
                                     std::string argument, sim::Promise<BridgeReply> reply);
   static sim::Task<> DialogOnUi(Renderer* self, PageStep step, JsResult* result);
@@ -92,7 +100,8 @@ class Renderer final : public sim::Object {
   Page page_;
   std::vector<InjectedObject> objects_;
   std::vector<std::string> log_;
-  bool gone_ = false;  // A16
+  std::vector<WebMessagePort*> ports_;  // the ports of the last web message (A17)
+  bool gone_ = false;                   // A16
   // What the JavaScript thread waits for now, so that a renderer that dies can end the wait.
   std::optional<sim::Promise<BridgeReply>> waiting_reply_;
   std::optional<sim::Promise<JsAnswer>> waiting_answer_;

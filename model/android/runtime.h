@@ -80,7 +80,10 @@ class AndroidRuntime final : public sim::Object {
   // A plain java.lang.Thread: no looper; ends when `run` returns.
   sim::Thread StartThread(std::string name, sim::Task<> run);
 
-  Looper* MyLooper() const;  // Looper.myLooper(): null on a thread without one
+  Looper* MyLooper() const;                     // Looper.myLooper(): null on a thread without one
+  Looper* LooperOf(sim::Thread thread) const {  // the looper of a thread, or null
+    return thread.valid() ? loopers_[thread.id()] : nullptr;
+  }
   Looper& MainLooper() const { return *main_looper_; }  // requires StartMainThread
   Looper* main_looper() const { return main_looper_; }  // null before StartMainThread
   std::string MainLooperName() const {

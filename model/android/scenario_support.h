@@ -40,6 +40,10 @@ void ExpectAtEnd(sim::Kernel& kernel, std::string place, Check holds, std::strin
 // The scenarios of the renderer process dying (A16), registered by RegisterScenarios.
 std::vector<sim::Scenario> RendererScenarios();
 
+// The scenarios of WebMessagePort callbacks and their Handler (A17), registered by
+// RegisterScenarios.
+std::vector<sim::Scenario> PortScenarios();
+
 // The scenarios of the page's JavaScript thread, the bridge, request interception and JS dialogs
 // (A12..A15), registered by RegisterScenarios (scenarios.cc).
 std::vector<sim::Scenario> PageScenarios();

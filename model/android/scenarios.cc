@@ -490,7 +490,7 @@ void RegisterScenarios() {
     scenario.model_version = kAndroidModelVersion;
     sim::RegisterScenarioOrDie(std::move(scenario));
   }
-  for (std::vector<sim::Scenario> (*group)() : {PageScenarios, RendererScenarios}) {
+  for (std::vector<sim::Scenario> (*group)() : {PageScenarios, RendererScenarios, PortScenarios}) {
     for (sim::Scenario& scenario : group()) {
       scenario.model_version = kAndroidModelVersion;
       sim::RegisterScenarioOrDie(std::move(scenario));

@@ -172,15 +172,23 @@ Task<> WebView::Destroy() {
 }
 
 Task<> WebView::PostWebMessage(std::string message) {
+  co_await PostWebMessage(std::move(message), std::vector<WebMessagePort*>());
+}
+
+Task<> WebView::PostWebMessage(std::string message, std::vector<WebMessagePort*> ports) {
   co_await Enter("postWebMessage");
   WebView* self = this;
-  Runnable task = [self, message = std::move(message)] { return PostMessageOnUi(self, message); };
+  Runnable task = [self, message = std::move(message), ports = std::move(ports)] {
+    return PostMessageOnUi(self, message, ports);
+  };
   co_await RunOrQueue("postWebMessage", std::move(task));
 }
 
-Task<> WebView::PostMessageOnUi(WebView* view, std::string message) {
+Task<> WebView::PostMessageOnUi(WebView* view, std::string message,
+                                std::vector<WebMessagePort*> ports) {
   view->web_messages_.push_back(message);
-  co_await view->renderer_->DeliverMessage(std::move(message));  // window.onmessage (A12)
+  for (WebMessagePort* port : ports) port->page_ = view->renderer_;  // the page holds it (A17)
+  co_await view->renderer_->DeliverMessage(std::move(message), std::move(ports));  // A12
 }
 
 Task<> WebView::AddJavascriptInterface(JavascriptInterface* object, std::string name) {
@@ -255,6 +263,21 @@ Task<std::string> WebView::SaveState() {
     return Ready(absl::StrCat("Bundle{url=", self->url_, ", history=", self->history_.size(), "}"));
   };
   co_return co_await Value<std::string>("saveState", std::move(call));
+}
+
+Task<std::vector<WebMessagePort*>> WebView::CreateWebMessageChannel() {
+  WebView* self = this;
+  absl::AnyInvocable<Task<std::vector<WebMessagePort*>>()> call = [self] {
+    AndroidRuntime& runtime = *self->runtime_;
+    const uint64_t id = runtime.NextId();
+    auto& first = runtime.kernel().Make<WebMessagePort>(runtime, absl::StrCat("port#", id, ".0"));
+    auto& second = runtime.kernel().Make<WebMessagePort>(runtime, absl::StrCat("port#", id, ".1"));
+    WebMessagePort::Entangle(first, second);
+    std::vector<WebMessagePort*> ports{&first, &second};
+    return Ready(std::move(ports));
+  };
+  co_return co_await Value<std::vector<WebMessagePort*>>("createWebMessageChannel",
+                                                         std::move(call));
 }
 
 Task<int> WebView::GetHitTestResult() {

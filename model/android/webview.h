@@ -29,6 +29,7 @@
 #include "model/android/java.h"
 #include "model/android/renderer.h"
 #include "model/android/runtime.h"
+#include "model/android/web_message_port.h"
 
 namespace wvsim::model::android {
 
@@ -48,6 +49,8 @@ class WebView final : public sim::Object {
   sim::Task<> GoBack();
   sim::Task<> Destroy();
   sim::Task<> PostWebMessage(std::string message);
+  // postWebMessage(new WebMessage(message, ports), origin): the ports go to the page (A17).
+  sim::Task<> PostWebMessage(std::string message, std::vector<WebMessagePort*> ports);
   sim::Task<> AddJavascriptInterface(JavascriptInterface* object, std::string name);
   sim::Task<> SetWebViewClient(WebViewClient* client);
   sim::Task<> SetWebChromeClient(WebChromeClient* client);
@@ -58,6 +61,8 @@ class WebView final : public sim::Object {
   sim::Task<bool> CanGoBack();
   sim::Task<std::string> SaveState();  // the Bundle, as text
   sim::Task<int> GetHitTestResult();
+  // createWebMessageChannel (A17): the two entangled ends of a new channel.
+  sim::Task<std::vector<WebMessagePort*>> CreateWebMessageChannel();
 
   // ---- A5: the load family: force a start on main, then post or run.
   sim::Task<> LoadUrl(std::string url);
@@ -126,7 +131,8 @@ class WebView final : public sim::Object {
   static sim::Task<> RenderProcessGone(WebView* view, bool did_crash);  // renderer_gone.cc
   static sim::Task<> DeliverValue(WebView* view, ValueCallback* callback, std::string value);
   static sim::Task<> AddInterfaceOnUi(WebView* view, JavascriptInterface* object, std::string name);
-  static sim::Task<> PostMessageOnUi(WebView* view, std::string message);
+  static sim::Task<> PostMessageOnUi(WebView* view, std::string message,
+                                     std::vector<WebMessagePort*> ports);
 
   AndroidRuntime* runtime_;
   Looper* looper_;  // A2: the looper the WebView was created on
