@@ -136,22 +136,26 @@ class InterceptingClient final : public WebViewClient {
   bool touches_view_;
 };
 
-Task<> CreateAndLoad(PageApp& app, WebViewClient* client) {
+Task<> CreateAndLoad(PageApp& app, WebViewClient* client, TokenBridge* bridge) {
   app.view = co_await WebView::Create(*app.rt);
   co_await app.view->SetWebViewClient(client);
+  co_await app.view->AddJavascriptInterface(bridge, "Android");
   co_await app.view->LoadUrl(kScenarioHomeUrl);
 }
 
 void InterceptSetup(Kernel& k, bool touches_view) {
   AndroidRuntime& rt = AndroidRuntime::Create(k);
+  rt.AddPage(kScenarioHomeUrl, Page{.on_load = {BridgeCall("Android", "ready")}});
   PageApp& app = k.Make<PageApp>(rt);
   auto& client = k.Make<InterceptingClient>(app, touches_view);
-  rt.StartMainThread(CreateAndLoad(app, &client));
+  auto& bridge = k.Make<TokenBridge>(app, /*waits_for_ui=*/false);
+  rt.StartMainThread(CreateAndLoad(app, &client, &bridge));
   if (touches_view) return;
   ExpectAtEnd(
       k, "intercepted",
       [&app] {
-        return app.intercepted == 1 && app.view != nullptr && app.view->pages_finished() == 1;
+        return app.intercepted == 1 && app.ready_called && app.view != nullptr &&
+               app.view->pages_finished() == 1;
       },
       "shouldInterceptRequest did not see the home page's request once before it loaded (A14)");
 }
@@ -189,7 +193,8 @@ Task<> CreateWithChromeAndLoad(PageApp& app, TokenBridge* bridge, WebChromeClien
 
 void ConfirmSetup(Kernel& k, bool blocks_ui) {
   AndroidRuntime& rt = AndroidRuntime::Create(k);
-  rt.AddPage(kScenarioHomeUrl, Page{.on_load = {Confirm("Leave?"), BridgeCall("Android", "done")}});
+  rt.AddPage(kScenarioHomeUrl, Page{.on_load = {BridgeCall("Android", "ready"), Confirm("Leave?"),
+                                                BridgeCall("Android", "done")}});
   PageApp& app = k.Make<PageApp>(rt);
   auto& bridge = k.Make<TokenBridge>(app, /*waits_for_ui=*/false);
   auto& chrome = k.Make<ConfirmingChrome>(app, blocks_ui);
@@ -200,7 +205,8 @@ void ConfirmSetup(Kernel& k, bool blocks_ui) {
       [&app] {
         return app.view != nullptr && app.view->pages_finished() == 1 &&
                app.view->page_log() ==
-                   std::vector<std::string>{"confirm(Leave?) = true", "Android.done() = "};
+                   std::vector<std::string>{"Android.ready() = ", "confirm(Leave?) = true",
+                                            "Android.done() = "};
       },
       "the page's confirm() was not answered true before its done() call, or the page did not "
       "finish (A15)");

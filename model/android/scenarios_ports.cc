@@ -83,7 +83,8 @@ Task<> Nothing() { co_return; }
 
 void PortSetup(Kernel& k, bool background_handler) {
   AndroidRuntime& rt = AndroidRuntime::Create(k);
-  rt.AddPage(kScenarioHomeUrl, Page{.title = "Home", .on_message = {PortPost("hello")}});
+  rt.AddPage(kScenarioHomeUrl,
+             Page{.title = "Home", .on_message = {PortPost("hello"), PortPost("again")}});
   PortApp& app = k.Make<PortApp>(rt);
   if (background_handler) {
     const sim::Thread thread = rt.StartLooperThread("port_thread", Nothing());
@@ -97,10 +98,11 @@ void PortSetup(Kernel& k, bool background_handler) {
   ExpectAtEnd(
       k, "port answer",
       [&app] {
-        return app.received == std::vector<std::string>{"hello"} && app.title == "\"Home\"";
+        return app.received == std::vector<std::string>{"hello", "again"} &&
+               app.title == "\"Home\"";
       },
-      "the page's answer on the port did not reach the callback once, or the title was not read "
-      "(A17)");
+      "the page's two answers on the port did not reach the callback in order, or the title was "
+      "not read (A17)");
 }
 
 }  // namespace

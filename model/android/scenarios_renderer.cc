@@ -6,6 +6,7 @@
 
 #include "model/android/clients.h"
 #include "model/android/java.h"
+#include "model/android/page.h"
 #include "model/android/runtime.h"
 #include "model/android/scenario_support.h"
 #include "model/android/webview.h"
@@ -24,30 +25,53 @@ struct RecoveringApp {
   AndroidRuntime* rt;
   WebView* view = nullptr;
   int recreated = 0;
+  int ready_calls = 0;
 };
 
-// onRenderProcessGone handled: the dead WebView is destroyed and a new one loads the page again.
-class RecreatingClient final : public WebViewClient {
+// window.Android.ready(): the page reports that it loaded.
+class ReadyBridge final : public JavascriptInterface {
  public:
-  explicit RecreatingClient(RecoveringApp& app) : app_(&app) {}
-  Task<bool> OnRenderProcessGone(WebView& view, RenderProcessGoneDetail) override {
-    co_await view.Destroy();
-    WebView* fresh = co_await WebView::Create(*app_->rt);
-    app_->view = fresh;
-    ++app_->recreated;
-    co_await fresh->SetWebViewClient(this);
-    co_await fresh->LoadUrl(kScenarioHomeUrl);
-    co_return true;
+  explicit ReadyBridge(RecoveringApp& app) : app_(&app) {}
+  Task<std::string> Call(WebView&, std::string, std::string) override {
+    ++app_->ready_calls;
+    co_return "";
   }
 
  private:
   RecoveringApp* app_;
 };
 
-Task<> CreateAndLoad(RecoveringApp& app, WebViewClient* client) {
+// onRenderProcessGone handled: the dead WebView is destroyed and a new one loads the page again.
+class RecreatingClient final : public WebViewClient {
+ public:
+  RecreatingClient(RecoveringApp& app, ReadyBridge& bridge) : app_(&app), bridge_(&bridge) {}
+  Task<bool> OnRenderProcessGone(WebView& view, RenderProcessGoneDetail) override {
+    co_await view.Destroy();
+    WebView* fresh = co_await WebView::Create(*app_->rt);
+    app_->view = fresh;
+    ++app_->recreated;
+    co_await fresh->SetWebViewClient(this);
+    co_await fresh->AddJavascriptInterface(bridge_, "Android");
+    co_await fresh->LoadUrl(kScenarioHomeUrl);
+    co_return true;
+  }
+
+ private:
+  RecoveringApp* app_;
+  ReadyBridge* bridge_;
+};
+
+Task<> CreateAndLoad(RecoveringApp& app, WebViewClient* client, ReadyBridge* bridge) {
   app.view = co_await WebView::Create(*app.rt);
   co_await app.view->SetWebViewClient(client);
+  co_await app.view->AddJavascriptInterface(bridge, "Android");
   co_await app.view->LoadUrl(kScenarioHomeUrl);
+}
+
+// The page calls window.Android.ready() as it loads.
+RecoveringApp& MakeApp(Kernel& k, AndroidRuntime& rt) {
+  rt.AddPage(kScenarioHomeUrl, Page{.on_load = {BridgeCall("Android", "ready")}});
+  return k.Make<RecoveringApp>(rt);
 }
 
 std::vector<sim::ScenarioParam> RendererParams() {
@@ -79,9 +103,10 @@ std::vector<sim::Scenario> RendererScenarios() {
           .setup =
               [](Kernel& k) {
                 AndroidRuntime& rt = AndroidRuntime::Create(k);
-                RecoveringApp& app = k.Make<RecoveringApp>(rt);
+                RecoveringApp& app = MakeApp(k, rt);
                 auto& client = k.Make<WebViewClient>();  // the default: returns false
-                rt.StartMainThread(CreateAndLoad(app, &client));
+                auto& bridge = k.Make<ReadyBridge>(app);
+                rt.StartMainThread(CreateAndLoad(app, &client, &bridge));
               },
       },
       sim::Scenario{
@@ -94,14 +119,15 @@ std::vector<sim::Scenario> RendererScenarios() {
           .setup =
               [](Kernel& k) {
                 AndroidRuntime& rt = AndroidRuntime::Create(k);
-                RecoveringApp& app = k.Make<RecoveringApp>(rt);
-                auto& client = k.Make<RecreatingClient>(app);
-                rt.StartMainThread(CreateAndLoad(app, &client));
+                RecoveringApp& app = MakeApp(k, rt);
+                auto& bridge = k.Make<ReadyBridge>(app);
+                auto& client = k.Make<RecreatingClient>(app, bridge);
+                rt.StartMainThread(CreateAndLoad(app, &client, &bridge));
                 ExpectAtEnd(
                     k, "page shown",
                     [&app] {
                       return app.view != nullptr && !app.view->render_process_gone() &&
-                             app.view->pages_finished() == 1;
+                             app.view->pages_finished() == 1 && app.ready_calls >= 1;
                     },
                     "after its renderer died the app did not show the page in a live WebView "
                     "(A16)");
