@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "android_probe.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/android/java.h"
@@ -27,25 +28,6 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr const char* kUrl = "https://example.com/";
-
-struct Result : sim::RunOutcome {
-  std::string trace;
-};
-
-// One traced run of `setup` with `target_sdk`, always choosing the first option (the lowest
-// numbered enabled thread) unless a strategy is given.
-Result RunAndroid(std::function<void(Kernel&)> setup, int64_t target_sdk,
-                  sim::Strategy* strategy = nullptr) {
-  const sim::Scenario scenario = sim::testing::MakeScenario(std::move(setup));
-  sim::Runner runner(scenario, {{"fault_budget", 0}, {std::string(kTargetSdkParam), target_sdk}});
-  sim::testing::FunctionStrategy first = sim::testing::FirstEnabled();
-  sim::Strategy& used = strategy != nullptr ? *strategy : first;
-  used.BeginExecution(0);
-  Result result;
-  static_cast<sim::RunOutcome&>(result) = runner.Run(used, /*traced=*/true);
-  result.trace = runner.kernel().TraceText();
-  return result;
-}
 
 // Records a Java exception's class and message, or "none".
 struct Caught {
@@ -669,9 +651,9 @@ TEST(AndroidRules, A10_LoadBeforeAnyViewThreadMakesMainUiAndTheAttachThrows) {
 
 struct RecordingInterface final : JavascriptInterface {
   explicit RecordingInterface(Kernel& k) : kernel(&k) {}
-  Task<> Call(WebView&, std::string method, std::string argument) override {
+  Task<std::string> Call(WebView&, std::string method, std::string argument) override {
     threads.push_back(kernel->Current().name() + " " + method + " " + argument);
-    co_return;
+    co_return "ok";
   }
   Kernel* kernel;
   std::vector<std::string> threads;
@@ -707,6 +689,7 @@ TEST(AndroidRules, A11_JavascriptInterfaceRunsOnJavaBridgeAndClientsOnUiThread) 
         AndroidRuntime& rt = AndroidRuntime::Create(k);
         auto& object = k.Make<RecordingInterface>(k);
         auto& client = k.Make<RecordingCallbacks>(k);
+        rt.AddPage(kUrl, Page{.on_load = {BridgeCall("Android", "onPageLoaded", kUrl)}});
         rt.StartMainThread(Body([&]() -> Task<> {
           WebView* view = co_await WebView::Create(rt);
           co_await view->SetWebViewClient(&client);

@@ -6,6 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "model/android/runtime.h"
 #include "model/builtin_scenarios.h"
 #include "sim/explorer.h"
 #include "sim/runner.h"
@@ -40,12 +41,26 @@ sim::ExploreResult MustExplore(const sim::Scenario& scenario, uint64_t iteration
 TEST(AndroidScenarios, TheIssueIdsAreRegistered) {
   std::vector<std::string> ids;
   for (const sim::Scenario* scenario : AndroidScenarios()) ids.push_back(scenario->id);
-  for (const char* id :
-       {"android.call_from_background_thread", "android.legacy_target_call_posted",
-        "android.blocking_getter_while_ui_blocked", "android.getter_posted_to_ui",
-        "android.second_view_thread", "android.load_before_attach",
-        "android.engine_start_while_main_blocked", "android.javascript_interface_touches_webview",
-        "android.javascript_interface_posts", "android.constructed_without_looper"}) {
+  for (const char* id : {"android.call_from_background_thread",
+                         "android.legacy_target_call_posted",
+                         "android.blocking_getter_while_ui_blocked",
+                         "android.getter_posted_to_ui",
+                         "android.second_view_thread",
+                         "android.load_before_attach",
+                         "android.engine_start_while_main_blocked",
+                         "android.javascript_interface_touches_webview",
+                         "android.javascript_interface_posts",
+                         "android.constructed_without_looper",
+                         "android.bridge_waits_for_blocked_ui",
+                         "android.bridge_posts_and_returns",
+                         "android.intercept_request_touches_webview",
+                         "android.intercept_request_reads_request",
+                         "android.js_confirm_blocks_ui_on_page",
+                         "android.js_confirm_answered_later",
+                         "android.render_process_gone_unhandled",
+                         "android.render_process_gone_recreates",
+                         "android.message_port_callback_touches_webview",
+                         "android.message_port_callback_on_ui"}) {
     EXPECT_THAT(ids, ::testing::Contains(std::string(id)));
   }
 }
@@ -72,6 +87,12 @@ TEST(AndroidScenarios, CleanOnesStayQuiet) {
         << scenario->id << ": "
         << (result.found.empty() ? std::string() : result.found[0].violation.report);
     EXPECT_EQ(result.executions, 5000u) << scenario->id;
+  }
+}
+
+TEST(AndroidScenarios, EveryOneReplaysAgainstTheAndroidModelVersion) {
+  for (const sim::Scenario* scenario : AndroidScenarios()) {
+    EXPECT_EQ(scenario->model_version, kAndroidModelVersion) << scenario->id;
   }
 }
 

@@ -12,6 +12,7 @@
 #ifndef WVSIM_TESTS_TEST_PROGRAMS_H_
 #define WVSIM_TESTS_TEST_PROGRAMS_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -78,6 +79,22 @@ class FunctionStrategy final : public Strategy {
 
  private:
   Chooser chooser_;
+};
+
+// Thread and value choices take the first option; every fault choice takes `pick` (or the last
+// option when there are fewer).
+class FaultPick final : public Strategy {
+ public:
+  explicit FaultPick(uint32_t pick) : pick_(pick) {}
+  std::string_view name() const override { return "fault-pick"; }
+  bool BeginExecution(uint64_t index) override { return index == 0; }
+  uint32_t ChooseThread(const ThreadChoice&) override { return 0; }
+  uint32_t Choose(ChoiceKind kind, uint32_t count) override {
+    return kind == ChoiceKind::kFault ? std::min(pick_, count - 1) : 0;
+  }
+
+ private:
+  uint32_t pick_;
 };
 
 // Always the lowest-numbered enabled thread: it runs until it waits or finishes, then the next.

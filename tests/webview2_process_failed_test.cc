@@ -18,25 +18,10 @@ namespace wvsim::model::webview2 {
 namespace {
 
 using sim::Verdict;
+using sim::testing::FaultPick;
 using sim::testing::RunProgram;
 using sim::testing::RunResult;
 using ::testing::HasSubstr;
-
-// Thread and value choices take the first option; every fault choice takes `pick` (or the last
-// option when there are fewer).
-class FaultPick final : public sim::Strategy {
- public:
-  explicit FaultPick(uint32_t pick) : pick_(pick) {}
-  std::string_view name() const override { return "fault-pick"; }
-  bool BeginExecution(uint64_t index) override { return index == 0; }
-  uint32_t ChooseThread(const sim::ThreadChoice&) override { return 0; }
-  uint32_t Choose(sim::ChoiceKind kind, uint32_t count) override {
-    return kind == sim::ChoiceKind::kFault ? std::min(pick_, count - 1) : 0;
-  }
-
- private:
-  uint32_t pick_;
-};
 
 Task<> LogFailure(Probe& p, ProcessFailedEventArgs& args) {
   p.log->push_back(absl::StrCat(ProcessFailedKindName(args.kind), "/",

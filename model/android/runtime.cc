@@ -105,6 +105,7 @@ AndroidRuntime::AndroidRuntime(Kernel& kernel)
     : sim::Object("android"),
       kernel_(&kernel),
       target_sdk_(kernel.Param(kTargetSdkParam, kJellyBeanMr2)),
+      device_sdk_(kernel.Param(kDeviceSdkParam, kOreo)),
       started_promise_(kernel.MakePromise<void>("chromium_started")) {}
 
 Looper& AndroidRuntime::RegisterLooper(Thread thread) {
@@ -272,6 +273,17 @@ Looper& AndroidRuntime::JavaBridgeLooper() {
   return *java_bridge_;
 }
 
+// ---- A14: the background thread of shouldInterceptRequest.
+
+Thread AndroidRuntime::BackgroundThread() {
+  if (!background_.valid()) {
+    background_ =
+        kernel_->Spawn("background", LooperBody(*kernel_, Nothing()), {.message_queue = true});
+    if (!background_.valid()) throw RuntimeException("cannot start the background thread", "A14");
+  }
+  return background_;
+}
+
 // ---- Logging and the serial_callbacks self-check.
 
 void AndroidRuntime::Warn(std::string_view text) {
@@ -280,11 +292,20 @@ void AndroidRuntime::Warn(std::string_view text) {
 }
 
 void AndroidRuntime::BeginCallback(const Looper& expected, const char* callback) {
+  BeginCallbackOn(expected.thread(), expected.name(), callback);
+}
+
+void AndroidRuntime::BeginCallback(Thread expected, const char* callback) {
+  BeginCallbackOn(expected, absl::StrCat("thread ", expected.name()), callback);
+}
+
+void AndroidRuntime::BeginCallbackOn(Thread expected, std::string_view where,
+                                     const char* callback) {
   const Thread current = kernel_->Current();
-  if (!(current == expected.thread())) {
+  if (!(current == expected)) {
     kernel_->Fail(WebViewVerdict::kSerialCallbacks, callback,
                   absl::StrCat(callback, " ran on thread ", current.name(), ", not on ",
-                               expected.name(), " [A11]"));
+                               std::string(where), " [A11]"));
     return;
   }
   const char*& active = active_callback_[current.id()];

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "model/android/java.h"
 #include "model/android/runtime.h"
+#include "model/android/scenario_support.h"
 #include "model/android/webview.h"
 #include "model/verdicts.h"
 #include "sim/scenario.h"
@@ -26,27 +27,8 @@ using sim::Verdict;
 
 namespace {
 
-constexpr const char* kHomeUrl = "https://example.com/";
-constexpr const char* kNextUrl = "https://example.com/next";
-
-sim::ScenarioParam TargetSdk(int64_t value) {
-  // API levels that exist: 1 (Android 1.0) to 36 (Android 16).
-  return sim::ScenarioParam{std::string(kTargetSdkParam), value,
-                            "the app's targetSdkVersion: 18 (JELLY_BEAN_MR2) and above enforce "
-                            "WebView's thread checks (A2, A4)",
-                            1, 36};
-}
-
-// Fails the run at quiescence with `report` unless `holds` (the scenario's own assertion).
-template <typename Check>
-void ExpectAtEnd(Kernel& kernel, std::string place, Check holds, std::string report) {
-  kernel.AddQuiescenceCheck(sim::CheckPhase::kFinal,
-                            [place = std::move(place), holds = std::move(holds),
-                             report = std::move(report)]() -> std::optional<sim::Violation> {
-                              if (holds()) return std::nullopt;
-                              return sim::Violation{Verdict::kAssertion, place, report};
-                            });
-}
+constexpr const char* kHomeUrl = kScenarioHomeUrl;
+constexpr const char* kNextUrl = kScenarioNextUrl;
 
 struct App {
   explicit App(AndroidRuntime& r) : rt(&r) {}
@@ -207,8 +189,8 @@ Task<> CreateOnViewThread(AndroidRuntime& rt) { co_await WebView::Create(rt); }
 
 class TouchesWebView final : public JavascriptInterface {
  public:
-  Task<> Call(WebView& view, std::string, std::string) override {
-    co_await view.GetUrl();  // from the JavaBridge thread: A2
+  Task<std::string> Call(WebView& view, std::string, std::string) override {
+    co_return co_await view.GetUrl();  // from the JavaBridge thread: A2
   }
 };
 
@@ -229,11 +211,12 @@ Task<> EvaluateTitle(App& app, TitleCallback* callback) {
 class PostsToUi final : public JavascriptInterface {
  public:
   PostsToUi(App& app, TitleCallback& callback) : app_(&app), callback_(&callback) {}
-  Task<> Call(WebView&, std::string, std::string) override {
+  Task<std::string> Call(WebView&, std::string, std::string) override {
     App* app = app_;
     TitleCallback* callback = callback_;
     co_await app_->rt->MainHandler().Post(
         "evaluate title", [app, callback] { return EvaluateTitle(*app, callback); });
+    co_return "";
   }
 
  private:
@@ -241,7 +224,13 @@ class PostsToUi final : public JavascriptInterface {
   TitleCallback* callback_;
 };
 
+// The home page's script calls window.Android.onPageLoaded(url) as it loads (A13).
+void ServeHomePageCallingAndroid(AndroidRuntime& rt) {
+  rt.AddPage(kHomeUrl, Page{.on_load = {BridgeCall("Android", "onPageLoaded", kHomeUrl)}});
+}
+
 Task<> CreateWithInterface(App& app, JavascriptInterface* object) {
+  ServeHomePageCallingAndroid(*app.rt);
   app.view = co_await WebView::Create(*app.rt);
   co_await app.view->AddJavascriptInterface(object, "Android");
   co_await app.view->LoadUrl(kHomeUrl);
@@ -497,7 +486,15 @@ void RegisterScenarios() {
            AwContentsNotCreated,
            UiThreadReboundDuringStart,
        }) {
-    sim::RegisterScenarioOrDie(make());
+    sim::Scenario scenario = make();
+    scenario.model_version = kAndroidModelVersion;
+    sim::RegisterScenarioOrDie(std::move(scenario));
+  }
+  for (std::vector<sim::Scenario> (*group)() : {PageScenarios, RendererScenarios, PortScenarios}) {
+    for (sim::Scenario& scenario : group()) {
+      scenario.model_version = kAndroidModelVersion;
+      sim::RegisterScenarioOrDie(std::move(scenario));
+    }
   }
 }
 

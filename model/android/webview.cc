@@ -1,8 +1,11 @@
 #include "model/android/webview.h"
 
+#include <string_view>
+
 #include "absl/strings/str_cat.h"
 #include "model/android/planted_defects.h"
 #include "model/verdicts.h"
+#include "sim/assert.h"
 
 using ::wvsim::model::WebViewVerdict;
 
@@ -21,16 +24,12 @@ Task<T> Ready(T value) {
 
 }  // namespace
 
-// ---- Default client callbacks: nothing to do.
-
-Task<> WebViewClient::OnPageStarted(WebView&, std::string) { co_return; }
-Task<> WebViewClient::OnPageFinished(WebView&, std::string) { co_return; }
-Task<> WebChromeClient::OnReceivedTitle(WebView&, std::string) { co_return; }
-
 // ---- Construction (A1, A2, A4, A6, A10).
 
 WebView::WebView(AndroidRuntime& runtime, Looper& looper, uint64_t id)
-    : sim::Object(absl::StrCat("WebView#", id)), runtime_(&runtime), looper_(&looper), id_(id) {}
+    : sim::Object(absl::StrCat("WebView#", id)), runtime_(&runtime), looper_(&looper), id_(id) {
+  renderer_ = &runtime.kernel().Make<Renderer>(runtime, *this);
+}
 
 Task<WebView*> WebView::Create(AndroidRuntime& runtime) {
   Kernel& kernel = runtime.kernel();
@@ -64,6 +63,22 @@ Task<> WebView::InitForReal(WebView* view) {
 Task<> WebView::Enter(const char* method) {
   co_await runtime_->kernel().Yield({method, this});
   CheckThread(method);
+  CheckRendererAlive(method);
+}
+
+void WebView::CheckRendererAlive(const char* method) {
+  // A16: the documentation says a WebView whose renderer is gone cannot be used, not what a call
+  // does: the scenario parameter gone_view_calls decides (0: it goes on without a page, 1: it
+  // throws). Destroying it is what the app should do, and is always fine.
+  if (!gone_reported_ || std::string_view(method) == "destroy") return;
+  runtime_->Warn(
+      absl::StrCat(name(), ".", method, " called after its render process was gone [A16]"));
+  if (runtime_->kernel().Param(kGoneViewCallsParam, 0) != 1) return;
+  throw IllegalStateException(
+      absl::StrCat("WebView.", method,
+                   " called after its render process was gone (the model's text: the behaviour "
+                   "is undocumented)"),
+      "A16");
 }
 
 void WebView::CheckThread(const char* method) {
@@ -157,15 +172,23 @@ Task<> WebView::Destroy() {
 }
 
 Task<> WebView::PostWebMessage(std::string message) {
+  co_await PostWebMessage(std::move(message), std::vector<WebMessagePort*>());
+}
+
+Task<> WebView::PostWebMessage(std::string message, std::vector<WebMessagePort*> ports) {
   co_await Enter("postWebMessage");
   WebView* self = this;
-  Runnable task = [self, message = std::move(message)] { return PostMessageOnUi(self, message); };
+  Runnable task = [self, message = std::move(message), ports = std::move(ports)] {
+    return PostMessageOnUi(self, message, ports);
+  };
   co_await RunOrQueue("postWebMessage", std::move(task));
 }
 
-Task<> WebView::PostMessageOnUi(WebView* view, std::string message) {
-  view->web_messages_.push_back(std::move(message));
-  co_return;
+Task<> WebView::PostMessageOnUi(WebView* view, std::string message,
+                                std::vector<WebMessagePort*> ports) {
+  view->web_messages_.push_back(message);
+  for (WebMessagePort* port : ports) port->page_ = view->renderer_;  // the page holds it (A17)
+  co_await view->renderer_->DeliverMessage(std::move(message), std::move(ports));  // A12
 }
 
 Task<> WebView::AddJavascriptInterface(JavascriptInterface* object, std::string name) {
@@ -179,7 +202,7 @@ Task<> WebView::AddJavascriptInterface(JavascriptInterface* object, std::string 
 
 Task<> WebView::AddInterfaceOnUi(WebView* view, JavascriptInterface* object, std::string name) {
   view->runtime_->JavaBridgeLooper();  // A11: the bridge's thread exists from the first interface
-  view->interfaces_.push_back(Injected{object, std::move(name)});
+  view->interfaces_.push_back(InjectedObject{object, std::move(name)});
   co_return;
 }
 
@@ -242,6 +265,21 @@ Task<std::string> WebView::SaveState() {
   co_return co_await Value<std::string>("saveState", std::move(call));
 }
 
+Task<std::vector<WebMessagePort*>> WebView::CreateWebMessageChannel() {
+  WebView* self = this;
+  absl::AnyInvocable<Task<std::vector<WebMessagePort*>>()> call = [self] {
+    AndroidRuntime& runtime = *self->runtime_;
+    const uint64_t id = runtime.NextId();
+    auto& first = runtime.kernel().Make<WebMessagePort>(runtime, absl::StrCat("port#", id, ".0"));
+    auto& second = runtime.kernel().Make<WebMessagePort>(runtime, absl::StrCat("port#", id, ".1"));
+    WebMessagePort::Entangle(first, second);
+    std::vector<WebMessagePort*> ports{&first, &second};
+    return Ready(std::move(ports));
+  };
+  co_return co_await Value<std::vector<WebMessagePort*>>("createWebMessageChannel",
+                                                         std::move(call));
+}
+
 Task<int> WebView::GetHitTestResult() {
   absl::AnyInvocable<Task<int>()> call = [] { return Ready(kHitTestUnknownType); };
   co_return co_await Value<int>("getHitTestResult", std::move(call));
@@ -277,40 +315,65 @@ Task<> WebView::PostUrl(std::string url, std::string post_data) {
 
 Task<> WebView::LoadOnUi(WebView* view, std::string url, bool push_history) {
   // AwContents.loadUrl on the UI thread: the page load reports back as UI-thread messages.
-  if (view->destroyed_) co_return;
+  if (view->destroyed_ || view->renderer_->gone()) co_return;  // no page to load into (A16)
   view->url_ = url;
   if (push_history) view->history_.push_back(url);
   const uint64_t load = ++view->loads_;
+  if (view->client_ == nullptr) {
+    co_await CommitLoad(view, std::move(url), load);
+    co_return;
+  }
+  // A14: with a WebViewClient, the main document's request first goes through
+  // shouldInterceptRequest on the background thread.
   AndroidRuntime& runtime = *view->runtime_;
-  Runnable started = [view, url = std::move(url), load] { return PageStarted(view, url, load); };
+  const sim::Thread background = runtime.BackgroundThread();
+  Runnable intercept = [view, url = std::move(url), load] {
+    return InterceptThenCommit(view, url, load);
+  };
+  co_await runtime.kernel().Post(background, "shouldInterceptRequest", std::move(intercept));
+}
+
+Task<> WebView::InterceptThenCommit(WebView* view, std::string url, uint64_t load) {
+  if (load != view->loads_) co_return;  // stopped or replaced by a newer load
+  AndroidRuntime& runtime = *view->runtime_;
+  WebViewClient* client = view->client_;
+  if (client != nullptr) {
+    runtime.BeginCallback(runtime.BackgroundThread(), "WebViewClient.shouldInterceptRequest");
+    WebResourceRequest request{.url = url};
+    const std::optional<WebResourceResponse> response =
+        co_await client->ShouldInterceptRequest(*view, std::move(request));
+    runtime.EndCallback();
+    if (response.has_value()) ++view->intercepted_requests_;
+  }
+  co_await CommitLoad(view, std::move(url), load);
+}
+
+Task<> WebView::CommitLoad(WebView* view, std::string url, uint64_t load) {
+  // The navigation commits: onPageStarted goes to the UI thread, and the new page, with the
+  // objects injected by now (A13), to its JavaScript thread (A12).
+  if (load != view->loads_) co_return;
+  AndroidRuntime& runtime = *view->runtime_;
+  WVSIM_ASSERT(runtime.ui_looper() != nullptr);
+  Runnable started = [view, url, load] { return PageStarted(view, url, load); };
   co_await runtime.kernel().Post(runtime.ui_looper()->thread(), "onPageStarted",
                                  std::move(started));
+  std::vector<InjectedObject> objects = view->interfaces_;
+  co_await view->renderer_->Commit(std::move(url), load, std::move(objects));
 }
 
 Task<> WebView::PageStarted(WebView* view, std::string url, uint64_t load) {
   if (load != view->loads_) co_return;  // stopped or replaced by a newer load
+  if (view->client_ == nullptr) co_return;
   AndroidRuntime& runtime = *view->runtime_;
-  if (view->client_ != nullptr) {
-    runtime.BeginCallback(*runtime.ui_looper(), "WebViewClient.onPageStarted");
-    co_await view->client_->OnPageStarted(*view, url);
-    runtime.EndCallback();
-  }
-  // The page's script calls every injected interface once, on the JavaBridge thread (A11).
-  for (const Injected& injected : view->interfaces_) {
-    JavascriptInterface* object = injected.object;
-    Runnable call = [view, object, url] { return CallInterface(view, object, url); };
-    co_await runtime.kernel().Post(runtime.JavaBridgeLooper().thread(), "@JavascriptInterface",
-                                   std::move(call));
-  }
-  Runnable finished = [view, url = std::move(url), load] { return PageFinished(view, url, load); };
-  co_await runtime.kernel().Post(runtime.ui_looper()->thread(), "onPageFinished",
-                                 std::move(finished));
+  runtime.BeginCallback(*runtime.ui_looper(), "WebViewClient.onPageStarted");
+  co_await view->client_->OnPageStarted(*view, std::move(url));
+  runtime.EndCallback();
 }
 
-Task<> WebView::PageFinished(WebView* view, std::string url, uint64_t load) {
+Task<> WebView::PageFinished(WebView* view, std::string url, std::string title, uint64_t load) {
   if (load != view->loads_) co_return;
   AndroidRuntime& runtime = *view->runtime_;
-  view->title_ = absl::StrCat("Title of ", url);
+  view->title_ = std::move(title);
   ++view->pages_finished_;
   if (view->chrome_client_ != nullptr) {
     runtime.BeginCallback(*runtime.ui_looper(), "WebChromeClient.onReceivedTitle");
@@ -322,13 +385,6 @@ Task<> WebView::PageFinished(WebView* view, std::string url, uint64_t load) {
     co_await view->client_->OnPageFinished(*view, url);
     runtime.EndCallback();
   }
-}
-
-Task<> WebView::CallInterface(WebView* view, JavascriptInterface* object, std::string url) {
-  AndroidRuntime& runtime = *view->runtime_;
-  runtime.BeginCallback(runtime.JavaBridgeLooper(), "@JavascriptInterface method");
-  co_await object->Call(*view, "onPageLoaded", std::move(url));
-  runtime.EndCallback();
 }
 
 // ---- View and input methods (A5): start on the current looper.
@@ -374,25 +430,20 @@ Task<> WebView::OnDraw() {
   co_await Value<sim::Unit>("onDraw", std::move(call));
 }
 
-// ---- evaluateJavascript (A5, A11): checks the thread, never posts; the callback comes on the UI
-// thread.
+// ---- evaluateJavascript (A5, A11, A12): checks the thread, never held in the pending-task
+// queue; the script runs on the page's JavaScript thread, the callback comes on the UI thread.
 
 Task<> WebView::EvaluateJavascript(std::string script, ValueCallback* callback) {
   co_await Enter("evaluateJavascript");
   co_await CheckUiThread();
   RequireAwContents();
-  std::string value = script == "document.title" ? absl::StrCat("\"", title_, "\"") : "null";
-  if (callback == nullptr) co_return;
   if (TestOnlyAndroidPlantedDefects().value_callback_inline) {
+    if (callback == nullptr) co_return;
+    std::string value = renderer_->ValueOf(script);
     co_await DeliverValue(this, callback, std::move(value));
     co_return;
   }
-  WebView* self = this;
-  Runnable deliver = [self, callback, value = std::move(value)] {
-    return DeliverValue(self, callback, value);
-  };
-  co_await runtime_->kernel().Post(runtime_->ui_looper()->thread(), "evaluateJavascript result",
-                                   std::move(deliver));
+  co_await renderer_->Evaluate(std::move(script), callback);
 }
 
 Task<> WebView::DeliverValue(WebView* view, ValueCallback* callback, std::string value) {

@@ -1,6 +1,7 @@
 // android.webkit.WebView over Chromium's glue (WebViewChromium), grouped as rule A5 groups the
 // calls, with the static entry points of A9, the app's WebViewClient / WebChromeClient and
-// @JavascriptInterface objects (A11).
+// @JavascriptInterface objects (clients.h: A11, A13, A14, A15) and the page each WebView shows
+// (renderer.h: A12).
 //
 //   Task<> OnCreate(AndroidRuntime& rt, App& app) {
 //     WebView* view = co_await WebView::Create(rt);   // A1, A4: checks the thread, may bind it
@@ -10,9 +11,12 @@
 //
 // Every public call is one scheduling point at its entry ("<method>(WebView#1)"), then A2's
 // per-instance thread check, then the call's own dispatch (A5): posted to the pending-task queue
-// (A6), blocking on the UI thread (A7), or run inline (A8's invariant holds there). A page load
-// runs on the UI thread as messages: onPageStarted, then the page's script (which calls each
-// JavascriptInterface once on the JavaBridge thread), then onReceivedTitle and onPageFinished.
+// (A6), blocking on the UI thread (A7), or run inline (A8's invariant holds there). A page load:
+// on the UI thread the load starts; with a WebViewClient, shouldInterceptRequest runs for the
+// main document on the background thread (A14); then the navigation commits: onPageStarted is
+// posted to the UI thread and the page's script to its JavaScript thread (A12), where bridge
+// calls and dialogs block it (A13, A15); after the script, onReceivedTitle and onPageFinished are
+// posted to the UI thread.
 #ifndef WVSIM_MODEL_ANDROID_WEBVIEW_H_
 #define WVSIM_MODEL_ANDROID_WEBVIEW_H_
 
@@ -21,42 +25,13 @@
 #include <utility>
 #include <vector>
 
+#include "model/android/clients.h"
 #include "model/android/java.h"
+#include "model/android/renderer.h"
 #include "model/android/runtime.h"
+#include "model/android/web_message_port.h"
 
 namespace wvsim::model::android {
-
-class WebView;
-
-// WebViewClient: every callback runs on Chromium's UI thread (A11, assumed there).
-class WebViewClient {
- public:
-  virtual ~WebViewClient() = default;
-  virtual sim::Task<> OnPageStarted(WebView& view, std::string url);
-  virtual sim::Task<> OnPageFinished(WebView& view, std::string url);
-};
-
-// WebChromeClient: on the UI thread too (A11).
-class WebChromeClient {
- public:
-  virtual ~WebChromeClient() = default;
-  virtual sim::Task<> OnReceivedTitle(WebView& view, std::string title);
-};
-
-// ValueCallback<String> of evaluateJavascript: on the UI thread (A11).
-class ValueCallback {
- public:
-  virtual ~ValueCallback() = default;
-  virtual sim::Task<> OnReceiveValue(WebView& view, std::string value) = 0;
-};
-
-// An object added with addJavascriptInterface: the page calls its @JavascriptInterface methods on
-// the private JavaBridge thread (A11), never on the UI thread.
-class JavascriptInterface {
- public:
-  virtual ~JavascriptInterface() = default;
-  virtual sim::Task<> Call(WebView& view, std::string method, std::string argument) = 0;
-};
 
 // HitTestResult.getType() values the model reports.
 inline constexpr int kHitTestUnknownType = 0;
@@ -74,6 +49,8 @@ class WebView final : public sim::Object {
   sim::Task<> GoBack();
   sim::Task<> Destroy();
   sim::Task<> PostWebMessage(std::string message);
+  // postWebMessage(new WebMessage(message, ports), origin): the ports go to the page (A17).
+  sim::Task<> PostWebMessage(std::string message, std::vector<WebMessagePort*> ports);
   sim::Task<> AddJavascriptInterface(JavascriptInterface* object, std::string name);
   sim::Task<> SetWebViewClient(WebViewClient* client);
   sim::Task<> SetWebChromeClient(WebChromeClient* client);
@@ -84,6 +61,8 @@ class WebView final : public sim::Object {
   sim::Task<bool> CanGoBack();
   sim::Task<std::string> SaveState();  // the Bundle, as text
   sim::Task<int> GetHitTestResult();
+  // createWebMessageChannel (A17): the two entangled ends of a new channel.
+  sim::Task<std::vector<WebMessagePort*>> CreateWebMessageChannel();
 
   // ---- A5: the load family: force a start on main, then post or run.
   sim::Task<> LoadUrl(std::string url);
@@ -98,8 +77,10 @@ class WebView final : public sim::Object {
   sim::Task<bool> DispatchKeyEvent();
   sim::Task<> OnDraw();  // forces a start, then blocks off the UI thread
 
-  // ---- A11: evaluateJavascript checks the thread, never posts; its callback comes on the UI
-  // thread. "document.title" evaluates to the title (as JSON); anything else to "null".
+  // ---- A11, A12: evaluateJavascript checks the thread and is never held in the pending-task
+  // queue; the script is queued on the page's JavaScript thread behind the page's own work and
+  // evaluated when it runs there ("document.title" is the title as JSON, anything else "null");
+  // its callback comes on the UI thread.
   sim::Task<> EvaluateJavascript(std::string script, ValueCallback* callback);
 
   // ---- State, for scenario checks (no scheduling point).
@@ -112,11 +93,19 @@ class WebView final : public sim::Object {
   int pages_finished() const { return pages_finished_; }
   int draws() const { return draws_; }
   const std::vector<std::string>& web_messages() const { return web_messages_; }
+  // What the page's JavaScript got back from its bridge calls and dialogs (Renderer::log).
+  const std::vector<std::string>& page_log() const { return renderer_->log(); }
+  int intercepted_requests() const { return intercepted_requests_; }
+  // A16: the app was told its renderer process is gone (onRenderProcessGone).
+  bool render_process_gone() const { return gone_reported_; }
 
  private:
+  friend class Renderer;  // posts the page's results back (PageFinished, DeliverValue)
+
   // The call's scheduling point, then A2's per-instance check.
   sim::Task<> Enter(const char* method);
-  void CheckThread(const char* method);  // A2 (WebView.checkThread)
+  void CheckThread(const char* method);         // A2 (WebView.checkThread)
+  void CheckRendererAlive(const char* method);  // A16: a call after onRenderProcessGone
   // WebViewChromium.checkThread (A4): off the UI thread, throws here and on the UI thread.
   sim::Task<> CheckUiThread();
   bool CheckNeedsPost();           // A5, A8
@@ -135,17 +124,15 @@ class WebView final : public sim::Object {
   static sim::Task<> GoBackOnUi(WebView* view);
   static sim::Task<> SetClientsOnUi(WebView* view, WebViewClient* client, WebChromeClient* chrome);
   static sim::Task<> LoadOnUi(WebView* view, std::string url, bool push_history);
+  static sim::Task<> InterceptThenCommit(WebView* view, std::string url, uint64_t load);  // A14
+  static sim::Task<> CommitLoad(WebView* view, std::string url, uint64_t load);
   static sim::Task<> PageStarted(WebView* view, std::string url, uint64_t load);
-  static sim::Task<> PageFinished(WebView* view, std::string url, uint64_t load);
-  static sim::Task<> CallInterface(WebView* view, JavascriptInterface* object, std::string url);
+  static sim::Task<> PageFinished(WebView* view, std::string url, std::string title, uint64_t load);
+  static sim::Task<> RenderProcessGone(WebView* view, bool did_crash);  // renderer_gone.cc
   static sim::Task<> DeliverValue(WebView* view, ValueCallback* callback, std::string value);
   static sim::Task<> AddInterfaceOnUi(WebView* view, JavascriptInterface* object, std::string name);
-  static sim::Task<> PostMessageOnUi(WebView* view, std::string message);
-
-  struct Injected {
-    JavascriptInterface* object;
-    std::string name;
-  };
+  static sim::Task<> PostMessageOnUi(WebView* view, std::string message,
+                                     std::vector<WebMessagePort*> ports);
 
   AndroidRuntime* runtime_;
   Looper* looper_;  // A2: the looper the WebView was created on
@@ -162,7 +149,10 @@ class WebView final : public sim::Object {
   int pages_finished_ = 0;
   int draws_ = 0;
   std::vector<std::string> web_messages_;
-  std::vector<Injected> interfaces_;
+  std::vector<InjectedObject> interfaces_;  // as of the next load (A13)
+  Renderer* renderer_ = nullptr;            // the page (A12)
+  int intercepted_requests_ = 0;
+  bool gone_reported_ = false;  // A16
   WebViewClient* client_ = nullptr;
   WebChromeClient* chrome_client_ = nullptr;
 };

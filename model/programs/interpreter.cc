@@ -139,11 +139,16 @@ const char* ProgramScenarioId(ProgramRuntime runtime) {
 sim::Scenario ProgramScenario(Program program, ProgramObservations* observations) {
   std::vector<std::string> text = FormatProgram(program);
   const char* id = ProgramScenarioId(program.runtime);
+  // Android programs replay against the Android model's behaviour version.
+  const uint32_t model_version = program.runtime == ProgramRuntime::kAndroid
+                                     ? android::kAndroidModelVersion
+                                     : sim::Scenario{}.model_version;
   auto shared = std::make_shared<const Program>(std::move(program));
   return sim::Scenario{
       .id = id,
       .description = "a generated app program (props/, fuzz/program_fuzzer)",
       .expected = {sim::Verdict::kClean},
+      .model_version = model_version,
       .setup = [shared,
                 observations](sim::Kernel& k) { internal::Setup(k, *shared, observations); },
       .program = std::move(text),

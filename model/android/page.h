@@ -1,0 +1,68 @@
+// What a web page does, for the Android model: the steps its JavaScript takes when it loads and
+// when a web message reaches it. A scenario registers pages by URL (AndroidRuntime::AddPage); a
+// URL without one loads a page with no script. The steps run on the page's JavaScript thread
+// (renderer.h, A12), one after the other, each waiting for the one before: a bridge call waits
+// until the Java method returned (A13), a dialog until the app answered it (A15); a message on a
+// WebMessagePort the app sent the page does not wait (A17).
+//
+//   rt.AddPage("https://example.com/", Page{.on_load = {BridgeCall("Android", "getToken"),
+//                                                       Confirm("Continue?"),
+//                                                       BridgeCall("Android", "ready")}});
+//
+// Plain data, copied into the run.
+#ifndef WVSIM_MODEL_ANDROID_PAGE_H_
+#define WVSIM_MODEL_ANDROID_PAGE_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace wvsim::model::android {
+
+enum class PageStepKind {
+  kBridgeCall,  // window.<object>.<method>(<text>) (A13)
+  kAlert,       // alert(<text>) (A15)
+  kConfirm,     // confirm(<text>) (A15)
+  kPrompt,      // prompt(<text>, <default_value>) (A15)
+  kPortPost,  // event.ports[0].postMessage(<text>): on the port the last web message brought (A17)
+};
+
+struct PageStep {
+  PageStepKind kind = PageStepKind::kBridgeCall;
+  std::string object = {};         // kBridgeCall: the name given to addJavascriptInterface
+  std::string method = {};         // kBridgeCall
+  std::string text = {};           // the call's argument, or the dialog's message
+  std::string default_value = {};  // kPrompt
+};
+
+inline PageStep BridgeCall(std::string object, std::string method, std::string argument = {}) {
+  return PageStep{.kind = PageStepKind::kBridgeCall,
+                  .object = std::move(object),
+                  .method = std::move(method),
+                  .text = std::move(argument)};
+}
+inline PageStep Alert(std::string message) {
+  return PageStep{.kind = PageStepKind::kAlert, .text = std::move(message)};
+}
+inline PageStep Confirm(std::string message) {
+  return PageStep{.kind = PageStepKind::kConfirm, .text = std::move(message)};
+}
+inline PageStep Prompt(std::string message, std::string default_value = {}) {
+  return PageStep{.kind = PageStepKind::kPrompt,
+                  .text = std::move(message),
+                  .default_value = std::move(default_value)};
+}
+
+inline PageStep PortPost(std::string message) {
+  return PageStep{.kind = PageStepKind::kPortPost, .text = std::move(message)};
+}
+
+struct Page {
+  std::string title = {};                 // document.title; empty: "Title of <url>"
+  std::vector<PageStep> on_load = {};     // the page's script, run once as it loads
+  std::vector<PageStep> on_message = {};  // window.onmessage: run for every web message
+};
+
+}  // namespace wvsim::model::android
+
+#endif  // WVSIM_MODEL_ANDROID_PAGE_H_
