@@ -100,6 +100,15 @@ TEST(PageScripts, W2_PostMessageScriptFormsTheModelUnderstands) {
   EXPECT_EQ(ParsePostMessageScript("document.title"), std::nullopt);
 }
 
+TEST(PageScripts, W2_AMessageThePagePostsBeforeTheAppSubscribedNeverArrives) {
+  // The page posts at DOMContentLoaded; an app that subscribes in NavigationCompleted loses the
+  // race in some schedules, and one that subscribes before Navigate never does.
+  const sim::ExploreResult late = ExploreScenario("wv2.page_message_before_subscribed", 20000);
+  EXPECT_EQ(late.verdict, Verdict::kAssertion);
+  EXPECT_THAT(Report(late), HasSubstr("reached the app 0 times"));
+  ExpectClean("wv2.page_message_subscribed_first");
+}
+
 TEST(PageScripts, W4_ScriptPostedMessageWithAModalDialogInTheHandlerIsReentrancy) {
   const sim::ExploreResult buggy = ExploreScenario("wv2.script_message_dialog_in_handler");
   EXPECT_EQ(buggy.verdict, WebViewVerdict::kReentrancy);

@@ -1,4 +1,5 @@
-// The wv2.* scenarios about the page as an actor (issue 15): a script run by ExecuteScript posts a
+// The wv2.* scenarios about the page as an actor (issue 15): a page script that posts at
+// DOMContentLoaded before the app subscribed (W2), a script run by ExecuteScript that posts a
 // web message whose handler opens a modal dialog (W2, W4), and a page script's alert held by a
 // deferred ScriptDialogOpening whose handler waits for an ExecuteScript queued behind that alert
 // on the page's JavaScript thread (W7, W9.3). Each buggy scenario has a clean twin.
@@ -135,6 +136,55 @@ void AlertSetup(Kernel& k, bool awaits_script) {
   });
 }
 
+// ---- wv2.page_message_before_subscribed / wv2.page_message_subscribed_first (W2): the page
+// posts at DOMContentLoaded; an app that subscribes only once the page loaded may be too late.
+
+constexpr char kReady[] = "ready";
+
+Task<> OnReady(App& app, WebMessageReceivedEventArgs& args) {
+  if (args.TryGetWebMessageAsString() == kReady) ++app.events;
+  co_return;
+}
+
+void SubscribeToReady(App& app) {
+  app.webview->add_WebMessageReceived(
+      [&app](WebMessageReceivedEventArgs& args) { return OnReady(app, args); });
+}
+
+Task<> SubscribeOnLoaded(App& app, NavigationEventArgs& args) {
+  (void)args;
+  SubscribeToReady(app);  // the bug: the page's script may have posted already
+  co_return;
+}
+
+Task<> ReadyLoad(App& app) {
+  co_await EnsureCoreWebView2(app);
+  if (app.blocking) {
+    app.webview->add_NavigationCompleted(
+        [&app](NavigationEventArgs& args) { return SubscribeOnLoaded(app, args); });
+  } else {
+    SubscribeToReady(app);  // the fix: subscribed before Navigate
+  }
+  co_await app.webview->Navigate(kHome);
+}
+
+void ReadySetup(Kernel& k, bool late) {
+  App& app = MakeApp(k);
+  app.blocking = late;
+  Page page{.title = "Example"};
+  page.scripts.push_back(Page::Script::AtDOMContentLoaded().PostMessage(kReady));
+  app.rt->world().AddPage(kHome, std::move(page));
+  PostLoad(app, [&app] { return ReadyLoad(app); });
+  k.AddQuiescenceCheck(sim::CheckPhase::kFinal, [&app]() -> std::optional<sim::Violation> {
+    if (app.events == 1) return std::nullopt;
+    return sim::Violation{Verdict::kAssertion, "ready message",
+                          "W2: the page's 'ready' web message reached the app " +
+                              std::to_string(app.events) +
+                              " times (expected once): the page posted it at DOMContentLoaded, "
+                              "before the app subscribed to WebMessageReceived"};
+  });
+}
+
 // W7, W9.3: whether an ExecuteScript waits behind an open alert is unconfirmed: a parameter.
 Scenario WithScriptDuringAlertParam(Scenario scenario) {
   scenario.params = {{std::string(kScriptDuringAlertParam), 0,
@@ -149,6 +199,12 @@ Scenario WithScriptDuringAlertParam(Scenario scenario) {
 std::vector<Scenario> PageScriptScenarios() {
   const Verdict clean = Verdict::kClean;
   return {
+      Make("wv2.page_message_before_subscribed",
+           "W2: the page posts at DOMContentLoaded; the app subscribes to WebMessageReceived "
+           "only in NavigationCompleted",
+           {Verdict::kAssertion}, [](Kernel& k) { ReadySetup(k, true); }),
+      Make("wv2.page_message_subscribed_first", "W2: the same app subscribes before Navigate",
+           {clean}, [](Kernel& k) { ReadySetup(k, false); }),
       Make("wv2.script_message_dialog_in_handler",
            "W2, W4: ExecuteScript runs chrome.webview.postMessage; WebMessageReceived opens a "
            "modal dialog",
