@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "model/webview2/internal/core.h"
+#include "model/webview2/runtime.h"
 
 namespace wvsim::model::webview2 {
 
@@ -22,12 +23,49 @@ namespace {
 
 // ---- Scripts (W7): the renderer runs them in the document current when they arrive.
 
+// On the page's JavaScript thread: the script's result is its completion (W7).
+void RunScript(Core& core, WebViewRecord& webview, const std::string& script,
+               Promise<std::string> done) {
+  std::string result = core.pages.RunAppScript(webview, script);
+  core.calls.Complete(webview.owner, done, std::move(result));
+}
+
+// W7, W9.3: a script that reaches the renderer while a page script's alert holds its JavaScript
+// thread waits behind it; the stall report says so.
+void NoteWaitsBehindAlert(Core& core, const RendererProcess& renderer,
+                          const Promise<std::string>& done) {
+  if (!core.kernel.traced()) return;
+  core.kernel.Log(absl::StrCat(done.future().name(), " waits on ", renderer.thread.name(),
+                               "'s JavaScript thread behind the alert that ", renderer.js_held_by,
+                               " holds"));
+  done.SetProducer(renderer.thread,
+                   absl::StrCat("it waits on ", renderer.thread.name(),
+                                "'s JavaScript thread behind the page's script, whose alert() is "
+                                "held until ",
+                                renderer.js_held_by,
+                                " finished, its deferral included (W7: an ExecuteScript runs "
+                                "after the script that is running; W9.3)"));
+}
+
 Task<> RendererExecuteScript(Core& core, WebViewRecord& webview, const std::string& script,
                              Promise<std::string> done, RendererProcess& renderer) {
   if (!renderer.responsive()) co_return;  // W12: a hung renderer runs nothing
-  std::string result = core.pages.EvaluateScript(webview.document, script);
-  if (const std::string* value = webview.Global(script); value != nullptr) result = *value;
-  core.calls.Complete(webview.owner, done, std::move(result));
+  if (renderer.js_held && core.kernel.Param(kScriptDuringAlertParam, 0) != 0) {
+    // The parameter's other reading (unconfirmed): the script runs during the open alert.
+    if (core.kernel.traced()) {
+      core.kernel.Log(absl::StrCat(done.future().name(), " runs during the alert that ",
+                                   renderer.js_held_by, " holds (",
+                                   std::string(kScriptDuringAlertParam), "=1)"));
+    }
+    RunScript(core, webview, script, done);
+    co_return;
+  }
+  if (renderer.js_held) NoteWaitsBehindAlert(core, renderer, done);
+  Core* self = &core;
+  WebViewRecord* target = &webview;
+  const std::string* kept = &script;
+  core.pages.RunJs(renderer,
+                   [self, target, kept, done] { RunScript(*self, *target, *kept, done); });
   co_return;
 }
 

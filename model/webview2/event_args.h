@@ -217,8 +217,9 @@ struct DeferrableEventArgs : EventArgs {
   // LaunchingExternalUriScheme, ScreenCaptureStarting, SaveAsUIShowing,
   // SaveFileSecurityCheckStarting (CancelSave).
   bool cancel = false;
-  bool accepted = false;                              // ScriptDialogOpening: Accept() was called
-  std::string result_text = {};                       // ScriptDialogOpening: prompt()'s answer
+  bool accepted = false;         // ScriptDialogOpening: Accept() was called
+  std::string result_text = {};  // ScriptDialogOpening: prompt()'s answer
+  std::string message = {};      // ScriptDialogOpening: the dialog's text (a page script's alert)
   PermissionState state = PermissionState::kDefault;  // PermissionRequested
   ServerCertificateErrorAction action = ServerCertificateErrorAction::kDefault;
   std::string user_name = {};             // BasicAuthenticationRequested: Response.UserName

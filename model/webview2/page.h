@@ -3,7 +3,9 @@
 #ifndef WVSIM_MODEL_WEBVIEW2_PAGE_H_
 #define WVSIM_MODEL_WEBVIEW2_PAGE_H_
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/webview2/event_args.h"
@@ -11,6 +13,56 @@
 namespace wvsim::model::webview2 {
 
 struct Page {
+  // A script of the page (issue 15): its steps run on the renderer's single JavaScript thread,
+  // as messages there, in order with the app's ExecuteScript calls (W7). Declared by the
+  // scenario with a small builder:
+  //
+  //   Page::Script::AtLoad().SetGlobal("window.draft", "\"unsaved\"").Alert("Leave?")
+  //   Page::Script::OnWebMessage("ping").PostMessage("pong")
+  //
+  // A step that opens `alert` holds the page's JavaScript until ScriptDialogOpening finished (its
+  // deferral included, W9.3): the rest of the script, and every script or ExecuteScript sent to
+  // that JavaScript thread meanwhile, waits behind it.
+  struct Script {
+    enum class When : uint8_t {
+      kLoad,              // the window's load event: once the load completed (W2)
+      kDOMContentLoaded,  // once the document is parsed
+      kWebMessage,        // a web message from the app arrives (`message`, or any when empty)
+    };
+    struct Step {
+      enum class Kind : uint8_t {
+        kPostMessage,  // window.chrome.webview.postMessage(text): WebMessageReceived (W2)
+        kSetGlobal,    // text = value, a page global ExecuteScript reads (W7)
+        kAlert,        // alert(text): ScriptDialogOpening (W9.3)
+      };
+      Kind kind = Kind::kPostMessage;
+      std::string text = {};   // the message, the global's name ("window.x"), the alert's text
+      std::string value = {};  // kSetGlobal: the value as ExecuteScript returns it (JSON)
+    };
+    When when = When::kLoad;
+    std::string message = {};  // kWebMessage: the app's message that runs it ("" for any)
+    std::vector<Step> steps = {};
+
+    static Script AtLoad() { return Script{.when = When::kLoad}; }
+    static Script AtDOMContentLoaded() { return Script{.when = When::kDOMContentLoaded}; }
+    static Script OnWebMessage(std::string from_app = {}) {
+      return Script{.when = When::kWebMessage, .message = std::move(from_app)};
+    }
+    Script& PostMessage(std::string text) {
+      steps.push_back(Step{.kind = Step::Kind::kPostMessage, .text = std::move(text)});
+      return *this;
+    }
+    Script& SetGlobal(std::string name, std::string json_value) {
+      steps.push_back(Step{
+          .kind = Step::Kind::kSetGlobal, .text = std::move(name), .value = std::move(json_value)});
+      return *this;
+    }
+    Script& Alert(std::string text) {
+      steps.push_back(Step{.kind = Step::Kind::kAlert, .text = std::move(text)});
+      return *this;
+    }
+  };
+
   std::string title = {};
   std::string web_message = {};  // window.chrome.webview.postMessage(...) after load
   std::string subresource = {};  // a request the page makes while loading (WebResourceRequested)
@@ -32,6 +84,8 @@ struct Page {
   std::vector<Frame> frames = {};
   // The page answers every web message from the host with the same message (web_messages.cc).
   bool echoes_web_messages = false;
+  // The page's scripts (Script above), in the order the page declares them.
+  std::vector<Script> scripts = {};
 };
 
 }  // namespace wvsim::model::webview2

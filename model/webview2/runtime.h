@@ -61,6 +61,11 @@ using sim::Thread;
 // the runtime does, and breaks (int 3) when it is still running N ms later (timeout unconfirmed).
 inline constexpr std::string_view kReentrancyBreakParam = "reentrancy_break_ms";
 
+// W7, W9.3: the scenario parameter for what no document states: whether an app's ExecuteScript
+// that reaches the page while a page script's alert is open waits behind that script (0, the
+// default: the page's JavaScript runs on one thread) or runs at once, during the alert (1).
+inline constexpr std::string_view kScriptDuringAlertParam = "execute_script_during_alert";
+
 // W11: the run parameter that makes the GPU and utility processes virtual threads in every run,
 // not only in runs whose scenario enables one of their faults. Off (0) by default: a fault-free
 // auxiliary process is a reduction (internal/auxiliary_processes.cc says what it keeps and what

@@ -73,6 +73,7 @@ std::vector<sim::Scenario> MessagingScenarios();    // scenarios_messaging.cc
 std::vector<sim::Scenario> NavigationScenarios();   // scenarios_navigation.cc
 std::vector<sim::Scenario> ApiErrorScenarios();     // scenarios_api_errors.cc
 std::vector<sim::Scenario> WaitScenarios();         // scenarios_waits.cc
+std::vector<sim::Scenario> PageScriptScenarios();   // scenarios_page_scripts.cc
 
 }  // namespace wvsim::model::webview2::scenario_app
 

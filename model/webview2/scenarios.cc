@@ -586,7 +586,7 @@ void RegisterScenarios() {
   }
   for (std::vector<Scenario> (*more)() :
        {ProcessScenarios, ProcessKindScenarios, MessagingScenarios, NavigationScenarios,
-        ApiErrorScenarios, WaitScenarios}) {
+        ApiErrorScenarios, WaitScenarios, PageScriptScenarios}) {
     for (Scenario& scenario : more()) sim::RegisterScenarioOrDie(std::move(scenario));
   }
 }

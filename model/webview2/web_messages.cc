@@ -1,8 +1,10 @@
 // Web messages (WR: PostWebMessageAsString, PostWebMessageAsJson, WebMessageReceived): the host
 // posts to the document that is current when it calls; the browser forwards the message to that
 // document's renderer, which drops it when the document is gone by then (navigated away, or
-// never loaded: about:blank listens to nothing). A page with echoes_web_messages answers through
-// window.chrome.webview.postMessage, which arrives as WebMessageReceived on the UI thread (W2).
+// never loaded: about:blank listens to nothing). On the page's JavaScript thread, a page with
+// echoes_web_messages answers through window.chrome.webview.postMessage, which arrives as
+// WebMessageReceived on the UI thread (W2), and its Page::Script::OnWebMessage scripts run
+// (internal/page_scripts.cc).
 #include "absl/strings/str_cat.h"
 #include "model/webview2/core_webview2.h"
 #include "model/webview2/internal/core.h"
@@ -35,9 +37,14 @@ Task<> RendererDeliverWebMessage(Core& core, WebViewRecord& webview, const WebMe
     Dropped(core, message, "the document it was posted to is gone");
     co_return;
   }
-  const Page* page = core.pages.FindPage(webview.document);
-  if (page == nullptr || !page->echoes_web_messages) co_return;  // nobody listens
-  core.pages.RaiseWebMessage(webview, message.text, message.is_json);
+  // The page's listeners run on its JavaScript thread, behind a script that holds it (W9.3).
+  Core* self = &core;
+  WebViewRecord* target = &webview;
+  const WebMessage* kept = &message;
+  core.pages.RunJs(renderer, [self, target, kept] {
+    self->pages.DeliverWebMessage(*target, kept->text, kept->is_json);
+  });
+  co_return;
 }
 
 Task<> BrowserForwardWebMessage(Core& core, WebViewRecord& webview, const WebMessage& message) {

@@ -203,6 +203,7 @@ void Navigation::Load(WebViewRecord& webview, std::string_view uri, uint64_t id,
   webview.navigation_id = id;
   RaiseDocumentEvent(webview, webview.content_loading, "ContentLoading");
   RaiseDocumentEvent(webview, webview.dom_content_loaded, "DOMContentLoaded");
+  core_.pages.SendPageScripts(webview, Page::Script::When::kDOMContentLoaded);
   const Page* page = core_.pages.FindPage(uri);
   if (page != nullptr && !page->subresource.empty() && !webview.web_resource_requested.empty()) {
     RaiseWebResourceRequested(webview, *page, renderer);
@@ -238,6 +239,7 @@ void Navigation::CompleteLoad(WebViewRecord& webview) {
   if (page == nullptr) return;
   if (!page->web_message.empty()) core_.pages.RaiseWebMessage(webview, page->web_message);
   if (!page->window_open.empty()) RaiseNewWindow(webview, page->window_open);
+  core_.pages.SendPageScripts(webview, Page::Script::When::kLoad);  // the window's load event
   core_.pages.RaisePageEvents(webview, *page, 0);
 }
 

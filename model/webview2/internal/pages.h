@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/webview2/event_args.h"
@@ -43,10 +44,42 @@ class Pages {
   // Page -> host: window.chrome.webview.postMessage (W2).
   void RaiseWebMessage(WebViewRecord& webview, const std::string& message, bool is_json = false);
 
+  // ---- The page's scripts on its renderer's JavaScript thread (page_scripts.cc, issue 15).
+  // Sends each script of the current document declared for `when` (kLoad, kDOMContentLoaded)
+  // to its renderer as a message of its own.
+  void SendPageScripts(WebViewRecord& webview, Page::Script::When when);
+  // On the renderer: a web message from the app reached the document. The page answers it
+  // (echoes_web_messages) and runs its kWebMessage scripts for it.
+  void DeliverWebMessage(WebViewRecord& webview, const std::string& message, bool is_json);
+  // Runs `work` on the renderer's JavaScript thread: now, or, while a script holds that thread
+  // (an alert waiting for ScriptDialogOpening, W9.3), once it has finished (W7: in order).
+  template <typename Work>
+  void RunJs(RendererProcess& renderer, Work work) {
+    if (!renderer.js_held) {
+      work();
+      return;
+    }
+    renderer.js_waiting.push_back(std::move(work));
+  }
+  // W7: an app's script, on the JavaScript thread: its JSON result. A
+  // `chrome.webview.postMessage('text')` posts from the page (W2) and returns "null".
+  std::string RunAppScript(WebViewRecord& webview, const std::string& script);
+  // Runs `script` from step `index` on; stops at an alert that holds the thread (W9.3).
+  void RunScriptFrom(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
+                     size_t index);
+  // W9.3: ScriptDialogOpening finished: the alert returns, the script goes on from `next`, then
+  // the JavaScript work that waited behind it runs.
+  void ResumeAfterAlert(WebViewRecord& webview, RendererProcess& renderer,
+                        const Page::Script& script, size_t next);
+
  private:
   void RaiseFrameCreated(WebViewRecord& webview, CoreWebView2Frame& frame);
   // W9.4: a frame's PermissionRequested, frame handlers first, then the WebView's.
   void RaiseFramePermission(WebViewRecord& webview, FrameRecord& frame);
+  // W9.3: alert(text) from a page script; true when it holds the JavaScript thread.
+  bool OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
+                 size_t index);
+  void ReleaseJs(RendererProcess& renderer);
 
   Core& core_;
   sim::Kernel& kernel_;

@@ -101,6 +101,13 @@ struct RendererProcess {
   // What it was sent while hung, in dispatch order: run when the hang ends, before anything else
   // (SendToRenderer); dropped when it is terminated.
   std::vector<absl::AnyInvocable<Task<>()>> held;
+  // The page's single JavaScript thread (page_scripts.cc, W7, W9.3): held while a page script's
+  // alert waits for ScriptDialogOpening to finish. JavaScript work that reaches the renderer
+  // meanwhile (an app's ExecuteScript, a page script, a web message to the page) waits in
+  // `js_waiting`, in arrival order, and runs once the held script has finished.
+  bool js_held = false;
+  std::string js_held_by;  // the event that holds it, for reports (traced runs only)
+  std::vector<absl::AnyInvocable<void()>> js_waiting;
   bool dead() const { return crashed || browser->dead(); }
   bool responsive() const { return !dead() && !hung; }
 };

@@ -1,0 +1,165 @@
+// The page's scripts on the renderer's single JavaScript thread (pages.h, issue 15;
+// docs/webview2-rules.md W2, W7, W9.3). A page script is a message on its renderer's thread; its
+// steps post web messages to the app, set page globals that ExecuteScript reads, and open alert.
+// An alert raises ScriptDialogOpening on the UI thread and holds the JavaScript thread until the
+// event finished, its deferral included: the rest of the script, and every piece of JavaScript
+// work that reaches the renderer meanwhile (an app's ExecuteScript, another page script, a web
+// message to the page), waits behind it, in arrival order (RendererProcess::js_waiting).
+//
+// Determinism: scripts run in the order the page declares them; waiting work is a vector in
+// arrival order.
+#include "absl/strings/str_cat.h"
+#include "model/webview2/internal/core.h"
+#include "model/webview2/internal/pages.h"
+#include "model/webview2/internal/script_forms.h"
+
+namespace wvsim::model::webview2::internal {
+
+namespace {
+
+using When = Page::Script::When;
+using StepKind = Page::Script::Step::Kind;
+
+Task<> PageScriptTask(Pages& pages, WebViewRecord& webview, RendererProcess& renderer,
+                      const Page::Script& script, std::string_view document) {
+  // A script of a document that is gone by now does not run (the page navigated away).
+  if (!renderer.responsive() || std::string_view(webview.document) != document) co_return;
+  Pages* self = &pages;
+  WebViewRecord* target = &webview;
+  RendererProcess* process = &renderer;
+  const Page::Script* kept = &script;
+  pages.RunJs(renderer,
+              [self, target, process, kept] { self->RunScriptFrom(*target, *process, *kept, 0); });
+}
+
+Task<> AlertReturnsTask(Pages& pages, WebViewRecord& webview, RendererProcess& renderer,
+                        const Page::Script& script, size_t next) {
+  pages.ResumeAfterAlert(webview, renderer, script, next);
+  co_return;
+}
+
+}  // namespace
+
+void Pages::SendPageScripts(WebViewRecord& webview, When when) {
+  const Page* page = FindPage(webview.document);
+  RendererProcess* renderer = webview.renderer;
+  if (page == nullptr || renderer == nullptr || !renderer->responsive()) return;
+  for (const Page::Script& script : page->scripts) {
+    if (script.when != when) continue;
+    Pages* self = this;
+    WebViewRecord* target = &webview;
+    const Page::Script* kept = &script;
+    const std::string_view document = kernel_.Make<sim::PooledString>(webview.document);
+    core_.processes.SendToRenderer(
+        *renderer, "page script", [self, target, renderer, kept, document]() -> Task<> {
+          return PageScriptTask(*self, *target, *renderer, *kept, document);
+        });
+  }
+}
+
+void Pages::DeliverWebMessage(WebViewRecord& webview, const std::string& message, bool is_json) {
+  const Page* page = FindPage(webview.document);
+  if (page == nullptr) return;  // nobody listens
+  if (page->echoes_web_messages) RaiseWebMessage(webview, message, is_json);
+  RendererProcess* renderer = webview.renderer;
+  if (renderer == nullptr) return;
+  for (const Page::Script& script : page->scripts) {
+    if (script.when != When::kWebMessage) continue;
+    if (!script.message.empty() && script.message != message) continue;
+    Pages* self = this;
+    WebViewRecord* target = &webview;
+    const Page::Script* kept = &script;
+    // Each listener's script after the one before it: behind it when that one opened an alert.
+    RunJs(*renderer,
+          [self, target, renderer, kept] { self->RunScriptFrom(*target, *renderer, *kept, 0); });
+  }
+}
+
+std::string Pages::RunAppScript(WebViewRecord& webview, const std::string& script) {
+  if (std::optional<std::string> message = ParsePostMessageScript(script); message.has_value()) {
+    // W2: the page posts; postMessage returns undefined, which ExecuteScript gives as "null" (W7).
+    RaiseWebMessage(webview, *message);
+    return "null";
+  }
+  std::string result = EvaluateScript(webview.document, script);
+  if (const std::string* value = webview.Global(script); value != nullptr) result = *value;
+  return result;
+}
+
+void Pages::RunScriptFrom(WebViewRecord& webview, RendererProcess& renderer,
+                          const Page::Script& script, size_t index) {
+  for (; index < script.steps.size(); ++index) {
+    const Page::Script::Step& step = script.steps[index];
+    switch (step.kind) {
+      case StepKind::kPostMessage:
+        RaiseWebMessage(webview, step.text);
+        break;
+      case StepKind::kSetGlobal:
+        webview.globals[step.text] = step.value;
+        break;
+      case StepKind::kAlert:
+        if (OpenAlert(webview, renderer, script, index)) return;  // goes on when it returns
+        break;
+    }
+  }
+}
+
+bool Pages::OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
+                      size_t index) {
+  HandlerList<DeferrableEventArgs>& handlers =
+      webview.HandlersOf(DeferrableEvent::kScriptDialogOpening);
+  if (handlers.empty()) {
+    // Nobody handles ScriptDialogOpening: the default dialog. The model's reading: its user
+    // dismisses it at once, so the script goes on (docs/webview2-rules.md W9.3).
+    if (kernel_.traced()) {
+      kernel_.Log(absl::StrCat("alert(", script.steps[index].text,
+                               ") shows the default dialog; its user dismisses it"));
+    }
+    return false;
+  }
+  const DeferrableEventInfo& info = InfoOf(DeferrableEvent::kScriptDialogOpening);
+  auto& args =
+      core_.events.NewEventArgs<DeferrableEventArgs>(webview, info.name, info.holds_up, info.rule);
+  args.kind = DeferrableEvent::kScriptDialogOpening;
+  args.message = script.steps[index].text;
+  renderer.js_held = true;
+  if (kernel_.traced()) renderer.js_held_by = EventAccess::Record(args).Name();
+  Core* core = &core_;
+  WebViewRecord* sender = &webview;
+  RendererProcess* process = &renderer;
+  const Page::Script* source = &script;
+  const size_t next = index + 1;
+  DeferrableEventArgs* finished = &args;
+  EventAccess::Record(args).on_finish = [core, sender, process, source, next, finished] {
+    // W9.3: the answers are read now (window.dialogResult), and the alert returns on the page's
+    // JavaScript thread.
+    core->pages.ApplyOutcome(*sender, *finished);
+    if (process->dead()) return;
+    core->processes.SendToRenderer(
+        *process, "alert returns", [core, sender, process, source, next]() -> Task<> {
+          return AlertReturnsTask(core->pages, *sender, *process, *source, next);
+        });
+  };
+  core_.events.RaiseEvent(args, handlers);
+  return true;
+}
+
+void Pages::ResumeAfterAlert(WebViewRecord& webview, RendererProcess& renderer,
+                             const Page::Script& script, size_t next) {
+  if (!renderer.responsive()) return;  // W12: a dead renderer runs nothing more
+  WVSIM_ASSERT_MSG(renderer.js_held, "an alert returned on a JavaScript thread it did not hold");
+  renderer.js_held = false;
+  renderer.js_held_by.clear();
+  RunScriptFrom(webview, renderer, script, next);
+  ReleaseJs(renderer);
+}
+
+void Pages::ReleaseJs(RendererProcess& renderer) {
+  while (!renderer.js_held && !renderer.js_waiting.empty() && renderer.responsive()) {
+    absl::AnyInvocable<void()> work = std::move(renderer.js_waiting.front());
+    renderer.js_waiting.erase(renderer.js_waiting.begin());
+    work();
+  }
+}
+
+}  // namespace wvsim::model::webview2::internal
