@@ -53,7 +53,9 @@ Future<size_t> WhenAny(Kernel& kernel, std::string name, const Future<T>&... fut
 }
 
 // Task.Delay: a future that completes `ticks` of virtual time from now, on a timer thread of its
-// own (as .NET's timers do: it completes even while the thread that asked is blocked).
+// own (as .NET's timers do: it completes even while the thread that asked is blocked). Each Delay
+// is a thread, so a run holds at most KernelLimits::threads_max of them with its other threads
+// (beyond that the run ends with a configuration error, as any Spawn past the limit does).
 Future<void> Delay(Kernel& kernel, uint64_t ticks);
 
 }  // namespace wvsim::sim
