@@ -14,10 +14,7 @@ void SuspendInAwait(VThread& thread, FutureCore& core) {
 }  // namespace internal
 
 std::string FutureCore::WhyNotReady() const {
-  if (producer_how_.empty()) {
-    return absl::StrCat(name(), " is not complete and nothing will complete it");
-  }
-  return absl::StrCat(name(), " is not complete: ", producer_how_);
+  return ExplainWith(absl::StrCat(name(), " is not complete"), "Promise::SetProducer");
 }
 
 void FutureCore::Listen(CompletionListener& listener) {

@@ -50,25 +50,19 @@ class CompletionListener {
 // The untyped half of the state a Future and its Promise share: completion, parked continuations,
 // and who is expected to complete it (for deadlock and stall reports). A model that keeps futures
 // of several types in one list keeps FutureCore pointers. Owned by the kernel for one run.
-class FutureCore : public Object, public Waitable {
+class FutureCore : public Object, public Waitable, public DeclaredProducer {
  public:
   FutureCore(Kernel* kernel, std::string name) : Object(std::move(name)), kernel_(kernel) {}
 
   bool done() const { return done_; }
   bool Ready() const override { return done_; }
   std::string WhyNotReady() const override;
-  Thread Blocker() const override { return producer_; }
+  // Names the work that will complete this future (DeclaredProducer::SetProducer).
+  Thread Blocker() const override { return producer(); }
 
   // Tells `listener` when this future completes (at once when it has). Not a wait: a future
   // whose only listeners are combinators that already completed is awaited by nobody.
   void Listen(CompletionListener& listener);
-
-  // Names the work that will complete this future: `thread` is the thread that must run for it
-  // (invalid when unknown) and `how` says in words what must happen.
-  void SetProducer(Thread thread, std::string how) {
-    producer_ = thread;
-    producer_how_ = std::move(how);
-  }
 
  protected:
   void MarkDone();  // posts every parked continuation to its thread's queue
@@ -79,8 +73,6 @@ class FutureCore : public Object, public Waitable {
 
   Kernel* kernel_;
   bool done_ = false;
-  Thread producer_;
-  std::string producer_how_;
   // One continuation waits on most futures: held inline, it costs no allocation.
   absl::InlinedVector<internal::Continuation*, 1> parked_;
   CompletionListener* listeners_ = nullptr;  // in the order they listened, told on completion

@@ -367,6 +367,8 @@ class Kernel {
   void FailIfBlockedOrStalled();
   std::string ExplainDeadlock(const std::vector<const internal::VThread*>& blocked) const;
   std::string ExplainStall() const;
+  // For a wait nobody declared a producer for: the work not yet run that might end it.
+  std::string PendingWorkFor(const internal::VThread& waiter) const;
   // Checks a traced decision (the last in choices_) with the strategy and keeps its label.
   void ObserveTraced(std::string label);
   // A decision as recorded on the hot path: labels live apart, and only in traced runs.

@@ -61,6 +61,8 @@ std::string Kernel::ExplainDeadlock(const std::vector<const VThread*>& blocked) 
                       " itself, which is blocked");
     } else if (blocker != nullptr && IsBlocked(*blocker)) {
       absl::StrAppend(&line, ", and thread ", blocker->name(), " is blocked too");
+    } else if (blocker == nullptr) {
+      absl::StrAppend(&line, ", and ", PendingWorkFor(*thread));
     }
     lines.push_back(std::move(line));
   }
@@ -71,6 +73,34 @@ std::string Kernel::ExplainDeadlock(const std::vector<const VThread*>& blocked) 
     lines.push_back(absl::StrCat("wait-for cycle: ", absl::StrJoin(names, " -> ")));
   }
   return absl::StrJoin(lines, "; ");
+}
+
+std::string Kernel::PendingWorkFor(const VThread& waiter) const {
+  // The kernel cannot tell which of these would end the wait; it names them all, the waiter's own
+  // queue first, since a message stuck behind its own thread's wait is the common cause.
+  std::vector<std::string> items;
+  auto describe_queue = [&](const VThread& thread) {
+    if (thread.queue == nullptr || thread.queue->items.empty()) return;
+    const internal::Message& first = thread.queue->items.front();
+    const char* why = &thread == &waiter ? " itself, which cannot run them while it waits here"
+                      : thread.state == ThreadState::kFinished ? ", which has finished"
+                                                               : ", which is not pumping";
+    items.push_back(absl::StrCat(thread.queue->items.size(), " message(s) queued for thread ",
+                                 thread.name(), why, " (first: #", first.id, " ",
+                                 internal::LabelOf(first), ")"));
+  };
+  describe_queue(waiter);
+  for (uint32_t i = 0; i < thread_count_; ++i) {
+    if (thread_pool_[i].get() != &waiter) describe_queue(*thread_pool_[i]);
+  }
+  for (const Continuation& continuation : continuations_) {
+    if (continuation.posted) continue;
+    const auto& awaited = static_cast<const FutureCore&>(*continuation.awaited);
+    items.push_back(absl::StrCat("a handler parked on thread ", continuation.owner->name(),
+                                 " until ", awaited.name(), " completes"));
+  }
+  if (items.empty()) return "no work that could end it is pending anywhere";
+  return absl::StrCat("work not run yet that might end it: ", absl::StrJoin(items, ", "));
 }
 
 std::string Kernel::ExplainStall() const {

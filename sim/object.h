@@ -51,6 +51,32 @@ class Waitable {
   virtual Thread Blocker() const { return Thread(); }
 };
 
+// Who will end a wait on an object, as the app or a model declares it: the thread that must run
+// (the wait-for graph's edge; invalid when unknown) and what it must do, in words. The kernel
+// cannot see which code will set an event or complete a promise, so a report can name the
+// completer only when someone declared it; otherwise it says so and lists the work not yet run.
+class DeclaredProducer {
+ public:
+  void SetProducer(Thread thread, std::string how) {
+    producer_ = thread;
+    producer_how_ = std::move(how);
+  }
+
+ protected:
+  Thread producer() const { return producer_; }
+  // `state` ("event e is not set") followed by who will end it, or by the fact nobody said.
+  std::string ExplainWith(std::string state, const char* declare_with) const {
+    if (producer_how_.empty()) {
+      return state + ", and no producer was declared for it (" + declare_with + ")";
+    }
+    return state + ": " + producer_how_;
+  }
+
+ private:
+  Thread producer_;
+  std::string producer_how_;
+};
+
 // How a thread waits; it decides the verdict when the run ends with the thread still waiting.
 enum class WaitKind : unsigned char {
   kNone,      // not waiting: enabled at its scheduling point

@@ -97,7 +97,8 @@ class Mutex final : public Object, public Waitable {
   Thread owner_;
 };
 
-class Event final : public Object, public Waitable {
+// Set by whoever the app says (DeclaredProducer::SetProducer names it for reports).
+class Event final : public Object, public Waitable, public DeclaredProducer {
  public:
   enum class Reset { kManual, kAuto };
   Event(std::string name, Reset reset, bool initially_set = false)
@@ -120,14 +121,18 @@ class Event final : public Object, public Waitable {
   bool is_set() const { return set_; }
 
   bool Ready() const override { return set_; }
-  std::string WhyNotReady() const override { return "event " + name() + " is not set"; }
+  std::string WhyNotReady() const override {
+    return ExplainWith("event " + name() + " is not set", "Event::SetProducer");
+  }
+  Thread Blocker() const override { return producer(); }
 
  private:
   Reset reset_;
   bool set_;
 };
 
-class Semaphore final : public Object, public Waitable {
+// Released by whoever the app says (DeclaredProducer::SetProducer names it for reports).
+class Semaphore final : public Object, public Waitable, public DeclaredProducer {
  public:
   Semaphore(std::string name, int initial_count) : Object(std::move(name)), count_(initial_count) {}
 
@@ -142,7 +147,10 @@ class Semaphore final : public Object, public Waitable {
   int count() const { return count_; }
 
   bool Ready() const override { return count_ > 0; }
-  std::string WhyNotReady() const override { return "semaphore " + name() + " has count 0"; }
+  std::string WhyNotReady() const override {
+    return ExplainWith("semaphore " + name() + " has count 0", "Semaphore::SetProducer");
+  }
+  Thread Blocker() const override { return producer(); }
 
  private:
   int count_;

@@ -346,7 +346,8 @@ TEST(Messages, PumpUntil_NeverCompletedIsStallNamingTheWait) {
   });
   EXPECT_EQ(result.violation.kind, Verdict::kStall);
   EXPECT_THAT(result.violation.report, HasSubstr("thread ui waits in pump_until(never)"));
-  EXPECT_THAT(result.violation.report, HasSubstr("nothing will complete it"));
+  EXPECT_THAT(result.violation.report,
+              HasSubstr("no producer was declared for it (Promise::SetProducer)"));
 }
 
 TEST(Messages, PumpUntil_OnAThreadWithoutAQueueIsABlockingWait) {
@@ -614,7 +615,7 @@ TEST(Messages, Await_OutsideAHandlerNeverCompletedIsStall) {
   EXPECT_EQ(result.violation.place, "outstanding work");
   EXPECT_THAT(result.violation.report, HasSubstr("thread worker waits in await(never)"));
   EXPECT_THAT(result.violation.report,
-              HasSubstr("never is not complete and nothing will complete it"));
+              HasSubstr("never is not complete, and no producer was declared for it"));
 }
 
 TEST(Messages, Await_InAHandlerNeverCompletedIsStall) {
@@ -633,8 +634,8 @@ TEST(Messages, Await_InAHandlerNeverCompletedIsStall) {
   EXPECT_THAT(log, ElementsAre("loop done"));
   EXPECT_EQ(result.violation.kind, Verdict::kStall);
   EXPECT_THAT(result.violation.report,
-              HasSubstr("a handler on thread ui is parked: never is not complete and nothing will "
-                        "complete it"));
+              HasSubstr("a handler on thread ui is parked: never is not complete, and no producer "
+                        "was declared for it"));
 }
 
 TEST(Messages, Await_ContinuationForAFinishedThreadIsStall) {

@@ -31,7 +31,7 @@ using ::testing::HasSubstr;
 enum Mode { kGpuHangs = 1, kUtilityHangs = 2, kGpuHangsThenCrashes = 3 };
 
 Task<> LogLoaded(Probe& p, NavigationEventArgs& args) {
-  p.log->push_back(absl::StrCat("NavigationCompleted ", args.is_success ? "ok" : "failed"));
+  p.log->push_back(absl::StrCat("NavigationCompleted ", args.is_success.Peek() ? "ok" : "failed"));
   co_return;
 }
 
@@ -44,7 +44,7 @@ Task<> CrashGpuWhenParsed(Probe& p, NavigationEventArgs& args) {
 }
 
 Task<> LogFailure(Probe& p, ProcessFailedEventArgs& args) {
-  p.log->push_back(ProcessFailedKindName(args.kind));
+  p.log->push_back(ProcessFailedKindName(args.kind.Peek()));
   co_return;
 }
 

@@ -44,9 +44,13 @@ Async<bool> LookupAsync(Probe& p) {
 
 std::string Describe(const char* event, const NavigationEventArgs& args) {
   return absl::StrCat(
-      event, " ", args.navigation_id, args.is_success ? "" : " failed",
-      args.web_error_status == WebErrorStatus::kOperationCanceled ? " OperationCanceled" : "");
+      event, " ", args.navigation_id.Peek(), args.is_success.Peek() ? "" : " failed",
+      args.web_error_status.Peek() == WebErrorStatus::kOperationCanceled ? " OperationCanceled"
+                                                                         : "");
 }
+
+// The tests observe the args with Peek (no scheduling point); what a handler decides, it sets
+// with put, as an app does.
 
 // Each handler logs its event; `mode` 1 also checks the order, failing the run if it breaks.
 Task<> LogNavigationEvent(Probe& p, const char* event, const NavigationEventArgs& args) {
@@ -55,11 +59,12 @@ Task<> LogNavigationEvent(Probe& p, const char* event, const NavigationEventArgs
 }
 
 Task<> OnStartingLog(Probe& p, NavigationStartingEventArgs& args) {
-  p.log->push_back(absl::StrCat("NavigationStarting ", args.navigation_id));
-  if (p.mode == 1) args.cancel = true;  // W9: before any await: read
+  p.log->push_back(absl::StrCat("NavigationStarting ", args.navigation_id.Peek()));
+  if (p.mode == 1) co_await args.cancel.put(true);  // W9: before any await: read
   if (p.mode == 2) {
     Async<bool> lookup = LookupAsync(p);
-    args.cancel = co_await lookup;  // W9: after the first await: not read
+    const bool blocked = co_await lookup;
+    co_await args.cancel.put(blocked);  // W9: after the first await: not read
   }
 }
 
@@ -137,15 +142,15 @@ TEST(WebView2Rules, W9_NavigationStartingCancelIsReadSynchronously) {
 // ---- W7: ExecuteScript after NavigationStarting runs in the new document.
 
 Task<> ScriptInNavigationStarting(Probe& p, NavigationStartingEventArgs& args) {
-  if (args.uri != kNewPage) co_return;
-  if (p.mode == 1) args.cancel = true;
+  if (args.uri.Peek() != kNewPage) co_return;
+  if (p.mode == 1) co_await args.cancel.put(true);
   Async<std::string> title = co_await p.webview->ExecuteScriptAsync("document.title");
   p.log->push_back("script: " + co_await title);
 }
 
 Task<> NavigateOnToNew(Probe& p, NavigationEventArgs& args) {
   p.log->push_back(Describe("NavigationCompleted", args));
-  if (args.uri == kPage) co_await p.webview->Navigate(kNewPage);
+  if (args.uri.Peek() == kPage) co_await p.webview->Navigate(kNewPage);
 }
 
 Task<> LogContentLoading(Probe& p, NavigationEventArgs& args) {
@@ -194,7 +199,7 @@ TEST(WebView2Rules, W7_ScriptAfterNavigationStartingRunsInNewDocument) {
 // ---- W9.1: NewWindow set while the deferral is open.
 
 Task<> OnPopupNavigated(Probe& p, NavigationEventArgs& args) {
-  p.log->push_back("popup loaded " + args.uri);
+  p.log->push_back("popup loaded " + args.uri.Peek());
   co_return;
 }
 
@@ -207,7 +212,7 @@ Task<> SetWindowThenComplete(Probe& p, NewWindowRequestedEventArgs& args) {
       [probe](NavigationEventArgs& loaded) { return OnPopupNavigated(*probe, loaded); });
   Async<std::string> before = co_await p.webview->ExecuteScriptAsync("window.popupOpened");
   p.log->push_back("opener before: " + co_await before);
-  args.SetNewWindow(&popup);
+  co_await args.SetNewWindow(&popup);
   // The opener's script went on at the set; the popup still waits for the deferral.
   Async<std::string> after = co_await p.webview->ExecuteScriptAsync("window.popupOpened");
   p.log->push_back("opener after: " + co_await after);
@@ -245,10 +250,10 @@ struct FrameProbe {
 };
 
 Task<> OnFramePermission(Probe& p, FrameProbe& kept, DeferrableEventArgs& args) {
-  p.log->push_back("frame " + args.frame->Name());
+  p.log->push_back("frame " + args.frame.Peek()->Name());
   if (p.mode == 1) {
-    args.handled = true;  // before returning: the WebView's handlers do not run
-    args.state = PermissionState::kDeny;
+    co_await args.handled.put(true);  // before returning: the WebView's handlers do not run
+    co_await args.state.put(PermissionState::kDeny);
   }
   if (p.mode == 2) kept.frame_deferral = args.GetDeferral();  // not handled: both run
   co_return;
@@ -268,7 +273,7 @@ Task<> CompleteBoth(Probe& p, FrameProbe& kept) {
 
 Task<> OnWebViewPermission(Probe& p, FrameProbe& kept, DeferrableEventArgs& args) {
   p.log->push_back("webview");
-  args.state = PermissionState::kAllow;
+  co_await args.state.put(PermissionState::kAllow);
   if (p.mode != 2) co_return;
   kept.webview_deferral = args.GetDeferral();
   Probe* probe = &p;
@@ -279,10 +284,10 @@ Task<> OnWebViewPermission(Probe& p, FrameProbe& kept, DeferrableEventArgs& args
 Task<> OnFrameSubscribe(Probe& p, FrameProbe& kept, FrameCreatedEventArgs& args) {
   Probe* probe = &p;
   FrameProbe* state = &kept;
-  args.frame->add_PermissionRequested([probe, state](DeferrableEventArgs& asked) {
+  CoreWebView2Frame* frame = co_await args.frame.get();
+  frame->add_PermissionRequested([probe, state](DeferrableEventArgs& asked) {
     return OnFramePermission(*probe, *state, asked);
   });
-  co_return;
 }
 
 Task<> LoadWithPermissionFrame(Probe& p, FrameProbe& kept) {
@@ -336,14 +341,17 @@ TEST(WebView2Rules, W9_FramePermissionHandlersRunFirst) {
 
 Task<> ReadPostBody(Probe& p, WebResourceRequestedEventArgs& args) {
   std::string body;
-  if (args.content != nullptr) {
-    for (std::string chunk = args.content->Read(4); !chunk.empty(); chunk = args.content->Read(4)) {
+  RequestContent* content = co_await args.content.get();
+  if (content != nullptr) {
+    for (std::string chunk = content->Read(4); !chunk.empty(); chunk = content->Read(4)) {
       body += chunk;
     }
   }
-  p.log->push_back(args.method + " " + args.uri + " " + body);
-  args.response = &p.rt->CreateResponseStream(/*agile=*/true, 1, nullptr);
-  co_return;
+  const std::string method = co_await args.method.get();
+  const std::string uri = co_await args.uri.get();
+  p.log->push_back(method + " " + uri + " " + body);
+  ResponseStream& response = p.rt->CreateResponseStream(/*agile=*/true, 1, nullptr);
+  co_await args.response.put(&response);
 }
 
 Task<> LoadWithPost(Probe& p) {

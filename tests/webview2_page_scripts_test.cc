@@ -27,8 +27,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 Task<> LogWebMessage(Probe& p, WebMessageReceivedEventArgs& args) {
-  p.log->push_back("message " + args.TryGetWebMessageAsString());
-  co_return;
+  const std::string message = co_await args.TryGetWebMessageAsString();
+  p.log->push_back("message " + message);
 }
 
 // ---- W2: chrome.webview.postMessage from a page script and from an app's ExecuteScript.
@@ -131,7 +131,7 @@ Task<> CompleteLater(AlertProbe& a) {
 // The handler starts a script while the alert holds the page, completes the deferral in a later
 // message, then awaits the script.
 Task<> DeferAndRunScript(AlertProbe& a, DeferrableEventArgs& args) {
-  a.p->log->push_back("dialog " + args.message);
+  a.p->log->push_back("dialog " + args.message.Peek());
   a.deferral = args.GetDeferral();
   Async<std::string> op = co_await a.p->webview->ExecuteScriptAsync("window.step");
   AlertProbe* kept = &a;

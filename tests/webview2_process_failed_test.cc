@@ -24,9 +24,9 @@ using sim::testing::RunResult;
 using ::testing::HasSubstr;
 
 Task<> LogFailure(Probe& p, ProcessFailedEventArgs& args) {
-  p.log->push_back(absl::StrCat(ProcessFailedKindName(args.kind), "/",
-                                ProcessFailedReasonName(args.reason), "/", args.exit_code, "@",
-                                p.k->now_ticks()));
+  p.log->push_back(absl::StrCat(ProcessFailedKindName(args.kind.Peek()), "/",
+                                ProcessFailedReasonName(args.reason.Peek()), "/",
+                                args.exit_code.Peek(), "@", p.k->now_ticks()));
   co_return;
 }
 

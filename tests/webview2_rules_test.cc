@@ -13,6 +13,7 @@
 #include "model/builtin_scenarios.h"
 #include "model/verdicts.h"
 #include "model/webview2/frames.h"
+#include "model/webview2/internal/records.h"
 #include "model/webview2/runtime.h"
 #include "sim/explorer.h"
 #include "sim/runner.h"
@@ -417,12 +418,11 @@ TEST(WebView2Rules, W9_NewWindowDeferredAndCompletedIsClean) {
 }
 
 Task<> TakeDeferral(Probe& p, DeferrableEventArgs& args) {
-  p.log->push_back(InfoOf(args.kind).name);
+  p.log->push_back(InfoOf(args.kind.Peek()).name);
   Deferral* deferral = &p.k->Make<Deferral>(args.GetDeferral());
   // W9.9: allowed, so that the navigation (and the page's next event) goes on.
-  args.action = ServerCertificateErrorAction::kAlwaysAllow;
+  co_await args.action.put(ServerCertificateErrorAction::kAlwaysAllow);
   if (p.mode == 0) deferral->Complete();  // mode 1 keeps it open
-  co_return;
 }
 
 Task<> LoadWithDeferrableEvents(Probe& p) {
@@ -473,17 +473,18 @@ TEST(WebView2Rules, W3_DeferralCompleteFromABackgroundThreadIsWrongThread) {
 // ---- Renderer hangs (W12): RenderProcessUnresponsive every 15 s while it stays hung.
 
 Task<> LogProcessFailed(Probe& p, ProcessFailedEventArgs& args) {
-  p.log->push_back(absl::StrCat(ProcessFailedKindName(args.kind), "/",
-                                ProcessFailedReasonName(args.reason), "/", args.exit_code, "@",
-                                p.k->now_ticks(), args.process_description,
-                                absl::StrJoin(args.failed_frames, ",")));
-  if (p.mode >= 1 && args.kind == ProcessFailedKind::kRenderProcessUnresponsive) {
+  p.log->push_back(absl::StrCat(
+      ProcessFailedKindName(args.kind.Peek()), "/", ProcessFailedReasonName(args.reason.Peek()),
+      "/", args.exit_code.Peek(), "@", p.k->now_ticks(), args.process_description.Peek(),
+      absl::StrJoin(args.failed_frames.Peek(), ",")));
+  const ProcessFailedKind kind = co_await args.kind.get();
+  if (p.mode >= 1 && kind == ProcessFailedKind::kRenderProcessUnresponsive) {
     co_await p.webview->Reload();  // W12: the browser terminates the hung renderer
   }
 }
 
 Task<> HangOnFirstLoad(Probe& p, NavigationEventArgs& args) {
-  p.log->push_back("loaded " + args.uri);
+  p.log->push_back("loaded " + args.uri.Peek());
   if (p.hr != nullptr) co_return;  // hang once
   p.hr = &p.k->Make<HRESULT>(kSOk);
   p.rt->world().HangRenderer(*p.webview);
@@ -641,8 +642,8 @@ Task<> CrashFrameRenderer(Probe& p, NavigationEventArgs& args) {
 }
 
 Task<> OnProbeFrameCreated(Probe& p, FrameCreatedEventArgs& args) {
-  p.log->push_back("FrameCreated " + args.frame->Name());
-  co_return;
+  CoreWebView2Frame* frame = co_await args.frame.get();
+  p.log->push_back("FrameCreated " + frame->Name());
 }
 
 Task<> LoadWithFrame(Probe& p) {
@@ -731,21 +732,41 @@ TEST(WebView2Rules, W2_WebMessageRoundTripAndMessagesPostedBeforeTheDocumentAreD
   EXPECT_THAT(Report(result), HasSubstr("went to about:blank"));
 }
 
-TEST(WebView2Rules, W2_WebMessageAsStringAndAsJson) {
-  WebMessageReceivedEventArgs text;
-  text.message = "say \"hi\"";
-  EXPECT_EQ(text.TryGetWebMessageAsString(), "say \"hi\"");
-  EXPECT_EQ(text.WebMessageAsJson(), R"("say \"hi\"")");
-  WebMessageReceivedEventArgs json;
-  json.message = R"({"n":1})";
-  json.is_json = true;
-  EXPECT_EQ(json.WebMessageAsJson(), R"({"n":1})");
+// The page echoes each host message back with its kind: the handler reads it both ways.
+Task<> ReadBothWays(Probe& p, WebMessageReceivedEventArgs& args) {
+  p.log->push_back("json " + co_await args.WebMessageAsJson());
   try {
-    (void)json.TryGetWebMessageAsString();
-    ADD_FAILURE() << "a JSON message read as a string";
+    p.log->push_back("string " + co_await args.TryGetWebMessageAsString());
   } catch (const ComException& error) {
-    EXPECT_EQ(error.hr(), kEInvalidArg);
+    p.log->push_back(absl::StrCat("string fails ", DescribeHresult(error.hr())));
   }
+}
+
+Task<> PostBoth(Probe& p) {
+  co_await p.webview->PostWebMessageAsString("say \"hi\"");
+  co_await p.webview->PostWebMessageAsJson(R"({"n":1})");
+}
+
+Task<> LoadAndPostBoth(Probe& p) {
+  co_await ProbeCreate(p);
+  Probe* probe = &p;
+  p.webview->add_WebMessageReceived(
+      [probe](WebMessageReceivedEventArgs& args) { return ReadBothWays(*probe, args); });
+  // Posted once the page loaded: a message posted earlier goes to about:blank.
+  p.webview->add_NavigationCompleted([probe](NavigationEventArgs&) { return PostBoth(*probe); });
+  co_await p.webview->Navigate(kPage);
+}
+
+TEST(WebView2Rules, W2_WebMessageAsStringAndAsJson) {
+  std::vector<std::string> log;
+  const RunResult run = RunProgram([&](Kernel& k) {
+    Probe& p = MakeProbe(k, &log, LoadAndPostBoth);
+    p.rt->world().AddPage(kPage, Page{.title = "Example", .echoes_web_messages = true});
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_THAT(
+      log, ::testing::ElementsAre(R"(json "say \"hi\"")", R"(string say "hi")", R"(json {"n":1})",
+                                  "string fails " + DescribeHresult(kEInvalidArg)));
 }
 
 // ---- W4: the runtime's own int 3 when the oracle is off.
@@ -850,16 +871,16 @@ Task<> AnswerLate(Probe& p, DeferrableEventArgs& args) {
   co_await think;
   if (p.mode == 0) {
     // Set before Complete, after the handler left: read at completion (W9.6).
-    args.handled = true;
-    args.Accept();
-    args.result_text = "yes";
-    args.state = PermissionState::kAllow;
+    co_await args.handled.put(true);
+    co_await args.Accept();
+    co_await args.result_text.put("yes");
+    co_await args.state.put(PermissionState::kAllow);
     deferral.Complete();
   } else {
     deferral.Complete();
-    args.handled = true;  // too late: the runtime has read the args already
-    args.Accept();
-    args.state = PermissionState::kAllow;
+    co_await args.handled.put(true);  // too late: the runtime has read the args already
+    co_await args.Accept();
+    co_await args.state.put(PermissionState::kAllow);
   }
 }
 
@@ -944,24 +965,27 @@ TEST(WebView2Rules, W9_ACertificateErrorNotAllowedEndsThePage) {
 TEST(WebView2Rules, W9_EveryDeferrableEventHasItsOwnOutcome) {
   std::vector<std::string> defaults;
   for (int i = 0; i < kDeferrableEventCount; ++i) {
+    // The runtime's own reading of the answers (no event raised: the values are set as the
+    // runtime sets them).
+    using internal::EventAccess;
     DeferrableEventArgs args;
-    args.kind = static_cast<DeferrableEvent>(i);
+    EventAccess::Value(args.kind) = static_cast<DeferrableEvent>(i);
     const std::string outcome = OutcomeOf(args);
-    EXPECT_FALSE(outcome.empty()) << InfoOf(args.kind).name;
+    EXPECT_FALSE(outcome.empty()) << InfoOf(args.kind.Peek()).name;
     defaults.push_back(outcome);
-    args.cancel = true;
-    args.handled = true;
-    args.accepted = true;
-    args.state = PermissionState::kDeny;
-    args.action = ServerCertificateErrorAction::kCancel;
-    EXPECT_NE(OutcomeOf(args), outcome) << InfoOf(args.kind).name << " ignores its answers";
+    EventAccess::Value(args.cancel) = true;
+    EventAccess::Value(args.handled) = true;
+    EventAccess::Value(args.accepted) = true;
+    EventAccess::Value(args.state) = PermissionState::kDeny;
+    EventAccess::Value(args.action) = ServerCertificateErrorAction::kCancel;
+    EXPECT_NE(OutcomeOf(args), outcome) << InfoOf(args.kind.Peek()).name << " ignores its answers";
   }
   std::sort(defaults.begin(), defaults.end());
   EXPECT_EQ(std::unique(defaults.begin(), defaults.end()), defaults.end());
 }
 
 Task<> OnPopupLoaded(Probe& p, NavigationEventArgs& args) {
-  p.log->push_back("popup loaded " + args.uri);
+  p.log->push_back("popup loaded " + args.uri.Peek());
   co_return;
 }
 
@@ -972,7 +996,7 @@ Task<> OpenPopup(Probe& p, NewWindowRequestedEventArgs& args) {
   Probe* probe = &p;
   popup.add_NavigationCompleted(
       [probe](NavigationEventArgs& loaded) { return OnPopupLoaded(*probe, loaded); });
-  args.SetNewWindow(&popup);
+  co_await args.SetNewWindow(&popup);
   p.log->push_back("popup at " + std::string(p.rt->world().Document(popup)));
   deferral.Complete();
 }

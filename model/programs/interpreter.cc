@@ -139,10 +139,10 @@ const char* ProgramScenarioId(ProgramRuntime runtime) {
 sim::Scenario ProgramScenario(Program program, ProgramObservations* observations) {
   std::vector<std::string> text = FormatProgram(program);
   const char* id = ProgramScenarioId(program.runtime);
-  // Android programs replay against the Android model's behaviour version.
+  // Each runtime's programs replay against its model's behaviour version.
   const uint32_t model_version = program.runtime == ProgramRuntime::kAndroid
                                      ? android::kAndroidModelVersion
-                                     : sim::Scenario{}.model_version;
+                                     : webview2::kWebView2ModelVersion;
   auto shared = std::make_shared<const Program>(std::move(program));
   return sim::Scenario{
       .id = id,

@@ -33,8 +33,8 @@ std::string Quoted(const std::string& text) { return absl::StrCat("\"", text, "\
 }  // namespace
 
 std::string DialogResultOf(const DeferrableEventArgs& args) {
-  if (!args.accepted) return "false";
-  return args.result_text.empty() ? std::string("true") : Quoted(args.result_text);
+  if (!args.accepted.Peek()) return "false";
+  return args.result_text.Peek().empty() ? std::string("true") : Quoted(args.result_text.Peek());
 }
 
 const char* PermissionStateName(PermissionState state) {
@@ -53,64 +53,68 @@ namespace {
 
 std::string CancelledOr(const DeferrableEventArgs& args, const char* cancelled,
                         std::string otherwise) {
-  return args.cancel ? std::string(cancelled) : std::move(otherwise);
+  return args.cancel.Peek() ? std::string(cancelled) : std::move(otherwise);
 }
 
 }  // namespace
 
 std::string OutcomeOf(const DeferrableEventArgs& args) {
-  switch (args.kind) {
+  switch (args.kind.Peek()) {
     case DeferrableEvent::kScriptDialogOpening:
       return absl::StrCat("the dialog returns ", DialogResultOf(args), " to the page's script");
     case DeferrableEvent::kPermissionRequested:
-      return absl::StrCat("the permission is ", PermissionStateName(args.state));
+      return absl::StrCat("the permission is ", PermissionStateName(args.state.Peek()));
     case DeferrableEvent::kDownloadStarting:
       return CancelledOr(
           args, "the download is cancelled",
           absl::StrCat("the download proceeds to ",
-                       args.result_file_path.empty() ? "the default path" : args.result_file_path,
-                       args.handled ? " without the download UI" : ""));
+                       args.result_file_path.Peek().empty() ? "the default path"
+                                                            : args.result_file_path.Peek(),
+                       args.handled.Peek() ? " without the download UI" : ""));
     case DeferrableEvent::kContextMenuRequested:
-      if (!args.handled) return "the default context menu is shown";
-      return args.selected_command_id < 0
+      if (!args.handled.Peek()) return "the default context menu is shown";
+      return args.selected_command_id.Peek() < 0
                  ? std::string("the app handled it: no default menu")
-                 : absl::StrCat("the app handled it: command ", args.selected_command_id, " runs");
+                 : absl::StrCat("the app handled it: command ", args.selected_command_id.Peek(),
+                                " runs");
     case DeferrableEvent::kBasicAuthenticationRequested:
-      return CancelledOr(args, "the authentication is cancelled: the page gets 401",
-                         args.user_name.empty()
-                             ? std::string("the default login prompt is shown")
-                             : absl::StrCat("the request is authenticated as ", args.user_name));
+      return CancelledOr(
+          args, "the authentication is cancelled: the page gets 401",
+          args.user_name.Peek().empty()
+              ? std::string("the default login prompt is shown")
+              : absl::StrCat("the request is authenticated as ", args.user_name.Peek()));
     case DeferrableEvent::kClientCertificateRequested:
-      if (args.cancel) return "the request is cancelled";
-      if (!args.handled) return "the default certificate dialog is shown";
-      return args.selected_certificate.empty()
+      if (args.cancel.Peek()) return "the request is cancelled";
+      if (!args.handled.Peek()) return "the default certificate dialog is shown";
+      return args.selected_certificate.Peek().empty()
                  ? std::string("the request goes on without a certificate")
-                 : absl::StrCat("the certificate ", args.selected_certificate, " is used");
+                 : absl::StrCat("the certificate ", args.selected_certificate.Peek(), " is used");
     case DeferrableEvent::kServerCertificateErrorDetected:
-      if (args.action == ServerCertificateErrorAction::kAlwaysAllow)
+      if (args.action.Peek() == ServerCertificateErrorAction::kAlwaysAllow)
         return "the navigation proceeds despite the certificate error";
-      return args.action == ServerCertificateErrorAction::kCancel
+      return args.action.Peek() == ServerCertificateErrorAction::kCancel
                  ? "the navigation is cancelled"
                  : "the navigation fails with the certificate error page";
     case DeferrableEvent::kLaunchingExternalUriScheme:
       return CancelledOr(args, "the launch is cancelled", "the external URI is launched");
     case DeferrableEvent::kNotificationReceived:
-      return args.handled ? "the app shows the notification: no default one"
-                          : "the default notification is shown";
+      return args.handled.Peek() ? "the app shows the notification: no default one"
+                                 : "the default notification is shown";
     case DeferrableEvent::kScreenCaptureStarting:
       return CancelledOr(args, "getDisplayMedia rejects with NotAllowedError",
                          "the screen capture starts");
     case DeferrableEvent::kSaveAsUIShowing:
-      if (args.cancel) return "the save is cancelled";
-      return args.suppress_default
-                 ? absl::StrCat("saved to ", args.result_file_path, " without the Save As dialog")
-                 : std::string("the default Save As dialog is shown");
+      if (args.cancel.Peek()) return "the save is cancelled";
+      return args.suppress_default.Peek() ? absl::StrCat("saved to ", args.result_file_path.Peek(),
+                                                         " without the Save As dialog")
+                                          : std::string("the default Save As dialog is shown");
     case DeferrableEvent::kSaveFileSecurityCheckStarting:
-      if (args.cancel) return "the save is cancelled";
-      return args.suppress_default ? "saved without the default security policy"
-                                   : "the default security check runs, then the save";
+      if (args.cancel.Peek()) return "the save is cancelled";
+      return args.suppress_default.Peek() ? "saved without the default security policy"
+                                          : "the default security check runs, then the save";
     case DeferrableEvent::kDragStarting:
-      return args.handled ? "the app handles the drag: no default drag" : "the default drag starts";
+      return args.handled.Peek() ? "the app handles the drag: no default drag"
+                                 : "the default drag starts";
   }
   return "";
 }

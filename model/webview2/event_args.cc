@@ -8,6 +8,13 @@ namespace wvsim::model::webview2 {
 
 using internal::EventAccess;
 
+sim::Task<> AccessArgs(const EventArgs& args, const char* verb) {
+  internal::EventRecord& record = EventAccess::Record(args);
+  const sim::Op op{verb, record.source};
+  co_await record.core->kernel.Yield(op);
+  record.core->CheckArgsThread(record, verb);
+}
+
 Deferral EventArgs::GetDeferral() {
   internal::EventRecord& record = EventAccess::Record(*this);
   return record.core->events.GetDeferral(record);
@@ -32,27 +39,40 @@ void Deferral::Complete() {
 
 bool Deferral::completed() const { return state_ != nullptr && state_->completions > 0; }
 
-void NewWindowRequestedEventArgs::SetNewWindow(CoreWebView2* window) {
+sim::Task<> NewWindowRequestedEventArgs::SetNewWindow(CoreWebView2* window) {
+  co_await AccessArgs(*this, "put_NewWindow");
   EventAccess::Record(*this).core->navigation.SetNewWindow(*this, window);
 }
 
-const std::string& WebMessageReceivedEventArgs::TryGetWebMessageAsString() const {
-  if (is_json) {
+sim::Task<CoreWebView2*> NewWindowRequestedEventArgs::NewWindow() const {
+  co_await AccessArgs(*this, "get_NewWindow");
+  co_return new_window_;
+}
+
+sim::Task<> DeferrableEventArgs::Accept() {
+  co_await AccessArgs(*this, "Accept");
+  EventAccess::Value(accepted) = true;
+}
+
+sim::Task<std::string> WebMessageReceivedEventArgs::TryGetWebMessageAsString() const {
+  co_await AccessArgs(*this, "TryGetWebMessageAsString");
+  if (is_json_) {
     throw ComException(kEInvalidArg,
                        "WebMessageReceivedEventArgs.TryGetWebMessageAsString of a "
                        "JSON message");
   }
-  return message;
+  co_return message_;
 }
 
-std::string WebMessageReceivedEventArgs::WebMessageAsJson() const {
-  if (is_json) return message;
+sim::Task<std::string> WebMessageReceivedEventArgs::WebMessageAsJson() const {
+  co_await AccessArgs(*this, "get_WebMessageAsJson");
+  if (is_json_) co_return message_;
   std::string json = "\"";
-  for (const char c : message) {
+  for (const char c : message_) {
     if (c == '"' || c == '\\') json += '\\';
     json += c;
   }
-  return json + "\"";
+  co_return json + "\"";
 }
 
 }  // namespace wvsim::model::webview2

@@ -5,13 +5,14 @@
 // (internal/events.h).
 //
 //   Task<> OnNavigationStarting(NavigationStartingEventArgs& args) {
-//     args.cancel = IsBlocked(args.uri);  // before any co_await: read at the first suspend (W9)
-//     co_return;
+//     const std::string uri = co_await args.uri.get();
+//     co_await args.cancel.put(IsBlocked(uri));  // before the first suspend (W9)
 //   }
 //
-// Thread-safety: every args object belongs to the UI thread of its sender (W3); GetDeferral,
-// Deferral.Complete and NewWindow check it. Determinism: args names (NavigationStarting#2) come
-// from per-run counters.
+// Thread-safety: every args object belongs to the UI thread of its sender (W3, W3b): each
+// property's get and put (args_property.h) and each method is a scheduling point, then the thread
+// check; GetDeferral and Deferral.Complete check the thread. Determinism: args names
+// (NavigationStarting#2) come from per-run counters.
 #ifndef WVSIM_MODEL_WEBVIEW2_EVENT_ARGS_H_
 #define WVSIM_MODEL_WEBVIEW2_EVENT_ARGS_H_
 
@@ -22,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/webview2/args_property.h"
 #include "model/webview2/hresult.h"
 #include "sim/kernel.h"
 #include "sim/sync.h"
@@ -83,6 +85,9 @@ class ScopedDeferral {
 // What every event's args have. The runtime's record of the event (internal::EventRecord) is
 // bound when the runtime raises it.
 struct EventArgs {
+  EventArgs() = default;
+  EventArgs(const EventArgs&) = delete;  // the properties point at their args
+  EventArgs& operator=(const EventArgs&) = delete;
   // W8: keeps the event open after the handler returns, until Complete (W3: UI thread only).
   Deferral GetDeferral();
   // "NavigationCompleted#3" in traced runs, "NavigationCompleted" otherwise.
@@ -99,31 +104,36 @@ enum class WebErrorStatus : uint8_t { kUnknown, kOperationCanceled };
 // ContentLoading, DOMContentLoaded and NavigationCompleted (W2: in that order, after
 // NavigationStarting, each a message on the UI thread).
 struct NavigationEventArgs : EventArgs {
-  std::string uri;
-  uint64_t navigation_id = 0;  // NavigationId: the same for every event of one navigation
-  bool is_success = true;      // NavigationCompleted
-  WebErrorStatus web_error_status = WebErrorStatus::kUnknown;
+  ArgsValue<std::string> uri{this, "get_Uri"};
+  // NavigationId: the same for every event of one navigation.
+  ArgsValue<uint64_t> navigation_id{this, "get_NavigationId"};
+  ArgsValue<bool> is_success{this, "get_IsSuccess", true};  // NavigationCompleted
+  ArgsValue<WebErrorStatus> web_error_status{this, "get_WebErrorStatus"};
 };
 
 // NavigationStarting has no deferral (W9): the runtime reads Cancel when the handler returns or
 // first suspends at an await; a Cancel set after that has no effect and the page loads.
 struct NavigationStartingEventArgs : EventArgs {
-  std::string uri;
-  uint64_t navigation_id = 0;
-  bool cancel = false;
+  ArgsValue<std::string> uri{this, "get_Uri"};
+  ArgsValue<uint64_t> navigation_id{this, "get_NavigationId"};
+  ArgsProperty<bool> cancel{this, "get_Cancel", "put_Cancel"};
   Deferral GetDeferral() = delete;  // W9: no deferral for NavigationStarting
 };
 
 // Page -> host: window.chrome.webview.postMessage(...) (and the page's answer to the host's
 // PostWebMessageAsString / PostWebMessageAsJson, web_messages.cc).
 struct WebMessageReceivedEventArgs : EventArgs {
-  std::string message;  // the string, or the JSON text when is_json
-  bool is_json = false;
-  std::string source_uri;  // Source: the document that posted it
+  // Source: the document that posted it.
+  ArgsValue<std::string> source_uri{this, "get_Source"};
   // WR: the string message; a JSON message is not a string (E_INVALIDARG; .NET ArgumentException).
-  const std::string& TryGetWebMessageAsString() const;
+  sim::Task<std::string> TryGetWebMessageAsString() const;
   // WR: always valid; a string message comes as a JSON string literal.
-  std::string WebMessageAsJson() const;
+  sim::Task<std::string> WebMessageAsJson() const;
+
+ private:
+  friend struct internal::EventAccess;
+  std::string message_;  // the string, or the JSON text when is_json_
+  bool is_json_ = false;
 };
 
 // A response's content stream (W10). A stream created on an STA thread that pumps is non-agile
@@ -156,19 +166,20 @@ struct RequestContent : sim::Object {
 };
 
 struct WebResourceRequestedEventArgs : EventArgs {
-  std::string uri;
-  std::string method = "GET";          // Request.Method
-  RequestContent* content = nullptr;   // Request.Content: the POST body, null for a GET (W10)
-  ResponseStream* response = nullptr;  // args.Response = ...
+  ArgsValue<std::string> uri{this, "get_Uri"};               // Request.Uri
+  ArgsValue<std::string> method{this, "get_Method", "GET"};  // Request.Method
+  // Request.Content: the POST body, null for a GET (W10).
+  ArgsValue<RequestContent*> content{this, "get_Content", nullptr};
+  ArgsProperty<ResponseStream*> response{this, "get_Response", "put_Response", nullptr};
 };
 
 struct NewWindowRequestedEventArgs : EventArgs {
-  std::string uri;
-  bool handled = false;
+  ArgsValue<std::string> uri{this, "get_Uri"};
+  ArgsProperty<bool> handled{this, "get_Handled", "put_Handled"};
   // args.NewWindow = window. W9.1: set while the deferral is still open, it ends the hold on the
   // opener at once (window.open returns it); the window itself navigates when the event finishes.
-  void SetNewWindow(CoreWebView2* window);
-  CoreWebView2* NewWindow() const { return new_window_; }
+  sim::Task<> SetNewWindow(CoreWebView2* window);
+  sim::Task<CoreWebView2*> NewWindow() const;
 
  private:
   friend struct internal::EventAccess;
@@ -209,28 +220,39 @@ enum class ServerCertificateErrorAction : uint8_t { kDefault, kAlwaysAllow, kCan
 // The app's answers, as the events' args name them. The runtime reads them when the event
 // finishes (handler returned, deferral completed): a value set after that is ignored (W9).
 struct DeferrableEventArgs : EventArgs {
-  DeferrableEvent kind = DeferrableEvent::kScriptDialogOpening;
+  ArgsValue<DeferrableEvent> kind{this, "get_Kind", DeferrableEvent::kScriptDialogOpening};
   // ContextMenuRequested, DownloadStarting, NotificationReceived, ScreenCaptureStarting,
   // ClientCertificateRequested, DragStarting: the app handles it; no default UI.
-  bool handled = false;
+  ArgsProperty<bool> handled{this, "get_Handled", "put_Handled"};
   // DownloadStarting, BasicAuthenticationRequested, ClientCertificateRequested,
   // LaunchingExternalUriScheme, ScreenCaptureStarting, SaveAsUIShowing,
   // SaveFileSecurityCheckStarting (CancelSave).
-  bool cancel = false;
-  bool accepted = false;         // ScriptDialogOpening: Accept() was called
-  std::string result_text = {};  // ScriptDialogOpening: prompt()'s answer
-  std::string message = {};      // ScriptDialogOpening: the dialog's text (a page script's alert)
-  PermissionState state = PermissionState::kDefault;  // PermissionRequested
-  ServerCertificateErrorAction action = ServerCertificateErrorAction::kDefault;
-  std::string user_name = {};             // BasicAuthenticationRequested: Response.UserName
-  std::string selected_certificate = {};  // ClientCertificateRequested
-  std::string result_file_path = {};      // DownloadStarting, SaveAsUIShowing (SaveAsFilePath)
+  ArgsProperty<bool> cancel{this, "get_Cancel", "put_Cancel"};
+  // ScriptDialogOpening: Accept() was called.
+  ArgsValue<bool> accepted{this, "get_Accepted"};
+  ArgsProperty<std::string> result_text{this, "get_ResultText", "put_ResultText"};  // prompt()
+  // ScriptDialogOpening: the dialog's text (a page script's alert).
+  ArgsValue<std::string> message{this, "get_Message"};
+  // PermissionRequested.
+  ArgsProperty<PermissionState> state{this, "get_State", "put_State", PermissionState::kDefault};
+  // ServerCertificateErrorDetected.
+  ArgsProperty<ServerCertificateErrorAction> action{this, "get_Action", "put_Action",
+                                                    ServerCertificateErrorAction::kDefault};
+  // BasicAuthenticationRequested: Response.UserName.
+  ArgsProperty<std::string> user_name{this, "get_UserName", "put_UserName"};
+  // ClientCertificateRequested.
+  ArgsProperty<std::string> selected_certificate{this, "get_SelectedCertificate",
+                                                 "put_SelectedCertificate"};
+  // DownloadStarting, SaveAsUIShowing (SaveAsFilePath).
+  ArgsProperty<std::string> result_file_path{this, "get_ResultFilePath", "put_ResultFilePath"};
   // SaveAsUIShowing: SuppressDefaultDialog; SaveFileSecurityCheckStarting: SuppressDefaultPolicy.
-  bool suppress_default = false;
-  int selected_command_id = -1;  // ContextMenuRequested: SelectedCommandId (-1: none)
+  ArgsProperty<bool> suppress_default{this, "get_SuppressDefault", "put_SuppressDefault"};
+  // ContextMenuRequested: SelectedCommandId (-1: none).
+  ArgsProperty<int> selected_command_id{this, "get_SelectedCommandId", "put_SelectedCommandId", -1};
   // PermissionRequested raised by a frame (W9.4): the CoreWebView2Frame whose document asked.
-  CoreWebView2Frame* frame = nullptr;
-  void Accept() { accepted = true; }
+  ArgsValue<CoreWebView2Frame*> frame{this, "get_Frame", nullptr};
+  // ScriptDialogOpening: the dialog returns true (confirm) or the result text (prompt).
+  sim::Task<> Accept();
 };
 // What the runtime does with the answers of `args` (W9), as a sentence: "the default context
 // menu is shown". Read at the moment the event finishes.
@@ -272,22 +294,26 @@ int ExitCodeOf(ProcessFailedReason reason);
 inline constexpr int kStillActiveExitCode = 259;  // STILL_ACTIVE
 
 struct ProcessFailedEventArgs : EventArgs {
-  ProcessFailedKind kind = ProcessFailedKind::kUnknownProcessExited;
-  ProcessFailedReason reason = ProcessFailedReason::kUnexpected;
-  int exit_code = 0;
-  std::string process_description = {};         // a utility process's service ("Network Service")
-  std::vector<std::string> failed_frames = {};  // FrameInfosForFailedProcess (frame ids)
+  ArgsValue<ProcessFailedKind> kind{this, "get_ProcessFailedKind",
+                                    ProcessFailedKind::kUnknownProcessExited};
+  ArgsValue<ProcessFailedReason> reason{this, "get_Reason", ProcessFailedReason::kUnexpected};
+  ArgsValue<int> exit_code{this, "get_ExitCode"};
+  // A utility process's service ("Network Service").
+  ArgsValue<std::string> process_description{this, "get_ProcessDescription"};
+  // FrameInfosForFailedProcess (frame ids).
+  ArgsValue<std::vector<std::string>> failed_frames{this, "get_FrameInfosForFailedProcess"};
 };
 
 // FrameCreated: an iframe of the document got its CoreWebView2Frame.
 struct FrameCreatedEventArgs : EventArgs {
-  CoreWebView2Frame* frame = nullptr;
+  ArgsValue<CoreWebView2Frame*> frame{this, "get_Frame", nullptr};
 };
 
 // W13: on the environment, after every process of the group exited.
 enum class BrowserProcessExitKind : uint8_t { kNormal, kFailed };
 struct BrowserProcessExitedEventArgs : EventArgs {
-  BrowserProcessExitKind kind = BrowserProcessExitKind::kNormal;
+  ArgsValue<BrowserProcessExitKind> kind{this, "get_BrowserProcessExitKind",
+                                         BrowserProcessExitKind::kNormal};
 };
 
 // An event handler: a coroutine, so that it can await (and leave the stack, W8).

@@ -45,6 +45,7 @@ Scenario Make(std::string id, std::string description, std::vector<Verdict> expe
   return Scenario{.id = std::move(id),
                   .description = std::move(description),
                   .expected = std::move(expected),
+                  .model_version = kWebView2ModelVersion,
                   .setup = std::move(setup)};
 }
 

@@ -70,7 +70,8 @@ Task<> ShowSettings(App& app) {
 }
 
 Task<> OnWebMessage(App& app, WebMessageReceivedEventArgs& args) {
-  if (args.TryGetWebMessageAsString() != "open-settings") co_return;
+  const std::string message = co_await args.TryGetWebMessageAsString();
+  if (message != "open-settings") co_return;
   if (app.blocking) {
     co_await ShowSettings(app);  // new SettingsForm().ShowDialog() inside the handler (W4)
   } else {
@@ -103,15 +104,17 @@ ResponseStream& BuildResponse(App& app, const std::string& uri) {
 
 Task<> OnResourceManual(App& app, WebResourceRequestedEventArgs& args) {
   Deferral deferral = args.GetDeferral();
-  args.response = &BuildResponse(app, args.uri);  // throws: Complete below never runs
+  const std::string uri = co_await args.uri.get();
+  ResponseStream& response = BuildResponse(app, uri);  // throws: Complete below never runs
+  co_await args.response.put(&response);
   deferral.Complete();
-  co_return;
 }
 
 Task<> OnResourceScoped(App& app, WebResourceRequestedEventArgs& args) {
   ScopedDeferral deferral(args.GetDeferral());  // using (args.GetDeferral()) { ... }
-  args.response = &BuildResponse(app, args.uri);
-  co_return;
+  const std::string uri = co_await args.uri.get();
+  ResponseStream& response = BuildResponse(app, uri);
+  co_await args.response.put(&response);
 }
 
 Task<> DeferralLoad(App& app) {
@@ -138,8 +141,8 @@ Task<> OnNewWindow(App& app, NewWindowRequestedEventArgs& args) {
   Deferral deferral = app.blocking ? Deferral() : args.GetDeferral();
   Async<Controller*> op = co_await app.env->CreateCoreWebView2ControllerAsync();
   Controller* controller = co_await op;
-  args.SetNewWindow(&controller->CoreWebView2());
-  args.handled = true;
+  co_await args.SetNewWindow(&controller->CoreWebView2());
+  co_await args.handled.put(true);
   if (kept == nullptr) deferral.Complete();
 }
 
@@ -299,7 +302,8 @@ Task<> SyncSettings(App& app) {
 
 Task<> OnResourceStream(App& app, WebResourceRequestedEventArgs& args) {
   // The response stream is created here, on the UI thread (non-agile unless made agile).
-  args.response = &app.rt->CreateResponseStream(app.agile, 2, app.served);
+  ResponseStream& response = app.rt->CreateResponseStream(app.agile, 2, app.served);
+  co_await args.response.put(&response);
   app.k->Spawn("sync", SyncSettings(app));
   co_await app.requested->Set();
 }
@@ -390,11 +394,12 @@ Task<> ReloadAfterRendererCrash(App& app) {
 
 Task<> OnProcessFailed(App& app, ProcessFailedEventArgs& args) {
   app.crashed = true;
-  if (args.kind == ProcessFailedKind::kRenderProcessExited) {
+  const ProcessFailedKind kind = co_await args.kind.get();
+  if (kind == ProcessFailedKind::kRenderProcessExited) {
     // W12: the WebView shows an error page until Reload.
     co_await app.rt->Post(app.ui, "ReloadWebView",
                           [&app] { return ReloadAfterRendererCrash(app); });
-  } else if (args.kind == ProcessFailedKind::kBrowserProcessExited) {
+  } else if (kind == ProcessFailedKind::kBrowserProcessExited) {
     co_await app.rt->Post(app.ui, "RecreateWebView", [&app] { return Recreate(app); });
   }
 }
@@ -436,8 +441,8 @@ void CrashSetup(Kernel& k, bool ignores_crash) {
 
 Task<> OnExited(App& app, BrowserProcessExitedEventArgs& args) {
   ++app.exited;
-  if (app.closed < 2 || args.kind != BrowserProcessExitKind::kNormal) ++app.exited_early;
-  co_return;
+  const BrowserProcessExitKind kind = co_await args.kind.get();
+  if (app.closed < 2 || kind != BrowserProcessExitKind::kNormal) ++app.exited_early;
 }
 
 Task<> OnSharedLoaded(App& app, NavigationEventArgs& args) {
@@ -586,7 +591,7 @@ void RegisterScenarios() {
   }
   for (std::vector<Scenario> (*more)() :
        {ProcessScenarios, ProcessKindScenarios, MessagingScenarios, NavigationScenarios,
-        ApiErrorScenarios, WaitScenarios, PageScriptScenarios}) {
+        ApiErrorScenarios, WaitScenarios, PageScriptScenarios, AffinityScenarios}) {
     for (Scenario& scenario : more()) sim::RegisterScenarioOrDie(std::move(scenario));
   }
 }

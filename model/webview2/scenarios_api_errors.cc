@@ -25,8 +25,9 @@ Task<> OnScriptDialog(App& app, DeferrableEventArgs& args) {
   // try { ...; deferral.Complete(); } finally { deferral.Complete(); }: the success path and the
   // cleanup both complete it (W8: a second Complete is reported; behaviour unconfirmed).
   Async<std::string> answer = co_await app.webview->ExecuteScriptAsync("document.title");
-  args.result_text = co_await answer;
-  args.Accept();
+  std::string text = co_await answer;
+  co_await args.result_text.put(std::move(text));
+  co_await args.Accept();
   if (app.blocking) deferral.Complete();
   deferral.Complete();  // the finally block: the one Complete the fix keeps
 }

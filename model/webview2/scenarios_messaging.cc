@@ -3,6 +3,7 @@
 // (W7: dispatched in order, processed in any order).
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "model/webview2/scenario_app.h"
 
 namespace wvsim::model::webview2::scenario_app {
@@ -23,11 +24,11 @@ Task<> PostBoth(App& app) {
 }
 
 Task<> OnAnswer(App& app, WebMessageReceivedEventArgs& args) {
-  const bool expected = args.is_json ? args.WebMessageAsJson() == kPingJson
-                                     : args.TryGetWebMessageAsString() == kPing;
+  // WebMessageAsJson is valid for both kinds: a string message comes as a JSON string literal.
+  const std::string json = co_await args.WebMessageAsJson();
+  const bool expected = json == kPingJson || json == absl::StrCat("\"", kPing, "\"");
   if (!expected) {
-    co_await app.k->Abort(Verdict::kAssertion, "WebMessageReceived",
-                          "the page answered " + args.WebMessageAsJson());
+    co_await app.k->Abort(Verdict::kAssertion, "WebMessageReceived", "the page answered " + json);
     co_return;
   }
   ++app.events;

@@ -35,13 +35,15 @@ Task<> OnNavigationStartingPolicy(App& app, NavigationStartingEventArgs& args) {
   if (app.blocking) {
     // args.Cancel = await policy.IsBlockedAsync(args.Uri): the await is where the runtime read
     // Cancel (still false); the assignment comes too late (W9).
-    Async<bool> lookup = IsBlockedAsync(app, args.uri);
+    const std::string uri = co_await args.uri.get();
+    Async<bool> lookup = IsBlockedAsync(app, uri);
     const bool blocked = co_await lookup;
-    args.cancel = blocked;
+    co_await args.cancel.put(blocked);
   } else {
     // The fix: decide from the cached blocklist before any await, then refresh the cache.
-    args.cancel = args.uri == kTracker;
-    Async<bool> refresh = IsBlockedAsync(app, args.uri);
+    const std::string uri = co_await args.uri.get();
+    co_await args.cancel.put(uri == kTracker);
+    Async<bool> refresh = IsBlockedAsync(app, uri);
     co_await refresh;
   }
 }
@@ -49,13 +51,15 @@ Task<> OnNavigationStartingPolicy(App& app, NavigationStartingEventArgs& args) {
 Task<> ClickAdLink(App& app) { co_await app.webview->Navigate(kTracker); }
 
 Task<> OnPolicyNavigationCompleted(App& app, NavigationEventArgs& args) {
-  if (args.uri != kTracker) {
+  const std::string uri = co_await args.uri.get();
+  if (uri != kTracker) {
     // The home page loaded; the user clicks the ad on it.
     co_await app.rt->Post(app.ui, "adLink_Click", [&app] { return ClickAdLink(app); });
     co_return;
   }
   ++app.events;
-  if (args.is_success) {
+  const bool loaded = co_await args.is_success.get();
+  if (loaded) {
     co_await app.k->Abort(Verdict::kAssertion, "blocked page loaded",
                           "W9: the NavigationStarting handler set Cancel for " +
                               std::string(kTracker) +

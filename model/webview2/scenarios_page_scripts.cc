@@ -35,7 +35,8 @@ Task<> ShowSettingsDialog(App& app) {
 }
 
 Task<> OnSettingsMessage(App& app, WebMessageReceivedEventArgs& args) {
-  if (args.TryGetWebMessageAsString() != kOpenSettings) co_return;
+  const std::string message = co_await args.TryGetWebMessageAsString();
+  if (message != kOpenSettings) co_return;
   if (app.blocking) {
     co_await ShowSettingsDialog(app);  // new SettingsForm().ShowDialog() in the handler (W4)
   } else {
@@ -103,10 +104,10 @@ Task<> OnScriptDialog(App& app, DeferrableEventArgs& args) {
     // The bug: the answer needs the page's draft first, but the script that reads it queues on
     // the page's JavaScript thread behind the very alert this deferral holds (W7, W9.3).
     co_await ReadDraft(app);
-    args.Accept();
+    co_await args.Accept();
     deferral.Complete();
   } else {
-    args.Accept();
+    co_await args.Accept();
     deferral.Complete();  // the alert returns; the script below runs after the page's script
     co_await ReadDraft(app);
   }
@@ -142,8 +143,8 @@ void AlertSetup(Kernel& k, bool awaits_script) {
 constexpr char kReady[] = "ready";
 
 Task<> OnReady(App& app, WebMessageReceivedEventArgs& args) {
-  if (args.TryGetWebMessageAsString() == kReady) ++app.events;
-  co_return;
+  const std::string message = co_await args.TryGetWebMessageAsString();
+  if (message == kReady) ++app.events;
 }
 
 void SubscribeToReady(App& app) {

@@ -33,7 +33,8 @@ Task<> OnKindProcessFailed(App& app, ProcessFailedEventArgs& args) {
   ++app.events;
   // The fix switches on Kind: only BrowserProcessExited closes the WebViews; every other kind
   // recovers by itself (W12). The buggy handler treats every failure as a browser crash.
-  if (!app.blocking && args.kind != ProcessFailedKind::kBrowserProcessExited) co_return;
+  const ProcessFailedKind kind = co_await args.kind.get();
+  if (!app.blocking && kind != ProcessFailedKind::kBrowserProcessExited) co_return;
   co_await app.rt->Post(app.ui, "RecreateWebView", [&app] { return RecreateWebView(app); });
 }
 

@@ -20,7 +20,8 @@ constexpr char kWidget[] = "https://widgets.example/chat";
 
 // The page says "ready" through postMessage once loaded; the form waits for it.
 Task<> OnReadyMessage(App& app, WebMessageReceivedEventArgs& args) {
-  if (args.TryGetWebMessageAsString() == "ready" && !app.ready.done()) app.ready.Set();
+  const std::string message = co_await args.TryGetWebMessageAsString();
+  if (message == "ready" && !app.ready.done()) app.ready.Set();
   co_return;
 }
 
@@ -33,13 +34,14 @@ Task<> ReloadHungPage(App& app) {
 }
 
 Task<> OnHangProcessFailed(App& app, ProcessFailedEventArgs& args) {
-  if (args.kind == ProcessFailedKind::kRenderProcessUnresponsive) {
+  const ProcessFailedKind kind = co_await args.kind.get();
+  if (kind == ProcessFailedKind::kRenderProcessUnresponsive) {
     ++app.events;
     // The ignoring app treats Unresponsive as transient and waits for ever; the patient one sits
     // out `patience` reports, as Chromium's "Wait" button does (the hang may end by itself, and
     // then the page goes on, W12), and reloads after that; the fix reloads at once.
     if (app.blocking || app.events <= app.patience) co_return;
-  } else if (args.kind != ProcessFailedKind::kRenderProcessExited) {
+  } else if (kind != ProcessFailedKind::kRenderProcessExited) {
     co_return;
   }
   co_await app.rt->Post(app.ui, "ReloadWebView", [&app] { return ReloadHungPage(app); });
@@ -84,11 +86,12 @@ Task<> CheckTitle(App& app) {
 
 Task<> OnAuxiliaryProcessFailed(App& app, ProcessFailedEventArgs& args) {
   ++app.events;
-  if (args.kind != ProcessFailedKind::kGpuProcessExited &&
-      args.kind != ProcessFailedKind::kUtilityProcessExited) {
+  const ProcessFailedKind kind = co_await args.kind.get();
+  if (kind != ProcessFailedKind::kGpuProcessExited &&
+      kind != ProcessFailedKind::kUtilityProcessExited) {
     co_await app.k->Abort(
         Verdict::kAssertion, "ProcessFailed",
-        std::string("unexpected ProcessFailed kind ") + ProcessFailedKindName(args.kind));
+        std::string("unexpected ProcessFailed kind ") + ProcessFailedKindName(kind));
     co_return;
   }
   // Nothing to recover (W12): the WebView keeps working, as the next script shows (once the page
@@ -171,8 +174,7 @@ Task<> AskWidget(App& app) {
 }
 
 Task<> OnFrameCreated(App& app, FrameCreatedEventArgs& args) {
-  app.frame = args.frame;
-  co_return;
+  app.frame = co_await args.frame.get();
 }
 
 Task<> OnFrameNavigationCompleted(App& app, NavigationEventArgs& args) {
@@ -241,7 +243,8 @@ Task<> BreakDialogShown(App& app) {
 }
 
 Task<> OnOpenSettings(App& app, WebMessageReceivedEventArgs& args) {
-  if (args.TryGetWebMessageAsString() != "open-settings") co_return;
+  const std::string message = co_await args.TryGetWebMessageAsString();
+  if (message != "open-settings") co_return;
   co_await app.rt->ShowDialog("Settings", [&app] { return BreakDialogShown(app); });
 }
 

@@ -29,7 +29,8 @@ Task<> LoadSettings(App& app) {
 }
 
 Task<> OnSettingsRequested(App& app, WebMessageReceivedEventArgs& args) {
-  if (args.TryGetWebMessageAsString() != "get-settings") co_return;
+  const std::string message = co_await args.TryGetWebMessageAsString();
+  if (message != "get-settings") co_return;
   app.ready = app.k->MakePromise<void>("settings loaded");
   app.k->Spawn("worker", LoadSettings(app));
   if (app.blocking) {

@@ -22,6 +22,14 @@ Core::Core(sim::Kernel& run_kernel)
   RegisterChecks();
 }
 
+namespace {
+
+constexpr char kMarshalFix[] =
+    " Fix: post the call to the UI thread (SynchronizationContext.Post, Dispatcher.Invoke, "
+    "PostMessage).";
+
+}  // namespace
+
 void Core::CheckThread(sim::Thread owner, const sim::Object& object, const char* api,
                        const char* rule) {
   const sim::Thread caller = kernel.Current();
@@ -32,8 +40,23 @@ void Core::CheckThread(sim::Thread owner, const sim::Object& object, const char*
                            ", the thread that created it. Win32 callers get HRESULT ",
                            DescribeHresult(kUiEWrongThread),
                            " .NET callers get InvalidOperationException: ", kDotNetWrongThreadText,
-                           " Fix: post the call to the UI thread (SynchronizationContext.Post, "
-                           "Dispatcher.Invoke, PostMessage)."));
+                           kMarshalFix));
+  throw ComException(kUiEWrongThread, api);
+}
+
+void Core::CheckArgsThread(const EventRecord& event, const char* verb) {
+  const sim::Thread caller = kernel.Current();
+  if (caller == event.owner || TestOnlyPlantedDefects().skip_thread_check) return;
+  const std::string api = absl::StrCat(event.type_name, "EventArgs.", verb);
+  kernel.Fail(WebViewVerdict::kWrongThread, api,
+              absl::StrCat("W3b: ", api, " called on thread ", caller.name(), ", but the args of ",
+                           event.Name(), " belong to thread ", event.owner.name(),
+                           ", the thread its handlers run on. Win32 callers get HRESULT ",
+                           DescribeHresult(kUiEWrongThread),
+                           " What .NET raises for event args used off the UI thread is not "
+                           "documented: the model assumes InvalidOperationException, as for "
+                           "CoreWebView2 (an assumption).",
+                           kMarshalFix));
   throw ComException(kUiEWrongThread, api);
 }
 

@@ -48,6 +48,9 @@ class Core {
 
   // W3: throws (and reports wrong_thread) unless the calling thread is `owner`.
   void CheckThread(sim::Thread owner, const sim::Object& object, const char* api, const char* rule);
+  // W3b: throws (and reports wrong_thread) unless the calling thread is the one `event`'s
+  // handlers run on; `verb` names the args' accessor ("put_Cancel").
+  void CheckArgsThread(const EventRecord& event, const char* verb);
   // A call on `webview` from its app: the scheduling point already passed; checks the thread
   // (W3) and that the WebView can still be called (W12, W14).
   void CheckCall(const WebViewRecord& webview, const char* api);

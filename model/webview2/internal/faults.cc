@@ -158,9 +158,9 @@ ProcessFailedEventArgs* Faults::RaiseProcessFailedOn(WebViewRecord& webview, Pro
   if (webview.closed || webview.process_failed.empty()) return nullptr;
   auto& args =
       core_.events.NewEventArgs<ProcessFailedEventArgs>(webview, "ProcessFailed", "", "W12");
-  args.kind = kind;
-  args.reason = reason;
-  args.exit_code = exit_code;
+  EventAccess::Value(args.kind) = kind;
+  EventAccess::Value(args.reason) = reason;
+  EventAccess::Value(args.exit_code) = exit_code;
   core_.events.RaiseEvent(args, webview.process_failed);
   return &args;
 }
@@ -177,7 +177,7 @@ void Faults::RaiseBrowserProcessExited(BrowserProcess& browser, BrowserProcessEx
     if (env->browser_process_exited.empty()) continue;
     auto& args = core_.events.NewEnvironmentEventArgs<BrowserProcessExitedEventArgs>(
         *env, "BrowserProcessExited");
-    args.kind = kind;
+    EventAccess::Value(args.kind) = kind;
     core_.events.RaiseEvent(args, env->browser_process_exited);
   }
 }
@@ -255,7 +255,7 @@ void Faults::CrashRenderer(RendererProcess& renderer) {
       if (frames.empty()) continue;
       ProcessFailedEventArgs* args = RaiseProcessFailedOn(
           *webview, ProcessFailedKind::kFrameRenderProcessExited, reason, ExitCodeOf(reason));
-      if (args != nullptr) args->failed_frames = std::move(frames);
+      if (args != nullptr) EventAccess::Value(args->failed_frames) = std::move(frames);
       continue;
     }
     webview->renderer = nullptr;  // the error page: scripts run nowhere ("null")
@@ -303,7 +303,7 @@ void Faults::CrashAuxiliaryProcess(BrowserProcess& browser, ProcessFailedKind ki
   core_.processes.RelaunchAuxiliary(process);  // W12: GPU and utility exits recover by themselves
   for (WebViewRecord* webview : browser.webviews) {
     ProcessFailedEventArgs* args = RaiseProcessFailedOn(*webview, kind, reason, ExitCodeOf(reason));
-    if (args != nullptr && !gpu) args->process_description = "Network Service";
+    if (args != nullptr && !gpu) EventAccess::Value(args->process_description) = "Network Service";
   }
 }
 

@@ -46,7 +46,7 @@ std::vector<std::string> Pages::DetachFramesOn(WebViewRecord& webview,
 void Pages::RaiseFrameCreated(WebViewRecord& webview, CoreWebView2Frame& frame) {
   if (webview.frame_created.empty()) return;
   auto& args = core_.events.NewEventArgs<FrameCreatedEventArgs>(webview, "FrameCreated", "", "W2");
-  args.frame = &frame;
+  EventAccess::Value(args.frame) = &frame;
   core_.events.RaiseEvent(args, webview.frame_created);
 }
 
@@ -69,14 +69,15 @@ void FramePermissionDone(sim::Kernel& kernel, WebViewRecord& webview, FramePermi
   // The real API hands both handlers one args object; the model copies State to the WebView's
   // args when it raises them, so theirs is the last word unless they left it at Default.
   const DeferrableEventArgs* answer = request.frame_args;
-  if (request.webview_args != nullptr && request.webview_args->state != PermissionState::kDefault) {
+  if (request.webview_args != nullptr &&
+      request.webview_args->state.Peek() != PermissionState::kDefault) {
     answer = request.webview_args;
   }
   const std::string outcome = OutcomeOf(*answer);
   if (kernel.traced()) kernel.Log(absl::StrCat(request.frame_args->Name(), " finished: ", outcome));
   webview.event_outcomes.push_back(absl::StrCat(request.frame_args->Name(), ": ", outcome));
   request.frame->globals["window.permissionState"] =
-      absl::StrCat("\"", PermissionStateName(answer->state), "\"");
+      absl::StrCat("\"", PermissionStateName(answer->state.Peek()), "\"");
 }
 
 }  // namespace
@@ -88,8 +89,8 @@ void Pages::RaiseFramePermission(WebViewRecord& webview, FrameRecord& frame) {
       "the frame's scripts waiting for the permission", info.rule);
   EventRecord& asked_record = EventAccess::Record(asked);
   asked_record.source = frame.handle;
-  asked.kind = DeferrableEvent::kPermissionRequested;
-  asked.frame = frame.handle;
+  EventAccess::Value(asked.kind) = DeferrableEvent::kPermissionRequested;
+  EventAccess::Value(asked.frame) = frame.handle;
   FramePermission& request = kernel_.Make<FramePermission>();
   request.frame = &frame;
   request.frame_args = &asked;
@@ -102,12 +103,12 @@ void Pages::RaiseFramePermission(WebViewRecord& webview, FrameRecord& frame) {
     const DeferrableEventArgs& first = *pending->frame_args;
     HandlerList<DeferrableEventArgs>& handlers =
         sender->HandlersOf(DeferrableEvent::kPermissionRequested);
-    if (first.handled || handlers.empty() || sender->closed) return;
+    if (first.handled.Peek() || handlers.empty() || sender->closed) return;
     auto& second = core->events.NewEventArgs<DeferrableEventArgs>(*sender, info.name, info.holds_up,
                                                                   info.rule);
-    second.kind = DeferrableEvent::kPermissionRequested;
-    second.frame = first.frame;
-    second.state = first.state;
+    EventAccess::Value(second.kind) = DeferrableEvent::kPermissionRequested;
+    EventAccess::Value(second.frame) = first.frame.Peek();
+    EventAccess::Value(second.state) = first.state.Peek();
     ++pending->open;
     pending->webview_args = &second;
     EventAccess::Record(second).on_finish = [core, sender, pending] {

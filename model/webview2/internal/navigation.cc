@@ -108,21 +108,21 @@ bool Navigation::RaiseNavigationStarting(WebViewRecord& webview, std::string_vie
   if (webview.navigation_starting.empty()) return false;
   auto& args = core_.events.NewEventArgs<NavigationStartingEventArgs>(webview, "NavigationStarting",
                                                                       "", "W9");
-  args.uri = uri;
-  args.navigation_id = id;
+  EventAccess::Value(args.uri) = uri;
+  EventAccess::Value(args.navigation_id) = id;
   ++webview.navigations_pending;
   Core* core = &core_;
   WebViewRecord* sender = &webview;
   NavigationStartingEventArgs* event = &args;
   EventAccess::Record(args).on_finish = [core, sender, event, kept = uri] {
     // W9: no deferral: Cancel is read now, when the handler returned or first suspended.
-    const bool cancel = event->cancel;
+    const bool cancel = event->cancel.Peek();
     if (core->kernel.traced()) {
       core->kernel.Log(absl::StrCat(event->Name(), ": Cancel read as ", cancel ? "true" : "false",
                                     " when its handler returned or first suspended (W9: a "
                                     "Cancel set later has no effect)"));
     }
-    const uint64_t navigation = event->navigation_id;
+    const uint64_t navigation = event->navigation_id.Peek();
     Send(core->port, sender->browser().thread,
          cancel ? sim::MessageLabel("navigation cancelled")
                 : sim::MessageLabel("navigation goes on"),
@@ -249,8 +249,8 @@ void Navigation::RaiseDocumentEvent(WebViewRecord& webview, HandlerList<Navigati
                                     const char* event) {
   if (list.empty()) return;
   auto& args = core_.events.NewEventArgs<NavigationEventArgs>(webview, event, "", "W2");
-  args.uri = std::string_view(webview.document);
-  args.navigation_id = webview.navigation_id;
+  EventAccess::Value(args.uri) = std::string_view(webview.document);
+  EventAccess::Value(args.navigation_id) = webview.navigation_id;
   core_.events.RaiseEvent(args, list);
 }
 
@@ -259,10 +259,10 @@ void Navigation::RaiseNavigationCanceled(WebViewRecord& webview, std::string_vie
   if (webview.navigation_completed.empty()) return;
   auto& args =
       core_.events.NewEventArgs<NavigationEventArgs>(webview, "NavigationCompleted", "", "W9");
-  args.uri = uri;
-  args.navigation_id = id;
-  args.is_success = false;
-  args.web_error_status = WebErrorStatus::kOperationCanceled;
+  EventAccess::Value(args.uri) = uri;
+  EventAccess::Value(args.navigation_id) = id;
+  EventAccess::Value(args.is_success) = false;
+  EventAccess::Value(args.web_error_status) = WebErrorStatus::kOperationCanceled;
   core_.events.RaiseEvent(args, webview.navigation_completed);
 }
 
@@ -272,25 +272,26 @@ void Navigation::RaiseWebResourceRequested(WebViewRecord& webview, const Page& p
                                            RendererProcess& renderer) {
   auto& args = core_.events.NewEventArgs<WebResourceRequestedEventArgs>(
       webview, "WebResourceRequested", "the request, and the rendering of its content", "W9.2");
-  args.uri = page.subresource;
+  EventAccess::Value(args.uri) = page.subresource;
   if (!page.subresource_body.empty()) {
     // W10: a POST's body reaches the handler as Request.Content.
-    args.method = "POST";
-    args.content = &kernel_.Make<RequestContent>("Request.Content", page.subresource_body);
+    EventAccess::Value(args.method) = "POST";
+    EventAccess::Value(args.content) =
+        &kernel_.Make<RequestContent>("Request.Content", page.subresource_body);
   }
   Core* core = &core_;
   WebViewRecord* sender = &webview;
   RendererProcess* process = &renderer;
   WebResourceRequestedEventArgs* event = &args;
   EventAccess::Record(args).on_finish = [core, sender, process, event] {
-    if (event->response == nullptr) {
+    if (event->response.Peek() == nullptr) {
       core->processes.SendToRenderer(*process, "resource loaded",
                                      [core, sender] { return FinishLoadTask(*core, *sender); });
       return;
     }
     // W10: the response's content is read on the browser's background thread.
     core->kernel.Spawn("browser_io",
-                       ReadResponseThread(*core, *sender, *event->response, *process));
+                       ReadResponseThread(*core, *sender, *event->response.Peek(), *process));
   };
   core_.events.RaiseEvent(args, webview.web_resource_requested);
 }
@@ -302,7 +303,7 @@ void Navigation::RaiseNewWindow(WebViewRecord& webview, const std::string& uri) 
   auto& args = core_.events.NewEventArgs<NewWindowRequestedEventArgs>(
       webview, "NewWindowRequested", "the opener's script, whose window.open has not returned",
       "W9.1");
-  args.uri = uri;
+  EventAccess::Value(args.uri) = uri;
   NewWindowRequestedEventArgs* event = &args;
   Navigation* self = this;
   EventAccess::Record(args).on_finish = [self, event] {
@@ -311,14 +312,13 @@ void Navigation::RaiseNewWindow(WebViewRecord& webview, const std::string& uri) 
     self->OpenerGoesOn(*event);  // unless it went on early
     // W9.1: the window window.open returned stays un-navigated until the event completes.
     WebViewRecord& opened = HandleAccess::Record(*window);
-    if (!opened.closed) self->StartNavigation(opened, "Navigate", event->uri);
+    if (!opened.closed) self->StartNavigation(opened, "Navigate", event->uri.Peek());
   };
   core_.events.RaiseEvent(args, webview.new_window_requested);
 }
 
 void Navigation::SetNewWindow(NewWindowRequestedEventArgs& args, CoreWebView2* window) {
   EventRecord& event = EventAccess::Record(args);
-  core_.CheckThread(event.owner, *event.source, "NewWindowRequestedEventArgs.NewWindow", "W3");
   EventAccess::SetNewWindow(args, window);
   const bool deferred = event.deferral != nullptr && event.deferral->completions == 0;
   if (event.finished || !deferred || window == nullptr) return;

@@ -120,8 +120,8 @@ bool Pages::OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const P
   const DeferrableEventInfo& info = InfoOf(DeferrableEvent::kScriptDialogOpening);
   auto& args =
       core_.events.NewEventArgs<DeferrableEventArgs>(webview, info.name, info.holds_up, info.rule);
-  args.kind = DeferrableEvent::kScriptDialogOpening;
-  args.message = script.steps[index].text;
+  EventAccess::Value(args.kind) = DeferrableEvent::kScriptDialogOpening;
+  EventAccess::Value(args.message) = script.steps[index].text;
   renderer.js_held = true;
   if (kernel_.traced()) renderer.js_held_by = EventAccess::Record(args).Name();
   Core* core = &core_;

@@ -38,7 +38,7 @@ void Pages::RaisePageEvents(WebViewRecord& webview, const Page& page, size_t ind
     const DeferrableEventInfo& info = InfoOf(event);
     auto& args = core_.events.NewEventArgs<DeferrableEventArgs>(webview, info.name, info.holds_up,
                                                                 info.rule);
-    args.kind = event;
+    EventAccess::Value(args.kind) = event;
     Core* core = &core_;
     WebViewRecord* sender = &webview;
     const Page* source = &page;
@@ -65,24 +65,23 @@ bool Pages::ApplyOutcome(WebViewRecord& webview, const DeferrableEventArgs& args
   if (kernel_.traced()) kernel_.Log(absl::StrCat(args.Name(), " finished: ", outcome));
   webview.event_outcomes.push_back(absl::StrCat(args.Name(), ": ", outcome));
   // The page's script sees the answers it waited for (W9.3, W9.4).
-  if (args.kind == DeferrableEvent::kScriptDialogOpening) {
+  if (args.kind.Peek() == DeferrableEvent::kScriptDialogOpening) {
     webview.globals["window.dialogResult"] = DialogResultOf(args);
-  } else if (args.kind == DeferrableEvent::kPermissionRequested) {
+  } else if (args.kind.Peek() == DeferrableEvent::kPermissionRequested) {
     webview.globals["window.permissionState"] =
-        absl::StrCat("\"", PermissionStateName(args.state), "\"");
+        absl::StrCat("\"", PermissionStateName(args.state.Peek()), "\"");
   }
   // W9.9: a certificate error not allowed ends the navigation: the page's script never runs on.
-  return args.kind != DeferrableEvent::kServerCertificateErrorDetected ||
-         args.action == ServerCertificateErrorAction::kAlwaysAllow;
+  return args.kind.Peek() != DeferrableEvent::kServerCertificateErrorDetected ||
+         args.action.Peek() == ServerCertificateErrorAction::kAlwaysAllow;
 }
 
 void Pages::RaiseWebMessage(WebViewRecord& webview, const std::string& message, bool is_json) {
   if (webview.web_message_received.empty()) return;
   auto& args = core_.events.NewEventArgs<WebMessageReceivedEventArgs>(webview, "WebMessageReceived",
                                                                       "", "W2");
-  args.message = message;
-  args.is_json = is_json;
-  args.source_uri = std::string_view(webview.document);
+  EventAccess::SetMessage(args, message, is_json);
+  EventAccess::Value(args.source_uri) = std::string_view(webview.document);
   core_.events.RaiseEvent(args, webview.web_message_received);
 }
 

@@ -158,6 +158,19 @@ struct EventAccess {
   }
   static void Bind(EventArgs& args, EventRecord& record) { args.record_ = &record; }
   static Deferral MakeDeferral(DeferralRecord* record) { return Deferral(record); }
+  // An args property's value, as the runtime fills it in and reads the app's answer.
+  template <typename T>
+  static T& Value(ArgsValue<T>& property) {
+    return property.value_;
+  }
+  static void SetMessage(WebMessageReceivedEventArgs& args, std::string message, bool is_json) {
+    args.message_ = std::move(message);
+    args.is_json_ = is_json;
+  }
+  static const std::string& Message(const WebMessageReceivedEventArgs& args) {
+    return args.message_;
+  }
+  static bool IsJson(const WebMessageReceivedEventArgs& args) { return args.is_json_; }
   static CoreWebView2* NewWindow(const NewWindowRequestedEventArgs& args) {
     return args.new_window_;
   }
