@@ -5,7 +5,8 @@
 // shouldInterceptRequest, which runs on a background thread (A14); @JavascriptInterface methods on
 // the JavaBridge thread while the page's JavaScript waits for them (A13); JS dialogs on the UI
 // thread while the page waits for their JsResult (A15); onRenderProcessGone on the UI thread
-// (A16).
+// (A16); onPermissionRequest on the UI thread, answered there (A22); CookieManager's callbacks on
+// the calling thread's looper (A21).
 //
 //   class MyChrome final : public WebChromeClient {
 //     Task<bool> OnJsConfirm(WebView&, std::string, std::string, JsResult& result) override {
@@ -18,6 +19,7 @@
 #ifndef WVSIM_MODEL_ANDROID_CLIENTS_H_
 #define WVSIM_MODEL_ANDROID_CLIENTS_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -65,6 +67,7 @@ class WebViewClient {
 
 class JsResult;
 class JsPromptResult;
+class PermissionRequest;
 
 // WebChromeClient: on the UI thread (A11). The JS dialog callbacks (A15) return whether the app
 // handles the dialog: true, and the page waits until the app answers `result` (now or later);
@@ -79,6 +82,9 @@ class WebChromeClient {
                                       JsResult& result);
   virtual sim::Task<bool> OnJsPrompt(WebView& view, std::string url, std::string message,
                                      std::string default_value, JsPromptResult& result);
+  // A22: the page asks for a resource (camera, microphone). The app must grant or deny `request`,
+  // now or later, on the UI thread; the default denies it.
+  virtual sim::Task<> OnPermissionRequest(WebView& view, PermissionRequest& request);
 };
 
 // ValueCallback<String> of evaluateJavascript: on the UI thread (A11, A12).
@@ -96,6 +102,14 @@ class JavascriptInterface {
  public:
   virtual ~JavascriptInterface() = default;
   virtual sim::Task<std::string> Call(WebView& view, std::string method, std::string argument) = 0;
+};
+
+// ValueCallback<Boolean> of CookieManager's asynchronous calls (A21): on the looper of the thread
+// that made the call.
+class BooleanValueCallback {
+ public:
+  virtual ~BooleanValueCallback() = default;
+  virtual sim::Task<> OnReceiveValue(bool value) = 0;
 };
 
 class WebMessagePort;
@@ -140,6 +154,28 @@ class JsPromptResult final : public JsResult {
   using JsResult::Confirm;
   using JsResult::JsResult;
   sim::Task<> Confirm(std::string value);
+};
+
+class Renderer;
+
+// android.webkit.PermissionRequest (A22): what the page asked for. Grant or Deny must be called
+// on the UI thread, once (Chromium's AwPermissionRequest throws IllegalStateException otherwise);
+// the page learns the answer on its JavaScript thread.
+class PermissionRequest final : public sim::Object {
+ public:
+  PermissionRequest(AndroidRuntime& runtime, Renderer& page, std::string resource, uint64_t load);
+  const std::string& resource() const { return resource_; }  // getResources()[0]
+  sim::Task<> Grant();
+  sim::Task<> Deny();
+  bool answered() const { return answered_; }
+
+ private:
+  sim::Task<> Answer(bool granted, const char* method);
+  AndroidRuntime* runtime_;
+  Renderer* page_;
+  std::string resource_;
+  uint64_t load_;
+  bool answered_ = false;
 };
 
 }  // namespace wvsim::model::android

@@ -44,6 +44,10 @@ std::vector<sim::Scenario> RendererScenarios();
 // RegisterScenarios.
 std::vector<sim::Scenario> PortScenarios();
 
+// The scenarios of the app's own thread hops: Activity.runOnUiThread (A18) and PermissionRequest
+// (A22), registered by RegisterScenarios.
+std::vector<sim::Scenario> AppThreadScenarios();
+
 // The scenarios of the page's JavaScript thread, the bridge, request interception and JS dialogs
 // (A12..A15), registered by RegisterScenarios (scenarios.cc).
 std::vector<sim::Scenario> PageScenarios();

@@ -460,8 +460,11 @@ Task<> StaticEntryPoint(AndroidRuntime& runtime, const char* entry_point) {
   co_await runtime.StartYourEngines(/*thread_safe=*/true);  // binds main; may wait (A3)
 }
 
-Task<> CookieManagerGetInstance(AndroidRuntime& runtime) {
+Task<CookieManager*> CookieManagerGetInstance(AndroidRuntime& runtime) {
   co_await runtime.kernel().Yield({"CookieManager.getInstance", nullptr});  // no start (A9)
+  CookieManager*& instance = runtime.cookie_manager();
+  if (instance == nullptr) instance = &runtime.kernel().Make<CookieManager>(runtime);
+  co_return instance;
 }
 
 }  // namespace wvsim::model::android

@@ -20,12 +20,14 @@
 #ifndef WVSIM_MODEL_ANDROID_WEBVIEW_H_
 #define WVSIM_MODEL_ANDROID_WEBVIEW_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "model/android/clients.h"
+#include "model/android/cookie_manager.h"
 #include "model/android/java.h"
 #include "model/android/renderer.h"
 #include "model/android/runtime.h"
@@ -76,6 +78,15 @@ class WebView final : public sim::Object {
   sim::Task<bool> OnTouchEvent();
   sim::Task<bool> DispatchKeyEvent();
   sim::Task<> OnDraw();  // forces a start, then blocks off the UI thread
+
+  // ---- A19 (view_post.cc): View.post, from any thread and without A2's check: to the thread of
+  // the window the view is attached to; before the view tree attached it, held by the view.
+  sim::Task<> Post(std::string label, Runnable action);
+  // The view tree attaching the WebView to a window on the calling thread
+  // (View.dispatchAttachedToWindow): posts the held actions there, then calls onAttachedToWindow.
+  // An app calling OnAttachedToWindow itself does neither (A24).
+  sim::Task<> DispatchAttachedToWindow();
+  size_t held_actions() const { return held_actions_.size(); }
 
   // ---- A11, A12: evaluateJavascript checks the thread and is never held in the pending-task
   // queue; the script is queued on the page's JavaScript thread behind the page's own work and
@@ -134,6 +145,11 @@ class WebView final : public sim::Object {
   static sim::Task<> PostMessageOnUi(WebView* view, std::string message,
                                      std::vector<WebMessagePort*> ports);
 
+  struct HeldAction {  // A19: a View.post before the view was attached
+    std::string label;
+    Runnable run;
+  };
+
   AndroidRuntime* runtime_;
   Looper* looper_;  // A2: the looper the WebView was created on
   uint64_t id_;
@@ -152,7 +168,9 @@ class WebView final : public sim::Object {
   std::vector<InjectedObject> interfaces_;  // as of the next load (A13)
   Renderer* renderer_ = nullptr;            // the page (A12)
   int intercepted_requests_ = 0;
-  bool gone_reported_ = false;  // A16
+  bool gone_reported_ = false;            // A16
+  Looper* window_looper_ = nullptr;       // A19: the thread of the window it is attached to
+  std::vector<HeldAction> held_actions_;  // A19
   WebViewClient* client_ = nullptr;
   WebChromeClient* chrome_client_ = nullptr;
 };
@@ -183,8 +201,9 @@ inline sim::Task<> ProxyControllerGetInstance(AndroidRuntime& rt) {
 inline sim::Task<> GetStatics(AndroidRuntime& rt) {
   return StaticEntryPoint(rt, "WebView.getStatics");
 }
-// CookieManager.getInstance: creating the CookieManager does not start the engine (A9).
-sim::Task<> CookieManagerGetInstance(AndroidRuntime& runtime);
+// CookieManager.getInstance: creating the CookieManager does not start the engine (A9). The one
+// CookieManager of the run (cookie_manager.h, A21).
+sim::Task<CookieManager*> CookieManagerGetInstance(AndroidRuntime& runtime);
 
 }  // namespace wvsim::model::android
 
