@@ -23,6 +23,11 @@ Task<bool> WebViewClient::OnRenderProcessGone(WebView&, RenderProcessGoneDetail)
   co_return false;  // not handled: the app process dies with the renderer (A16)
 }
 
+Task<bool> WebViewClient::ShouldOverrideUrlLoading(WebView&, WebResourceRequest) {
+  co_return false;  // the WebView loads it
+}
+Task<> WebViewClient::OnReceivedError(WebView&, WebResourceRequest, WebResourceError) { co_return; }
+
 Task<> WebChromeClient::OnReceivedTitle(WebView&, std::string) { co_return; }
 Task<bool> WebChromeClient::OnJsAlert(WebView&, std::string, std::string, JsResult&) {
   co_return false;

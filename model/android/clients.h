@@ -45,6 +45,12 @@ struct WebResourceResponse {
   std::string data = {};
 };
 
+// android.webkit.WebResourceError (A26): WebViewClient.ERROR_* codes.
+struct WebResourceError {
+  int error_code = 0;
+  std::string description = {};
+};
+
 // android.webkit.RenderProcessGoneDetail (A16).
 struct RenderProcessGoneDetail {
   bool did_crash = true;  // false: the system killed the renderer (to reclaim memory)
@@ -63,6 +69,12 @@ class WebViewClient {
   // A16: the WebView's renderer process is gone (API 26+). True: the app handled it (the WebView
   // cannot be used any more; destroy it); false (the default): the app process dies too.
   virtual sim::Task<bool> OnRenderProcessGone(WebView& view, RenderProcessGoneDetail detail);
+  // A25: the page starts a navigation (not the app's loadUrl). True: the app takes it over and
+  // the WebView does not load it; false (the default): it loads.
+  virtual sim::Task<bool> ShouldOverrideUrlLoading(WebView& view, WebResourceRequest request);
+  // A26: the main document's load failed; onPageFinished follows (the error page).
+  virtual sim::Task<> OnReceivedError(WebView& view, WebResourceRequest request,
+                                      WebResourceError error);
 };
 
 class JsResult;
@@ -102,6 +114,14 @@ class JavascriptInterface {
  public:
   virtual ~JavascriptInterface() = default;
   virtual sim::Task<std::string> Call(WebView& view, std::string method, std::string argument) = 0;
+};
+
+// WebView.VisualStateCallback (A27): on the UI thread, once the WebView's content as of the
+// postVisualStateCallback call is ready to be drawn.
+class VisualStateCallback {
+ public:
+  virtual ~VisualStateCallback() = default;
+  virtual sim::Task<> OnComplete(uint64_t request_id) = 0;
 };
 
 // ValueCallback<Boolean> of CookieManager's asynchronous calls (A21): on the looper of the thread

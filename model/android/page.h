@@ -28,6 +28,7 @@ enum class PageStepKind {
   kPrompt,      // prompt(<text>, <default_value>) (A15)
   kPortPost,  // event.ports[0].postMessage(<text>): on the port the last web message brought (A17)
   kRequestPermission,  // navigator.mediaDevices.getUserMedia for the resource <text> (A22)
+  kNavigate,           // window.location = <text>: a navigation the page starts (A25)
 };
 
 struct PageStep {
@@ -65,6 +66,12 @@ inline PageStep RequestPermission(std::string resource) {
   return PageStep{.kind = PageStepKind::kRequestPermission, .text = std::move(resource)};
 }
 
+// The page navigates itself (a link, window.location): the app's shouldOverrideUrlLoading decides
+// on the UI thread; the script goes on (A25).
+inline PageStep Navigate(std::string url) {
+  return PageStep{.kind = PageStepKind::kNavigate, .text = std::move(url)};
+}
+
 // setTimeout(steps, delay_ms), called by the page's load script before its own steps (A20): the
 // steps run on the JavaScript thread when the delay has passed, as a task of their own.
 struct PageTimer {
@@ -77,6 +84,9 @@ struct Page {
   std::vector<PageStep> on_load = {};     // the page's script, run once as it loads
   std::vector<PageStep> on_message = {};  // window.onmessage: run for every web message
   std::vector<PageTimer> timers = {};     // setTimeout calls of the load script (A20)
+  // A26: a load of this URL fails with this net error (0: it loads), e.g. -2 ERROR_HOST_LOOKUP.
+  int error_code = 0;
+  std::string error_description = {};
 };
 
 }  // namespace wvsim::model::android

@@ -30,6 +30,7 @@ const char* DialogName(PageStepKind kind) {
     case PageStepKind::kBridgeCall:
     case PageStepKind::kPortPost:
     case PageStepKind::kRequestPermission:
+    case PageStepKind::kNavigate:
       break;
   }
   return "bridge call";
@@ -46,6 +47,7 @@ const char* DialogCallback(PageStepKind kind) {
     case PageStepKind::kBridgeCall:
     case PageStepKind::kPortPost:
     case PageStepKind::kRequestPermission:
+    case PageStepKind::kNavigate:
       break;
   }
   return "WebChromeClient";
@@ -206,6 +208,8 @@ Task<bool> Renderer::RunSteps(std::vector<PageStep> steps) {
       ok = co_await PostOnPort(std::move(step));
     } else if (step.kind == PageStepKind::kRequestPermission) {
       ok = co_await RequestPermission(std::move(step));
+    } else if (step.kind == PageStepKind::kNavigate) {
+      ok = co_await Navigate(std::move(step));
     } else {
       ok = co_await ShowDialog(std::move(step));
     }
@@ -386,6 +390,7 @@ Task<> Renderer::DialogOnUi(Renderer* self, PageStep step, JsResult* result) {
       case PageStepKind::kBridgeCall:
       case PageStepKind::kPortPost:
       case PageStepKind::kRequestPermission:
+      case PageStepKind::kNavigate:
         break;
     }
     runtime.EndCallback();

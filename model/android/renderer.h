@@ -59,6 +59,9 @@ class Renderer final : public sim::Object {
   // A22: the app answered the page's permission request of load `load` (on the UI thread): the
   // page's getUserMedia settles on the JavaScript thread.
   sim::Task<> PermissionAnswered(std::string resource, bool granted, uint64_t load);
+  // A27: queued on the JavaScript thread behind the page's work; then `callback` goes to the UI
+  // thread.
+  sim::Task<> InsertVisualStateCallback(uint64_t request_id, VisualStateCallback* callback);
 
   // What the page's steps got back, in order: "Android.getToken(x) = token",
   // "confirm(Leave?) = true", "TypeError: window.Foo is undefined".
@@ -92,6 +95,9 @@ class Renderer final : public sim::Object {
   sim::Task<bool> ShowDialog(PageStep step);
   sim::Task<bool> PostOnPort(PageStep step);         // A17
   sim::Task<bool> RequestPermission(PageStep step);  // A22
+  sim::Task<bool> Navigate(PageStep step);           // A25
+  static sim::Task<> RunVisualState(Renderer* self, uint64_t request_id,
+                                    VisualStateCallback* callback);  // A27
   static sim::Task<> PermissionOnUi(Renderer* self, PermissionRequest* request);
   static sim::Task<> InvokeOnBridge(Renderer* self, JavascriptInterface* object, std::string method,
                                     std::string argument, sim::Promise<BridgeReply> reply);

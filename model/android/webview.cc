@@ -357,6 +357,15 @@ Task<> WebView::CommitLoad(WebView* view, std::string url, uint64_t load) {
   Runnable started = [view, url, load] { return PageStarted(view, url, load); };
   co_await runtime.kernel().Post(runtime.ui_looper()->thread(), "onPageStarted",
                                  std::move(started));
+  const Page* page = runtime.FindPage(url);
+  if (page != nullptr && page->error_code != 0) {
+    // A26: the load fails; no page script runs, and onReceivedError comes on the UI thread.
+    WebResourceError error{.error_code = page->error_code, .description = page->error_description};
+    Runnable failed = [view, url, load, error] { return FailLoad(view, url, load, error); };
+    co_await runtime.kernel().Post(runtime.ui_looper()->thread(), "onReceivedError",
+                                   std::move(failed));
+    co_return;
+  }
   std::vector<InjectedObject> objects = view->interfaces_;
   co_await view->renderer_->Commit(std::move(url), load, std::move(objects));
 }

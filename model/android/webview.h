@@ -94,6 +94,10 @@ class WebView final : public sim::Object {
   // its callback comes on the UI thread.
   sim::Task<> EvaluateJavascript(std::string script, ValueCallback* callback);
 
+  // ---- A27 (navigation.cc): postVisualStateCallback, a void method (A5): `callback` comes on
+  // the UI thread once the page has done what was queued on its JavaScript thread before.
+  sim::Task<> PostVisualStateCallback(uint64_t request_id, VisualStateCallback* callback);
+
   // ---- State, for scenario checks (no scheduling point).
   uint64_t id() const { return id_; }
   Looper& looper() const { return *looper_; }
@@ -141,6 +145,12 @@ class WebView final : public sim::Object {
   static sim::Task<> PageFinished(WebView* view, std::string url, std::string title, uint64_t load);
   static sim::Task<> RenderProcessGone(WebView* view, bool did_crash);  // renderer_gone.cc
   static sim::Task<> DeliverValue(WebView* view, ValueCallback* callback, std::string value);
+  // navigation.cc: A25, A26, A27.
+  static sim::Task<> NavigateFromPage(WebView* view, std::string url, uint64_t load);
+  static sim::Task<> FailLoad(WebView* view, std::string url, uint64_t load,
+                              WebResourceError error);
+  static sim::Task<> DeliverVisualState(WebView* view, uint64_t request_id,
+                                        VisualStateCallback* callback);
   static sim::Task<> AddInterfaceOnUi(WebView* view, JavascriptInterface* object, std::string name);
   static sim::Task<> PostMessageOnUi(WebView* view, std::string message,
                                      std::vector<WebMessagePort*> ports);
