@@ -1,6 +1,7 @@
-// Tests for rules A25..A27 of docs/android-rules.md: shouldOverrideUrlLoading for navigations the
-// page starts (A25), onReceivedError for a load that fails (A26), and postVisualStateCallback's
-// order behind the page's queued work (A27). Every callback on the UI thread.
+// Tests for rules A25..A28 of docs/android-rules.md: shouldOverrideUrlLoading for navigations the
+// page starts (A25), onReceivedError for a load that fails (A26), postVisualStateCallback's order
+// behind the page's queued work (A27), and onCreateWindow with its resultMsg (A28). Every callback
+// on the UI thread.
 #include <optional>
 #include <string>
 #include <vector>
@@ -152,6 +153,100 @@ TEST(AndroidNavigation, A27_AVisualStateCallbackComesOnTheUiThreadAfterThePagesQ
       kJellyBeanMr2);
   EXPECT_EQ(result.violation.kind, Verdict::kClean);
   EXPECT_THAT(log, ElementsAre("7 on main after 2 page steps"));
+}
+
+// ---- A28
+
+enum class Host { kNewWebView, kNewWebViewSentFromWorker, kParent, kNavigatedWebView, kDecline };
+
+struct PopupClient final : WebChromeClient {
+  PopupClient(AndroidRuntime& r, Host h) : rt(&r), host(h) {}
+  Task<bool> OnCreateWindow(WebView& view, bool, bool, CreateWindowMessage& message) override {
+    thread = rt->kernel().Current().name();
+    if (host == Host::kDecline) co_return false;
+    if (host == Host::kParent) {
+      message.SetWebView(&view);
+    } else {
+      popup = co_await WebView::Create(*rt);
+      if (host == Host::kNavigatedWebView) co_await popup->LoadUrl(kHome);
+      message.SetWebView(popup);
+    }
+    if (host != Host::kNewWebViewSentFromWorker) {
+      co_await message.SendToTarget();
+      co_return true;
+    }
+    CreateWindowMessage* raw = &message;
+    rt->StartThread("worker", Body([raw]() -> Task<> { co_await raw->SendToTarget(); }));
+    co_return true;
+  }
+  AndroidRuntime* rt;
+  Host host;
+  std::string thread;
+  WebView* popup = nullptr;
+};
+
+struct PopupProbe {
+  std::string thread;
+  std::string popup_url = "none";
+  int popup_pages = 0;
+};
+
+Result RunPopup(PopupProbe& probe, Host host) {
+  return RunAndroid(
+      [&probe, host](Kernel& k) {
+        AndroidRuntime& rt = AndroidRuntime::Create(k);
+        rt.AddPage(kHome, Page{.on_load = {OpenWindow(kNext)}});
+        auto& client = k.Make<PopupClient>(rt, host);
+        rt.StartMainThread(Body([&k, &rt, &client, &probe]() -> Task<> {
+          WebView* view = co_await WebView::Create(rt);
+          co_await view->SetWebChromeClient(&client);
+          co_await view->LoadUrl(kHome);
+          k.AddQuiescenceCheck(sim::CheckPhase::kFinal, [&probe, &client] {
+            probe.thread = client.thread;
+            if (client.popup != nullptr) {
+              probe.popup_url = client.popup->url();
+              probe.popup_pages = client.popup->pages_finished();
+            }
+            return std::optional<sim::Violation>();
+          });
+        }));
+      },
+      kJellyBeanMr2);
+}
+
+TEST(AndroidNavigation, A28_TheAppHostsThePopupInANewWebViewSentFromAnyThread) {
+  for (const Host host : {Host::kNewWebView, Host::kNewWebViewSentFromWorker}) {
+    PopupProbe probe;
+    const Result result = RunPopup(probe, host);
+    EXPECT_EQ(result.violation.kind, Verdict::kClean);
+    EXPECT_EQ(probe.thread, "main");
+    EXPECT_EQ(probe.popup_url, kNext);
+    EXPECT_EQ(probe.popup_pages, 1);
+    EXPECT_THAT(result.trace, ::testing::HasSubstr("NEW_WEBVIEW_CREATED -> main"));
+  }
+}
+
+TEST(AndroidNavigation, A28_ThePopupCannotBeHostedByItsParentOrANavigatedWebView) {
+  PopupProbe probe;
+  Result result = RunPopup(probe, Host::kParent);
+  EXPECT_EQ(result.violation.kind, Verdict::kException);
+  EXPECT_THAT(result.violation.report,
+              ::testing::HasSubstr("java.lang.IllegalArgumentException: Parent WebView cannot host "
+                                   "its own popup window. Please use "
+                                   "WebSettings.setSupportMultipleWindows(false) [A28]"));
+  result = RunPopup(probe, Host::kNavigatedWebView);
+  EXPECT_EQ(result.violation.kind, Verdict::kException);
+  EXPECT_THAT(result.violation.report,
+              ::testing::HasSubstr("New WebView for popup window must not have been previously "
+                                   "navigated. [A28]"));
+}
+
+TEST(AndroidNavigation, A28_AClientThatDeclinesGetsNoWindow) {
+  PopupProbe probe;
+  const Result result = RunPopup(probe, Host::kDecline);
+  EXPECT_EQ(result.violation.kind, Verdict::kClean);
+  EXPECT_EQ(probe.thread, "main");
+  EXPECT_EQ(probe.popup_url, "none");
 }
 
 }  // namespace

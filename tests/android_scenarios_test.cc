@@ -64,7 +64,11 @@ TEST(AndroidScenarios, TheIssueIdsAreRegistered) {
                          "android.run_on_ui_thread_runs_inline",
                          "android.run_on_ui_thread_state_first",
                          "android.permission_granted_off_ui_thread",
-                         "android.permission_granted_on_ui_thread"}) {
+                         "android.permission_granted_on_ui_thread",
+                         "android.view_post_never_attached",
+                         "android.view_post_runs_after_attach",
+                         "android.popup_hosted_by_parent",
+                         "android.popup_in_new_webview"}) {
     EXPECT_THAT(ids, ::testing::Contains(std::string(id)));
   }
 }

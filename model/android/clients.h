@@ -80,6 +80,7 @@ class WebViewClient {
 class JsResult;
 class JsPromptResult;
 class PermissionRequest;
+class CreateWindowMessage;
 
 // WebChromeClient: on the UI thread (A11). The JS dialog callbacks (A15) return whether the app
 // handles the dialog: true, and the page waits until the app answers `result` (now or later);
@@ -97,6 +98,11 @@ class WebChromeClient {
   // A22: the page asks for a resource (camera, microphone). The app must grant or deny `request`,
   // now or later, on the UI thread; the default denies it.
   virtual sim::Task<> OnPermissionRequest(WebView& view, PermissionRequest& request);
+  // A28: the page opened a window. True: the app hosts it, and sets a new WebView on
+  // `result_msg`'s WebViewTransport and sends it (now or later, from any thread); false (the
+  // default): no window.
+  virtual sim::Task<bool> OnCreateWindow(WebView& view, bool is_dialog, bool is_user_gesture,
+                                         CreateWindowMessage& result_msg);
 };
 
 // ValueCallback<String> of evaluateJavascript: on the UI thread (A11, A12).
@@ -177,6 +183,24 @@ class JsPromptResult final : public JsResult {
 };
 
 class Renderer;
+
+// onCreateWindow's resultMsg (A28): an android.os.Message whose obj is a WebView.WebViewTransport
+// and whose target is a Handler on the UI thread. SendToTarget may be called from any thread; the
+// glue checks the WebView set on it when the message arrives there.
+class CreateWindowMessage final : public sim::Object {
+ public:
+  CreateWindowMessage(AndroidRuntime& runtime, WebView& parent, std::string url);
+  void SetWebView(WebView* view) { transport_ = view; }  // WebViewTransport.setWebView
+  WebView* GetWebView() const { return transport_; }
+  sim::Task<> SendToTarget();  // Message.sendToTarget: posted to the UI thread
+
+ private:
+  static sim::Task<> Arrive(CreateWindowMessage* message);
+  AndroidRuntime* runtime_;
+  WebView* parent_;
+  std::string url_;
+  WebView* transport_ = nullptr;
+};
 
 // android.webkit.PermissionRequest (A22): what the page asked for. Grant or Deny must be called
 // on the UI thread, once (Chromium's AwPermissionRequest throws IllegalStateException otherwise);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "model/android/planted_defects.h"
 #include "sim/assert.h"
 
 namespace wvsim::model::android {
@@ -67,6 +68,10 @@ Task<> CookieManager::RemoveAll(CookieManager* self, BooleanValueCallback* callb
 Task<> CookieManager::Reply(BooleanValueCallback* callback, Looper* reply_to, bool value) {
   if (callback == nullptr) co_return;
   WVSIM_ASSERT(reply_to != nullptr);
+  if (TestOnlyAndroidPlantedDefects().cookie_callback_on_store_thread) {
+    co_await RunCallback(this, callback, reply_to, value);
+    co_return;
+  }
   CookieManager* self = this;
   Runnable run = [self, callback, reply_to, value] {
     return RunCallback(self, callback, reply_to, value);

@@ -29,6 +29,7 @@ enum class PageStepKind {
   kPortPost,  // event.ports[0].postMessage(<text>): on the port the last web message brought (A17)
   kRequestPermission,  // navigator.mediaDevices.getUserMedia for the resource <text> (A22)
   kNavigate,           // window.location = <text>: a navigation the page starts (A25)
+  kOpenWindow,         // window.open(<text>): a popup the app may host (A28)
 };
 
 struct PageStep {
@@ -70,6 +71,11 @@ inline PageStep RequestPermission(std::string resource) {
 // on the UI thread; the script goes on (A25).
 inline PageStep Navigate(std::string url) {
   return PageStep{.kind = PageStepKind::kNavigate, .text = std::move(url)};
+}
+
+// window.open: the app's onCreateWindow decides on the UI thread; the script goes on (A28).
+inline PageStep OpenWindow(std::string url) {
+  return PageStep{.kind = PageStepKind::kOpenWindow, .text = std::move(url)};
 }
 
 // setTimeout(steps, delay_ms), called by the page's load script before its own steps (A20): the

@@ -31,6 +31,7 @@ const char* DialogName(PageStepKind kind) {
     case PageStepKind::kPortPost:
     case PageStepKind::kRequestPermission:
     case PageStepKind::kNavigate:
+    case PageStepKind::kOpenWindow:
       break;
   }
   return "bridge call";
@@ -48,6 +49,7 @@ const char* DialogCallback(PageStepKind kind) {
     case PageStepKind::kPortPost:
     case PageStepKind::kRequestPermission:
     case PageStepKind::kNavigate:
+    case PageStepKind::kOpenWindow:
       break;
   }
   return "WebChromeClient";
@@ -210,6 +212,8 @@ Task<bool> Renderer::RunSteps(std::vector<PageStep> steps) {
       ok = co_await RequestPermission(std::move(step));
     } else if (step.kind == PageStepKind::kNavigate) {
       ok = co_await Navigate(std::move(step));
+    } else if (step.kind == PageStepKind::kOpenWindow) {
+      ok = co_await OpenWindow(std::move(step));
     } else {
       ok = co_await ShowDialog(std::move(step));
     }
@@ -391,6 +395,7 @@ Task<> Renderer::DialogOnUi(Renderer* self, PageStep step, JsResult* result) {
       case PageStepKind::kPortPost:
       case PageStepKind::kRequestPermission:
       case PageStepKind::kNavigate:
+      case PageStepKind::kOpenWindow:
         break;
     }
     runtime.EndCallback();

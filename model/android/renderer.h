@@ -96,6 +96,7 @@ class Renderer final : public sim::Object {
   sim::Task<bool> PostOnPort(PageStep step);         // A17
   sim::Task<bool> RequestPermission(PageStep step);  // A22
   sim::Task<bool> Navigate(PageStep step);           // A25
+  sim::Task<bool> OpenWindow(PageStep step);         // A28
   static sim::Task<> RunVisualState(Renderer* self, uint64_t request_id,
                                     VisualStateCallback* callback);  // A27
   static sim::Task<> PermissionOnUi(Renderer* self, PermissionRequest* request);

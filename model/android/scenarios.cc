@@ -491,7 +491,7 @@ void RegisterScenarios() {
     sim::RegisterScenarioOrDie(std::move(scenario));
   }
   for (std::vector<sim::Scenario> (*group)() :
-       {PageScenarios, RendererScenarios, PortScenarios, AppThreadScenarios}) {
+       {PageScenarios, RendererScenarios, PortScenarios, AppThreadScenarios, PopupScenarios}) {
     for (sim::Scenario& scenario : group()) {
       scenario.model_version = kAndroidModelVersion;
       sim::RegisterScenarioOrDie(std::move(scenario));

@@ -1,12 +1,18 @@
-// The android.* scenarios of the app's own thread hops (A18, A22): Activity.runOnUiThread, which
-// runs its action at once on the main thread, and a PermissionRequest, which must be answered on
-// the UI thread.
+// The android.* scenarios of the app's own thread hops (A18, A19, A22): Activity.runOnUiThread,
+// which runs its action at once on the main thread; View.post, which waits for the view to be
+// attached; and a PermissionRequest, which must be answered on the UI thread.
 //
 // runOnUiThread: a session token reaches the app twice, from a worker that fetched a fresh one and
 // from onPageFinished (the main thread) with a cached one; each hands it to the page with
 // runOnUiThread. The buggy app stores the token after runOnUiThread, assuming the action runs
 // later: on the main thread it runs at once, with the old token, and on the worker the posted
 // action can run before the store. The clean app stores first.
+//
+// View.post: workers fetch what to show and hand the load, and the page's configuration, to the
+// WebView's thread with View.post. The buggy app keeps the WebView off screen (a preloaded view,
+// never attached): the action waits for an attach that never comes and the page never loads (A19).
+// The clean app adds the WebView to its window (the view tree attaches it at the next traversal, a
+// message of its own), before or after the worker's post.
 //
 // PermissionRequest: the page asks for the camera at load and for more on timers; the app checks
 // its setting on a worker thread and grants from there (IllegalStateException, A22) or hands the
@@ -94,6 +100,60 @@ void TokenSetup(Kernel& k, bool store_first) {
       "after runOnUiThread, whose action ran before the store (at once on the main thread) [A18]");
 }
 
+// ---- View.post before the view is attached (A19).
+
+struct PreloadApp {
+  PreloadApp(AndroidRuntime& r, bool attaches) : rt(&r), attaches(attaches) {}
+  AndroidRuntime* rt;
+  bool attaches;
+  WebView* view = nullptr;
+};
+
+Task<> LoadHome(PreloadApp* app) { co_await app->view->LoadUrl(kScenarioHomeUrl); }
+
+Task<> ApplyConfig(PreloadApp* app) {
+  co_await app->view->EvaluateJavascript("applyConfig()", nullptr);
+}
+
+// The workers: the URL, or the page's configuration, is known; what uses it must run on the
+// WebView's thread.
+Task<> HandLoadToView(PreloadApp& app) {
+  PreloadApp* self = &app;
+  Runnable load = [self] { return LoadHome(self); };
+  co_await app.view->Post("load home", std::move(load));
+}
+Task<> HandConfigToView(PreloadApp& app) {
+  PreloadApp* self = &app;
+  Runnable apply = [self] { return ApplyConfig(self); };
+  co_await app.view->Post("apply config", std::move(apply));
+}
+
+// The view tree's first traversal after setContentView attaches the WebView to the window.
+Task<> Traversal(PreloadApp* app) { co_await app->view->DispatchAttachedToWindow(); }
+
+Task<> CreatePreloaded(PreloadApp& app) {
+  app.view = co_await WebView::Create(*app.rt);
+  app.rt->StartThread("fetch", HandLoadToView(app));
+  app.rt->StartThread("config", HandConfigToView(app));
+  if (!app.attaches) co_return;  // kept off screen, for later
+  PreloadApp* self = &app;
+  Runnable traversal = [self] { return Traversal(self); };
+  co_await app.rt->MainHandler().Post("performTraversals", std::move(traversal));
+}
+
+void PreloadSetup(Kernel& k, bool attaches) {
+  AndroidRuntime& rt = AndroidRuntime::Create(k);
+  rt.AddPage(kScenarioHomeUrl, Page{.title = "Home",
+                                    .on_load = {Confirm("Stay?")},
+                                    .timers = {PageTimer{.delay_ms = 0, .steps = {Alert("hi")}}}});
+  PreloadApp& app = k.Make<PreloadApp>(rt, attaches);
+  rt.StartMainThread(CreatePreloaded(app));
+  ExpectAtEnd(
+      k, "page loaded", [&app] { return app.view != nullptr && app.view->pages_finished() == 1; },
+      "the load handed to View.post never ran: the WebView was never attached to a window, so "
+      "the view held the action [A19]");
+}
+
 // ---- PermissionRequest answered off the UI thread (A22).
 
 struct CameraApp {
@@ -178,6 +238,22 @@ std::vector<sim::Scenario> AppThreadScenarios() {
           .expected = {Verdict::kClean},
           .params = {TargetSdk(kJellyBeanMr2)},
           .setup = [](Kernel& k) { TokenSetup(k, /*store_first=*/true); },
+      },
+      sim::Scenario{
+          .id = "android.view_post_never_attached",
+          .description = "a worker hands the WebView's load to View.post, but the WebView is kept "
+                         "off screen and never attached: the load never runs (A19)",
+          .expected = {Verdict::kAssertion},
+          .params = {TargetSdk(kJellyBeanMr2)},
+          .setup = [](Kernel& k) { PreloadSetup(k, /*attaches=*/false); },
+      },
+      sim::Scenario{
+          .id = "android.view_post_runs_after_attach",
+          .description = "the fix: the WebView is added to the window; the view tree attaches it "
+                         "before or after the worker's View.post, which then runs (A19)",
+          .expected = {Verdict::kClean},
+          .params = {TargetSdk(kJellyBeanMr2)},
+          .setup = [](Kernel& k) { PreloadSetup(k, /*attaches=*/true); },
       },
       sim::Scenario{
           .id = "android.permission_granted_off_ui_thread",

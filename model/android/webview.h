@@ -151,6 +151,10 @@ class WebView final : public sim::Object {
                               WebResourceError error);
   static sim::Task<> DeliverVisualState(WebView* view, uint64_t request_id,
                                         VisualStateCallback* callback);
+  // create_window.cc: A28.
+  friend class CreateWindowMessage;
+  static sim::Task<> CreateWindowOnUi(WebView* view, std::string url, uint64_t load);
+  static sim::Task<> CompleteWindowCreation(WebView* parent, WebView* child, std::string url);
   static sim::Task<> AddInterfaceOnUi(WebView* view, JavascriptInterface* object, std::string name);
   static sim::Task<> PostMessageOnUi(WebView* view, std::string message,
                                      std::vector<WebMessagePort*> ports);
