@@ -169,6 +169,31 @@ Row FoundWithinOneSecond(const std::string& runtime) {
           "all, within 1 s", scenarios > 0 && found_always == scenarios};
 }
 
+// Every clean scenario of `runtime` stays clean over `executions` portfolio executions (seed 0):
+// how many did, and the slowest one's time.
+Row CleanOverPortfolio(const std::string& runtime, uint64_t executions) {
+  int scenarios = 0;
+  int clean = 0;
+  double slowest = 0;
+  for (const sim::Scenario* scenario : sim::ScenarioRegistry::Global().All()) {
+    if (scenario->runtime() != runtime || !scenario->Expects(sim::Verdict::kClean)) continue;
+    ++scenarios;
+    sim::ExploreConfig config;
+    config.strategy = "portfolio";
+    config.iterations = executions;
+    const auto start = std::chrono::steady_clock::now();
+    const auto result = sim::Explore(*scenario, config);
+    slowest = std::max(slowest, Seconds(start));
+    const bool stayed =
+        result.ok() && result->verdict == sim::Verdict::kClean && result->executions == executions;
+    clean += stayed ? 1 : 0;
+  }
+  return {
+      absl::StrFormat("%s: clean scenarios over %d portfolio executions each", runtime, executions),
+      absl::StrFormat("%d of %d clean, slowest %.1f s", clean, scenarios, slowest), "all clean",
+      scenarios > 0 && clean == scenarios};
+}
+
 // The table as Markdown, for docs/performance.md.
 bool WriteMarkdown(const std::string& path, const std::vector<Row>& rows) {
   std::FILE* file = std::fopen(path.c_str(), "w");
@@ -219,6 +244,7 @@ int Main(int argc, char** argv) {
                     ">= 100,000", rate >= 100e3});
     rows.push_back(FoundWithinOneSecond(runtime));
   }
+  rows.push_back(CleanOverPortfolio("android", 1'000'000));  // issue 17's acceptance
   // Clean scenarios run every iteration: one with the most objects a run, one that crashes and
   // recreates its browser, one on the Android model.
   for (const char* id : {"wv2.shared_user_data_folder", "wv2.browser_crash_recovered",

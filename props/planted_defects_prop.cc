@@ -45,6 +45,29 @@ TEST(PlantedDefects, InlineValueCallbacksBreakSerialCallbacks) {
   EXPECT_FALSE(passed);
 }
 
+// Whether rapidcheck finds a counterexample to `property` with an Android defect planted.
+bool FailsWithAndroid(bool model::android::AndroidPlantedDefects::*defect,
+                      std::function<void()> property) {
+  model::android::TestOnlyAndroidPlantedDefects().*defect = true;
+  const ScopedFailureDir expected_failures(ExpectedFailureDir());
+  const bool passed = rc::check("with a planted Android defect", std::move(property));
+  model::android::TestOnlyAndroidPlantedDefects().*defect = false;
+  return !passed;
+}
+
+TEST(PlantedDefects, CookieCallbacksOnTheStoreThreadBreakSerialCallbacks) {
+  EXPECT_TRUE(
+      FailsWithAndroid(&model::android::AndroidPlantedDefects::cookie_callback_on_store_thread,
+                       [] { CheckSerialCallbacks(*ValueCallbackPrograms(), *Schedules()); }));
+}
+
+TEST(PlantedDefects, CookieCallbacksOnTheStoreThreadBreakDeadlockPrediction) {
+  // A `cookie block` then returns: the latch is counted down on the store's thread (A21).
+  EXPECT_TRUE(FailsWithAndroid(
+      &model::android::AndroidPlantedDefects::cookie_callback_on_store_thread,
+      [] { CheckDeadlockExactlyWhenPredicted(*DeadlockPrograms(), *Schedules()); }));
+}
+
 TEST(PlantedDefects, UnreportedNestedLoopsBreakNoReentrancy) {
   EXPECT_TRUE(FailsWith(&PlantedDefects::no_reentrancy_report,
                         [] { CheckNoReentrancy(*HandlerPrograms(), *Schedules()); }));

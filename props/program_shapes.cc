@@ -58,6 +58,8 @@ void GenLeaf(ChoiceSource& choices, Program& program, uint32_t routine, uint32_t
       Op script{.kind = OpKind::kScript, .script = ScriptWait::kNone};
       if (shape.callbacks && depth > 0 && choices.Coin()) {
         script.script = ScriptWait::kCallback;  // its routine runs on the UI thread (A11)
+        // Or setCookie's callback, on this (the UI) thread's looper (A21).
+        if (choices.Below(3) == 0) script.kind = OpKind::kCookie;
         script.routine = NewRoutine(program);
         GenLeaf(choices, program, script.routine, 0, depth - 1, shape);
       }
@@ -99,6 +101,16 @@ void GenChain(ChoiceSource& choices, Program& program, uint32_t routine, uint32_
       const bool blocks = choice == 1 || shape.android;
       AddOp(program, routine,
             {.kind = blocks ? OpKind::kBlock : OpKind::kAwait, .thread = target, .routine = next});
+    } else if (choice == 3 && pumps && shape.android) {
+      // A21: setCookie, its callback on this thread's looper: ignored, waited for, or running
+      // more fire-and-forget work.
+      Op cookie{.kind = OpKind::kCookie, .script = static_cast<ScriptWait>(choices.Below(3))};
+      if (cookie.script == ScriptWait::kAwait) {
+        cookie.script = ScriptWait::kCallback;
+        cookie.routine = NewRoutine(program);
+        GenLeaf(choices, program, cookie.routine, thread, 1, shape);
+      }
+      AddOp(program, routine, cookie);
     } else if (choice == 3 && pumps && !shape.android) {
       const uint32_t next = NewRoutine(program);
       GenChain(choices, program, next, thread, depth - 1, shape);

@@ -52,7 +52,8 @@ enum class ProgramProfile : uint8_t {
   // kHandler's programs whose fire-and-forget work may also crash the browser or the renderer
   // (W12): PredictHandlerVerdict, or what a crash legitimately ends with (W12, W15).
   kCrashingHandler,
-  // Android: scripts whose ValueCallbacks run more work on the UI thread (A11); always `clean`.
+  // Android: scripts whose ValueCallbacks, and setCookie calls whose callbacks, run more work on
+  // the UI thread (A11, A21); always `clean`.
   kValueCallback,
 };
 inline constexpr int kProgramProfileCount = 5;

@@ -51,6 +51,10 @@ Outcome Follow(const Program& program, uint32_t routine, uint32_t thread,
         if (shown != Outcome::kCompletes) return shown;
         break;
       }
+      case OpKind::kCookie:
+        // A21: the callback comes on this thread's own looper, which the latch's wait blocks.
+        if (op.script == ScriptWait::kBlock) return Outcome::kDeadlock;
+        break;
       case OpKind::kScript:
         // The completion is a message to the UI thread (W2): .Result there never sees it (W5).
         if (op.script == ScriptWait::kBlock) return Outcome::kDeadlock;
@@ -79,6 +83,8 @@ bool CallsOffUiThread(const Program& program, uint32_t routine, uint32_t thread)
     if (nested_loop && CallsOffUiThread(program, op.routine, thread)) return true;
     const bool callback = op.kind == OpKind::kScript && op.script == ScriptWait::kCallback;
     if (callback && CallsOffUiThread(program, op.routine, kUiThread)) return true;  // A11
+    const bool cookie = op.kind == OpKind::kCookie && op.script == ScriptWait::kCallback;
+    if (cookie && CallsOffUiThread(program, op.routine, thread)) return true;  // A21
   }
   return false;
 }

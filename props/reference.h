@@ -17,7 +17,8 @@ using model::programs::Program;
 
 // Whether some blocking wait of `program` needs, directly or through a chain of posts and waits,
 // a pump that it (or a wait it is nested in) blocks, or work that for that reason never ends:
-// such a run ends in `deadlock` (W5, W10, A3). Exact for DeadlockPrograms(), where one thread
+// such a run ends in `deadlock` (W5, W10, A3; A21: a CookieManager callback waited for on the
+// looper it must run on). Exact for DeadlockPrograms(), where one thread
 // drives every wait and all other work is fire-and-forget.
 bool PredictsDeadlock(const Program& program);
 

@@ -60,7 +60,15 @@ TEST(AndroidScenarios, TheIssueIdsAreRegistered) {
                          "android.render_process_gone_unhandled",
                          "android.render_process_gone_recreates",
                          "android.message_port_callback_touches_webview",
-                         "android.message_port_callback_on_ui"}) {
+                         "android.message_port_callback_on_ui",
+                         "android.run_on_ui_thread_runs_inline",
+                         "android.run_on_ui_thread_state_first",
+                         "android.permission_granted_off_ui_thread",
+                         "android.permission_granted_on_ui_thread",
+                         "android.view_post_never_attached",
+                         "android.view_post_runs_after_attach",
+                         "android.popup_hosted_by_parent",
+                         "android.popup_in_new_webview"}) {
     EXPECT_THAT(ids, ::testing::Contains(std::string(id)));
   }
 }
@@ -88,6 +96,30 @@ TEST(AndroidScenarios, CleanOnesStayQuiet) {
         << (result.found.empty() ? std::string() : result.found[0].violation.report);
     EXPECT_EQ(result.executions, 5000u) << scenario->id;
   }
+}
+
+// Issue 17's bar for real interleavings: at least two thirds of the clean scenarios, and at least
+// five, have more than 100 schedules within a preemption bound of 3 with faults off (`wvsim
+// explore ID --strategy dfs --depth 3 --iterations 101 --param fault_budget=0` does not run out).
+TEST(AndroidScenarios, MostCleanOnesHaveMoreThanAHundredSchedulesWithinThreePreemptions) {
+  int clean = 0;
+  std::vector<std::string> concurrent;
+  for (const sim::Scenario* scenario : AndroidScenarios()) {
+    if (!scenario->Expects(Verdict::kClean)) continue;
+    ++clean;
+    sim::ExploreConfig config;
+    config.strategy = "dfs";
+    config.depth = 3;
+    config.iterations = 101;
+    config.params = {{std::string(sim::kFaultBudgetParam), "0"}};
+    absl::StatusOr<sim::ExploreResult> result = sim::Explore(*scenario, config);
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->verdict, Verdict::kClean) << scenario->id;
+    if (!result->exhausted) concurrent.push_back(scenario->id);
+  }
+  EXPECT_GE(concurrent.size(), 5u);
+  EXPECT_GE(3 * static_cast<int>(concurrent.size()), 2 * clean)
+      << concurrent.size() << " of " << clean << " clean scenarios";
 }
 
 TEST(AndroidScenarios, EveryOneReplaysAgainstTheAndroidModelVersion) {

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "model/android/renderer.h"
 #include "model/android/runtime.h"
 #include "sim/assert.h"
 
@@ -22,6 +23,11 @@ Task<bool> WebViewClient::OnRenderProcessGone(WebView&, RenderProcessGoneDetail)
   co_return false;  // not handled: the app process dies with the renderer (A16)
 }
 
+Task<bool> WebViewClient::ShouldOverrideUrlLoading(WebView&, WebResourceRequest) {
+  co_return false;  // the WebView loads it
+}
+Task<> WebViewClient::OnReceivedError(WebView&, WebResourceRequest, WebResourceError) { co_return; }
+
 Task<> WebChromeClient::OnReceivedTitle(WebView&, std::string) { co_return; }
 Task<bool> WebChromeClient::OnJsAlert(WebView&, std::string, std::string, JsResult&) {
   co_return false;
@@ -32,6 +38,10 @@ Task<bool> WebChromeClient::OnJsConfirm(WebView&, std::string, std::string, JsRe
 Task<bool> WebChromeClient::OnJsPrompt(WebView&, std::string, std::string, std::string,
                                        JsPromptResult&) {
   co_return false;
+}
+
+Task<> WebChromeClient::OnPermissionRequest(WebView&, PermissionRequest& request) {
+  co_await request.Deny();  // WebChromeClient's default: the permission is denied (A22)
 }
 
 // ---- JsResult (A15).
@@ -73,6 +83,33 @@ Task<> JsResult::AnswerOnUi(JsResult* result, JsAnswer answer) {
     co_return;
   }
   result->answer_.Set(std::move(answer));
+}
+
+// ---- PermissionRequest (A22).
+
+// AwPermissionRequest's texts.
+constexpr const char* kPermissionOffUiText =
+    "Either grant() or deny() should be called on UI thread";
+constexpr const char* kPermissionTwiceText = "Either grant() or deny() has been already called.";
+
+PermissionRequest::PermissionRequest(AndroidRuntime& runtime, Renderer& page, std::string resource,
+                                     uint64_t load)
+    : sim::Object(absl::StrCat("PermissionRequest#", runtime.NextId(), "(", resource, ")")),
+      runtime_(&runtime),
+      page_(&page),
+      resource_(std::move(resource)),
+      load_(load) {}
+
+Task<> PermissionRequest::Grant() { co_await Answer(/*granted=*/true, "grant"); }
+Task<> PermissionRequest::Deny() { co_await Answer(/*granted=*/false, "deny"); }
+
+Task<> PermissionRequest::Answer(bool granted, const char* method) {
+  co_await runtime_->kernel().Yield({method, this});
+  // AwPermissionRequest.validate: the UI thread, and only once.
+  if (!runtime_->OnUiThread()) throw IllegalStateException(kPermissionOffUiText, "A22");
+  if (answered_) throw IllegalStateException(kPermissionTwiceText, "A22");
+  answered_ = true;
+  co_await page_->PermissionAnswered(resource_, granted, load_);
 }
 
 }  // namespace wvsim::model::android

@@ -3,7 +3,8 @@
 // URL without one loads a page with no script. The steps run on the page's JavaScript thread
 // (renderer.h, A12), one after the other, each waiting for the one before: a bridge call waits
 // until the Java method returned (A13), a dialog until the app answered it (A15); a message on a
-// WebMessagePort the app sent the page does not wait (A17).
+// WebMessagePort the app sent the page does not wait (A17), nor does a permission request (A22);
+// timers the load script sets run their steps later, as tasks of their own (A20).
 //
 //   rt.AddPage("https://example.com/", Page{.on_load = {BridgeCall("Android", "getToken"),
 //                                                       Confirm("Continue?"),
@@ -13,6 +14,7 @@
 #ifndef WVSIM_MODEL_ANDROID_PAGE_H_
 #define WVSIM_MODEL_ANDROID_PAGE_H_
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +27,9 @@ enum class PageStepKind {
   kConfirm,     // confirm(<text>) (A15)
   kPrompt,      // prompt(<text>, <default_value>) (A15)
   kPortPost,  // event.ports[0].postMessage(<text>): on the port the last web message brought (A17)
+  kRequestPermission,  // navigator.mediaDevices.getUserMedia for the resource <text> (A22)
+  kNavigate,           // window.location = <text>: a navigation the page starts (A25)
+  kOpenWindow,         // window.open(<text>): a popup the app may host (A28)
 };
 
 struct PageStep {
@@ -57,10 +62,37 @@ inline PageStep PortPost(std::string message) {
   return PageStep{.kind = PageStepKind::kPortPost, .text = std::move(message)};
 }
 
+// getUserMedia's request does not wait: the page goes on, and learns the answer later (A22).
+inline PageStep RequestPermission(std::string resource) {
+  return PageStep{.kind = PageStepKind::kRequestPermission, .text = std::move(resource)};
+}
+
+// The page navigates itself (a link, window.location): the app's shouldOverrideUrlLoading decides
+// on the UI thread; the script goes on (A25).
+inline PageStep Navigate(std::string url) {
+  return PageStep{.kind = PageStepKind::kNavigate, .text = std::move(url)};
+}
+
+// window.open: the app's onCreateWindow decides on the UI thread; the script goes on (A28).
+inline PageStep OpenWindow(std::string url) {
+  return PageStep{.kind = PageStepKind::kOpenWindow, .text = std::move(url)};
+}
+
+// setTimeout(steps, delay_ms), called by the page's load script before its own steps (A20): the
+// steps run on the JavaScript thread when the delay has passed, as a task of their own.
+struct PageTimer {
+  uint64_t delay_ms = 0;
+  std::vector<PageStep> steps = {};
+};
+
 struct Page {
   std::string title = {};                 // document.title; empty: "Title of <url>"
   std::vector<PageStep> on_load = {};     // the page's script, run once as it loads
   std::vector<PageStep> on_message = {};  // window.onmessage: run for every web message
+  std::vector<PageTimer> timers = {};     // setTimeout calls of the load script (A20)
+  // A26: a load of this URL fails with this net error (0: it loads), e.g. -2 ERROR_HOST_LOOKUP.
+  int error_code = 0;
+  std::string error_description = {};
 };
 
 }  // namespace wvsim::model::android

@@ -12,6 +12,9 @@ struct AndroidPlantedDefects {
   // A11: evaluateJavascript runs its ValueCallback inline, inside the call, instead of posting it
   // to the UI thread: a callback that runs a script with a callback is then re-entered.
   bool value_callback_inline = false;
+  // A21: CookieManager runs a callback on its store's thread instead of posting it to the looper
+  // of the thread that made the call.
+  bool cookie_callback_on_store_thread = false;
 };
 
 AndroidPlantedDefects& TestOnlyAndroidPlantedDefects();

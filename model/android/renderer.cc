@@ -1,5 +1,6 @@
 #include "model/android/renderer.h"
 
+#include <cstddef>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -28,6 +29,9 @@ const char* DialogName(PageStepKind kind) {
       return "prompt";
     case PageStepKind::kBridgeCall:
     case PageStepKind::kPortPost:
+    case PageStepKind::kRequestPermission:
+    case PageStepKind::kNavigate:
+    case PageStepKind::kOpenWindow:
       break;
   }
   return "bridge call";
@@ -43,6 +47,9 @@ const char* DialogCallback(PageStepKind kind) {
       return "WebChromeClient.onJsPrompt";
     case PageStepKind::kBridgeCall:
     case PageStepKind::kPortPost:
+    case PageStepKind::kRequestPermission:
+    case PageStepKind::kNavigate:
+    case PageStepKind::kOpenWindow:
       break;
   }
   return "WebChromeClient";
@@ -93,6 +100,7 @@ Task<> Renderer::RunLoad(Renderer* self, uint64_t load) {
   if (!self->Current(load)) co_return;  // a newer load replaced this page, or it died (A16)
   self->title_ =
       self->page_.title.empty() ? absl::StrCat("Title of ", self->url_) : self->page_.title;
+  self->ArmTimers(load);
   co_await self->RunSteps(self->page_.on_load);
   if (!self->Current(load)) co_return;
   // The load event comes after the page's own script, bridge calls and dialogs included (A13).
@@ -106,6 +114,27 @@ Task<> Renderer::RunLoad(Renderer* self, uint64_t load) {
   WVSIM_ASSERT(runtime.ui_looper() != nullptr);
   co_await runtime.kernel().Post(runtime.ui_looper()->thread(), "onPageFinished",
                                  std::move(finished));
+}
+
+// ---- A20: setTimeout. The load script sets its timers before its own steps; each runs on the
+// JavaScript thread as a task of its own once its delay passed, behind what is queued there.
+
+void Renderer::ArmTimers(uint64_t load) {
+  Kernel& kernel = runtime_->kernel();
+  Renderer* self = this;
+  for (size_t timer = 0; timer < page_.timers.size(); ++timer) {
+    Runnable fire = [self, load, timer] { return RunTimer(self, load, timer); };
+    const uint64_t delay = page_.timers[timer].delay_ms * kTicksPerMillisecond;
+    // A zero delay still goes through the queue (the HTML timer task source), never inline.
+    const uint64_t message = kernel.PostDelayed(js_, delay, "setTimeout", std::move(fire));
+    WVSIM_ASSERT(message != 0);
+  }
+}
+
+Task<> Renderer::RunTimer(Renderer* self, uint64_t load, size_t timer) {
+  if (!self->Current(load)) co_return;  // the page that set it is gone (a new load, A16)
+  self->Log(absl::StrCat("setTimeout#", timer, " fired"));
+  co_await self->RunSteps(self->page_.timers[timer].steps);
 }
 
 Task<> Renderer::DeliverMessage(std::string message, std::vector<WebMessagePort*> ports) {
@@ -179,6 +208,12 @@ Task<bool> Renderer::RunSteps(std::vector<PageStep> steps) {
       ok = co_await CallBridge(std::move(step));
     } else if (step.kind == PageStepKind::kPortPost) {
       ok = co_await PostOnPort(std::move(step));
+    } else if (step.kind == PageStepKind::kRequestPermission) {
+      ok = co_await RequestPermission(std::move(step));
+    } else if (step.kind == PageStepKind::kNavigate) {
+      ok = co_await Navigate(std::move(step));
+    } else if (step.kind == PageStepKind::kOpenWindow) {
+      ok = co_await OpenWindow(std::move(step));
     } else {
       ok = co_await ShowDialog(std::move(step));
     }
@@ -252,6 +287,52 @@ Task<bool> Renderer::PostOnPort(PageStep step) {
   co_return true;
 }
 
+// ---- A22: getUserMedia asks the app on the UI thread; the page does not wait for the answer.
+
+Task<bool> Renderer::RequestPermission(PageStep step) {
+  AndroidRuntime& runtime = *runtime_;
+  WVSIM_ASSERT(runtime.ui_looper() != nullptr);
+  auto& request = runtime.kernel().Make<PermissionRequest>(runtime, *this, step.text, load_);
+  Log(absl::StrCat("getUserMedia(", step.text, ") asked"));
+  Renderer* self = this;
+  PermissionRequest* raw = &request;
+  Runnable ask = [self, raw] { return PermissionOnUi(self, raw); };
+  co_await runtime.kernel().Post(runtime.ui_looper()->thread(), "onPermissionRequest",
+                                 std::move(ask));
+  co_return true;
+}
+
+Task<> Renderer::PermissionOnUi(Renderer* self, PermissionRequest* request) {
+  if (self->gone_) co_return;  // A16: the page that asked is gone
+  AndroidRuntime& runtime = *self->runtime_;
+  WebView& view = *self->view_;
+  WebChromeClient* chrome = view.chrome_client_;
+  if (chrome == nullptr) {
+    co_await request->Deny();  // no WebChromeClient: denied, as by the default client
+    co_return;
+  }
+  runtime.BeginCallback(*runtime.ui_looper(), "WebChromeClient.onPermissionRequest");
+  co_await chrome->OnPermissionRequest(view, *request);
+  runtime.EndCallback();
+}
+
+Task<> Renderer::PermissionAnswered(std::string resource, bool granted, uint64_t load) {
+  if (gone_) co_return;
+  std::string line = absl::StrCat("getUserMedia(", resource, ") ", granted ? "granted" : "denied");
+  Renderer* self = this;
+  Runnable settle = [self, load, line = std::move(line)] {
+    return SettlePermission(self, load, line);
+  };
+  const sim::Thread js = JsThread();
+  co_await runtime_->kernel().Post(js, "getUserMedia settles", std::move(settle));
+}
+
+Task<> Renderer::SettlePermission(Renderer* self, uint64_t load, std::string line) {
+  if (!self->Current(load)) co_return;  // the page that asked is gone
+  self->Log(std::move(line));
+  co_return;
+}
+
 // ---- A15: a dialog blocks the page's JavaScript until the app answers its JsResult.
 
 Task<bool> Renderer::ShowDialog(PageStep step) {
@@ -312,6 +393,9 @@ Task<> Renderer::DialogOnUi(Renderer* self, PageStep step, JsResult* result) {
         break;
       case PageStepKind::kBridgeCall:
       case PageStepKind::kPortPost:
+      case PageStepKind::kRequestPermission:
+      case PageStepKind::kNavigate:
+      case PageStepKind::kOpenWindow:
         break;
     }
     runtime.EndCallback();

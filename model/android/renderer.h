@@ -14,6 +14,7 @@
 #ifndef WVSIM_MODEL_ANDROID_RENDERER_H_
 #define WVSIM_MODEL_ANDROID_RENDERER_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -55,6 +56,12 @@ class Renderer final : public sim::Object {
   sim::Task<> DeliverMessage(std::string message, std::vector<WebMessagePort*> ports);
   // A message on a WebMessagePort end the page holds (A17): logged on the JavaScript thread.
   sim::Task<> DeliverPortMessage(std::string message);
+  // A22: the app answered the page's permission request of load `load` (on the UI thread): the
+  // page's getUserMedia settles on the JavaScript thread.
+  sim::Task<> PermissionAnswered(std::string resource, bool granted, uint64_t load);
+  // A27: queued on the JavaScript thread behind the page's work; then `callback` goes to the UI
+  // thread.
+  sim::Task<> InsertVisualStateCallback(uint64_t request_id, VisualStateCallback* callback);
 
   // What the page's steps got back, in order: "Android.getToken(x) = token",
   // "confirm(Leave?) = true", "TypeError: window.Foo is undefined".
@@ -79,11 +86,20 @@ class Renderer final : public sim::Object {
                                 std::vector<WebMessagePort*> ports);
   static sim::Task<> RunPortMessage(Renderer* self, uint64_t load, std::string message);
   static sim::Task<> RunEvaluate(Renderer* self, std::string script, ValueCallback* callback);
+  static sim::Task<> RunTimer(Renderer* self, uint64_t load, size_t timer);              // A20
+  static sim::Task<> SettlePermission(Renderer* self, uint64_t load, std::string line);  // A22
+  void ArmTimers(uint64_t load);                                                         // A20
   // Runs `steps` in order; stops at the first that fails (a JavaScript error). False then.
   sim::Task<bool> RunSteps(std::vector<PageStep> steps);
   sim::Task<bool> CallBridge(PageStep step);
   sim::Task<bool> ShowDialog(PageStep step);
-  sim::Task<bool> PostOnPort(PageStep step);  // A17
+  sim::Task<bool> PostOnPort(PageStep step);         // A17
+  sim::Task<bool> RequestPermission(PageStep step);  // A22
+  sim::Task<bool> Navigate(PageStep step);           // A25
+  sim::Task<bool> OpenWindow(PageStep step);         // A28
+  static sim::Task<> RunVisualState(Renderer* self, uint64_t request_id,
+                                    VisualStateCallback* callback);  // A27
+  static sim::Task<> PermissionOnUi(Renderer* self, PermissionRequest* request);
   static sim::Task<> InvokeOnBridge(Renderer* self, JavascriptInterface* object, std::string method,
                                     std::string argument, sim::Promise<BridgeReply> reply);
   static sim::Task<> DialogOnUi(Renderer* self, PageStep step, JsResult* result);

@@ -49,6 +49,7 @@ inline constexpr int64_t kOreo = 26;
 inline constexpr std::string_view kGoneViewCallsParam = "gone_view_calls";
 
 class Renderer;
+class CookieManager;
 
 // The behaviour version of the Android model: the model_version of every android.* scenario and
 // of generated Android programs. Bumped when a change makes a recorded schedule take other
@@ -148,6 +149,9 @@ class AndroidRuntime final : public sim::Object {
 
   uint64_t NextId() { return ++next_object_id_; }  // per-run ids: WebView#1, getUrl#2, ...
 
+  // The process's one CookieManager (A9, A21), made by CookieManagerGetInstance.
+  CookieManager*& cookie_manager() { return cookie_manager_; }
+
  private:
   friend class Handler;
   struct Callback {
@@ -191,6 +195,7 @@ class AndroidRuntime final : public sim::Object {
 
   int warnings_ = 0;
   uint64_t next_object_id_ = 0;
+  CookieManager* cookie_manager_ = nullptr;
 };
 
 // ---- Template definitions.

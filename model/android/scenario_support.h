@@ -44,6 +44,13 @@ std::vector<sim::Scenario> RendererScenarios();
 // RegisterScenarios.
 std::vector<sim::Scenario> PortScenarios();
 
+// The scenarios of the app's own thread hops: Activity.runOnUiThread (A18), View.post (A19) and
+// PermissionRequest (A22), registered by RegisterScenarios.
+std::vector<sim::Scenario> AppThreadScenarios();
+
+// The scenarios of popups and onCreateWindow (A28), registered by RegisterScenarios.
+std::vector<sim::Scenario> PopupScenarios();
+
 // The scenarios of the page's JavaScript thread, the bridge, request interception and JS dialogs
 // (A12..A15), registered by RegisterScenarios (scenarios.cc).
 std::vector<sim::Scenario> PageScenarios();

@@ -490,7 +490,8 @@ void RegisterScenarios() {
     scenario.model_version = kAndroidModelVersion;
     sim::RegisterScenarioOrDie(std::move(scenario));
   }
-  for (std::vector<sim::Scenario> (*group)() : {PageScenarios, RendererScenarios, PortScenarios}) {
+  for (std::vector<sim::Scenario> (*group)() :
+       {PageScenarios, RendererScenarios, PortScenarios, AppThreadScenarios, PopupScenarios}) {
     for (sim::Scenario& scenario : group()) {
       scenario.model_version = kAndroidModelVersion;
       sim::RegisterScenarioOrDie(std::move(scenario));

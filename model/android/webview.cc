@@ -357,6 +357,15 @@ Task<> WebView::CommitLoad(WebView* view, std::string url, uint64_t load) {
   Runnable started = [view, url, load] { return PageStarted(view, url, load); };
   co_await runtime.kernel().Post(runtime.ui_looper()->thread(), "onPageStarted",
                                  std::move(started));
+  const Page* page = runtime.FindPage(url);
+  if (page != nullptr && page->error_code != 0) {
+    // A26: the load fails; no page script runs, and onReceivedError comes on the UI thread.
+    WebResourceError error{.error_code = page->error_code, .description = page->error_description};
+    Runnable failed = [view, url, load, error] { return FailLoad(view, url, load, error); };
+    co_await runtime.kernel().Post(runtime.ui_looper()->thread(), "onReceivedError",
+                                   std::move(failed));
+    co_return;
+  }
   std::vector<InjectedObject> objects = view->interfaces_;
   co_await view->renderer_->Commit(std::move(url), load, std::move(objects));
 }
@@ -460,8 +469,11 @@ Task<> StaticEntryPoint(AndroidRuntime& runtime, const char* entry_point) {
   co_await runtime.StartYourEngines(/*thread_safe=*/true);  // binds main; may wait (A3)
 }
 
-Task<> CookieManagerGetInstance(AndroidRuntime& runtime) {
+Task<CookieManager*> CookieManagerGetInstance(AndroidRuntime& runtime) {
   co_await runtime.kernel().Yield({"CookieManager.getInstance", nullptr});  // no start (A9)
+  CookieManager*& instance = runtime.cookie_manager();
+  if (instance == nullptr) instance = &runtime.kernel().Make<CookieManager>(runtime);
+  co_return instance;
 }
 
 }  // namespace wvsim::model::android

@@ -20,12 +20,14 @@
 #ifndef WVSIM_MODEL_ANDROID_WEBVIEW_H_
 #define WVSIM_MODEL_ANDROID_WEBVIEW_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "model/android/clients.h"
+#include "model/android/cookie_manager.h"
 #include "model/android/java.h"
 #include "model/android/renderer.h"
 #include "model/android/runtime.h"
@@ -77,11 +79,24 @@ class WebView final : public sim::Object {
   sim::Task<bool> DispatchKeyEvent();
   sim::Task<> OnDraw();  // forces a start, then blocks off the UI thread
 
+  // ---- A19 (view_post.cc): View.post, from any thread and without A2's check: to the thread of
+  // the window the view is attached to; before the view tree attached it, held by the view.
+  sim::Task<> Post(std::string label, Runnable action);
+  // The view tree attaching the WebView to a window on the calling thread
+  // (View.dispatchAttachedToWindow): posts the held actions there, then calls onAttachedToWindow.
+  // An app calling OnAttachedToWindow itself does neither (A24).
+  sim::Task<> DispatchAttachedToWindow();
+  size_t held_actions() const { return held_actions_.size(); }
+
   // ---- A11, A12: evaluateJavascript checks the thread and is never held in the pending-task
   // queue; the script is queued on the page's JavaScript thread behind the page's own work and
   // evaluated when it runs there ("document.title" is the title as JSON, anything else "null");
   // its callback comes on the UI thread.
   sim::Task<> EvaluateJavascript(std::string script, ValueCallback* callback);
+
+  // ---- A27 (navigation.cc): postVisualStateCallback, a void method (A5): `callback` comes on
+  // the UI thread once the page has done what was queued on its JavaScript thread before.
+  sim::Task<> PostVisualStateCallback(uint64_t request_id, VisualStateCallback* callback);
 
   // ---- State, for scenario checks (no scheduling point).
   uint64_t id() const { return id_; }
@@ -130,9 +145,24 @@ class WebView final : public sim::Object {
   static sim::Task<> PageFinished(WebView* view, std::string url, std::string title, uint64_t load);
   static sim::Task<> RenderProcessGone(WebView* view, bool did_crash);  // renderer_gone.cc
   static sim::Task<> DeliverValue(WebView* view, ValueCallback* callback, std::string value);
+  // navigation.cc: A25, A26, A27.
+  static sim::Task<> NavigateFromPage(WebView* view, std::string url, uint64_t load);
+  static sim::Task<> FailLoad(WebView* view, std::string url, uint64_t load,
+                              WebResourceError error);
+  static sim::Task<> DeliverVisualState(WebView* view, uint64_t request_id,
+                                        VisualStateCallback* callback);
+  // create_window.cc: A28.
+  friend class CreateWindowMessage;
+  static sim::Task<> CreateWindowOnUi(WebView* view, std::string url, uint64_t load);
+  static sim::Task<> CompleteWindowCreation(WebView* parent, WebView* child, std::string url);
   static sim::Task<> AddInterfaceOnUi(WebView* view, JavascriptInterface* object, std::string name);
   static sim::Task<> PostMessageOnUi(WebView* view, std::string message,
                                      std::vector<WebMessagePort*> ports);
+
+  struct HeldAction {  // A19: a View.post before the view was attached
+    std::string label;
+    Runnable run;
+  };
 
   AndroidRuntime* runtime_;
   Looper* looper_;  // A2: the looper the WebView was created on
@@ -152,7 +182,9 @@ class WebView final : public sim::Object {
   std::vector<InjectedObject> interfaces_;  // as of the next load (A13)
   Renderer* renderer_ = nullptr;            // the page (A12)
   int intercepted_requests_ = 0;
-  bool gone_reported_ = false;  // A16
+  bool gone_reported_ = false;            // A16
+  Looper* window_looper_ = nullptr;       // A19: the thread of the window it is attached to
+  std::vector<HeldAction> held_actions_;  // A19
   WebViewClient* client_ = nullptr;
   WebChromeClient* chrome_client_ = nullptr;
 };
@@ -183,8 +215,9 @@ inline sim::Task<> ProxyControllerGetInstance(AndroidRuntime& rt) {
 inline sim::Task<> GetStatics(AndroidRuntime& rt) {
   return StaticEntryPoint(rt, "WebView.getStatics");
 }
-// CookieManager.getInstance: creating the CookieManager does not start the engine (A9).
-sim::Task<> CookieManagerGetInstance(AndroidRuntime& runtime);
+// CookieManager.getInstance: creating the CookieManager does not start the engine (A9). The one
+// CookieManager of the run (cookie_manager.h, A21).
+sim::Task<CookieManager*> CookieManagerGetInstance(AndroidRuntime& runtime);
 
 }  // namespace wvsim::model::android
 

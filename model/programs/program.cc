@@ -33,7 +33,8 @@ absl::Status ValidateOp(const Program& program, uint32_t routine, const Op& op) 
   const bool java_has_none = op.kind == OpKind::kAwait || op.kind == OpKind::kModal ||
                              op.kind == OpKind::kPump || op.kind == OpKind::kDefer ||
                              op.kind == OpKind::kCrash ||
-                             (op.kind == OpKind::kScript && op.script == ScriptWait::kAwait);
+                             (op.kind == OpKind::kScript && op.script == ScriptWait::kAwait) ||
+                             (op.kind == OpKind::kCookie && op.script == ScriptWait::kAwait);
   if (program.runtime == ProgramRuntime::kAndroid && java_has_none) {
     return absl::InvalidArgumentError(absl::StrCat(where, ": an Android program has no such op"));
   }
@@ -41,6 +42,10 @@ absl::Status ValidateOp(const Program& program, uint32_t routine, const Op& op) 
       op.script == ScriptWait::kCallback) {
     return absl::InvalidArgumentError(
         absl::StrCat(where, ": a WebView2 program awaits its script instead"));
+  }
+  if (program.runtime == ProgramRuntime::kWebView2 && op.kind == OpKind::kCookie) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": only an Android program has CookieManager callbacks"));
   }
   if (op.kind == OpKind::kDefer && !IsHandler(program, routine)) {
     return absl::InvalidArgumentError(
@@ -88,7 +93,8 @@ absl::Status CheckAcyclic(const Program& program) {
 
 bool RunsRoutine(const Op& op) {
   return NeedsTargetThread(op.kind) || op.kind == OpKind::kModal || op.kind == OpKind::kPump ||
-         (op.kind == OpKind::kScript && op.script == ScriptWait::kCallback);
+         ((op.kind == OpKind::kScript || op.kind == OpKind::kCookie) &&
+          op.script == ScriptWait::kCallback);
 }
 
 bool IsHandler(const Program& program, uint32_t routine) {
@@ -165,6 +171,8 @@ const char* OpKindName(OpKind kind) {
       return "defer";
     case OpKind::kCrash:
       return "crash";
+    case OpKind::kCookie:
+      return "cookie";
   }
   return "?";
 }

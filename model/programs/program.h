@@ -34,6 +34,10 @@
 //   defer now|scoped|later|other|never|twice   in a handler: take the event's deferral and
 //                    complete it before returning, by RAII, after awaiting a routine posted to the
 //                    UI thread, from another (posted) handler, never, or twice
+//   cookie none|block|callback rN   Android: CookieManager.setCookie without a callback, with one
+//                    that a CountDownLatch.await here waits for, or with one that runs rN; the
+//                    callback comes on this thread's looper (A21), so `block` waits for its own
+//                    looper: a deadlock on every thread that has one
 //   crash browser|renderer   WebView2: the WebView's browser process, or the renderer of its
 //                    document, crashes at this point (W12; pending calls fail or never complete,
 //                    W15); nothing happens when that process is already gone
@@ -41,7 +45,7 @@
 // A first line `runtime android` runs it on the Android model instead (interpreter.h says how
 // each op maps); Android programs use no await, modal, pump, defer, `script await`, crash or
 // handler (the Android model has no process crashes), and only they use `script callback` (a
-// WebView2 program awaits the script instead).
+// WebView2 program awaits the script instead) and `cookie` (never `cookie await`).
 //
 // A program is well formed (ValidateProgram) when: thread 0 pumps; posts, blocks and awaits
 // target threads that pump; routine ids exist; no routine reaches itself through ops (programs
@@ -76,6 +80,7 @@ enum class OpKind : uint8_t {
   kNavigate,
   kDefer,
   kCrash,
+  kCookie,  // Android: CookieManager.setCookie with a callback on this thread's looper (A21)
 };
 
 // kCallback: Android's ValueCallback, which runs Op::routine.
@@ -90,7 +95,7 @@ struct Op {
   uint32_t thread = 0;   // target thread (post, post_delayed, block, await)
   uint32_t routine = 0;  // routine run (post, post_delayed, block, await, modal, script callback)
   uint32_t delay_ticks = 0;                           // post_delayed
-  ScriptWait script = ScriptWait::kNone;              // script
+  ScriptWait script = ScriptWait::kNone;              // script, cookie
   DeferralMode deferral = DeferralMode::kNow;         // defer
   CrashedProcess process = CrashedProcess::kBrowser;  // crash
 

@@ -31,10 +31,11 @@ std::string FormatOp(const Program& program, const Op& op) {
     case OpKind::kPump:
       return absl::StrFormat("%s r%u", OpKindName(op.kind), op.routine);
     case OpKind::kScript:
+    case OpKind::kCookie:
       if (op.script == ScriptWait::kCallback) {
-        return absl::StrFormat("script callback r%u", op.routine);
+        return absl::StrFormat("%s callback r%u", OpKindName(op.kind), op.routine);
       }
-      return absl::StrCat("script ", ScriptWaitName(op.script));
+      return absl::StrCat(OpKindName(op.kind), " ", ScriptWaitName(op.script));
     case OpKind::kCrash:
       return absl::StrCat("crash ", CrashedProcessName(op.process));
     case OpKind::kDefer:
@@ -159,12 +160,12 @@ class Parser {
       absl::StatusOr<uint32_t> routine = RoutineRef(words[1]);
       if (!routine.ok()) return routine.status();
       op.routine = *routine;
-    } else if (verb == "script") {
-      op.kind = OpKind::kScript;
+    } else if (verb == "script" || verb == "cookie") {
+      op.kind = verb == "script" ? OpKind::kScript : OpKind::kCookie;
       const bool callback = words.size() > 1 && words[1] == "callback";
       if (status = want(callback ? 3 : 2); !status.ok()) return status;
       if (!ParseName(words[1], ScriptWaitName, ScriptWait::kCallback, &op.script)) {
-        return Error("expected 'script none|await|block|callback rN'");
+        return Error(absl::StrCat("expected '", verb, " none|await|block|callback rN'"));
       }
       if (callback) {
         absl::StatusOr<uint32_t> routine = RoutineRef(words[2]);
