@@ -34,6 +34,7 @@ struct Desk {
   SynchronizationContext* ui_context = nullptr;
   User* user = nullptr;
   WebView2Control* control = nullptr;
+  CancellationTokenSource* closing = nullptr;
   bool buggy = false;
 };
 
@@ -155,10 +156,12 @@ void SendMessageSetup(Kernel& k, bool sends) {
 
 // ---- wv2.click_before_init / wv2.click_awaits_init (F10, F11).
 
-// async void Form1_Load: await webView21.EnsureCoreWebView2Async(); then navigate.
+// async void Form1_Load: await webView21.EnsureCoreWebView2Async(); then navigate, unless the
+// form was closed meanwhile.
 Task<> BrowserFormLoad(Desk& desk) {
   const NetTask<void> init = co_await desk.control->EnsureCoreWebView2Async();
   co_await init;
+  if (desk.control->IsDisposed()) co_return;
   co_await Deref(desk.control->CoreWebView2()).Navigate(kHome);
 }
 
@@ -184,6 +187,45 @@ void ClickSetup(Kernel& k, bool early) {
   desk.control = &k.Make<WebView2Control>(*desk.app->rt, desk.app->ui, "webView21");
   desk.user = &User::Create(k, desk.app->ui);
   desk.user->Click("button1", 1, [&desk] { return RefreshPageClick(desk); });
+  webview2::scenario_app::PostLoad(*desk.app, [&desk] { return BrowserFormLoad(desk); });
+  sim::ModelPort(k).Send(desk.app->ui, "Form1_Shown", [&desk] { return FormShown(desk); });
+}
+
+// ---- wv2.close_during_script / wv2.close_checked (F10, F11, W14).
+
+// button1_Click: var title = await webView21.CoreWebView2.ExecuteScriptAsync("document.title");
+// then shows it in the page. The fix races the script against the form's closing token and
+// checks it: once the form closes, the WebView is gone.
+Task<> ShowTitleClick(Desk& desk) {
+  const NetTask<void> init = co_await desk.control->EnsureCoreWebView2Async();
+  co_await init;
+  if (!desk.buggy && desk.control->IsDisposed()) co_return;
+  webview2::CoreWebView2& webview = Deref(desk.control->CoreWebView2());
+  const NetTask<std::string> script = co_await desk.control->ExecuteScriptAsync("document.title");
+  if (desk.buggy) {
+    co_await script;
+  } else {
+    const NetTask<size_t> first = desk.clr->WhenAny(script, desk.closing->TokenAsTask());
+    co_await first;
+    if (desk.closing->IsCancellationRequested()) co_return;
+  }
+  const std::string title = script.Get();
+  co_await webview.PostWebMessageAsString(title);  // after Close: ERROR_INVALID_STATE (W14)
+}
+
+// WM_CLOSE: FormClosing (the fix cancels its token there), then the control's Dispose.
+Task<> BrowserFormClose(Desk& desk) {
+  if (!desk.buggy) desk.closing->Cancel();
+  co_await desk.control->Dispose();
+}
+
+void CloseSetup(Kernel& k, bool unchecked) {
+  Desk& desk = MakeDesk(k, unchecked);
+  desk.control = &k.Make<WebView2Control>(*desk.app->rt, desk.app->ui, "webView21");
+  desk.closing = &k.Make<CancellationTokenSource>(k, "FormClosing token");
+  desk.user = &User::Create(k, desk.app->ui);
+  desk.user->Click("button1", 1, [&desk] { return ShowTitleClick(desk); });
+  desk.user->CloseWindow("Form1", [&desk] { return BrowserFormClose(desk); });
   webview2::scenario_app::PostLoad(*desk.app, [&desk] { return BrowserFormLoad(desk); });
   sim::ModelPort(k).Send(desk.app->ui, "Form1_Shown", [&desk] { return FormShown(desk); });
 }
@@ -228,6 +270,15 @@ void RegisterScenarios() {
            Make("wv2.click_awaits_init",
                 "F10, F11: the click handler awaits EnsureCoreWebView2Async first", {clean},
                 [](Kernel& k) { ClickSetup(k, false); }),
+           Make("wv2.close_during_script",
+                "F10, F11, W14: the user closes the window while the click's awaited "
+                "ExecuteScript is pending; the continuation uses the closed WebView, or, when the "
+                "completion never arrives after Close, waits for ever",
+                {Verdict::kException, Verdict::kStall}, [](Kernel& k) { CloseSetup(k, true); }),
+           Make("wv2.close_checked",
+                "F10, F11, W14: the click races the script against the FormClosing token and "
+                "checks it before it touches the WebView",
+                {clean}, [](Kernel& k) { CloseSetup(k, false); }),
        }) {
     sim::RegisterScenarioOrDie(std::move(scenario));
   }

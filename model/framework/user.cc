@@ -10,12 +10,12 @@ User& User::Create(sim::Kernel& kernel, sim::Thread ui) { return kernel.Make<Use
 
 void User::Click(std::string control, int count, absl::AnyInvocable<sim::Task<>()> handler) {
   WVSIM_ASSERT_MSG(!started_ && count > 0, "inputs are declared, with a count, before Start");
-  inputs_.push_back(Input{absl::StrCat("click ", control), count, std::move(handler)});
+  inputs_.push_back(Input{absl::StrCat("click ", control), count, std::move(handler), false});
 }
 
 void User::CloseWindow(std::string window, absl::AnyInvocable<sim::Task<>()> handler) {
   WVSIM_ASSERT_MSG(!started_, "inputs are declared before Start");
-  inputs_.push_back(Input{absl::StrCat("close ", window), 1, std::move(handler)});
+  inputs_.push_back(Input{absl::StrCat("close ", window), 1, std::move(handler), true});
 }
 
 void User::Start() {
@@ -40,6 +40,7 @@ sim::Task<> User::Act() {
     }
     absl::AnyInvocable<sim::Task<>()> deliver = [&input] { return input.handler(); };
     co_await kernel_.Post(ui_, input.label, std::move(deliver));
+    if (input.closes) co_return;  // the window is going away: nothing more to click on
     if (--input.left == 0) left.erase(left.begin() + next);
   }
 }

@@ -29,7 +29,8 @@ class User {
 
   // `count` clicks on `control`, each dispatched as "click <control>" to `handler`.
   void Click(std::string control, int count, absl::AnyInvocable<sim::Task<>()> handler);
-  // The user closes `window` once (WM_CLOSE): `handler` runs the window's close path.
+  // The user closes `window` once (WM_CLOSE): `handler` runs the window's close path. Once the
+  // close is posted the user does nothing more (the window is going away).
   void CloseWindow(std::string window, absl::AnyInvocable<sim::Task<>()> handler);
   // Starts the user's thread. Call once, when the window is shown.
   void Start();
@@ -39,6 +40,7 @@ class User {
     std::string label;  // "click button1", "close Form1"
     int left;
     absl::AnyInvocable<sim::Task<>()> handler;
+    bool closes;  // closing the window ends the user's input: no control is left to click
   };
   sim::Task<> Act();
 
