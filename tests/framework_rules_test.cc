@@ -9,7 +9,6 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "model/builtin_scenarios.h"
 #include "model/framework/clr.h"
 #include "model/framework/exceptions.h"
 #include "model/framework/win32.h"
@@ -19,6 +18,7 @@
 #include "sim/scenario.h"
 #include "sim/strategies/random.h"
 #include "test_programs.h"
+#include "webview2_probe.h"
 
 namespace wvsim::model::framework {
 namespace {
@@ -59,8 +59,8 @@ TEST(FrameworkRules, F2_AwaitResumesOnTheCapturedContextUnlessConfigureAwaitFals
           ran_on = k.Current().name();
           co_return 1;
         };
-        const NetTask<int> method = co_await clr.Await(delay.ConfigureAwait(capture), "M",
-                                                       std::move(rest));
+        const NetTask<int> method =
+            co_await clr.Await(delay.ConfigureAwait(capture), "M", std::move(rest));
         EXPECT_FALSE(method.IsCompleted());
       });
     });
@@ -82,9 +82,8 @@ TEST(FrameworkRules, F2_AwaitOfACompletedTaskGoesOnSynchronously) {
         log.push_back("rest on " + k.Current().name());
         co_return 6;
       };
-      const NetTask<int> method =
-          co_await clr.Await(NetTask<int>(done.future()).ConfigureAwait(true), "M",
-                             std::move(rest));
+      const NetTask<int> method = co_await clr.Await(
+          NetTask<int>(done.future()).ConfigureAwait(true), "M", std::move(rest));
       log.push_back("returned " + std::to_string(method.Get()));
     });
   });
@@ -92,47 +91,38 @@ TEST(FrameworkRules, F2_AwaitOfACompletedTaskGoesOnSynchronously) {
   EXPECT_EQ(log, (std::vector<std::string>{"rest on ui", "returned 6"}));
 }
 
-TEST(FrameworkRules, F3_ThePoolIsBoundedAndWorkWaitingForAWorkerSaysSo) {
-  // One worker, blocked for ever by the first item: the second item waits in the pool's queue,
-  // and a thread waiting for its task is told so.
-  const sim::RunOutcome starved = RunWithPool(
-      [](Kernel& k) {
+// A blocking item, then a quick one, on a pool of `workers`; main waits for the quick one, then
+// releases the blocking one (when `releases`) and waits for it too.
+sim::RunOutcome BlockerThenQuick(int64_t workers, bool releases) {
+  return RunWithPool(
+      [releases](Kernel& k) {
         Clr& clr = Clr::Create(k, Win32::Create(k));
-        k.Spawn("main", Body([&k, &clr]() -> Task<> {
-                  const sim::Promise<void> never = k.MakePromise<void>("never");
-                  absl::AnyInvocable<Task<>()> blocker = [&k, never]() -> Task<> {
-                    co_await k.BlockOn(never.future());
+        k.Spawn("main", Body([&k, &clr, releases]() -> Task<> {
+                  const sim::Promise<void> release = k.MakePromise<void>("release");
+                  absl::AnyInvocable<Task<>()> blocker = [&k, release]() -> Task<> {
+                    co_await k.BlockOn(release.future());
                   };
                   absl::AnyInvocable<Task<>()> quick = []() -> Task<> { co_return; };
                   const NetTask<void> first = co_await clr.Run<void>("blocker", std::move(blocker));
                   const NetTask<void> second = co_await clr.Run<void>("quick", std::move(quick));
                   co_await clr.Wait(second);
-                  EXPECT_FALSE(first.IsCompleted());
-                }));
-      },
-      1);
-  EXPECT_EQ(starved.violation.kind, Verdict::kDeadlock);
-  EXPECT_THAT(starved.violation.report, HasSubstr("waits in the thread pool's queue"));
-  EXPECT_THAT(starved.violation.report, HasSubstr("thread_pool_workers=1"));
-
-  // With two workers the quick item gets its own.
-  const sim::RunOutcome two = RunWithPool(
-      [](Kernel& k) {
-        Clr& clr = Clr::Create(k, Win32::Create(k));
-        k.Spawn("main", Body([&k, &clr]() -> Task<> {
-                  const sim::Promise<void> later = k.MakePromise<void>("later");
-                  absl::AnyInvocable<Task<>()> blocker = [&k, later]() -> Task<> {
-                    co_await k.BlockOn(later.future());
-                  };
-                  absl::AnyInvocable<Task<>()> quick = []() -> Task<> { co_return; };
-                  const NetTask<void> first = co_await clr.Run<void>("blocker", std::move(blocker));
-                  const NetTask<void> second = co_await clr.Run<void>("quick", std::move(quick));
-                  co_await clr.Wait(second);
-                  later.Set();
+                  if (!releases) co_return;
+                  release.Set();
                   co_await clr.Wait(first);
                 }));
       },
-      2);
+      workers);
+}
+
+TEST(FrameworkRules, F3_ThePoolIsBoundedAndWorkWaitingForAWorkerSaysSo) {
+  // One worker, blocked by the first item: the second waits in the pool's queue, and the thread
+  // waiting for its task is told so.
+  const sim::RunOutcome starved = BlockerThenQuick(1, false);
+  EXPECT_EQ(starved.violation.kind, Verdict::kDeadlock);
+  EXPECT_THAT(starved.violation.report, HasSubstr("waits in the thread pool's queue"));
+  EXPECT_THAT(starved.violation.report, HasSubstr("thread_pool_workers=1"));
+  // With two workers the quick item gets its own.
+  const sim::RunOutcome two = BlockerThenQuick(2, true);
   EXPECT_EQ(two.violation.kind, Verdict::kClean) << two.violation.report;
 }
 
@@ -218,8 +208,7 @@ TEST(FrameworkRules, F7_ASentMessageRunsOnTheReceiverAndTheSenderWaitsForIt) {
                   };
                   co_await win32.SendMessage(ui, "WM_APP", std::move(handler));
                   log.push_back("sender goes on");
-                  EXPECT_EQ(log,
-                            (std::vector<std::string>{"handled on ui", "sender goes on"}));
+                  EXPECT_EQ(log, (std::vector<std::string>{"handled on ui", "sender goes on"}));
                 }));
       },
       [](const sim::RunOutcome& outcome) {
@@ -307,8 +296,7 @@ TEST(FrameworkRules, F9_DoEventsDispatchesWhatWasQueuedAndIsAWatchedNestedLoop) 
     });
   });
   EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
-  EXPECT_EQ(log,
-            (std::vector<std::string>{"queued before", "DoEvents returned", "queued after"}));
+  EXPECT_EQ(log, (std::vector<std::string>{"queued before", "DoEvents returned", "queued after"}));
   EXPECT_THAT(loops, ::testing::Contains(HasSubstr("Application.DoEvents")));
 }
 
@@ -335,13 +323,7 @@ TEST(FrameworkRules, F6_CancelAfterAndDelayRunOnVirtualTimeAndWhenAllWaitsForEve
 
 // ---- The acceptance scenarios.
 
-const sim::Scenario& Scenario(std::string_view id) {
-  model::RegisterBuiltinScenarios();
-  const sim::Scenario* scenario = sim::ScenarioRegistry::Global().Find(id);
-  EXPECT_NE(scenario, nullptr) << id;
-  static const sim::Scenario empty;
-  return scenario != nullptr ? *scenario : empty;
-}
+const sim::Scenario& Scenario(std::string_view id) { return webview2::Builtin(id); }
 
 TEST(FrameworkScenarios, F10_TheUsersRacesEndWithTheViolationInSomeRunsOnly) {
   for (const char* id : {"wv2.click_before_init", "wv2.close_during_script"}) {
@@ -356,8 +338,8 @@ TEST(FrameworkScenarios, F10_TheUsersRacesEndWithTheViolationInSomeRunsOnly) {
       random.BeginExecution(run);
       const sim::RunOutcome outcome = runner.Run(random, /*traced=*/false);
       if (outcome.violation.kind != Verdict::kClean) {
-        EXPECT_TRUE(scenario.Expects(outcome.violation.kind)) << id << ": "
-                                                              << outcome.violation.report;
+        EXPECT_TRUE(scenario.Expects(outcome.violation.kind))
+            << id << ": " << outcome.violation.report;
         ++violations;
       }
     }
@@ -391,15 +373,7 @@ TEST(FrameworkScenarios, EveryBuggyOneIsFoundWithin20000ExecutionsFor20Of20Seeds
 }
 
 TEST(FrameworkScenarios, CleanTwinsStayClean) {
-  for (const char* id : kClean) {
-    sim::ExploreConfig config;
-    config.strategy = "portfolio";
-    config.iterations = 20'000;
-    absl::StatusOr<sim::ExploreResult> result = sim::Explore(Scenario(id), config);
-    ASSERT_TRUE(result.ok()) << result.status();
-    EXPECT_EQ(result->verdict, Verdict::kClean)
-        << id << ": " << (result->found.empty() ? "" : result->found[0].violation.report);
-  }
+  for (const char* id : kClean) webview2::ExpectClean(id, 20'000);
 }
 
 TEST(FrameworkScenarios, DeadlockReportsNameTheCompleter) {
@@ -412,13 +386,9 @@ TEST(FrameworkScenarios, DeadlockReportsNameTheCompleter) {
       {"wv2.send_message_to_waiting_thread", "the message was sent to thread ui"},
   };
   for (const auto& c : cases) {
-    sim::ExploreConfig config;
-    config.strategy = "portfolio";
-    config.iterations = 20'000;
-    absl::StatusOr<sim::ExploreResult> result = sim::Explore(Scenario(c.id), config);
-    ASSERT_TRUE(result.ok()) << result.status();
-    ASSERT_FALSE(result->found.empty()) << c.id;
-    EXPECT_THAT(result->found[0].violation.report, HasSubstr(c.completer)) << c.id;
+    const sim::ExploreResult result = webview2::ExploreScenario(c.id, 20'000);
+    ASSERT_FALSE(result.found.empty()) << c.id;
+    EXPECT_THAT(result.found[0].violation.report, HasSubstr(c.completer)) << c.id;
   }
 }
 

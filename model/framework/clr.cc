@@ -55,18 +55,17 @@ sim::Task<> Clr::Invoke(SynchronizationContext& context, std::string label,
     co_await work();
     co_return;
   }
-  const sim::Promise<void> done =
-      kernel_.MakePromise<void>(label);
+  const sim::Promise<void> done = kernel_.MakePromise<void>(label);
   auto& kept = kernel_.Make<absl::AnyInvocable<sim::Task<>()>>(std::move(work));
   absl::AnyInvocable<sim::Task<>()> marshalled = [&kept, done] {
     return RunInto<void>(kept, done);
   };
   const uint64_t id = co_await context.Post(label, std::move(marshalled));
-  done.SetProducer(context.thread(),
-                   absl::StrCat("its delegate is message #", id, " posted to thread ",
-                                context.thread().name(), " (", context.SendApi(),
-                                " posts, then waits), and only ", context.thread().name(),
-                                "'s pump dispatches it (F5)"));
+  done.SetProducer(
+      context.thread(),
+      absl::StrCat("its delegate is message #", id, " posted to thread ", context.thread().name(),
+                   " (", context.SendApi(), " posts, then waits), and only ",
+                   context.thread().name(), "'s pump dispatches it (F5)"));
   co_await win32_.WaitServicingSent(context.SendApi(), done.future().state());
   done.future().Get();
 }

@@ -155,8 +155,9 @@ sim::Task<NetTask<T>> Clr::Run(std::string name, absl::AnyInvocable<sim::Task<T>
   const sim::Promise<T> result = kernel_.MakePromise<T>(name);
   co_await kernel_.Yield({"Task.Run", &pool_});
   auto& kept = kernel_.Make<absl::AnyInvocable<sim::Task<T>()>>(std::move(work));
-  pool_.Queue(std::move(name), [&kept, result] { return RunInto<T>(kept, result); },
-              &result.future().state());
+  pool_.Queue(
+      std::move(name), [&kept, result] { return RunInto<T>(kept, result); },
+      &result.future().state());
   co_return NetTask<T>(result.future());
 }
 
@@ -183,17 +184,17 @@ sim::Task<NetTask<R>> Clr::Await(ConfiguredTask<T> awaited, std::string name,
   }
   SynchronizationContext* context =
       awaited.continue_on_captured_context ? ContextOf(kernel_.Current()) : nullptr;
-  result.SetProducer(awaited.task.future().state().Blocker(),
-                     absl::StrCat("it goes on only after ", awaited.task.name(),
-                                  ", which is not complete"));
+  result.SetProducer(
+      awaited.task.future().state().Blocker(),
+      absl::StrCat("it goes on only after ", awaited.task.name(), ", which is not complete"));
   sim::FutureCore& result_core = result.future().state();
   std::string continuation = absl::StrCat(name, " after ", awaited.task.name());
   internal::WhenDone(kernel_, awaited.task.future().state(),
                      [this, context, continuation = std::move(continuation), &kept, result,
                       &result_core]() mutable {
-                       Continue(context, std::move(continuation),
-                                [&kept, result] { return RunInto<R>(kept, result); },
-                                result_core);
+                       Continue(
+                           context, std::move(continuation),
+                           [&kept, result] { return RunInto<R>(kept, result); }, result_core);
                      });
   co_return NetTask<R>(result.future());
 }

@@ -36,9 +36,8 @@ ThreadPool::Worker* ThreadPool::IdleWorker() {
     if (!worker->busy) return worker;
   }
   if (workers_.size() >= max_workers_) return nullptr;
-  const sim::Thread thread =
-      kernel_.Spawn(absl::StrCat("pool-", workers_.size() + 1), WorkerMain(kernel_),
-                    {.message_queue = true});
+  const sim::Thread thread = kernel_.Spawn(absl::StrCat("pool-", workers_.size() + 1),
+                                           WorkerMain(kernel_), {.message_queue = true});
   if (!thread.valid()) return nullptr;  // the thread limit stopped the run
   Worker& worker = kernel_.Make<Worker>();
   worker.thread = thread;
@@ -47,9 +46,9 @@ ThreadPool::Worker* ThreadPool::IdleWorker() {
 }
 
 std::string ThreadPool::BusyText() const {
-  std::string text = absl::StrCat("it waits in the thread pool's queue: all ", workers_.size(),
-                                  " workers (the bound, ", kPoolWorkersParam, "=", max_workers_,
-                                  ") are busy (");
+  std::string text =
+      absl::StrCat("it waits in the thread pool's queue: all ", workers_.size(),
+                   " workers (the bound, ", kPoolWorkersParam, "=", max_workers_, ") are busy (");
   for (size_t i = 0; i < workers_.size(); ++i) {
     absl::StrAppend(&text, i == 0 ? "" : ", ", workers_[i]->thread.name());
   }
@@ -71,8 +70,8 @@ void ThreadPool::Assign() {
     worker->busy = true;
     if (item.result != nullptr) {
       item.result->SetProducer(worker->thread,
-                               absl::StrCat("it runs on thread-pool worker ",
-                                            worker->thread.name(), " (", item.name, ")"));
+                               absl::StrCat("it runs on thread-pool worker ", worker->thread.name(),
+                                            " (", item.name, ")"));
     }
     absl::AnyInvocable<sim::Task<>()>& work =
         kernel_.Make<absl::AnyInvocable<sim::Task<>()>>(std::move(item.work));

@@ -28,11 +28,10 @@ sim::Task<> User::Act() {
   std::vector<Input*> left;
   for (Input& input : inputs_) left.push_back(&input);
   while (!left.empty()) {
-    const uint32_t next =
-        left.size() == 1
-            ? 0
-            : kernel_.Choose(sim::ChoiceKind::kValue, static_cast<uint32_t>(left.size()),
-                             "user: which input comes next");
+    const uint32_t next = left.size() == 1 ? 0
+                                           : kernel_.Choose(sim::ChoiceKind::kValue,
+                                                            static_cast<uint32_t>(left.size()),
+                                                            "user: which input comes next");
     Input& input = *left[next];
     const std::string timing = absl::StrCat("user: ", input.label, " at once (0) or once idle (1)");
     if (kernel_.Choose(sim::ChoiceKind::kValue, 2, timing) == 1) {

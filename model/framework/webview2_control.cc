@@ -18,8 +18,9 @@ sim::Task<NetTask<void>> WebView2Control::EnsureCoreWebView2Async() {
         runtime_.kernel().MakePromise<void>(absl::StrCat(name(), ".EnsureCoreWebView2Async"));
     ready.SetProducer(ui_, "the WebView2 control initialises on its UI thread (W6)");
     initialization_ = NetTask<void>(ready.future());
-    sim::ModelPort(runtime_.kernel())
-        .Send(ui_, "EnsureCoreWebView2Async", [this, ready] { return Initialize(ready); });
+    sim::ModelPort(runtime_.kernel()).Send(ui_, "EnsureCoreWebView2Async", [this, ready] {
+      return Initialize(ready);
+    });
   }
   co_return initialization_;
 }

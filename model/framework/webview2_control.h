@@ -44,7 +44,6 @@ class WebView2Control final : public sim::Object {
     bool dropped = false;
   };
 
-
   webview2::Runtime& runtime_;
   sim::Thread ui_;
   NetTask<void> initialization_;

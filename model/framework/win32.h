@@ -84,8 +84,7 @@ sim::Task<T> Win32::MsgWaitForMultipleObjects(sim::Future<T> object) {
 }
 
 template <typename T>
-sim::Task<T> Win32::CoWaitForMultipleHandles(sim::Future<T> object,
-                                             bool dispatch_window_messages) {
+sim::Task<T> Win32::CoWaitForMultipleHandles(sim::Future<T> object, bool dispatch_window_messages) {
   sim::FutureState<T>& state = object.state();
   if (dispatch_window_messages) {
     co_await kernel_.PumpUntilReady(state, {"CoWaitForMultipleHandles", &state});
