@@ -3,7 +3,9 @@
 // MsgWaitForMultipleObjects each service, Control.Invoke against BeginInvoke, SendMessage's
 // delivery points, DoEvents as a watched nested loop, virtual-time cancellation, and the user's
 // input as a race the scheduler times.
+#include <algorithm>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -11,7 +13,9 @@
 #include "gtest/gtest.h"
 #include "model/framework/clr.h"
 #include "model/framework/exceptions.h"
+#include "model/framework/user.h"
 #include "model/framework/win32.h"
+#include "model/verdicts.h"
 #include "sim/explorer.h"
 #include "sim/model_port.h"
 #include "sim/runner.h"
@@ -300,6 +304,64 @@ TEST(FrameworkRules, F9_DoEventsDispatchesWhatWasQueuedAndIsAWatchedNestedLoop) 
   EXPECT_THAT(loops, ::testing::Contains(HasSubstr("Application.DoEvents")));
 }
 
+// A WebMessageReceived handler that pumps with DoEvents (or Dispatcher.PushFrame until posted
+// work ran), or that posts the work instead.
+enum class HandlerPumps { kDoEvents, kPushFrame, kNo };
+
+Task<> PumpInMessageHandler(webview2::Probe& p, Clr& clr, HandlerPumps pumps) {
+  if (pumps == HandlerPumps::kDoEvents) {
+    co_await clr.DoEvents();
+  } else if (pumps == HandlerPumps::kPushFrame) {
+    const sim::Promise<void> frame_done = p.k->MakePromise<void>("frame");
+    co_await p.k->Post(p.ui, "end the frame", [frame_done]() -> Task<> {
+      frame_done.Set();
+      co_return;
+    });
+    co_await clr.PushFrame(NetTask<void>(frame_done.future()));
+  } else {
+    co_await p.rt->Post(p.ui, "refresh", []() -> Task<> { co_return; });
+  }
+  p.log->push_back("handler done");
+}
+
+Task<> MessageHandlerLoad(webview2::Probe& p, Clr& clr, HandlerPumps pumps) {
+  co_await webview2::ProbeCreate(p);
+  webview2::Probe* probe = &p;
+  p.webview->add_WebMessageReceived([probe, &clr, pumps](webview2::WebMessageReceivedEventArgs&) {
+    return PumpInMessageHandler(*probe, clr, pumps);
+  });
+  co_await p.webview->Navigate(webview2::kPage);
+}
+
+TEST(FrameworkRules, F9_DoEventsAndPushFrameInAWebView2HandlerAreReentrancy) {
+  for (const HandlerPumps pumps :
+       {HandlerPumps::kDoEvents, HandlerPumps::kPushFrame, HandlerPumps::kNo}) {
+    for (uint64_t seed = 1; seed <= 20; ++seed) {
+      std::vector<std::string> log;
+      sim::RandomStrategy random(seed);
+      const RunResult run = RunProgram(
+          [&](Kernel& k) {
+            Clr& clr = Clr::Create(k, Win32::Create(k));
+            webview2::Probe& p =
+                webview2::MakeProbe(k, &log, [&clr, pumps](webview2::Probe& probe) {
+                  return MessageHandlerLoad(probe, clr, pumps);
+                });
+            p.rt->world().AddPage(webview2::kPage,
+                                  webview2::Page{.title = "T", .web_message = "go"});
+          },
+          random);
+      if (pumps == HandlerPumps::kNo) {
+        EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+        EXPECT_EQ(log, std::vector<std::string>{"handler done"});
+      } else {
+        EXPECT_EQ(run.violation.kind, model::WebViewVerdict::kReentrancy)
+            << "seed " << seed << ": " << run.violation.report;
+        EXPECT_THAT(run.violation.report, HasSubstr("W4"));
+      }
+    }
+  }
+}
+
 TEST(FrameworkRules, F6_CancelAfterAndDelayRunOnVirtualTimeAndWhenAllWaitsForEvery) {
   uint64_t cancelled_at = 0;
   uint64_t all_at = 0;
@@ -319,6 +381,66 @@ TEST(FrameworkRules, F6_CancelAfterAndDelayRunOnVirtualTimeAndWhenAllWaitsForEve
   EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
   EXPECT_EQ(cancelled_at, 100u);
   EXPECT_EQ(all_at, 400u);
+}
+
+TEST(FrameworkRules, F10_TheUsersInputsArriveInAnOrderAndAtTimesTheSchedulerChooses) {
+  std::set<std::string> firsts;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    std::vector<std::string> log;
+    sim::RandomStrategy random(seed);
+    const RunResult run = RunProgram(
+        [&log](Kernel& k) {
+          const sim::Thread ui = SpawnUi(k);
+          User& user = User::Create(k, ui);
+          auto logged = [&log](std::string what) {
+            return [&log, what]() -> Task<> {
+              log.push_back(what);
+              co_return;
+            };
+          };
+          user.Click("button1", 2, logged("click"));
+          user.PressKey("textBox1", "Enter", 1, logged("key"));
+          user.Resize("Form1", 1, logged("resize"));
+          user.Start();
+        },
+        random);
+    EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+    ASSERT_EQ(log.size(), 4u) << "seed " << seed;
+    EXPECT_EQ(std::count(log.begin(), log.end(), "click"), 2);
+    firsts.insert(log.front());
+    bool labelled = false;
+    for (const sim::Decision& decision : run.decisions) {
+      labelled = labelled || decision.label.find("user: which input comes next") == 0;
+    }
+    EXPECT_TRUE(labelled) << "seed " << seed;
+  }
+  EXPECT_EQ(firsts, (std::set<std::string>{"click", "key", "resize"}));
+}
+
+TEST(FrameworkRules, F10_NothingComesAfterTheUserClosedTheWindow) {
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    std::vector<std::string> log;
+    sim::RandomStrategy random(seed);
+    const RunResult run = RunProgram(
+        [&log](Kernel& k) {
+          const sim::Thread ui = SpawnUi(k);
+          User& user = User::Create(k, ui);
+          user.Click("button1", 3, [&log]() -> Task<> {
+            log.push_back("click");
+            co_return;
+          });
+          user.CloseWindow("Form1", [&log]() -> Task<> {
+            log.push_back("close");
+            co_return;
+          });
+          user.Start();
+        },
+        random);
+    EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+    ASSERT_FALSE(log.empty());
+    EXPECT_EQ(log.back(), "close") << "seed " << seed;
+    EXPECT_EQ(std::count(log.begin(), log.end(), "close"), 1);
+  }
 }
 
 // ---- The acceptance scenarios.

@@ -1,6 +1,7 @@
 // The .NET runtime's threading as an app sees it (docs/framework-rules.md F1..F6): tasks, the
 // thread pool, SynchronizationContext capture, Task.Wait/.Result on an STA thread, Control.Invoke
-// and BeginInvoke, Application.DoEvents, Task.Delay, WhenAny/WhenAll, CancellationTokenSource.
+// and BeginInvoke, Application.DoEvents and Dispatcher.PushFrame, Task.Delay, WhenAny/WhenAll,
+// CancellationTokenSource.
 //
 //   Clr& clr = Clr::Create(k, Win32::Create(k));
 //   SynchronizationContext& ui_context = clr.InstallContext(ui, UiFramework::kWinForms);
@@ -96,6 +97,10 @@ class Clr {
   // Application.DoEvents: a nested message loop on the calling thread that dispatches every
   // message queued before the call, then returns (seen by loop watchers: W4's oracle).
   sim::Task<> DoEvents();
+  // Dispatcher.PushFrame with a frame that `done` ends (Continue = false once it completes): a
+  // nested message loop on the calling thread until then, seen by loop watchers as DoEvents is.
+  template <typename T>
+  sim::Task<T> PushFrame(NetTask<T> done);
 
  private:
   template <typename T>
@@ -197,6 +202,13 @@ sim::Task<NetTask<R>> Clr::Await(ConfiguredTask<T> awaited, std::string name,
                            [&kept, result] { return RunInto<R>(kept, result); }, result_core);
                      });
   co_return NetTask<R>(result.future());
+}
+
+template <typename T>
+sim::Task<T> Clr::PushFrame(NetTask<T> done) {
+  sim::FutureState<T>& state = done.future().state();
+  co_await kernel_.PumpUntilReady(state, {"Dispatcher.PushFrame", &state});
+  co_return state.Get();
 }
 
 template <typename T>

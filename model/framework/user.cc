@@ -8,14 +8,27 @@ namespace wvsim::model::framework {
 
 User& User::Create(sim::Kernel& kernel, sim::Thread ui) { return kernel.Make<User>(kernel, ui); }
 
-void User::Click(std::string control, int count, absl::AnyInvocable<sim::Task<>()> handler) {
+void User::Declare(std::string label, int count, absl::AnyInvocable<sim::Task<>()> handler,
+                   bool closes) {
   WVSIM_ASSERT_MSG(!started_ && count > 0, "inputs are declared, with a count, before Start");
-  inputs_.push_back(Input{absl::StrCat("click ", control), count, std::move(handler), false});
+  inputs_.push_back(Input{std::move(label), count, std::move(handler), closes});
+}
+
+void User::Click(std::string control, int count, absl::AnyInvocable<sim::Task<>()> handler) {
+  Declare(absl::StrCat("click ", control), count, std::move(handler), false);
+}
+
+void User::PressKey(std::string control, std::string key, int count,
+                    absl::AnyInvocable<sim::Task<>()> handler) {
+  Declare(absl::StrCat("key ", key, " in ", control), count, std::move(handler), false);
+}
+
+void User::Resize(std::string window, int count, absl::AnyInvocable<sim::Task<>()> handler) {
+  Declare(absl::StrCat("resize ", window), count, std::move(handler), false);
 }
 
 void User::CloseWindow(std::string window, absl::AnyInvocable<sim::Task<>()> handler) {
-  WVSIM_ASSERT_MSG(!started_, "inputs are declared before Start");
-  inputs_.push_back(Input{absl::StrCat("close ", window), 1, std::move(handler), true});
+  Declare(absl::StrCat("close ", window), 1, std::move(handler), true);
 }
 
 void User::Start() {

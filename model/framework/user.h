@@ -1,9 +1,10 @@
 // The user as an actor (docs/framework-rules.md F10): a scenario declares what the user may do
-// (clicks on named controls, closing a window), how many times each; a "user" thread delivers
-// each input to the UI thread's queue. When each input arrives is the scheduler's: which input
-// comes next is a recorded choice among those left, and each one either arrives at once (racing
-// whatever the app is doing) or once the app has gone idle, another recorded choice; the user
-// thread's posts are scheduling points like any other. Replayed and shrunk like any decision.
+// (clicks on named controls, key presses, resizing and closing a window), how many times each; a
+// "user" thread delivers each input to the UI thread's queue. When each input arrives is the
+// scheduler's: which input comes next is a recorded choice among those left, and each one either
+// arrives at once (racing whatever the app is doing) or once the app has gone idle, another
+// recorded choice; the user thread's posts are scheduling points like any other. Replayed and
+// shrunk like any decision.
 //
 //   User& user = User::Create(k, ui);
 //   user.Click("button1", 1, [&app] { return Button1Click(app); });
@@ -29,6 +30,11 @@ class User {
 
   // `count` clicks on `control`, each dispatched as "click <control>" to `handler`.
   void Click(std::string control, int count, absl::AnyInvocable<sim::Task<>()> handler);
+  // `count` presses of `key` in `control`, each dispatched as "key <key> in <control>".
+  void PressKey(std::string control, std::string key, int count,
+                absl::AnyInvocable<sim::Task<>()> handler);
+  // `count` resizes of `window` (WM_SIZE), each dispatched as "resize <window>".
+  void Resize(std::string window, int count, absl::AnyInvocable<sim::Task<>()> handler);
   // The user closes `window` once (WM_CLOSE): `handler` runs the window's close path. Once the
   // close is posted the user does nothing more (the window is going away).
   void CloseWindow(std::string window, absl::AnyInvocable<sim::Task<>()> handler);
@@ -42,6 +48,8 @@ class User {
     absl::AnyInvocable<sim::Task<>()> handler;
     bool closes;  // closing the window ends the user's input: no control is left to click
   };
+  void Declare(std::string label, int count, absl::AnyInvocable<sim::Task<>()> handler,
+               bool closes);
   sim::Task<> Act();
 
   sim::Kernel& kernel_;
