@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "model/framework/planted_defects.h"
 #include "sim/model_port.h"
 
 namespace wvsim::model::framework {
@@ -36,8 +37,10 @@ sim::Task<> Win32::SendMessage(sim::Thread target, std::string label,
   queue.Add(internal::SentMessage{label, std::move(work), done});
   // The receiver's message loop retrieves it like any message; a wait that services sent
   // messages may take it first, and then this check finds nothing to do.
-  sim::ModelPort(kernel_).Send(target, absl::StrCat("sent ", label),
-                               [&queue] { return queue.RunOldest(); });
+  if (!TestOnlyFrameworkPlantedDefects().loop_ignores_sent) {
+    sim::ModelPort(kernel_).Send(target, absl::StrCat("sent ", label),
+                                 [&queue] { return queue.RunOldest(); });
+  }
   co_await WaitServicingSent("SendMessage", done.future().state());
   done.future().Get();  // rethrows what the window procedure threw
 }

@@ -3,6 +3,8 @@
 #include <exception>
 #include <utility>
 
+#include "model/framework/planted_defects.h"
+
 namespace wvsim::model::framework::internal {
 
 sim::Task<> SentQueue::RunOldest() {
@@ -24,6 +26,7 @@ sim::Task<> SentQueue::RunOldest() {
 
 sim::Task<> WaitServicingSent(sim::Kernel& kernel, const char* verb, const sim::FutureCore& target,
                               SentQueue* sent) {
+  if (TestOnlyFrameworkPlantedDefects().servicing_wait_ignores_sent) sent = nullptr;
   TargetOrSent& wait = kernel.Make<TargetOrSent>(target, sent);
   while (!target.done()) {
     co_await kernel.Wait({verb, &wait}, wait, sim::WaitKind::kBlocking);
