@@ -13,7 +13,9 @@
 #include "gtest/gtest.h"
 #include "model/framework/clr.h"
 #include "model/framework/exceptions.h"
+#include "model/framework/form.h"
 #include "model/framework/user.h"
+#include "model/framework/webview2_control.h"
 #include "model/framework/win32.h"
 #include "model/verdicts.h"
 #include "sim/explorer.h"
@@ -440,6 +442,40 @@ TEST(FrameworkRules, F10_NothingComesAfterTheUserClosedTheWindow) {
     ASSERT_FALSE(log.empty());
     EXPECT_EQ(log.back(), "close") << "seed " << seed;
     EXPECT_EQ(std::count(log.begin(), log.end(), "close"), 1);
+  }
+}
+
+TEST(FrameworkRules, F11_FormClosingMayCancelOtherwiseTheControlsAreDisposed) {
+  for (const bool cancels : {true, false}) {
+    std::vector<std::string> log;
+    bool form_disposed = false;
+    bool control_disposed = false;
+    const RunResult run = RunProgram([&](Kernel& k) {
+      webview2::Runtime& runtime = webview2::Runtime::Create(k);
+      const sim::Thread ui = SpawnUi(k);
+      WebView2Control& control = k.Make<WebView2Control>(runtime, ui, "webView21");
+      Form& form = k.Make<Form>("Form1");
+      form.AddControl(control);
+      form.add_FormClosing([&log](FormClosingEventArgs&) -> Task<> {
+        log.push_back("first");
+        co_return;
+      });
+      form.add_FormClosing([&log, cancels](FormClosingEventArgs& e) -> Task<> {
+        log.push_back("second");
+        e.cancel = cancels;
+        co_return;
+      });
+      sim::ModelPort(k).Send(ui, "close Form1",
+                             [&form, &control, &form_disposed, &control_disposed]() -> Task<> {
+                               co_await form.Close();
+                               form_disposed = form.IsDisposed();
+                               control_disposed = control.IsDisposed();
+                             });
+    });
+    EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+    EXPECT_EQ(log, (std::vector<std::string>{"first", "second"}));
+    EXPECT_EQ(form_disposed, !cancels);
+    EXPECT_EQ(control_disposed, !cancels);
   }
 }
 

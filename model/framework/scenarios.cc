@@ -8,6 +8,7 @@
 
 #include "model/framework/clr.h"
 #include "model/framework/exceptions.h"
+#include "model/framework/form.h"
 #include "model/framework/user.h"
 #include "model/framework/webview2_control.h"
 #include "model/framework/win32.h"
@@ -213,19 +214,22 @@ Task<> ShowTitleClick(Desk& desk) {
   co_await webview.PostWebMessageAsString(title);  // after Close: ERROR_INVALID_STATE (W14)
 }
 
-// WM_CLOSE: FormClosing (the fix cancels its token there), then the control's Dispose.
-Task<> BrowserFormClose(Desk& desk) {
+// FormClosing: the fix cancels its token there, so that a pending click gives up.
+Task<> OnFormClosing(Desk& desk, FormClosingEventArgs&) {
   if (!desk.buggy) desk.closing->Cancel();
-  co_await desk.control->Dispose();
+  co_return;
 }
 
 void CloseSetup(Kernel& k, bool unchecked) {
   Desk& desk = MakeDesk(k, unchecked);
   desk.control = &k.Make<WebView2Control>(*desk.app->rt, desk.app->ui, "webView21");
   desk.closing = &k.Make<CancellationTokenSource>(k, "FormClosing token");
+  Form& form = k.Make<Form>("Form1");
+  form.AddControl(*desk.control);
+  form.add_FormClosing([&desk](FormClosingEventArgs& e) { return OnFormClosing(desk, e); });
   desk.user = &User::Create(k, desk.app->ui);
   desk.user->Click("button1", 1, [&desk] { return ShowTitleClick(desk); });
-  desk.user->CloseWindow("Form1", [&desk] { return BrowserFormClose(desk); });
+  desk.user->CloseWindow("Form1", [&form] { return form.Close(); });
   webview2::scenario_app::PostLoad(*desk.app, [&desk] { return BrowserFormLoad(desk); });
   sim::ModelPort(k).Send(desk.app->ui, "Form1_Shown", [&desk] { return FormShown(desk); });
 }
