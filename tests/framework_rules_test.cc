@@ -5,6 +5,7 @@
 // input as a race the scheduler times.
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -385,27 +386,38 @@ TEST(FrameworkRules, F6_CancelAfterAndDelayRunOnVirtualTimeAndWhenAllWaitsForEve
   EXPECT_EQ(all_at, 400u);
 }
 
+// A handler that logs `what` when the UI thread dispatches it.
+using LoggedInput = std::function<absl::AnyInvocable<Task<>()>(std::string what)>;
+
+// One random-walk run (`seed`) of a UI thread and a user whose inputs `declare` adds; `log` gets
+// the inputs in the order the UI thread dispatched them.
+RunResult RunUser(uint64_t seed, std::vector<std::string>& log,
+                  std::function<void(User&, const LoggedInput&)> declare) {
+  sim::RandomStrategy random(seed);
+  return RunProgram(
+      [&log, &declare](Kernel& k) {
+        User& user = User::Create(k, SpawnUi(k));
+        const LoggedInput logged = [&log](std::string what) -> absl::AnyInvocable<Task<>()> {
+          return [&log, what]() -> Task<> {
+            log.push_back(what);
+            co_return;
+          };
+        };
+        declare(user, logged);
+        user.Start();
+      },
+      random);
+}
+
 TEST(FrameworkRules, F10_TheUsersInputsArriveInAnOrderAndAtTimesTheSchedulerChooses) {
   std::set<std::string> firsts;
   for (uint64_t seed = 1; seed <= 40; ++seed) {
     std::vector<std::string> log;
-    sim::RandomStrategy random(seed);
-    const RunResult run = RunProgram(
-        [&log](Kernel& k) {
-          const sim::Thread ui = SpawnUi(k);
-          User& user = User::Create(k, ui);
-          auto logged = [&log](std::string what) {
-            return [&log, what]() -> Task<> {
-              log.push_back(what);
-              co_return;
-            };
-          };
-          user.Click("button1", 2, logged("click"));
-          user.PressKey("textBox1", "Enter", 1, logged("key"));
-          user.Resize("Form1", 1, logged("resize"));
-          user.Start();
-        },
-        random);
+    const RunResult run = RunUser(seed, log, [](User& user, const LoggedInput& logged) {
+      user.Click("button1", 2, logged("click"));
+      user.PressKey("textBox1", "Enter", 1, logged("key"));
+      user.Resize("Form1", 1, logged("resize"));
+    });
     EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
     ASSERT_EQ(log.size(), 4u) << "seed " << seed;
     EXPECT_EQ(std::count(log.begin(), log.end(), "click"), 2);
@@ -422,22 +434,10 @@ TEST(FrameworkRules, F10_TheUsersInputsArriveInAnOrderAndAtTimesTheSchedulerChoo
 TEST(FrameworkRules, F10_NothingComesAfterTheUserClosedTheWindow) {
   for (uint64_t seed = 1; seed <= 40; ++seed) {
     std::vector<std::string> log;
-    sim::RandomStrategy random(seed);
-    const RunResult run = RunProgram(
-        [&log](Kernel& k) {
-          const sim::Thread ui = SpawnUi(k);
-          User& user = User::Create(k, ui);
-          user.Click("button1", 3, [&log]() -> Task<> {
-            log.push_back("click");
-            co_return;
-          });
-          user.CloseWindow("Form1", [&log]() -> Task<> {
-            log.push_back("close");
-            co_return;
-          });
-          user.Start();
-        },
-        random);
+    const RunResult run = RunUser(seed, log, [](User& user, const LoggedInput& logged) {
+      user.Click("button1", 3, logged("click"));
+      user.CloseWindow("Form1", logged("close"));
+    });
     EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
     ASSERT_FALSE(log.empty());
     EXPECT_EQ(log.back(), "close") << "seed " << seed;
