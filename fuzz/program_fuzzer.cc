@@ -27,6 +27,7 @@ bool AgreesWithReference(ProgramProfile profile, const wvsim::props::Program& pr
                          Verdict verdict, bool crashed) {
   switch (profile) {
     case ProgramProfile::kDeadlock:
+    case ProgramProfile::kFrameworkWaits:
       return (verdict == Verdict::kDeadlock) == wvsim::props::PredictsDeadlock(program) &&
              (verdict == Verdict::kClean || verdict == Verdict::kDeadlock ||
               verdict == Verdict::kStall);

@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "model/android/scenarios.h"
+#include "model/framework/scenarios.h"
 #include "model/scenarios/sim/kernel_scenarios.h"
 #include "model/webview2/scenarios.h"
 
@@ -33,6 +34,7 @@ void RegisterBuiltinScenarios() {
       sim::RegisterScenarioOrDie(make());
     }
     webview2::RegisterScenarios();
+    framework::RegisterScenarios();
     android::RegisterScenarios();
   });
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "model/android/planted_defects.h"
+#include "model/framework/planted_defects.h"
 #include "model/webview2/planted_defects.h"
 #include "props/program_run.h"
 #include "props/properties.h"
@@ -89,6 +90,29 @@ TEST(PlantedDefects, PumpingTaskResultBreaksDeadlockPrediction) {
   EXPECT_TRUE(FailsWith(&PlantedDefects::result_pumps, [] {
     CheckDeadlockExactlyWhenPredicted(*DeadlockPrograms(), *Schedules());
   }));
+}
+
+// Whether the deadlock property finds a counterexample with a framework defect planted.
+bool DeadlockPropertyFailsWith(bool model::framework::FrameworkPlantedDefects::*defect) {
+  model::framework::TestOnlyFrameworkPlantedDefects().*defect = true;
+  const ScopedFailureDir expected_failures(ExpectedFailureDir());
+  const bool passed = rc::check("with a planted framework defect", [] {
+    CheckDeadlockExactlyWhenPredicted(*FrameworkWaitPrograms(), *Schedules());
+  });
+  model::framework::TestOnlyFrameworkPlantedDefects().*defect = false;
+  return !passed;
+}
+
+TEST(PlantedDefects, WaitsThatIgnoreSentMessagesBreakDeadlockPrediction) {
+  // F4, F7: invoke's CLR wait and a sender's wait no longer run what is sent to their thread.
+  EXPECT_TRUE(DeadlockPropertyFailsWith(
+      &model::framework::FrameworkPlantedDefects::servicing_wait_ignores_sent));
+}
+
+TEST(PlantedDefects, LoopsThatNeverRetrieveSentMessagesBreakDeadlockPrediction) {
+  // F7: a pumping thread no longer runs messages sent to it.
+  EXPECT_TRUE(
+      DeadlockPropertyFailsWith(&model::framework::FrameworkPlantedDefects::loop_ignores_sent));
 }
 
 TEST(PlantedDefects, SkippedThreadChecksBreakThreadAffinity) {

@@ -27,6 +27,7 @@ rc::Gen<Program> ProgramsOf(ProgramProfile profile) {
 rc::Gen<ScheduleBytes> Schedules() { return rc::gen::arbitrary<ScheduleBytes>(); }
 
 rc::Gen<Program> DeadlockPrograms() { return ProgramsOf(ProgramProfile::kDeadlock); }
+rc::Gen<Program> FrameworkWaitPrograms() { return ProgramsOf(ProgramProfile::kFrameworkWaits); }
 rc::Gen<Program> HandlerPrograms() { return ProgramsOf(ProgramProfile::kHandler); }
 rc::Gen<Program> AffinityPrograms() { return ProgramsOf(ProgramProfile::kAffinity); }
 rc::Gen<Program> CrashingHandlerPrograms() { return ProgramsOf(ProgramProfile::kCrashingHandler); }
@@ -37,8 +38,8 @@ rc::Gen<Program> CallbackPrograms() {
 }
 
 rc::Gen<Program> AnyPrograms() {
-  return rc::gen::oneOf(DeadlockPrograms(), HandlerPrograms(), AffinityPrograms(),
-                        CrashingHandlerPrograms(), ValueCallbackPrograms());
+  return rc::gen::oneOf(DeadlockPrograms(), FrameworkWaitPrograms(), HandlerPrograms(),
+                        AffinityPrograms(), CrashingHandlerPrograms(), ValueCallbackPrograms());
 }
 
 }  // namespace wvsim::props

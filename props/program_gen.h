@@ -33,6 +33,11 @@ rc::Gen<ScheduleBytes> Schedules();
 // fire-and-forget work never waits.
 rc::Gen<Program> DeadlockPrograms();
 
+// DeadlockPrograms() on WebView2 whose UI thread drives a chain rich in the framework's waits:
+// `invoke` (a CLR wait that runs sent messages) and `send` (SendMessage), with sends favouring the
+// UI thread, so that sends reach threads in every kind of wait (docs/framework-rules.md F4, F7).
+rc::Gen<Program> FrameworkWaitPrograms();
+
 // Programs with page events whose handlers take deferrals (every mode), await, post, run scripts
 // and open modal dialogs; nothing blocks.
 rc::Gen<Program> HandlerPrograms();

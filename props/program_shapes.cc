@@ -22,10 +22,11 @@ using model::webview2::kDeferrableEventCount;
 // Threads 0..pumping_workers are the UI thread and the pumping workers; posts may target them.
 struct Shape {
   uint32_t pumping_threads = 1;
-  bool scripts = true;     // whether routines on the UI thread may call ExecuteScript
-  bool android = false;    // Java has no await, modal loop or awaited script
-  bool crashes = false;    // WebView2: fire-and-forget work may crash a process (W12)
-  bool callbacks = false;  // Android: UI-thread scripts may take a ValueCallback (A11)
+  bool scripts = true;           // whether routines on the UI thread may call ExecuteScript
+  bool android = false;          // Java has no await, modal loop or awaited script
+  bool crashes = false;          // WebView2: fire-and-forget work may crash a process (W12)
+  bool callbacks = false;        // Android: UI-thread scripts may take a ValueCallback (A11)
+  bool framework_waits = false;  // WebView2: invoke and send weighted up, sends favour the UI
 };
 
 uint32_t NewRoutine(Program& program) {
@@ -88,8 +89,25 @@ void GenChain(ChoiceSource& choices, Program& program, uint32_t routine, uint32_
   const bool pumps = program.threads[thread].pump;
   const int count = static_cast<int>(choices.Below(4));
   for (int i = 0; i < count; ++i) {
-    const int choice = static_cast<int>(choices.Below(5));
-    if (choice == 0 || depth == 0) {
+    // WebView2 programs also wait the framework's ways (F4, F5, F7): 5 is `invoke`, 6 `send`
+    // (7 and 8 too, when they are weighted up).
+    const uint32_t kinds = shape.android ? 5 : shape.framework_waits ? 9 : 7;
+    int choice = static_cast<int>(choices.Below(kinds));
+    if (choice >= 7) choice -= 2;
+    if (choice == 5 && depth > 0) {
+      const uint32_t target = PickPumpingThread(choices, shape);
+      const uint32_t next = NewRoutine(program);
+      GenChain(choices, program, next, target, depth - 1, shape);
+      AddOp(program, routine, {.kind = OpKind::kInvoke, .thread = target, .routine = next});
+    } else if (choice == 6) {
+      // What a thread runs inside its wait is fire-and-forget work: a nested loop there would
+      // dispatch the waiting thread's posted messages, which PredictsDeadlock does not follow.
+      const uint32_t target =
+          shape.framework_waits && choices.Coin() ? 0 : PickPumpingThread(choices, shape);
+      const uint32_t leaf = NewRoutine(program);
+      GenLeaf(choices, program, leaf, target, 1, shape);
+      AddOp(program, routine, {.kind = OpKind::kSend, .thread = target, .routine = leaf});
+    } else if (choice == 0 || depth == 0) {
       const uint32_t target = PickPumpingThread(choices, shape);
       const uint32_t leaf = NewRoutine(program);
       GenLeaf(choices, program, leaf, target, 1, shape);
@@ -200,6 +218,15 @@ Program DeadlockProgram(ChoiceSource& choices) {
   return program;
 }
 
+// The UI thread's Form_Load drives a chain rich in the framework's waits.
+Program FrameworkWaitProgram(ChoiceSource& choices) {
+  const uint32_t workers = 1 + choices.Below(2);
+  Program program = UiAndWorkers(ProgramRuntime::kWebView2, workers);
+  const Shape shape{.pumping_threads = workers + 1, .scripts = true, .framework_waits = true};
+  GenChain(choices, program, 0, 0, 3, shape);
+  return program;
+}
+
 Program HandlerProgram(ChoiceSource& choices, bool crashes) {
   const uint32_t workers = choices.Below(2);
   Program program = UiAndWorkers(ProgramRuntime::kWebView2, workers);  // page events: WebView2
@@ -265,6 +292,8 @@ Program MakeProgram(ProgramProfile profile, ChoiceSource& choices) {
   switch (profile) {
     case ProgramProfile::kDeadlock:
       return DeadlockProgram(choices);
+    case ProgramProfile::kFrameworkWaits:
+      return FrameworkWaitProgram(choices);
     case ProgramProfile::kHandler:
       return HandlerProgram(choices, /*crashes=*/false);
     case ProgramProfile::kCrashingHandler:

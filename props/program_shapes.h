@@ -41,8 +41,9 @@ class ByteChoices final : public ChoiceSource {
 };
 
 enum class ProgramProfile : uint8_t {
-  // Only blocking operations are waits on async results; one thread drives every wait, the rest
-  // is fire-and-forget (PredictsDeadlock is exact here).
+  // Only blocking operations are waits on async results (block, WebView2's invoke and send too);
+  // one thread drives every wait, the rest is fire-and-forget, and what a send runs is too
+  // (PredictsDeadlock is exact here).
   kDeadlock,
   // Page events whose handlers take deferrals in every mode, await, post, run scripts and open
   // modal dialogs; nothing blocks (PredictHandlerVerdict).
@@ -55,8 +56,12 @@ enum class ProgramProfile : uint8_t {
   // Android: scripts whose ValueCallbacks, and setCookie calls whose callbacks, run more work on
   // the UI thread (A11, A21); always `clean`.
   kValueCallback,
+  // kDeadlock's shape on WebView2 with the framework's waits weighted up: the UI thread drives a
+  // chain rich in invoke and send (F4, F5, F7) across one or two workers, and sends favour the UI
+  // thread, so that a send reaching a thread inside each kind of wait is common.
+  kFrameworkWaits,
 };
-inline constexpr int kProgramProfileCount = 5;
+inline constexpr int kProgramProfileCount = 6;
 
 // A well-formed program of `profile`.
 Program MakeProgram(ProgramProfile profile, ChoiceSource& choices);

@@ -25,6 +25,10 @@ RC_GTEST_PROP(Promises, DeadlockExactlyWhenABlockingWaitStallsThePump, ()) {
   CheckDeadlockExactlyWhenPredicted(*DeadlockPrograms(), *Schedules());
 }
 
+RC_GTEST_PROP(Promises, DeadlockExactlyWhenAFrameworkWaitCannotEnd, ()) {
+  CheckDeadlockExactlyWhenPredicted(*FrameworkWaitPrograms(), *Schedules());
+}
+
 RC_GTEST_PROP(Promises, WrongThreadCallsGetTheRealErrorAndChangeNothing, ()) {
   CheckThreadAffinity(*AffinityPrograms(), *Schedules());
 }

@@ -1,6 +1,7 @@
 #include "props/reference.h"
 
 #include <cstddef>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -22,19 +23,40 @@ constexpr uint32_t kUiThread = 0;
 
 enum class Outcome { kCompletes, kNeverCompletes, kDeadlock };
 
-// Follows routine `routine` running on `thread` while the threads in `blocked` sit in blocking
-// waits that wait, directly or not, for this routine.
-Outcome Follow(const Program& program, uint32_t routine, uint32_t thread,
-               const std::set<uint32_t>& blocked) {
+// The threads sitting in waits that wait, directly or not, for the routine being followed, each
+// with whether its wait runs messages sent to it (invoke, send: F4, F7) or nothing (block).
+using Blocked = std::map<uint32_t, bool>;
+
+// Follows routine `routine` running on `thread` while the threads in `blocked` wait for it.
+Outcome Follow(const Program& program, uint32_t routine, uint32_t thread, const Blocked& blocked) {
   for (const Op& op : program.routines[routine].ops) {
     switch (op.kind) {
-      case OpKind::kBlock: {
-        // The target thread must pump to run the work; this thread no longer can.
+      case OpKind::kBlock:
+      case OpKind::kInvoke: {
+        // Posted work: the target thread must pump to run it; this thread no longer can, and a
+        // CLR wait runs only sent messages, never posted ones.
         if (op.thread == thread || blocked.count(op.thread) > 0) return Outcome::kDeadlock;
-        std::set<uint32_t> now_blocked = blocked;
-        now_blocked.insert(thread);
+        Blocked now_blocked = blocked;
+        now_blocked[thread] = op.kind == OpKind::kInvoke;
         if (Follow(program, op.routine, op.thread, now_blocked) != Outcome::kCompletes) {
           return Outcome::kDeadlock;  // a blocking wait that never returns
+        }
+        break;
+      }
+      case OpKind::kSend: {
+        // SendMessage: to this thread itself a direct call; to a thread that pumps, or that waits
+        // in a wait that runs sent messages, it runs there; a thread in `block` never runs it.
+        if (op.thread == thread) {
+          const Outcome called = Follow(program, op.routine, thread, blocked);
+          if (called != Outcome::kCompletes) return called;
+          break;
+        }
+        const auto target = blocked.find(op.thread);
+        if (target != blocked.end() && !target->second) return Outcome::kDeadlock;
+        Blocked now_blocked = blocked;
+        now_blocked[thread] = true;
+        if (Follow(program, op.routine, op.thread, now_blocked) != Outcome::kCompletes) {
+          return Outcome::kDeadlock;
         }
         break;
       }
@@ -77,7 +99,8 @@ bool CallsOffUiThread(const Program& program, uint32_t routine, uint32_t thread)
         op.kind == OpKind::kScript || op.kind == OpKind::kCall || op.kind == OpKind::kNavigate;
     if (webview_call && thread != kUiThread) return true;
     const bool runs_elsewhere = op.kind == OpKind::kPost || op.kind == OpKind::kPostDelayed ||
-                                op.kind == OpKind::kBlock || op.kind == OpKind::kAwait;
+                                op.kind == OpKind::kBlock || op.kind == OpKind::kAwait ||
+                                op.kind == OpKind::kInvoke || op.kind == OpKind::kSend;
     if (runs_elsewhere && CallsOffUiThread(program, op.routine, op.thread)) return true;
     const bool nested_loop = op.kind == OpKind::kModal || op.kind == OpKind::kPump;
     if (nested_loop && CallsOffUiThread(program, op.routine, thread)) return true;

@@ -66,6 +66,20 @@ Task<> RunOp(ProgramRun& run, const Op& op, HandlerContext* handler) {
       co_await k.BlockOn(done);  // Task.Result, Future.get: the thread's pump stops (W5, A3)
       break;
     }
+    case OpKind::kInvoke: {
+      // Control.Invoke: posted, then a CLR wait that runs messages sent to this thread (F4, F5).
+      sim::Future<void> done = co_await PostWithResult(run, op.thread, routine);
+      co_await run.win32->WaitServicingSent("Control.Invoke", done.state());
+      break;
+    }
+    case OpKind::kSend: {
+      // SendMessage: the target runs it when it retrieves messages or services sent ones (F7).
+      absl::AnyInvocable<Task<>()> work = [self, routine] {
+        return RunRoutine(*self, routine, nullptr);
+      };
+      co_await run.win32->SendMessage(run.threads[op.thread], "r", std::move(work));
+      break;
+    }
     case OpKind::kAwait: {
       sim::Future<void> done = co_await PostWithResult(run, op.thread, routine);
       co_await AwaitInHandler(run, done, handler);

@@ -9,7 +9,7 @@ namespace {
 
 bool NeedsTargetThread(OpKind kind) {
   return kind == OpKind::kPost || kind == OpKind::kPostDelayed || kind == OpKind::kBlock ||
-         kind == OpKind::kAwait;
+         kind == OpKind::kAwait || kind == OpKind::kInvoke || kind == OpKind::kSend;
 }
 
 absl::Status ValidateOp(const Program& program, uint32_t routine, const Op& op) {
@@ -30,11 +30,11 @@ absl::Status ValidateOp(const Program& program, uint32_t routine, const Op& op) 
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s: r%u is a page event's handler, which only the page runs", where, op.routine));
   }
-  const bool java_has_none = op.kind == OpKind::kAwait || op.kind == OpKind::kModal ||
-                             op.kind == OpKind::kPump || op.kind == OpKind::kDefer ||
-                             op.kind == OpKind::kCrash ||
-                             (op.kind == OpKind::kScript && op.script == ScriptWait::kAwait) ||
-                             (op.kind == OpKind::kCookie && op.script == ScriptWait::kAwait);
+  const bool java_has_none =
+      op.kind == OpKind::kAwait || op.kind == OpKind::kModal || op.kind == OpKind::kPump ||
+      op.kind == OpKind::kDefer || op.kind == OpKind::kCrash || op.kind == OpKind::kInvoke ||
+      op.kind == OpKind::kSend || (op.kind == OpKind::kScript && op.script == ScriptWait::kAwait) ||
+      (op.kind == OpKind::kCookie && op.script == ScriptWait::kAwait);
   if (program.runtime == ProgramRuntime::kAndroid && java_has_none) {
     return absl::InvalidArgumentError(absl::StrCat(where, ": an Android program has no such op"));
   }
@@ -173,6 +173,10 @@ const char* OpKindName(OpKind kind) {
       return "crash";
     case OpKind::kCookie:
       return "cookie";
+    case OpKind::kInvoke:
+      return "invoke";
+    case OpKind::kSend:
+      return "send";
   }
   return "?";
 }

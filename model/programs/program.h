@@ -18,7 +18,14 @@
 // Ops, run in order by a routine on the thread it runs on:
 //   post T rN        post rN to thread T's queue (fire and forget)
 //   post_delayed T rN D   the same, D virtual ticks later
-//   block T rN       post rN to T, then block until it has run (Task.Result, WaitForSingleObject)
+//   block T rN       post rN to T, then block until it has run (WaitForSingleObject: a wait
+//                    that runs nothing meanwhile, not even messages sent to this thread)
+//   invoke T rN      post rN to T, then wait until it has run in a CLR wait, which runs the
+//                    messages other threads send to this thread meanwhile (Control.Invoke,
+//                    Task.Wait on an STA: docs/framework-rules.md F4, F5)
+//   send T rN        SendMessage rN to T: T runs it when it retrieves messages or while it waits
+//                    in `invoke` or `send`, never while it is in `block`; to this thread itself
+//                    it runs at once; the sender waits as `invoke` does (F7)
 //   await T rN       post rN to T, then await it (C# await: a handler leaves the stack and the pump
 //                    goes on; a thread's main routine just waits)
 //   modal rN         a modal dialog: a nested message loop that runs rN (posted to this thread)
@@ -81,6 +88,8 @@ enum class OpKind : uint8_t {
   kDefer,
   kCrash,
   kCookie,  // Android: CookieManager.setCookie with a callback on this thread's looper (A21)
+  kInvoke,
+  kSend,
 };
 
 // kCallback: Android's ValueCallback, which runs Op::routine.
@@ -92,9 +101,9 @@ enum class DeferralMode : uint8_t { kNow, kScoped, kLater, kOther, kNever, kTwic
 
 struct Op {
   OpKind kind = OpKind::kPost;
-  uint32_t thread = 0;   // target thread (post, post_delayed, block, await)
-  uint32_t routine = 0;  // routine run (post, post_delayed, block, await, modal, script callback)
-  uint32_t delay_ticks = 0;                           // post_delayed
+  uint32_t thread = 0;       // target thread (post, post_delayed, block, await, invoke, send)
+  uint32_t routine = 0;      // routine run (the same, modal, pump, script callback)
+  uint32_t delay_ticks = 0;  // post_delayed
   ScriptWait script = ScriptWait::kNone;              // script, cookie
   DeferralMode deferral = DeferralMode::kNow;         // defer
   CrashedProcess process = CrashedProcess::kBrowser;  // crash

@@ -24,6 +24,8 @@ std::string FormatOp(const Program& program, const Op& op) {
     case OpKind::kPost:
     case OpKind::kBlock:
     case OpKind::kAwait:
+    case OpKind::kInvoke:
+    case OpKind::kSend:
       return absl::StrFormat("%s %s r%u", OpKindName(op.kind), target, op.routine);
     case OpKind::kPostDelayed:
       return absl::StrFormat("post_delayed %s r%u %u", target, op.routine, op.delay_ticks);
@@ -139,11 +141,14 @@ class Parser {
       return Error(absl::StrCat("'", verb, "' takes ", count - 1, " argument(s)"));
     };
     absl::Status status;
-    if (verb == "post" || verb == "block" || verb == "await" || verb == "post_delayed") {
-      op.kind = verb == "post"    ? OpKind::kPost
-                : verb == "block" ? OpKind::kBlock
-                : verb == "await" ? OpKind::kAwait
-                                  : OpKind::kPostDelayed;
+    if (verb == "post" || verb == "block" || verb == "await" || verb == "post_delayed" ||
+        verb == "invoke" || verb == "send") {
+      op.kind = verb == "post"     ? OpKind::kPost
+                : verb == "block"  ? OpKind::kBlock
+                : verb == "await"  ? OpKind::kAwait
+                : verb == "invoke" ? OpKind::kInvoke
+                : verb == "send"   ? OpKind::kSend
+                                   : OpKind::kPostDelayed;
       if (status = want(op.kind == OpKind::kPostDelayed ? 4 : 3); !status.ok()) return status;
       std::optional<uint32_t> thread = FindThread(words[1]);
       if (!thread.has_value()) return Error(absl::StrCat("unknown thread '", words[1], "'"));

@@ -200,6 +200,7 @@ Task<> WorkerThread(ProgramRun& run, uint32_t thread) {
 void SetUpWebView2(Kernel& k, ProgramRun& run) {
   const Program& program = *run.program;
   run.rt = &webview2::Runtime::Create(k);
+  run.win32 = &framework::Win32::Create(k);
   webview2::Page home{.title = "Home"};
   for (const PageEventHandler& handler : program.handlers) home.events.push_back(handler.event);
   run.rt->world().AddPage(kProgramHomePage, std::move(home));

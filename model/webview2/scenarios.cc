@@ -309,7 +309,10 @@ Task<> OnResourceStream(App& app, WebResourceRequestedEventArgs& args) {
 }
 
 Task<> SaveClick(App& app) {
-  co_await app.settings_lock->Lock();  // lock (settingsLock) on the UI thread: blocks the pump
+  // EnterCriticalSection(&settingsLock) on the UI thread: a native lock blocks the pump and COM
+  // calls alike. (A C# lock would not deadlock here: a contended CLR lock on an STA services COM
+  // calls, docs/framework-rules.md, "wv2.resource_stream_non_agile against F4".)
+  co_await app.settings_lock->Lock();
   co_await app.settings_lock->Unlock();
 }
 

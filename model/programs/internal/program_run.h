@@ -10,6 +10,7 @@
 
 #include "model/android/runtime.h"
 #include "model/android/webview.h"
+#include "model/framework/win32.h"
 #include "model/programs/interpreter.h"
 #include "model/webview2/runtime.h"
 #include "sim/assert.h"
@@ -27,6 +28,7 @@ struct ProgramRun {
   webview2::Runtime* rt = nullptr;
   webview2::CoreWebView2* webview = nullptr;
   std::vector<webview2::Deferral> kept;  // deferrals a later handler or continuation completes
+  framework::Win32* win32 = nullptr;     // invoke's CLR wait, send's SendMessage
   // Android programs.
   android::AndroidRuntime* android = nullptr;
   android::WebView* view = nullptr;
