@@ -137,6 +137,32 @@ TEST(WebView2Rules, W3_CallFromWorkerThreadIsWrongThread) {
 
 TEST(WebView2Rules, W3_CallMarshalledToUiIsClean) { ExpectClean("wv2.call_marshalled_to_ui"); }
 
+// The controller's getter is a call into a WebView2 object like any other: a worker that fetches
+// the CoreWebView2 from the form's controller is on the wrong thread before it calls anything.
+Task<> ControllerFromWorker(Probe& p) {
+  EnvironmentOptions options;
+  Async<Environment*> env_op =
+      co_await p.rt->CreateCoreWebView2EnvironmentAsync(std::move(options));
+  p.env = co_await env_op;
+  Async<Controller*> controller_op = co_await p.env->CreateCoreWebView2ControllerAsync();
+  Controller* controller = co_await controller_op;
+  p.webview = &controller->CoreWebView2();  // on the UI thread: fine
+  p.log->push_back("got it on ui");
+  p.k->Spawn("worker", [](Controller* kept) -> Task<> {
+    (void)kept->CoreWebView2();
+    co_return;
+  }(controller));
+}
+
+TEST(WebView2Rules, W3_ControllerCoreWebView2FromAWorkerIsWrongThread) {
+  std::vector<std::string> log;
+  const RunResult run = RunProgram([&](Kernel& k) { MakeProbe(k, &log, ControllerFromWorker); });
+  EXPECT_THAT(log, ::testing::ElementsAre("got it on ui"));
+  EXPECT_EQ(run.violation.kind, WebViewVerdict::kWrongThread);
+  EXPECT_EQ(run.violation.place, "CoreWebView2Controller.CoreWebView2");
+  EXPECT_THAT(run.violation.report, HasSubstr("called on thread worker"));
+}
+
 TEST(WebView2Rules, W3a_CookiesComeBackOffThreadButTheirPropertiesAreWrongThread) {
   const ExploreResult result = ExploreScenario("wv2.cookie_properties_off_thread");
   EXPECT_EQ(result.verdict, WebViewVerdict::kWrongThread);

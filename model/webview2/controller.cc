@@ -10,6 +10,12 @@ namespace wvsim::model::webview2 {
 using internal::HandleAccess;
 using internal::WebViewRecord;
 
+webview2::CoreWebView2& Controller::CoreWebView2() const {
+  const WebViewRecord& webview = HandleAccess::Record(*webview_);
+  webview.core->CheckThread(webview.owner, *this, "CoreWebView2Controller.CoreWebView2", "W3");
+  return *webview_;
+}
+
 sim::Task<> Controller::Close() {
   WebViewRecord& webview = HandleAccess::Record(*webview_);
   internal::Core& core = *webview.core;

@@ -21,7 +21,8 @@ class Controller : public sim::Object {
  public:
   Controller(std::string name, webview2::CoreWebView2* webview)
       : sim::Object(std::move(name)), webview_(webview) {}
-  webview2::CoreWebView2& CoreWebView2() const { return *webview_; }
+  // W3: from the thread that created the controller.
+  webview2::CoreWebView2& CoreWebView2() const;
   // W14: synchronous; fires no beforeunload, drops every handler; later calls fail. The browser
   // process shuts down when no other WebView uses it.
   sim::Task<> Close();

@@ -48,7 +48,11 @@ const std::string& CoreWebView2Frame::Name() const {
   return record_->name;
 }
 
-bool CoreWebView2Frame::IsDestroyed() const { return record_->destroyed; }
+bool CoreWebView2Frame::IsDestroyed() const {
+  const internal::WebViewRecord& webview = *record_->webview;
+  webview.core->CheckThread(webview.owner, *this, "CoreWebView2Frame.IsDestroyed", "W3");
+  return record_->destroyed;
+}
 
 Task<Async<std::string>> CoreWebView2Frame::ExecuteScriptAsync(std::string_view script) {
   internal::WebViewRecord& webview = *record_->webview;

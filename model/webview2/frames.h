@@ -33,7 +33,7 @@ class CoreWebView2Frame : public sim::Object {
   CoreWebView2Frame(std::string id, internal::FrameRecord* record)
       : sim::Object(std::move(id)), record_(record) {}
   const std::string& Name() const;  // W3: from the UI thread
-  bool IsDestroyed() const;
+  bool IsDestroyed() const;         // W3: from the UI thread
   // W6, W7: the script runs in the frame's document, in the frame's renderer process.
   sim::Task<Async<std::string>> ExecuteScriptAsync(std::string_view script);
   // W9.4: the frame's PermissionRequested runs before the WebView's; a handler that sets
