@@ -3,6 +3,7 @@
 // text, and the order in which things happen. Built-in wv2.* scenarios are explored with the
 // portfolio; small programs written against the model run under a fixed strategy.
 #include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -152,6 +153,55 @@ Task<> ControllerFromWorker(Probe& p) {
     (void)kept->CoreWebView2();
     co_return;
   }(controller));
+}
+
+// ---- W15: a print or a capture is the renderer's once the browser sent it there.
+
+Task<> PrintThenCrash(Probe& p) {
+  Async<bool> print = co_await p.webview->PrintToPdfAsync("page.pdf");
+  p.rt->world().CrashRenderer(*p.webview);
+  const bool printed = co_await print;
+  p.log->push_back(printed ? "printed" : "not printed");
+}
+
+Task<> PostPrint(Probe& p) {
+  Probe* probe = &p;
+  co_await p.rt->Post(p.ui, "print", [probe] { return PrintThenCrash(*probe); });
+}
+
+Task<> LoadThenPrint(Probe& p) {
+  co_await ProbeCreate(p);
+  Probe* probe = &p;
+  p.webview->add_NavigationCompleted([probe](NavigationEventArgs&) { return PostPrint(*probe); });
+  co_await p.webview->Navigate(kPage);
+}
+
+// The print was handed to the renderer: its crash fails the print or leaves it pending for ever
+// (W15's recorded choice), and the report says which process took it down.
+TEST(WebView2Rules, W15_APrintPendingOnACrashedRendererFailsOrNeverCompletes) {
+  std::set<Verdict> verdicts;
+  for (uint64_t seed = 0; seed < 40; ++seed) {
+    std::vector<std::string> log;
+    sim::RandomStrategy random(seed);
+    const RunResult run = RunProgram(
+        [&](Kernel& k) {
+          Probe& p = MakeProbe(k, &log, LoadThenPrint);
+          p.rt->world().AddPage(kPage, Page{.title = "Example"});
+        },
+        random);
+    EXPECT_THAT(log, ::testing::IsEmpty());  // the print never succeeds
+    verdicts.insert(run.violation.kind);
+    if (run.violation.kind == Verdict::kException) {
+      EXPECT_THAT(run.violation.report,
+                  HasSubstr("PrintToPdf#1 completion (W15: the renderer process crashed"));
+    } else {
+      EXPECT_EQ(run.violation.kind, Verdict::kStall) << run.violation.report;
+      EXPECT_THAT(run.violation.report,
+                  HasSubstr("PrintToPdf#1 is not complete: the process crashed while it was "
+                            "pending, and it never completes (W15)"));
+    }
+  }
+  EXPECT_THAT(verdicts, ::testing::ElementsAre(Verdict::kException, Verdict::kStall));
 }
 
 TEST(WebView2Rules, W3_ControllerCoreWebView2FromAWorkerIsWrongThread) {

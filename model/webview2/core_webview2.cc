@@ -113,6 +113,9 @@ void RenderOnGpu(Core& core, WebViewRecord& webview, Promise<bool> done, const c
   std::string work = core.kernel.traced() ? absl::StrCat(what, " of ", webview.handle->name(),
                                                          " for ", done.future().name())
                                           : std::string();
+  // The renderer's part is done: a renderer crash no longer touches the call. The browser keeps
+  // GPU work across a GPU crash and sends it to the relaunched process (W12).
+  core.calls.HandOver(done.future().state(), webview.browser().thread);
   core.processes.RunOnAuxiliary(webview.browser().gpu, std::move(work),
                                 [self, target, done, printing] {
                                   if (printing) target->printing = false;
@@ -120,15 +123,17 @@ void RenderOnGpu(Core& core, WebViewRecord& webview, Promise<bool> done, const c
                                 });
 }
 
-Task<> RendererPrint(Core& core, WebViewRecord& webview, Promise<bool> done) {
-  if (webview.browser().dead() || (webview.renderer != nullptr && webview.renderer->crashed)) {
-    co_return;
-  }
+// `renderer`: the process the browser sent the work to (null: about:blank, the browser prints
+// it). A crashed renderer does no more work: its calls were failed or left pending (W15).
+Task<> RendererPrint(Core& core, WebViewRecord& webview, Promise<bool> done,
+                     const RendererProcess* renderer) {
+  if (webview.browser().dead() || (renderer != nullptr && renderer->crashed)) co_return;
   RenderOnGpu(core, webview, done, "rendering of the PDF", true);
 }
 
-Task<> RendererCapture(Core& core, WebViewRecord& webview, Promise<bool> done) {
-  if (webview.browser().dead()) co_return;
+Task<> RendererCapture(Core& core, WebViewRecord& webview, Promise<bool> done,
+                       const RendererProcess& renderer) {
+  if (webview.browser().dead() || renderer.crashed) co_return;
   RenderOnGpu(core, webview, done, "capture of the preview", false);
 }
 
@@ -190,8 +195,13 @@ Task<Async<bool>> CoreWebView2::PrintToPdfAsync(std::string_view path) {
     record_->printing = true;
     Core* runtime = &core;
     WebViewRecord* webview = record_;
-    auto print = [runtime, webview, done] { return RendererPrint(*runtime, *webview, done); };
+    const RendererProcess* renderer = record_->renderer;
+    auto print = [runtime, webview, done, renderer] {
+      return RendererPrint(*runtime, *webview, done, renderer);
+    };
     if (record_->renderer != nullptr) {
+      // W15: the print is the renderer's from now on (reports name it; it dies with it).
+      core.calls.HandOver(done.future().state(), record_->renderer->thread);
       core.processes.SendToRenderer(*record_->renderer, "print", std::move(print));  // held
     } else {
       internal::Send(core.port, browser.thread, "print", std::move(print));  // about:blank
@@ -215,9 +225,12 @@ Task<Async<bool>> CoreWebView2::CapturePreviewAsync() {
   } else {
     Core* runtime = &core;
     WebViewRecord* webview = record_;
-    core.processes.SendToRenderer(*record_->renderer, "capture", [runtime, webview, done] {
-      return RendererCapture(*runtime, *webview, done);
-    });
+    core.calls.HandOver(done.future().state(), record_->renderer->thread);  // W15, as print
+    const RendererProcess* renderer = record_->renderer;
+    core.processes.SendToRenderer(*record_->renderer, "capture",
+                                  [runtime, webview, done, renderer] {
+                                    return RendererCapture(*runtime, *webview, done, *renderer);
+                                  });
   }
   co_return Async<bool>(&core, done.future());
 }

@@ -246,7 +246,8 @@ void Faults::CrashRenderer(RendererProcess& renderer) {
         " exited (ProcessFailed kind RenderProcessExited, reason ", ProcessFailedReasonName(reason),
         "); its WebViews show an error page until Reload"));
   }
-  core_.calls.FailPendingOn(renderer.thread, nullptr);
+  core_.calls.FailPendingOn(renderer.thread, nullptr,
+                            "W15: the renderer process crashed while the call was pending");
   for (WebViewRecord* webview : renderer.browser->webviews) {
     if (webview->closed) continue;
     if (webview->renderer != &renderer) {
