@@ -260,9 +260,10 @@ Task<Async<std::string>> CoreWebView2::AddScriptToExecuteOnDocumentCreatedAsync(
   co_return Async<std::string>(&core, done.future());
 }
 
-CookieManager& CoreWebView2::GetCookieManager() {
+Task<CookieManager*> CoreWebView2::GetCookieManager() {
+  co_await record_->core->kernel.Yield({"get_CookieManager", this});
   record_->core->CheckThread(record_->owner, *this, "CoreWebView2.CookieManager", "W3");
-  return cookies_;
+  co_return &cookies_;
 }
 
 // ---- Event registration (W3).

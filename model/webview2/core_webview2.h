@@ -78,7 +78,8 @@ class CoreWebView2 : public sim::Object {
   // thread; a navigation before that runs without it. The model understands scripts of the form
   // "window.name = value".
   sim::Task<Async<std::string>> AddScriptToExecuteOnDocumentCreatedAsync(std::string_view script);
-  webview2::CookieManager& GetCookieManager();  // thread-checked (W3)
+  // The CookieManager property: a scheduling point, then the thread check (W3).
+  sim::Task<webview2::CookieManager*> GetCookieManager();
   // Host -> page (web_messages.cc): delivered to the document current at the call; dropped when
   // that document is gone by the time it arrives. The page answers through WebMessageReceived.
   sim::Task<> PostWebMessageAsString(std::string_view message);

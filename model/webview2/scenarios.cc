@@ -201,11 +201,11 @@ Task<> ReadCookieDomains(App& app, CookieManager& cookies) {
 
 Task<> CookieLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  CookieManager& cookies = app.webview->GetCookieManager();
+  CookieManager* cookies = co_await app.webview->GetCookieManager();
   if (app.blocking) {
-    app.k->Spawn("worker", ReadCookieDomains(app, cookies));
+    app.k->Spawn("worker", ReadCookieDomains(app, *cookies));
   } else {
-    co_await ReadCookieDomains(app, cookies);
+    co_await ReadCookieDomains(app, *cookies);
   }
 }
 
