@@ -1,8 +1,10 @@
 #include "model/builtin_scenarios.h"
 
 #include <mutex>
+#include <utility>
 
 #include "model/android/scenarios.h"
+#include "model/scenarios/sim/classic_suite.h"
 #include "model/scenarios/sim/kernel_scenarios.h"
 #include "model/webview2/scenarios.h"
 
@@ -31,6 +33,9 @@ void RegisterBuiltinScenarios() {
              LostUpdateAtomicScenario,
          }) {
       sim::RegisterScenarioOrDie(make());
+    }
+    for (sim::Scenario& scenario : ClassicSuiteScenarios()) {
+      sim::RegisterScenarioOrDie(std::move(scenario));
     }
     webview2::RegisterScenarios();
     android::RegisterScenarios();
