@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/builtin_scenarios.h"
+#include "model/scenarios/sim/classic_suite.h"
 #include "sim/explorer.h"
 #include "sim/runner.h"
 #include "sim/schedule_io.h"
@@ -52,24 +53,20 @@ TEST(Dpor, ProvesTheCounterCleanWithFarFewerRunsThanUnreducedDfs) {
       << "dpor " << dpor.executions << ", dfs " << dfs.executions;
 }
 
-TEST(Dpor, FindsTheClassicBugsAndProvesTheirTwins) {
-  const std::pair<const char*, const char*> pairs[] = {
-      {"sim.abba", "sim.counter"},
-      {"sim.condvar_if_wait", "sim.condvar_while_wait"},
-      {"sim.lost_wakeup", "sim.wakeup_under_lock"},
-      {"sim.lost_update", "sim.lost_update_atomic"},
-  };
-  for (const auto& [buggy, clean] : pairs) {
-    const Scenario& bug = Builtin(buggy);
+TEST(Dpor, FindsEveryClassicBugAndProvesEveryTwin) {
+  model::RegisterBuiltinScenarios();
+  ASSERT_GE(model::ClassicSuite().size(), 12u);
+  for (const model::ClassicPair& pair : model::ClassicSuite()) {
+    const Scenario& bug = Builtin(pair.bug);
     const ExploreResult found = MustExplore(bug, "dpor");
-    EXPECT_NE(found.verdict, Verdict::kClean) << buggy;
-    EXPECT_TRUE(bug.Expects(found.verdict)) << buggy << ": " << VerdictName(found.verdict);
-    ASSERT_FALSE(found.found.empty()) << buggy;
+    EXPECT_NE(found.verdict, Verdict::kClean) << pair.bug;
+    EXPECT_TRUE(bug.Expects(found.verdict)) << pair.bug << ": " << VerdictName(found.verdict);
+    ASSERT_FALSE(found.found.empty()) << pair.bug;
     EXPECT_TRUE(found.found[0].nondeterminism.empty()) << found.found[0].nondeterminism;
     EXPECT_EQ(found.found[0].schedule.strategy, "dpor");
-    const ExploreResult proven = MustExplore(Builtin(clean), "dpor");
-    EXPECT_EQ(proven.verdict, Verdict::kClean) << clean;
-    EXPECT_TRUE(proven.exhausted) << clean;
+    const ExploreResult proven = MustExplore(Builtin(pair.twin), "dpor");
+    EXPECT_EQ(proven.verdict, Verdict::kClean) << pair.twin;
+    EXPECT_TRUE(proven.exhausted) << pair.twin;
   }
 }
 

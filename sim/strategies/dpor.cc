@@ -75,7 +75,7 @@ void DporStrategy::Absorb() {
     }
     if (events_.empty()) continue;  // before the first step: the scenario's setup
     RunEvent& open = events_.back();
-    dpor::AddNoted(*view_, access, open.event);
+    dpor::AddNoted(*view_, open.thread, access, open.event);
     // A thread spawned by this step: its first step happens after it.
     if (access.kind == AccessKind::kWrite) {
       const uint64_t key = view_->ObjectKey(access.object);
@@ -263,7 +263,8 @@ void DporStrategy::AnalyseRaces() {
     for (size_t i = at; i-- > 0;) {
       const RunEvent& other = events_[i];
       if (other.thread == thread || !dpor::Dependent(other.event, event)) continue;
-      if (known[other.thread] > ordinal[i]) continue;  // it happens before
+      if (known[other.thread] > ordinal[i]) continue;          // it happens before
+      if (dpor::NeverCoEnabled(event, other.event)) continue;  // it could not precede it there
       if (i >= from) {
         // The thread stood at this operation there: it races if it could run there; if it was
         // blocked there (this event or an earlier one holds what it waits for), look further.

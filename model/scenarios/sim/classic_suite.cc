@@ -1,12 +1,12 @@
 // Eight classic concurrency bugs with their clean twins, written with the kernel's primitives
 // alone (classic_suite.h lists the whole suite of twelve):
 //
-// - sim.lock_order: sim.abba's twin; both threads take the two locks in one order.
-// - sim.atomicity_split / sim.atomicity_one_section: two withdrawals check the balance in one
-//   critical section and take from it in another; both can pass the check before either takes,
+// - sim.lock_order: sim.abba's twin; three threads take the two locks in one order.
+// - sim.atomicity_split / sim.atomicity_one_section: three withdrawals check the balance in one
+//   critical section and take from it in another; two can pass the check before either takes,
 //   and the balance goes negative. The twin checks and takes in one section.
-// - sim.check_then_act / sim.check_then_act_cas: lazy initialisation; both threads can see "not
-//   initialised" and create an instance each. The twin claims the initialisation with a
+// - sim.check_then_act / sim.check_then_act_cas: lazy initialisation by three threads; two can
+//   see "not initialised" and create an instance each. The twin claims the initialisation with a
 //   compare-exchange.
 // - sim.philosophers / sim.philosophers_ordered: three dining philosophers, each taking the fork
 //   on the left and then the one on the right; all three can hold one fork. The twin takes the
@@ -16,15 +16,15 @@
 // - sim.work_queue_race / sim.work_queue: two producers claim a queue slot by reading and then
 //   advancing the tail; both can claim the same slot, and the consumer, told of two items by a
 //   semaphore, finds the second slot empty. The twin claims under a mutex.
-// - sim.barrier_lost_arrival / sim.barrier: two workers count their arrival at a barrier by a
-//   load and a store, and the one that makes the count 2 opens it; a lost update leaves it shut
-//   and both wait forever. The twin counts with fetch_add.
+// - sim.barrier_lost_arrival / sim.barrier: three workers count their arrival at a barrier by a
+//   load and a store, and the one that makes the count 3 opens it; a lost update leaves it shut
+//   and all wait forever. The twin counts with fetch_add.
 // - sim.post_before_init / sim.post_after_init: a thread posts work that reads a configuration
 //   to a message loop while another thread is still writing it. The twin posts only after an
 //   event says the configuration is written.
-// - sim.auto_reset_coalesce / sim.semaphore_signal: a producer signals each of two items with an
-//   auto-reset event; two signals before the consumer's first wait merge into one, and the
-//   second wait never ends. The twin counts items with a semaphore.
+// - sim.auto_reset_coalesce / sim.semaphore_signal: a producer signals each of two items to two
+//   consumers with an auto-reset event; two signals before either waits merge into one, and one
+//   consumer waits forever. The twin counts items with a semaphore.
 #include "model/scenarios/sim/classic_suite.h"
 
 #include <functional>
@@ -82,14 +82,13 @@ Task<> TakeBoth(Mutex& first, Mutex& second) {
 sim::Scenario LockOrder() {
   return sim::Scenario{
       .id = "sim.lock_order",
-      .description = "two threads take two locks in one order: clean (sim.abba's twin)",
+      .description = "three threads take two locks in one order: clean (sim.abba's twin)",
       .expected = {Verdict::kClean},
       .setup =
           [](Kernel& kernel) {
             auto& a = kernel.Make<Mutex>(kernel, "a");
             auto& b = kernel.Make<Mutex>(kernel, "b");
-            kernel.Spawn("t1", TakeBoth(a, b));
-            kernel.Spawn("t2", TakeBoth(a, b));
+            for (const char* name : {"t1", "t2", "t3"}) kernel.Spawn(name, TakeBoth(a, b));
           },
   };
 }
@@ -121,13 +120,14 @@ Task<> Withdraw(Account& account, bool one_section) {
 sim::Scenario Atomicity(bool clean) {
   return Pair(
       clean, "sim.atomicity_split", "sim.atomicity_one_section",
-      "two withdrawals of 1 from a balance of 1 check it in one critical section and take in "
-      "another: both pass the check, the balance goes negative",
-      "two withdrawals check and take the balance in one critical section: clean",
+      "three withdrawals of 1 from a balance of 1 check it in one critical section and take in "
+      "another: two pass the check, the balance goes negative",
+      "three withdrawals check and take the balance in one critical section: clean",
       Verdict::kAssertion, [](Kernel& kernel, bool one_section) {
         auto& account = kernel.Make<Account>(kernel);
-        kernel.Spawn("alice", Withdraw(account, one_section));
-        kernel.Spawn("bob", Withdraw(account, one_section));
+        for (const char* name : {"alice", "bob", "carol"}) {
+          kernel.Spawn(name, Withdraw(account, one_section));
+        }
         CheckAtEnd(kernel, account.balance, "at least 0", [](int value) { return value >= 0; });
       });
 }
@@ -154,12 +154,14 @@ Task<> GetInstance(LazyInit& lazy, bool claim) {
 
 sim::Scenario CheckThenAct(bool clean) {
   return Pair(clean, "sim.check_then_act", "sim.check_then_act_cas",
-              "lazy initialisation checks a flag and then creates: two threads both create",
-              "lazy initialisation claims the flag with a compare-exchange: clean",
+              "lazy initialisation by three threads checks a flag and then creates: two create",
+              "lazy initialisation by three threads claims the flag with a compare-exchange: "
+              "clean",
               Verdict::kAssertion, [](Kernel& kernel, bool claim) {
                 auto& lazy = kernel.Make<LazyInit>();
-                kernel.Spawn("t1", GetInstance(lazy, claim));
-                kernel.Spawn("t2", GetInstance(lazy, claim));
+                for (const char* name : {"t1", "t2", "t3"}) {
+                  kernel.Spawn(name, GetInstance(lazy, claim));
+                }
                 CheckAtEnd(kernel, lazy.instances, "1", [](int value) { return value == 1; });
               });
 }
@@ -167,6 +169,7 @@ sim::Scenario CheckThenAct(bool clean) {
 // ---- Dining philosophers.
 
 constexpr int kPhilosophers = 3;
+constexpr int kWorkers = 3;  // at the barrier
 
 struct Table {
   explicit Table(Kernel& kernel)
@@ -307,19 +310,20 @@ Task<> Arrive(Barrier& barrier, bool atomic) {
     now = seen + 1;
     co_await barrier.arrived.Store(now);  // the bug: another arrival may be lost
   }
-  if (now == 2) co_await barrier.open.Set();
+  if (now == kWorkers) co_await barrier.open.Set();
   co_await barrier.open.Wait();
 }
 
 sim::Scenario BarrierScenario(bool clean) {
   return Pair(clean, "sim.barrier_lost_arrival", "sim.barrier",
-              "two workers count arrivals at a barrier by a load and a store: a lost arrival "
-              "leaves it shut and both wait forever",
-              "two workers count arrivals at a barrier with fetch_add: clean", Verdict::kDeadlock,
+              "three workers count arrivals at a barrier by a load and a store: a lost arrival "
+              "leaves it shut and all wait forever",
+              "three workers count arrivals at a barrier with fetch_add: clean", Verdict::kDeadlock,
               [](Kernel& kernel, bool atomic) {
                 auto& barrier = kernel.Make<Barrier>();
-                kernel.Spawn("worker1", Arrive(barrier, atomic));
-                kernel.Spawn("worker2", Arrive(barrier, atomic));
+                for (int worker = 1; worker <= kWorkers; ++worker) {
+                  kernel.Spawn(absl::StrCat("worker", worker), Arrive(barrier, atomic));
+                }
               });
 }
 
@@ -370,9 +374,13 @@ sim::Scenario PostOrder(bool clean) {
 // ---- Signals that merge.
 
 struct Signals {
-  Signals() : item("item", sim::Event::Reset::kAuto), items("items", 0) {}
+  Signals()
+      : item("item", sim::Event::Reset::kAuto),
+        items("items", 0),
+        taken{Shared<int>("taken1", 0), Shared<int>("taken2", 0)} {}
   sim::Event item;
   sim::Semaphore items;
+  Shared<int> taken[2];  // each consumer's own record of what it took
 };
 
 Task<> SignalTwice(Signals& signals, bool counted) {
@@ -385,25 +393,26 @@ Task<> SignalTwice(Signals& signals, bool counted) {
   }
 }
 
-Task<> AwaitTwice(Signals& signals, bool counted) {
-  for (int i = 0; i < 2; ++i) {
-    if (counted) {
-      co_await signals.items.Acquire();
-    } else {
-      co_await signals.item.Wait();
-    }
+Task<> TakeOne(Signals& signals, int consumer, bool counted) {
+  if (counted) {
+    co_await signals.items.Acquire();
+  } else {
+    co_await signals.item.Wait();
   }
+  co_await signals.taken[consumer].FetchAdd(1);
+  co_await signals.taken[consumer].FetchAdd(1);  // processing, on its own record
 }
 
 sim::Scenario MergedSignals(bool clean) {
   return Pair(clean, "sim.auto_reset_coalesce", "sim.semaphore_signal",
-              "a producer signals two items with an auto-reset event; two sets before a wait "
-              "merge and the consumer's second wait never ends",
-              "a producer counts two items with a semaphore: clean", Verdict::kDeadlock,
-              [](Kernel& kernel, bool counted) {
+              "a producer signals two items to two consumers with an auto-reset event; two sets "
+              "before a wait merge and one consumer waits forever",
+              "a producer counts two items for two consumers with a semaphore: clean",
+              Verdict::kDeadlock, [](Kernel& kernel, bool counted) {
                 auto& signals = kernel.Make<Signals>();
                 kernel.Spawn("producer", SignalTwice(signals, counted));
-                kernel.Spawn("consumer", AwaitTwice(signals, counted));
+                kernel.Spawn("consumer1", TakeOne(signals, 0, counted));
+                kernel.Spawn("consumer2", TakeOne(signals, 1, counted));
               });
 }
 

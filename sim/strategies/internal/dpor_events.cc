@@ -2,7 +2,9 @@
 
 #include <array>
 
+#include "sim/future.h"
 #include "sim/planted_defects.h"
+#include "sim/sync.h"
 
 namespace wvsim::sim::dpor {
 
@@ -35,6 +37,17 @@ void Event::Add(uint64_t key, bool writes) {
 void Event::Merge(const Event& other) {
   global = global || other.global;
   for (const Touch& touch : other.touches) Add(touch.key, touch.writes);
+  takes.insert(takes.end(), other.takes.begin(), other.takes.end());
+  gives.insert(gives.end(), other.gives.begin(), other.gives.end());
+}
+
+bool NeverCoEnabled(const Event& waiting, const Event& other) {
+  for (uint64_t key : waiting.takes) {
+    for (uint64_t given : other.gives) {
+      if (key == given) return true;
+    }
+  }
+  return false;
 }
 
 bool Dependent(const Event& a, const Event& b) {
@@ -70,13 +83,21 @@ Event PendingEvent(const SchedulingView& view, uint32_t thread) {
   const uint64_t key = view.ObjectKey(op.object);
   if (key == 0) {
     event.AddGlobal();
-  } else {
-    event.Add(key, !Reads(verb));
+    return event;
+  }
+  event.Add(key, !Reads(verb));
+  // Objects are compared by what they are, never ordered: the casts only name the primitive.
+  const bool mutex = dynamic_cast<const Mutex*>(op.object) != nullptr;
+  if (mutex && verb == "lock") event.takes.push_back(key);
+  if (mutex && verb == "unlock") event.gives.push_back(key);
+  if (verb == "join" || ((verb == "block_on" || verb == "await") &&
+                         dynamic_cast<const FutureCore*>(op.object) != nullptr)) {
+    event.takes.push_back(key);
   }
   return event;
 }
 
-void AddNoted(const SchedulingView& view, const Access& access, Event& event) {
+void AddNoted(const SchedulingView& view, uint32_t thread, const Access& access, Event& event) {
   switch (access.kind) {
     case AccessKind::kTimerFired:
       return;
@@ -88,8 +109,16 @@ void AddNoted(const SchedulingView& view, const Access& access, Event& event) {
       const uint64_t key = view.ObjectKey(access.object);
       if (key == 0) {
         event.AddGlobal();
-      } else {
-        event.Add(key, access.kind == AccessKind::kWrite);
+        return;
+      }
+      const bool writes = access.kind == AccessKind::kWrite;
+      event.Add(key, writes);
+      // A write noted on a mutex is a condition variable's wait releasing it; on a future, its
+      // completion; on the step's own thread, its end.
+      if (writes && (dynamic_cast<const Mutex*>(access.object) != nullptr ||
+                     dynamic_cast<const FutureCore*>(access.object) != nullptr ||
+                     (thread < view.ThreadCount() && key == view.ThreadKey(thread)))) {
+        event.gives.push_back(key);
       }
       return;
     }

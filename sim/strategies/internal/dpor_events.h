@@ -24,6 +24,13 @@ struct Event {
   };
   bool global = false;  // dependent on every event
   std::vector<Touch> touches;
+  // Keys of what the step waits to take (a mutex it locks, a thread it joins, a future it blocks
+  // on) and of what it gives up for good or for another to take (a mutex it unlocks or a wait
+  // releases, its own thread when it finishes, a future it completes). A step that waits to
+  // take K is never enabled together with one that gives K up: when the latter can run, the
+  // former is blocked (the holder holds the mutex; the thread or the future is not done yet).
+  std::vector<uint64_t> takes;
+  std::vector<uint64_t> gives;
 
   void Add(uint64_t key, bool writes);
   void AddGlobal() { global = true; }
@@ -31,6 +38,10 @@ struct Event {
   // atomic section's steps).
   void Merge(const Event& other);
 };
+
+// Whether `waiting` (a thread's next step) and `other` can never both be enabled: `other` gives
+// up something `waiting` waits to take (Flanagan and Godefroid's co-enabledness).
+bool NeverCoEnabled(const Event& waiting, const Event& other);
 
 // Whether the two events (of different threads) may not commute: one of them is global, or they
 // touch one object and at least one of them writes it.
@@ -42,8 +53,9 @@ bool Dependent(const Event& a, const Event& b);
 // a run with a runtime model).
 Event PendingEvent(const SchedulingView& view, uint32_t thread);
 
-// Adds a noted access (Kernel::NoteAccess) to `event`; a kTimerFired marker is not an access.
-void AddNoted(const SchedulingView& view, const Access& access, Event& event);
+// Adds a noted access (Kernel::NoteAccess) by `thread`'s step to `event`; a kTimerFired marker
+// is not an access.
+void AddNoted(const SchedulingView& view, uint32_t thread, const Access& access, Event& event);
 
 }  // namespace wvsim::sim::dpor
 
