@@ -72,6 +72,8 @@ Reached ReachAll(const sim::Scenario& scenario, sim::Strategy& strategy, uint64_
 // on `program` (discarded when unreduced DFS does not end within its cap), and DPOR needs no more
 // runs.
 void CheckDporSoundness(const KernelProgram& program);
+// The same for a model's program (a scenario of model/programs/): verdicts and places only.
+void CheckDporSoundness(const sim::Scenario& scenario);
 
 // For rapidcheck's counterexample report.
 void showValue(const KernelProgram& program, std::ostream& os);

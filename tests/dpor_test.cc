@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "model/builtin_scenarios.h"
 #include "model/scenarios/sim/classic_suite.h"
+#include "sim/assert.h"
 #include "sim/explorer.h"
 #include "sim/runner.h"
 #include "sim/schedule_io.h"
@@ -23,11 +24,7 @@ using ::testing::HasSubstr;
 const Scenario& Builtin(std::string_view id) {
   model::RegisterBuiltinScenarios();
   const Scenario* scenario = ScenarioRegistry::Global().Find(id);
-  if (scenario == nullptr) {
-    ADD_FAILURE() << "no scenario " << id;
-    static const Scenario empty;
-    return empty;
-  }
+  WVSIM_ASSERT_MSG(scenario != nullptr, "every id this test names is registered");
   return *scenario;
 }
 
@@ -87,7 +84,7 @@ TEST(Dpor, ItsSchedulesReplay) {
 // the order within each pair matters (2 x 2 classes).
 Scenario TwoPairsOfWriters() {
   return Scenario{
-      .id = "test.two_pairs",
+      .id = "sim.test_two_pairs",
       .description = "two pairs of writers, each pair to its own variable",
       .expected = {Verdict::kClean},
       .setup =
@@ -122,7 +119,7 @@ TEST(Dpor, RunsOneScheduleForEachOrderOfTheDependentSteps) {
 Scenario ChoosingThreads() {
   // Each of two independent threads makes a three-way choice: every combination is a run.
   return Scenario{
-      .id = "test.choices",
+      .id = "sim.test_choices",
       .description = "two independent threads make a three-way choice each",
       .expected = {Verdict::kClean},
       .setup =
