@@ -300,9 +300,10 @@ absl::Status ParseProgramField(std::string_view value, Header& header) {
 
 absl::Status ParseStrategyField(std::string_view value, Header& header) {
   if (!IsStrategyName(value)) {
-    return Problem(absl::StrFormat(
-        "unknown strategy %s (expected random, pct, dfs, ipb, idb, dpor, portfolio, bytes or replay)",
-        Quote(value)));
+    return Problem(
+        absl::StrFormat("unknown strategy %s (expected random, pct, dfs, ipb, idb, dpor, "
+                        "portfolio, bytes or replay)",
+                        Quote(value)));
   }
   header.schedule->strategy = std::string(value);
   return absl::OkStatus();

@@ -128,7 +128,8 @@ absl::StatusOr<Options> ParseOptions(const ParsedArgs& args) {
         args.Get("time-budget"), kTimeBudgetMinSeconds));
   }
   // dpor runs until it has run every equivalence class unless --iterations caps it.
-  config.iterations = args.Has("iterations") || config.strategy != "dpor" ? *iterations : UINT64_MAX;
+  config.iterations =
+      args.Has("iterations") || config.strategy != "dpor" ? *iterations : UINT64_MAX;
   config.seed = *seed;
   if (args.Has("depth")) config.depth = static_cast<uint32_t>(*depth);
   config.max_steps = *max_steps;
