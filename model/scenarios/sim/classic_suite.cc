@@ -421,11 +421,11 @@ sim::Scenario MergedSignals(bool clean) {
 const std::vector<ClassicPair>& ClassicSuite() {
   static const std::vector<ClassicPair> suite = {
       {"sim.abba", "sim.lock_order", "lock-order inversion"},
-      {"sim.lost_update", "sim.lost_update_atomic", "lost update"},
+      {"sim.lost_update", "sim.lost_update_atomic", "lost update", /*reducible=*/false},
       {"sim.atomicity_split", "sim.atomicity_one_section", "atomicity across two sections"},
       {"sim.check_then_act", "sim.check_then_act_cas", "check-then-act"},
       {"sim.condvar_if_wait", "sim.condvar_while_wait", "condition variable misuse"},
-      {"sim.lost_wakeup", "sim.wakeup_under_lock", "missed signal"},
+      {"sim.lost_wakeup", "sim.wakeup_under_lock", "missed signal", /*reducible=*/false},
       {"sim.philosophers", "sim.philosophers_ordered", "dining philosophers"},
       {"sim.torn_read", "sim.locked_read", "reader/writer"},
       {"sim.work_queue_race", "sim.work_queue", "work queue"},

@@ -15,6 +15,9 @@ struct ClassicPair {
   const char* bug;   // scenario id of the program with the bug
   const char* twin;  // scenario id of its clean twin
   const char* kind;  // the class of bug, for tables: "lock-order inversion"
+  // False for a twin every step of which depends on the others, so that a partial-order
+  // reduction has nothing to remove (model/scenarios/sim/README.md says why, for each).
+  bool reducible = true;
 };
 
 // Every pair of the suite, in table order.
