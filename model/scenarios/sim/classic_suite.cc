@@ -34,6 +34,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/strings/str_cat.h"
+#include "model/scenarios/sim/final_checks.h"
 #include "sim/sync.h"
 
 namespace wvsim::model {
@@ -45,19 +46,6 @@ using sim::Task;
 using sim::Verdict;
 
 namespace {
-
-// Fails the run at quiescence when `holds` is false for `variable`'s final value.
-template <typename Holds>
-void CheckAtEnd(Kernel& kernel, const Shared<int>& variable, std::string expectation, Holds holds) {
-  kernel.AddQuiescenceCheck(
-      sim::CheckPhase::kFinal,
-      [&variable, expectation = std::move(expectation), holds]() -> std::optional<sim::Violation> {
-        if (holds(variable.Peek())) return std::nullopt;
-        return sim::Violation{
-            Verdict::kAssertion, variable.name(),
-            absl::StrCat(variable.name(), " is ", variable.Peek(), ", expected ", expectation)};
-      });
-}
 
 sim::Scenario Pair(bool clean, const char* bug_id, const char* twin_id, std::string bug_text,
                    std::string twin_text, Verdict bug_verdict,
@@ -162,7 +150,7 @@ sim::Scenario CheckThenAct(bool clean) {
                 for (const char* name : {"t1", "t2", "t3"}) {
                   kernel.Spawn(name, GetInstance(lazy, claim));
                 }
-                CheckAtEnd(kernel, lazy.instances, "1", [](int value) { return value == 1; });
+                ExpectAtEnd(kernel, lazy.instances, 1);
               });
 }
 
@@ -199,7 +187,7 @@ sim::Scenario Philosophers(bool clean) {
                 for (int seat = 0; seat < kPhilosophers; ++seat) {
                   kernel.Spawn(absl::StrCat("philosopher", seat), Dine(table, seat, ordered));
                 }
-                CheckAtEnd(kernel, table.meals, "3", [](int value) { return value == 3; });
+                ExpectAtEnd(kernel, table.meals, kPhilosophers);
               });
 }
 

@@ -1,6 +1,7 @@
 // The three programs every peer (Relacy, shuttle, loom) runs, written with wvsim's primitives so
 // that the figures compare like with like (docs/design.md, "Peers and the figures to beat").
 #include "absl/strings/str_cat.h"
+#include "model/scenarios/sim/final_checks.h"
 #include "model/scenarios/sim/kernel_scenarios.h"
 #include "sim/sync.h"
 
@@ -13,17 +14,6 @@ using sim::Task;
 using sim::Verdict;
 
 namespace {
-
-// Fails the run at quiescence unless `actual` equals `expected`.
-void ExpectAtEnd(Kernel& kernel, const Shared<int>& variable, int expected) {
-  kernel.AddQuiescenceCheck(
-      sim::CheckPhase::kFinal, [&variable, expected]() -> std::optional<sim::Violation> {
-        if (variable.Peek() == expected) return std::nullopt;
-        return sim::Violation{
-            Verdict::kAssertion, variable.name(),
-            absl::StrCat(variable.name(), " is ", variable.Peek(), ", expected ", expected)};
-      });
-}
 
 struct CounterState {
   explicit CounterState(Kernel& kernel)
