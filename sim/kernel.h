@@ -258,7 +258,8 @@ class Kernel : private SchedulingView {
   void NoteAccess(const Object* object, AccessKind kind) {
     if (recording_accesses_) accesses_.push_back(Access{object, kind});
   }
-  // Called by each ModelPort made in a run: a model's code touches state no operation names.
+  // Called by each ModelPort made in a run, and by the Runner for a scenario of a runtime other
+  // than `sim`: a model's code touches state no operation names.
   void NoteModelAttached() { model_attached_ = true; }
 
   // Adds a note to the trace (only when traced).

@@ -1,5 +1,5 @@
 // The interface every scheduling strategy implements (random, PCT, DFS and its iterative forms,
-// replay, byte stream, portfolio; one file each under sim/strategies/).
+// DPOR, replay, byte stream, portfolio; one file each under sim/strategies/).
 //
 // The kernel asks its strategy at every decision: which enabled thread takes the next step, and
 // any other nondeterministic choice (timer order, faults, model choices). Strategies see only the
@@ -141,8 +141,8 @@ class SchedulingView {
   virtual uint64_t ThreadKey(uint32_t thread) const = 0;
   // Whether the thread that takes the next step is inside an AtomicSection (it goes on alone).
   virtual bool InAtomicSection() const = 0;
-  // Whether a runtime model (a ModelPort) takes part in this run: its code touches state between
-  // scheduling points that no operation names, so every step must count as dependent.
+  // Whether a runtime model takes part in this run (Kernel::NoteModelAttached): its code touches
+  // state between scheduling points that no operation names, so every step counts as dependent.
   virtual bool ModelAttached() const = 0;
   // Every access noted in this run so far, in order (steps' extra accesses, fired timers).
   virtual const std::vector<Access>& Accesses() const = 0;
