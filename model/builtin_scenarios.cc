@@ -17,6 +17,7 @@ void RegisterBuiltinScenarios() {
              CounterScenario,
              OpsScenario,
              AbbaScenario,
+             LockOrderScenario,
              BlockingWaitOnOwnPumpScenario,
              AwaitingOnOwnPumpScenario,
              AwaitInHandlerScenario,

@@ -1,7 +1,7 @@
 // Eight classic concurrency bugs with their clean twins, written with the kernel's primitives
-// alone (classic_suite.h lists the whole suite of twelve):
+// alone (classic_suite.h lists the whole suite of twelve; sim.abba's twin, sim.lock_order, is in
+// peer_programs.cc next to it):
 //
-// - sim.lock_order: sim.abba's twin; three threads take the two locks in one order.
 // - sim.atomicity_split / sim.atomicity_one_section: three withdrawals check the balance in one
 //   critical section and take from it in another; two can pass the check before either takes,
 //   and the balance goes negative. The twin checks and takes in one section.
@@ -55,29 +55,6 @@ sim::Scenario Pair(bool clean, const char* bug_id, const char* twin_id, std::str
       .description = clean ? std::move(twin_text) : std::move(bug_text),
       .expected = {clean ? Verdict::kClean : bug_verdict},
       .setup = [clean, setup = std::move(setup)](Kernel& kernel) { setup(kernel, clean); },
-  };
-}
-
-// ---- Lock order.
-
-Task<> TakeBoth(Mutex& first, Mutex& second) {
-  co_await first.Lock();
-  co_await second.Lock();
-  co_await second.Unlock();
-  co_await first.Unlock();
-}
-
-sim::Scenario LockOrder() {
-  return sim::Scenario{
-      .id = "sim.lock_order",
-      .description = "three threads take two locks in one order: clean (sim.abba's twin)",
-      .expected = {Verdict::kClean},
-      .setup =
-          [](Kernel& kernel) {
-            auto& a = kernel.Make<Mutex>(kernel, "a");
-            auto& b = kernel.Make<Mutex>(kernel, "b");
-            for (const char* name : {"t1", "t2", "t3"}) kernel.Spawn(name, TakeBoth(a, b));
-          },
   };
 }
 
@@ -426,7 +403,6 @@ const std::vector<ClassicPair>& ClassicSuite() {
 
 std::vector<sim::Scenario> ClassicSuiteScenarios() {
   std::vector<sim::Scenario> scenarios;
-  scenarios.push_back(LockOrder());
   for (bool clean : {false, true}) {
     scenarios.push_back(Atomicity(clean));
     scenarios.push_back(CheckThenAct(clean));

@@ -1,7 +1,7 @@
 // The classic concurrency-bug suite (issue 18): twelve kernel programs with a bug, each with a
 // clean twin that differs only in the fix, for DPOR's proofs and the strategies' time to bug
-// (bench/classic_suite.cc). Four pairs were there before (classic_programs.cc, peer_programs.cc);
-// classic_suite.cc adds the other eight.
+// (bench/classic_suite.cc). Four pairs were there before (classic_programs.cc, peer_programs.cc,
+// which now also has sim.abba's twin); classic_suite.cc adds the other eight.
 #ifndef WVSIM_MODEL_SCENARIOS_SIM_CLASSIC_SUITE_H_
 #define WVSIM_MODEL_SCENARIOS_SIM_CLASSIC_SUITE_H_
 

@@ -1,5 +1,6 @@
 // The three programs every peer (Relacy, shuttle, loom) runs, written with wvsim's primitives so
-// that the figures compare like with like (docs/design.md, "Peers and the figures to beat").
+// that the figures compare like with like (docs/design.md, "Peers and the figures to beat"), and
+// sim.abba's clean twin for the classic suite (classic_suite.h).
 #include "absl/strings/str_cat.h"
 #include "model/scenarios/sim/final_checks.h"
 #include "model/scenarios/sim/kernel_scenarios.h"
@@ -86,6 +87,20 @@ sim::Scenario AbbaScenario() {
             auto& b = kernel.Make<Mutex>(kernel, "b");
             kernel.Spawn("t1", TakeInOrder(a, b));
             kernel.Spawn("t2", TakeInOrder(b, a));
+          },
+  };
+}
+
+sim::Scenario LockOrderScenario() {
+  return sim::Scenario{
+      .id = "sim.lock_order",
+      .description = "three threads take two locks in one order: clean (sim.abba's twin)",
+      .expected = {Verdict::kClean},
+      .setup =
+          [](Kernel& kernel) {
+            auto& a = kernel.Make<Mutex>(kernel, "a");
+            auto& b = kernel.Make<Mutex>(kernel, "b");
+            for (const char* name : {"t1", "t2", "t3"}) kernel.Spawn(name, TakeInOrder(a, b));
           },
   };
 }
