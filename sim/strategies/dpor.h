@@ -14,8 +14,10 @@
 //   a run in which a runtime model takes part). Unsure means dependent: soundness first
 //   (sim/strategies/internal/dpor_events.h).
 // - Backtracking (Flanagan and Godefroid, "Dynamic partial-order reduction for model checking
-//   software", POPL 2005), with the race reversal of source-DPOR (Abdulla, Aronis, Jonsson and
-//   Sagonas, "Optimal dynamic partial order reduction", POPL 2014): after a run, for every
+//   software", POPL 2005), with races analysed over the whole run once it ended, as source-DPOR
+//   does (Abdulla, Aronis, Jonsson and Sagonas, "Optimal dynamic partial order reduction", POPL
+//   2014), though a race adds the racing thread itself rather than a pick among the initials of
+//   the reordered sequence (so more traces than source-DPOR may run): after a run, for every
 //   thread's next event and every earlier event of another thread it depends on and that does
 //   not happen before it (vector clocks over the dependency), the thread is added to the
 //   backtrack set of the state before that event, when it could run there; when it could not
