@@ -66,13 +66,16 @@ SCHEDULE_FUZZERS := sim_schedule_fuzzer wv2_schedule_fuzzer android_schedule_fuz
 BENCH_OUT = $(BUILD_DIR)/bench-tables
 bench: build
 	$(MAKE) fuzz-build FUZZ_TARGET="$(SCHEDULE_FUZZERS)"
-	@mkdir -p $(BENCH_OUT) && rm -f $(BENCH_OUT)/figures.md $(BENCH_OUT)/time_to_bug.md
+	@mkdir -p $(BENCH_OUT) && rm -f $(BENCH_OUT)/figures.md $(BENCH_OUT)/time_to_bug.md \
+	  $(BENCH_OUT)/classic_suite.md
 	load="$$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"; status=0; \
 	  $(BUILD_DIR)/bin/wvsim_figures --markdown $(BENCH_OUT)/figures.md || status=1; \
 	  $(BUILD_DIR)/bin/wvsim_time_to_bug --fuzzers $(FUZZ_DIR)/bin --jobs $(JOBS) \
 	    --markdown $(BENCH_OUT)/time_to_bug.md || status=1; \
+	  $(BUILD_DIR)/bin/wvsim_classic_suite --markdown $(BENCH_OUT)/classic_suite.md || status=1; \
 	  sh bench/write_performance.sh docs/performance.md $(BENCH_OUT)/figures.md \
-	    $(BENCH_OUT)/time_to_bug.md $(BUILD_DIR) $(FUZZ_DIR) "$$load" || status=1; \
+	    $(BENCH_OUT)/time_to_bug.md $(BUILD_DIR) $(FUZZ_DIR) "$$load" \
+	    $(BENCH_OUT)/classic_suite.md || status=1; \
 	  exit $$status
 
 sanitize: deps

@@ -2,22 +2,23 @@
 # Writes docs/performance.md for `make bench`: bench/performance.md.in (the method, written by
 # hand) with its placeholder lines replaced by what this run measured and what it ran on.
 #
-#   bench/write_performance.sh OUT FIGURES_MD TIME_TO_BUG_MD BUILD_DIR FUZZ_DIR [LOAD]
+#   bench/write_performance.sh OUT FIGURES_MD TIME_TO_BUG_MD BUILD_DIR FUZZ_DIR [LOAD] [CLASSIC_MD]
 #
 # FIGURES_MD and TIME_TO_BUG_MD are the tables wvsim_figures and wvsim_time_to_bug wrote with
 # --markdown; BUILD_DIR and FUZZ_DIR are the CMake build folders of the release build and of the
 # fuzz build (their compilers and build types go in the machine section); LOAD is the load
-# average read when the bench started (the one at the end is read here). The placeholders are lines of their own:
-# @GENERATED@, @MACHINE@, @FIGURES@, @TIME_TO_BUG@. OUT is replaced only when everything was
+# average read when the bench started (the one at the end is read here); CLASSIC_MD is the table
+# wvsim_classic_suite wrote. The placeholders are lines of their own:
+# @GENERATED@, @MACHINE@, @FIGURES@, @TIME_TO_BUG@, @CLASSIC_SUITE@. OUT is replaced only when everything was
 # there: a missing table leaves the previous file as it was, and the exit code is 1.
 set -eu
 if [ $# -lt 5 ]; then
   echo "usage: $0 OUT FIGURES_MD TIME_TO_BUG_MD BUILD_DIR FUZZ_DIR [LOAD]" >&2
   exit 2
 fi
-out=$1 figures=$2 time_to_bug=$3 build_dir=$4 fuzz_dir=$5 load=${6:-}
+out=$1 figures=$2 time_to_bug=$3 build_dir=$4 fuzz_dir=$5 load=${6:-} classic=${7:-}
 template=$(dirname "$0")/performance.md.in
-for table in "$figures" "$time_to_bug"; do
+for table in "$figures" "$time_to_bug" "$classic"; do
   if [ ! -s "$table" ]; then
     echo "write_performance: $table is missing or empty; $out left as it was" >&2
     exit 1
@@ -66,7 +67,7 @@ trap 'rm -f "$machine_text" "$generated_text" "$out.tmp"' EXIT
 machine > "$machine_text"
 generated > "$generated_text"
 awk -v machine="$machine_text" -v generated="$generated_text" -v figures="$figures" \
-    -v time_to_bug="$time_to_bug" '
+    -v time_to_bug="$time_to_bug" -v classic="$classic" '
   function insert(file,   line) {
     while ((getline line < file) > 0) print line
     close(file)
@@ -75,6 +76,7 @@ awk -v machine="$machine_text" -v generated="$generated_text" -v figures="$figur
   $0 == "@MACHINE@" { insert(machine); next }
   $0 == "@FIGURES@" { insert(figures); next }
   $0 == "@TIME_TO_BUG@" { insert(time_to_bug); next }
+  $0 == "@CLASSIC_SUITE@" { insert(classic); next }
   { print }
 ' "$template" > "$out.tmp"
 mv "$out.tmp" "$out"

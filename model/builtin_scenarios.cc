@@ -1,9 +1,11 @@
 #include "model/builtin_scenarios.h"
 
 #include <mutex>
+#include <utility>
 
 #include "model/android/scenarios.h"
 #include "model/framework/scenarios.h"
+#include "model/scenarios/sim/classic_suite.h"
 #include "model/scenarios/sim/kernel_scenarios.h"
 #include "model/webview2/scenarios.h"
 
@@ -16,6 +18,7 @@ void RegisterBuiltinScenarios() {
              CounterScenario,
              OpsScenario,
              AbbaScenario,
+             LockOrderScenario,
              BlockingWaitOnOwnPumpScenario,
              AwaitingOnOwnPumpScenario,
              AwaitInHandlerScenario,
@@ -32,6 +35,9 @@ void RegisterBuiltinScenarios() {
              LostUpdateAtomicScenario,
          }) {
       sim::RegisterScenarioOrDie(make());
+    }
+    for (sim::Scenario& scenario : ClassicSuiteScenarios()) {
+      sim::RegisterScenarioOrDie(std::move(scenario));
     }
     webview2::RegisterScenarios();
     framework::RegisterScenarios();

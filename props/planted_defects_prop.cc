@@ -9,6 +9,7 @@
 #include "model/android/planted_defects.h"
 #include "model/framework/planted_defects.h"
 #include "model/webview2/planted_defects.h"
+#include "props/kernel_programs.h"
 #include "props/program_run.h"
 #include "props/properties.h"
 #include "props/state_suites.h"
@@ -144,6 +145,16 @@ TEST(PlantedDefects, ANewestFirstDrainBreaksTheAndroidModel) {
   const bool passed =
       rc::check("with a planted Android defect", [] { CheckAndroidDispatchAgainstModel(); });
   model::android::TestOnlyAndroidPlantedDefects().drain_runs_newest_first = false;
+  EXPECT_FALSE(passed);
+}
+
+TEST(PlantedDefects, CommutingWritesBreakDporSoundness) {
+  // Two writes to one variable taken for independent: DPOR runs one order of racing stores and
+  // misses the final values of the other.
+  sim::TestOnlyKernelPlantedDefects().dpor_writes_commute = true;
+  const bool passed =
+      rc::check("with a planted DPOR defect", [] { CheckDporSoundness(*KernelPrograms()); });
+  sim::TestOnlyKernelPlantedDefects().dpor_writes_commute = false;
   EXPECT_FALSE(passed);
 }
 

@@ -24,6 +24,7 @@ Task<> CondVar::Wait(Mutex& mutex) {
   }
   Waiter waiter(*this);
   mutex.ReleaseForWait();
+  kernel_.NoteAccess(&mutex, AccessKind::kWrite);  // the point names the condition variable
   if (spurious_wakeups_ &&
       kernel_.Choose(ChoiceKind::kValue, 2, absl::StrCat("spurious wake-up ", name())) == 1) {
     waiter.woken = true;

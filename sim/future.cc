@@ -30,6 +30,7 @@ void FutureCore::Listen(CompletionListener& listener) {
 
 void FutureCore::MarkDone() {
   done_ = true;
+  if (kernel_ != nullptr) internal::KernelAccess::NoteAccess(*kernel_, this, AccessKind::kWrite);
   for (internal::Continuation* continuation : parked_) {
     internal::KernelAccess::PostContinuation(*kernel_, *continuation);
   }

@@ -122,6 +122,10 @@ void Kernel::Reset(Strategy* strategy, bool traced) {
   choices_.clear();
   labels_.clear();
   trace_.clear();
+  recording_accesses_ = strategy != nullptr && strategy->ObservesOperations();
+  model_attached_ = false;
+  accesses_.clear();
+  made_blocks_.clear();
 }
 
 int64_t Kernel::Param(std::string_view name, int64_t fallback) const {
@@ -171,6 +175,8 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
   handle.promise().thread = &thread;
   thread.frames.push_back({handle, true});
   run_queue_.ready |= thread.bit;
+  // A spawn inside a step happens before the child's first step (which touches the child).
+  if (current_ != nullptr) NoteAccess(&thread, AccessKind::kWrite);
   if (traced_) Trace(TraceKind::kSpawn, absl::StrCat("spawn ", thread.name()));
   return internal::ThreadAccess::Handle(&thread);
 }
@@ -267,7 +273,10 @@ template <Kernel::StepMode kMode>
   run_queue_.ready &= ~bit;
   run_queue_.waiting &= ~bit;
   if (bit == atomic_bit_ && thread.wait != nullptr) FailWaitInAtomicSection(thread);
-  if (thread.state == ThreadState::kFinished) return;
+  if (thread.state == ThreadState::kFinished) {
+    NoteAccess(&thread, AccessKind::kWrite);  // what a join of it waits for
+    return;
+  }
   WVSIM_ASSERT(thread.state == ThreadState::kReady);
   (ready ? run_queue_.ready : run_queue_.waiting) |= bit;
 }
@@ -305,6 +314,7 @@ RunOutcome Kernel::Run() {
   // Most runs of a campaign are untraced random walks. They take a loop of their own that does
   // not test, at every step, for tracing, fuzzer features or which strategy chooses.
   const bool plain = !traced_ && feature_counters_ == nullptr;
+  if (recording_accesses_) strategy_->AttachView(this);
   uniform_choices_ = plain ? strategy_->UniformThreadChoices() : nullptr;
   if (uniform_choices_ != nullptr) {
     RunSteps<StepMode::kUniform>();
@@ -325,6 +335,44 @@ RunOutcome Kernel::Run() {
   strategy_ = nullptr;  // the caller's strategy may not outlive this run
   uniform_choices_ = nullptr;
   return outcome;
+}
+
+Op Kernel::PendingOp(uint32_t thread) const {
+  WVSIM_ASSERT(thread < thread_count_);
+  return threads_[thread]->op;
+}
+
+bool Kernel::Finished(uint32_t thread) const {
+  WVSIM_ASSERT(thread < thread_count_);
+  return threads_[thread]->state == ThreadState::kFinished;
+}
+
+namespace {
+// ObjectKey's ranges: made objects count from 1; threads and queues sit far above them.
+constexpr uint64_t kThreadKeyBase = uint64_t{1} << 62;
+constexpr uint64_t kQueueKeyBase = uint64_t{1} << 61;
+}  // namespace
+
+uint64_t Kernel::ThreadKey(uint32_t thread) const {
+  WVSIM_ASSERT(thread < thread_count_);
+  return kThreadKeyBase + thread;
+}
+
+uint64_t Kernel::ObjectKey(const Object* object) const {
+  if (object == nullptr) return 0;
+  for (uint32_t id = 0; id < thread_count_; ++id) {
+    if (object == threads_[id]) return kThreadKeyBase + id;
+    if (object == threads_[id]->queue.get()) return kQueueKeyBase + id;
+  }
+  // The Make'd block holding the object (a lookup: the map's address order decides nothing).
+  const auto* address = reinterpret_cast<const char*>(object);
+  auto it = made_blocks_.upper_bound(object);
+  if (it == made_blocks_.begin()) return 0;
+  --it;
+  const auto* base = static_cast<const char*>(it->first);
+  const auto offset = static_cast<uint64_t>(address - base);
+  if (offset >= it->second.bytes) return 0;
+  return it->second.order << 24 | offset;
 }
 
 void Kernel::FailAtStepLimit() {

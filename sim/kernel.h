@@ -86,7 +86,7 @@ namespace internal {
 struct KernelAccess;
 }  // namespace internal
 
-class Kernel {
+class Kernel : private SchedulingView {
  public:
   // A scheduling point: the thread stops until chosen; `wait` (may be null) must be ready first.
   struct [[nodiscard]] Point {
@@ -136,6 +136,8 @@ class Kernel {
     static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__, "over-aligned types unsupported");
     void* block = internal::AllocateFrame(sizeof(T));
     T* object = new (block) T(std::forward<Args>(args)...);
+    // Only looked up, never iterated: the map's pointer order decides nothing.
+    if (recording_accesses_) made_blocks_.emplace(block, MadeBlock{owned_.size() + 1, sizeof(T)});
     if constexpr (std::is_trivially_destructible_v<T>) {
       owned_.push_back({object, sizeof(T), nullptr});
     } else {
@@ -250,6 +252,16 @@ class Kernel {
   };
   std::vector<WaitingThread> WaitingThreads() const;
 
+  // For partial-order reduction (--strategy dpor): declares that the running step touches
+  // `object` beyond what its scheduling point names (a primitive releasing a mutex inside another
+  // object's point, a model's own state). A no-op unless the strategy observes operations.
+  void NoteAccess(const Object* object, AccessKind kind) {
+    if (recording_accesses_) accesses_.push_back(Access{object, kind});
+  }
+  // Called by each ModelPort made in a run, and by the Runner for a scenario of a runtime other
+  // than `sim`: a model's code touches state no operation names.
+  void NoteModelAttached() { model_attached_ = true; }
+
   // Adds a note to the trace (only when traced).
   void Log(std::string_view text) { Trace(TraceKind::kNote, text); }
   void Trace(TraceKind kind, std::string_view text, WaitKind waited = WaitKind::kNone);
@@ -340,6 +352,16 @@ class Kernel {
   void LeaveAtomicSection();
   void FailWaitInAtomicSection(const internal::VThread& thread);
 
+  // SchedulingView, for a strategy that observes operations.
+  uint32_t ThreadCount() const override { return thread_count_; }
+  Op PendingOp(uint32_t thread) const override;
+  bool Finished(uint32_t thread) const override;
+  uint64_t ObjectKey(const Object* object) const override;
+  uint64_t ThreadKey(uint32_t thread) const override;
+  bool InAtomicSection() const override { return atomic_bit_ != 0; }
+  bool ModelAttached() const override { return model_attached_; }
+  const std::vector<Access>& Accesses() const override { return accesses_; }
+
   void DestroyRun();
   void CollectEnabled();
   void ListEnabled(uint64_t enabled);
@@ -427,6 +449,16 @@ class Kernel {
   void CountFeature(uint64_t a, uint64_t b, std::string_view what);
   void CountFeature(uint64_t a, uint64_t b, uint64_t what_hash);
   void CountStepFeatures(internal::VThread& thread, bool previous_enabled);
+  bool recording_accesses_ = false;  // the strategy observes operations (NoteAccess records)
+  bool model_attached_ = false;
+  std::vector<Access> accesses_;
+  // Make's blocks by address: the order made and the size, so that an object inside one (a
+  // member of a Make'd struct) has a key of its block and offset (ObjectKey).
+  struct MadeBlock {
+    uint64_t order;
+    size_t bytes;
+  };
+  std::map<const void*, MadeBlock> made_blocks_;
   std::vector<Choice> choices_;
   std::vector<std::string> labels_;  // parallel to choices_ in traced runs
   std::vector<TraceEvent> trace_;
@@ -457,6 +489,9 @@ struct KernelAccess {
   }
   static void ReportException(VThread& thread, std::exception_ptr error) {
     thread.kernel->ReportException(thread, std::move(error));
+  }
+  static void NoteAccess(Kernel& kernel, const Object* object, AccessKind kind) {
+    kernel.NoteAccess(object, kind);
   }
 };
 

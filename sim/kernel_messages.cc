@@ -63,6 +63,7 @@ uint64_t Kernel::Enqueue(VThread& target, Message message) {
   const uint64_t id = message.id;
   WVSIM_ASSERT(message.kind != MessageKind::kResume || message.resume->owner == &target);
   target.queue->items.push_back(std::move(message));
+  NoteAccess(target.queue.get(), AccessKind::kWrite);
   return id;
 }
 
@@ -79,6 +80,7 @@ Kernel::PostAwaiter Kernel::PostQuit(Thread target) {
 Message Kernel::TakeMessage(VThread& thread) {
   WVSIM_ASSERT_MSG(thread.queue != nullptr && !thread.queue->items.empty(),
                    "a loop takes a message only when its queue made it ready");
+  NoteAccess(thread.queue.get(), AccessKind::kWrite);  // a pumping wait's point names its condition
   return thread.queue->items.pop_front();
 }
 
@@ -236,6 +238,7 @@ uint64_t Kernel::PostDelayed(Thread target, uint64_t delay_ticks, MessageLabel l
 
 bool Kernel::Cancel(Thread target, uint64_t message_id) {
   if (!target.valid() || message_id == 0) return false;
+  NoteAccess(nullptr, AccessKind::kGlobal);  // timers and queues: dependent on everything
   VThread* record = internal::ThreadAccess::Record(target);
   for (auto it = timers_.begin(); it != timers_.end(); ++it) {
     if (it->post_to == record && it->message.id == message_id) {

@@ -13,6 +13,8 @@ using internal::VThread;
 
 uint64_t Kernel::AddTimer(uint64_t ticks, VThread* wake, VThread* post_to,
                           internal::Message message) {
+  // Virtual time is one state every timer shares: a reduction orders timer steps conservatively.
+  NoteAccess(nullptr, AccessKind::kGlobal);
   if (ticks >= UINT64_MAX - now_ticks_) return 0;  // at or past the end of time: never due
   if (timers_.size() >= limits_.timers_max) {
     Fail(Verdict::kStall, "timers_max", "timer limit reached (KernelLimits::timers_max)");
@@ -29,6 +31,7 @@ uint64_t Kernel::StartTimeout(VThread& thread, uint64_t ticks) {
 }
 
 void Kernel::CancelTimer(uint64_t timer_id) {
+  NoteAccess(nullptr, AccessKind::kGlobal);
   auto it = std::find_if(timers_.begin(), timers_.end(),
                          [timer_id](const Timer& timer) { return timer.id == timer_id; });
   if (it != timers_.end()) timers_.erase(it);
@@ -48,6 +51,7 @@ void Kernel::FireNextTimer() {
     if (timers_[i].due_ticks == due) candidates.push_back(i);
   }
   WVSIM_ASSERT_MSG(!candidates.empty() && due >= now_ticks_, "time never runs backwards");
+  NoteAccess(nullptr, AccessKind::kTimerFired);
   now_ticks_ = due;
   const uint32_t pick =
       candidates.size() == 1

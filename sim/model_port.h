@@ -34,7 +34,9 @@ namespace wvsim::sim {
 
 class ModelPort {
  public:
-  explicit ModelPort(Kernel& kernel) : kernel_(&kernel) {}
+  // Tells the kernel a model takes part in the run (partial-order reduction then treats every
+  // step as dependent: a model's code touches runtime state between scheduling points).
+  explicit ModelPort(Kernel& kernel) : kernel_(&kernel) { kernel.NoteModelAttached(); }
 
   Kernel& kernel() const { return *kernel_; }
 

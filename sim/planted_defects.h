@@ -13,6 +13,9 @@ struct KernelPlantedDefects {
   // A pumping wait throws away the quits it takes instead of keeping them for their loops: a
   // nested loop (a modal dialog) then never sees the quit meant for it.
   bool pumping_wait_drops_quits = false;
+  // DPOR's dependency relation (sim/strategies/internal/dpor_events.h) takes two writes to one
+  // object for independent: the search then misses the orders of racing writes.
+  bool dpor_writes_commute = false;
 };
 
 KernelPlantedDefects& TestOnlyKernelPlantedDefects();

@@ -11,6 +11,10 @@ Runner::Runner(const Scenario& scenario, ParamValues params, KernelLimits limits
 RunOutcome Runner::Run(Strategy& strategy, bool traced) {
   kernel_.Reset(&strategy, traced);
   kernel_.SetParams(&params_);
+  // Only a kernel program (`sim.*`) keeps its shared state behind the kernel's primitives. Any
+  // other runtime runs model code between scheduling points (not every model makes a ModelPort),
+  // so a partial-order reduction must take every step of it for dependent on every other.
+  if (scenario_.runtime() != "sim") kernel_.NoteModelAttached();
   scenario_.setup(kernel_);
   return kernel_.Run();
 }

@@ -71,7 +71,8 @@ struct Schedule {
   // A generated program, one line each (model/programs/program_text.h), when the scenario runs
   // one; empty for a registered scenario.
   std::vector<std::string> program;
-  // The strategy that produced it: random, pct, dfs, ipb, idb, portfolio, bytes.
+  // The strategy that produced it: random, pct, dfs, ipb, idb, dpor, portfolio,
+  // bytes.
   std::string strategy = "random";
   uint64_t seed = 0;
   uint32_t depth = 0;          // PCT depth or DFS preemption bound, 0 when unused

@@ -20,8 +20,8 @@ constexpr std::string_view kMagic = "wvsim-schedule ";
 constexpr std::string_view kHeaderEnd = "---";
 constexpr std::string_view kBodyEnd = "end";
 constexpr std::array<std::string_view, 4> kChoiceKindNames = {"thread", "timer", "fault", "value"};
-constexpr std::array<std::string_view, 8> kStrategyNames = {
-    "random", "pct", "dfs", "ipb", "idb", "portfolio", "bytes", "replay"};
+constexpr std::array<std::string_view, 9> kStrategyNames = {
+    "random", "pct", "dfs", "ipb", "idb", "dpor", "portfolio", "bytes", "replay"};
 // The most bytes of the input an error message quotes: enough to recognise, short enough to read.
 constexpr size_t kQuoteBytesMax = 64;
 // The shortest decision line, "0 value 0/1\n". Bounds how much a header's count may reserve.
@@ -300,9 +300,10 @@ absl::Status ParseProgramField(std::string_view value, Header& header) {
 
 absl::Status ParseStrategyField(std::string_view value, Header& header) {
   if (!IsStrategyName(value)) {
-    return Problem(absl::StrFormat(
-        "unknown strategy %s (expected random, pct, dfs, ipb, idb, portfolio, bytes or replay)",
-        Quote(value)));
+    return Problem(
+        absl::StrFormat("unknown strategy %s (expected random, pct, dfs, ipb, idb, dpor, "
+                        "portfolio, bytes or replay)",
+                        Quote(value)));
   }
   header.schedule->strategy = std::string(value);
   return absl::OkStatus();

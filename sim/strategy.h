@@ -1,5 +1,5 @@
 // The interface every scheduling strategy implements (random, PCT, DFS and its iterative forms,
-// replay, byte stream, portfolio; one file each under sim/strategies/).
+// DPOR, replay, byte stream, portfolio; one file each under sim/strategies/).
 //
 // The kernel asks its strategy at every decision: which enabled thread takes the next step, and
 // any other nondeterministic choice (timer order, faults, model choices). Strategies see only the
@@ -16,8 +16,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sim/assert.h"
+#include "sim/object.h"
 #include "sim/prng.h"
 #include "sim/schedule.h"
 
@@ -108,6 +110,47 @@ struct ThreadChoice {
   uint64_t step = 0;              // steps taken so far in this run
 };
 
+// How a step touches an object, for a partial-order reduction's dependency relation: two steps
+// of different threads are independent when every pair of their accesses is, that is when they
+// touch different objects or both only read; a global access depends on everything.
+enum class AccessKind : uint8_t {
+  kRead,
+  kWrite,
+  kGlobal,      // touches state no object names (virtual time, a model's runtime)
+  kTimerFired,  // marks a timer that fired between two steps (its accesses follow it)
+};
+struct Access {
+  const Object* object;  // compared by identity only, never ordered; null for kGlobal/kTimerFired
+  AccessKind kind;
+};
+
+// What the kernel shows a strategy that reduces by partial order (Strategy::ObservesOperations):
+// the operation each thread is about to perform, and what steps did that their operations do not
+// name (Kernel::NoteAccess). Valid for one run, from Strategy::AttachView to EndExecution.
+class SchedulingView {
+ public:
+  virtual uint32_t ThreadCount() const = 0;
+  // The operation thread `thread` (< ThreadCount) stopped at; meaningless once it finished.
+  virtual Op PendingOp(uint32_t thread) const = 0;
+  virtual bool Finished(uint32_t thread) const = 0;
+  // A key for `object` that is the same in every run of one program (pointers are not): a thread
+  // and its message queue by the thread's id, an object made with Kernel::Make by the order it
+  // was made in. 0 for null or an object the kernel cannot name so (treat it as global).
+  virtual uint64_t ObjectKey(const Object* object) const = 0;
+  // The key of thread `thread` itself: what its first step and a join of it touch.
+  virtual uint64_t ThreadKey(uint32_t thread) const = 0;
+  // Whether the thread that takes the next step is inside an AtomicSection (it goes on alone).
+  virtual bool InAtomicSection() const = 0;
+  // Whether a runtime model takes part in this run (Kernel::NoteModelAttached): its code touches
+  // state between scheduling points that no operation names, so every step counts as dependent.
+  virtual bool ModelAttached() const = 0;
+  // Every access noted in this run so far, in order (steps' extra accesses, fired timers).
+  virtual const std::vector<Access>& Accesses() const = 0;
+
+ protected:
+  ~SchedulingView() = default;
+};
+
 class Strategy {
  public:
   virtual ~Strategy() = default;
@@ -155,6 +198,12 @@ class Strategy {
   // already took (an iterative bound passing through its lower bounds to reach new schedules):
   // its outcome is known, and the explorer neither counts nor judges it again.
   virtual bool Revisiting() const { return false; }
+
+  // Whether the kernel should note each step's accesses and show this strategy a SchedulingView
+  // (dpor); false for every other strategy, whose runs then record nothing of the kind.
+  virtual bool ObservesOperations() const { return false; }
+  // Called at the start of a run when ObservesOperations() holds.
+  virtual void AttachView(const SchedulingView* view) { (void)view; }
 };
 
 }  // namespace wvsim::sim

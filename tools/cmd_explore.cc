@@ -26,8 +26,8 @@ namespace {
 
 constexpr FlagSpec kFlags[] = {
     {"all", "", "explore every registered scenario"},
-    {"strategy", "NAME", "random (default), pct, dfs, ipb, idb or portfolio"},
-    {"iterations", "N", "executions per scenario, at least 1 (default 10000)"},
+    {"strategy", "NAME", "random (default), pct, dfs, ipb, idb, dpor or portfolio"},
+    {"iterations", "N", "executions per scenario, at least 1 (default 10000; dpor: unbounded)"},
     {"time-budget", "SECONDS", "stop a scenario after this long, at least 0.001 (default: none)"},
     {"seed", "S", "the campaign's seed (default 0)"},
     {"depth", "D", "PCT's bug depth, dfs's preemption bound (default 3 / 2), ipb's and idb's cap"},
@@ -127,7 +127,9 @@ absl::StatusOr<Options> ParseOptions(const ParsedArgs& args) {
         "least %g",
         args.Get("time-budget"), kTimeBudgetMinSeconds));
   }
-  config.iterations = *iterations;
+  // dpor runs until it has run every equivalence class unless --iterations caps it.
+  config.iterations =
+      args.Has("iterations") || config.strategy != "dpor" ? *iterations : UINT64_MAX;
   config.seed = *seed;
   if (args.Has("depth")) config.depth = static_cast<uint32_t>(*depth);
   config.max_steps = *max_steps;
@@ -249,6 +251,10 @@ bool ExploreOne(const Options& options, const sim::Scenario& scenario, const std
   result.exhausted = explored->exhausted;
   result.revisits = explored->revisits;
   if (!explored->found.empty()) result.report = explored->found.front().violation.report;
+  if (explored->exhausted && explored->found.empty() && options.config.strategy == "dpor") {
+    std::fprintf(options.json ? stderr : stdout, "%s: verified: %llu traces, no violation\n",
+                 scenario.id.c_str(), static_cast<unsigned long long>(explored->executions));
+  }
   result.configuration_error = explored->configuration_error;
   if (!result.configuration_error.empty()) {
     std::fprintf(stderr, "wvsim explore: %s (the parameters ask for more than a run allows)\n",

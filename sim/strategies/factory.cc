@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "sim/prng.h"
 #include "sim/strategies/dfs.h"
+#include "sim/strategies/dpor.h"
 #include "sim/strategies/pct.h"
 #include "sim/strategies/portfolio.h"
 #include "sim/strategies/random.h"
@@ -26,6 +27,14 @@ absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(std::string_view name,
         .bound = options.depth.value_or(kIterativeBoundCapDefault),
         .iterative = true});
   }
+  if (name == "dpor") {
+    // Unbounded: it ends when every equivalence class was run (or at the iteration cap).
+    if (options.depth.has_value()) {
+      return absl::InvalidArgumentError(
+          "dpor takes no --depth: it explores every equivalence class (cap it with --iterations)");
+    }
+    return std::make_unique<DporStrategy>();
+  }
   if (name == "portfolio") {
     // Random walks, then PCT at depths 1 to 3; each member has its own seed stream.
     std::vector<std::unique_ptr<Strategy>> members;
@@ -36,8 +45,8 @@ absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(std::string_view name,
     }
     return std::make_unique<PortfolioStrategy>(std::move(members));
   }
-  return absl::InvalidArgumentError(absl::StrCat("unknown strategy '", std::string(name),
-                                                 "' (random, pct, dfs, ipb, idb, portfolio)"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown strategy '", std::string(name), "' (random, pct, dfs, ipb, idb, dpor, portfolio)"));
 }
 
 }  // namespace wvsim::sim

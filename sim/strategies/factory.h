@@ -25,8 +25,8 @@ inline constexpr uint32_t kDefaultPreemptionBound = 2;
 // ipb and idb raise their bound until the tree is complete unless --depth caps it.
 inline constexpr uint32_t kIterativeBoundCapDefault = UINT32_MAX;
 
-// "random", "pct", "dfs", "ipb", "idb" or "portfolio"; an unknown name, or PCT depth 0, is
-// InvalidArgument.
+// "random", "pct", "dfs", "ipb", "idb", "dpor" or "portfolio"; an unknown name, PCT depth 0, or
+// a depth for dpor is InvalidArgument.
 absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(std::string_view name,
                                                        const StrategyOptions& options);
 

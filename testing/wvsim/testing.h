@@ -86,9 +86,8 @@ struct Verdict : sim::Verdict {
   static inline const sim::Verdict kSerialCallbacks = model::WebViewVerdict::kSerialCallbacks;
 };
 
-// How ExploreScenario explores: strategy (random, pct, dfs, ipb, idb, portfolio; default
-// random),
-// iterations (default 10,000), seed, depth, max_steps, params (name -> value), shard and
+// How ExploreScenario explores: strategy (random, pct, dfs, ipb, idb, dpor, portfolio; default
+// random), iterations (default 10,000), seed, depth, max_steps, params (name -> value), shard and
 // keep_going, as `wvsim explore` takes them.
 using ExploreOptions = sim::ExploreConfig;
 
@@ -105,8 +104,8 @@ struct Result {
   std::string how;                         // how it ran, for messages: "portfolio, seed 0"
   sim::Verdict verdict = Verdict::kClean;  // the first violation found, or clean
   uint64_t executions = 0;
-  // A systematic strategy (dfs, ipb, idb) ran out of schedules: every schedule within its bound
-  // was run (each once; `executions` counts them) and the verdict holds for all of them.
+  // A systematic strategy (dfs, ipb, idb, dpor) ran out of schedules: every schedule within its
+  // bound was run (each once; `executions` counts them) and the verdict holds for all of them.
   bool exhausted = false;
   uint64_t revisits = 0;          // ipb's and idb's runs of schedules they had already run
   std::vector<sim::Found> found;  // each distinct violation, with its traced schedule

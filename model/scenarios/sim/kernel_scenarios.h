@@ -11,6 +11,7 @@ namespace wvsim::model {
 sim::Scenario CounterScenario();
 sim::Scenario OpsScenario();
 sim::Scenario AbbaScenario();
+sim::Scenario LockOrderScenario();  // sim.abba's clean twin
 sim::Scenario BlockingWaitOnOwnPumpScenario();
 sim::Scenario AwaitingOnOwnPumpScenario();
 sim::Scenario AwaitInHandlerScenario();

@@ -1,6 +1,8 @@
 // The three programs every peer (Relacy, shuttle, loom) runs, written with wvsim's primitives so
-// that the figures compare like with like (docs/design.md, "Peers and the figures to beat").
+// that the figures compare like with like (docs/design.md, "Peers and the figures to beat"), and
+// sim.abba's clean twin for the classic suite (classic_suite.h).
 #include "absl/strings/str_cat.h"
+#include "model/scenarios/sim/final_checks.h"
 #include "model/scenarios/sim/kernel_scenarios.h"
 #include "sim/sync.h"
 
@@ -13,17 +15,6 @@ using sim::Task;
 using sim::Verdict;
 
 namespace {
-
-// Fails the run at quiescence unless `actual` equals `expected`.
-void ExpectAtEnd(Kernel& kernel, const Shared<int>& variable, int expected) {
-  kernel.AddQuiescenceCheck(
-      sim::CheckPhase::kFinal, [&variable, expected]() -> std::optional<sim::Violation> {
-        if (variable.Peek() == expected) return std::nullopt;
-        return sim::Violation{
-            Verdict::kAssertion, variable.name(),
-            absl::StrCat(variable.name(), " is ", variable.Peek(), ", expected ", expected)};
-      });
-}
 
 struct CounterState {
   explicit CounterState(Kernel& kernel)
@@ -96,6 +87,20 @@ sim::Scenario AbbaScenario() {
             auto& b = kernel.Make<Mutex>(kernel, "b");
             kernel.Spawn("t1", TakeInOrder(a, b));
             kernel.Spawn("t2", TakeInOrder(b, a));
+          },
+  };
+}
+
+sim::Scenario LockOrderScenario() {
+  return sim::Scenario{
+      .id = "sim.lock_order",
+      .description = "three threads take two locks in one order: clean (sim.abba's twin)",
+      .expected = {Verdict::kClean},
+      .setup =
+          [](Kernel& kernel) {
+            auto& a = kernel.Make<Mutex>(kernel, "a");
+            auto& b = kernel.Make<Mutex>(kernel, "b");
+            for (const char* name : {"t1", "t2", "t3"}) kernel.Spawn(name, TakeInOrder(a, b));
           },
   };
 }

@@ -1,0 +1,115 @@
+// Dynamic partial-order reduction (`--strategy dpor`): an exhaustive search that runs one schedule
+// per equivalence class of schedules that differ only in the order of independent steps, and so
+// proves a small program free of violations with far fewer runs than a plain depth-first walk.
+//
+// The search is stateless, as dfs is: every run re-executes the program from the start along a
+// path of decisions kept between runs. What is new is which alternatives a decision gets:
+//
+// - Dependency. Each step is an event: the operation its thread stopped at (verb and object, from
+//   the kernel's SchedulingView) plus what the step touched that the operation does not name
+//   (Kernel::NoteAccess: a message queued, a future completed, a thread spawned or finished, a
+//   mutex a condition variable's wait released, virtual time). Two events of different threads
+//   are dependent when they touch one object and not both only read, or when either touches
+//   global state (a timer, a sleep, an operation on an object the kernel cannot name, any step of
+//   a run in which a runtime model takes part). Unsure means dependent: soundness first
+//   (sim/strategies/internal/dpor_events.h).
+// - Backtracking (Flanagan and Godefroid, "Dynamic partial-order reduction for model checking
+//   software", POPL 2005), with races analysed over the whole run once it ended, as source-DPOR
+//   does (Abdulla, Aronis, Jonsson and Sagonas, "Optimal dynamic partial order reduction", POPL
+//   2014), though a race adds the racing thread itself rather than a pick among the initials of
+//   the reordered sequence (so more traces than source-DPOR may run): after a run, for every
+//   thread's next event and every earlier event of another thread it depends on and that does
+//   not happen before it (vector clocks over the dependency), the thread is added to the
+//   backtrack set of the state before that event, when it could run there; when it could not
+//   (it did not exist, or stood at another operation and was blocked), every thread enabled
+//   there is added. An event that the waiting thread could not precede because the thread was
+//   blocked at this very operation there (an unlock before the lock that waits for it) is passed
+//   over for the earlier events, as Flanagan and Godefroid's co-enabledness does.
+// - Sleep sets (Godefroid, "Partial-Order Methods for the Verification of Concurrent Systems",
+//   1996): a thread whose subtree was explored from a state sleeps in the states below until an
+//   event dependent on its next one runs; a run that reaches a state whose enabled threads all
+//   sleep is redundant and goes on without adding alternatives.
+//
+// Decisions that are not thread choices (timer order, faults, model values) are branching points
+// whose every option is explored, as dfs does; an event's accesses are the union over the
+// options taken below it. A thread inside an AtomicSection makes one event of the section.
+//
+// The program must be deterministic given the decisions (every wvsim scenario is). The walk is
+// one tree: it cannot be split into shards (CanShard() is false). BeginExecution returns false
+// when every backtrack set is exhausted: the search verified the program.
+#ifndef WVSIM_SIM_STRATEGIES_DPOR_H_
+#define WVSIM_SIM_STRATEGIES_DPOR_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/strategies/internal/dpor_events.h"
+#include "sim/strategy.h"
+
+namespace wvsim::sim {
+
+class DporStrategy final : public Strategy {
+ public:
+  DporStrategy() = default;
+
+  std::string_view name() const override { return "dpor"; }
+  bool BeginExecution(uint64_t index) override;
+  uint32_t ChooseThread(const ThreadChoice& choice) override;
+  uint32_t Choose(ChoiceKind kind, uint32_t count) override;
+  void EndExecution(uint64_t steps) override;
+  bool CanShard() const override { return false; }
+  bool ObservesOperations() const override { return true; }
+  void AttachView(const SchedulingView* view) override { view_ = view; }
+
+  bool exhausted() const { return exhausted_; }
+  // Runs that reached a state whose enabled threads all slept (redundant, but run to the end).
+  uint64_t sleep_blocked_runs() const { return sleep_blocked_runs_; }
+
+ private:
+  // A thread asleep at a state, with the event it would take there.
+  struct Sleeper {
+    uint32_t thread;
+    dpor::Event event;
+  };
+  // One decision on the current path, kept between runs.
+  struct Node {
+    bool is_thread = true;  // a thread decision; else any other choice
+    bool forced = false;    // nothing to explore here (atomic section, redundant tail)
+    uint32_t count = 1;     // a choice's option count
+    uint32_t chosen = 0;    // the option taken (a choice) or the thread that runs (a thread)
+    uint64_t enabled = 0;   // a thread decision's enabled threads
+    uint64_t backtrack = 0;
+    uint64_t done = 0;              // threads whose subtree was or is being explored
+    std::vector<Sleeper> sleep;     // asleep on arrival
+    std::vector<Sleeper> explored;  // the events of threads explored before `chosen`
+    dpor::Event chosen_event;       // `chosen`'s event, merged over every run through it
+  };
+  // One event of the current run.
+  struct RunEvent {
+    uint32_t thread;  // dpor::kTimerThread for a timer that fired
+    dpor::Event event;
+    size_t node;       // its thread decision's index in path_ (none for a timer)
+    uint64_t enabled;  // the threads enabled in the state before it
+  };
+
+  void Absorb();
+  uint32_t FirstChoice(const ThreadChoice& choice, uint64_t awake) const;
+  std::vector<Sleeper> SleepBelow(size_t node, const dpor::Event& event) const;
+  void Backtrack(uint32_t thread, size_t event, bool waiting_there);
+  void AnalyseRaces();
+
+  const SchedulingView* view_ = nullptr;
+  std::vector<Node> path_;
+  size_t position_ = 0;
+  std::vector<RunEvent> events_;
+  size_t absorbed_ = 0;                 // view_->Accesses() taken into events_
+  size_t last_thread_node_ = SIZE_MAX;  // the thread decision of events_'s last thread event
+  size_t redundant_from_ = SIZE_MAX;    // events_ index where the run became sleep-blocked
+  std::vector<size_t> spawned_by_;      // per thread: the event that spawned it, or none
+  bool exhausted_ = false;
+  uint64_t sleep_blocked_runs_ = 0;
+};
+
+}  // namespace wvsim::sim
+
+#endif  // WVSIM_SIM_STRATEGIES_DPOR_H_
