@@ -46,8 +46,8 @@ class HostObject {
 
 // W17: how a host-object call from the page reaches the UI thread (Runtime::DeliverHostCallsWith).
 // `call` must run on `ui`; its caller (the page) does not wait on `ui`'s stack.
-using HostCallDelivery =
-    absl::AnyInvocable<void(sim::Thread ui, std::string label, absl::AnyInvocable<sim::Task<>()> call)>;
+using HostCallDelivery = absl::AnyInvocable<void(sim::Thread ui, std::string label,
+                                                 absl::AnyInvocable<sim::Task<>()> call)>;
 
 }  // namespace wvsim::model::webview2
 

@@ -29,7 +29,7 @@ struct HostCall {
   const Page::Script* script = nullptr;
   size_t index = 0;  // the script's step that calls
   HostObject::Method* method = nullptr;
-  std::string_view document;  // the document that called (in pooled memory)
+  std::string_view document;          // the document that called (in pooled memory)
   std::optional<std::string> answer;  // empty: the method threw (the page's call throws)
 
   const Page::Script::Step& step() const { return script->steps[index]; }
@@ -59,7 +59,8 @@ Task<> HostCallReturns(HostCall& call) {
   if (!same_document || !call.answer.has_value() || into.empty()) co_return;
   HostCall* kept = &call;
   // The promise resolves on the JavaScript thread, behind a script that holds it (W7).
-  call.core->pages.RunJs(renderer, [kept] { kept->webview->globals[kept->step().into] = *kept->answer; });
+  call.core->pages.RunJs(renderer,
+                         [kept] { kept->webview->globals[kept->step().into] = *kept->answer; });
 }
 
 // On the UI thread: the app's method, as a WebView2 callback (W4, W17).

@@ -1,10 +1,11 @@
 // The page's scripts on the renderer's single JavaScript thread (pages.h, issue 15;
-// docs/webview2-rules.md W2, W7, W9.3; host-object calls: host_calls.cc, W17). A page script is a message on its renderer's thread; its
-// steps post web messages to the app, set page globals that ExecuteScript reads, and open alert.
-// An alert raises ScriptDialogOpening on the UI thread and holds the JavaScript thread until the
-// event finished, its deferral included: the rest of the script, and every piece of JavaScript
-// work that reaches the renderer meanwhile (an app's ExecuteScript, another page script, a web
-// message to the page), waits behind it, in arrival order (RendererProcess::js_waiting).
+// docs/webview2-rules.md W2, W7, W9.3; host-object calls: host_calls.cc, W17). A page script is a
+// message on its renderer's thread; its steps post web messages to the app, set page globals that
+// ExecuteScript reads, and open alert. An alert raises ScriptDialogOpening on the UI thread and
+// holds the JavaScript thread until the event finished, its deferral included: the rest of the
+// script, and every piece of JavaScript work that reaches the renderer meanwhile (an app's
+// ExecuteScript, another page script, a web message to the page), waits behind it, in arrival order
+// (RendererProcess::js_waiting).
 //
 // Determinism: scripts run in the order the page declares them; waiting work is a vector in
 // arrival order.

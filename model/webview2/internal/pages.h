@@ -73,7 +73,9 @@ class Pages {
   void ResumeHeldScript(WebViewRecord& webview, RendererProcess& renderer,
                         const Page::Script& script, size_t next);
   // W17 (host_calls.cc): how host-object calls reach the UI thread (Runtime::DeliverHostCallsWith).
-  void DeliverHostCallsWith(HostCallDelivery delivery) { host_call_delivery_ = std::move(delivery); }
+  void DeliverHostCallsWith(HostCallDelivery delivery) {
+    host_call_delivery_ = std::move(delivery);
+  }
 
  private:
   void RaiseFrameCreated(WebViewRecord& webview, CoreWebView2Frame& frame);
