@@ -75,15 +75,18 @@ struct Page {
     }
     // window[into] = chrome.webview.hostObjects.sync[object][method]() (W17).
     Script& CallHostSync(std::string object, std::string method, std::string into = {}) {
-      steps.push_back(Step{.kind = Step::Kind::kCallHostSync,
-                           .text = std::move(object),
-                           .value = std::move(method),
-                           .into = std::move(into)});
-      return *this;
+      return CallHost(Step::Kind::kCallHostSync, std::move(object), std::move(method),
+                      std::move(into));
     }
     // chrome.webview.hostObjects[object][method]().then(r => window[into] = r) (W17).
     Script& CallHostAsync(std::string object, std::string method, std::string into = {}) {
-      steps.push_back(Step{.kind = Step::Kind::kCallHostAsync,
+      return CallHost(Step::Kind::kCallHostAsync, std::move(object), std::move(method),
+                      std::move(into));
+    }
+
+   private:
+    Script& CallHost(Step::Kind kind, std::string object, std::string method, std::string into) {
+      steps.push_back(Step{.kind = kind,
                            .text = std::move(object),
                            .value = std::move(method),
                            .into = std::move(into)});
