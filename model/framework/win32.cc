@@ -34,15 +34,27 @@ sim::Task<> Win32::SendMessage(sim::Thread target, std::string label,
   done.SetProducer(target, absl::StrCat("the message was sent to thread ", target.name(),
                                         ", which handles sent messages only when it retrieves "
                                         "messages or waits in SendMessage or a pumping wait (F7)"));
-  queue.Add(internal::SentMessage{label, std::move(work), done});
+  AddSent(target, std::move(label), std::move(work), done);
+  co_await WaitServicingSent("SendMessage", done.future().state());
+  done.future().Get();  // rethrows what the window procedure threw
+}
+
+void Win32::AddSent(sim::Thread target, std::string label, absl::AnyInvocable<sim::Task<>()> work,
+                    sim::Promise<void> done) {
+  internal::SentQueue& queue = SentQueueOf(target);
+  sim::MessageLabel check(absl::StrCat("sent ", label));
+  queue.Add(internal::SentMessage{std::move(label), std::move(work), done});
   // The receiver's message loop retrieves it like any message; a wait that services sent
   // messages may take it first, and then this check finds nothing to do.
   if (!TestOnlyFrameworkPlantedDefects().loop_ignores_sent) {
-    sim::ModelPort(kernel_).Send(target, absl::StrCat("sent ", label),
-                                 [&queue] { return queue.RunOldest(); });
+    sim::ModelPort(kernel_).Send(target, std::move(check), [&queue] { return queue.RunOldest(); });
   }
-  co_await WaitServicingSent("SendMessage", done.future().state());
-  done.future().Get();  // rethrows what the window procedure threw
+}
+
+void Win32::SendNotifyMessage(sim::Thread target, std::string label,
+                              absl::AnyInvocable<sim::Task<>()> work) {
+  const sim::Promise<void> done = kernel_.MakePromise<void>(label);  // nobody waits for it
+  AddSent(target, std::move(label), std::move(work), done);
 }
 
 sim::Task<> Win32::WaitServicingSent(const char* verb, const sim::FutureCore& target) {

@@ -43,6 +43,13 @@ class Win32 {
   sim::Task<> SendMessage(sim::Thread target, std::string label,
                           absl::AnyInvocable<sim::Task<>()> work);
 
+  // SendNotifyMessage to another thread: queued as a sent message (F7: handled when that thread
+  // retrieves messages, or in a wait that services sent messages) while the caller goes on. Not
+  // a scheduling point: for a caller outside the app, such as the WebView2 runtime delivering an
+  // incoming COM call (Runtime::DeliverHostCallsWith, docs/webview2-rules.md W17).
+  void SendNotifyMessage(sim::Thread target, std::string label,
+                         absl::AnyInvocable<sim::Task<>()> work);
+
   // WaitForSingleObject(INFINITE): blocks; posted and sent messages both wait.
   template <typename T>
   sim::Task<T> WaitForSingleObject(sim::Future<T> object);
@@ -62,6 +69,9 @@ class Win32 {
 
  private:
   internal::SentQueue& SentQueueOf(sim::Thread thread);
+  // Queues `work` as a message sent to `target` (F7), which completes `done` once it ran.
+  void AddSent(sim::Thread target, std::string label, absl::AnyInvocable<sim::Task<>()> work,
+               sim::Promise<void> done);
 
   sim::Kernel& kernel_;
   std::map<uint32_t, internal::SentQueue*> sent_;  // by thread id

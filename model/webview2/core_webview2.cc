@@ -30,16 +30,30 @@ void RunScript(Core& core, WebViewRecord& webview, const std::string& script,
   core.calls.Complete(webview.owner, done, std::move(result));
 }
 
-// W7, W9.3: a script that reaches the renderer while a page script's alert holds its JavaScript
-// thread waits behind it; the stall report says so.
-void NoteWaitsBehindAlert(Core& core, const RendererProcess& renderer,
-                          const Promise<std::string>& done) {
+// W7, W9.3, W17: a script that reaches the renderer while a page script holds its JavaScript
+// thread (an alert, a synchronous host-object call) waits behind it; the report says so.
+void NoteWaitsBehindHeldScript(Core& core, const RendererProcess& renderer,
+                               const Promise<std::string>& done) {
   if (!core.kernel.traced()) return;
-  core.kernel.Log(absl::StrCat(done.future().name(), " waits on ", renderer.thread.name(),
+  const std::string& renderer_name = renderer.thread.name();
+  if (renderer.js_held_by_host_call) {
+    core.kernel.Log(absl::StrCat(done.future().name(), " waits on ", renderer_name,
+                                 "'s JavaScript thread behind the page's ", renderer.js_held_by));
+    done.SetProducer(
+        renderer.thread,
+        absl::StrCat("it waits on ", renderer_name, "'s JavaScript thread behind the page's ",
+                     renderer.js_held_by, ", which waits for the app's method to run on thread ",
+                     renderer.js_held_owner.name(),
+                     " (W17: a synchronous host-object call blocks the page's JavaScript until the "
+                     "UI thread ran the method; W7: an ExecuteScript runs after the script that is "
+                     "running)"));
+    return;
+  }
+  core.kernel.Log(absl::StrCat(done.future().name(), " waits on ", renderer_name,
                                "'s JavaScript thread behind the alert that ", renderer.js_held_by,
                                " holds"));
   done.SetProducer(renderer.thread,
-                   absl::StrCat("it waits on ", renderer.thread.name(),
+                   absl::StrCat("it waits on ", renderer_name,
                                 "'s JavaScript thread behind the page's script, whose alert() is "
                                 "held until ",
                                 renderer.js_held_by,
@@ -50,7 +64,8 @@ void NoteWaitsBehindAlert(Core& core, const RendererProcess& renderer,
 Task<> RendererExecuteScript(Core& core, WebViewRecord& webview, const std::string& script,
                              Promise<std::string> done, RendererProcess& renderer) {
   if (!renderer.responsive()) co_return;  // W12: a hung renderer runs nothing
-  if (renderer.js_held && core.kernel.Param(kScriptDuringAlertParam, 0) != 0) {
+  if (renderer.js_held && !renderer.js_held_by_host_call &&
+      core.kernel.Param(kScriptDuringAlertParam, 0) != 0) {
     // The parameter's other reading (unconfirmed): the script runs during the open alert.
     if (core.kernel.traced()) {
       core.kernel.Log(absl::StrCat(done.future().name(), " runs during the alert that ",
@@ -60,7 +75,7 @@ Task<> RendererExecuteScript(Core& core, WebViewRecord& webview, const std::stri
     RunScript(core, webview, script, done);
     co_return;
   }
-  if (renderer.js_held) NoteWaitsBehindAlert(core, renderer, done);
+  if (renderer.js_held) NoteWaitsBehindHeldScript(core, renderer, done);
   Core* self = &core;
   WebViewRecord* target = &webview;
   const std::string* kept = &script;

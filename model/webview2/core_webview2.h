@@ -20,6 +20,7 @@
 
 #include "model/webview2/async.h"
 #include "model/webview2/event_args.h"
+#include "model/webview2/host_object.h"
 #include "sim/object.h"
 #include "sim/task.h"
 #include "sim/thread.h"
@@ -89,6 +90,13 @@ class CoreWebView2 : public sim::Object {
   // Runtime.evaluate of navigator.userAgent; other methods fail with E_FAIL.
   sim::Task<Async<std::string>> CallDevToolsProtocolMethodAsync(std::string_view method,
                                                                 std::string_view params_json);
+
+  // W17 (host_objects.cc): exposes `object` to the page's scripts as
+  // chrome.webview.hostObjects.NAME (and .sync.NAME) in the current document and the ones after
+  // it; a later Add under the same name replaces it. Remove takes it away: a page call to it
+  // then throws in the page. Both from the UI thread (W3); the object outlives the WebView.
+  sim::Task<> AddHostObjectToScript(std::string_view name, HostObject& object);
+  sim::Task<> RemoveHostObjectFromScript(std::string_view name);
 
   // Event registration (W3: from the UI thread).
   // W2: NavigationStarting -> ContentLoading -> DOMContentLoaded -> NavigationCompleted, each a

@@ -20,9 +20,12 @@ struct Page {
   //   Page::Script::AtLoad().SetGlobal("window.draft", "\"unsaved\"").Alert("Leave?")
   //   Page::Script::OnWebMessage("ping").PostMessage("pong")
   //
+  //   Page::Script::AtLoad().CallHostSync("bridge", "getDraft", "window.draft")
+  //
   // A step that opens `alert` holds the page's JavaScript until ScriptDialogOpening finished (its
   // deferral included, W9.3): the rest of the script, and every script or ExecuteScript sent to
-  // that JavaScript thread meanwhile, waits behind it.
+  // that JavaScript thread meanwhile, waits behind it. A synchronous host-object call holds it the
+  // same way until the app's method returned on the UI thread (W17).
   struct Script {
     enum class When : uint8_t {
       kLoad,              // the window's load event: once the load completed (W2)
@@ -34,10 +37,19 @@ struct Page {
         kPostMessage,  // window.chrome.webview.postMessage(text): WebMessageReceived (W2)
         kSetGlobal,    // text = value, a page global ExecuteScript reads (W7)
         kAlert,        // alert(text): ScriptDialogOpening (W9.3)
+        // chrome.webview.hostObjects.sync.text.value(): holds the page's JavaScript until the
+        // app's method returned on the UI thread (W17)
+        kCallHostSync,
+        // chrome.webview.hostObjects.text.value(): the script goes on; the promise resolves
+        // later, on the JavaScript thread (W17)
+        kCallHostAsync,
       };
       Kind kind = Kind::kPostMessage;
-      std::string text = {};   // the message, the global's name ("window.x"), the alert's text
-      std::string value = {};  // kSetGlobal: the value as ExecuteScript returns it (JSON)
+      // The message, the global's name ("window.x"), the alert's text, the host object's name.
+      std::string text = {};
+      // kSetGlobal: the value as ExecuteScript returns it (JSON); host calls: the method's name.
+      std::string value = {};
+      std::string into = {};  // host calls: the global that receives the answer ("" for none)
     };
     When when = When::kLoad;
     std::string message = {};  // kWebMessage: the app's message that runs it ("" for any)
@@ -59,6 +71,25 @@ struct Page {
     }
     Script& Alert(std::string text) {
       steps.push_back(Step{.kind = Step::Kind::kAlert, .text = std::move(text)});
+      return *this;
+    }
+    // window[into] = chrome.webview.hostObjects.sync[object][method]() (W17).
+    Script& CallHostSync(std::string object, std::string method, std::string into = {}) {
+      return CallHost(Step::Kind::kCallHostSync, std::move(object), std::move(method),
+                      std::move(into));
+    }
+    // chrome.webview.hostObjects[object][method]().then(r => window[into] = r) (W17).
+    Script& CallHostAsync(std::string object, std::string method, std::string into = {}) {
+      return CallHost(Step::Kind::kCallHostAsync, std::move(object), std::move(method),
+                      std::move(into));
+    }
+
+   private:
+    Script& CallHost(Step::Kind kind, std::string object, std::string method, std::string into) {
+      steps.push_back(Step{.kind = kind,
+                           .text = std::move(object),
+                           .value = std::move(method),
+                           .into = std::move(into)});
       return *this;
     }
   };

@@ -91,6 +91,10 @@ Kernel::PostAwaiter Runtime::Post(Thread target, sim::MessageLabel label,
   return kernel_.Post(target, std::move(label), std::move(work));
 }
 
+void Runtime::DeliverHostCallsWith(HostCallDelivery delivery) {
+  core_->pages.DeliverHostCallsWith(std::move(delivery));
+}
+
 ResponseStream& Runtime::CreateResponseStream(bool agile, int chunks, sim::Event* consumed) {
   ResponseStream& stream = kernel_.Make<ResponseStream>(
       kernel_.traced() ? core_->names.Next("Stream") : std::string("Stream"), kernel_.Current(),

@@ -40,6 +40,7 @@
 #include "model/webview2/environment.h"
 #include "model/webview2/event_args.h"
 #include "model/webview2/frames.h"
+#include "model/webview2/host_object.h"
 #include "model/webview2/hresult.h"
 #include "model/webview2/page.h"
 #include "model/webview2/planted_defects.h"
@@ -77,6 +78,14 @@ inline constexpr std::string_view kScriptDuringAlertParam = "execute_script_duri
 // it loses); tests turn it on (1) to check that every scenario keeps its verdicts with the
 // threads. A scenario that declares it takes `--param auxiliary_threads=1`.
 inline constexpr std::string_view kAuxiliaryThreadsParam = "auxiliary_threads";
+
+// W17: the scenario parameter for what no document states: whether a host-object call from the
+// page reaches the app while its UI thread is in a wait that services incoming COM calls (a .NET
+// STA wait: Task.Result, Task.Wait). 1 (the default, an assumption): it does, as COM calls are
+// dispatched by such waits (docs/framework-rules.md F4); it takes effect for an app that installed
+// its framework's delivery (Runtime::DeliverHostCallsWith). 0: host-object calls arrive only
+// through the UI thread's message loop, like the runtime's events.
+inline constexpr std::string_view kHostCallsInStaWaitsParam = "host_calls_in_sta_waits";
 
 class Runtime {
  public:
@@ -121,6 +130,10 @@ class Runtime {
   // SynchronizationContext.Post / PostMessage(WM_APP): runs after the current handler returns.
   Kernel::PostAwaiter Post(Thread target, sim::MessageLabel label,
                            absl::AnyInvocable<Task<>()> work);
+  // W17: how host-object calls from the page reach the UI thread. Without it (or with
+  // kHostCallsInStaWaitsParam = 0) each call is a posted message the UI thread's message loop
+  // runs; an app's framework whose waits service COM calls installs its own (framework::Win32).
+  void DeliverHostCallsWith(HostCallDelivery delivery);
   // A response stream created by the calling thread (W10).
   ResponseStream& CreateResponseStream(bool agile, int chunks, sim::Event* consumed);
   // CreateWindowEx on the calling thread.

@@ -75,6 +75,7 @@ std::vector<sim::Scenario> ApiErrorScenarios();     // scenarios_api_errors.cc
 std::vector<sim::Scenario> WaitScenarios();         // scenarios_waits.cc
 std::vector<sim::Scenario> PageScriptScenarios();   // scenarios_page_scripts.cc
 std::vector<sim::Scenario> AffinityScenarios();     // scenarios_affinity.cc
+std::vector<sim::Scenario> HostObjectScenarios();   // scenarios_host_objects.cc
 
 }  // namespace wvsim::model::webview2::scenario_app
 

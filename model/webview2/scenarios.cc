@@ -594,7 +594,8 @@ void RegisterScenarios() {
   }
   for (std::vector<Scenario> (*more)() :
        {ProcessScenarios, ProcessKindScenarios, MessagingScenarios, NavigationScenarios,
-        ApiErrorScenarios, WaitScenarios, PageScriptScenarios, AffinityScenarios}) {
+        ApiErrorScenarios, WaitScenarios, PageScriptScenarios, AffinityScenarios,
+        HostObjectScenarios}) {
     for (Scenario& scenario : more()) sim::RegisterScenarioOrDie(std::move(scenario));
   }
 }

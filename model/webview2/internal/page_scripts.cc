@@ -1,10 +1,11 @@
 // The page's scripts on the renderer's single JavaScript thread (pages.h, issue 15;
-// docs/webview2-rules.md W2, W7, W9.3). A page script is a message on its renderer's thread; its
-// steps post web messages to the app, set page globals that ExecuteScript reads, and open alert.
-// An alert raises ScriptDialogOpening on the UI thread and holds the JavaScript thread until the
-// event finished, its deferral included: the rest of the script, and every piece of JavaScript
-// work that reaches the renderer meanwhile (an app's ExecuteScript, another page script, a web
-// message to the page), waits behind it, in arrival order (RendererProcess::js_waiting).
+// docs/webview2-rules.md W2, W7, W9.3; host-object calls: host_calls.cc, W17). A page script is a
+// message on its renderer's thread; its steps post web messages to the app, set page globals that
+// ExecuteScript reads, and open alert. An alert raises ScriptDialogOpening on the UI thread and
+// holds the JavaScript thread until the event finished, its deferral included: the rest of the
+// script, and every piece of JavaScript work that reaches the renderer meanwhile (an app's
+// ExecuteScript, another page script, a web message to the page), waits behind it, in arrival order
+// (RendererProcess::js_waiting).
 //
 // Determinism: scripts run in the order the page declares them; waiting work is a vector in
 // arrival order.
@@ -34,7 +35,7 @@ Task<> PageScriptTask(Pages& pages, WebViewRecord& webview, RendererProcess& ren
 
 Task<> AlertReturnsTask(Pages& pages, WebViewRecord& webview, RendererProcess& renderer,
                         const Page::Script& script, size_t next) {
-  pages.ResumeAfterAlert(webview, renderer, script, next);
+  pages.ResumeHeldScript(webview, renderer, script, next);
   co_return;
 }
 
@@ -100,6 +101,10 @@ void Pages::RunScriptFrom(WebViewRecord& webview, RendererProcess& renderer,
       case StepKind::kAlert:
         if (OpenAlert(webview, renderer, script, index)) return;  // goes on when it returns
         break;
+      case StepKind::kCallHostSync:
+      case StepKind::kCallHostAsync:
+        if (!CallHost(webview, renderer, script, index)) return;  // held, or it threw
+        break;
     }
   }
 }
@@ -144,11 +149,12 @@ bool Pages::OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const P
   return true;
 }
 
-void Pages::ResumeAfterAlert(WebViewRecord& webview, RendererProcess& renderer,
+void Pages::ResumeHeldScript(WebViewRecord& webview, RendererProcess& renderer,
                              const Page::Script& script, size_t next) {
   if (!renderer.responsive()) return;  // W12: a dead renderer runs nothing more
-  WVSIM_ASSERT_MSG(renderer.js_held, "an alert returned on a JavaScript thread it did not hold");
+  WVSIM_ASSERT_MSG(renderer.js_held, "a script resumed on a JavaScript thread it did not hold");
   renderer.js_held = false;
+  renderer.js_held_by_host_call = false;
   renderer.js_held_by.clear();
   RunScriptFrom(webview, renderer, script, next);
   ReleaseJs(renderer);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/webview2/event_args.h"
+#include "model/webview2/host_object.h"
 #include "model/webview2/internal/processes.h"
 #include "model/webview2/internal/records.h"
 #include "model/webview2/page.h"
@@ -67,10 +68,14 @@ class Pages {
   // Runs `script` from step `index` on; stops at an alert that holds the thread (W9.3).
   void RunScriptFrom(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
                      size_t index);
-  // W9.3: ScriptDialogOpening finished: the alert returns, the script goes on from `next`, then
-  // the JavaScript work that waited behind it runs.
-  void ResumeAfterAlert(WebViewRecord& webview, RendererProcess& renderer,
+  // W9.3, W17: what held the JavaScript thread (an alert, a synchronous host-object call)
+  // returned: the script goes on from `next`, then the JavaScript work that waited behind it runs.
+  void ResumeHeldScript(WebViewRecord& webview, RendererProcess& renderer,
                         const Page::Script& script, size_t next);
+  // W17 (host_calls.cc): how host-object calls reach the UI thread (Runtime::DeliverHostCallsWith).
+  void DeliverHostCallsWith(HostCallDelivery delivery) {
+    host_call_delivery_ = std::move(delivery);
+  }
 
  private:
   void RaiseFrameCreated(WebViewRecord& webview, CoreWebView2Frame& frame);
@@ -80,10 +85,17 @@ class Pages {
   bool OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
                  size_t index);
   void ReleaseJs(RendererProcess& renderer);
+  // W17: a host-object call from a page script's step `index`; true when the script goes on now
+  // (an asynchronous call), false when it holds the JavaScript thread or threw.
+  bool CallHost(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
+                size_t index);
+  // Runs `call` on the UI thread `ui`: a posted message, or the app's framework's delivery.
+  void DeliverHostCall(sim::Thread ui, std::string label, absl::AnyInvocable<Task<>()> call);
 
   Core& core_;
   sim::Kernel& kernel_;
   sim::PooledMap<sim::PooledString, Page> pages_;  // in the run's pooled memory
+  HostCallDelivery host_call_delivery_;            // empty: posted messages (W17)
 };
 
 }  // namespace wvsim::model::webview2::internal

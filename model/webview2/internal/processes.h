@@ -102,11 +102,14 @@ struct RendererProcess {
   // (SendToRenderer); dropped when it is terminated.
   std::vector<absl::AnyInvocable<Task<>()>> held;
   // The page's single JavaScript thread (page_scripts.cc, W7, W9.3): held while a page script's
-  // alert waits for ScriptDialogOpening to finish. JavaScript work that reaches the renderer
-  // meanwhile (an app's ExecuteScript, a page script, a web message to the page) waits in
+  // alert waits for ScriptDialogOpening to finish, or its synchronous host-object call waits for
+  // the app's method on the UI thread (host_calls.cc, W17). JavaScript work that reaches the
+  // renderer meanwhile (an app's ExecuteScript, a page script, a web message to the page) waits in
   // `js_waiting`, in arrival order, and runs once the held script has finished.
   bool js_held = false;
-  std::string js_held_by;  // the event that holds it, for reports (traced runs only)
+  std::string js_held_by;             // the event that holds it, for reports (traced runs only)
+  bool js_held_by_host_call = false;  // W17: the hold is a synchronous host-object call
+  sim::Thread js_held_owner;          // W17: the UI thread that call waits for
   std::vector<absl::AnyInvocable<void()>> js_waiting;
   bool dead() const { return crashed || browser->dead(); }
   bool responsive() const { return !dead() && !hung; }

@@ -10,6 +10,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
@@ -18,6 +19,7 @@
 #include "model/webview2/environment.h"
 #include "model/webview2/event_args.h"
 #include "model/webview2/frames.h"
+#include "model/webview2/host_object.h"
 #include "sim/assert.h"
 #include "sim/future.h"
 #include "sim/kernel.h"
@@ -57,6 +59,14 @@ struct WebViewRecord {
   std::vector<std::string> event_outcomes;     // what each finished deferrable event did (W9)
   std::vector<CoreWebView2Frame*> frames;      // of the current document
   std::string user_agent;                      // Emulation.setUserAgentOverride (devtools.cc)
+  // W17: the host objects the app added (AddHostObjectToScript), by name, in the order added.
+  std::vector<std::pair<std::string, HostObject*>> host_objects;
+  HostObject* FindHostObject(std::string_view name) const {
+    for (const auto& [object_name, object] : host_objects) {
+      if (object_name == name) return object;
+    }
+    return nullptr;
+  }
   // A new document: its ContentLoading, and the globals of the added scripts active now (W7).
   void SetDocument(std::string_view uri);
   const std::string* Global(const std::string& name) const {
