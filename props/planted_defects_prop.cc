@@ -92,12 +92,14 @@ TEST(PlantedDefects, PumpingTaskResultBreaksDeadlockPrediction) {
   }));
 }
 
-// Whether the deadlock property finds a counterexample with a framework defect planted.
-bool DeadlockPropertyFailsWith(bool model::framework::FrameworkPlantedDefects::*defect) {
+// Whether the deadlock property over `programs` finds a counterexample with a framework defect
+// planted.
+bool DeadlockPropertyFailsWith(bool model::framework::FrameworkPlantedDefects::*defect,
+                               rc::Gen<Program> (*programs)() = FrameworkWaitPrograms) {
   model::framework::TestOnlyFrameworkPlantedDefects().*defect = true;
   const ScopedFailureDir expected_failures(ExpectedFailureDir());
-  const bool passed = rc::check("with a planted framework defect", [] {
-    CheckDeadlockExactlyWhenPredicted(*FrameworkWaitPrograms(), *Schedules());
+  const bool passed = rc::check("with a planted framework defect", [programs] {
+    CheckDeadlockExactlyWhenPredicted(*programs(), *Schedules());
   });
   model::framework::TestOnlyFrameworkPlantedDefects().*defect = false;
   return !passed;
@@ -113,6 +115,18 @@ TEST(PlantedDefects, LoopsThatNeverRetrieveSentMessagesBreakDeadlockPrediction) 
   // F7: a pumping thread no longer runs messages sent to it.
   EXPECT_TRUE(
       DeadlockPropertyFailsWith(&model::framework::FrameworkPlantedDefects::loop_ignores_sent));
+}
+
+TEST(PlantedDefects, AwaitsThatCaptureNoContextBreakDeadlockPrediction) {
+  // F2: a plain await on the UI thread resumes on the pool: .Result no longer waits for itself.
+  EXPECT_TRUE(DeadlockPropertyFailsWith(
+      &model::framework::FrameworkPlantedDefects::await_ignores_context, FrameworkAsyncPrograms));
+}
+
+TEST(PlantedDefects, IgnoredConfigureAwaitFalseBreaksDeadlockPrediction) {
+  // F2: ConfigureAwait(false) resumes on the captured context: the UI's .Result waits for itself.
+  EXPECT_TRUE(DeadlockPropertyFailsWith(
+      &model::framework::FrameworkPlantedDefects::configure_await_ignored, FrameworkAsyncPrograms));
 }
 
 TEST(PlantedDefects, SkippedThreadChecksBreakThreadAffinity) {

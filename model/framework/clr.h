@@ -30,6 +30,7 @@
 #include "absl/strings/str_cat.h"
 #include "model/framework/internal/on_completion.h"
 #include "model/framework/net_task.h"
+#include "model/framework/planted_defects.h"
 #include "model/framework/synchronization_context.h"
 #include "model/framework/thread_pool.h"
 #include "model/framework/win32.h"
@@ -187,8 +188,10 @@ sim::Task<NetTask<R>> Clr::Await(ConfiguredTask<T> awaited, std::string name,
     co_await RunInto<R>(kept, result);
     co_return NetTask<R>(result.future());
   }
-  SynchronizationContext* context =
-      awaited.continue_on_captured_context ? ContextOf(kernel_.Current()) : nullptr;
+  const FrameworkPlantedDefects& defects = TestOnlyFrameworkPlantedDefects();
+  const bool capture = defects.configure_await_ignored ||
+                       (awaited.continue_on_captured_context && !defects.await_ignores_context);
+  SynchronizationContext* context = capture ? ContextOf(kernel_.Current()) : nullptr;
   result.SetProducer(
       awaited.task.future().state().Blocker(),
       absl::StrCat("it goes on only after ", awaited.task.name(), ", which is not complete"));
