@@ -188,8 +188,8 @@ bool CallsOffUiThread(const Program& program, uint32_t routine, uint32_t thread)
                                 op.kind == OpKind::kAwaitPool;
     if (runs_elsewhere && CallsOffUiThread(program, op.routine, op.thread)) return true;
     // An async method's first part runs here (what follows its awaits, AffinityPrograms have not).
-    const bool here = op.kind == OpKind::kModal || op.kind == OpKind::kPump ||
-                      op.kind == OpKind::kResult;
+    const bool here =
+        op.kind == OpKind::kModal || op.kind == OpKind::kPump || op.kind == OpKind::kResult;
     if (here && CallsOffUiThread(program, op.routine, thread)) return true;
     const bool callback = op.kind == OpKind::kScript && op.script == ScriptWait::kCallback;
     if (callback && CallsOffUiThread(program, op.routine, kUiThread)) return true;  // A11

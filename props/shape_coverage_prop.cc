@@ -155,9 +155,8 @@ TEST(ProgramShapes, FrameworkAsyncProgramsUseThePoolAsyncMethodsAndTheUser) {
   for (const Program& program : ProgramsOf(ProgramProfile::kFrameworkAsync, choices)) {
     results += HasOpOf(program, OpKind::kResult, false) ? 1 : 0;
     configure_await_false += HasOpOf(program, OpKind::kAwaitPool, false) ? 1 : 0;
-    pool_waits += HasOpOf(program, OpKind::kInvoke, true) || HasOpOf(program, OpKind::kBlock, true)
-                      ? 1
-                      : 0;
+    pool_waits +=
+        HasOpOf(program, OpKind::kInvoke, true) || HasOpOf(program, OpKind::kBlock, true) ? 1 : 0;
     chains_in_clicks += !program.clicks.empty() && program.routines[0].ops.size() < 3 ? 1 : 0;
     deadlocks += PredictsDeadlock(program) ? 1 : 0;
   }

@@ -398,8 +398,9 @@ TEST(FrameworkRules, F2_W4_AnAwaitedWebView2ContinuationRunsInlineInTheDeliveryO
       const RunResult run = RunWithParams(
           [&](Kernel& k) {
             Clr& clr = Clr::Create(k, Win32::Create(k));
-            webview2::Probe& p = webview2::MakeProbe(
-                k, &log, [&clr](webview2::Probe& probe) { return AwaitScriptThenPump(probe, clr); });
+            webview2::Probe& p = webview2::MakeProbe(k, &log, [&clr](webview2::Probe& probe) {
+              return AwaitScriptThenPump(probe, clr);
+            });
             clr.InstallContext(p.ui, UiFramework::kWinForms);
             p.rt->world().AddPage(webview2::kPage, webview2::Page{.title = "T"});
           },

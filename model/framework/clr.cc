@@ -83,8 +83,7 @@ Clr::ClrThread Clr::StartThread(std::string name, absl::AnyInvocable<sim::Task<>
                                 bool sta) {
   const sim::Promise<void> ended = kernel_.MakePromise<void>(absl::StrCat(name, " ended"));
   auto& kept = kernel_.Make<absl::AnyInvocable<sim::Task<>()>>(std::move(body));
-  const sim::Thread thread =
-      kernel_.Spawn(name, RunThenEnd(kept, ended), {.message_queue = sta});
+  const sim::Thread thread = kernel_.Spawn(name, RunThenEnd(kept, ended), {.message_queue = sta});
   ended.SetProducer(thread, absl::StrCat("thread ", name, " must run to its end"));
   return ClrThread{thread, NetTask<void>(ended.future())};
 }

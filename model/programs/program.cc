@@ -32,8 +32,8 @@ absl::Status ValidateClrOp(const Program& program, uint32_t routine, const Op& o
         absl::StrFormat("%s: r%u is an async method, which only `result` runs", where, op.routine));
   }
   if (RunsRoutine(op) && IsClickHandler(program, op.routine)) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%s: r%u is a click's handler, which only the user runs", where, op.routine));
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s: r%u is a click's handler, which only the user runs", where, op.routine));
   }
   const bool async = IsAsyncMethod(program, routine);
   if (op.kind == OpKind::kAwaitPool && !async) {

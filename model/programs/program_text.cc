@@ -18,7 +18,7 @@ using webview2::DeferrableEvent;
 using webview2::kDeferrableEventCount;
 
 std::string FormatOp(const Program& program, const Op& op) {
-  const std::string target = op.thread == kPoolThread              ? kPoolThreadName
+  const std::string target = op.thread == kPoolThread             ? kPoolThreadName
                              : op.thread < program.threads.size() ? program.threads[op.thread].name
                                                                   : "?";
   switch (op.kind) {
@@ -166,9 +166,7 @@ class Parser {
         return Error("expected a delay in ticks");
       }
     } else if (verb == "modal" || verb == "pump" || verb == "result") {
-      op.kind = verb == "modal"  ? OpKind::kModal
-                : verb == "pump" ? OpKind::kPump
-                                 : OpKind::kResult;
+      op.kind = verb == "modal" ? OpKind::kModal : verb == "pump" ? OpKind::kPump : OpKind::kResult;
       if (status = want(2); !status.ok()) return status;
       absl::StatusOr<uint32_t> routine = RoutineRef(words[1]);
       if (!routine.ok()) return routine.status();
