@@ -44,13 +44,21 @@ sim::Thread SpawnUi(Kernel& k, std::string name = "ui") {
                  {.message_queue = true});
 }
 
+// Runs `setup` once with `params`, random choices from `seed`.
+RunResult RunWithParams(std::function<void(Kernel&)> setup, sim::ParamValues params,
+                        uint64_t seed) {
+  const sim::Scenario scenario = sim::testing::MakeScenario(std::move(setup));
+  sim::Runner runner(scenario, std::move(params));
+  sim::RandomStrategy random(seed);
+  random.BeginExecution(0);
+  RunResult result;
+  static_cast<sim::RunOutcome&>(result) = runner.Run(random, /*traced=*/true);
+  return result;
+}
+
 // Runs `setup` once with thread_pool_workers = `workers`.
 sim::RunOutcome RunWithPool(std::function<void(Kernel&)> setup, int64_t workers) {
-  const sim::Scenario scenario = sim::testing::MakeScenario(std::move(setup));
-  sim::Runner runner(scenario, {{kPoolWorkersParam, workers}});
-  sim::RandomStrategy random(1);
-  random.BeginExecution(0);
-  return runner.Run(random, /*traced=*/true);
+  return RunWithParams(std::move(setup), {{kPoolWorkersParam, workers}}, 1);
 }
 
 TEST(FrameworkRules, F2_AwaitResumesOnTheCapturedContextUnlessConfigureAwaitFalse) {
@@ -307,6 +315,13 @@ TEST(FrameworkRules, F9_DoEventsDispatchesWhatWasQueuedAndIsAWatchedNestedLoop) 
   EXPECT_THAT(loops, ::testing::Contains(HasSubstr("Application.DoEvents")));
 }
 
+// The run ended with W4's reentrancy.
+void ExpectW4Reentrancy(const RunResult& run, uint64_t seed) {
+  EXPECT_EQ(run.violation.kind, model::WebViewVerdict::kReentrancy)
+      << "seed " << seed << ": " << run.violation.report;
+  EXPECT_THAT(run.violation.report, HasSubstr("W4"));
+}
+
 // A WebMessageReceived handler that pumps with DoEvents (or Dispatcher.PushFrame until posted
 // work ran), or that posts the work instead.
 enum class HandlerPumps { kDoEvents, kPushFrame, kNo };
@@ -357,9 +372,7 @@ TEST(FrameworkRules, F9_DoEventsAndPushFrameInAWebView2HandlerAreReentrancy) {
         EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
         EXPECT_EQ(log, std::vector<std::string>{"handler done"});
       } else {
-        EXPECT_EQ(run.violation.kind, model::WebViewVerdict::kReentrancy)
-            << "seed " << seed << ": " << run.violation.report;
-        EXPECT_THAT(run.violation.report, HasSubstr("W4"));
+        ExpectW4Reentrancy(run, seed);
       }
     }
   }
@@ -377,18 +390,6 @@ Task<> AwaitScriptThenPump(webview2::Probe& p, Clr& clr) {
   };
   co_await clr.AwaitWebView2<std::string, void>(op, /*continue_on_captured_context=*/true,
                                                 "Form1_Load", std::move(rest));
-}
-
-// Runs `setup` once per seed with `params`.
-RunResult RunWithParams(std::function<void(Kernel&)> setup, sim::ParamValues params,
-                        uint64_t seed) {
-  const sim::Scenario scenario = sim::testing::MakeScenario(std::move(setup));
-  sim::Runner runner(scenario, std::move(params));
-  sim::RandomStrategy random(seed);
-  random.BeginExecution(0);
-  RunResult result;
-  static_cast<sim::RunOutcome&>(result) = runner.Run(random, /*traced=*/true);
-  return result;
 }
 
 TEST(FrameworkRules, F2_W4_AnAwaitedWebView2ContinuationRunsInlineInTheDeliveryOnlyIfSoConfigured) {
@@ -411,9 +412,7 @@ TEST(FrameworkRules, F2_W4_AnAwaitedWebView2ContinuationRunsInlineInTheDeliveryO
         EXPECT_EQ(log, std::vector<std::string>{"continued"});
       } else {
         // Inline: the continuation is the completion handler's body, and its loop is W4's.
-        EXPECT_EQ(run.violation.kind, model::WebViewVerdict::kReentrancy)
-            << "seed " << seed << ": " << run.violation.report;
-        EXPECT_THAT(run.violation.report, HasSubstr("W4"));
+        ExpectW4Reentrancy(run, seed);
       }
     }
   }
