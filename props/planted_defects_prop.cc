@@ -129,6 +129,18 @@ TEST(PlantedDefects, IgnoredConfigureAwaitFalseBreaksDeadlockPrediction) {
       &model::framework::FrameworkPlantedDefects::configure_await_ignored, FrameworkAsyncPrograms));
 }
 
+TEST(PlantedDefects, ASingleWorkerPoolBreaksDeadlockPrediction) {
+  // F3: Task.Run work that a pool worker waits for finds no worker left.
+  EXPECT_TRUE(DeadlockPropertyFailsWith(
+      &model::framework::FrameworkPlantedDefects::pool_single_worker, FrameworkAsyncPrograms));
+}
+
+TEST(PlantedDefects, DroppedUserInputBreaksDeadlockPrediction) {
+  // F10: a click whose handler deadlocks never comes.
+  EXPECT_TRUE(DeadlockPropertyFailsWith(
+      &model::framework::FrameworkPlantedDefects::user_inputs_dropped, FrameworkAsyncPrograms));
+}
+
 TEST(PlantedDefects, SkippedThreadChecksBreakThreadAffinity) {
   EXPECT_TRUE(FailsWith(&PlantedDefects::skip_thread_check,
                         [] { CheckThreadAffinity(*AffinityPrograms(), *Schedules()); }));

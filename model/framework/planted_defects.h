@@ -16,6 +16,10 @@ struct FrameworkPlantedDefects {
   bool await_ignores_context = false;
   // F2: ConfigureAwait(false) is ignored: the continuation goes to the captured context.
   bool configure_await_ignored = false;
+  // F3: the pool has one worker whatever thread_pool_workers says.
+  bool pool_single_worker = false;
+  // F10: the user's inputs never arrive.
+  bool user_inputs_dropped = false;
 };
 
 FrameworkPlantedDefects& TestOnlyFrameworkPlantedDefects();
