@@ -117,28 +117,25 @@ TEST(PlantedDefects, LoopsThatNeverRetrieveSentMessagesBreakDeadlockPrediction) 
       DeadlockPropertyFailsWith(&model::framework::FrameworkPlantedDefects::loop_ignores_sent));
 }
 
-TEST(PlantedDefects, AwaitsThatCaptureNoContextBreakDeadlockPrediction) {
-  // F2: a plain await on the UI thread resumes on the pool: .Result no longer waits for itself.
-  EXPECT_TRUE(DeadlockPropertyFailsWith(
-      &model::framework::FrameworkPlantedDefects::await_ignores_context, FrameworkAsyncPrograms));
-}
-
-TEST(PlantedDefects, IgnoredConfigureAwaitFalseBreaksDeadlockPrediction) {
-  // F2: ConfigureAwait(false) resumes on the captured context: the UI's .Result waits for itself.
-  EXPECT_TRUE(DeadlockPropertyFailsWith(
-      &model::framework::FrameworkPlantedDefects::configure_await_ignored, FrameworkAsyncPrograms));
-}
-
-TEST(PlantedDefects, ASingleWorkerPoolBreaksDeadlockPrediction) {
-  // F3: Task.Run work that a pool worker waits for finds no worker left.
-  EXPECT_TRUE(DeadlockPropertyFailsWith(
-      &model::framework::FrameworkPlantedDefects::pool_single_worker, FrameworkAsyncPrograms));
-}
-
-TEST(PlantedDefects, DroppedUserInputBreaksDeadlockPrediction) {
-  // F10: a click whose handler deadlocks never comes.
-  EXPECT_TRUE(DeadlockPropertyFailsWith(
-      &model::framework::FrameworkPlantedDefects::user_inputs_dropped, FrameworkAsyncPrograms));
+TEST(PlantedDefects, EachAsyncWaitsDefectBreaksDeadlockPrediction) {
+  using model::framework::FrameworkPlantedDefects;
+  const struct {
+    bool FrameworkPlantedDefects::*defect;
+    const char* what;
+  } defects[] = {
+      // F2: a plain await on the UI thread resumes on the pool: .Result no longer waits for itself.
+      {&FrameworkPlantedDefects::await_ignores_context, "await_ignores_context"},
+      // F2: ConfigureAwait(false) resumes on the captured context: the UI's .Result waits for it.
+      {&FrameworkPlantedDefects::configure_await_ignored, "configure_await_ignored"},
+      // F3: Task.Run work that a pool worker waits for finds no worker left.
+      {&FrameworkPlantedDefects::pool_single_worker, "pool_single_worker"},
+      // F10: a click whose handler deadlocks never comes.
+      {&FrameworkPlantedDefects::user_inputs_dropped, "user_inputs_dropped"},
+  };
+  for (const auto& planted : defects) {
+    SCOPED_TRACE(planted.what);
+    EXPECT_TRUE(DeadlockPropertyFailsWith(planted.defect, FrameworkAsyncPrograms));
+  }
 }
 
 TEST(PlantedDefects, SkippedThreadChecksBreakThreadAffinity) {
