@@ -134,7 +134,8 @@ Task<> RunOp(ProgramRun& run, const Op& op, HandlerContext* handler) {
       const Promise<void> task =
           k.MakePromise<void>(k.traced() ? absl::StrCat("async method r", routine) : "r");
       co_await RunAsyncMethod(run, routine, 0, task);
-      co_await run.clr->Result(framework::NetTask<void>(task.future()));
+      const framework::NetTask<void> method(task.future());
+      co_await run.clr->Result(method);
       break;
     }
     case OpKind::kModal:
