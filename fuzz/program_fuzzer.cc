@@ -28,6 +28,7 @@ bool AgreesWithReference(ProgramProfile profile, const wvsim::props::Program& pr
   switch (profile) {
     case ProgramProfile::kDeadlock:
     case ProgramProfile::kFrameworkWaits:
+    case ProgramProfile::kFrameworkAsync:
       return (verdict == Verdict::kDeadlock) == wvsim::props::PredictsDeadlock(program) &&
              (verdict == Verdict::kClean || verdict == Verdict::kDeadlock ||
               verdict == Verdict::kStall);

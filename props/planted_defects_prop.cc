@@ -93,12 +93,14 @@ TEST(PlantedDefects, PumpingTaskResultBreaksDeadlockPrediction) {
   }));
 }
 
-// Whether the deadlock property finds a counterexample with a framework defect planted.
-bool DeadlockPropertyFailsWith(bool model::framework::FrameworkPlantedDefects::*defect) {
+// Whether the deadlock property over `programs` finds a counterexample with a framework defect
+// planted.
+bool DeadlockPropertyFailsWith(bool model::framework::FrameworkPlantedDefects::*defect,
+                               rc::Gen<Program> (*programs)() = FrameworkWaitPrograms) {
   model::framework::TestOnlyFrameworkPlantedDefects().*defect = true;
   const ScopedFailureDir expected_failures(ExpectedFailureDir());
-  const bool passed = rc::check("with a planted framework defect", [] {
-    CheckDeadlockExactlyWhenPredicted(*FrameworkWaitPrograms(), *Schedules());
+  const bool passed = rc::check("with a planted framework defect", [programs] {
+    CheckDeadlockExactlyWhenPredicted(*programs(), *Schedules());
   });
   model::framework::TestOnlyFrameworkPlantedDefects().*defect = false;
   return !passed;
@@ -114,6 +116,27 @@ TEST(PlantedDefects, LoopsThatNeverRetrieveSentMessagesBreakDeadlockPrediction) 
   // F7: a pumping thread no longer runs messages sent to it.
   EXPECT_TRUE(
       DeadlockPropertyFailsWith(&model::framework::FrameworkPlantedDefects::loop_ignores_sent));
+}
+
+TEST(PlantedDefects, EachAsyncWaitsDefectBreaksDeadlockPrediction) {
+  using model::framework::FrameworkPlantedDefects;
+  const struct {
+    bool FrameworkPlantedDefects::*defect;
+    const char* what;
+  } defects[] = {
+      // F2: a plain await on the UI thread resumes on the pool: .Result no longer waits for itself.
+      {&FrameworkPlantedDefects::await_ignores_context, "await_ignores_context"},
+      // F2: ConfigureAwait(false) resumes on the captured context: the UI's .Result waits for it.
+      {&FrameworkPlantedDefects::configure_await_ignored, "configure_await_ignored"},
+      // F3: Task.Run work that a pool worker waits for finds no worker left.
+      {&FrameworkPlantedDefects::pool_single_worker, "pool_single_worker"},
+      // F10: a click whose handler deadlocks never comes.
+      {&FrameworkPlantedDefects::user_inputs_dropped, "user_inputs_dropped"},
+  };
+  for (const auto& planted : defects) {
+    SCOPED_TRACE(planted.what);
+    EXPECT_TRUE(DeadlockPropertyFailsWith(planted.defect, FrameworkAsyncPrograms));
+  }
 }
 
 TEST(PlantedDefects, SkippedThreadChecksBreakThreadAffinity) {

@@ -28,6 +28,7 @@ rc::Gen<ScheduleBytes> Schedules() { return rc::gen::arbitrary<ScheduleBytes>();
 
 rc::Gen<Program> DeadlockPrograms() { return ProgramsOf(ProgramProfile::kDeadlock); }
 rc::Gen<Program> FrameworkWaitPrograms() { return ProgramsOf(ProgramProfile::kFrameworkWaits); }
+rc::Gen<Program> FrameworkAsyncPrograms() { return ProgramsOf(ProgramProfile::kFrameworkAsync); }
 rc::Gen<Program> HandlerPrograms() { return ProgramsOf(ProgramProfile::kHandler); }
 rc::Gen<Program> AffinityPrograms() { return ProgramsOf(ProgramProfile::kAffinity); }
 rc::Gen<Program> CrashingHandlerPrograms() { return ProgramsOf(ProgramProfile::kCrashingHandler); }
@@ -38,8 +39,9 @@ rc::Gen<Program> CallbackPrograms() {
 }
 
 rc::Gen<Program> AnyPrograms() {
-  return rc::gen::oneOf(DeadlockPrograms(), FrameworkWaitPrograms(), HandlerPrograms(),
-                        AffinityPrograms(), CrashingHandlerPrograms(), ValueCallbackPrograms());
+  return rc::gen::oneOf(DeadlockPrograms(), FrameworkWaitPrograms(), FrameworkAsyncPrograms(),
+                        HandlerPrograms(), AffinityPrograms(), CrashingHandlerPrograms(),
+                        ValueCallbackPrograms());
 }
 
 }  // namespace wvsim::props

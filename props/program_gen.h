@@ -38,6 +38,12 @@ rc::Gen<Program> DeadlockPrograms();
 // UI thread, so that sends reach threads in every kind of wait (docs/framework-rules.md F4, F7).
 rc::Gen<Program> FrameworkWaitPrograms();
 
+// WebView2 programs with the CLR and the user (docs/framework-rules.md F2..F4, F10): Task.Run onto
+// the pool, async methods read with .Result, awaits that resume through the captured context or
+// with ConfigureAwait(false) on the pool; the chain runs in Form_Load or in a click the scheduler
+// times.
+rc::Gen<Program> FrameworkAsyncPrograms();
+
 // Programs with page events whose handlers take deferrals (every mode), await, post, run scripts
 // and open modal dialogs; nothing blocks.
 rc::Gen<Program> HandlerPrograms();

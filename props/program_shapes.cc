@@ -27,6 +27,9 @@ struct Shape {
   bool crashes = false;          // WebView2: fire-and-forget work may crash a process (W12)
   bool callbacks = false;        // Android: UI-thread scripts may take a ValueCallback (A11)
   bool framework_waits = false;  // WebView2: invoke and send weighted up, sends favour the UI
+  bool clr = false;              // WebView2: the pool as a target, async methods and .Result
+  bool in_async_method = false;  // the routine being made is an async method: no await of its own
+                                 // outside the ones it is made with, no nested loop (F2)
 };
 
 uint32_t NewRoutine(Program& program) {
@@ -36,6 +39,12 @@ uint32_t NewRoutine(Program& program) {
 
 uint32_t PickPumpingThread(ChoiceSource& choices, const Shape& shape) {
   return choices.Below(shape.pumping_threads);
+}
+
+// A pumping thread, or (one time in three, with the CLR) the thread pool: Task.Run (F3).
+uint32_t PickTarget(ChoiceSource& choices, const Shape& shape) {
+  if (shape.clr && choices.Below(3) == 0) return model::programs::kPoolThread;
+  return PickPumpingThread(choices, shape);
 }
 
 void AddOp(Program& program, uint32_t routine, Op op) {
@@ -68,10 +77,10 @@ void GenLeaf(ChoiceSource& choices, Program& program, uint32_t routine, uint32_t
       continue;
     }
     if (depth == 0) continue;
-    const uint32_t target = PickPumpingThread(choices, shape);
+    const uint32_t target = PickTarget(choices, shape);
     const uint32_t leaf = NewRoutine(program);
     GenLeaf(choices, program, leaf, target, depth - 1, shape);
-    if (choices.Coin()) {
+    if (choices.Coin() || target == model::programs::kPoolThread) {
       AddOp(program, routine, {.kind = OpKind::kPost, .thread = target, .routine = leaf});
     } else {
       AddOp(program, routine,
@@ -83,21 +92,61 @@ void GenLeaf(ChoiceSource& choices, Program& program, uint32_t routine, uint32_t
   }
 }
 
-// The one chain of posts and waits of a deadlock program.
+void GenChain(ChoiceSource& choices, Program& program, uint32_t routine, uint32_t thread, int depth,
+              const Shape& shape);
+
+// An async method run by `result` on `thread` (F2): a first part there, then one or two awaits of
+// chains on a pumping thread or the pool, plain or ConfigureAwait(false), each followed by more of
+// the chain on the pool thread its continuation runs on (or on the UI thread, which waits in
+// .Result: F4's deadlock).
+void GenAsyncMethod(ChoiceSource& choices, Program& program, uint32_t routine, uint32_t thread,
+                    int depth, const Shape& shape) {
+  Shape method = shape;
+  method.in_async_method = true;
+  GenChain(choices, program, routine, thread, choices.Coin() ? depth - 1 : 0, method);
+  const int awaits = 1 + static_cast<int>(choices.Below(2));
+  for (int a = 0; a < awaits; ++a) {
+    const uint32_t target = PickTarget(choices, shape);
+    const uint32_t work = NewRoutine(program);
+    GenChain(choices, program, work, target, depth - 1, shape);
+    const OpKind kind = choices.Coin() ? OpKind::kAwait : OpKind::kAwaitPool;
+    AddOp(program, routine, {.kind = kind, .thread = target, .routine = work});
+    GenChain(choices, program, routine, model::programs::kPoolThread, depth - 1, method);
+  }
+}
+
+// The one chain of posts and waits of a deadlock program. `thread` may be kPoolThread: work on
+// a pool worker, which has no queue of its own for the program.
 void GenChain(ChoiceSource& choices, Program& program, uint32_t routine, uint32_t thread, int depth,
               const Shape& shape) {
-  const bool pumps = program.threads[thread].pump;
-  const int count = static_cast<int>(choices.Below(4));
+  const bool pumps = thread != model::programs::kPoolThread && program.threads[thread].pump &&
+                     !shape.in_async_method;
+  Shape inner = shape;  // the routines this one runs are not async methods
+  inner.in_async_method = false;
+  const int count = static_cast<int>(choices.Below(depth < 0 ? 1 : 4));
   for (int i = 0; i < count; ++i) {
+    if (shape.clr && depth > 0 && choices.Below(4) == 0) {
+      // F2, F4: an async method's .Result here, or Task.Run(...).Wait() (a CLR wait, F3).
+      const uint32_t next = NewRoutine(program);
+      if (choices.Coin()) {
+        GenAsyncMethod(choices, program, next, thread, depth - 1, inner);
+        AddOp(program, routine, {.kind = OpKind::kResult, .routine = next});
+      } else {
+        GenChain(choices, program, next, model::programs::kPoolThread, depth - 1, inner);
+        AddOp(program, routine,
+              {.kind = OpKind::kInvoke, .thread = model::programs::kPoolThread, .routine = next});
+      }
+      continue;
+    }
     // WebView2 programs also wait the framework's ways (F4, F5, F7): 5 is `invoke`, 6 `send`
     // (7 and 8 too, when they are weighted up).
     const uint32_t kinds = shape.android ? 5 : shape.framework_waits ? 9 : 7;
     int choice = static_cast<int>(choices.Below(kinds));
     if (choice >= 7) choice -= 2;
     if (choice == 5 && depth > 0) {
-      const uint32_t target = PickPumpingThread(choices, shape);
+      const uint32_t target = PickTarget(choices, shape);
       const uint32_t next = NewRoutine(program);
-      GenChain(choices, program, next, target, depth - 1, shape);
+      GenChain(choices, program, next, target, depth - 1, inner);
       AddOp(program, routine, {.kind = OpKind::kInvoke, .thread = target, .routine = next});
     } else if (choice == 6) {
       // What a thread runs inside its wait is fire-and-forget work: a nested loop there would
@@ -105,18 +154,18 @@ void GenChain(ChoiceSource& choices, Program& program, uint32_t routine, uint32_
       const uint32_t target =
           shape.framework_waits && choices.Coin() ? 0 : PickPumpingThread(choices, shape);
       const uint32_t leaf = NewRoutine(program);
-      GenLeaf(choices, program, leaf, target, 1, shape);
+      GenLeaf(choices, program, leaf, target, 1, inner);
       AddOp(program, routine, {.kind = OpKind::kSend, .thread = target, .routine = leaf});
-    } else if (choice == 0 || depth == 0) {
-      const uint32_t target = PickPumpingThread(choices, shape);
+    } else if (choice == 0 || depth <= 0) {
+      const uint32_t target = PickTarget(choices, shape);
       const uint32_t leaf = NewRoutine(program);
-      GenLeaf(choices, program, leaf, target, 1, shape);
+      GenLeaf(choices, program, leaf, target, 1, inner);
       AddOp(program, routine, {.kind = OpKind::kPost, .thread = target, .routine = leaf});
     } else if (choice == 1 || choice == 2) {
-      const uint32_t target = PickPumpingThread(choices, shape);
+      const uint32_t target = PickTarget(choices, shape);
       const uint32_t next = NewRoutine(program);
-      GenChain(choices, program, next, target, depth - 1, shape);
-      const bool blocks = choice == 1 || shape.android;
+      GenChain(choices, program, next, target, depth - 1, inner);
+      const bool blocks = choice == 1 || shape.android || shape.in_async_method;
       AddOp(program, routine,
             {.kind = blocks ? OpKind::kBlock : OpKind::kAwait, .thread = target, .routine = next});
     } else if (choice == 3 && pumps && shape.android) {
@@ -126,17 +175,19 @@ void GenChain(ChoiceSource& choices, Program& program, uint32_t routine, uint32_
       if (cookie.script == ScriptWait::kAwait) {
         cookie.script = ScriptWait::kCallback;
         cookie.routine = NewRoutine(program);
-        GenLeaf(choices, program, cookie.routine, thread, 1, shape);
+        GenLeaf(choices, program, cookie.routine, thread, 1, inner);
       }
       AddOp(program, routine, cookie);
     } else if (choice == 3 && pumps && !shape.android) {
       const uint32_t next = NewRoutine(program);
-      GenChain(choices, program, next, thread, depth - 1, shape);
+      GenChain(choices, program, next, thread, depth - 1, inner);
       const OpKind loop = choices.Coin() ? OpKind::kModal : OpKind::kPump;  // W4: either loop
       AddOp(program, routine, {.kind = loop, .routine = next});
     } else if (thread == 0 && shape.scripts) {
       auto wait = static_cast<ScriptWait>(choices.Below(3));
-      if (shape.android && wait == ScriptWait::kAwait) wait = ScriptWait::kNone;
+      if ((shape.android || shape.in_async_method) && wait == ScriptWait::kAwait) {
+        wait = ScriptWait::kNone;
+      }
       AddOp(program, routine, {.kind = OpKind::kScript, .script = wait});
     }
   }
@@ -227,6 +278,30 @@ Program FrameworkWaitProgram(ChoiceSource& choices) {
   return program;
 }
 
+// The CLR's threading and the user (F2..F4, F10): Task.Run, async methods read with .Result,
+// awaits that resume on the captured context or (ConfigureAwait(false)) the pool. The chain runs
+// in Form_Load, or in a button's click handler (one click, at a point the scheduler chooses) while
+// Form_Load only starts fire-and-forget work; other buttons' handlers are fire-and-forget too.
+Program FrameworkAsyncProgram(ChoiceSource& choices) {
+  const uint32_t workers = choices.Below(3);
+  Program program = UiAndWorkers(ProgramRuntime::kWebView2, workers);
+  const Shape shape{.pumping_threads = workers + 1, .scripts = true, .clr = true};
+  uint32_t chain = 0;
+  if (choices.Coin()) {
+    chain = NewRoutine(program);
+    program.clicks.push_back({.routine = chain, .count = 1});
+    GenLeaf(choices, program, 0, 0, 1, shape);
+  }
+  GenChain(choices, program, chain, 0, 3, shape);
+  const uint32_t buttons = choices.Below(3);
+  for (uint32_t b = 0; b < buttons; ++b) {
+    const uint32_t leaf = NewRoutine(program);
+    GenLeaf(choices, program, leaf, 0, 1, shape);
+    program.clicks.push_back({.routine = leaf, .count = 1 + choices.Below(2)});
+  }
+  return program;
+}
+
 Program HandlerProgram(ChoiceSource& choices, bool crashes) {
   const uint32_t workers = choices.Below(2);
   Program program = UiAndWorkers(ProgramRuntime::kWebView2, workers);  // page events: WebView2
@@ -294,6 +369,8 @@ Program MakeProgram(ProgramProfile profile, ChoiceSource& choices) {
       return DeadlockProgram(choices);
     case ProgramProfile::kFrameworkWaits:
       return FrameworkWaitProgram(choices);
+    case ProgramProfile::kFrameworkAsync:
+      return FrameworkAsyncProgram(choices);
     case ProgramProfile::kHandler:
       return HandlerProgram(choices, /*crashes=*/false);
     case ProgramProfile::kCrashingHandler:

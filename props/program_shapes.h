@@ -60,8 +60,13 @@ enum class ProgramProfile : uint8_t {
   // chain rich in invoke and send (F4, F5, F7) across one or two workers, and sends favour the UI
   // thread, so that a send reaching a thread inside each kind of wait is common.
   kFrameworkWaits,
+  // WebView2 with the CLR and the user (F2..F4, F10): Task.Run onto the pool, async methods read
+  // with .Result, awaits resuming on the captured context or ConfigureAwait(false); the one chain
+  // runs in Form_Load or in a click the scheduler times, other clicks are fire-and-forget
+  // (PredictsDeadlock is exact here).
+  kFrameworkAsync,
 };
-inline constexpr int kProgramProfileCount = 6;
+inline constexpr int kProgramProfileCount = 7;
 
 // A well-formed program of `profile`.
 Program MakeProgram(ProgramProfile profile, ChoiceSource& choices);

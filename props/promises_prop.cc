@@ -29,6 +29,10 @@ RC_GTEST_PROP(Promises, DeadlockExactlyWhenAFrameworkWaitCannotEnd, ()) {
   CheckDeadlockExactlyWhenPredicted(*FrameworkWaitPrograms(), *Schedules());
 }
 
+RC_GTEST_PROP(Promises, DeadlockExactlyWhenAnAsyncMethodsResultCannotEnd, ()) {
+  CheckDeadlockExactlyWhenPredicted(*FrameworkAsyncPrograms(), *Schedules());
+}
+
 RC_GTEST_PROP(Promises, WrongThreadCallsGetTheRealErrorAndChangeNothing, ()) {
   CheckThreadAffinity(*AffinityPrograms(), *Schedules());
 }

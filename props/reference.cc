@@ -2,9 +2,11 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <set>
 #include <vector>
 
+#include "model/framework/thread_pool.h"
 #include "model/verdicts.h"
 
 using ::wvsim::model::WebViewVerdict;
@@ -14,6 +16,7 @@ namespace wvsim::props {
 namespace {
 
 using model::programs::DeferralMode;
+using model::programs::kPoolThread;
 using model::programs::Op;
 using model::programs::OpKind;
 using model::programs::ScriptWait;
@@ -23,73 +26,154 @@ constexpr uint32_t kUiThread = 0;
 
 enum class Outcome { kCompletes, kNeverCompletes, kDeadlock };
 
-// The threads sitting in waits that wait, directly or not, for the routine being followed, each
-// with whether its wait runs messages sent to it (invoke, send: F4, F7) or nothing (block).
-using Blocked = std::map<uint32_t, bool>;
+// How a thread sits in a wait that waits, directly or not, for the routine being followed: a wait
+// that runs nothing (block: WaitForSingleObject), a CLR or SendMessage wait that runs messages sent
+// to it (invoke, send, result: F4, F7), or a pool worker held by a kernel await (F3: it keeps its
+// worker until its work item ends).
+enum class Wait : uint8_t { kRunsNothing, kRunsSent, kHoldsWorker };
+using Blocked = std::map<uint32_t, Wait>;
 
-// Follows routine `routine` running on `thread` while the threads in `blocked` wait for it.
-Outcome Follow(const Program& program, uint32_t routine, uint32_t thread, const Blocked& blocked) {
-  for (const Op& op : program.routines[routine].ops) {
+// Pool workers get ids of their own, one per work item followed, above every program thread.
+constexpr uint32_t kFirstPoolWorker = 1u << 20;
+
+bool IsPoolWorker(uint32_t thread) { return thread >= kFirstPoolWorker; }
+
+// Follows a program's routines; one per prediction (it numbers the pool's work items).
+class Follower {
+ public:
+  explicit Follower(const Program& program) : program_(program) {}
+
+  // Follows routine `routine` running on `thread` while the threads in `blocked` wait for it.
+  Outcome Follow(uint32_t routine, uint32_t thread, const Blocked& blocked) {
+    for (const Op& op : program_.routines[routine].ops) {
+      const Outcome outcome = FollowOp(op, thread, blocked);
+      if (outcome != Outcome::kCompletes) return outcome;
+    }
+    return Outcome::kCompletes;
+  }
+
+ private:
+  // A pool worker for new work, or none when every worker of the bound (F3) is held by a wait in
+  // the chain: the work then waits in the pool's queue for good.
+  std::optional<uint32_t> PoolWorker(const Blocked& blocked) {
+    int64_t held = 0;
+    for (const auto& [thread, wait] : blocked) held += IsPoolWorker(thread) ? 1 : 0;
+    if (held >= model::framework::kPoolWorkersDefault) return std::nullopt;
+    return next_pool_worker_++;
+  }
+
+  // Posted work (or a Task.Run) that a thread in a blocking wait needs: whether it completes.
+  Outcome WaitedWork(uint32_t target, uint32_t routine, uint32_t thread, const Blocked& blocked) {
+    if (target == kPoolThread) {
+      const std::optional<uint32_t> worker = PoolWorker(blocked);
+      if (!worker.has_value()) return Outcome::kDeadlock;
+      return Follow(routine, *worker, blocked) == Outcome::kCompletes ? Outcome::kCompletes
+                                                                      : Outcome::kDeadlock;
+    }
+    // The target thread must pump to run it; this thread no longer can, and a CLR wait runs only
+    // sent messages, never posted ones.
+    if (target == thread || blocked.count(target) > 0) return Outcome::kDeadlock;
+    return Follow(routine, target, blocked) == Outcome::kCompletes ? Outcome::kCompletes
+                                                                   : Outcome::kDeadlock;
+  }
+
+  // `result rN` on `thread`: the async method runs here up to its first await (F2), then the
+  // thread waits in .Result (F4) while the awaited work and the rest of the method go on.
+  Outcome AsyncMethod(uint32_t routine, uint32_t thread, const Blocked& blocked) {
+    const std::vector<Op>& ops = program_.routines[routine].ops;
+    for (size_t i = 0; i < ops.size(); ++i) {
+      if (ops[i].kind == OpKind::kAwait || ops[i].kind == OpKind::kAwaitPool) {
+        Blocked waiting = blocked;
+        waiting[thread] = Wait::kRunsSent;
+        return AwaitAndRest(routine, i, thread, waiting);
+      }
+      const Outcome outcome = FollowOp(ops[i], thread, blocked);
+      if (outcome != Outcome::kCompletes) return outcome;
+    }
+    return Outcome::kCompletes;  // no await: the task completed before .Result read it
+  }
+
+  // The await at op `at` of an async method, run on `thread`, and the rest of the method, while
+  // the threads in `blocked` (its .Result reader among them) wait: anything that does not
+  // complete leaves that reader blocked for good.
+  Outcome AwaitAndRest(uint32_t routine, size_t at, uint32_t thread, const Blocked& blocked) {
+    const std::vector<Op>& ops = program_.routines[routine].ops;
+    const Op& await = ops[at];
+    if (WaitedWork(await.thread, await.routine, thread, blocked) != Outcome::kCompletes) {
+      return Outcome::kDeadlock;
+    }
+    // F2: a plain await on the UI thread resumes through its context, whose thread is the one
+    // waiting in .Result; elsewhere (no context) and with ConfigureAwait(false), on the pool.
+    if (await.kind == OpKind::kAwait && thread == kUiThread) return Outcome::kDeadlock;
+    const std::optional<uint32_t> worker = PoolWorker(blocked);
+    if (!worker.has_value()) return Outcome::kDeadlock;
+    for (size_t i = at + 1; i < ops.size(); ++i) {
+      if (ops[i].kind == OpKind::kAwait || ops[i].kind == OpKind::kAwaitPool) {
+        return AwaitAndRest(routine, i, *worker, blocked);
+      }
+      if (FollowOp(ops[i], *worker, blocked) != Outcome::kCompletes) return Outcome::kDeadlock;
+    }
+    return Outcome::kCompletes;
+  }
+
+  Outcome FollowOp(const Op& op, uint32_t thread, const Blocked& blocked) {
     switch (op.kind) {
       case OpKind::kBlock:
       case OpKind::kInvoke: {
-        // Posted work: the target thread must pump to run it; this thread no longer can, and a
-        // CLR wait runs only sent messages, never posted ones.
-        if (op.thread == thread || blocked.count(op.thread) > 0) return Outcome::kDeadlock;
         Blocked now_blocked = blocked;
-        now_blocked[thread] = op.kind == OpKind::kInvoke;
-        if (Follow(program, op.routine, op.thread, now_blocked) != Outcome::kCompletes) {
-          return Outcome::kDeadlock;  // a blocking wait that never returns
-        }
-        break;
+        now_blocked[thread] = op.kind == OpKind::kInvoke ? Wait::kRunsSent : Wait::kRunsNothing;
+        return WaitedWork(op.thread, op.routine, thread, now_blocked);
       }
       case OpKind::kSend: {
         // SendMessage: to this thread itself a direct call; to a thread that pumps, or that waits
         // in a wait that runs sent messages, it runs there; a thread in `block` never runs it.
-        if (op.thread == thread) {
-          const Outcome called = Follow(program, op.routine, thread, blocked);
-          if (called != Outcome::kCompletes) return called;
-          break;
-        }
+        if (op.thread == thread) return Follow(op.routine, thread, blocked);
         const auto target = blocked.find(op.thread);
-        if (target != blocked.end() && !target->second) return Outcome::kDeadlock;
-        Blocked now_blocked = blocked;
-        now_blocked[thread] = true;
-        if (Follow(program, op.routine, op.thread, now_blocked) != Outcome::kCompletes) {
+        if (target != blocked.end() && target->second == Wait::kRunsNothing) {
           return Outcome::kDeadlock;
         }
-        break;
+        Blocked now_blocked = blocked;
+        now_blocked[thread] = Wait::kRunsSent;
+        return Follow(op.routine, op.thread, now_blocked) == Outcome::kCompletes
+                   ? Outcome::kCompletes
+                   : Outcome::kDeadlock;
       }
       case OpKind::kAwait: {
-        // An await leaves this thread's pump running; the work still needs its own thread's.
+        // An await leaves this thread's pump running; the work still needs its own thread's (or
+        // a pool worker). A pool worker that awaits keeps its worker (F3).
+        Blocked now_blocked = blocked;
+        if (IsPoolWorker(thread)) now_blocked[thread] = Wait::kHoldsWorker;
+        if (op.thread == kPoolThread) {
+          const std::optional<uint32_t> worker = PoolWorker(now_blocked);
+          if (!worker.has_value()) return Outcome::kNeverCompletes;
+          return Follow(op.routine, *worker, now_blocked);
+        }
         if (blocked.count(op.thread) > 0) return Outcome::kNeverCompletes;
-        const Outcome awaited = Follow(program, op.routine, op.thread, blocked);
-        if (awaited != Outcome::kCompletes) return awaited;
-        break;
+        return Follow(op.routine, op.thread, now_blocked);
       }
+      case OpKind::kResult:
+        return AsyncMethod(op.routine, thread, blocked);
       case OpKind::kModal:
-      case OpKind::kPump: {
-        const Outcome shown = Follow(program, op.routine, thread, blocked);
-        if (shown != Outcome::kCompletes) return shown;
-        break;
-      }
+      case OpKind::kPump:
+        return Follow(op.routine, thread, blocked);
       case OpKind::kCookie:
         // A21: the callback comes on this thread's own looper, which the latch's wait blocks.
-        if (op.script == ScriptWait::kBlock) return Outcome::kDeadlock;
-        break;
+        return op.script == ScriptWait::kBlock ? Outcome::kDeadlock : Outcome::kCompletes;
       case OpKind::kScript:
         // The completion is a message to the UI thread (W2): .Result there never sees it (W5).
         if (op.script == ScriptWait::kBlock) return Outcome::kDeadlock;
         if (op.script == ScriptWait::kAwait && blocked.count(kUiThread) > 0) {
           return Outcome::kNeverCompletes;
         }
-        break;
+        return Outcome::kCompletes;
       default:
-        break;  // posts: fire and forget
+        return Outcome::kCompletes;  // posts (Task.Run included): fire and forget
     }
   }
-  return Outcome::kCompletes;
-}
+
+  const Program& program_;
+  uint32_t next_pool_worker_ = kFirstPoolWorker;
+};
 
 // Whether a routine run on `thread` makes a WebView call there, or posts work that does one on a
 // thread other than the UI thread.
@@ -100,10 +184,13 @@ bool CallsOffUiThread(const Program& program, uint32_t routine, uint32_t thread)
     if (webview_call && thread != kUiThread) return true;
     const bool runs_elsewhere = op.kind == OpKind::kPost || op.kind == OpKind::kPostDelayed ||
                                 op.kind == OpKind::kBlock || op.kind == OpKind::kAwait ||
-                                op.kind == OpKind::kInvoke || op.kind == OpKind::kSend;
+                                op.kind == OpKind::kInvoke || op.kind == OpKind::kSend ||
+                                op.kind == OpKind::kAwaitPool;
     if (runs_elsewhere && CallsOffUiThread(program, op.routine, op.thread)) return true;
-    const bool nested_loop = op.kind == OpKind::kModal || op.kind == OpKind::kPump;
-    if (nested_loop && CallsOffUiThread(program, op.routine, thread)) return true;
+    // An async method's first part runs here (what follows its awaits, AffinityPrograms have not).
+    const bool here =
+        op.kind == OpKind::kModal || op.kind == OpKind::kPump || op.kind == OpKind::kResult;
+    if (here && CallsOffUiThread(program, op.routine, thread)) return true;
     const bool callback = op.kind == OpKind::kScript && op.script == ScriptWait::kCallback;
     if (callback && CallsOffUiThread(program, op.routine, kUiThread)) return true;  // A11
     const bool cookie = op.kind == OpKind::kCookie && op.script == ScriptWait::kCallback;
@@ -115,9 +202,14 @@ bool CallsOffUiThread(const Program& program, uint32_t routine, uint32_t thread)
 }  // namespace
 
 bool PredictsDeadlock(const Program& program) {
+  Follower follower(program);
   for (uint32_t t = 0; t < program.threads.size(); ++t) {
     const std::optional<uint32_t> main = program.threads[t].main;
-    if (main.has_value() && Follow(program, *main, t, {}) == Outcome::kDeadlock) return true;
+    if (main.has_value() && follower.Follow(*main, t, {}) == Outcome::kDeadlock) return true;
+  }
+  // F10: every click comes, as a message on the UI thread.
+  for (const model::programs::UserClicks& click : program.clicks) {
+    if (follower.Follow(click.routine, kUiThread, {}) == Outcome::kDeadlock) return true;
   }
   return false;
 }

@@ -135,5 +135,39 @@ TEST(ProgramShapes, AndroidProgramsWaitForAndRunCookieCallbacks) {
   EXPECT_GE(callbacks, kProgramsPerProfile / 10);
 }
 
+// Whether some routine of `program` has an op of `kind` (on the pool when `pool`).
+bool HasOpOf(const Program& program, OpKind kind, bool pool) {
+  for (const model::programs::Routine& routine : program.routines) {
+    for (const model::programs::Op& op : routine.ops) {
+      if (op.kind == kind && (!pool || op.thread == model::programs::kPoolThread)) return true;
+    }
+  }
+  return false;
+}
+
+TEST(ProgramShapes, FrameworkAsyncProgramsUseThePoolAsyncMethodsAndTheUser) {
+  PrngChoices choices(kSeed);
+  int results = 0;
+  int configure_await_false = 0;
+  int pool_waits = 0;
+  int chains_in_clicks = 0;
+  int deadlocks = 0;
+  for (const Program& program : ProgramsOf(ProgramProfile::kFrameworkAsync, choices)) {
+    results += HasOpOf(program, OpKind::kResult, false) ? 1 : 0;
+    configure_await_false += HasOpOf(program, OpKind::kAwaitPool, false) ? 1 : 0;
+    pool_waits +=
+        HasOpOf(program, OpKind::kInvoke, true) || HasOpOf(program, OpKind::kBlock, true) ? 1 : 0;
+    chains_in_clicks += !program.clicks.empty() && program.routines[0].ops.size() < 3 ? 1 : 0;
+    deadlocks += PredictsDeadlock(program) ? 1 : 0;
+  }
+  EXPECT_GE(results, kProgramsPerProfile / 5);
+  EXPECT_GE(configure_await_false, kProgramsPerProfile / 10);
+  EXPECT_GE(pool_waits, kProgramsPerProfile / 10);
+  EXPECT_GE(chains_in_clicks, kProgramsPerProfile / 10);
+  // Both outcomes are common, so that the property tests each side.
+  EXPECT_GE(deadlocks, kProgramsPerProfile / 10);
+  EXPECT_LE(deadlocks, kProgramsPerProfile * 9 / 10);
+}
+
 }  // namespace
 }  // namespace wvsim::props

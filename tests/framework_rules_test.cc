@@ -44,13 +44,21 @@ sim::Thread SpawnUi(Kernel& k, std::string name = "ui") {
                  {.message_queue = true});
 }
 
+// Runs `setup` once with `params`, random choices from `seed`.
+RunResult RunWithParams(std::function<void(Kernel&)> setup, sim::ParamValues params,
+                        uint64_t seed) {
+  const sim::Scenario scenario = sim::testing::MakeScenario(std::move(setup));
+  sim::Runner runner(scenario, std::move(params));
+  sim::RandomStrategy random(seed);
+  random.BeginExecution(0);
+  RunResult result;
+  static_cast<sim::RunOutcome&>(result) = runner.Run(random, /*traced=*/true);
+  return result;
+}
+
 // Runs `setup` once with thread_pool_workers = `workers`.
 sim::RunOutcome RunWithPool(std::function<void(Kernel&)> setup, int64_t workers) {
-  const sim::Scenario scenario = sim::testing::MakeScenario(std::move(setup));
-  sim::Runner runner(scenario, {{kPoolWorkersParam, workers}});
-  sim::RandomStrategy random(1);
-  random.BeginExecution(0);
-  return runner.Run(random, /*traced=*/true);
+  return RunWithParams(std::move(setup), {{kPoolWorkersParam, workers}}, 1);
 }
 
 TEST(FrameworkRules, F2_AwaitResumesOnTheCapturedContextUnlessConfigureAwaitFalse) {
@@ -307,6 +315,13 @@ TEST(FrameworkRules, F9_DoEventsDispatchesWhatWasQueuedAndIsAWatchedNestedLoop) 
   EXPECT_THAT(loops, ::testing::Contains(HasSubstr("Application.DoEvents")));
 }
 
+// The run ended with W4's reentrancy.
+void ExpectW4Reentrancy(const RunResult& run, uint64_t seed) {
+  EXPECT_EQ(run.violation.kind, model::WebViewVerdict::kReentrancy)
+      << "seed " << seed << ": " << run.violation.report;
+  EXPECT_THAT(run.violation.report, HasSubstr("W4"));
+}
+
 // A WebMessageReceived handler that pumps with DoEvents (or Dispatcher.PushFrame until posted
 // work ran), or that posts the work instead.
 enum class HandlerPumps { kDoEvents, kPushFrame, kNo };
@@ -357,10 +372,90 @@ TEST(FrameworkRules, F9_DoEventsAndPushFrameInAWebView2HandlerAreReentrancy) {
         EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
         EXPECT_EQ(log, std::vector<std::string>{"handler done"});
       } else {
-        EXPECT_EQ(run.violation.kind, model::WebViewVerdict::kReentrancy)
-            << "seed " << seed << ": " << run.violation.report;
-        EXPECT_THAT(run.violation.report, HasSubstr("W4"));
+        ExpectW4Reentrancy(run, seed);
       }
+    }
+  }
+}
+
+// Form1_Load awaits ExecuteScriptAsync (Clr::AwaitWebView2); its continuation pumps with DoEvents.
+Task<> AwaitScriptThenPump(webview2::Probe& p, Clr& clr) {
+  co_await webview2::ProbeCreate(p);
+  co_await p.webview->Navigate(webview2::kPage);
+  webview2::Async<std::string> op = co_await p.webview->ExecuteScriptAsync("document.title");
+  webview2::Probe* probe = &p;
+  absl::AnyInvocable<Task<>()> rest = [probe, &clr]() -> Task<> {
+    co_await clr.DoEvents();
+    probe->log->push_back("continued");
+  };
+  co_await clr.AwaitWebView2<std::string, void>(op, /*continue_on_captured_context=*/true,
+                                                "Form1_Load", std::move(rest));
+}
+
+TEST(FrameworkRules, F2_W4_AnAwaitedWebView2ContinuationRunsInlineInTheDeliveryOnlyIfSoConfigured) {
+  for (const int64_t inline_continuation : {0, 1}) {
+    for (uint64_t seed = 1; seed <= 10; ++seed) {
+      std::vector<std::string> log;
+      const RunResult run = RunWithParams(
+          [&](Kernel& k) {
+            Clr& clr = Clr::Create(k, Win32::Create(k));
+            webview2::Probe& p = webview2::MakeProbe(k, &log, [&clr](webview2::Probe& probe) {
+              return AwaitScriptThenPump(probe, clr);
+            });
+            clr.InstallContext(p.ui, UiFramework::kWinForms);
+            p.rt->world().AddPage(webview2::kPage, webview2::Page{.title = "T"});
+          },
+          {{webview2::kNetContinuationInlineParam, inline_continuation}}, seed);
+      if (inline_continuation == 0) {
+        // Posted to the context: the delivery returned first, so the loop is in no handler.
+        EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+        EXPECT_EQ(log, std::vector<std::string>{"continued"});
+      } else {
+        // Inline: the continuation is the completion handler's body, and its loop is W4's.
+        ExpectW4Reentrancy(run, seed);
+      }
+    }
+  }
+}
+
+// The UI thread joins a worker that sends it a message, or posts one and waits for it to run.
+TEST(FrameworkRules, F4_ThreadJoinOnAnStaRunsSentMessagesNotPostedOnes) {
+  for (const bool sends : {true, false}) {
+    std::vector<std::string> log;
+    const RunResult run = RunProgram([&](Kernel& k) {
+      Win32& win32 = Win32::Create(k);
+      Clr& clr = Clr::Create(k, win32);
+      const sim::Thread ui = SpawnUi(k);
+      sim::ModelPort(k).Send(ui, "Form1_Load", [&k, &clr, &win32, &log, ui, sends]() -> Task<> {
+        absl::AnyInvocable<Task<>()> body = [&k, &win32, &log, ui, sends]() -> Task<> {
+          absl::AnyInvocable<Task<>()> update = [&log]() -> Task<> {
+            log.push_back("ui updated");
+            co_return;
+          };
+          if (sends) {
+            co_await win32.SendMessage(ui, "WM_APP_PROGRESS", std::move(update));
+          } else {
+            const sim::Promise<void> ran = k.MakePromise<void>("posted update");
+            co_await win32.PostMessage(ui, "WM_APP_PROGRESS", [&log, ran]() -> Task<> {
+              log.push_back("ui updated");
+              ran.Set();
+              co_return;
+            });
+            co_await win32.WaitForSingleObject(ran.future());
+          }
+          log.push_back("worker done");
+        };
+        const Clr::ClrThread worker = clr.StartThread("worker", std::move(body), /*sta=*/false);
+        co_await clr.Join(worker);
+        log.push_back("joined");
+      });
+    });
+    if (sends) {
+      EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+      EXPECT_EQ(log, (std::vector<std::string>{"ui updated", "worker done", "joined"}));
+    } else {
+      EXPECT_EQ(run.violation.kind, Verdict::kDeadlock);
+      EXPECT_THAT(run.violation.report, HasSubstr("Thread.Join"));
     }
   }
 }

@@ -59,6 +59,26 @@ TEST(ProgramText, FormatsWhatItParses) {
   EXPECT_EQ(FormatProgram(*android), kEveryAndroidOp);
 }
 
+TEST(ProgramText, FormatsWhatItParsesWithTheClrAndTheUser) {
+  const std::vector<std::string> lines = {
+      "thread ui pump main=r0",
+      "thread w1 pump",
+      "routine r0: result r1; post pool r3; invoke pool r3; block pool r3; await pool r3",
+      "routine r1: invoke w1 r3; await w1 r3; await_pool pool r3; result r4",
+      "routine r2: post w1 r3",
+      "routine r3:",
+      "routine r4: await_pool ui r3",
+      "click r2 2",
+  };
+  absl::StatusOr<Program> program = Parse(lines);
+  ASSERT_TRUE(program.ok()) << program.status();
+  EXPECT_EQ(FormatProgram(*program), lines);
+  EXPECT_EQ(program->routines[0].ops[1].thread, kPoolThread);
+  EXPECT_TRUE(UsesClr(*program));
+  EXPECT_TRUE(IsAsyncMethod(*program, 1));
+  EXPECT_TRUE(IsClickHandler(*program, 2));
+}
+
 TEST(ProgramText, RejectsMalformedProgramsNamingTheLine) {
   struct Case {
     std::vector<std::string> lines;
@@ -79,7 +99,20 @@ TEST(ProgramText, RejectsMalformedProgramsNamingTheLine) {
       {{"thread ui pump main=r0", "routine r0: script maybe"}, "script none|await|block"},
       {{"thread ui pump main=rx"}, "expected a routine 'rN'"},
       {{"thread ui pump main=r999999"}, "too large"},
-      {{"frobnicate"}, "expected 'runtime', 'thread', 'routine' or 'handler'"},
+      {{"frobnicate"}, "expected 'runtime', 'thread', 'routine', 'handler' or 'click'"},
+      {{"thread ui pump main=r0", "thread pool pump", "routine r0:"}, "repeated thread name"},
+      {{"thread ui pump main=r0", "routine r0: send pool r1", "routine r1:"},
+       "the thread pool takes no such op"},
+      {{"thread ui pump main=r0", "routine r0: await_pool pool r1", "routine r1:"},
+       "only an async method"},
+      {{"thread ui pump main=r0", "routine r0: result r1; post ui r1", "routine r1:"},
+       "r1 is an async method"},
+      {{"thread ui pump main=r0", "routine r0: result r1", "routine r1: script await"},
+       "an async method awaits posted work"},
+      {{"runtime android", "thread main pump main=r0", "routine r0: post pool r0"},
+       "an Android program has no CLR"},
+      {{"thread ui pump main=r0", "routine r0:", "click r0 1"}, "an async method or a click"},
+      {{"thread ui pump main=r0", "routine r0:", "routine r1:", "click r1 0"}, "1 to 8 clicks"},
       {{"runtime android", "thread main pump main=r0", "routine r0: modal r0"},
        "an Android program has no such op"},
       {{"thread ui pump main=r0", "runtime android", "routine r0:"}, "must be the first line"},
@@ -115,6 +148,42 @@ TEST(ProgramInterpreter, ScriptResultOnTheUiThreadDeadlocks) {
   const sim::RunOutcome outcome = RunOnce({"thread ui pump main=r0", "routine r0: script block"});
   EXPECT_EQ(outcome.violation.kind, Verdict::kDeadlock);
   EXPECT_NE(outcome.violation.report.find("Task.Result"), std::string::npos);
+}
+
+// F2, F4: .Result on the UI thread of an async method whose await captured the UI context.
+TEST(ProgramInterpreter, ResultOfAnAsyncMethodThatResumesOnTheUiDeadlocks) {
+  const sim::RunOutcome outcome =
+      RunOnce({"thread ui pump main=r0", "thread w1 pump", "routine r0: result r1",
+               "routine r1: await w1 r2; post w1 r2", "routine r2:"});
+  EXPECT_EQ(outcome.violation.kind, Verdict::kDeadlock);
+  EXPECT_NE(outcome.violation.report.find("Task.Result"), std::string::npos);
+}
+
+TEST(ProgramInterpreter, ConfigureAwaitFalseOrNoContextLetsTheResultEnd) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    EXPECT_EQ(RunOnce({"thread ui pump main=r0", "routine r0: result r1",
+                       "routine r1: await_pool pool r2; await pool r2", "routine r2:"},
+                      seed)
+                  .violation.kind,
+              Verdict::kClean);
+    // On a worker (no SynchronizationContext) a plain await resumes on the pool.
+    EXPECT_EQ(RunOnce({"thread ui pump main=r0", "thread w1 pump", "routine r0: post w1 r1",
+                       "routine r1: result r2", "routine r2: await ui r3", "routine r3:"},
+                      seed)
+                  .violation.kind,
+              Verdict::kClean);
+  }
+}
+
+// F10: the deadlock comes with the user's click, whenever the scheduler makes it arrive.
+TEST(ProgramInterpreter, AClickWhoseHandlerWaitsOnItsOwnContextDeadlocks) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    const sim::RunOutcome outcome =
+        RunOnce({"thread ui pump main=r0", "routine r0: post pool r2", "routine r1: result r3",
+                 "routine r2:", "routine r3: await pool r2", "click r1 1"},
+                seed);
+    EXPECT_EQ(outcome.violation.kind, Verdict::kDeadlock);
+  }
 }
 
 TEST(ProgramInterpreter, AwaitingTheScriptIsClean) {

@@ -70,6 +70,30 @@ sim::Task<> Clr::Invoke(SynchronizationContext& context, std::string label,
   done.future().Get();
 }
 
+namespace {
+
+sim::Task<> RunThenEnd(absl::AnyInvocable<sim::Task<>()>& body, sim::Promise<void> ended) {
+  co_await body();
+  ended.Set();
+}
+
+}  // namespace
+
+Clr::ClrThread Clr::StartThread(std::string name, absl::AnyInvocable<sim::Task<>()> body,
+                                bool sta) {
+  const sim::Promise<void> ended = kernel_.MakePromise<void>(absl::StrCat(name, " ended"));
+  auto& kept = kernel_.Make<absl::AnyInvocable<sim::Task<>()>>(std::move(body));
+  const sim::Thread thread = kernel_.Spawn(name, RunThenEnd(kept, ended), {.message_queue = sta});
+  ended.SetProducer(thread, absl::StrCat("thread ", name, " must run to its end"));
+  return ClrThread{thread, NetTask<void>(ended.future())};
+}
+
+sim::Task<> Clr::Join(ClrThread thread) {
+  // TJ: "Blocks the calling thread until the thread ... terminates, while continuing to perform
+  // standard COM and SendMessage pumping": F4's wait.
+  co_await win32_.WaitServicingSent("Thread.Join", thread.ended.future().state());
+}
+
 sim::Task<> Clr::DoEvents() {
   // Everything queued before the call, then return: a marker queued last ends the loop.
   const sim::Promise<void> drained = kernel_.MakePromise<void>("Application.DoEvents");

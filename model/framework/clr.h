@@ -30,9 +30,11 @@
 #include "absl/strings/str_cat.h"
 #include "model/framework/internal/on_completion.h"
 #include "model/framework/net_task.h"
+#include "model/framework/planted_defects.h"
 #include "model/framework/synchronization_context.h"
 #include "model/framework/thread_pool.h"
 #include "model/framework/win32.h"
+#include "model/webview2/async.h"
 #include "sim/future.h"
 #include "sim/kernel.h"
 #include "sim/task.h"
@@ -77,6 +79,26 @@ class Clr {
   template <typename T, typename R>
   sim::Task<NetTask<R>> Await(ConfiguredTask<T> awaited, std::string name,
                               absl::AnyInvocable<sim::Task<R>()> rest);
+
+  // `await op` of a WebView2 call's Task (the .NET wrapper's, completed in the call's completion
+  // delivery on the calling UI thread), in an async method whose remainder is `rest`. With the
+  // scenario parameter webview2::kNetContinuationInlineParam = 1 and a captured context, `rest`
+  // runs inline in that delivery, behind the WebView2 handler boundary (W4); otherwise it goes as
+  // Await sends it (default: posted to the captured context). Call it right after the call
+  // returned, before any scheduling point.
+  template <typename T, typename R>
+  sim::Task<NetTask<R>> AwaitWebView2(webview2::Async<T> op, bool continue_on_captured_context,
+                                      std::string name, absl::AnyInvocable<sim::Task<R>()> rest);
+
+  // new Thread(body).Start(): a thread of its own (an STA with a message queue when `sta`, as
+  // SetApartmentState(STA) before Start); Join waits for it to end in a CLR wait (F4: on an STA
+  // it runs COM calls and sent messages, not posted ones).
+  struct ClrThread {
+    sim::Thread thread;
+    NetTask<void> ended;
+  };
+  ClrThread StartThread(std::string name, absl::AnyInvocable<sim::Task<>()> body, bool sta);
+  sim::Task<> Join(ClrThread thread);
 
   // Task.Result / GetAwaiter().GetResult() and Task.Wait(): a CLR blocking wait. On an STA
   // thread it services COM calls and messages sent with SendMessage, not posted messages (F4).
@@ -187,8 +209,10 @@ sim::Task<NetTask<R>> Clr::Await(ConfiguredTask<T> awaited, std::string name,
     co_await RunInto<R>(kept, result);
     co_return NetTask<R>(result.future());
   }
-  SynchronizationContext* context =
-      awaited.continue_on_captured_context ? ContextOf(kernel_.Current()) : nullptr;
+  const FrameworkPlantedDefects& defects = TestOnlyFrameworkPlantedDefects();
+  const bool capture = defects.configure_await_ignored ||
+                       (awaited.continue_on_captured_context && !defects.await_ignores_context);
+  SynchronizationContext* context = capture ? ContextOf(kernel_.Current()) : nullptr;
   result.SetProducer(
       awaited.task.future().state().Blocker(),
       absl::StrCat("it goes on only after ", awaited.task.name(), ", which is not complete"));
@@ -201,6 +225,27 @@ sim::Task<NetTask<R>> Clr::Await(ConfiguredTask<T> awaited, std::string name,
                            context, std::move(continuation),
                            [&kept, result] { return RunInto<R>(kept, result); }, result_core);
                      });
+  co_return NetTask<R>(result.future());
+}
+
+template <typename T, typename R>
+sim::Task<NetTask<R>> Clr::AwaitWebView2(webview2::Async<T> op, bool continue_on_captured_context,
+                                         std::string name,
+                                         absl::AnyInvocable<sim::Task<R>()> rest) {
+  const bool in_delivery = continue_on_captured_context && !op.future().done() &&
+                           ContextOf(kernel_.Current()) != nullptr &&
+                           kernel_.Param(webview2::kNetContinuationInlineParam, 0) == 1;
+  if (!in_delivery) {
+    const ConfiguredTask<T> awaited =
+        NetTask<T>(op.future()).ConfigureAwait(continue_on_captured_context);
+    const NetTask<R> method = co_await Await(awaited, std::move(name), std::move(rest));
+    co_return method;
+  }
+  const sim::Promise<R> result = kernel_.MakePromise<R>(name);
+  result.SetProducer(op.future().state().Blocker(),
+                     absl::StrCat("it goes on inline in the completion of ", op.name()));
+  auto& kept = kernel_.Make<absl::AnyInvocable<sim::Task<R>()>>(std::move(rest));
+  op.OnCompleted([&kept, result](webview2::Async<T>) { return RunInto<R>(kept, result); });
   co_return NetTask<R>(result.future());
 }
 

@@ -12,6 +12,14 @@ struct FrameworkPlantedDefects {
   bool servicing_wait_ignores_sent = false;
   // F7: a message loop never retrieves sent messages (only servicing waits run them).
   bool loop_ignores_sent = false;
+  // F2: `await` captures no context: every continuation goes to the thread pool.
+  bool await_ignores_context = false;
+  // F2: ConfigureAwait(false) is ignored: the continuation goes to the captured context.
+  bool configure_await_ignored = false;
+  // F3: the pool has one worker whatever thread_pool_workers says.
+  bool pool_single_worker = false;
+  // F10: the user's inputs never arrive.
+  bool user_inputs_dropped = false;
 };
 
 FrameworkPlantedDefects& TestOnlyFrameworkPlantedDefects();

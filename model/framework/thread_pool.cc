@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "model/framework/planted_defects.h"
 #include "sim/model_port.h"
 
 namespace wvsim::model::framework {
@@ -35,7 +36,8 @@ ThreadPool::Worker* ThreadPool::IdleWorker() {
   for (Worker* worker : workers_) {
     if (!worker->busy) return worker;
   }
-  if (workers_.size() >= max_workers_) return nullptr;
+  const uint32_t bound = TestOnlyFrameworkPlantedDefects().pool_single_worker ? 1 : max_workers_;
+  if (workers_.size() >= bound) return nullptr;
   const sim::Thread thread = kernel_.Spawn(absl::StrCat("pool-", workers_.size() + 1),
                                            WorkerMain(kernel_), {.message_queue = true});
   if (!thread.valid()) return nullptr;  // the thread limit stopped the run

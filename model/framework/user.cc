@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "model/framework/planted_defects.h"
 
 namespace wvsim::model::framework {
 
@@ -38,6 +39,7 @@ void User::Start() {
 }
 
 sim::Task<> User::Act() {
+  if (TestOnlyFrameworkPlantedDefects().user_inputs_dropped) co_return;
   std::vector<Input*> left;
   for (Input& input : inputs_) left.push_back(&input);
   while (!left.empty()) {

@@ -25,10 +25,9 @@ Task<> RunAndSignal(ProgramRun& run, uint32_t routine, Promise<void> done) {
   done.Set();
 }
 
-// Posts `routine` to `target` and returns a future that completes once it has run.
-Task<sim::Future<void>> PostWithResult(ProgramRun& run, uint32_t target, uint32_t routine) {
+// Posts `routine` to `thread` and returns a future that completes once it has run.
+Task<sim::Future<void>> PostWithResult(ProgramRun& run, Thread thread, uint32_t routine) {
   Kernel& k = *run.k;
-  const Thread thread = run.threads[target];
   Promise<void> done =
       k.MakePromise<void>(k.traced() ? absl::StrCat("r", routine, "@", thread.name()) : "r");
   done.SetProducer(
@@ -39,6 +38,43 @@ Task<sim::Future<void>> PostWithResult(ProgramRun& run, uint32_t target, uint32_
   co_return done.future();
 }
 
+// Starts `routine` on program thread `target` (posted), or on the CLR thread pool (Task.Run, F3);
+// the future completes once it has run.
+Task<sim::Future<void>> StartWork(ProgramRun& run, uint32_t target, uint32_t routine) {
+  if (target != kPoolThread) co_return co_await PostWithResult(run, run.threads[target], routine);
+  ProgramRun* self = &run;
+  absl::AnyInvocable<Task<>()> work = [self, routine] {
+    return RunRoutine(*self, routine, nullptr);
+  };
+  const framework::NetTask<void> task =
+      co_await run.clr->Run<void>(absl::StrCat("r", routine), std::move(work));
+  co_return task.future();
+}
+
+// The ops of async method `routine` from `first` on, up to its next await: that await's rest
+// goes through Clr::Await, which resumes it on the captured context or the pool (F2); `task`, the
+// method's Task, completes after its last op.
+Task<> RunAsyncMethod(ProgramRun& run, uint32_t routine, size_t first, Promise<void> task) {
+  const std::vector<Op>& ops = run.program->routines[routine].ops;
+  for (size_t i = first; i < ops.size(); ++i) {
+    const Op& op = ops[i];
+    if (op.kind != OpKind::kAwait && op.kind != OpKind::kAwaitPool) {
+      co_await RunOp(run, op, nullptr);
+      continue;
+    }
+    const sim::Future<void> work = co_await StartWork(run, op.thread, op.routine);
+    const framework::ConfiguredTask<void> awaited =
+        framework::NetTask<void>(work).ConfigureAwait(op.kind == OpKind::kAwait);
+    ProgramRun* self = &run;
+    absl::AnyInvocable<Task<>()> rest = [self, routine, i, task] {
+      return RunAsyncMethod(*self, routine, i + 1, task);
+    };
+    co_await run.clr->Await<void, void>(awaited, absl::StrCat("r", routine), std::move(rest));
+    co_return;
+  }
+  task.Set();
+}
+
 Task<> WebViewCall(ProgramRun& run, const Op& op, HandlerContext* handler) {
   if (run.program->runtime == ProgramRuntime::kAndroid) {
     co_await AndroidCall(run, op);
@@ -47,12 +83,18 @@ Task<> WebViewCall(ProgramRun& run, const Op& op, HandlerContext* handler) {
   }
 }
 
+}  // namespace
+
 Task<> RunOp(ProgramRun& run, const Op& op, HandlerContext* handler) {
   Kernel& k = *run.k;
   ProgramRun* self = &run;
   const uint32_t routine = op.routine;
   switch (op.kind) {
     case OpKind::kPost:
+      if (op.thread == kPoolThread) {
+        co_await StartWork(run, op.thread, routine);  // Task.Run, its task dropped
+        break;
+      }
       co_await k.Post(run.threads[op.thread], "r",
                       [self, routine] { return RunRoutine(*self, routine, nullptr); });
       break;
@@ -62,13 +104,14 @@ Task<> RunOp(ProgramRun& run, const Op& op, HandlerContext* handler) {
       co_await k.Yield({"post_delayed", nullptr});
       break;
     case OpKind::kBlock: {
-      sim::Future<void> done = co_await PostWithResult(run, op.thread, routine);
+      sim::Future<void> done = co_await StartWork(run, op.thread, routine);
       co_await k.BlockOn(done);  // Task.Result, Future.get: the thread's pump stops (W5, A3)
       break;
     }
     case OpKind::kInvoke: {
-      // Control.Invoke: posted, then a CLR wait that runs messages sent to this thread (F4, F5).
-      sim::Future<void> done = co_await PostWithResult(run, op.thread, routine);
+      // Control.Invoke: posted, then a CLR wait that runs messages sent to this thread (F4, F5);
+      // to the pool, Task.Run(...).Wait(), the same wait.
+      sim::Future<void> done = co_await StartWork(run, op.thread, routine);
       co_await run.win32->WaitServicingSent("Control.Invoke", done.state());
       break;
     }
@@ -80,9 +123,19 @@ Task<> RunOp(ProgramRun& run, const Op& op, HandlerContext* handler) {
       co_await run.win32->SendMessage(run.threads[op.thread], "r", std::move(work));
       break;
     }
-    case OpKind::kAwait: {
-      sim::Future<void> done = co_await PostWithResult(run, op.thread, routine);
+    case OpKind::kAwait:
+    case OpKind::kAwaitPool: {  // kAwaitPool: only in async methods, which RunAsyncMethod runs
+      sim::Future<void> done = co_await StartWork(run, op.thread, routine);
       co_await AwaitInHandler(run, done, handler);
+      break;
+    }
+    case OpKind::kResult: {
+      // An async method runs here up to its first await; then .Result, a CLR wait (F2, F4).
+      const Promise<void> task =
+          k.MakePromise<void>(k.traced() ? absl::StrCat("async method r", routine) : "r");
+      co_await RunAsyncMethod(run, routine, 0, task);
+      const framework::NetTask<void> method(task.future());
+      co_await run.clr->Result(method);
       break;
     }
     case OpKind::kModal:
@@ -90,8 +143,7 @@ Task<> RunOp(ProgramRun& run, const Op& op, HandlerContext* handler) {
       break;
     case OpKind::kPump: {
       // Application.DoEvents until the routine ran: the kernel's pump, a loop the app built (W4).
-      const uint32_t here = run.IndexOf(k.Current());
-      sim::Future<void> done = co_await PostWithResult(run, here, routine);
+      sim::Future<void> done = co_await PostWithResult(run, k.Current(), routine);
       co_await k.PumpUntil(done);
       break;
     }
@@ -109,6 +161,8 @@ Task<> RunOp(ProgramRun& run, const Op& op, HandlerContext* handler) {
       break;
   }
 }
+
+namespace {
 
 void Setup(Kernel& k, const Program& program, ProgramObservations* observations) {
   if (observations != nullptr) observations->entries.clear();

@@ -9,7 +9,42 @@ namespace {
 
 bool NeedsTargetThread(OpKind kind) {
   return kind == OpKind::kPost || kind == OpKind::kPostDelayed || kind == OpKind::kBlock ||
-         kind == OpKind::kAwait || kind == OpKind::kInvoke || kind == OpKind::kSend;
+         kind == OpKind::kAwait || kind == OpKind::kInvoke || kind == OpKind::kSend ||
+         kind == OpKind::kAwaitPool;
+}
+
+// Ops that may target the CLR thread pool instead of a program thread (F3).
+bool MayTargetPool(OpKind kind) {
+  return kind == OpKind::kPost || kind == OpKind::kBlock || kind == OpKind::kInvoke ||
+         kind == OpKind::kAwait || kind == OpKind::kAwaitPool;
+}
+
+// The checks of the CLR's ops (F2..F4): what runs async methods, what only they do.
+absl::Status ValidateClrOp(const Program& program, uint32_t routine, const Op& op,
+                           const std::string& where) {
+  const bool clr_op = op.kind == OpKind::kResult || op.kind == OpKind::kAwaitPool ||
+                      (NeedsTargetThread(op.kind) && op.thread == kPoolThread);
+  if (clr_op && program.runtime == ProgramRuntime::kAndroid) {
+    return absl::InvalidArgumentError(absl::StrCat(where, ": an Android program has no CLR"));
+  }
+  if (RunsRoutine(op) && op.kind != OpKind::kResult && IsAsyncMethod(program, op.routine)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: r%u is an async method, which only `result` runs", where, op.routine));
+  }
+  if (RunsRoutine(op) && IsClickHandler(program, op.routine)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s: r%u is a click's handler, which only the user runs", where, op.routine));
+  }
+  const bool async = IsAsyncMethod(program, routine);
+  if (op.kind == OpKind::kAwaitPool && !async) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": only an async method (run by `result`) has ConfigureAwait(false)"));
+  }
+  if (async && op.kind == OpKind::kScript && op.script == ScriptWait::kAwait) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": an async method awaits posted work, not a script"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ValidateOp(const Program& program, uint32_t routine, const Op& op) {
@@ -17,7 +52,11 @@ absl::Status ValidateOp(const Program& program, uint32_t routine, const Op& op) 
   if (RunsRoutine(op) && op.routine >= program.routines.size()) {
     return absl::InvalidArgumentError(absl::StrFormat("%s: no routine r%u", where, op.routine));
   }
-  if (NeedsTargetThread(op.kind)) {
+  if (NeedsTargetThread(op.kind) && op.thread == kPoolThread) {
+    if (!MayTargetPool(op.kind)) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ": the thread pool takes no such op"));
+    }
+  } else if (NeedsTargetThread(op.kind)) {
     if (op.thread >= program.threads.size()) {
       return absl::InvalidArgumentError(absl::StrFormat("%s: no thread #%u", where, op.thread));
     }
@@ -50,6 +89,34 @@ absl::Status ValidateOp(const Program& program, uint32_t routine, const Op& op) 
   if (op.kind == OpKind::kDefer && !IsHandler(program, routine)) {
     return absl::InvalidArgumentError(
         absl::StrCat(where, ": only a page event's handler has a deferral to take"));
+  }
+  return ValidateClrOp(program, routine, op, where);
+}
+
+// A click's routine exists and is nothing else; WebView2 only (F10).
+absl::Status ValidateClicks(const Program& program) {
+  if (program.runtime == ProgramRuntime::kAndroid && !program.clicks.empty()) {
+    return absl::InvalidArgumentError("an Android program has no user clicks");
+  }
+  for (size_t i = 0; i < program.clicks.size(); ++i) {
+    const UserClicks& click = program.clicks[i];
+    if (click.routine >= program.routines.size()) {
+      return absl::InvalidArgumentError(absl::StrFormat("click: no routine r%u", click.routine));
+    }
+    if (click.count == 0 || click.count > kClicksMax) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("click r%u: 1 to %u clicks", click.routine, kClicksMax));
+    }
+    if (IsHandler(program, click.routine) || IsAsyncMethod(program, click.routine)) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("click r%u: the routine is a handler or an async method", click.routine));
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (program.clicks[j].routine == click.routine) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("click r%u: two buttons run one routine", click.routine));
+      }
+    }
   }
   return absl::OkStatus();
 }
@@ -93,6 +160,7 @@ absl::Status CheckAcyclic(const Program& program) {
 
 bool RunsRoutine(const Op& op) {
   return NeedsTargetThread(op.kind) || op.kind == OpKind::kModal || op.kind == OpKind::kPump ||
+         op.kind == OpKind::kResult ||
          ((op.kind == OpKind::kScript || op.kind == OpKind::kCookie) &&
           op.script == ScriptWait::kCallback);
 }
@@ -100,6 +168,33 @@ bool RunsRoutine(const Op& op) {
 bool IsHandler(const Program& program, uint32_t routine) {
   for (const PageEventHandler& handler : program.handlers) {
     if (handler.routine == routine) return true;
+  }
+  return false;
+}
+
+bool IsAsyncMethod(const Program& program, uint32_t routine) {
+  for (const Routine& r : program.routines) {
+    for (const Op& op : r.ops) {
+      if (op.kind == OpKind::kResult && op.routine == routine) return true;
+    }
+  }
+  return false;
+}
+
+bool IsClickHandler(const Program& program, uint32_t routine) {
+  for (const UserClicks& click : program.clicks) {
+    if (click.routine == routine) return true;
+  }
+  return false;
+}
+
+bool UsesClr(const Program& program) {
+  for (const Routine& r : program.routines) {
+    for (const Op& op : r.ops) {
+      if (op.kind == OpKind::kResult || (NeedsTargetThread(op.kind) && op.thread == kPoolThread)) {
+        return true;
+      }
+    }
   }
   return false;
 }
@@ -117,6 +212,14 @@ absl::Status ValidateProgram(const Program& program) {
       return absl::InvalidArgumentError(
           absl::StrFormat("thread %s: r%u is a page event's handler, which only the page runs",
                           thread.name, *thread.main));
+    }
+    if (thread.main.has_value() &&
+        (IsAsyncMethod(program, *thread.main) || IsClickHandler(program, *thread.main))) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "thread %s: r%u is an async method or a click's handler", thread.name, *thread.main));
+    }
+    if (thread.name == kPoolThreadName) {
+      return absl::InvalidArgumentError("the name 'pool' is the CLR thread pool's");
     }
   }
   if (program.runtime == ProgramRuntime::kAndroid && !program.handlers.empty()) {
@@ -139,6 +242,7 @@ absl::Status ValidateProgram(const Program& program) {
       }
     }
   }
+  if (absl::Status status = ValidateClicks(program); !status.ok()) return status;
   for (uint32_t r = 0; r < program.routines.size(); ++r) {
     for (const Op& op : program.routines[r].ops) {
       if (absl::Status status = ValidateOp(program, r, op); !status.ok()) return status;
@@ -177,6 +281,10 @@ const char* OpKindName(OpKind kind) {
       return "invoke";
     case OpKind::kSend:
       return "send";
+    case OpKind::kResult:
+      return "result";
+    case OpKind::kAwaitPool:
+      return "await_pool";
   }
   return "?";
 }

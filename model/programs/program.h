@@ -48,6 +48,22 @@
 //   crash browser|renderer   WebView2: the WebView's browser process, or the renderer of its
 //                    document, crashes at this point (W12; pending calls fail or never complete,
 //                    W15); nothing happens when that process is already gone
+//   result rN        WebView2: call rN as a C# async method on this thread (it runs here up to its
+//                    first await), then read its task's .Result: a CLR wait that runs sent
+//                    messages, not posted ones (F4)
+//   await_pool T rN  inside an async method (a routine run by `result`): `await` with
+//                    ConfigureAwait(false): the rest of the method runs on a thread-pool thread;
+//                    a plain `await T rN` there resumes through the context it captured (the UI
+//                    thread's WindowsFormsSynchronizationContext; the pool on other threads, F2)
+//
+// The target thread `pool` (WebView2) is the CLR thread pool: `post pool rN` is Task.Run(rN),
+// `block pool rN` Task.Run(rN) waited for without pumping, `invoke pool rN` Task.Run(rN).Wait() (a
+// CLR wait), `await pool rN` and `await_pool pool rN` await Task.Run(rN) (F3). No thread may be
+// named `pool`, and nothing is sent to it.
+//
+// A WebView2 program may also declare its user (F10): `click rN C` is C clicks on a button whose
+// handler runs rN on the UI thread; each arrives on the UI thread's queue at a point the scheduler
+// chooses, once Form1_Load created the WebView (the form is shown).
 //
 // A first line `runtime android` runs it on the Android model instead (interpreter.h says how
 // each op maps); Android programs use no await, modal, pump, defer, `script await`, crash or
@@ -57,7 +73,9 @@
 // A program is well formed (ValidateProgram) when: thread 0 pumps; posts, blocks and awaits
 // target threads that pump; routine ids exist; no routine reaches itself through ops (programs
 // are finite); `defer` appears only in handler routines; a handler's routine runs only as that
-// handler, and each event has at most one. Plain data; copy freely.
+// handler, and each event has at most one; an async method (a routine `result` runs) runs only
+// that way and awaits no script, and only it has `await_pool`; a click's routine runs only as the
+// click. Plain data; copy freely.
 #ifndef WVSIM_MODEL_PROGRAMS_PROGRAM_H_
 #define WVSIM_MODEL_PROGRAMS_PROGRAM_H_
 
@@ -90,7 +108,13 @@ enum class OpKind : uint8_t {
   kCookie,  // Android: CookieManager.setCookie with a callback on this thread's looper (A21)
   kInvoke,
   kSend,
+  kResult,     // WebView2: an async method's .Result (F2, F4)
+  kAwaitPool,  // WebView2, in an async method: await ... ConfigureAwait(false) (F2)
 };
+
+// Op::thread of an op whose target is the CLR thread pool (Task.Run, F3); its text name.
+inline constexpr uint32_t kPoolThread = 0xFFFFu;
+inline constexpr char kPoolThreadName[] = "pool";
 
 // kCallback: Android's ValueCallback, which runs Op::routine.
 enum class ScriptWait : uint8_t { kNone, kAwait, kBlock, kCallback };
@@ -129,11 +153,20 @@ struct PageEventHandler {
   bool operator==(const PageEventHandler&) const = default;
 };
 
+// The user's clicks on one button (F10): `count` of them, each running `routine` on the UI thread.
+struct UserClicks {
+  uint32_t routine = 0;
+  uint32_t count = 1;
+  bool operator==(const UserClicks&) const = default;
+};
+inline constexpr uint32_t kClicksMax = 8;  // per button
+
 struct Program {
   ProgramRuntime runtime = ProgramRuntime::kWebView2;
   std::vector<ThreadSpec> threads;  // threads[0] is the UI thread
   std::vector<Routine> routines;
   std::vector<PageEventHandler> handlers;  // raised in this order after `navigate`
+  std::vector<UserClicks> clicks;          // WebView2: button i is "button<i+1>"
 
   bool operator==(const Program&) const = default;
 };
@@ -143,6 +176,12 @@ absl::Status ValidateProgram(const Program& program);
 
 // Whether routine `routine` is a page event's handler.
 bool IsHandler(const Program& program, uint32_t routine);
+// Whether routine `routine` is an async method: some `result` op runs it.
+bool IsAsyncMethod(const Program& program, uint32_t routine);
+// Whether routine `routine` is a click's handler.
+bool IsClickHandler(const Program& program, uint32_t routine);
+// Whether the program uses the CLR (the pool, async methods), so that its run installs one.
+bool UsesClr(const Program& program);
 
 const char* OpKindName(OpKind kind);          // "post", "block", ...
 const char* ScriptWaitName(ScriptWait wait);  // "none", "await", "block"

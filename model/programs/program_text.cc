@@ -18,19 +18,22 @@ using webview2::DeferrableEvent;
 using webview2::kDeferrableEventCount;
 
 std::string FormatOp(const Program& program, const Op& op) {
-  const std::string target =
-      op.thread < program.threads.size() ? program.threads[op.thread].name : "?";
+  const std::string target = op.thread == kPoolThread             ? kPoolThreadName
+                             : op.thread < program.threads.size() ? program.threads[op.thread].name
+                                                                  : "?";
   switch (op.kind) {
     case OpKind::kPost:
     case OpKind::kBlock:
     case OpKind::kAwait:
     case OpKind::kInvoke:
     case OpKind::kSend:
+    case OpKind::kAwaitPool:
       return absl::StrFormat("%s %s r%u", OpKindName(op.kind), target, op.routine);
     case OpKind::kPostDelayed:
       return absl::StrFormat("post_delayed %s r%u %u", target, op.routine, op.delay_ticks);
     case OpKind::kModal:
     case OpKind::kPump:
+    case OpKind::kResult:
       return absl::StrFormat("%s r%u", OpKindName(op.kind), op.routine);
     case OpKind::kScript:
     case OpKind::kCookie:
@@ -74,8 +77,10 @@ class Parser {
         status = ParseRoutine(text);
       } else if (absl::ConsumePrefix(&text, "handler ")) {
         status = ParseHandler(text);
+      } else if (absl::ConsumePrefix(&text, "click ")) {
+        status = ParseClick(text);
       } else {
-        status = Error("expected 'runtime', 'thread', 'routine' or 'handler'");
+        status = Error("expected 'runtime', 'thread', 'routine', 'handler' or 'click'");
       }
       if (!status.ok()) return status;
     }
@@ -142,13 +147,14 @@ class Parser {
     };
     absl::Status status;
     if (verb == "post" || verb == "block" || verb == "await" || verb == "post_delayed" ||
-        verb == "invoke" || verb == "send") {
-      op.kind = verb == "post"     ? OpKind::kPost
-                : verb == "block"  ? OpKind::kBlock
-                : verb == "await"  ? OpKind::kAwait
-                : verb == "invoke" ? OpKind::kInvoke
-                : verb == "send"   ? OpKind::kSend
-                                   : OpKind::kPostDelayed;
+        verb == "invoke" || verb == "send" || verb == "await_pool") {
+      op.kind = verb == "post"         ? OpKind::kPost
+                : verb == "block"      ? OpKind::kBlock
+                : verb == "await"      ? OpKind::kAwait
+                : verb == "invoke"     ? OpKind::kInvoke
+                : verb == "send"       ? OpKind::kSend
+                : verb == "await_pool" ? OpKind::kAwaitPool
+                                       : OpKind::kPostDelayed;
       if (status = want(op.kind == OpKind::kPostDelayed ? 4 : 3); !status.ok()) return status;
       std::optional<uint32_t> thread = FindThread(words[1]);
       if (!thread.has_value()) return Error(absl::StrCat("unknown thread '", words[1], "'"));
@@ -159,8 +165,8 @@ class Parser {
       if (op.kind == OpKind::kPostDelayed && !absl::SimpleAtoi(words[3], &op.delay_ticks)) {
         return Error("expected a delay in ticks");
       }
-    } else if (verb == "modal" || verb == "pump") {
-      op.kind = verb == "modal" ? OpKind::kModal : OpKind::kPump;
+    } else if (verb == "modal" || verb == "pump" || verb == "result") {
+      op.kind = verb == "modal" ? OpKind::kModal : verb == "pump" ? OpKind::kPump : OpKind::kResult;
       if (status = want(2); !status.ok()) return status;
       absl::StatusOr<uint32_t> routine = RoutineRef(words[1]);
       if (!routine.ok()) return routine.status();
@@ -216,6 +222,21 @@ class Parser {
     return absl::OkStatus();
   }
 
+  absl::Status ParseClick(absl::string_view text) {
+    std::vector<absl::string_view> words = absl::StrSplit(text, ' ');
+    if (words.size() != 2) return Error("expected 'click rN COUNT'");
+    if (program_.clicks.size() == kProgramHandlersMax) return Error("too many buttons");
+    UserClicks click;
+    absl::StatusOr<uint32_t> routine = RoutineRef(words[0]);
+    if (!routine.ok()) return routine.status();
+    click.routine = *routine;
+    if (!absl::SimpleAtoi(words[1], &click.count) || absl::StrCat(click.count) != words[1]) {
+      return Error("expected a number of clicks");
+    }
+    program_.clicks.push_back(click);
+    return absl::OkStatus();
+  }
+
   // "r7": grows the routine table to hold it.
   absl::StatusOr<uint32_t> RoutineRef(absl::string_view text) {
     uint32_t id = 0;
@@ -232,6 +253,7 @@ class Parser {
   }
 
   std::optional<uint32_t> FindThread(absl::string_view name) const {
+    if (name == kPoolThreadName) return kPoolThread;
     for (uint32_t t = 0; t < program_.threads.size(); ++t) {
       if (program_.threads[t].name == name) return t;
     }
@@ -273,6 +295,9 @@ std::vector<std::string> FormatProgram(const Program& program) {
   for (const PageEventHandler& handler : program.handlers) {
     lines.push_back(
         absl::StrCat("handler ", webview2::InfoOf(handler.event).name, " r", handler.routine));
+  }
+  for (const UserClicks& click : program.clicks) {
+    lines.push_back(absl::StrCat("click r", click.routine, " ", click.count));
   }
   return lines;
 }

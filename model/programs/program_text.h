@@ -5,6 +5,7 @@
 //   thread ui pump main=r0
 //   routine r0: block w1 r1; navigate
 //   handler ScriptDialogOpening r1
+//   click r2 1                      (the user's clicks on a button whose handler runs r2)
 //
 // FormatProgram writes the canonical form; ParseProgram reads it strictly and never crashes: a
 // malformed line is InvalidArgument naming the line (1-based, within the program) and the

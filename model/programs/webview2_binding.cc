@@ -176,6 +176,7 @@ Task<> UiLoad(ProgramRun& run) {
   Async<webview2::Controller*> controller_op = co_await env->CreateCoreWebView2ControllerAsync();
   webview2::Controller* controller = co_await controller_op;
   run.webview = &controller->CoreWebView2();
+  if (run.user != nullptr) run.user->Start();  // the form is shown: the user may click (F10)
   ProgramRun* self = &run;
   for (uint32_t i = 0; i < run.program->handlers.size(); ++i) {
     run.webview->add_DeferrableEvent(
@@ -213,6 +214,17 @@ void SetUpWebView2(Kernel& k, ProgramRun& run) {
                                   {.message_queue = program.threads[t].pump}));
   }
   ProgramRun* self = &run;
+  // Only programs that use them get a CLR and a user, so that other programs run as before.
+  if (UsesClr(program)) {
+    run.clr = &framework::Clr::Create(k, *run.win32);
+    run.clr->InstallContext(run.ui(), framework::UiFramework::kWinForms);
+  }
+  if (!program.clicks.empty()) run.user = &framework::User::Create(k, run.ui());
+  for (size_t i = 0; i < program.clicks.size(); ++i) {
+    const uint32_t routine = program.clicks[i].routine;
+    run.user->Click(absl::StrCat("button", i + 1), static_cast<int>(program.clicks[i].count),
+                    [self, routine] { return RunRoutine(*self, routine, nullptr); });
+  }
   sim::ModelPort(*run.k).Send(run.ui(), "Form1_Load", [self] { return UiLoad(*self); });
 }
 

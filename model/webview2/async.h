@@ -21,6 +21,15 @@
 
 namespace wvsim::model::webview2 {
 
+// The scenario parameter that says where a C# `await` of a WebView2 call's Task goes on when the
+// call completes (docs/webview2-rules.md W4, docs/framework-rules.md F2): 0, the default, posted to
+// the captured SynchronizationContext after the completion's delivery returned (as `co_await op`
+// does); 1, inline inside that delivery, behind the WebView2 handler boundary, as a C++ completion
+// handler runs (OnCompleted), so a nested loop there is reentrancy. An assumption: the WebView2
+// .NET wrapper does not document whether its tasks run continuations asynchronously. Read by the
+// framework layer's Clr::AwaitWebView2; the runtime itself always delivers the same way.
+inline constexpr char kNetContinuationInlineParam[] = "net_await_continuation_inline";
+
 namespace internal {
 class Core;
 // The calling thread's innermost WebView2 handler leaves the stack at an await (boundary.cc).

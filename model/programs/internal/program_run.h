@@ -10,6 +10,8 @@
 
 #include "model/android/runtime.h"
 #include "model/android/webview.h"
+#include "model/framework/clr.h"
+#include "model/framework/user.h"
 #include "model/framework/win32.h"
 #include "model/programs/interpreter.h"
 #include "model/webview2/runtime.h"
@@ -29,6 +31,8 @@ struct ProgramRun {
   webview2::CoreWebView2* webview = nullptr;
   std::vector<webview2::Deferral> kept;  // deferrals a later handler or continuation completes
   framework::Win32* win32 = nullptr;     // invoke's CLR wait, send's SendMessage
+  framework::Clr* clr = nullptr;         // the pool and async methods, when the program uses them
+  framework::User* user = nullptr;       // the user, when the program declares clicks
   // Android programs.
   android::AndroidRuntime* android = nullptr;
   android::WebView* view = nullptr;
@@ -59,6 +63,7 @@ struct HandlerContext {
 
 // The core (interpreter.cc).
 sim::Task<> RunRoutine(ProgramRun& run, uint32_t routine, HandlerContext* handler);
+sim::Task<> RunOp(ProgramRun& run, const Op& op, HandlerContext* handler);
 sim::Task<> RunThreadMain(ProgramRun& run, uint32_t thread);  // its main routine, if any
 
 // WebView2 (webview2_binding.cc): threads, the WebView, and the ops only it has.
