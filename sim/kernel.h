@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/functional/any_invocable.h"
 #include "sim/assert.h"
 #include "sim/future.h"
@@ -344,7 +345,9 @@ class Kernel : private SchedulingView {
    private:
     Kernel& kernel_;
     internal::VThread& thread_;
-    std::vector<uint64_t> tokens_;  // what each watcher's begin returned, in watcher order
+    // What each watcher's begin returned, in watcher order; a run has one or two watchers (the
+    // models), so a loop start allocates nothing.
+    absl::InlinedVector<uint64_t, 2> tokens_;
   };
 
   // For AtomicSection: the running thread's sections begin and end.
