@@ -1,5 +1,6 @@
 // One test per registered scenario: explored with the portfolio, a buggy scenario ends with one of
-// its expected verdicts, and a clean one stays quiet over 20,000 executions.
+// its expected verdicts, and a clean one stays quiet over 20,000 executions. And one per buggy
+// scenario: it is found within 20,000 executions for each of 20 seeds.
 #include <string>
 #include <vector>
 
@@ -17,6 +18,24 @@ std::vector<std::string> AllScenarioIds() {
   std::vector<std::string> ids;
   for (const Scenario* scenario : ScenarioRegistry::Global().All()) ids.push_back(scenario->id);
   return ids;
+}
+
+std::vector<std::string> BuggyScenarioIds() {
+  model::RegisterBuiltinScenarios();
+  std::vector<std::string> ids;
+  for (const Scenario* scenario : ScenarioRegistry::Global().All()) {
+    if (!scenario->Expects(Verdict::kClean)) ids.push_back(scenario->id);
+  }
+  return ids;
+}
+
+// A test name from a scenario id: "wv2.click_before_init" -> "wv2_click_before_init".
+std::string TestName(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name = info.param;
+  for (char& c : name) {
+    if (c == '.') c = '_';
+  }
+  return name;
 }
 
 class ScenarioExploration : public ::testing::TestWithParam<std::string> {};
@@ -39,13 +58,30 @@ TEST_P(ScenarioExploration, EndsWithAnExpectedVerdictUnderThePortfolio) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Builtin, ScenarioExploration, ::testing::ValuesIn(AllScenarioIds()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = info.param;
-                           for (char& c : name) {
-                             if (c == '.') c = '_';
-                           }
-                           return name;
-                         });
+                         TestName);
+
+class BuggyScenarioExploration : public ::testing::TestWithParam<std::string> {};
+
+// Finding a bug must not depend on a lucky seed: a buggy scenario is found within the same budget
+// whatever the campaign's seed, for each of 20 seeds.
+TEST_P(BuggyScenarioExploration, FoundWithin20000ExecutionsFor20Of20Seeds) {
+  const Scenario* scenario = ScenarioRegistry::Global().Find(GetParam());
+  ASSERT_NE(scenario, nullptr);
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    ExploreConfig config;
+    config.strategy = "portfolio";
+    config.iterations = kExecutions;
+    config.seed = seed;
+    const absl::StatusOr<ExploreResult> result = Explore(*scenario, config);
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_FALSE(result->found.empty()) << GetParam() << ": not found with seed " << seed;
+    EXPECT_TRUE(scenario->Expects(result->verdict))
+        << GetParam() << " seed " << seed << " ended " << VerdictName(result->verdict);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Builtin, BuggyScenarioExploration, ::testing::ValuesIn(BuggyScenarioIds()),
+                         TestName);
 
 }  // namespace
 }  // namespace wvsim::sim
