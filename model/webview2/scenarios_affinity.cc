@@ -1,6 +1,7 @@
 // The wv2.* scenarios of event args used off their thread (docs/webview2-rules.md W3b): a
 // PermissionRequested handler that hands its args to a background policy check.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/verdicts.h"
@@ -15,13 +16,18 @@ namespace {
 // ---- wv2.permission_state_set_on_worker / wv2.permission_state_marshalled (W3b, W9.4).
 
 struct PermissionCheck {
+  PermissionCheck(App* owner, DeferrableEventArgs* event_args, Deferral kept)
+      : app(owner), args(event_args), deferral(std::move(kept)) {}
   App* app;
   DeferrableEventArgs* args;
   Deferral deferral;
 };
 
-Task<> AnswerOnUi(PermissionCheck* check, PermissionState answer) {
-  co_await check->args->state.put(answer);
+// What the policy service answers.
+constexpr PermissionState kPolicyAnswer = PermissionState::kAllow;
+
+Task<> AnswerOnUi(PermissionCheck* check) {
+  co_await check->args->state.put(kPolicyAnswer);
   check->deferral.Complete();
 }
 
@@ -29,15 +35,14 @@ Task<> AnswerOnUi(PermissionCheck* check, PermissionState answer) {
 Task<> CheckPolicy(PermissionCheck* check) {
   App& app = *check->app;
   co_await app.k->Yield({"ask_policy_service", nullptr});
-  const PermissionState answer = PermissionState::kAllow;
   if (app.blocking) {
     // e.State = answer; deferral.Complete(); on the pool thread: the args belong to the UI
     // thread (W3b), like the deferral (W3).
-    co_await check->args->state.put(answer);
+    co_await check->args->state.put(kPolicyAnswer);
     check->deferral.Complete();
   } else {
     // The fix: marshal the answer back (SynchronizationContext.Post), set it there, complete.
-    auto answer_on_ui = [check, answer] { return AnswerOnUi(check, answer); };
+    auto answer_on_ui = [check] { return AnswerOnUi(check); };
     co_await app.k->Post(app.ui, "AnswerPermission", std::move(answer_on_ui));
   }
 }
