@@ -7,6 +7,9 @@
 # against, so the Dockerfile puts abseil's source at $SRC/abseil-cpp and it is built here with the
 # same flags. Where there is no such source (a Debian machine, tests/clusterfuzzlite_test.sh), the
 # system's abseil is used.
+# The shebang's -eu is lost when the script is run as `bash build.sh` (as OSS-Fuzz's compile and
+# tests/clusterfuzzlite_test.sh do): a target that fails to compile must fail the build.
+set -eu
 cd "$SRC/wvsim"
 build="${WVSIM_OSS_FUZZ_BUILD:-$WORK/wvsim-build}"
 prefix_path=""
@@ -27,7 +30,7 @@ for target in $targets; do
   cmake --build "$build" --target "$target"
   cp "$build/bin/$target" "$OUT/"
   (cd "fuzz/corpus/$target" && python3 -m zipfile -c "$OUT/${target}_seed_corpus.zip" ./*)
-  [ -f "fuzz/$target.dict" ] && cp "fuzz/$target.dict" "$OUT/"
-  [ -f "fuzz/$target.options" ] && cp "fuzz/$target.options" "$OUT/"
+  if [ -f "fuzz/$target.dict" ]; then cp "fuzz/$target.dict" "$OUT/"; fi
+  if [ -f "fuzz/$target.options" ]; then cp "fuzz/$target.options" "$OUT/"; fi
 done
 echo "built: $targets"
