@@ -83,6 +83,7 @@ struct Probe {
   Runtime* rt = nullptr;
   Thread ui;
   Environment* env = nullptr;
+  Controller* controller = nullptr;
   CoreWebView2* webview = nullptr;
   std::vector<std::string>* log = nullptr;
   HRESULT* hr = nullptr;
@@ -100,8 +101,8 @@ inline Task<> ProbeCreate(Probe& p) {
       co_await p.rt->CreateCoreWebView2EnvironmentAsync(std::move(options));
   p.env = co_await env_op;
   Async<Controller*> controller_op = co_await p.env->CreateCoreWebView2ControllerAsync();
-  Controller* controller = co_await controller_op;
-  p.webview = &controller->CoreWebView2();
+  p.controller = co_await controller_op;
+  p.webview = &p.controller->CoreWebView2();
 }
 
 // Makes a Probe with a pumping STA UI thread that runs `load` as its first message.

@@ -141,13 +141,8 @@ TEST(WebView2Rules, W3_CallMarshalledToUiIsClean) { ExpectClean("wv2.call_marsha
 // The controller's getter is a call into a WebView2 object like any other: a worker that fetches
 // the CoreWebView2 from the form's controller is on the wrong thread before it calls anything.
 Task<> ControllerFromWorker(Probe& p) {
-  EnvironmentOptions options;
-  Async<Environment*> env_op =
-      co_await p.rt->CreateCoreWebView2EnvironmentAsync(std::move(options));
-  p.env = co_await env_op;
-  Async<Controller*> controller_op = co_await p.env->CreateCoreWebView2ControllerAsync();
-  Controller* controller = co_await controller_op;
-  p.webview = &controller->CoreWebView2();  // on the UI thread: fine
+  co_await ProbeCreate(p);  // takes the CoreWebView2 from the controller on the UI thread: fine
+  Controller* controller = p.controller;
   p.log->push_back("got it on ui");
   p.k->Spawn("worker", [](Controller* kept) -> Task<> {
     (void)kept->CoreWebView2();
