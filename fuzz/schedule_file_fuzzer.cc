@@ -29,7 +29,7 @@ std::optional<wvsim::sim::Scenario> ProgramOf(const wvsim::sim::Schedule& schedu
       schedule.scenario != programs::kAndroidProgramScenarioId) {
     return std::nullopt;
   }
-  absl::StatusOr<programs::Program> program = programs::ParseProgram(schedule.program);
+  absl::StatusOr<programs::Program> program = programs::ParseProgram(schedule.payload);
   if (!program.ok()) {
     if (program.status().code() != absl::StatusCode::kInvalidArgument) Fail("program error kind");
     return std::nullopt;

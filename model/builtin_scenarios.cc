@@ -5,6 +5,7 @@
 
 #include "model/android/scenarios.h"
 #include "model/framework/scenarios.h"
+#include "model/programs/interpreter.h"
 #include "model/scenarios/sim/classic_suite.h"
 #include "model/scenarios/sim/kernel_scenarios.h"
 #include "model/webview2/scenarios.h"
@@ -42,6 +43,7 @@ void RegisterBuiltinScenarios() {
     webview2::RegisterScenarios();
     framework::RegisterScenarios();
     android::RegisterScenarios();
+    programs::RegisterProgramFamilies();
   });
 }
 

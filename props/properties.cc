@@ -165,7 +165,7 @@ void CheckDeterminism(const Program& program, const ScheduleBytes& schedule) {
   absl::StatusOr<sim::Schedule> reread =
       sim::ParseSchedule(sim::FormatSchedule(first.schedule), "generated");
   PROP_ASSERT(reread.ok(), reread.status().ToString());
-  absl::StatusOr<Program> program_again = model::programs::ParseProgram(reread->program);
+  absl::StatusOr<Program> program_again = model::programs::ParseProgram(reread->payload);
   PROP_ASSERT(program_again.ok(), program_again.status().ToString());
   PROP_ASSERT(*program_again == program, "");
   const sim::Scenario scenario = model::programs::ProgramScenario(*program_again);

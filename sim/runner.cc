@@ -23,7 +23,7 @@ Schedule Runner::LastSchedule(const RunOutcome& outcome, std::string strategy, u
                               uint32_t depth) const {
   Schedule schedule;
   schedule.scenario = scenario_.id;
-  schedule.program = scenario_.program;
+  schedule.payload = scenario_.payload;
   for (const auto& [name, value] : params_) schedule.params[name] = absl::StrCat(value);
   schedule.strategy = std::move(strategy);
   schedule.seed = seed;

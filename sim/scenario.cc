@@ -116,7 +116,7 @@ absl::Status ScenarioRegistry::Add(Scenario scenario) {
     return absl::InvalidArgumentError(
         absl::StrCat("scenario id '", scenario.id, "' is not <runtime>.<snake_case_name>"));
   }
-  if (scenarios_.count(scenario.id) != 0) {
+  if (scenarios_.count(scenario.id) != 0 || families_.count(scenario.id) != 0) {
     return absl::AlreadyExistsError(absl::StrCat("scenario ", scenario.id, " is registered twice"));
   }
   if (!scenario.setup || scenario.expected.empty()) {
@@ -138,6 +138,28 @@ absl::Status ScenarioRegistry::Add(Scenario scenario) {
 const Scenario* ScenarioRegistry::Find(std::string_view id) const {
   auto it = scenarios_.find(id);
   return it == scenarios_.end() ? nullptr : it->second.get();
+}
+
+absl::Status ScenarioRegistry::AddFamily(ScenarioFamily family) {
+  if (!IsValidScenarioId(family.id)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("scenario family id '", family.id, "' is not <runtime>.<snake_case_name>"));
+  }
+  if (scenarios_.count(family.id) != 0 || families_.count(family.id) != 0) {
+    return absl::AlreadyExistsError(absl::StrCat("scenario ", family.id, " is registered twice"));
+  }
+  if (!family.build) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("scenario family ", family.id, " needs a build function"));
+  }
+  std::string id = family.id;
+  families_.emplace(std::move(id), std::move(family));
+  return absl::OkStatus();
+}
+
+const ScenarioFamily* ScenarioRegistry::FindFamily(std::string_view id) const {
+  auto it = families_.find(id);
+  return it == families_.end() ? nullptr : &it->second;
 }
 
 std::vector<const Scenario*> ScenarioRegistry::All() const {

@@ -65,9 +65,11 @@ struct Scenario {
   std::vector<ScenarioParam> params = {};  // fault_budget is added when missing
   uint32_t model_version = 1;              // bump when the scenario's behaviour changes on purpose
   std::function<void(Kernel&)> setup = {};
-  // The text of a generated program this scenario runs (model/programs/), written into its
-  // schedules so that they replay; empty for a registered scenario.
-  std::vector<std::string> program = {};
+  // What app a scenario built at run time runs (a generated program's lines, model/programs/),
+  // written into its schedules (their `program:` headers) so that a replay builds it again
+  // through its ScenarioFamily. The kernel carries the lines without reading them; empty for a
+  // registered scenario.
+  std::vector<std::string> payload = {};
 
   std::string runtime() const { return id.substr(0, id.find('.')); }
   bool Expects(Verdict verdict) const;
@@ -86,6 +88,17 @@ std::string DescribeConfiguration(const Scenario& scenario, const ParamValues& v
 // Whether `id` is a well-formed scenario id.
 bool IsValidScenarioId(std::string_view id);
 
+// A scenario id whose scenarios a model builds from a payload (Scenario::payload) instead of
+// registering them: model/programs registers wv2.generated_program and android.generated_program.
+// A schedule of such a scenario carries its payload, and replay, shrink and the testing API build
+// the scenario from it.
+struct ScenarioFamily {
+  std::string id;
+  // The scenario `payload` describes, with `id`; an InvalidArgument says what is wrong with the
+  // payload (the caller names the file and line).
+  std::function<absl::StatusOr<Scenario>(const std::vector<std::string>& payload)> build;
+};
+
 class ScenarioRegistry {
  public:
   static ScenarioRegistry& Global();
@@ -96,8 +109,14 @@ class ScenarioRegistry {
   const Scenario* Find(std::string_view id) const;
   std::vector<const Scenario*> All() const;  // ordered by id
 
+  // Rejects a malformed id, a missing build function, or an id already taken by a scenario or a
+  // family.
+  absl::Status AddFamily(ScenarioFamily family);
+  const ScenarioFamily* FindFamily(std::string_view id) const;
+
  private:
   std::map<std::string, std::unique_ptr<Scenario>, std::less<>> scenarios_;
+  std::map<std::string, ScenarioFamily, std::less<>> families_;
 };
 
 // Adds `scenario` to the global registry, or, when it is malformed or a duplicate, prints why and

@@ -68,9 +68,9 @@ struct Schedule {
 
   std::string scenario;                       // scenario id, "sim.abba"
   std::map<std::string, std::string> params;  // scenario parameters, name -> value
-  // A generated program, one line each (model/programs/program_text.h), when the scenario runs
-  // one; empty for a registered scenario.
-  std::vector<std::string> program;
+  // The scenario's payload (Scenario::payload), one `program:` header per line: what a
+  // ScenarioFamily builds the scenario from; empty for a registered scenario.
+  std::vector<std::string> payload;
   // The strategy that produced it: random, pct, dfs, ipb, idb, dpor, portfolio,
   // bytes.
   std::string strategy = "random";

@@ -290,7 +290,7 @@ absl::Status ParseParamField(std::string_view value, Header& header) {
 }
 
 absl::Status ParseProgramField(std::string_view value, Header& header) {
-  std::vector<std::string>& program = header.schedule->program;
+  std::vector<std::string>& program = header.schedule->payload;
   if (program.size() >= kMaxScheduleProgramLines) {
     return Problem(absl::StrFormat("more than %d program lines", kMaxScheduleProgramLines));
   }
@@ -544,7 +544,7 @@ absl::Status ReadTrailer(LineReader& lines) {
 std::string FormatHeader(const Schedule& s) {
   std::string out =
       absl::StrFormat("wvsim-schedule %d\nscenario: %s\n", kScheduleFormatVersion, s.scenario);
-  for (const std::string& line : s.program) absl::StrAppendFormat(&out, "program: %s\n", line);
+  for (const std::string& line : s.payload) absl::StrAppendFormat(&out, "program: %s\n", line);
   for (const auto& [name, value] : s.params)
     absl::StrAppendFormat(&out, "param: %s=%s\n", name, value);
   absl::StrAppendFormat(&out, "strategy: %s\nseed: %d\ndepth: %d\nmax-steps: %d\n", s.strategy,
@@ -581,14 +581,14 @@ absl::Status ValidateHeaderFields(const Schedule& s) {
   if (s.params.size() > kMaxScheduleParams) {
     return Problem(absl::StrFormat("%d params, more than %d", s.params.size(), kMaxScheduleParams));
   }
-  if (s.program.size() > kMaxScheduleProgramLines) {
-    return Problem(absl::StrFormat("%d program lines, more than %d", s.program.size(),
+  if (s.payload.size() > kMaxScheduleProgramLines) {
+    return Problem(absl::StrFormat("%d program lines, more than %d", s.payload.size(),
                                    kMaxScheduleProgramLines));
   }
-  for (size_t i = 0; i < s.program.size(); ++i) {
+  for (size_t i = 0; i < s.payload.size(); ++i) {
     const std::string what = absl::StrFormat("program line %d", i + 1);
-    const size_t line_bytes = 9 + s.program[i].size();  // "program: line"
-    if (absl::Status valid = ValidateText(what, s.program[i], line_bytes); !valid.ok())
+    const size_t line_bytes = 9 + s.payload[i].size();  // "program: line"
+    if (absl::Status valid = ValidateText(what, s.payload[i], line_bytes); !valid.ok())
       return valid;
   }
   for (const auto& [name, value] : s.params) {

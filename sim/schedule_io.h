@@ -47,7 +47,7 @@ inline constexpr size_t kMaxScheduleLineBytes = 4096;
 inline constexpr uint64_t kMaxScheduleDecisions = 10'000'000;
 // `param:` lines in one file.
 inline constexpr size_t kMaxScheduleParams = 64;
-// At most this many `program:` lines (a generated program, written line by line).
+// At most this many `program:` lines (a scenario's payload, such as a generated program).
 inline constexpr size_t kMaxScheduleProgramLines = 1024;
 // Bytes in a whole file; ReadScheduleFile refuses anything larger before parsing it.
 inline constexpr size_t kMaxScheduleFileBytes = size_t{64} << 20;

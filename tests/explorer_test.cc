@@ -512,6 +512,34 @@ TEST(Explorer, Errors_RegistryRefusesADefaultOutsideItsRange) {
   EXPECT_TRUE(registry.Add(scenario).ok());
 }
 
+// A family's id shares the scenarios' name space: neither may take the other's id, and a family
+// builds its scenario from the payload it is given.
+TEST(Explorer, Registry_FamiliesShareTheIdSpaceAndBuildFromThePayload) {
+  ScenarioRegistry registry;
+  ASSERT_TRUE(registry.Add(testing::MakeScenario([](Kernel&) {}, {Verdict::kClean}, "test.taken"))
+                  .ok());
+  const auto build = [](const std::vector<std::string>& payload) -> absl::StatusOr<Scenario> {
+    if (payload.size() != 1) return absl::InvalidArgumentError("one line, please");
+    return testing::MakeScenario([](Kernel&) {}, {Verdict::kClean}, "test.family");
+  };
+  EXPECT_EQ(registry.AddFamily({.id = "test.taken", .build = build}).code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(registry.AddFamily({.id = "Bad Id", .build = build}).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(registry.AddFamily({.id = "test.family", .build = {}}).code(),
+            absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(registry.AddFamily({.id = "test.family", .build = build}).ok());
+  EXPECT_EQ(registry.Add(testing::MakeScenario([](Kernel&) {}, {Verdict::kClean}, "test.family"))
+                .code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(registry.Find("test.family"), nullptr);
+  const ScenarioFamily* family = registry.FindFamily("test.family");
+  ASSERT_NE(family, nullptr);
+  EXPECT_EQ(family->build({"a"})->id, "test.family");
+  EXPECT_EQ(family->build({}).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(registry.FindFamily("test.taken"), nullptr);
+}
+
 TEST(Explorer, ConfigurationErrorStopsTheCampaignNamingScenarioAndParams) {
   // More threads than the kernel allows: the run stops at the limit, and so does the campaign.
   const Scenario scenario = testing::MakeScenario(

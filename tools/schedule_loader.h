@@ -1,5 +1,5 @@
 // Loads a `.schedule` file for replay or shrink and finds its scenario: a registered one, or the
-// generated program its `program:` lines carry. Every problem is an InvalidArgument (or NotFound)
+// one its scenario family builds from the file's `program:` lines (a generated program). Every problem is an InvalidArgument (or NotFound)
 // whose message names the file and, where there is one, the line. The replay itself, parameters
 // included, is sim/recording.h's.
 #ifndef WVSIM_TOOLS_SCHEDULE_LOADER_H_
@@ -16,9 +16,9 @@ namespace wvsim::tools {
 
 struct LoadedSchedule {
   sim::Schedule schedule;
-  const sim::Scenario* scenario = nullptr;  // registered, or `program_scenario`
-  // The scenario built from the file's `program:` lines, for a generated program.
-  std::shared_ptr<const sim::Scenario> program_scenario;
+  const sim::Scenario* scenario = nullptr;  // registered, or `built_scenario`
+  // The scenario a family built from the file's `program:` lines (sim::ScenarioFamily).
+  std::shared_ptr<const sim::Scenario> built_scenario;
 };
 
 absl::StatusOr<LoadedSchedule> LoadSchedule(const std::string& path);

@@ -3,9 +3,11 @@
 #include "model/programs/interpreter.h"
 
 #include <memory>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "sim/assert.h"
 #include "model/programs/internal/program_run.h"
 #include "model/programs/program_text.h"
 
@@ -220,8 +222,38 @@ sim::Scenario ProgramScenario(Program program, ProgramObservations* observations
       .model_version = model_version,
       .setup = [shared,
                 observations](sim::Kernel& k) { internal::Setup(k, *shared, observations); },
-      .program = std::move(text),
+      .payload = std::move(text),
   };
+}
+
+namespace {
+
+// The family `id`'s scenario from a schedule's `program:` lines: the program they spell, which must
+// be of the runtime the id names.
+absl::StatusOr<sim::Scenario> BuildProgramScenario(const char* id,
+                                                   const std::vector<std::string>& payload) {
+  absl::StatusOr<Program> program = ParseProgram(payload);
+  if (!program.ok()) return program.status();
+  if (std::string_view(ProgramScenarioId(program->runtime)) != id) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the program's runtime does not match scenario ", id));
+  }
+  return ProgramScenario(*std::move(program));
+}
+
+}  // namespace
+
+void RegisterProgramFamilies() {
+  for (const char* id : {kProgramScenarioId, kAndroidProgramScenarioId}) {
+    sim::ScenarioFamily family{
+        .id = id,
+        .build = [id](const std::vector<std::string>& payload) {
+          return BuildProgramScenario(id, payload);
+        },
+    };
+    absl::Status added = sim::ScenarioRegistry::Global().AddFamily(std::move(family));
+    WVSIM_ASSERT_MSG(added.ok(), "the program families register once");
+  }
 }
 
 }  // namespace wvsim::model::programs

@@ -65,6 +65,11 @@ struct ProgramObservations {
 // outlive the scenario's runs.
 sim::Scenario ProgramScenario(Program program, ProgramObservations* observations = nullptr);
 
+// Registers kProgramScenarioId and kAndroidProgramScenarioId as scenario families
+// (sim::ScenarioFamily), so that a schedule's `program:` lines replay. Called once, by
+// model::RegisterBuiltinScenarios.
+void RegisterProgramFamilies();
+
 // The home page the program's `navigate` loads.
 inline constexpr char kProgramHomePage[] = "https://app.example/index.html";
 
