@@ -516,8 +516,8 @@ TEST(Explorer, Errors_RegistryRefusesADefaultOutsideItsRange) {
 // builds its scenario from the payload it is given.
 TEST(Explorer, Registry_FamiliesShareTheIdSpaceAndBuildFromThePayload) {
   ScenarioRegistry registry;
-  ASSERT_TRUE(registry.Add(testing::MakeScenario([](Kernel&) {}, {Verdict::kClean}, "test.taken"))
-                  .ok());
+  ASSERT_TRUE(
+      registry.Add(testing::MakeScenario([](Kernel&) {}, {Verdict::kClean}, "test.taken")).ok());
   const auto build = [](const std::vector<std::string>& payload) -> absl::StatusOr<Scenario> {
     if (payload.size() != 1) return absl::InvalidArgumentError("one line, please");
     return testing::MakeScenario([](Kernel&) {}, {Verdict::kClean}, "test.family");
@@ -529,9 +529,9 @@ TEST(Explorer, Registry_FamiliesShareTheIdSpaceAndBuildFromThePayload) {
   EXPECT_EQ(registry.AddFamily({.id = "test.family", .build = {}}).code(),
             absl::StatusCode::kInvalidArgument);
   ASSERT_TRUE(registry.AddFamily({.id = "test.family", .build = build}).ok());
-  EXPECT_EQ(registry.Add(testing::MakeScenario([](Kernel&) {}, {Verdict::kClean}, "test.family"))
-                .code(),
-            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(
+      registry.Add(testing::MakeScenario([](Kernel&) {}, {Verdict::kClean}, "test.family")).code(),
+      absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(registry.Find("test.family"), nullptr);
   const ScenarioFamily* family = registry.FindFamily("test.family");
   ASSERT_NE(family, nullptr);

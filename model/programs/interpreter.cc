@@ -7,9 +7,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "sim/assert.h"
 #include "model/programs/internal/program_run.h"
 #include "model/programs/program_text.h"
+#include "sim/assert.h"
 
 namespace wvsim::model::programs {
 
@@ -247,9 +247,10 @@ void RegisterProgramFamilies() {
   for (const char* id : {kProgramScenarioId, kAndroidProgramScenarioId}) {
     sim::ScenarioFamily family{
         .id = id,
-        .build = [id](const std::vector<std::string>& payload) {
-          return BuildProgramScenario(id, payload);
-        },
+        .build =
+            [id](const std::vector<std::string>& payload) {
+              return BuildProgramScenario(id, payload);
+            },
     };
     absl::Status added = sim::ScenarioRegistry::Global().AddFamily(std::move(family));
     WVSIM_ASSERT_MSG(added.ok(), "the program families register once");
