@@ -181,5 +181,25 @@ TEST(PlantedDefects, CommutingWritesBreakDporSoundness) {
   EXPECT_FALSE(passed);
 }
 
+// Coons, Musuvathi and McKinley's two pitfalls of bounded DPOR: pruning without conservative
+// backtrack points, and sleep sets under a bound. Each misses a result bounded dfs reaches.
+TEST(PlantedDefects, NaiveBoundingBreaksBoundedDporCoverage) {
+  sim::TestOnlyKernelPlantedDefects().dpor_bound_prunes_naively = true;
+  const bool passed = rc::check("with naive bounded DPOR", [] {
+    CheckBoundedDporCoverage(*KernelPrograms(), *rc::gen::inRange<uint32_t>(0, 3));
+  });
+  sim::TestOnlyKernelPlantedDefects().dpor_bound_prunes_naively = false;
+  EXPECT_FALSE(passed);
+}
+
+TEST(PlantedDefects, SleepSetsUnderABoundBreakBoundedDporCoverage) {
+  sim::TestOnlyKernelPlantedDefects().dpor_bound_keeps_sleep_sets = true;
+  const bool passed = rc::check("with sleep sets under a bound", [] {
+    CheckBoundedDporCoverage(*KernelPrograms(), *rc::gen::inRange<uint32_t>(0, 3));
+  });
+  sim::TestOnlyKernelPlantedDefects().dpor_bound_keeps_sleep_sets = false;
+  EXPECT_FALSE(passed);
+}
+
 }  // namespace
 }  // namespace wvsim::props

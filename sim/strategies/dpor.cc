@@ -4,6 +4,7 @@
 #include <bit>
 
 #include "sim/assert.h"
+#include "sim/planted_defects.h"
 
 namespace wvsim::sim {
 
@@ -33,13 +34,17 @@ bool DporStrategy::BeginExecution(uint64_t index) {
   if (index == 0) {
     path_.clear();
     exhausted_ = false;
+    bound_cut_ = false;
     sleep_blocked_runs_ = 0;
     return true;
   }
   if (exhausted_) return false;
+  uint64_t spent = 0;  // the preemptions of the path above the node looked at
+  for (const Node& node : path_) spent += Cost(node, node.chosen);
   // The deepest decision with an alternative left takes it; the decisions below it go.
   while (!path_.empty()) {
     Node& node = path_.back();
+    spent -= Cost(node, node.chosen);
     if (!node.forced && !node.is_thread && node.chosen + 1 < node.count) {
       ++node.chosen;
       return true;
@@ -47,7 +52,10 @@ bool DporStrategy::BeginExecution(uint64_t index) {
     if (!node.forced && node.is_thread) {
       uint64_t asleep = 0;
       for (const Sleeper& sleeper : node.sleep) asleep |= Bit(sleeper.thread);
-      const uint64_t left = node.backtrack & node.enabled & ~node.done & ~asleep;
+      const uint64_t wanted = node.backtrack & node.enabled & ~node.done & ~asleep;
+      const uint64_t affordable = Affordable(node, spent);
+      bound_cut_ = bound_cut_ || (wanted & ~affordable) != 0;
+      const uint64_t left = wanted & affordable;
       if (left != 0) {
         node.explored.push_back(Sleeper{node.chosen, std::move(node.chosen_event)});
         node.chosen_event = dpor::Event{};
@@ -146,6 +154,8 @@ uint32_t DporStrategy::ChooseThread(const ThreadChoice& choice) {
   Node node;
   node.is_thread = true;
   node.enabled = enabled;
+  node.previous = choice.previous;
+  node.previous_enabled = choice.previous_enabled;
   if (atomic) {
     node.forced = true;
     node.chosen = Lowest(enabled);
@@ -154,7 +164,10 @@ uint32_t DporStrategy::ChooseThread(const ThreadChoice& choice) {
     }
   } else {
     // Asleep here: what slept above the last thread decision and does not depend on its event.
-    if (last_thread_node_ != SIZE_MAX && redundant_from_ == SIZE_MAX) {
+    // No sleep sets under a bound (dpor.h).
+    const bool sleep_sets =
+        !bound_.has_value() || TestOnlyKernelPlantedDefects().dpor_bound_keeps_sleep_sets;
+    if (sleep_sets && last_thread_node_ != SIZE_MAX && redundant_from_ == SIZE_MAX) {
       const bool timer_between = !events_.empty() && events_.back().thread == dpor::kTimerThread;
       if (!timer_between) node.sleep = SleepBelow(last_thread_node_, events_.back().event);
     }
@@ -217,7 +230,34 @@ void DporStrategy::EndExecution(uint64_t steps) {
   view_ = nullptr;
 }
 
+uint64_t DporStrategy::Cost(const Node& node, uint32_t thread) const {
+  return node.is_thread && node.previous_enabled && thread != node.previous ? 1 : 0;
+}
+
+uint64_t DporStrategy::Affordable(const Node& node, uint64_t spent_above) const {
+  if (!bound_.has_value() || !node.previous_enabled || spent_above < *bound_) return ~uint64_t{0};
+  return Bit(node.previous);  // no preemption left: only the thread that ran may go on
+}
+
 void DporStrategy::Backtrack(uint32_t thread, size_t event, bool waiting_there) {
+  AddBacktrack(thread, event, waiting_there);
+  const uint32_t runner = events_[event].thread;
+  if (!bound_.has_value() || runner == dpor::kTimerThread) return;
+  if (TestOnlyKernelPlantedDefects().dpor_bound_prunes_naively) return;
+  // BPOR's conservative point: the first event of the block of `runner`'s events that holds
+  // `event` (timers fire between steps; they do not end a block). Taking `thread` there replaces
+  // the switch to `runner` and so costs no more than the path did. Whether `thread` waited at
+  // its operation there is not known: every enabled thread, when it could not run there.
+  size_t start = event;
+  for (size_t k = event; k-- > 0;) {
+    if (events_[k].thread == dpor::kTimerThread) continue;
+    if (events_[k].thread != runner) break;
+    start = k;
+  }
+  if (start != event) AddBacktrack(thread, start, /*waiting_there=*/false);
+}
+
+void DporStrategy::AddBacktrack(uint32_t thread, size_t event, bool waiting_there) {
   const RunEvent& before = events_[event];
   if (before.thread == dpor::kTimerThread) return;  // nothing runs where a timer fires
   Node& node = path_[before.node];

@@ -34,6 +34,19 @@
 // whose every option is explored, as dfs does; an event's accesses are the union over the
 // options taken below it. A thread inside an AtomicSection makes one event of the section.
 //
+// With a preemption bound b (`--depth b`; Coons, Musuvathi and McKinley, "Bounded partial-order
+// reduction", OOPSLA 2013): a run may switch away from a thread that could have gone on at most b
+// times, counted as dfs counts them, and a backtrack alternative that would exceed the bound is
+// not taken. Pruning alone is unsound: the bound makes independent steps dependent (a thread
+// that could run before the racing step only by preempting the one that ran it may run at the
+// start of that thread's block for free). So, as their BPOR does, each race also adds the racing
+// thread (or every enabled thread, when it could not run there) at the last context switch at or
+// before the earlier step: the state where the block containing it began. Sleep sets are off
+// under a bound: a sleeping thread's subtree was explored along another path whose preemptions
+// differ, so the bound may have cut off there what it allows here. The result covers every
+// result (verdict and state) a preemption-bounded dfs with the same bound reaches; a property
+// checks it on generated programs (props/dpor_soundness_prop.cc).
+//
 // The program must be deterministic given the decisions (every wvsim scenario is). The walk is
 // one tree: it cannot be split into shards (CanShard() is false). BeginExecution returns false
 // when every backtrack set is exhausted: the search verified the program.
@@ -41,6 +54,7 @@
 #define WVSIM_SIM_STRATEGIES_DPOR_H_
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "sim/strategies/internal/dpor_events.h"
@@ -50,7 +64,9 @@ namespace wvsim::sim {
 
 class DporStrategy final : public Strategy {
  public:
-  DporStrategy() = default;
+  // Unbounded, or with a preemption bound (see above).
+  explicit DporStrategy(std::optional<uint32_t> preemption_bound = std::nullopt)
+      : bound_(preemption_bound) {}
 
   std::string_view name() const override { return "dpor"; }
   bool BeginExecution(uint64_t index) override;
@@ -64,6 +80,8 @@ class DporStrategy final : public Strategy {
   bool exhausted() const { return exhausted_; }
   // Runs that reached a state whose enabled threads all slept (redundant, but run to the end).
   uint64_t sleep_blocked_runs() const { return sleep_blocked_runs_; }
+  // Whether the preemption bound kept an alternative from running (always false unbounded).
+  bool bound_cut() const { return bound_cut_; }
 
  private:
   // A thread asleep at a state, with the event it would take there.
@@ -78,6 +96,8 @@ class DporStrategy final : public Strategy {
     uint32_t count = 1;     // a choice's option count
     uint32_t chosen = 0;    // the option taken (a choice) or the thread that runs (a thread)
     uint64_t enabled = 0;   // a thread decision's enabled threads
+    uint32_t previous = 0;  // the thread that ran the step before (ThreadChoice::previous)
+    bool previous_enabled = false;  // choosing another thread than `previous` is a preemption
     uint64_t backtrack = 0;
     uint64_t done = 0;              // threads whose subtree was or is being explored
     std::vector<Sleeper> sleep;     // asleep on arrival
@@ -92,6 +112,11 @@ class DporStrategy final : public Strategy {
     uint64_t enabled;  // the threads enabled in the state before it
   };
 
+  // The preemptions taking `thread` at `node` costs, and the threads the bound allows there when
+  // the path above it spent `spent_above`.
+  uint64_t Cost(const Node& node, uint32_t thread) const;
+  uint64_t Affordable(const Node& node, uint64_t spent_above) const;
+  void AddBacktrack(uint32_t thread, size_t event, bool waiting_there);
   void Absorb();
   uint32_t FirstChoice(const ThreadChoice& choice, uint64_t awake) const;
   std::vector<Sleeper> SleepBelow(size_t node, const dpor::Event& event) const;
@@ -106,7 +131,9 @@ class DporStrategy final : public Strategy {
   size_t last_thread_node_ = SIZE_MAX;  // the thread decision of events_'s last thread event
   size_t redundant_from_ = SIZE_MAX;    // events_ index where the run became sleep-blocked
   std::vector<size_t> spawned_by_;      // per thread: the event that spawned it, or none
+  std::optional<uint32_t> bound_;
   bool exhausted_ = false;
+  bool bound_cut_ = false;
   uint64_t sleep_blocked_runs_ = 0;
 };
 

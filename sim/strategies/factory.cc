@@ -28,12 +28,9 @@ absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(std::string_view name,
         .iterative = true});
   }
   if (name == "dpor") {
-    // Unbounded: it ends when every equivalence class was run (or at the iteration cap).
-    if (options.depth.has_value()) {
-      return absl::InvalidArgumentError(
-          "dpor takes no --depth: it explores every equivalence class (cap it with --iterations)");
-    }
-    return std::make_unique<DporStrategy>();
+    // It ends when every equivalence class (within the preemption bound --depth, when given)
+    // was run, or at the iteration cap.
+    return std::make_unique<DporStrategy>(options.depth);
   }
   if (name == "portfolio") {
     // Random walks, then PCT at depths 1 to 3; each member has its own seed stream.
