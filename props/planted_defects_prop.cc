@@ -183,22 +183,22 @@ TEST(PlantedDefects, CommutingWritesBreakDporSoundness) {
 
 // Coons, Musuvathi and McKinley's two pitfalls of bounded DPOR: pruning without conservative
 // backtrack points, and sleep sets under a bound. Each misses a result bounded dfs reaches.
-TEST(PlantedDefects, NaiveBoundingBreaksBoundedDporCoverage) {
-  sim::TestOnlyKernelPlantedDefects().dpor_bound_prunes_naively = true;
-  const bool passed = rc::check("with naive bounded DPOR", [] {
+bool BoundedDporCoverageHoldsWith(bool sim::KernelPlantedDefects::*defect) {
+  sim::TestOnlyKernelPlantedDefects().*defect = true;
+  const bool passed = rc::check("with a planted bounded-DPOR defect", [] {
     CheckBoundedDporCoverage(*KernelPrograms(), *rc::gen::inRange<uint32_t>(0, 3));
   });
-  sim::TestOnlyKernelPlantedDefects().dpor_bound_prunes_naively = false;
-  EXPECT_FALSE(passed);
+  sim::TestOnlyKernelPlantedDefects().*defect = false;
+  return passed;
+}
+
+TEST(PlantedDefects, NaiveBoundingBreaksBoundedDporCoverage) {
+  EXPECT_FALSE(BoundedDporCoverageHoldsWith(&sim::KernelPlantedDefects::dpor_bound_prunes_naively));
 }
 
 TEST(PlantedDefects, SleepSetsUnderABoundBreakBoundedDporCoverage) {
-  sim::TestOnlyKernelPlantedDefects().dpor_bound_keeps_sleep_sets = true;
-  const bool passed = rc::check("with sleep sets under a bound", [] {
-    CheckBoundedDporCoverage(*KernelPrograms(), *rc::gen::inRange<uint32_t>(0, 3));
-  });
-  sim::TestOnlyKernelPlantedDefects().dpor_bound_keeps_sleep_sets = false;
-  EXPECT_FALSE(passed);
+  EXPECT_FALSE(
+      BoundedDporCoverageHoldsWith(&sim::KernelPlantedDefects::dpor_bound_keeps_sleep_sets));
 }
 
 }  // namespace

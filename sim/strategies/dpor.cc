@@ -268,6 +268,46 @@ void DporStrategy::AddBacktrack(uint32_t thread, size_t event, bool waiting_ther
   }
 }
 
+bool DporStrategy::InitialThere(size_t race, uint32_t thread, const dpor::Event& event, size_t at,
+                                const std::vector<uint32_t>& known,
+                                const std::vector<std::vector<uint32_t>>& clocks,
+                                const std::vector<uint32_t>& ordinal) const {
+  // Source sets (Abdulla, Aronis, Jonsson and Sagonas, "Optimal dynamic partial order reduction",
+  // POPL 2014): the reversal of the race runs v, the events after `race` that do not happen
+  // after it, then `thread`'s event. Any initial of v (a thread whose first event in v follows
+  // none of v's earlier events) can start it; when one is in the backtrack set of the state
+  // before `race` already (explored, or to be), that state needs nothing more.
+  const uint32_t racer = events_[race].thread;
+  if (racer == dpor::kTimerThread) return false;  // nothing runs where a timer fires
+  const uint64_t there = path_[events_[race].node].backtrack;
+  auto happens_before = [&](size_t k, const std::vector<uint32_t>& clock) {
+    return clock[events_[k].thread] > ordinal[k];
+  };
+  std::vector<size_t> v;
+  uint64_t seen = 0;
+  auto initial_there = [&](uint32_t candidate, const std::vector<uint32_t>& clock) {
+    if ((seen & Bit(candidate)) != 0) return false;  // not its first event in v
+    seen |= Bit(candidate);
+    if ((there & Bit(candidate)) == 0) return false;
+    return std::none_of(v.begin(), v.end(), [&](size_t k) { return happens_before(k, clock); });
+  };
+  for (size_t k = race + 1; k < at; ++k) {
+    if (clocks[k][racer] > ordinal[race]) continue;  // it happens after the race's first event
+    if (events_[k].thread != dpor::kTimerThread && initial_there(events_[k].thread, clocks[k])) {
+      return true;
+    }
+    v.push_back(k);
+  }
+  // `thread`'s event: what happens before it is `known` and every earlier event it depends on.
+  std::vector<uint32_t> clock = known;
+  for (size_t k = 0; k < at; ++k) {
+    if (events_[k].thread != thread && dpor::Dependent(events_[k].event, event)) {
+      Join(clock, clocks[k]);
+    }
+  }
+  return initial_there(thread, clock);
+}
+
 void DporStrategy::AnalyseRaces() {
   // Events past the point where the run became redundant add nothing: their races were seen in
   // the run this one is equivalent to.
@@ -311,7 +351,11 @@ void DporStrategy::AnalyseRaces() {
         Backtrack(thread, i, /*waiting_there=*/true);
         continue;
       }
-      Backtrack(thread, i, /*waiting_there=*/false);
+      // Unbounded, source-DPOR's test first: nothing to add when the state before the earlier
+      // event already has a thread that can start the reversed order.
+      if (bound_.has_value() || !InitialThere(i, thread, event, at, known, clocks, ordinal)) {
+        Backtrack(thread, i, /*waiting_there=*/false);
+      }
       break;  // the last such event before it stood here; earlier ones are its concern
     }
   };

@@ -16,15 +16,18 @@
 // - Backtracking (Flanagan and Godefroid, "Dynamic partial-order reduction for model checking
 //   software", POPL 2005), with races analysed over the whole run once it ended, as source-DPOR
 //   does (Abdulla, Aronis, Jonsson and Sagonas, "Optimal dynamic partial order reduction", POPL
-//   2014), though a race adds the racing thread itself rather than a pick among the initials of
-//   the reordered sequence (so more traces than source-DPOR may run): after a run, for every
-//   thread's next event and every earlier event of another thread it depends on and that does
-//   not happen before it (vector clocks over the dependency), the thread is added to the
-//   backtrack set of the state before that event, when it could run there; when it could not
-//   (it did not exist, or stood at another operation and was blocked), every thread enabled
-//   there is added. An event that the waiting thread could not precede because the thread was
-//   blocked at this very operation there (an unlock before the lock that waits for it) is passed
-//   over for the earlier events, as Flanagan and Godefroid's co-enabledness does.
+//   2014), with their source-set test: after a run, for every thread's next event and every
+//   earlier event of another thread it depends on and that does not happen before it (vector
+//   clocks over the dependency), nothing is added when the backtrack set of the state before
+//   that event already holds an initial of the reversed order (a thread whose first step among
+//   the events after it that do not happen after it, then the racing step, follows none of
+//   them); otherwise the thread is added there, when it could run there (where source-DPOR
+//   would pick any initial), and when it could not (it did not exist, or stood at another
+//   operation and was blocked) every thread enabled there. Under a preemption bound (below) the
+//   source-set test is off: BPOR builds on Flanagan and Godefroid's rule. An event that the
+//   waiting thread could not precede because the thread was blocked at this very operation there
+//   (an unlock before the lock that waits for it) is passed over for the earlier events, as
+//   Flanagan and Godefroid's co-enabledness does.
 // - Sleep sets (Godefroid, "Partial-Order Methods for the Verification of Concurrent Systems",
 //   1996): a thread whose subtree was explored from a state sleeps in the states below until an
 //   event dependent on its next one runs; a run that reaches a state whose enabled threads all
@@ -121,6 +124,10 @@ class DporStrategy final : public Strategy {
   uint32_t FirstChoice(const ThreadChoice& choice, uint64_t awake) const;
   std::vector<Sleeper> SleepBelow(size_t node, const dpor::Event& event) const;
   void Backtrack(uint32_t thread, size_t event, bool waiting_there);
+  bool InitialThere(size_t race, uint32_t thread, const dpor::Event& event, size_t at,
+                    const std::vector<uint32_t>& known,
+                    const std::vector<std::vector<uint32_t>>& clocks,
+                    const std::vector<uint32_t>& ordinal) const;
   void AnalyseRaces();
 
   const SchedulingView* view_ = nullptr;
