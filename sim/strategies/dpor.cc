@@ -5,6 +5,7 @@
 
 #include "sim/assert.h"
 #include "sim/planted_defects.h"
+#include "sim/strategies/internal/dpor_search.h"
 
 namespace wvsim::sim {
 
@@ -23,7 +24,7 @@ void Join(Clock& into, const Clock& other) {
 
 }  // namespace
 
-bool DporStrategy::BeginExecution(uint64_t index) {
+bool DporStrategy::Search::BeginExecution(uint64_t index) {
   position_ = 0;
   events_.clear();
   absorbed_ = 0;
@@ -70,7 +71,7 @@ bool DporStrategy::BeginExecution(uint64_t index) {
   return false;
 }
 
-void DporStrategy::Absorb() {
+void DporStrategy::Search::Absorb() {
   if (view_ == nullptr) return;
   const std::vector<Access>& accesses = view_->Accesses();
   for (; absorbed_ < accesses.size(); ++absorbed_) {
@@ -96,8 +97,8 @@ void DporStrategy::Absorb() {
   }
 }
 
-std::vector<DporStrategy::Sleeper> DporStrategy::SleepBelow(size_t node,
-                                                            const dpor::Event& event) const {
+std::vector<DporStrategy::Search::Sleeper> DporStrategy::Search::SleepBelow(
+    size_t node, const dpor::Event& event) const {
   // A sleeper stays asleep below an event it does not depend on (its subtree from here is the
   // one it had above, with this event moved before it).
   const Node& above = path_[node];
@@ -112,13 +113,13 @@ std::vector<DporStrategy::Sleeper> DporStrategy::SleepBelow(size_t node,
   return below;
 }
 
-uint32_t DporStrategy::FirstChoice(const ThreadChoice& choice, uint64_t awake) const {
+uint32_t DporStrategy::Search::FirstChoice(const ThreadChoice& choice, uint64_t awake) const {
   // The running thread first, as dfs does, so that shallow bugs come early.
   if (choice.previous_enabled && (awake & Bit(choice.previous)) != 0) return choice.previous;
   return Lowest(awake);
 }
 
-uint32_t DporStrategy::ChooseThread(const ThreadChoice& choice) {
+uint32_t DporStrategy::Search::ChooseThread(const ThreadChoice& choice) {
   Absorb();
   WVSIM_ASSERT_MSG(view_ != nullptr, "the kernel shows dpor a SchedulingView");
   const uint64_t enabled = choice.enabled.mask();
@@ -197,7 +198,7 @@ uint32_t DporStrategy::ChooseThread(const ThreadChoice& choice) {
   return choice.enabled.index_of(thread);
 }
 
-uint32_t DporStrategy::Choose(ChoiceKind kind, uint32_t count) {
+uint32_t DporStrategy::Search::Choose(ChoiceKind kind, uint32_t count) {
   (void)kind;
   WVSIM_ASSERT(count >= 1);
   Absorb();
@@ -215,7 +216,7 @@ uint32_t DporStrategy::Choose(ChoiceKind kind, uint32_t count) {
   return 0;
 }
 
-void DporStrategy::EndExecution(uint64_t steps) {
+void DporStrategy::Search::EndExecution(uint64_t steps) {
   (void)steps;
   Absorb();
   if (last_thread_node_ != SIZE_MAX && last_thread_node_ < path_.size()) {
@@ -230,16 +231,16 @@ void DporStrategy::EndExecution(uint64_t steps) {
   view_ = nullptr;
 }
 
-uint64_t DporStrategy::Cost(const Node& node, uint32_t thread) const {
+uint64_t DporStrategy::Search::Cost(const Node& node, uint32_t thread) const {
   return node.is_thread && node.previous_enabled && thread != node.previous ? 1 : 0;
 }
 
-uint64_t DporStrategy::Affordable(const Node& node, uint64_t spent_above) const {
+uint64_t DporStrategy::Search::Affordable(const Node& node, uint64_t spent_above) const {
   if (!bound_.has_value() || !node.previous_enabled || spent_above < *bound_) return ~uint64_t{0};
   return Bit(node.previous);  // no preemption left: only the thread that ran may go on
 }
 
-void DporStrategy::Backtrack(uint32_t thread, size_t event, bool waiting_there) {
+void DporStrategy::Search::Backtrack(uint32_t thread, size_t event, bool waiting_there) {
   AddBacktrack(thread, event, waiting_there);
   const uint32_t runner = events_[event].thread;
   if (!bound_.has_value() || runner == dpor::kTimerThread) return;
@@ -257,7 +258,7 @@ void DporStrategy::Backtrack(uint32_t thread, size_t event, bool waiting_there) 
   if (start != event) AddBacktrack(thread, start, /*waiting_there=*/false);
 }
 
-void DporStrategy::AddBacktrack(uint32_t thread, size_t event, bool waiting_there) {
+void DporStrategy::Search::AddBacktrack(uint32_t thread, size_t event, bool waiting_there) {
   const RunEvent& before = events_[event];
   if (before.thread == dpor::kTimerThread) return;  // nothing runs where a timer fires
   Node& node = path_[before.node];
@@ -268,10 +269,10 @@ void DporStrategy::AddBacktrack(uint32_t thread, size_t event, bool waiting_ther
   }
 }
 
-bool DporStrategy::InitialThere(size_t race, uint32_t thread, const dpor::Event& event, size_t at,
-                                const std::vector<uint32_t>& known,
-                                const std::vector<std::vector<uint32_t>>& clocks,
-                                const std::vector<uint32_t>& ordinal) const {
+bool DporStrategy::Search::InitialThere(size_t race, uint32_t thread, const dpor::Event& event,
+                                        size_t at, const std::vector<uint32_t>& known,
+                                        const std::vector<std::vector<uint32_t>>& clocks,
+                                        const std::vector<uint32_t>& ordinal) const {
   // Source sets (Abdulla, Aronis, Jonsson and Sagonas, "Optimal dynamic partial order reduction",
   // POPL 2014): the reversal of the race runs v, the events after `race` that do not happen
   // after it, then `thread`'s event. Any initial of v (a thread whose first event in v follows
@@ -308,7 +309,7 @@ bool DporStrategy::InitialThere(size_t race, uint32_t thread, const dpor::Event&
   return initial_there(thread, clock);
 }
 
-void DporStrategy::AnalyseRaces() {
+void DporStrategy::Search::AnalyseRaces() {
   // Events past the point where the run became redundant add nothing: their races were seen in
   // the run this one is equivalent to.
   const size_t end = std::min(events_.size(), redundant_from_);
@@ -384,5 +385,22 @@ void DporStrategy::AnalyseRaces() {
     races(thread, dpor::PendingEvent(*view_, thread), since_of(thread), end, start_clock(thread));
   }
 }
+
+// DporStrategy forwards to its search.
+DporStrategy::DporStrategy(std::optional<uint32_t> preemption_bound)
+    : search_(std::make_unique<Search>(preemption_bound)) {}
+DporStrategy::~DporStrategy() = default;
+bool DporStrategy::BeginExecution(uint64_t index) { return search_->BeginExecution(index); }
+uint32_t DporStrategy::ChooseThread(const ThreadChoice& choice) {
+  return search_->ChooseThread(choice);
+}
+uint32_t DporStrategy::Choose(ChoiceKind kind, uint32_t count) {
+  return search_->Choose(kind, count);
+}
+void DporStrategy::EndExecution(uint64_t steps) { search_->EndExecution(steps); }
+void DporStrategy::AttachView(const SchedulingView* view) { search_->view_ = view; }
+bool DporStrategy::exhausted() const { return search_->exhausted_; }
+uint64_t DporStrategy::sleep_blocked_runs() const { return search_->sleep_blocked_runs_; }
+bool DporStrategy::bound_cut() const { return search_->bound_cut_; }
 
 }  // namespace wvsim::sim

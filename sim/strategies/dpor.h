@@ -12,7 +12,7 @@
 //   are dependent when they touch one object and not both only read, or when either touches
 //   global state (a timer, a sleep, an operation on an object the kernel cannot name, any step of
 //   a run in which a runtime model takes part). Unsure means dependent: soundness first
-//   (sim/strategies/internal/dpor_events.h).
+//   (dpor_events.h, private to the strategy).
 // - Backtracking (Flanagan and Godefroid, "Dynamic partial-order reduction for model checking
 //   software", POPL 2005), with races analysed over the whole run once it ended, as source-DPOR
 //   does (Abdulla, Aronis, Jonsson and Sagonas, "Optimal dynamic partial order reduction", POPL
@@ -57,10 +57,9 @@
 #define WVSIM_SIM_STRATEGIES_DPOR_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
-#include <vector>
 
-#include "sim/strategies/internal/dpor_events.h"
 #include "sim/strategy.h"
 
 namespace wvsim::sim {
@@ -68,8 +67,10 @@ namespace wvsim::sim {
 class DporStrategy final : public Strategy {
  public:
   // Unbounded, or with a preemption bound (see above).
-  explicit DporStrategy(std::optional<uint32_t> preemption_bound = std::nullopt)
-      : bound_(preemption_bound) {}
+  explicit DporStrategy(std::optional<uint32_t> preemption_bound = std::nullopt);
+  ~DporStrategy() override;
+  DporStrategy(const DporStrategy&) = delete;
+  DporStrategy& operator=(const DporStrategy&) = delete;
 
   std::string_view name() const override { return "dpor"; }
   bool BeginExecution(uint64_t index) override;
@@ -78,70 +79,20 @@ class DporStrategy final : public Strategy {
   void EndExecution(uint64_t steps) override;
   bool CanShard() const override { return false; }
   bool ObservesOperations() const override { return true; }
-  void AttachView(const SchedulingView* view) override { view_ = view; }
+  void AttachView(const SchedulingView* view) override;
 
-  bool exhausted() const { return exhausted_; }
+  bool exhausted() const;
   // Runs that reached a state whose enabled threads all slept (redundant, but run to the end).
-  uint64_t sleep_blocked_runs() const { return sleep_blocked_runs_; }
+  uint64_t sleep_blocked_runs() const;
   // Whether the preemption bound kept an alternative from running (always false unbounded).
-  bool bound_cut() const { return bound_cut_; }
+  bool bound_cut() const;
+
+  // The search's state and machinery (dpor_search.h, private to the strategy): an opaque handle,
+  // so that this header names none of the events and paths it keeps between runs.
+  struct Search;
 
  private:
-  // A thread asleep at a state, with the event it would take there.
-  struct Sleeper {
-    uint32_t thread;
-    dpor::Event event;
-  };
-  // One decision on the current path, kept between runs.
-  struct Node {
-    bool is_thread = true;  // a thread decision; else any other choice
-    bool forced = false;    // nothing to explore here (atomic section, redundant tail)
-    uint32_t count = 1;     // a choice's option count
-    uint32_t chosen = 0;    // the option taken (a choice) or the thread that runs (a thread)
-    uint64_t enabled = 0;   // a thread decision's enabled threads
-    uint32_t previous = 0;  // the thread that ran the step before (ThreadChoice::previous)
-    bool previous_enabled = false;  // choosing another thread than `previous` is a preemption
-    uint64_t backtrack = 0;
-    uint64_t done = 0;              // threads whose subtree was or is being explored
-    std::vector<Sleeper> sleep;     // asleep on arrival
-    std::vector<Sleeper> explored;  // the events of threads explored before `chosen`
-    dpor::Event chosen_event;       // `chosen`'s event, merged over every run through it
-  };
-  // One event of the current run.
-  struct RunEvent {
-    uint32_t thread;  // dpor::kTimerThread for a timer that fired
-    dpor::Event event;
-    size_t node;       // its thread decision's index in path_ (none for a timer)
-    uint64_t enabled;  // the threads enabled in the state before it
-  };
-
-  // The preemptions taking `thread` at `node` costs, and the threads the bound allows there when
-  // the path above it spent `spent_above`.
-  uint64_t Cost(const Node& node, uint32_t thread) const;
-  uint64_t Affordable(const Node& node, uint64_t spent_above) const;
-  void AddBacktrack(uint32_t thread, size_t event, bool waiting_there);
-  void Absorb();
-  uint32_t FirstChoice(const ThreadChoice& choice, uint64_t awake) const;
-  std::vector<Sleeper> SleepBelow(size_t node, const dpor::Event& event) const;
-  void Backtrack(uint32_t thread, size_t event, bool waiting_there);
-  bool InitialThere(size_t race, uint32_t thread, const dpor::Event& event, size_t at,
-                    const std::vector<uint32_t>& known,
-                    const std::vector<std::vector<uint32_t>>& clocks,
-                    const std::vector<uint32_t>& ordinal) const;
-  void AnalyseRaces();
-
-  const SchedulingView* view_ = nullptr;
-  std::vector<Node> path_;
-  size_t position_ = 0;
-  std::vector<RunEvent> events_;
-  size_t absorbed_ = 0;                 // view_->Accesses() taken into events_
-  size_t last_thread_node_ = SIZE_MAX;  // the thread decision of events_'s last thread event
-  size_t redundant_from_ = SIZE_MAX;    // events_ index where the run became sleep-blocked
-  std::vector<size_t> spawned_by_;      // per thread: the event that spawned it, or none
-  std::optional<uint32_t> bound_;
-  bool exhausted_ = false;
-  bool bound_cut_ = false;
-  uint64_t sleep_blocked_runs_ = 0;
+  std::unique_ptr<Search> search_;
 };
 
 }  // namespace wvsim::sim
