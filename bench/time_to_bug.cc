@@ -1,7 +1,7 @@
 // `make bench`, second part: time to bug (issue 6), the numbers a user picks a strategy by. For
 // every buggy scenario (expected verdicts other than clean alone), over 20 seeds, the median
-// executions and seconds until the first expected violation, for random walks, PCT and the
-// portfolio (in this process, as `wvsim explore` runs them) and for the libFuzzer target of the
+// executions and seconds until the first expected violation, for random walks, PCT at d = 1..3 and
+// the portfolio (in this process, as `wvsim explore` runs them) and for the libFuzzer target of the
 // scenario's runtime in find mode (WVSIM_FUZZ_FIND), with the kernel's interleaving features and
 // with edge coverage alone (WVSIM_FUZZ_FEATURES=0); then sim.ordering_depth_3 again with 24 steps a
 // thread, where the ratio target is measured (WVSIM_FUZZ_PARAMS). Then three target rows.
@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -54,12 +55,19 @@ struct Options {
   std::string markdown;  // where the tables go as Markdown too (none: stdout only)
 };
 
-// The columns, in order: three in-process strategies, then the fuzzer with and without features.
-const std::vector<std::string> kStrategies = {"random", "pct", "portfolio"};
-const std::vector<std::string> kColumns = {"random", "PCT", "portfolio", "fuzzer + features",
-                                           "fuzzer, edges only"};
-constexpr size_t kFuzzerWithFeatures = 3;
-constexpr size_t kFuzzerEdgesOnly = 4;
+// The columns, in order: the in-process strategies (PCT at each depth the portfolio may use, so
+// that its mix can be chosen from this table), then the fuzzer with and without features.
+struct InProcess {
+  std::string strategy;
+  std::optional<uint32_t> depth;
+};
+const std::vector<InProcess> kStrategies = {
+    {"random", std::nullopt}, {"pct", 1}, {"pct", 2}, {"pct", 3}, {"portfolio", std::nullopt}};
+const std::vector<std::string> kColumns = {
+    "random",    "PCT d=1",           "PCT d=2",           "PCT d=3",
+    "portfolio", "fuzzer + features", "fuzzer, edges only"};
+constexpr size_t kFuzzerWithFeatures = 5;
+constexpr size_t kFuzzerEdgesOnly = 6;
 
 using Row = std::vector<TimeToBugCell>;
 
@@ -120,12 +128,13 @@ bool IsDeepOrdering(const Case& row) {
 
 // One `wvsim explore`-style search with `strategy` and `seed`, until an expected violation or
 // the cap.
-Attempt ExploreUntilFound(const Case& row, const std::string& strategy, uint64_t seed,
+Attempt ExploreUntilFound(const Case& row, const InProcess& strategy, uint64_t seed,
                           double cap_seconds) {
   const sim::Scenario& scenario = *row.scenario;
   sim::ExploreConfig config;
   config.params = row.params;
-  config.strategy = strategy;
+  config.strategy = strategy.strategy;
+  config.depth = strategy.depth;
   config.seed = seed;
   config.iterations = UINT64_MAX;
   const auto start = std::chrono::steady_clock::now();

@@ -1,5 +1,6 @@
 #include "props/kernel_programs.h"
 
+#include <algorithm>
 #include <memory>
 #include <ostream>
 #include <utility>
@@ -280,7 +281,38 @@ void CheckSameResults(Reach reach) {
   RC_ASSERT(reduced.runs <= all.runs);
 }
 
+// DPOR with a preemption bound reaches every result dfs with that bound reaches, and only results
+// an unreduced search reaches (discarded when either walk does not end within its cap).
+template <typename Reach>
+void CheckBoundedCoverage(Reach reach, uint32_t bound) {
+  sim::DfsStrategy unreduced(/*preemption_bound=*/UINT32_MAX);
+  const Reached all = reach(unreduced);
+  RC_PRE(all.exhausted);
+  sim::DfsStrategy bounded(bound);
+  const Reached within = reach(bounded);
+  RC_PRE(within.exhausted);
+  sim::DporStrategy dpor(bound);
+  const Reached reduced = reach(dpor);
+  RC_ASSERT(reduced.exhausted);
+  RC_ASSERT(std::includes(reduced.results.begin(), reduced.results.end(), within.results.begin(),
+                          within.results.end()));
+  RC_ASSERT(std::includes(all.results.begin(), all.results.end(), reduced.results.begin(),
+                          reduced.results.end()));
+}
+
 }  // namespace
+
+void CheckBoundedDporCoverage(const KernelProgram& program, uint32_t bound) {
+  CheckBoundedCoverage(
+      [&program](sim::Strategy& strategy) { return ReachAll(program, strategy, kUnreducedCap); },
+      bound);
+}
+
+void CheckBoundedDporCoverage(const sim::Scenario& scenario, uint32_t bound) {
+  CheckBoundedCoverage(
+      [&scenario](sim::Strategy& strategy) { return ReachAll(scenario, strategy, kUnreducedCap); },
+      bound);
+}
 
 void CheckDporSoundness(const KernelProgram& program) {
   CheckSameResults(

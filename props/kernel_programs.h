@@ -75,6 +75,11 @@ void CheckDporSoundness(const KernelProgram& program);
 // The same for a model's program (a scenario of model/programs/): verdicts and places only.
 void CheckDporSoundness(const sim::Scenario& scenario);
 
+// The bounded property (dpor_soundness_prop.cc): DPOR with preemption bound `bound` reaches every
+// result dfs with that bound reaches, and nothing an unreduced search does not reach.
+void CheckBoundedDporCoverage(const KernelProgram& program, uint32_t bound);
+void CheckBoundedDporCoverage(const sim::Scenario& scenario, uint32_t bound);
+
 // For rapidcheck's counterexample report.
 void showValue(const KernelProgram& program, std::ostream& os);
 

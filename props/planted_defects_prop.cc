@@ -181,5 +181,25 @@ TEST(PlantedDefects, CommutingWritesBreakDporSoundness) {
   EXPECT_FALSE(passed);
 }
 
+// Coons, Musuvathi and McKinley's two pitfalls of bounded DPOR: pruning without conservative
+// backtrack points, and sleep sets under a bound. Each misses a result bounded dfs reaches.
+bool BoundedDporCoverageHoldsWith(bool sim::KernelPlantedDefects::*defect) {
+  sim::TestOnlyKernelPlantedDefects().*defect = true;
+  const bool passed = rc::check("with a planted bounded-DPOR defect", [] {
+    CheckBoundedDporCoverage(*KernelPrograms(), *rc::gen::inRange<uint32_t>(0, 3));
+  });
+  sim::TestOnlyKernelPlantedDefects().*defect = false;
+  return passed;
+}
+
+TEST(PlantedDefects, NaiveBoundingBreaksBoundedDporCoverage) {
+  EXPECT_FALSE(BoundedDporCoverageHoldsWith(&sim::KernelPlantedDefects::dpor_bound_prunes_naively));
+}
+
+TEST(PlantedDefects, SleepSetsUnderABoundBreakBoundedDporCoverage) {
+  EXPECT_FALSE(
+      BoundedDporCoverageHoldsWith(&sim::KernelPlantedDefects::dpor_bound_keeps_sleep_sets));
+}
+
 }  // namespace
 }  // namespace wvsim::props

@@ -16,6 +16,11 @@ struct KernelPlantedDefects {
   // DPOR's dependency relation (sim/strategies/internal/dpor_events.h) takes two writes to one
   // object for independent: the search then misses the orders of racing writes.
   bool dpor_writes_commute = false;
+  // DPOR under a preemption bound (sim/strategies/dpor.h) prunes what exceeds the bound without
+  // BPOR's conservative backtrack points, or keeps its sleep sets: either misses results that a
+  // preemption-bounded dfs reaches.
+  bool dpor_bound_prunes_naively = false;
+  bool dpor_bound_keeps_sleep_sets = false;
 };
 
 KernelPlantedDefects& TestOnlyKernelPlantedDefects();

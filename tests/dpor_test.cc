@@ -1,7 +1,8 @@
 // Tests for DPOR (sim/strategies/dpor.h): it proves the clean kernel scenarios with far fewer
 // runs than an unreduced walk, finds the classic bugs, explores every option of a choice that is
-// not a thread's, records schedules that replay, and refuses --shard and --depth. Its soundness
-// on generated programs is a property (props/dpor_soundness_prop.cc).
+// not a thread's, records schedules that replay, refuses --shard, and takes --depth as a
+// preemption bound. Its soundness on generated programs is a property
+// (props/dpor_soundness_prop.cc).
 #include "sim/strategies/dpor.h"
 
 #include <algorithm>
@@ -144,7 +145,7 @@ TEST(Dpor, ExploresEveryOptionOfAChoiceThatIsNotAThreads) {
   EXPECT_EQ(RunsUntilExhausted(ChoosingThreads(), dpor), 9u);
 }
 
-TEST(Dpor, RefusesShardsAndDepth) {
+TEST(Dpor, RefusesShards) {
   ExploreConfig config;
   config.strategy = "dpor";
   config.shard_count = 2;
@@ -153,9 +154,41 @@ TEST(Dpor, RefusesShardsAndDepth) {
   EXPECT_THAT(std::string(status.message()), HasSubstr("dpor"));
   config.shard_count = 1;
   config.depth = 2;
-  status = ValidateExploreConfig(Builtin("sim.counter"), config);
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(status.message()), HasSubstr("depth"));
+  EXPECT_TRUE(ValidateExploreConfig(Builtin("sim.counter"), config).ok());
+}
+
+// With a preemption bound (BPOR, dpor.h) it finds, at bound 1, every classic bug that dfs finds
+// at bound 1, keeps every twin clean, and needs no more runs than dfs at that bound to end.
+TEST(Dpor, WithPreemptionBoundOneFindsWhatBoundedDfsFinds) {
+  model::RegisterBuiltinScenarios();
+  int found_by_both = 0;
+  for (const model::ClassicPair& pair : model::ClassicSuite()) {
+    const Scenario& bug = Builtin(pair.bug);
+    const ExploreResult dfs = MustExplore(bug, "dfs", 1);
+    const ExploreResult bounded = MustExplore(bug, "dpor", 1);
+    if (dfs.verdict != Verdict::kClean) {
+      EXPECT_NE(bounded.verdict, Verdict::kClean) << pair.bug;
+      found_by_both += bounded.verdict != Verdict::kClean ? 1 : 0;
+    }
+    EXPECT_TRUE(bug.Expects(bounded.verdict)) << pair.bug << ": " << VerdictName(bounded.verdict);
+    const ExploreResult twin_dfs = MustExplore(Builtin(pair.twin), "dfs", 1);
+    const ExploreResult twin = MustExplore(Builtin(pair.twin), "dpor", 1);
+    EXPECT_EQ(twin.verdict, Verdict::kClean) << pair.twin;
+    EXPECT_TRUE(twin.exhausted) << pair.twin;
+    EXPECT_LE(twin.executions, twin_dfs.executions) << pair.twin;
+  }
+  EXPECT_GE(found_by_both, 1) << "dfs at bound 1 finds some classic bug";
+}
+
+TEST(Dpor, APreemptionBoundLimitsTheSearch) {
+  const ExploreResult unbounded = MustExplore(Builtin("sim.counter"), "dpor");
+  const ExploreResult none = MustExplore(Builtin("sim.counter"), "dpor", 0);
+  const ExploreResult one = MustExplore(Builtin("sim.counter"), "dpor", 1);
+  EXPECT_TRUE(none.exhausted);
+  EXPECT_TRUE(one.exhausted);
+  EXPECT_LE(none.executions, one.executions);
+  EXPECT_LE(one.executions, unbounded.executions);
+  EXPECT_LT(none.executions, unbounded.executions);
 }
 
 }  // namespace

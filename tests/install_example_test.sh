@@ -28,9 +28,14 @@ done
 for library in libwvsim_sim.a libwvsim_model.a libwvsim_testing.a; do
   [ -n "$(find "$prefix" -name "$library")" ] || { echo "not installed: $library"; exit 1; }
 done
-for dir in wvsim/internal model/webview2/internal model/programs/internal; do
+for dir in wvsim/internal model/webview2/internal model/programs/internal sim/strategies/internal; do
   [ ! -e "$prefix/include/wvsim/$dir" ] || { echo "internal headers installed: $dir"; exit 1; }
 done
+
+# No installed strategy header includes an internal/ header.
+if grep -l "internal" "$prefix/include/wvsim/sim/strategies/"*.h; then
+  echo "an installed strategy header names an internal header"; exit 1
+fi
 
 run configure cmake -S "$example_dir" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_FLAGS="$cxx_flags"

@@ -808,18 +808,35 @@ TEST(PortfolioStrategy, Spread_EndsWhenTheActiveMemberHasNothingLeft) {
   EXPECT_LT(i, 64u);
 }
 
-TEST(PortfolioStrategy, Factory_MixesRandomAndPct) {
+TEST(PortfolioStrategy, Spread_EachMemberGetsItsWeightsShare) {
+  std::vector<std::pair<uint32_t, uint64_t>> log;
+  std::vector<PortfolioStrategy::Member> members;
+  members.push_back({std::make_unique<TaggedStrategy>(0, log, UINT64_MAX), 1});
+  members.push_back({std::make_unique<TaggedStrategy>(1, log, UINT64_MAX), 3});
+  PortfolioStrategy portfolio(std::move(members));
+  std::vector<int> runs(2, 0);
+  for (uint64_t i = 0; i < 800; ++i) {
+    ASSERT_TRUE(portfolio.BeginExecution(i));
+    ++runs[log.back().first];
+  }
+  EXPECT_GT(runs[0], 150);  // about 200
+  EXPECT_LT(runs[0], 250);
+  EXPECT_EQ(runs[0] + runs[1], 800);
+}
+
+TEST(PortfolioStrategy, Factory_MixesRandomAndPctByTheMeasuredWeights) {
   absl::StatusOr<std::unique_ptr<Strategy>> made = MakeStrategy("portfolio", {.seed = 3});
   ASSERT_TRUE(made.ok()) << made.status();
   auto& portfolio = static_cast<PortfolioStrategy&>(**made);
   std::map<std::string, int> names;
-  for (uint64_t i = 0; i < 100; ++i) {
+  for (uint64_t i = 0; i < 600; ++i) {
     ASSERT_TRUE(portfolio.BeginExecution(i));
     ++names[std::string(portfolio.active().name())];
   }
   EXPECT_EQ(names.size(), 2u);
-  EXPECT_GT(names["random"], 10);  // one member of four
-  EXPECT_GT(names["pct"], 50);     // three of four
+  EXPECT_GT(names["random"], 150);  // a third: about 200
+  EXPECT_LT(names["random"], 250);
+  EXPECT_GT(names["pct"], 350);  // two thirds, over depths 1 to 3
   EXPECT_EQ(portfolio.name(), "portfolio");
 }
 

@@ -252,8 +252,12 @@ bool ExploreOne(const Options& options, const sim::Scenario& scenario, const std
   result.revisits = explored->revisits;
   if (!explored->found.empty()) result.report = explored->found.front().violation.report;
   if (explored->exhausted && explored->found.empty() && options.config.strategy == "dpor") {
-    std::fprintf(options.json ? stderr : stdout, "%s: verified: %llu traces, no violation\n",
-                 scenario.id.c_str(), static_cast<unsigned long long>(explored->executions));
+    const std::string bound = options.config.depth.has_value()
+                                  ? absl::StrCat(" within preemption bound ", *options.config.depth)
+                                  : std::string();
+    std::fprintf(options.json ? stderr : stdout, "%s: verified%s: %llu traces, no violation\n",
+                 scenario.id.c_str(), bound.c_str(),
+                 static_cast<unsigned long long>(explored->executions));
   }
   result.configuration_error = explored->configuration_error;
   if (!result.configuration_error.empty()) {

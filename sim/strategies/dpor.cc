@@ -4,6 +4,8 @@
 #include <bit>
 
 #include "sim/assert.h"
+#include "sim/planted_defects.h"
+#include "sim/strategies/internal/dpor_search.h"
 
 namespace wvsim::sim {
 
@@ -22,7 +24,7 @@ void Join(Clock& into, const Clock& other) {
 
 }  // namespace
 
-bool DporStrategy::BeginExecution(uint64_t index) {
+bool DporStrategy::Search::BeginExecution(uint64_t index) {
   position_ = 0;
   events_.clear();
   absorbed_ = 0;
@@ -33,13 +35,17 @@ bool DporStrategy::BeginExecution(uint64_t index) {
   if (index == 0) {
     path_.clear();
     exhausted_ = false;
+    bound_cut_ = false;
     sleep_blocked_runs_ = 0;
     return true;
   }
   if (exhausted_) return false;
+  uint64_t spent = 0;  // the preemptions of the path above the node looked at
+  for (const Node& node : path_) spent += Cost(node, node.chosen);
   // The deepest decision with an alternative left takes it; the decisions below it go.
   while (!path_.empty()) {
     Node& node = path_.back();
+    spent -= Cost(node, node.chosen);
     if (!node.forced && !node.is_thread && node.chosen + 1 < node.count) {
       ++node.chosen;
       return true;
@@ -47,7 +53,10 @@ bool DporStrategy::BeginExecution(uint64_t index) {
     if (!node.forced && node.is_thread) {
       uint64_t asleep = 0;
       for (const Sleeper& sleeper : node.sleep) asleep |= Bit(sleeper.thread);
-      const uint64_t left = node.backtrack & node.enabled & ~node.done & ~asleep;
+      const uint64_t wanted = node.backtrack & node.enabled & ~node.done & ~asleep;
+      const uint64_t affordable = Affordable(node, spent);
+      bound_cut_ = bound_cut_ || (wanted & ~affordable) != 0;
+      const uint64_t left = wanted & affordable;
       if (left != 0) {
         node.explored.push_back(Sleeper{node.chosen, std::move(node.chosen_event)});
         node.chosen_event = dpor::Event{};
@@ -62,7 +71,7 @@ bool DporStrategy::BeginExecution(uint64_t index) {
   return false;
 }
 
-void DporStrategy::Absorb() {
+void DporStrategy::Search::Absorb() {
   if (view_ == nullptr) return;
   const std::vector<Access>& accesses = view_->Accesses();
   for (; absorbed_ < accesses.size(); ++absorbed_) {
@@ -88,8 +97,8 @@ void DporStrategy::Absorb() {
   }
 }
 
-std::vector<DporStrategy::Sleeper> DporStrategy::SleepBelow(size_t node,
-                                                            const dpor::Event& event) const {
+std::vector<DporStrategy::Search::Sleeper> DporStrategy::Search::SleepBelow(
+    size_t node, const dpor::Event& event) const {
   // A sleeper stays asleep below an event it does not depend on (its subtree from here is the
   // one it had above, with this event moved before it).
   const Node& above = path_[node];
@@ -104,13 +113,13 @@ std::vector<DporStrategy::Sleeper> DporStrategy::SleepBelow(size_t node,
   return below;
 }
 
-uint32_t DporStrategy::FirstChoice(const ThreadChoice& choice, uint64_t awake) const {
+uint32_t DporStrategy::Search::FirstChoice(const ThreadChoice& choice, uint64_t awake) const {
   // The running thread first, as dfs does, so that shallow bugs come early.
   if (choice.previous_enabled && (awake & Bit(choice.previous)) != 0) return choice.previous;
   return Lowest(awake);
 }
 
-uint32_t DporStrategy::ChooseThread(const ThreadChoice& choice) {
+uint32_t DporStrategy::Search::ChooseThread(const ThreadChoice& choice) {
   Absorb();
   WVSIM_ASSERT_MSG(view_ != nullptr, "the kernel shows dpor a SchedulingView");
   const uint64_t enabled = choice.enabled.mask();
@@ -146,6 +155,8 @@ uint32_t DporStrategy::ChooseThread(const ThreadChoice& choice) {
   Node node;
   node.is_thread = true;
   node.enabled = enabled;
+  node.previous = choice.previous;
+  node.previous_enabled = choice.previous_enabled;
   if (atomic) {
     node.forced = true;
     node.chosen = Lowest(enabled);
@@ -154,7 +165,10 @@ uint32_t DporStrategy::ChooseThread(const ThreadChoice& choice) {
     }
   } else {
     // Asleep here: what slept above the last thread decision and does not depend on its event.
-    if (last_thread_node_ != SIZE_MAX && redundant_from_ == SIZE_MAX) {
+    // No sleep sets under a bound (dpor.h).
+    const bool sleep_sets =
+        !bound_.has_value() || TestOnlyKernelPlantedDefects().dpor_bound_keeps_sleep_sets;
+    if (sleep_sets && last_thread_node_ != SIZE_MAX && redundant_from_ == SIZE_MAX) {
       const bool timer_between = !events_.empty() && events_.back().thread == dpor::kTimerThread;
       if (!timer_between) node.sleep = SleepBelow(last_thread_node_, events_.back().event);
     }
@@ -184,7 +198,7 @@ uint32_t DporStrategy::ChooseThread(const ThreadChoice& choice) {
   return choice.enabled.index_of(thread);
 }
 
-uint32_t DporStrategy::Choose(ChoiceKind kind, uint32_t count) {
+uint32_t DporStrategy::Search::Choose(ChoiceKind kind, uint32_t count) {
   (void)kind;
   WVSIM_ASSERT(count >= 1);
   Absorb();
@@ -202,7 +216,7 @@ uint32_t DporStrategy::Choose(ChoiceKind kind, uint32_t count) {
   return 0;
 }
 
-void DporStrategy::EndExecution(uint64_t steps) {
+void DporStrategy::Search::EndExecution(uint64_t steps) {
   (void)steps;
   Absorb();
   if (last_thread_node_ != SIZE_MAX && last_thread_node_ < path_.size()) {
@@ -217,7 +231,34 @@ void DporStrategy::EndExecution(uint64_t steps) {
   view_ = nullptr;
 }
 
-void DporStrategy::Backtrack(uint32_t thread, size_t event, bool waiting_there) {
+uint64_t DporStrategy::Search::Cost(const Node& node, uint32_t thread) const {
+  return node.is_thread && node.previous_enabled && thread != node.previous ? 1 : 0;
+}
+
+uint64_t DporStrategy::Search::Affordable(const Node& node, uint64_t spent_above) const {
+  if (!bound_.has_value() || !node.previous_enabled || spent_above < *bound_) return ~uint64_t{0};
+  return Bit(node.previous);  // no preemption left: only the thread that ran may go on
+}
+
+void DporStrategy::Search::Backtrack(uint32_t thread, size_t event, bool waiting_there) {
+  AddBacktrack(thread, event, waiting_there);
+  const uint32_t runner = events_[event].thread;
+  if (!bound_.has_value() || runner == dpor::kTimerThread) return;
+  if (TestOnlyKernelPlantedDefects().dpor_bound_prunes_naively) return;
+  // BPOR's conservative point: the first event of the block of `runner`'s events that holds
+  // `event` (timers fire between steps; they do not end a block). Taking `thread` there replaces
+  // the switch to `runner` and so costs no more than the path did. Whether `thread` waited at
+  // its operation there is not known: every enabled thread, when it could not run there.
+  size_t start = event;
+  for (size_t k = event; k-- > 0;) {
+    if (events_[k].thread == dpor::kTimerThread) continue;
+    if (events_[k].thread != runner) break;
+    start = k;
+  }
+  if (start != event) AddBacktrack(thread, start, /*waiting_there=*/false);
+}
+
+void DporStrategy::Search::AddBacktrack(uint32_t thread, size_t event, bool waiting_there) {
   const RunEvent& before = events_[event];
   if (before.thread == dpor::kTimerThread) return;  // nothing runs where a timer fires
   Node& node = path_[before.node];
@@ -228,7 +269,47 @@ void DporStrategy::Backtrack(uint32_t thread, size_t event, bool waiting_there) 
   }
 }
 
-void DporStrategy::AnalyseRaces() {
+bool DporStrategy::Search::InitialThere(size_t race, uint32_t thread, const dpor::Event& event,
+                                        size_t at, const std::vector<uint32_t>& known,
+                                        const std::vector<std::vector<uint32_t>>& clocks,
+                                        const std::vector<uint32_t>& ordinal) const {
+  // Source sets (Abdulla, Aronis, Jonsson and Sagonas, "Optimal dynamic partial order reduction",
+  // POPL 2014): the reversal of the race runs v, the events after `race` that do not happen
+  // after it, then `thread`'s event. Any initial of v (a thread whose first event in v follows
+  // none of v's earlier events) can start it; when one is in the backtrack set of the state
+  // before `race` already (explored, or to be), that state needs nothing more.
+  const uint32_t racer = events_[race].thread;
+  if (racer == dpor::kTimerThread) return false;  // nothing runs where a timer fires
+  const uint64_t there = path_[events_[race].node].backtrack;
+  auto happens_before = [&](size_t k, const std::vector<uint32_t>& clock) {
+    return clock[events_[k].thread] > ordinal[k];
+  };
+  std::vector<size_t> v;
+  uint64_t seen = 0;
+  auto initial_there = [&](uint32_t candidate, const std::vector<uint32_t>& clock) {
+    if ((seen & Bit(candidate)) != 0) return false;  // not its first event in v
+    seen |= Bit(candidate);
+    if ((there & Bit(candidate)) == 0) return false;
+    return std::none_of(v.begin(), v.end(), [&](size_t k) { return happens_before(k, clock); });
+  };
+  for (size_t k = race + 1; k < at; ++k) {
+    if (clocks[k][racer] > ordinal[race]) continue;  // it happens after the race's first event
+    if (events_[k].thread != dpor::kTimerThread && initial_there(events_[k].thread, clocks[k])) {
+      return true;
+    }
+    v.push_back(k);
+  }
+  // `thread`'s event: what happens before it is `known` and every earlier event it depends on.
+  std::vector<uint32_t> clock = known;
+  for (size_t k = 0; k < at; ++k) {
+    if (events_[k].thread != thread && dpor::Dependent(events_[k].event, event)) {
+      Join(clock, clocks[k]);
+    }
+  }
+  return initial_there(thread, clock);
+}
+
+void DporStrategy::Search::AnalyseRaces() {
   // Events past the point where the run became redundant add nothing: their races were seen in
   // the run this one is equivalent to.
   const size_t end = std::min(events_.size(), redundant_from_);
@@ -271,7 +352,11 @@ void DporStrategy::AnalyseRaces() {
         Backtrack(thread, i, /*waiting_there=*/true);
         continue;
       }
-      Backtrack(thread, i, /*waiting_there=*/false);
+      // Unbounded, source-DPOR's test first: nothing to add when the state before the earlier
+      // event already has a thread that can start the reversed order.
+      if (bound_.has_value() || !InitialThere(i, thread, event, at, known, clocks, ordinal)) {
+        Backtrack(thread, i, /*waiting_there=*/false);
+      }
       break;  // the last such event before it stood here; earlier ones are its concern
     }
   };
@@ -300,5 +385,22 @@ void DporStrategy::AnalyseRaces() {
     races(thread, dpor::PendingEvent(*view_, thread), since_of(thread), end, start_clock(thread));
   }
 }
+
+// DporStrategy forwards to its search.
+DporStrategy::DporStrategy(std::optional<uint32_t> preemption_bound)
+    : search_(std::make_unique<Search>(preemption_bound)) {}
+DporStrategy::~DporStrategy() = default;
+bool DporStrategy::BeginExecution(uint64_t index) { return search_->BeginExecution(index); }
+uint32_t DporStrategy::ChooseThread(const ThreadChoice& choice) {
+  return search_->ChooseThread(choice);
+}
+uint32_t DporStrategy::Choose(ChoiceKind kind, uint32_t count) {
+  return search_->Choose(kind, count);
+}
+void DporStrategy::EndExecution(uint64_t steps) { search_->EndExecution(steps); }
+void DporStrategy::AttachView(const SchedulingView* view) { search_->view_ = view; }
+bool DporStrategy::exhausted() const { return search_->exhausted_; }
+uint64_t DporStrategy::sleep_blocked_runs() const { return search_->sleep_blocked_runs_; }
+bool DporStrategy::bound_cut() const { return search_->bound_cut_; }
 
 }  // namespace wvsim::sim

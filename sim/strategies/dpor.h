@@ -12,19 +12,22 @@
 //   are dependent when they touch one object and not both only read, or when either touches
 //   global state (a timer, a sleep, an operation on an object the kernel cannot name, any step of
 //   a run in which a runtime model takes part). Unsure means dependent: soundness first
-//   (sim/strategies/internal/dpor_events.h).
+//   (dpor_events.h, private to the strategy).
 // - Backtracking (Flanagan and Godefroid, "Dynamic partial-order reduction for model checking
 //   software", POPL 2005), with races analysed over the whole run once it ended, as source-DPOR
 //   does (Abdulla, Aronis, Jonsson and Sagonas, "Optimal dynamic partial order reduction", POPL
-//   2014), though a race adds the racing thread itself rather than a pick among the initials of
-//   the reordered sequence (so more traces than source-DPOR may run): after a run, for every
-//   thread's next event and every earlier event of another thread it depends on and that does
-//   not happen before it (vector clocks over the dependency), the thread is added to the
-//   backtrack set of the state before that event, when it could run there; when it could not
-//   (it did not exist, or stood at another operation and was blocked), every thread enabled
-//   there is added. An event that the waiting thread could not precede because the thread was
-//   blocked at this very operation there (an unlock before the lock that waits for it) is passed
-//   over for the earlier events, as Flanagan and Godefroid's co-enabledness does.
+//   2014), with their source-set test: after a run, for every thread's next event and every
+//   earlier event of another thread it depends on and that does not happen before it (vector
+//   clocks over the dependency), nothing is added when the backtrack set of the state before
+//   that event already holds an initial of the reversed order (a thread whose first step among
+//   the events after it that do not happen after it, then the racing step, follows none of
+//   them); otherwise the thread is added there, when it could run there (where source-DPOR
+//   would pick any initial), and when it could not (it did not exist, or stood at another
+//   operation and was blocked) every thread enabled there. Under a preemption bound (below) the
+//   source-set test is off: BPOR builds on Flanagan and Godefroid's rule. An event that the
+//   waiting thread could not precede because the thread was blocked at this very operation there
+//   (an unlock before the lock that waits for it) is passed over for the earlier events, as
+//   Flanagan and Godefroid's co-enabledness does.
 // - Sleep sets (Godefroid, "Partial-Order Methods for the Verification of Concurrent Systems",
 //   1996): a thread whose subtree was explored from a state sleeps in the states below until an
 //   event dependent on its next one runs; a run that reaches a state whose enabled threads all
@@ -34,6 +37,19 @@
 // whose every option is explored, as dfs does; an event's accesses are the union over the
 // options taken below it. A thread inside an AtomicSection makes one event of the section.
 //
+// With a preemption bound b (`--depth b`; Coons, Musuvathi and McKinley, "Bounded partial-order
+// reduction", OOPSLA 2013): a run may switch away from a thread that could have gone on at most b
+// times, counted as dfs counts them, and a backtrack alternative that would exceed the bound is
+// not taken. Pruning alone is unsound: the bound makes independent steps dependent (a thread
+// that could run before the racing step only by preempting the one that ran it may run at the
+// start of that thread's block for free). So, as their BPOR does, each race also adds the racing
+// thread (or every enabled thread, when it could not run there) at the last context switch at or
+// before the earlier step: the state where the block containing it began. Sleep sets are off
+// under a bound: a sleeping thread's subtree was explored along another path whose preemptions
+// differ, so the bound may have cut off there what it allows here. The result covers every
+// result (verdict and state) a preemption-bounded dfs with the same bound reaches; a property
+// checks it on generated programs (props/dpor_soundness_prop.cc).
+//
 // The program must be deterministic given the decisions (every wvsim scenario is). The walk is
 // one tree: it cannot be split into shards (CanShard() is false). BeginExecution returns false
 // when every backtrack set is exhausted: the search verified the program.
@@ -41,16 +57,20 @@
 #define WVSIM_SIM_STRATEGIES_DPOR_H_
 
 #include <cstdint>
-#include <vector>
+#include <memory>
+#include <optional>
 
-#include "sim/strategies/internal/dpor_events.h"
 #include "sim/strategy.h"
 
 namespace wvsim::sim {
 
 class DporStrategy final : public Strategy {
  public:
-  DporStrategy() = default;
+  // Unbounded, or with a preemption bound (see above).
+  explicit DporStrategy(std::optional<uint32_t> preemption_bound = std::nullopt);
+  ~DporStrategy() override;
+  DporStrategy(const DporStrategy&) = delete;
+  DporStrategy& operator=(const DporStrategy&) = delete;
 
   std::string_view name() const override { return "dpor"; }
   bool BeginExecution(uint64_t index) override;
@@ -59,55 +79,20 @@ class DporStrategy final : public Strategy {
   void EndExecution(uint64_t steps) override;
   bool CanShard() const override { return false; }
   bool ObservesOperations() const override { return true; }
-  void AttachView(const SchedulingView* view) override { view_ = view; }
+  void AttachView(const SchedulingView* view) override;
 
-  bool exhausted() const { return exhausted_; }
+  bool exhausted() const;
   // Runs that reached a state whose enabled threads all slept (redundant, but run to the end).
-  uint64_t sleep_blocked_runs() const { return sleep_blocked_runs_; }
+  uint64_t sleep_blocked_runs() const;
+  // Whether the preemption bound kept an alternative from running (always false unbounded).
+  bool bound_cut() const;
+
+  // The search's state and machinery (dpor_search.h, private to the strategy): an opaque handle,
+  // so that this header names none of the events and paths it keeps between runs.
+  struct Search;
 
  private:
-  // A thread asleep at a state, with the event it would take there.
-  struct Sleeper {
-    uint32_t thread;
-    dpor::Event event;
-  };
-  // One decision on the current path, kept between runs.
-  struct Node {
-    bool is_thread = true;  // a thread decision; else any other choice
-    bool forced = false;    // nothing to explore here (atomic section, redundant tail)
-    uint32_t count = 1;     // a choice's option count
-    uint32_t chosen = 0;    // the option taken (a choice) or the thread that runs (a thread)
-    uint64_t enabled = 0;   // a thread decision's enabled threads
-    uint64_t backtrack = 0;
-    uint64_t done = 0;              // threads whose subtree was or is being explored
-    std::vector<Sleeper> sleep;     // asleep on arrival
-    std::vector<Sleeper> explored;  // the events of threads explored before `chosen`
-    dpor::Event chosen_event;       // `chosen`'s event, merged over every run through it
-  };
-  // One event of the current run.
-  struct RunEvent {
-    uint32_t thread;  // dpor::kTimerThread for a timer that fired
-    dpor::Event event;
-    size_t node;       // its thread decision's index in path_ (none for a timer)
-    uint64_t enabled;  // the threads enabled in the state before it
-  };
-
-  void Absorb();
-  uint32_t FirstChoice(const ThreadChoice& choice, uint64_t awake) const;
-  std::vector<Sleeper> SleepBelow(size_t node, const dpor::Event& event) const;
-  void Backtrack(uint32_t thread, size_t event, bool waiting_there);
-  void AnalyseRaces();
-
-  const SchedulingView* view_ = nullptr;
-  std::vector<Node> path_;
-  size_t position_ = 0;
-  std::vector<RunEvent> events_;
-  size_t absorbed_ = 0;                 // view_->Accesses() taken into events_
-  size_t last_thread_node_ = SIZE_MAX;  // the thread decision of events_'s last thread event
-  size_t redundant_from_ = SIZE_MAX;    // events_ index where the run became sleep-blocked
-  std::vector<size_t> spawned_by_;      // per thread: the event that spawned it, or none
-  bool exhausted_ = false;
-  uint64_t sleep_blocked_runs_ = 0;
+  std::unique_ptr<Search> search_;
 };
 
 }  // namespace wvsim::sim
