@@ -1,7 +1,7 @@
 // Loads a `.schedule` file for replay or shrink and finds its scenario: a registered one, or the
-// one its scenario family builds from the file's `program:` lines (a generated program). Every problem is an InvalidArgument (or NotFound)
-// whose message names the file and, where there is one, the line. The replay itself, parameters
-// included, is sim/recording.h's.
+// one its scenario family builds from the file's `program:` lines (a generated program). Every
+// problem is an InvalidArgument (or NotFound) whose message names the file and, where there is
+// one, the line. The replay itself, parameters included, is sim/recording.h's.
 #ifndef WVSIM_TOOLS_SCHEDULE_LOADER_H_
 #define WVSIM_TOOLS_SCHEDULE_LOADER_H_
 
