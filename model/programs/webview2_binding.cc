@@ -179,7 +179,7 @@ Task<> UiLoad(ProgramRun& run) {
   if (run.user != nullptr) run.user->Start();  // the form is shown: the user may click (F10)
   ProgramRun* self = &run;
   for (uint32_t i = 0; i < run.program->handlers.size(); ++i) {
-    run.webview->add_DeferrableEvent(
+    co_await run.webview->add_DeferrableEvent(
         run.program->handlers[i].event,
         [self, i](DeferrableEventArgs& args) { return OnPageEvent(*self, i, args); });
   }
