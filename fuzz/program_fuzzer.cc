@@ -40,6 +40,7 @@ bool AgreesWithReference(ProgramProfile profile, const wvsim::props::Program& pr
       return verdict == wvsim::props::PredictHandlerVerdict(program) ||
              (crashed && wvsim::props::CrashMayEndWith(program, verdict));
     case ProgramProfile::kValueCallback:
+    case ProgramProfile::kAbandoning:
       return verdict == Verdict::kClean;
   }
   return false;

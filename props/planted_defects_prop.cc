@@ -139,6 +139,13 @@ TEST(PlantedDefects, EachAsyncWaitsDefectBreaksDeadlockPrediction) {
   }
 }
 
+TEST(PlantedDefects, AbandonedCallsCountedAsOutstandingBreakAbandonment) {
+  // A script the app raced or cancelled, left pending by a renderer crash (W15's "never"), is then
+  // reported as a stall.
+  EXPECT_TRUE(FailsWith(&PlantedDefects::abandoned_calls_outstanding,
+                        [] { CheckAbandonedCallsEndClean(*AbandoningPrograms(), *Schedules()); }));
+}
+
 TEST(PlantedDefects, SkippedThreadChecksBreakThreadAffinity) {
   EXPECT_TRUE(FailsWith(&PlantedDefects::skip_thread_check,
                         [] { CheckThreadAffinity(*AffinityPrograms(), *Schedules()); }));

@@ -33,6 +33,7 @@ rc::Gen<Program> HandlerPrograms() { return ProgramsOf(ProgramProfile::kHandler)
 rc::Gen<Program> AffinityPrograms() { return ProgramsOf(ProgramProfile::kAffinity); }
 rc::Gen<Program> CrashingHandlerPrograms() { return ProgramsOf(ProgramProfile::kCrashingHandler); }
 rc::Gen<Program> ValueCallbackPrograms() { return ProgramsOf(ProgramProfile::kValueCallback); }
+rc::Gen<Program> AbandoningPrograms() { return ProgramsOf(ProgramProfile::kAbandoning); }
 
 rc::Gen<Program> CallbackPrograms() {
   return rc::gen::oneOf(CrashingHandlerPrograms(), ValueCallbackPrograms());
@@ -41,7 +42,7 @@ rc::Gen<Program> CallbackPrograms() {
 rc::Gen<Program> AnyPrograms() {
   return rc::gen::oneOf(DeadlockPrograms(), FrameworkWaitPrograms(), FrameworkAsyncPrograms(),
                         HandlerPrograms(), AffinityPrograms(), CrashingHandlerPrograms(),
-                        ValueCallbackPrograms());
+                        ValueCallbackPrograms(), AbandoningPrograms());
 }
 
 }  // namespace wvsim::props

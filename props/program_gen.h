@@ -60,6 +60,10 @@ rc::Gen<Program> CrashingHandlerPrograms();
 // callbacks among it, on the UI thread (A11); workers post back. Nothing blocks.
 rc::Gen<Program> ValueCallbackPrograms();
 
+// WebView2 programs whose scripts the app gives up on (raced against a timer, cancelled by the
+// user, not awaited) while the renderer may crash under them (W12, W15).
+rc::Gen<Program> AbandoningPrograms();
+
 // Programs with callbacks on both runtimes: CrashingHandlerPrograms() or ValueCallbackPrograms().
 rc::Gen<Program> CallbackPrograms();
 

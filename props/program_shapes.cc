@@ -8,6 +8,7 @@ namespace wvsim::props {
 
 namespace {
 
+using model::programs::AwaitsScript;
 using model::programs::CrashedProcess;
 using model::programs::DeferralMode;
 using model::programs::Op;
@@ -31,6 +32,21 @@ struct Shape {
   bool in_async_method = false;  // the routine being made is an async method: no await of its own
                                  // outside the ones it is made with, no nested loop (F2)
 };
+
+// W4: a nested loop built any of the ways an app builds one: a modal dialog, Application.DoEvents
+// (the kernel's PumpUntil), or the kernel's RunMessageLoop.
+OpKind PickNestedLoop(ChoiceSource& choices) {
+  static constexpr OpKind kLoops[] = {OpKind::kModal, OpKind::kPump, OpKind::kLoop};
+  return kLoops[choices.Below(3)];
+}
+
+// A script the app awaits only until it gives up: raced against a timer of 1 to 50 ticks, or
+// cancelled by the user.
+Op PickAbandoningScript(ChoiceSource& choices) {
+  if (choices.Coin()) return {.kind = OpKind::kScript, .script = ScriptWait::kCancel};
+  return {
+      .kind = OpKind::kScript, .delay_ticks = 1 + choices.Below(50), .script = ScriptWait::kRace};
+}
 
 uint32_t NewRoutine(Program& program) {
   program.routines.emplace_back();
@@ -181,14 +197,17 @@ void GenChain(ChoiceSource& choices, Program& program, uint32_t routine, uint32_
     } else if (choice == 3 && pumps && !shape.android) {
       const uint32_t next = NewRoutine(program);
       GenChain(choices, program, next, thread, depth - 1, inner);
-      const OpKind loop = choices.Coin() ? OpKind::kModal : OpKind::kPump;  // W4: either loop
-      AddOp(program, routine, {.kind = loop, .routine = next});
+      AddOp(program, routine, {.kind = PickNestedLoop(choices), .routine = next});
     } else if (thread == 0 && shape.scripts) {
-      auto wait = static_cast<ScriptWait>(choices.Below(3));
-      if ((shape.android || shape.in_async_method) && wait == ScriptWait::kAwait) {
-        wait = ScriptWait::kNone;
+      Op script{.kind = OpKind::kScript, .script = static_cast<ScriptWait>(choices.Below(3))};
+      // Now and then an await that gives up (WebView2 only).
+      if (script.script == ScriptWait::kAwait && !shape.android && choices.Below(3) == 0) {
+        script = PickAbandoningScript(choices);
       }
-      AddOp(program, routine, {.kind = OpKind::kScript, .script = wait});
+      if ((shape.android || shape.in_async_method) && AwaitsScript(script)) {
+        script.script = ScriptWait::kNone;
+      }
+      AddOp(program, routine, script);
     }
   }
 }
@@ -228,8 +247,12 @@ void GenHandler(ChoiceSource& choices, Program& program, uint32_t routine, const
   for (int i = 0; i < count; ++i) {
     const int choice = static_cast<int>(choices.Below(8));
     const uint32_t target = PickPumpingThread(choices, shape);
-    if (choice < 2) {
+    if (choice == 0) {
       AddOp(program, routine, {.kind = OpKind::kScript, .script = ScriptWait::kAwait});
+      continue;
+    }
+    if (choice == 1) {
+      AddOp(program, routine, PickAbandoningScript(choices));
       continue;
     }
     // A modal dialog (7) runs its work on the UI thread itself: W4's reentrancy, so only now
@@ -239,7 +262,7 @@ void GenHandler(ChoiceSource& choices, Program& program, uint32_t routine, const
     const uint32_t work = NewRoutine(program);
     GenLeaf(choices, program, work, on, 1, shape);
     OpKind kind = choice >= 4 ? OpKind::kAwait : OpKind::kPost;
-    if (modal) kind = choices.Coin() ? OpKind::kModal : OpKind::kPump;  // W4: either nested loop
+    if (modal) kind = PickNestedLoop(choices);  // W4: every kind of nested loop
     AddOp(program, routine, {.kind = kind, .thread = on, .routine = work});
   }
 }
@@ -361,6 +384,32 @@ Program AffinityProgram(ChoiceSource& choices) {
   return program;
 }
 
+// Calls the app gives up on (docs/design.md, abandoned calls). Form_Load navigates, then runs
+// scripts it races against a timer, lets the user cancel, or does not await (fire-and-forget
+// work), while work posted to the UI thread or a worker may crash the renderer (W12): a script
+// pending there then fails or never completes (W15), and nothing waits for it any longer.
+Program AbandoningProgram(ChoiceSource& choices) {
+  const uint32_t workers = choices.Below(2);
+  Program program = UiAndWorkers(ProgramRuntime::kWebView2, workers);
+  const Shape shape{.pumping_threads = workers + 1, .scripts = true};
+  AddOp(program, 0, {.kind = OpKind::kNavigate});
+  const int count = 1 + static_cast<int>(choices.Below(4));
+  for (int i = 0; i < count; ++i) {
+    const uint32_t choice = choices.Below(4);
+    if (choice == 0) {
+      const uint32_t crash = NewRoutine(program);
+      AddOp(program, crash, {.kind = OpKind::kCrash, .process = CrashedProcess::kRenderer});
+      AddOp(program, 0,
+            {.kind = OpKind::kPost, .thread = PickPumpingThread(choices, shape), .routine = crash});
+    } else if (choice == 3) {
+      GenLeaf(choices, program, 0, 0, 1, shape);
+    } else {
+      AddOp(program, 0, PickAbandoningScript(choices));
+    }
+  }
+  return program;
+}
+
 }  // namespace
 
 Program MakeProgram(ProgramProfile profile, ChoiceSource& choices) {
@@ -379,6 +428,8 @@ Program MakeProgram(ProgramProfile profile, ChoiceSource& choices) {
       return ValueCallbackProgram(choices);
     case ProgramProfile::kAffinity:
       return AffinityProgram(choices);
+    case ProgramProfile::kAbandoning:
+      return AbandoningProgram(choices);
   }
   return DeadlockProgram(choices);
 }

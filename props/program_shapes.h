@@ -65,8 +65,12 @@ enum class ProgramProfile : uint8_t {
   // runs in Form_Load or in a click the scheduler times, other clicks are fire-and-forget
   // (PredictsDeadlock is exact here).
   kFrameworkAsync,
+  // WebView2 calls the app gives up on: Form_Load navigates, then runs scripts raced against a
+  // timer, cancelled by the user's click, or not awaited at all, while posted work may crash the
+  // renderer under them (W12, W15). Always `clean`: an abandoned call is not a stall.
+  kAbandoning,
 };
-inline constexpr int kProgramProfileCount = 7;
+inline constexpr int kProgramProfileCount = 8;
 
 // A well-formed program of `profile`.
 Program MakeProgram(ProgramProfile profile, ChoiceSource& choices);

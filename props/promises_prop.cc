@@ -37,6 +37,10 @@ RC_GTEST_PROP(Promises, WrongThreadCallsGetTheRealErrorAndChangeNothing, ()) {
   CheckThreadAffinity(*AffinityPrograms(), *Schedules());
 }
 
+RC_GTEST_PROP(Promises, AbandonedCallsEndCleanNotAsStalls, ()) {
+  CheckAbandonedCallsEndClean(*AbandoningPrograms(), *Schedules());
+}
+
 RC_GTEST_PROP(Promises, SameProgramAndScheduleGiveTheSameTraceAndReplay, ()) {
   CheckDeterminism(*AnyPrograms(), *Schedules());
 }

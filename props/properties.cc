@@ -157,6 +157,24 @@ void CheckThreadAffinity(const Program& program, const ScheduleBytes& schedule) 
   PROP_ASSERT(rejected == (predicted == WebViewVerdict::kWrongThread), ReplayHint(run));
 }
 
+void CheckAbandonedCallsEndClean(const Program& program, const ScheduleBytes& schedule) {
+  const ProgramRun run = RunProgram(program, schedule);
+  PROP_ASSERT(run.outcome.violation.kind == Verdict::kClean, ReplayHint(run));
+  size_t calls = 0;
+  for (const model::programs::Op& op : program.routines[0].ops) {
+    calls +=
+        op.kind == model::programs::OpKind::kScript || op.kind == model::programs::OpKind::kNavigate
+            ? 1
+            : 0;
+  }
+  size_t returned = 0;
+  for (const Observation& entry : run.observations.entries) {
+    returned += entry.kind == Kind::kCallSucceeded ? 1 : 0;
+  }
+  PROP_ASSERT(returned >= calls, absl::StrCat(returned, " of Form_Load's ", calls,
+                                              " calls returned\n", ReplayHint(run)));
+}
+
 void CheckDeterminism(const Program& program, const ScheduleBytes& schedule) {
   const ProgramRun first = RunProgram(program, schedule);
   const ProgramRun second = RunProgram(program, schedule);

@@ -34,6 +34,12 @@ void CheckDeadlockExactlyWhenPredicted(const Program& program, const ScheduleByt
 // for), and the run ends `wrong_thread`; calls from the owner succeed.
 void CheckThreadAffinity(const Program& program, const ScheduleBytes& schedule);
 
+// Abandoned calls (docs/design.md): an app that races a script against a timer, lets the user
+// cancel its wait, or never awaits it, moves on; the run ends `clean` even when the renderer
+// crashed under the script and it failed or never completed (W15), and every call Form_Load made
+// returned to it.
+void CheckAbandonedCallsEndClean(const Program& program, const ScheduleBytes& schedule);
+
 // The same program and schedule give the same trace hash, and the recorded schedule replays
 // strictly to the same verdict and hash.
 void CheckDeterminism(const Program& program, const ScheduleBytes& schedule);

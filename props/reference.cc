@@ -155,14 +155,17 @@ class Follower {
         return AsyncMethod(op.routine, thread, blocked);
       case OpKind::kModal:
       case OpKind::kPump:
+      case OpKind::kLoop:
         return Follow(op.routine, thread, blocked);
       case OpKind::kCookie:
         // A21: the callback comes on this thread's own looper, which the latch's wait blocks.
         return op.script == ScriptWait::kBlock ? Outcome::kDeadlock : Outcome::kCompletes;
       case OpKind::kScript:
         // The completion is a message to the UI thread (W2): .Result there never sees it (W5).
+        // An await, even one that gives up (a race's timer, a Cancel click), resumes through the
+        // UI thread's pump too.
         if (op.script == ScriptWait::kBlock) return Outcome::kDeadlock;
-        if (op.script == ScriptWait::kAwait && blocked.count(kUiThread) > 0) {
+        if (model::programs::AwaitsScript(op) && blocked.count(kUiThread) > 0) {
           return Outcome::kNeverCompletes;
         }
         return Outcome::kCompletes;
@@ -188,8 +191,7 @@ bool CallsOffUiThread(const Program& program, uint32_t routine, uint32_t thread)
                                 op.kind == OpKind::kAwaitPool;
     if (runs_elsewhere && CallsOffUiThread(program, op.routine, op.thread)) return true;
     // An async method's first part runs here (what follows its awaits, AffinityPrograms have not).
-    const bool here =
-        op.kind == OpKind::kModal || op.kind == OpKind::kPump || op.kind == OpKind::kResult;
+    const bool here = model::programs::OpensNestedLoop(op) || op.kind == OpKind::kResult;
     if (here && CallsOffUiThread(program, op.routine, thread)) return true;
     const bool callback = op.kind == OpKind::kScript && op.script == ScriptWait::kCallback;
     if (callback && CallsOffUiThread(program, op.routine, kUiThread)) return true;  // A11
@@ -219,13 +221,10 @@ Verdict PredictHandlerVerdict(const Program& program) {
     bool left_stack = false;  // after an await the rest is a continuation, not the callback
     bool dropped = false;
     for (const Op& op : program.routines[handler.routine].ops) {
-      // W4: any nested loop, a modal dialog's or one the app pumps itself.
-      const bool nested_loop = op.kind == OpKind::kModal || op.kind == OpKind::kPump;
-      if (nested_loop && !left_stack) return WebViewVerdict::kReentrancy;
-      if (op.kind == OpKind::kAwait ||
-          (op.kind == OpKind::kScript && op.script == ScriptWait::kAwait)) {
-        left_stack = true;
-      }
+      // W4: any nested loop, a modal dialog's or one the app builds with the kernel.
+      if (model::programs::OpensNestedLoop(op) && !left_stack) return WebViewVerdict::kReentrancy;
+      // An await leaves the stack, one that gives up on its script too.
+      if (op.kind == OpKind::kAwait || model::programs::AwaitsScript(op)) left_stack = true;
       if (op.kind != OpKind::kDefer) continue;
       if (op.deferral == DeferralMode::kTwice) return WebViewVerdict::kDeferralDoubleComplete;
       if (op.deferral == DeferralMode::kNever) dropped = true;

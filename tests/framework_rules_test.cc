@@ -345,9 +345,10 @@ Task<> PumpInMessageHandler(webview2::Probe& p, Clr& clr, HandlerPumps pumps) {
 Task<> MessageHandlerLoad(webview2::Probe& p, Clr& clr, HandlerPumps pumps) {
   co_await webview2::ProbeCreate(p);
   webview2::Probe* probe = &p;
-  p.webview->add_WebMessageReceived([probe, &clr, pumps](webview2::WebMessageReceivedEventArgs&) {
-    return PumpInMessageHandler(*probe, clr, pumps);
-  });
+  co_await p.webview->add_WebMessageReceived(
+      [probe, &clr, pumps](webview2::WebMessageReceivedEventArgs&) {
+        return PumpInMessageHandler(*probe, clr, pumps);
+      });
   co_await p.webview->Navigate(webview2::kPage);
 }
 

@@ -33,6 +33,7 @@ const std::vector<std::string> kEveryOp = {
     "routine r4: defer later; script block",
     "routine r5: block w1 r6",
     "routine r6: crash renderer; crash browser",
+    "routine r7: loop r2; script race 5; script cancel",
     "handler ContextMenuRequested r4",
 };
 
@@ -251,6 +252,43 @@ TEST(ProgramInterpreter, AScriptAwaitedAcrossARendererCrashFailsOrNeverCompletes
                 verdict == Verdict::kStall)
         << sim::VerdictName(verdict) << ": " << outcome.violation.report;
   }
+}
+
+// Abandoned calls (docs/design.md): the same script raced against a timer, or cancelled by the
+// user's click, is given up when the renderer's crash leaves it pending (W15): never a stall.
+TEST(ProgramInterpreter, AScriptRacedOrCancelledAcrossARendererCrashIsAbandonedNotAStall) {
+  int abandoned = 0;
+  for (const char* wait : {"race 50", "cancel"}) {
+    absl::StatusOr<Program> program = Parse(
+        {"thread ui pump main=r0", absl::StrCat("routine r0: navigate; post ui r1; script ", wait),
+         "routine r1: crash renderer"});
+    ASSERT_TRUE(program.ok()) << program.status();
+    const sim::Scenario scenario = ProgramScenario(*program);
+    sim::Runner runner(scenario, {});
+    for (uint64_t seed = 1; seed <= 40; ++seed) {
+      sim::RandomStrategy random(seed);
+      random.BeginExecution(0);
+      const sim::RunOutcome outcome = runner.Run(random, /*traced=*/true);
+      EXPECT_EQ(outcome.violation.kind, Verdict::kClean)
+          << wait << ", seed " << seed << ": " << outcome.violation.report;
+      if (runner.kernel().TraceText().find("ExecuteScript#1 was abandoned") != std::string::npos) {
+        ++abandoned;
+      }
+    }
+  }
+  EXPECT_GT(abandoned, 0);  // the crash did leave the script pending in some runs
+}
+
+// W4: a nested loop built with the kernel's RunMessageLoop is seen like a modal dialog's: inside a
+// WebView2 handler it is reentrancy; in Form1_Load, outside any handler, it is fine.
+TEST(ProgramInterpreter, AKernelMessageLoopInAHandlerIsReentrancy) {
+  const sim::RunOutcome in_handler =
+      RunOnce({"thread ui pump main=r0", "routine r0: navigate", "routine r1: loop r2",
+               "routine r2: script none", "handler ScriptDialogOpening r1"});
+  EXPECT_EQ(in_handler.violation.kind, WebViewVerdict::kReentrancy) << in_handler.violation.report;
+  const sim::RunOutcome outside = RunOnce(
+      {"thread ui pump main=r0", "routine r0: loop r1; navigate", "routine r1: script none"});
+  EXPECT_EQ(outside.violation.kind, Verdict::kClean) << outside.violation.report;
 }
 
 // A11: each ValueCallback runs on the main thread, after the call that made it returned, and the

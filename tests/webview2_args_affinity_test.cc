@@ -28,7 +28,7 @@ using ::testing::HasSubstr;
 template <typename Args>
 using Access = std::function<Task<>(Args&)>;
 template <typename Args>
-using Subscribe = std::function<void(Probe&, Handler<Args>)>;
+using Subscribe = std::function<Task<>(Probe&, Handler<Args>)>;
 using Trigger = std::function<Task<>(Probe&)>;
 
 Task<> NavigateHome(Probe& p) { co_await p.webview->Navigate(kPage); }
@@ -58,7 +58,7 @@ Task<> LoadCase(Probe& p, const AffinityCase<Args>& test) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
   const Access<Args>* access = &test.access;
-  test.subscribe(p, [probe, access](Args& args) { return Handle(*probe, args, *access); });
+  co_await test.subscribe(p, [probe, access](Args& args) { return Handle(*probe, args, *access); });
   co_await test.trigger(p);
 }
 
@@ -91,25 +91,24 @@ void ExpectAffinity(const AffinityCase<Args>& test, const std::string& api) {
 }
 
 TEST(WebView2Rules, W3b_NavigationStartingCancelSetOnAWorker) {
-  ExpectAffinity(AffinityCase<NavigationStartingEventArgs>{
-                     .page = Page{.title = "Example"},
-                     .subscribe =
-                         [](Probe& p, Handler<NavigationStartingEventArgs> handler) {
-                           p.webview->add_NavigationStarting(std::move(handler));
-                         },
-                     .access = [](NavigationStartingEventArgs& args) -> Task<> {
-                       co_await args.cancel.put(false);
-                     }},
-                 "NavigationStartingEventArgs.put_Cancel");
+  ExpectAffinity(
+      AffinityCase<NavigationStartingEventArgs>{
+          .page = Page{.title = "Example"},
+          .subscribe = [](Probe& p, Handler<NavigationStartingEventArgs> handler) -> Task<> {
+            co_await p.webview->add_NavigationStarting(std::move(handler));
+          },
+          .access = [](NavigationStartingEventArgs& args) -> Task<> {
+            co_await args.cancel.put(false);
+          }},
+      "NavigationStartingEventArgs.put_Cancel");
 }
 
 TEST(WebView2Rules, W3b_NavigationCompletedIsSuccessReadOnAWorker) {
   ExpectAffinity(AffinityCase<NavigationEventArgs>{
                      .page = Page{.title = "Example"},
-                     .subscribe =
-                         [](Probe& p, Handler<NavigationEventArgs> handler) {
-                           p.webview->add_NavigationCompleted(std::move(handler));
-                         },
+                     .subscribe = [](Probe& p, Handler<NavigationEventArgs> handler) -> Task<> {
+                       co_await p.webview->add_NavigationCompleted(std::move(handler));
+                     },
                      .access = [](NavigationEventArgs& args) -> Task<> {
                        const bool loaded = co_await args.is_success.get();
                        EXPECT_TRUE(loaded);
@@ -118,27 +117,26 @@ TEST(WebView2Rules, W3b_NavigationCompletedIsSuccessReadOnAWorker) {
 }
 
 TEST(WebView2Rules, W3b_WebMessageReadOnAWorker) {
-  ExpectAffinity(AffinityCase<WebMessageReceivedEventArgs>{
-                     .page = Page{.title = "Example", .web_message = "ready"},
-                     .subscribe =
-                         [](Probe& p, Handler<WebMessageReceivedEventArgs> handler) {
-                           p.webview->add_WebMessageReceived(std::move(handler));
-                         },
-                     .access = [](WebMessageReceivedEventArgs& args) -> Task<> {
-                       const std::string message = co_await args.TryGetWebMessageAsString();
-                       EXPECT_EQ(message, "ready");
-                     }},
-                 "WebMessageReceivedEventArgs.TryGetWebMessageAsString");
+  ExpectAffinity(
+      AffinityCase<WebMessageReceivedEventArgs>{
+          .page = Page{.title = "Example", .web_message = "ready"},
+          .subscribe = [](Probe& p, Handler<WebMessageReceivedEventArgs> handler) -> Task<> {
+            co_await p.webview->add_WebMessageReceived(std::move(handler));
+          },
+          .access = [](WebMessageReceivedEventArgs& args) -> Task<> {
+            const std::string message = co_await args.TryGetWebMessageAsString();
+            EXPECT_EQ(message, "ready");
+          }},
+      "WebMessageReceivedEventArgs.TryGetWebMessageAsString");
 }
 
 TEST(WebView2Rules, W3b_WebResourceRequestUriReadOnAWorker) {
   ExpectAffinity(
       AffinityCase<WebResourceRequestedEventArgs>{
           .page = Page{.title = "Example", .subresource = "https://app.example/data.json"},
-          .subscribe =
-              [](Probe& p, Handler<WebResourceRequestedEventArgs> handler) {
-                p.webview->add_WebResourceRequested(std::move(handler));
-              },
+          .subscribe = [](Probe& p, Handler<WebResourceRequestedEventArgs> handler) -> Task<> {
+            co_await p.webview->add_WebResourceRequested(std::move(handler));
+          },
           .access = [](WebResourceRequestedEventArgs& args) -> Task<> {
             const std::string uri = co_await args.uri.get();
             EXPECT_EQ(uri, "https://app.example/data.json");
@@ -147,27 +145,26 @@ TEST(WebView2Rules, W3b_WebResourceRequestUriReadOnAWorker) {
 }
 
 TEST(WebView2Rules, W3b_NewWindowHandledSetOnAWorker) {
-  ExpectAffinity(AffinityCase<NewWindowRequestedEventArgs>{
-                     .page = Page{.title = "Example", .window_open = "https://app.example/popup"},
-                     .subscribe =
-                         [](Probe& p, Handler<NewWindowRequestedEventArgs> handler) {
-                           p.webview->add_NewWindowRequested(std::move(handler));
-                         },
-                     .access = [](NewWindowRequestedEventArgs& args) -> Task<> {
-                       co_await args.handled.put(true);
-                     }},
-                 "NewWindowRequestedEventArgs.put_Handled");
+  ExpectAffinity(
+      AffinityCase<NewWindowRequestedEventArgs>{
+          .page = Page{.title = "Example", .window_open = "https://app.example/popup"},
+          .subscribe = [](Probe& p, Handler<NewWindowRequestedEventArgs> handler) -> Task<> {
+            co_await p.webview->add_NewWindowRequested(std::move(handler));
+          },
+          .access = [](NewWindowRequestedEventArgs& args) -> Task<> {
+            co_await args.handled.put(true);
+          }},
+      "NewWindowRequestedEventArgs.put_Handled");
 }
 
 TEST(WebView2Rules, W3b_PermissionStateSetOnAWorker) {
   ExpectAffinity(
       AffinityCase<DeferrableEventArgs>{
           .page = Page{.title = "Example", .events = {DeferrableEvent::kPermissionRequested}},
-          .subscribe =
-              [](Probe& p, Handler<DeferrableEventArgs> handler) {
-                p.webview->add_DeferrableEvent(DeferrableEvent::kPermissionRequested,
-                                               std::move(handler));
-              },
+          .subscribe = [](Probe& p, Handler<DeferrableEventArgs> handler) -> Task<> {
+            co_await p.webview->add_DeferrableEvent(DeferrableEvent::kPermissionRequested,
+                                                    std::move(handler));
+          },
           .access = [](DeferrableEventArgs& args) -> Task<> {
             co_await args.state.put(PermissionState::kAllow);
           }},
@@ -176,7 +173,7 @@ TEST(WebView2Rules, W3b_PermissionStateSetOnAWorker) {
 
 // Navigates; once the page loaded (it has a renderer then), `fault` strikes.
 Task<> NavigateThen(Probe& p, void (*fault)(Probe&)) {
-  p.webview->add_NavigationCompleted([&p, fault](NavigationEventArgs&) -> Task<> {
+  co_await p.webview->add_NavigationCompleted([&p, fault](NavigationEventArgs&) -> Task<> {
     fault(p);
     co_return;
   });
@@ -190,10 +187,9 @@ Task<> NavigateThenCrashRenderer(Probe& p) {
 TEST(WebView2Rules, W3b_ProcessFailedKindReadOnAWorker) {
   ExpectAffinity(AffinityCase<ProcessFailedEventArgs>{
                      .page = Page{.title = "Example"},
-                     .subscribe =
-                         [](Probe& p, Handler<ProcessFailedEventArgs> handler) {
-                           p.webview->add_ProcessFailed(std::move(handler));
-                         },
+                     .subscribe = [](Probe& p, Handler<ProcessFailedEventArgs> handler) -> Task<> {
+                       co_await p.webview->add_ProcessFailed(std::move(handler));
+                     },
                      .access = [](ProcessFailedEventArgs& args) -> Task<> {
                        const ProcessFailedKind kind = co_await args.kind.get();
                        EXPECT_EQ(kind, ProcessFailedKind::kRenderProcessExited);
@@ -207,10 +203,9 @@ TEST(WebView2Rules, W3b_FrameCreatedFrameReadOnAWorker) {
       AffinityCase<FrameCreatedEventArgs>{
           .page = Page{.title = "Example",
                        .frames = {Page::Frame{.name = "ads", .uri = "https://ads.example/"}}},
-          .subscribe =
-              [](Probe& p, Handler<FrameCreatedEventArgs> handler) {
-                p.webview->add_FrameCreated(std::move(handler));
-              },
+          .subscribe = [](Probe& p, Handler<FrameCreatedEventArgs> handler) -> Task<> {
+            co_await p.webview->add_FrameCreated(std::move(handler));
+          },
           .access = [](FrameCreatedEventArgs& args) -> Task<> {
             CoreWebView2Frame* frame = co_await args.frame.get();
             EXPECT_NE(frame, nullptr);
@@ -223,18 +218,18 @@ Task<> NavigateThenCrashBrowser(Probe& p) {
 }
 
 TEST(WebView2Rules, W3b_BrowserProcessExitedKindReadOnAWorker) {
-  ExpectAffinity(AffinityCase<BrowserProcessExitedEventArgs>{
-                     .page = Page{.title = "Example"},
-                     .subscribe =
-                         [](Probe& p, Handler<BrowserProcessExitedEventArgs> handler) {
-                           p.env->add_BrowserProcessExited(std::move(handler));
-                         },
-                     .access = [](BrowserProcessExitedEventArgs& args) -> Task<> {
-                       const BrowserProcessExitKind kind = co_await args.kind.get();
-                       EXPECT_EQ(kind, BrowserProcessExitKind::kFailed);
-                     },
-                     .trigger = NavigateThenCrashBrowser},
-                 "BrowserProcessExitedEventArgs.get_BrowserProcessExitKind");
+  ExpectAffinity(
+      AffinityCase<BrowserProcessExitedEventArgs>{
+          .page = Page{.title = "Example"},
+          .subscribe = [](Probe& p, Handler<BrowserProcessExitedEventArgs> handler) -> Task<> {
+            co_await p.env->add_BrowserProcessExited(std::move(handler));
+          },
+          .access = [](BrowserProcessExitedEventArgs& args) -> Task<> {
+            const BrowserProcessExitKind kind = co_await args.kind.get();
+            EXPECT_EQ(kind, BrowserProcessExitKind::kFailed);
+          },
+          .trigger = NavigateThenCrashBrowser},
+      "BrowserProcessExitedEventArgs.get_BrowserProcessExitKind");
 }
 
 // The built-in pair: a background policy check that sets State itself, and the fix that marshals.

@@ -58,11 +58,11 @@ Task<> HangThenNavigate(Probe& p) {
                                                          : ProcessFailedKind::kGpuProcessExited;
   p.rt->world().HangAuxiliaryProcess(browser, hung);
   Probe* probe = &p;
-  p.webview->add_ProcessFailed(
+  co_await p.webview->add_ProcessFailed(
       [probe](ProcessFailedEventArgs& args) { return LogFailure(*probe, args); });
-  p.webview->add_DOMContentLoaded(
+  co_await p.webview->add_DOMContentLoaded(
       [probe](NavigationEventArgs& args) { return CrashGpuWhenParsed(*probe, args); });
-  p.webview->add_NavigationCompleted(
+  co_await p.webview->add_NavigationCompleted(
       [probe](NavigationEventArgs& args) { return LogLoaded(*probe, args); });
   co_await p.webview->Navigate(kPage);
 }
@@ -122,7 +122,7 @@ TEST(WebView2Rules, W12_WithoutAuxiliaryFaultsTheWorkIsDoneInline) {
     Probe& p = MakeProbe(k, &log, [](Probe& probe) -> Task<> {
       co_await ProbeCreate(probe);
       Probe* self = &probe;
-      probe.webview->add_NavigationCompleted(
+      co_await probe.webview->add_NavigationCompleted(
           [self](NavigationEventArgs& args) { return LogLoaded(*self, args); });
       co_await probe.webview->Navigate(kPage);
     });
@@ -169,7 +169,7 @@ Task<> LoadThenHangGpu(Probe& p) {
   kinds.gpu_hang = true;
   p.rt->world().EnableFaults(kinds);
   Probe* probe = &p;
-  p.webview->add_NavigationCompleted(
+  co_await p.webview->add_NavigationCompleted(
       [probe](NavigationEventArgs& args) { return HangGpuThenRender(*probe, args); });
   co_await p.webview->Navigate(kPage);
 }
@@ -239,9 +239,9 @@ Task<> ScriptWhenParsed(Probe& p, NavigationEventArgs& args) {
 Task<> LoadWithEarlyScript(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
-  p.webview->add_DOMContentLoaded(
+  co_await p.webview->add_DOMContentLoaded(
       [probe](NavigationEventArgs& args) { return ScriptWhenParsed(*probe, args); });
-  p.webview->add_NavigationCompleted([probe](NavigationEventArgs& args) -> Task<> {
+  co_await p.webview->add_NavigationCompleted([probe](NavigationEventArgs& args) -> Task<> {
     (void)args;
     probe->log->push_back("NavigationCompleted");
     co_return;

@@ -185,7 +185,7 @@ Task<> LoadWithClr(ClrProbe& c, HostObject& bridge) {
   co_await ProbeCreate(*c.p);
   co_await c.p->webview->AddHostObjectToScript("bridge", bridge);
   ClrProbe* kept = &c;
-  c.p->webview->add_NavigationCompleted(
+  co_await c.p->webview->add_NavigationCompleted(
       [kept](NavigationEventArgs& args) { return WaitForTheAnswer(*kept, args); });
   co_await c.p->webview->Navigate(kPage);
 }

@@ -90,7 +90,7 @@ Task<> LoopLoad(Probe& p, Loop loop, Where where) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
   if (where != Where::kCompletionHandler) {
-    p.webview->add_WebMessageReceived([probe, loop, where](WebMessageReceivedEventArgs&) {
+    co_await p.webview->add_WebMessageReceived([probe, loop, where](WebMessageReceivedEventArgs&) {
       return LoopOrPost(*probe, loop, where);
     });
   }

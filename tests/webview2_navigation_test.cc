@@ -68,24 +68,24 @@ Task<> OnStartingLog(Probe& p, NavigationStartingEventArgs& args) {
   }
 }
 
-void SubscribeAll(Probe& p) {
+Task<> SubscribeAll(Probe& p) {
   Probe* probe = &p;
-  p.webview->add_NavigationStarting(
+  co_await p.webview->add_NavigationStarting(
       [probe](NavigationStartingEventArgs& args) { return OnStartingLog(*probe, args); });
-  p.webview->add_ContentLoading([probe](NavigationEventArgs& args) {
+  co_await p.webview->add_ContentLoading([probe](NavigationEventArgs& args) {
     return LogNavigationEvent(*probe, "ContentLoading", args);
   });
-  p.webview->add_DOMContentLoaded([probe](NavigationEventArgs& args) {
+  co_await p.webview->add_DOMContentLoaded([probe](NavigationEventArgs& args) {
     return LogNavigationEvent(*probe, "DOMContentLoaded", args);
   });
-  p.webview->add_NavigationCompleted([probe](NavigationEventArgs& args) {
+  co_await p.webview->add_NavigationCompleted([probe](NavigationEventArgs& args) {
     return LogNavigationEvent(*probe, "NavigationCompleted", args);
   });
 }
 
 Task<> NavigateWithAllHandlers(Probe& p) {
   co_await ProbeCreate(p);
-  SubscribeAll(p);
+  co_await SubscribeAll(p);
   co_await p.webview->Navigate(kPage);
 }
 
@@ -161,12 +161,12 @@ Task<> LogContentLoading(Probe& p, NavigationEventArgs& args) {
 Task<> LoadOldThenNew(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
-  p.webview->add_NavigationStarting([probe](NavigationStartingEventArgs& args) {
+  co_await p.webview->add_NavigationStarting([probe](NavigationStartingEventArgs& args) {
     return ScriptInNavigationStarting(*probe, args);
   });
-  p.webview->add_ContentLoading(
+  co_await p.webview->add_ContentLoading(
       [probe](NavigationEventArgs& args) { return LogContentLoading(*probe, args); });
-  p.webview->add_NavigationCompleted(
+  co_await p.webview->add_NavigationCompleted(
       [probe](NavigationEventArgs& args) { return NavigateOnToNew(*probe, args); });
   co_await p.webview->Navigate(kPage);
 }
@@ -208,7 +208,7 @@ Task<> SetWindowThenComplete(Probe& p, NewWindowRequestedEventArgs& args) {
   Async<Controller*> op = co_await p.env->CreateCoreWebView2ControllerAsync();
   CoreWebView2& popup = (co_await op)->CoreWebView2();
   Probe* probe = &p;
-  popup.add_NavigationCompleted(
+  co_await popup.add_NavigationCompleted(
       [probe](NavigationEventArgs& loaded) { return OnPopupNavigated(*probe, loaded); });
   Async<std::string> before = co_await p.webview->ExecuteScriptAsync("window.popupOpened");
   p.log->push_back("opener before: " + co_await before);
@@ -223,7 +223,7 @@ Task<> SetWindowThenComplete(Probe& p, NewWindowRequestedEventArgs& args) {
 Task<> LoadOpener(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
-  p.webview->add_NewWindowRequested(
+  co_await p.webview->add_NewWindowRequested(
       [probe](NewWindowRequestedEventArgs& args) { return SetWindowThenComplete(*probe, args); });
   co_await p.webview->Navigate(kPage);
 }
@@ -285,7 +285,7 @@ Task<> OnFrameSubscribe(Probe& p, FrameProbe& kept, FrameCreatedEventArgs& args)
   Probe* probe = &p;
   FrameProbe* state = &kept;
   CoreWebView2Frame* frame = co_await args.frame.get();
-  frame->add_PermissionRequested([probe, state](DeferrableEventArgs& asked) {
+  co_await frame->add_PermissionRequested([probe, state](DeferrableEventArgs& asked) {
     return OnFramePermission(*probe, *state, asked);
   });
 }
@@ -294,13 +294,13 @@ Task<> LoadWithPermissionFrame(Probe& p, FrameProbe& kept) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
   FrameProbe* state = &kept;
-  p.webview->add_FrameCreated([probe, state](FrameCreatedEventArgs& args) {
+  co_await p.webview->add_FrameCreated([probe, state](FrameCreatedEventArgs& args) {
     return OnFrameSubscribe(*probe, *state, args);
   });
-  p.webview->add_DeferrableEvent(DeferrableEvent::kPermissionRequested,
-                                 [probe, state](DeferrableEventArgs& args) {
-                                   return OnWebViewPermission(*probe, *state, args);
-                                 });
+  co_await p.webview->add_DeferrableEvent(DeferrableEvent::kPermissionRequested,
+                                          [probe, state](DeferrableEventArgs& args) {
+                                            return OnWebViewPermission(*probe, *state, args);
+                                          });
   co_await p.webview->Navigate(kPage);
 }
 
@@ -357,9 +357,9 @@ Task<> ReadPostBody(Probe& p, WebResourceRequestedEventArgs& args) {
 Task<> LoadWithPost(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
-  p.webview->add_WebResourceRequested(
+  co_await p.webview->add_WebResourceRequested(
       [probe](WebResourceRequestedEventArgs& args) { return ReadPostBody(*probe, args); });
-  p.webview->add_NavigationCompleted([probe](NavigationEventArgs& args) {
+  co_await p.webview->add_NavigationCompleted([probe](NavigationEventArgs& args) {
     return LogNavigationEvent(*probe, "NavigationCompleted", args);
   });
   co_await p.webview->Navigate(kPage);

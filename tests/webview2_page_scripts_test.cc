@@ -41,9 +41,9 @@ Task<> PingAfterLoad(Probe& p, NavigationEventArgs& args) {
 Task<> LoadAndPing(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
-  p.webview->add_WebMessageReceived(
+  co_await p.webview->add_WebMessageReceived(
       [probe](WebMessageReceivedEventArgs& args) { return LogWebMessage(*probe, args); });
-  p.webview->add_NavigationCompleted(
+  co_await p.webview->add_NavigationCompleted(
       [probe](NavigationEventArgs& args) { return PingAfterLoad(*probe, args); });
   co_await p.webview->Navigate(kPage);
 }
@@ -66,7 +66,7 @@ TEST(PageScripts, W2_PageScriptPostMessageRaisesWebMessageReceived) {
 Task<> RunPostMessageScripts(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
-  p.webview->add_WebMessageReceived(
+  co_await p.webview->add_WebMessageReceived(
       [probe](WebMessageReceivedEventArgs& args) { return LogWebMessage(*probe, args); });
   co_await p.webview->Navigate(kPage);
   for (const char* script :
@@ -143,7 +143,7 @@ Task<> DeferAndRunScript(AlertProbe& a, DeferrableEventArgs& args) {
 Task<> LoadWithDialogHandler(AlertProbe& a) {
   co_await ProbeCreate(*a.p);
   AlertProbe* kept = &a;
-  a.p->webview->add_DeferrableEvent(
+  co_await a.p->webview->add_DeferrableEvent(
       DeferrableEvent::kScriptDialogOpening,
       [kept](DeferrableEventArgs& args) { return DeferAndRunScript(*kept, args); });
   co_await a.p->webview->Navigate(kPage);

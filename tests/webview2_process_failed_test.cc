@@ -63,9 +63,9 @@ Task<> ExitWhenLoaded(Probe& p, NavigationEventArgs& args) {
 Task<> LoadLogging(Probe& p, Task<> (*loaded)(Probe&, NavigationEventArgs&)) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
-  p.webview->add_ProcessFailed(
+  co_await p.webview->add_ProcessFailed(
       [probe](ProcessFailedEventArgs& args) { return LogFailure(*probe, args); });
-  p.webview->add_NavigationCompleted(
+  co_await p.webview->add_NavigationCompleted(
       [probe, loaded](NavigationEventArgs& args) { return loaded(*probe, args); });
   co_await p.webview->Navigate(kPage);
 }

@@ -167,7 +167,8 @@ Task<> PostPrint(Probe& p) {
 Task<> LoadThenPrint(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
-  p.webview->add_NavigationCompleted([probe](NavigationEventArgs&) { return PostPrint(*probe); });
+  co_await p.webview->add_NavigationCompleted(
+      [probe](NavigationEventArgs&) { return PostPrint(*probe); });
   co_await p.webview->Navigate(kPage);
 }
 
@@ -251,7 +252,7 @@ Task<> PumpInHandler(Probe& p, WebMessageReceivedEventArgs& args) {
 Task<> LoadAndPump(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
-  p.webview->add_WebMessageReceived(
+  co_await p.webview->add_WebMessageReceived(
       [probe](WebMessageReceivedEventArgs& args) { return PumpInHandler(*probe, args); });
   co_await p.webview->Navigate(kPage);
 }
@@ -408,7 +409,7 @@ Task<> CaptureEarly(Probe& p) {
     p.log->push_back("early capture failed");
   }
   Probe* probe = &p;
-  p.webview->add_NavigationCompleted(
+  co_await p.webview->add_NavigationCompleted(
       [probe](NavigationEventArgs& args) { return CaptureAfterLoad(*probe, args); });
   co_await p.webview->Navigate(kPage);
 }
@@ -457,7 +458,7 @@ Task<> CompleteTwice(Probe& p, NewWindowRequestedEventArgs& args) {
 Task<> LoadWithNewWindow(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
-  p.webview->add_NewWindowRequested(
+  co_await p.webview->add_NewWindowRequested(
       [probe](NewWindowRequestedEventArgs& args) { return CompleteTwice(*probe, args); });
   co_await p.webview->Navigate(kPage);
 }
@@ -502,7 +503,7 @@ Task<> LoadWithDeferrableEvents(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
   for (int i = 0; i < kDeferrableEventCount; ++i) {
-    p.webview->add_DeferrableEvent(
+    co_await p.webview->add_DeferrableEvent(
         static_cast<DeferrableEvent>(i),
         [probe](DeferrableEventArgs& args) { return TakeDeferral(*probe, args); });
   }
@@ -574,9 +575,9 @@ Task<> HangOnFirstLoad(Probe& p, NavigationEventArgs& args) {
 Task<> LoadThenHang(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
-  p.webview->add_ProcessFailed(
+  co_await p.webview->add_ProcessFailed(
       [probe](ProcessFailedEventArgs& args) { return LogProcessFailed(*probe, args); });
-  p.webview->add_NavigationCompleted(
+  co_await p.webview->add_NavigationCompleted(
       [probe](NavigationEventArgs& args) { return HangOnFirstLoad(*probe, args); });
   co_await p.webview->Navigate(kPage);
 }
@@ -672,9 +673,9 @@ Task<> CrashAuxiliaries(Probe& p, NavigationEventArgs& args) {
 Task<> LoadThenCrashAuxiliaries(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
-  p.webview->add_ProcessFailed(
+  co_await p.webview->add_ProcessFailed(
       [probe](ProcessFailedEventArgs& args) { return LogProcessFailed(*probe, args); });
-  p.webview->add_NavigationCompleted(
+  co_await p.webview->add_NavigationCompleted(
       [probe](NavigationEventArgs& args) { return CrashAuxiliaries(*probe, args); });
   co_await p.webview->Navigate(kPage);
 }
@@ -722,11 +723,11 @@ Task<> OnProbeFrameCreated(Probe& p, FrameCreatedEventArgs& args) {
 Task<> LoadWithFrame(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
-  p.webview->add_FrameCreated(
+  co_await p.webview->add_FrameCreated(
       [probe](FrameCreatedEventArgs& args) { return OnProbeFrameCreated(*probe, args); });
-  p.webview->add_ProcessFailed(
+  co_await p.webview->add_ProcessFailed(
       [probe](ProcessFailedEventArgs& args) { return LogProcessFailed(*probe, args); });
-  p.webview->add_NavigationCompleted(
+  co_await p.webview->add_NavigationCompleted(
       [probe](NavigationEventArgs& args) { return CrashFrameRenderer(*probe, args); });
   co_await p.webview->Navigate(kPage);
 }
@@ -823,10 +824,11 @@ Task<> PostBoth(Probe& p) {
 Task<> LoadAndPostBoth(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
-  p.webview->add_WebMessageReceived(
+  co_await p.webview->add_WebMessageReceived(
       [probe](WebMessageReceivedEventArgs& args) { return ReadBothWays(*probe, args); });
   // Posted once the page loaded: a message posted earlier goes to about:blank.
-  p.webview->add_NavigationCompleted([probe](NavigationEventArgs&) { return PostBoth(*probe); });
+  co_await p.webview->add_NavigationCompleted(
+      [probe](NavigationEventArgs&) { return PostBoth(*probe); });
   co_await p.webview->Navigate(kPage);
 }
 
@@ -868,7 +870,7 @@ Task<> QuickDialogInHandler(Probe& p, NavigationEventArgs& args) {
 Task<> LoadWithQuickDialog(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
-  p.webview->add_NavigationCompleted(
+  co_await p.webview->add_NavigationCompleted(
       [probe](NavigationEventArgs& args) { return QuickDialogInHandler(*probe, args); });
   co_await p.webview->Navigate(kPage);
 }
@@ -961,7 +963,7 @@ Task<> LoadWithAnswers(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
   for (int i = 0; i < kDeferrableEventCount; ++i) {
-    p.webview->add_DeferrableEvent(
+    co_await p.webview->add_DeferrableEvent(
         static_cast<DeferrableEvent>(i),
         [probe](DeferrableEventArgs& args) { return AnswerLate(*probe, args); });
   }
@@ -1067,7 +1069,7 @@ Task<> OpenPopup(Probe& p, NewWindowRequestedEventArgs& args) {
   Async<Controller*> op = co_await p.env->CreateCoreWebView2ControllerAsync();
   CoreWebView2& popup = (co_await op)->CoreWebView2();
   Probe* probe = &p;
-  popup.add_NavigationCompleted(
+  co_await popup.add_NavigationCompleted(
       [probe](NavigationEventArgs& loaded) { return OnPopupLoaded(*probe, loaded); });
   co_await args.SetNewWindow(&popup);
   p.log->push_back("popup at " + std::string(p.rt->world().Document(popup)));
@@ -1077,7 +1079,7 @@ Task<> OpenPopup(Probe& p, NewWindowRequestedEventArgs& args) {
 Task<> LoadWithPopup(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
-  p.webview->add_NewWindowRequested(
+  co_await p.webview->add_NewWindowRequested(
       [probe](NewWindowRequestedEventArgs& args) { return OpenPopup(*probe, args); });
   co_await p.webview->Navigate(kPage);
 }

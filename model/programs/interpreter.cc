@@ -77,6 +77,12 @@ Task<> RunAsyncMethod(ProgramRun& run, uint32_t routine, size_t first, Promise<v
   task.Set();
 }
 
+// The body of a `loop`: the routine, then the quit that ends the loop it runs in.
+Task<> RunThenQuit(ProgramRun& run, uint32_t routine, Thread loop_thread) {
+  co_await RunRoutine(run, routine, nullptr);
+  co_await run.k->PostQuit(loop_thread);
+}
+
 Task<> WebViewCall(ProgramRun& run, const Op& op, HandlerContext* handler) {
   if (run.program->runtime == ProgramRuntime::kAndroid) {
     co_await AndroidCall(run, op);
@@ -147,6 +153,15 @@ Task<> RunOp(ProgramRun& run, const Op& op, HandlerContext* handler) {
       // Application.DoEvents until the routine ran: the kernel's pump, a loop the app built (W4).
       sim::Future<void> done = co_await PostWithResult(run, k.Current(), routine);
       co_await k.PumpUntil(done);
+      break;
+    }
+    case OpKind::kLoop: {
+      // A nested GetMessage/DispatchMessage loop built with the kernel, ended by a quit that the
+      // posted routine sends once it ran (W4 counts it like a modal dialog's).
+      const Thread here = k.Current();
+      co_await k.Post(here, "r",
+                      [self, routine, here] { return RunThenQuit(*self, routine, here); });
+      co_await k.RunMessageLoop();
       break;
     }
     case OpKind::kScript:

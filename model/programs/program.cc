@@ -40,7 +40,7 @@ absl::Status ValidateClrOp(const Program& program, uint32_t routine, const Op& o
     return absl::InvalidArgumentError(
         absl::StrCat(where, ": only an async method (run by `result`) has ConfigureAwait(false)"));
   }
-  if (async && op.kind == OpKind::kScript && op.script == ScriptWait::kAwait) {
+  if (async && AwaitsScript(op)) {
     return absl::InvalidArgumentError(
         absl::StrCat(where, ": an async method awaits posted work, not a script"));
   }
@@ -69,11 +69,13 @@ absl::Status ValidateOp(const Program& program, uint32_t routine, const Op& op) 
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s: r%u is a page event's handler, which only the page runs", where, op.routine));
   }
-  const bool java_has_none =
-      op.kind == OpKind::kAwait || op.kind == OpKind::kModal || op.kind == OpKind::kPump ||
-      op.kind == OpKind::kDefer || op.kind == OpKind::kCrash || op.kind == OpKind::kInvoke ||
-      op.kind == OpKind::kSend || (op.kind == OpKind::kScript && op.script == ScriptWait::kAwait) ||
-      (op.kind == OpKind::kCookie && op.script == ScriptWait::kAwait);
+  const bool java_has_none = op.kind == OpKind::kAwait || OpensNestedLoop(op) ||
+                             op.kind == OpKind::kDefer || op.kind == OpKind::kCrash ||
+                             op.kind == OpKind::kInvoke || op.kind == OpKind::kSend ||
+                             AwaitsScript(op) ||
+                             (op.kind == OpKind::kCookie && op.script != ScriptWait::kNone &&
+                              op.script != ScriptWait::kBlock &&
+                              op.script != ScriptWait::kCallback);  // await, race, cancel
   if (program.runtime == ProgramRuntime::kAndroid && java_has_none) {
     return absl::InvalidArgumentError(absl::StrCat(where, ": an Android program has no such op"));
   }
@@ -159,10 +161,19 @@ absl::Status CheckAcyclic(const Program& program) {
 }  // namespace
 
 bool RunsRoutine(const Op& op) {
-  return NeedsTargetThread(op.kind) || op.kind == OpKind::kModal || op.kind == OpKind::kPump ||
-         op.kind == OpKind::kResult ||
+  return NeedsTargetThread(op.kind) || OpensNestedLoop(op) || op.kind == OpKind::kResult ||
          ((op.kind == OpKind::kScript || op.kind == OpKind::kCookie) &&
           op.script == ScriptWait::kCallback);
+}
+
+bool AwaitsScript(const Op& op) {
+  return op.kind == OpKind::kScript &&
+         (op.script == ScriptWait::kAwait || op.script == ScriptWait::kRace ||
+          op.script == ScriptWait::kCancel);
+}
+
+bool OpensNestedLoop(const Op& op) {
+  return op.kind == OpKind::kModal || op.kind == OpKind::kPump || op.kind == OpKind::kLoop;
 }
 
 bool IsHandler(const Program& program, uint32_t routine) {
@@ -285,6 +296,8 @@ const char* OpKindName(OpKind kind) {
       return "result";
     case OpKind::kAwaitPool:
       return "await_pool";
+    case OpKind::kLoop:
+      return "loop";
   }
   return "?";
 }
@@ -299,6 +312,10 @@ const char* ScriptWaitName(ScriptWait wait) {
       return "block";
     case ScriptWait::kCallback:
       return "callback";
+    case ScriptWait::kRace:
+      return "race";
+    case ScriptWait::kCancel:
+      return "cancel";
   }
   return "?";
 }

@@ -33,7 +33,15 @@
 //   pump rN          Application.DoEvents until rN has run: rN is posted to this thread and the
 //                    thread pumps with the kernel's PumpUntil, a nested loop the app builds
 //                    itself (W4 counts it as a modal dialog)
+//   loop rN          a nested message loop built with the kernel's RunMessageLoop: rN is posted
+//                    to this thread, then a quit once rN has run ends the loop (W4 counts it too)
 //   script none|await|block   ExecuteScriptAsync, its result ignored, awaited or read with .Result
+//   script race D    WebView2: await Task.WhenAny(script, Task.Delay(D)): the app moves on when
+//                    either completes; a script that loses the race is abandoned (docs/design.md)
+//   script cancel    WebView2: await the script with a CancellationToken that the user's Cancel
+//                    click (a message posted to the UI thread at the call) cancels: the app stops
+//                    waiting at whichever comes first, and a script it stopped waiting for is
+//                    abandoned, whatever becomes of it (it still completes, fails or never does)
 //   script callback rN   Android: evaluateJavascript whose ValueCallback runs rN (A11: on the UI
 //                    thread, later, as a message)
 //   call             a synchronous WebView call (Navigate to a second page), thread-checked (W3)
@@ -66,7 +74,8 @@
 // chooses, once Form1_Load created the WebView (the form is shown).
 //
 // A first line `runtime android` runs it on the Android model instead (interpreter.h says how
-// each op maps); Android programs use no await, modal, pump, defer, `script await`, crash or
+// each op maps); Android programs use no await, modal, pump, loop, defer, `script await`, `script
+// race`, `script cancel`, crash or
 // handler (the Android model has no process crashes), and only they use `script callback` (a
 // WebView2 program awaits the script instead) and `cookie` (never `cookie await`).
 //
@@ -110,14 +119,16 @@ enum class OpKind : uint8_t {
   kSend,
   kResult,     // WebView2: an async method's .Result (F2, F4)
   kAwaitPool,  // WebView2, in an async method: await ... ConfigureAwait(false) (F2)
+  kLoop,       // WebView2: a nested RunMessageLoop the app builds (W4)
 };
 
 // Op::thread of an op whose target is the CLR thread pool (Task.Run, F3); its text name.
 inline constexpr uint32_t kPoolThread = 0xFFFFu;
 inline constexpr char kPoolThreadName[] = "pool";
 
-// kCallback: Android's ValueCallback, which runs Op::routine.
-enum class ScriptWait : uint8_t { kNone, kAwait, kBlock, kCallback };
+// kCallback: Android's ValueCallback, which runs Op::routine. kRace: Task.WhenAny against
+// Task.Delay(Op::delay_ticks); kCancel: a wait the user's Cancel click cancels (WebView2).
+enum class ScriptWait : uint8_t { kNone, kAwait, kBlock, kCallback, kRace, kCancel };
 
 enum class CrashedProcess : uint8_t { kBrowser, kRenderer };
 
@@ -127,7 +138,7 @@ struct Op {
   OpKind kind = OpKind::kPost;
   uint32_t thread = 0;       // target thread (post, post_delayed, block, await, invoke, send)
   uint32_t routine = 0;      // routine run (the same, modal, pump, script callback)
-  uint32_t delay_ticks = 0;  // post_delayed
+  uint32_t delay_ticks = 0;  // post_delayed; script race: the timer
   ScriptWait script = ScriptWait::kNone;              // script, cookie
   DeferralMode deferral = DeferralMode::kNow;         // defer
   CrashedProcess process = CrashedProcess::kBrowser;  // crash
@@ -190,6 +201,11 @@ const char* CrashedProcessName(CrashedProcess process);  // "browser", "renderer
 
 // Whether `op` runs a routine (Op::routine) of its own: posts, waits, modal dialogs, callbacks.
 bool RunsRoutine(const Op& op);
+// Whether `op` is a script whose result the app awaits, and how long: to the end (`script await`)
+// or until it gives up (`script race`, `script cancel`). Each takes a handler off the stack.
+bool AwaitsScript(const Op& op);
+// Whether `op` opens a nested message loop on its thread: modal, pump, loop (W4).
+bool OpensNestedLoop(const Op& op);
 
 }  // namespace wvsim::model::programs
 

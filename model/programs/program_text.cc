@@ -33,12 +33,16 @@ std::string FormatOp(const Program& program, const Op& op) {
       return absl::StrFormat("post_delayed %s r%u %u", target, op.routine, op.delay_ticks);
     case OpKind::kModal:
     case OpKind::kPump:
+    case OpKind::kLoop:
     case OpKind::kResult:
       return absl::StrFormat("%s r%u", OpKindName(op.kind), op.routine);
     case OpKind::kScript:
     case OpKind::kCookie:
       if (op.script == ScriptWait::kCallback) {
         return absl::StrFormat("%s callback r%u", OpKindName(op.kind), op.routine);
+      }
+      if (op.script == ScriptWait::kRace) {
+        return absl::StrFormat("%s race %u", OpKindName(op.kind), op.delay_ticks);
       }
       return absl::StrCat(OpKindName(op.kind), " ", ScriptWaitName(op.script));
     case OpKind::kCrash:
@@ -165,8 +169,11 @@ class Parser {
       if (op.kind == OpKind::kPostDelayed && !absl::SimpleAtoi(words[3], &op.delay_ticks)) {
         return Error("expected a delay in ticks");
       }
-    } else if (verb == "modal" || verb == "pump" || verb == "result") {
-      op.kind = verb == "modal" ? OpKind::kModal : verb == "pump" ? OpKind::kPump : OpKind::kResult;
+    } else if (verb == "modal" || verb == "pump" || verb == "loop" || verb == "result") {
+      op.kind = verb == "modal"  ? OpKind::kModal
+                : verb == "pump" ? OpKind::kPump
+                : verb == "loop" ? OpKind::kLoop
+                                 : OpKind::kResult;
       if (status = want(2); !status.ok()) return status;
       absl::StatusOr<uint32_t> routine = RoutineRef(words[1]);
       if (!routine.ok()) return routine.status();
@@ -174,9 +181,14 @@ class Parser {
     } else if (verb == "script" || verb == "cookie") {
       op.kind = verb == "script" ? OpKind::kScript : OpKind::kCookie;
       const bool callback = words.size() > 1 && words[1] == "callback";
-      if (status = want(callback ? 3 : 2); !status.ok()) return status;
-      if (!ParseName(words[1], ScriptWaitName, ScriptWait::kCallback, &op.script)) {
-        return Error(absl::StrCat("expected '", verb, " none|await|block|callback rN'"));
+      const bool race = words.size() > 1 && words[1] == "race";
+      if (status = want(callback || race ? 3 : 2); !status.ok()) return status;
+      if (!ParseName(words[1], ScriptWaitName, ScriptWait::kCancel, &op.script)) {
+        return Error(
+            absl::StrCat("expected '", verb, " none|await|block|callback rN|race D|cancel'"));
+      }
+      if (race && !absl::SimpleAtoi(words[2], &op.delay_ticks)) {
+        return Error("expected a delay in ticks");
       }
       if (callback) {
         absl::StatusOr<uint32_t> routine = RoutineRef(words[2]);

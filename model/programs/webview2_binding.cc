@@ -24,15 +24,40 @@ Task<> ModalBody(ProgramRun& run, uint32_t routine) {
   co_await run.rt->CloseDialog();
 }
 
-Task<> Script(ProgramRun& run, ScriptWait wait, HandlerContext* handler) {
+Task<> Signal(Promise<void> done) {
+  done.Set();
+  co_return;
+}
+
+// What ends the wait of an app that gives up on a call: Task.Delay(ticks), or a
+// CancellationToken the user's Cancel click (posted to the UI thread now) cancels.
+Task<Async<void>> GiveUpAfter(ProgramRun& run, const Op& spec) {
+  if (spec.script == ScriptWait::kRace) co_return run.rt->Delay(spec.delay_ticks);
+  const Promise<void> cancelled = run.k->MakePromise<void>("Cancel");
+  cancelled.SetProducer(run.ui(), "the user's Cancel click, posted to the UI thread, cancels it");
+  absl::AnyInvocable<Task<>()> click = [cancelled] { return Signal(cancelled); };
+  co_await run.k->Post(run.ui(), "Cancel_Click", std::move(click));
+  co_return run.rt->AsAsync(cancelled.future());
+}
+
+Task<> Script(ProgramRun& run, const Op& spec, HandlerContext* handler) {
   Async<std::string> op = co_await run.webview->ExecuteScriptAsync("1 + 1");
-  if (wait == ScriptWait::kAwait) {
-    if (handler != nullptr) run.Observe({.kind = Kind::kHandlerLeave, .handler = handler->index});
-    co_await op;
-    if (handler != nullptr) run.Observe({.kind = Kind::kHandlerResume, .handler = handler->index});
-  } else if (wait == ScriptWait::kBlock) {
+  if (spec.script == ScriptWait::kBlock) {
     co_await run.rt->Result(op);
+    co_return;
   }
+  if (!AwaitsScript(spec)) co_return;
+  if (handler != nullptr) run.Observe({.kind = Kind::kHandlerLeave, .handler = handler->index});
+  if (spec.script == ScriptWait::kAwait) {
+    co_await op;
+  } else {
+    // await Task.WhenAny(script, give_up): whichever completes first, the app moves on; the
+    // script, if it lost, is abandoned (docs/design.md), and its result or error never read.
+    const Async<void> give_up = co_await GiveUpAfter(run, spec);
+    const Async<size_t> first = run.rt->WhenAny(op, give_up);
+    co_await first;
+  }
+  if (handler != nullptr) run.Observe({.kind = Kind::kHandlerResume, .handler = handler->index});
 }
 
 // A WebView call whose thread check may throw (W3): the app sees the error, as it would.
@@ -43,7 +68,7 @@ Task<> CheckedCall(ProgramRun& run, const Op& op, HandlerContext* handler) {
   }
   try {
     if (op.kind == OpKind::kScript) {
-      co_await Script(run, op.script, handler);
+      co_await Script(run, op, handler);
     } else {
       const std::string page =
           op.kind == OpKind::kCall ? CallTargetPage(run.k->Current().name()) : kProgramHomePage;
@@ -65,11 +90,6 @@ void CompleteKept(ProgramRun& run, size_t kept, uint32_t handler) {
 
 Task<> CompleteFromOtherHandler(ProgramRun& run, size_t kept, uint32_t handler) {
   CompleteKept(run, kept, handler);
-  co_return;
-}
-
-Task<> Signal(Promise<void> done) {
-  done.Set();
   co_return;
 }
 
@@ -179,7 +199,7 @@ Task<> UiLoad(ProgramRun& run) {
   if (run.user != nullptr) run.user->Start();  // the form is shown: the user may click (F10)
   ProgramRun* self = &run;
   for (uint32_t i = 0; i < run.program->handlers.size(); ++i) {
-    run.webview->add_DeferrableEvent(
+    co_await run.webview->add_DeferrableEvent(
         run.program->handlers[i].event,
         [self, i](DeferrableEventArgs& args) { return OnPageEvent(*self, i, args); });
   }

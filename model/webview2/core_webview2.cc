@@ -4,6 +4,9 @@
 // the renderer as messages.
 #include "model/webview2/core_webview2.h"
 
+#include <array>
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "model/webview2/internal/core.h"
 #include "model/webview2/runtime.h"
@@ -281,51 +284,68 @@ Task<CookieManager*> CoreWebView2::GetCookieManager() {
   co_return &cookies_;
 }
 
-// ---- Event registration (W3).
+// ---- Event registration (W3): a call like any other, so a scheduling point, then the check.
 
 namespace {
 
 template <typename A>
-void AddHandler(WebViewRecord& webview, const char* api, internal::HandlerList<A>& list,
-                Handler<A> handler) {
+Task<> AddHandler(WebViewRecord& webview, const char* api, internal::HandlerList<A>& list,
+                  Handler<A> handler) {
+  co_await webview.core->kernel.Yield({api, webview.handle});
   webview.core->CheckThread(webview.owner, *webview.handle, api, "W3");
   list.push_back(std::move(handler));
 }
 
+// "add_ScriptDialogOpening": the trace's operation and the report's name for each event.
+const char* AddVerbOf(DeferrableEvent event) {
+  static const std::array<std::string, kDeferrableEventCount>* const verbs = [] {
+    auto* names = new std::array<std::string, kDeferrableEventCount>();
+    for (int i = 0; i < kDeferrableEventCount; ++i) {
+      (*names)[i] = absl::StrCat("add_", InfoOf(static_cast<DeferrableEvent>(i)).name);
+    }
+    return names;
+  }();
+  return (*verbs)[static_cast<size_t>(event)].c_str();
+}
+
 }  // namespace
 
-void CoreWebView2::add_NavigationStarting(Handler<NavigationStartingEventArgs> handler) {
-  AddHandler(*record_, "add_NavigationStarting", record_->navigation_starting, std::move(handler));
+Task<> CoreWebView2::add_NavigationStarting(Handler<NavigationStartingEventArgs> handler) {
+  return AddHandler(*record_, "add_NavigationStarting", record_->navigation_starting,
+                    std::move(handler));
 }
-void CoreWebView2::add_ContentLoading(Handler<NavigationEventArgs> handler) {
-  AddHandler(*record_, "add_ContentLoading", record_->content_loading, std::move(handler));
+Task<> CoreWebView2::add_ContentLoading(Handler<NavigationEventArgs> handler) {
+  return AddHandler(*record_, "add_ContentLoading", record_->content_loading, std::move(handler));
 }
-void CoreWebView2::add_DOMContentLoaded(Handler<NavigationEventArgs> handler) {
-  AddHandler(*record_, "add_DOMContentLoaded", record_->dom_content_loaded, std::move(handler));
+Task<> CoreWebView2::add_DOMContentLoaded(Handler<NavigationEventArgs> handler) {
+  return AddHandler(*record_, "add_DOMContentLoaded", record_->dom_content_loaded,
+                    std::move(handler));
 }
-void CoreWebView2::add_NavigationCompleted(Handler<NavigationEventArgs> handler) {
-  AddHandler(*record_, "add_NavigationCompleted", record_->navigation_completed,
-             std::move(handler));
+Task<> CoreWebView2::add_NavigationCompleted(Handler<NavigationEventArgs> handler) {
+  return AddHandler(*record_, "add_NavigationCompleted", record_->navigation_completed,
+                    std::move(handler));
 }
-void CoreWebView2::add_WebMessageReceived(Handler<WebMessageReceivedEventArgs> handler) {
-  AddHandler(*record_, "add_WebMessageReceived", record_->web_message_received, std::move(handler));
+Task<> CoreWebView2::add_WebMessageReceived(Handler<WebMessageReceivedEventArgs> handler) {
+  return AddHandler(*record_, "add_WebMessageReceived", record_->web_message_received,
+                    std::move(handler));
 }
-void CoreWebView2::add_WebResourceRequested(Handler<WebResourceRequestedEventArgs> handler) {
-  AddHandler(*record_, "add_WebResourceRequested", record_->web_resource_requested,
-             std::move(handler));
+Task<> CoreWebView2::add_WebResourceRequested(Handler<WebResourceRequestedEventArgs> handler) {
+  return AddHandler(*record_, "add_WebResourceRequested", record_->web_resource_requested,
+                    std::move(handler));
 }
-void CoreWebView2::add_NewWindowRequested(Handler<NewWindowRequestedEventArgs> handler) {
-  AddHandler(*record_, "add_NewWindowRequested", record_->new_window_requested, std::move(handler));
+Task<> CoreWebView2::add_NewWindowRequested(Handler<NewWindowRequestedEventArgs> handler) {
+  return AddHandler(*record_, "add_NewWindowRequested", record_->new_window_requested,
+                    std::move(handler));
 }
-void CoreWebView2::add_ProcessFailed(Handler<ProcessFailedEventArgs> handler) {
-  AddHandler(*record_, "add_ProcessFailed", record_->process_failed, std::move(handler));
+Task<> CoreWebView2::add_ProcessFailed(Handler<ProcessFailedEventArgs> handler) {
+  return AddHandler(*record_, "add_ProcessFailed", record_->process_failed, std::move(handler));
 }
-void CoreWebView2::add_FrameCreated(Handler<FrameCreatedEventArgs> handler) {
-  AddHandler(*record_, "add_FrameCreated", record_->frame_created, std::move(handler));
+Task<> CoreWebView2::add_FrameCreated(Handler<FrameCreatedEventArgs> handler) {
+  return AddHandler(*record_, "add_FrameCreated", record_->frame_created, std::move(handler));
 }
-void CoreWebView2::add_DeferrableEvent(DeferrableEvent event,
-                                       Handler<DeferrableEventArgs> handler) {
-  AddHandler(*record_, InfoOf(event).name, record_->HandlersOf(event), std::move(handler));
+Task<> CoreWebView2::add_DeferrableEvent(DeferrableEvent event,
+                                         Handler<DeferrableEventArgs> handler) {
+  return AddHandler(*record_, AddVerbOf(event), record_->HandlersOf(event), std::move(handler));
 }
 
 }  // namespace wvsim::model::webview2

@@ -4,12 +4,12 @@
 // reach.
 //
 //   CoreWebView2& wv = controller->CoreWebView2();
-//   wv.add_NavigationCompleted([&](NavigationEventArgs& args) -> Task<> { ... });
+//   co_await wv.add_NavigationCompleted([&](NavigationEventArgs& args) -> Task<> { ... });
 //   co_await wv.Navigate("https://app.example/");
 //   Async<std::string> title = co_await wv.ExecuteScriptAsync("document.title");
 //
 // Every call is a scheduling point, then checks the calling thread (W3): a WebView belongs to the
-// thread that created its controller.
+// thread that created its controller. Event registration (add_*) included.
 #ifndef WVSIM_MODEL_WEBVIEW2_CORE_WEBVIEW2_H_
 #define WVSIM_MODEL_WEBVIEW2_CORE_WEBVIEW2_H_
 
@@ -98,21 +98,22 @@ class CoreWebView2 : public sim::Object {
   sim::Task<> AddHostObjectToScript(std::string_view name, HostObject& object);
   sim::Task<> RemoveHostObjectFromScript(std::string_view name);
 
-  // Event registration (W3: from the UI thread).
+  // Event registration: a scheduling point, then the thread check (W3: from the UI thread); the
+  // handler is registered once the returned task finished.
   // W2: NavigationStarting -> ContentLoading -> DOMContentLoaded -> NavigationCompleted, each a
   // message on the UI thread. NavigationStarting's Cancel is read when its handler returns or
   // first suspends (W9: no deferral).
-  void add_NavigationStarting(Handler<NavigationStartingEventArgs> handler);
-  void add_ContentLoading(Handler<NavigationEventArgs> handler);
-  void add_DOMContentLoaded(Handler<NavigationEventArgs> handler);
-  void add_NavigationCompleted(Handler<NavigationEventArgs> handler);
-  void add_WebMessageReceived(Handler<WebMessageReceivedEventArgs> handler);
-  void add_WebResourceRequested(Handler<WebResourceRequestedEventArgs> handler);
-  void add_NewWindowRequested(Handler<NewWindowRequestedEventArgs> handler);
-  void add_ProcessFailed(Handler<ProcessFailedEventArgs> handler);
-  void add_FrameCreated(Handler<FrameCreatedEventArgs> handler);
+  sim::Task<> add_NavigationStarting(Handler<NavigationStartingEventArgs> handler);
+  sim::Task<> add_ContentLoading(Handler<NavigationEventArgs> handler);
+  sim::Task<> add_DOMContentLoaded(Handler<NavigationEventArgs> handler);
+  sim::Task<> add_NavigationCompleted(Handler<NavigationEventArgs> handler);
+  sim::Task<> add_WebMessageReceived(Handler<WebMessageReceivedEventArgs> handler);
+  sim::Task<> add_WebResourceRequested(Handler<WebResourceRequestedEventArgs> handler);
+  sim::Task<> add_NewWindowRequested(Handler<NewWindowRequestedEventArgs> handler);
+  sim::Task<> add_ProcessFailed(Handler<ProcessFailedEventArgs> handler);
+  sim::Task<> add_FrameCreated(Handler<FrameCreatedEventArgs> handler);
   // add_ScriptDialogOpening, add_PermissionRequested, ... (W9.3..W9.15).
-  void add_DeferrableEvent(DeferrableEvent event, Handler<DeferrableEventArgs> handler);
+  sim::Task<> add_DeferrableEvent(DeferrableEvent event, Handler<DeferrableEventArgs> handler);
 
  private:
   friend struct internal::HandleAccess;

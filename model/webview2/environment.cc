@@ -56,7 +56,8 @@ Task<Async<Controller*>> Environment::CreateCoreWebView2ControllerAsync(Window* 
   co_return Async<Controller*>(&core, done.future());
 }
 
-void Environment::add_BrowserProcessExited(Handler<BrowserProcessExitedEventArgs> handler) {
+Task<> Environment::add_BrowserProcessExited(Handler<BrowserProcessExitedEventArgs> handler) {
+  co_await record_->core->kernel.Yield({"add_BrowserProcessExited", this});
   record_->core->CheckThread(record_->owner, *this, "add_BrowserProcessExited", "W3");
   record_->browser_process_exited.push_back(std::move(handler));
 }

@@ -65,8 +65,9 @@ class Environment : public sim::Object {
       : sim::Object(std::move(name)), record_(record) {}
   // W6: returns at once; the completion is posted to the caller's queue.
   sim::Task<Async<Controller*>> CreateCoreWebView2ControllerAsync(Window* parent = nullptr);
-  // W13: after every process of the browser exited (W3: from the environment's thread).
-  void add_BrowserProcessExited(Handler<BrowserProcessExitedEventArgs> handler);
+  // W13: after every process of the browser exited. A scheduling point, then the thread check
+  // (W3: from the environment's thread).
+  sim::Task<> add_BrowserProcessExited(Handler<BrowserProcessExitedEventArgs> handler);
 
  private:
   friend struct internal::HandleAccess;

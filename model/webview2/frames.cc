@@ -79,8 +79,9 @@ Task<Async<std::string>> CoreWebView2Frame::ExecuteScriptAsync(std::string_view 
   co_return Async<std::string>(&core, done.future());
 }
 
-void CoreWebView2Frame::add_PermissionRequested(Handler<DeferrableEventArgs> handler) {
+Task<> CoreWebView2Frame::add_PermissionRequested(Handler<DeferrableEventArgs> handler) {
   const internal::WebViewRecord& webview = *record_->webview;
+  co_await webview.core->kernel.Yield({"Frame.add_PermissionRequested", this});
   webview.core->CheckThread(webview.owner, *this, "CoreWebView2Frame.add_PermissionRequested",
                             "W3");
   record_->permission_requested.push_back(std::move(handler));

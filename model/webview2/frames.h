@@ -4,7 +4,7 @@
 // FrameRenderProcessExited, and the main document goes on (W12). A frame script pending when its
 // renderer dies fails or never completes, a scheduler choice (W15; FB#3124 observed "never").
 //
-//   webview.add_FrameCreated([&](FrameCreatedEventArgs& args) { ... args.frame ... });
+//   co_await webview.add_FrameCreated([&](FrameCreatedEventArgs& args) { ... args.frame ... });
 //   Async<std::string> op = co_await frame->ExecuteScriptAsync("document.title");
 //
 // Thread-safety: like every WebView2 object, a frame belongs to the WebView's UI thread (W3).
@@ -38,7 +38,8 @@ class CoreWebView2Frame : public sim::Object {
   sim::Task<Async<std::string>> ExecuteScriptAsync(std::string_view script);
   // W9.4: the frame's PermissionRequested runs before the WebView's; a handler that sets
   // Handled before it returns or takes its deferral keeps the WebView's handlers from running.
-  void add_PermissionRequested(Handler<DeferrableEventArgs> handler);
+  // A scheduling point, then the thread check (W3).
+  sim::Task<> add_PermissionRequested(Handler<DeferrableEventArgs> handler);
 
  private:
   friend struct internal::HandleAccess;

@@ -19,6 +19,7 @@ struct PlantedDefects {
   bool handlers_on_raising_thread = false;       // W2: handlers run on the process that raised them
   bool result_pumps = false;                     // W5: Task.Result pumps instead of blocking
   bool ids_shared_across_runs = false;           // ids from a process-wide counter, not per run
+  bool abandoned_calls_outstanding = false;      // a call the app gave up on is still a stall
 };
 
 PlantedDefects& TestOnlyPlantedDefects();

@@ -44,7 +44,7 @@ Task<> OnNavigationCompletedClick(App& app, NavigationEventArgs& args) {
 
 Task<> ScriptLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.webview->add_NavigationCompleted(
+  co_await app.webview->add_NavigationCompleted(
       [&app](NavigationEventArgs& args) { return OnNavigationCompletedClick(app, args); });
   co_await app.webview->Navigate(kHome);
 }
@@ -81,7 +81,7 @@ Task<> OnWebMessage(App& app, WebMessageReceivedEventArgs& args) {
 
 Task<> DialogLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.webview->add_WebMessageReceived(
+  co_await app.webview->add_WebMessageReceived(
       [&app](WebMessageReceivedEventArgs& args) { return OnWebMessage(app, args); });
   co_await app.webview->Navigate(kHome);
 }
@@ -119,7 +119,7 @@ Task<> OnResourceScoped(App& app, WebResourceRequestedEventArgs& args) {
 
 Task<> DeferralLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.webview->add_WebResourceRequested([&app](WebResourceRequestedEventArgs& args) {
+  co_await app.webview->add_WebResourceRequested([&app](WebResourceRequestedEventArgs& args) {
     return app.blocking ? OnResourceManual(app, args) : OnResourceScoped(app, args);
   });
   co_await app.webview->Navigate(kHome);
@@ -148,7 +148,7 @@ Task<> OnNewWindow(App& app, NewWindowRequestedEventArgs& args) {
 
 Task<> NewWindowLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.webview->add_NewWindowRequested(
+  co_await app.webview->add_NewWindowRequested(
       [&app](NewWindowRequestedEventArgs& args) { return OnNewWindow(app, args); });
   co_await app.webview->Navigate(kHome);
 }
@@ -241,7 +241,7 @@ Task<> OnPermissionRequested(App& app, DeferrableEventArgs& args) {
 
 Task<> PermissionLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.webview->add_DeferrableEvent(
+  co_await app.webview->add_DeferrableEvent(
       DeferrableEvent::kPermissionRequested,
       [&app](DeferrableEventArgs& args) { return OnPermissionRequested(app, args); });
   co_await app.webview->Navigate(kHome);
@@ -277,7 +277,7 @@ Task<> OnBridgeNavigationCompleted(App& app, NavigationEventArgs& args) {
 
 Task<> BridgeLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.webview->add_NavigationCompleted(
+  co_await app.webview->add_NavigationCompleted(
       [&app](NavigationEventArgs& args) { return OnBridgeNavigationCompleted(app, args); });
   Async<std::string> added =
       co_await app.webview->AddScriptToExecuteOnDocumentCreatedAsync("window.bridgeReady = true");
@@ -318,7 +318,7 @@ Task<> SaveClick(App& app) {
 
 Task<> StreamLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.webview->add_WebResourceRequested(
+  co_await app.webview->add_WebResourceRequested(
       [&app](WebResourceRequestedEventArgs& args) { return OnResourceStream(app, args); });
   co_await app.webview->Navigate(kHome);
 }
@@ -380,7 +380,7 @@ Task<> OnCrashNavigationCompleted(App& app, NavigationEventArgs& args) {
 
 Task<> CreateAndNavigate(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.webview->add_NavigationCompleted(
+  co_await app.webview->add_NavigationCompleted(
       [&app](NavigationEventArgs& args) { return OnCrashNavigationCompleted(app, args); });
   co_await app.webview->Navigate(kHome);
 }
@@ -409,13 +409,15 @@ Task<> OnProcessFailed(App& app, ProcessFailedEventArgs& args) {
 
 Task<> CrashLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.rt->world().EnableFaults();
   if (!app.blocking) {
-    app.webview->add_ProcessFailed(
+    co_await app.webview->add_ProcessFailed(
         [&app](ProcessFailedEventArgs& args) { return OnProcessFailed(app, args); });
   }
-  app.webview->add_NavigationCompleted(
+  co_await app.webview->add_NavigationCompleted(
       [&app](NavigationEventArgs& args) { return OnCrashNavigationCompleted(app, args); });
+  // Faults from here on: the scenario is about the crash its handlers see (a crash before the
+  // app subscribed is raised to nobody, W12, and the app only finds a dead WebView).
+  app.rt->world().EnableFaults();
   if (app.blocking) {
     co_await app.webview->Navigate(kHome);
     co_return;
@@ -466,14 +468,14 @@ Task<> SharedLoad(App& app) {
       co_await app.rt->CreateCoreWebView2EnvironmentAsync(std::move(second_options));
   Environment* second = co_await second_op;  // the same browser process (W11)
   for (Environment* env : {first, second}) {
-    env->add_BrowserProcessExited(
+    co_await env->add_BrowserProcessExited(
         [&app](BrowserProcessExitedEventArgs& args) { return OnExited(app, args); });
   }
   Async<Controller*> a_op = co_await first->CreateCoreWebView2ControllerAsync();
   Controller* a = co_await a_op;
   Async<Controller*> b_op = co_await second->CreateCoreWebView2ControllerAsync();
   Controller* b = co_await b_op;
-  b->CoreWebView2().add_NavigationCompleted(
+  co_await b->CoreWebView2().add_NavigationCompleted(
       [&app](NavigationEventArgs& args) { return OnSharedLoaded(app, args); });
   co_await b->CoreWebView2().Navigate(kHome);
   co_await a->Close();  // W14: the browser stays, the other WebView still uses it

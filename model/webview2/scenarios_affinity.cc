@@ -55,7 +55,7 @@ Task<> OnPermissionForPolicy(App& app, DeferrableEventArgs& args) {
 
 Task<> PolicyLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.webview->add_DeferrableEvent(
+  co_await app.webview->add_DeferrableEvent(
       DeferrableEvent::kPermissionRequested,
       [&app](DeferrableEventArgs& args) { return OnPermissionForPolicy(app, args); });
   co_await app.webview->Navigate(kHome);

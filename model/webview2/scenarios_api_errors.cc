@@ -34,7 +34,7 @@ Task<> OnScriptDialog(App& app, DeferrableEventArgs& args) {
 
 Task<> DialogAnswerLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.webview->add_DeferrableEvent(
+  co_await app.webview->add_DeferrableEvent(
       DeferrableEvent::kScriptDialogOpening,
       [&app](DeferrableEventArgs& args) { return OnScriptDialog(app, args); });
   co_await app.webview->Navigate(kHome);
@@ -93,7 +93,7 @@ Task<> OnPrintPageLoaded(App& app, NavigationEventArgs& args) {
 
 Task<> PrintLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.webview->add_NavigationCompleted(
+  co_await app.webview->add_NavigationCompleted(
       [&app](NavigationEventArgs& args) { return OnPrintPageLoaded(app, args); });
   co_await app.webview->Navigate(kHome);
 }

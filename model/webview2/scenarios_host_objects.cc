@@ -55,7 +55,7 @@ Task<> SavingLoad(App& app) {
   HostObject& bridge = app.k->Make<HostObject>();
   bridge.AddMethod("confirmSave", [&app] { return ConfirmSave(app); });
   co_await app.webview->AddHostObjectToScript("bridge", bridge);
-  app.webview->add_NavigationCompleted(
+  co_await app.webview->add_NavigationCompleted(
       [&app](NavigationEventArgs& args) { return OnLoadedClickSave(app, args); });
   co_await app.webview->Navigate(kHome);
 }

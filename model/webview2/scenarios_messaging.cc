@@ -41,10 +41,10 @@ Task<> OnRoundTripNavigationCompleted(App& app, NavigationEventArgs& args) {
 
 Task<> RoundTripLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.webview->add_WebMessageReceived(
+  co_await app.webview->add_WebMessageReceived(
       [&app](WebMessageReceivedEventArgs& args) { return OnAnswer(app, args); });
   if (!app.blocking) {
-    app.webview->add_NavigationCompleted(
+    co_await app.webview->add_NavigationCompleted(
         [&app](NavigationEventArgs& args) { return OnRoundTripNavigationCompleted(app, args); });
   }
   co_await app.webview->Navigate(kHome);

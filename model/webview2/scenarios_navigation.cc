@@ -70,9 +70,9 @@ Task<> OnPolicyNavigationCompleted(App& app, NavigationEventArgs& args) {
 
 Task<> PolicyLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.webview->add_NavigationStarting(
+  co_await app.webview->add_NavigationStarting(
       [&app](NavigationStartingEventArgs& args) { return OnNavigationStartingPolicy(app, args); });
-  app.webview->add_NavigationCompleted(
+  co_await app.webview->add_NavigationCompleted(
       [&app](NavigationEventArgs& args) { return OnPolicyNavigationCompleted(app, args); });
   co_await app.webview->Navigate(kHome);
 }

@@ -59,9 +59,9 @@ Task<> OnLoadedClickSettings(App& app, NavigationEventArgs& args) {
 
 Task<> ScriptMessageLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.webview->add_WebMessageReceived(
+  co_await app.webview->add_WebMessageReceived(
       [&app](WebMessageReceivedEventArgs& args) { return OnSettingsMessage(app, args); });
-  app.webview->add_NavigationCompleted(
+  co_await app.webview->add_NavigationCompleted(
       [&app](NavigationEventArgs& args) { return OnLoadedClickSettings(app, args); });
   co_await app.webview->Navigate(kHome);
 }
@@ -115,7 +115,7 @@ Task<> OnScriptDialog(App& app, DeferrableEventArgs& args) {
 
 Task<> AlertLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.webview->add_DeferrableEvent(
+  co_await app.webview->add_DeferrableEvent(
       DeferrableEvent::kScriptDialogOpening,
       [&app](DeferrableEventArgs& args) { return OnScriptDialog(app, args); });
   co_await app.webview->Navigate(kHome);
@@ -147,24 +147,23 @@ Task<> OnReady(App& app, WebMessageReceivedEventArgs& args) {
   if (message == kReady) ++app.events;
 }
 
-void SubscribeToReady(App& app) {
-  app.webview->add_WebMessageReceived(
+Task<> SubscribeToReady(App& app) {
+  co_await app.webview->add_WebMessageReceived(
       [&app](WebMessageReceivedEventArgs& args) { return OnReady(app, args); });
 }
 
 Task<> SubscribeOnLoaded(App& app, NavigationEventArgs& args) {
   (void)args;
-  SubscribeToReady(app);  // the bug: the page's script may have posted already
-  co_return;
+  co_await SubscribeToReady(app);  // the bug: the page's script may have posted already
 }
 
 Task<> ReadyLoad(App& app) {
   co_await EnsureCoreWebView2(app);
   if (app.blocking) {
-    app.webview->add_NavigationCompleted(
+    co_await app.webview->add_NavigationCompleted(
         [&app](NavigationEventArgs& args) { return SubscribeOnLoaded(app, args); });
   } else {
-    SubscribeToReady(app);  // the fix: subscribed before Navigate
+    co_await SubscribeToReady(app);  // the fix: subscribed before Navigate
   }
   co_await app.webview->Navigate(kHome);
 }

@@ -40,7 +40,7 @@ Task<> OnKindProcessFailed(App& app, ProcessFailedEventArgs& args) {
 
 Task<> KindLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.webview->add_ProcessFailed(
+  co_await app.webview->add_ProcessFailed(
       [&app](ProcessFailedEventArgs& args) { return OnKindProcessFailed(app, args); });
   co_await app.webview->Navigate(kHome);
   // From here on (a crash before Navigate would make it throw the .NET text, W12).

@@ -54,9 +54,9 @@ Task<> HangLoad(App& app) {
   hangs.renderer_crash = false;
   hangs.renderer_hang = true;
   app.rt->world().EnableFaults(hangs);
-  app.webview->add_WebMessageReceived(
+  co_await app.webview->add_WebMessageReceived(
       [&app](WebMessageReceivedEventArgs& args) { return OnReadyMessage(app, args); });
-  app.webview->add_ProcessFailed(
+  co_await app.webview->add_ProcessFailed(
       [&app](ProcessFailedEventArgs& args) { return OnHangProcessFailed(app, args); });
   co_await app.webview->Navigate(kHome);
   const Future<void> ready = app.ready.future();
@@ -119,9 +119,9 @@ Task<> AuxiliaryLoad(App& app) {
   auxiliary.gpu_hang = app.blocking;
   auxiliary.utility_hang = app.blocking;
   app.rt->world().EnableFaults(auxiliary);
-  app.webview->add_ProcessFailed(
+  co_await app.webview->add_ProcessFailed(
       [&app](ProcessFailedEventArgs& args) { return OnAuxiliaryProcessFailed(app, args); });
-  app.webview->add_NavigationCompleted(
+  co_await app.webview->add_NavigationCompleted(
       [&app](NavigationEventArgs& args) { return OnGpuNavigationCompleted(app, args); });
   co_await app.webview->Navigate(kHome);
 }
@@ -151,7 +151,7 @@ Task<> BrowserHangLoad(App& app) {
   hang.renderer_crash = false;
   hang.browser_hang = true;
   app.rt->world().EnableFaults(hang);
-  app.webview->add_NavigationCompleted(
+  co_await app.webview->add_NavigationCompleted(
       [&app](NavigationEventArgs& args) { return OnHangClickNavigationCompleted(app, args); });
   co_await app.webview->Navigate(kHome);
 }
@@ -189,9 +189,9 @@ Task<> FrameLoad(App& app) {
   frame_exits.renderer_crash = false;
   frame_exits.frame_renderer_crash = true;
   app.rt->world().EnableFaults(frame_exits);
-  app.webview->add_FrameCreated(
+  co_await app.webview->add_FrameCreated(
       [&app](FrameCreatedEventArgs& args) { return OnFrameCreated(app, args); });
-  app.webview->add_NavigationCompleted(
+  co_await app.webview->add_NavigationCompleted(
       [&app](NavigationEventArgs& args) { return OnFrameNavigationCompleted(app, args); });
   co_await app.webview->Navigate(kHome);
 }
@@ -250,7 +250,7 @@ Task<> OnOpenSettings(App& app, WebMessageReceivedEventArgs& args) {
 
 Task<> BreakLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.webview->add_WebMessageReceived(
+  co_await app.webview->add_WebMessageReceived(
       [&app](WebMessageReceivedEventArgs& args) { return OnOpenSettings(app, args); });
   co_await app.webview->Navigate(kHome);
 }

@@ -44,7 +44,7 @@ Task<> OnSettingsRequested(App& app, WebMessageReceivedEventArgs& args) {
 
 Task<> SettingsLoad(App& app) {
   co_await EnsureCoreWebView2(app);
-  app.webview->add_WebMessageReceived(
+  co_await app.webview->add_WebMessageReceived(
       [&app](WebMessageReceivedEventArgs& args) { return OnSettingsRequested(app, args); });
   co_await app.webview->Navigate(kHome);
 }

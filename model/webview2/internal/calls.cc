@@ -147,7 +147,8 @@ void Calls::AbortCreationsOn(const Window& window) {
 std::optional<sim::Violation> Calls::CheckPending() const {
   for (const Pending& pending : pending_) {
     if (pending.future->done()) continue;
-    if (pending.completion == Completion::kMayBeAbandoned) {
+    if (pending.completion == Completion::kMayBeAbandoned &&
+        !TestOnlyPlantedDefects().abandoned_calls_outstanding) {
       // No frame awaits anything by now (the kernel's checks come first): the app gave it up.
       if (kernel_.traced()) {
         kernel_.Log(absl::StrCat(pending.future->name(),
