@@ -59,8 +59,9 @@ using sim::Thread;
 
 // The behaviour version of the WebView2 model: the model_version of every wv2.* scenario and of
 // generated WebView2 programs. Bumped when a change makes a recorded schedule take other choices
-// (docs/schedule-format.md). 2: every event args access is a scheduling point (W3b).
-inline constexpr uint32_t kWebView2ModelVersion = 2;
+// (docs/schedule-format.md). 2: every event args access is a scheduling point (W3b). 3: the
+// scenario apps' user resizes the form while the app runs (scenario_app.cc).
+inline constexpr uint32_t kWebView2ModelVersion = 3;
 
 // W4: the scenario parameter that turns the reentrancy oracle into the runtime's own behaviour:
 // 0 (default) reports a nested loop in a WebView2 handler at once; N > 0 lets the loop run, as
