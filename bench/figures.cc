@@ -21,6 +21,7 @@
 #include "bench/bare_loop.h"
 #include "model/builtin_scenarios.h"
 #include "sim/explorer.h"
+#include "sim/interleavings.h"
 #include "sim/runner.h"
 #include "sim/strategies/random.h"
 
@@ -125,6 +126,7 @@ struct Row {
   std::string measured;
   std::string target;
   bool met;
+  bool counted = true;  // false: a detail of the row after it, which carries the target
 };
 
 // Memory stays flat over a long campaign of one model scenario: the peak after 1 M runs exceeds
@@ -194,6 +196,39 @@ Row CleanOverPortfolio(const std::string& runtime, uint64_t executions) {
       scenarios > 0 && clean == scenarios};
 }
 
+// Issue 15: fault-free WebView2 apps interleave with their page and their user. For every clean
+// wv2 scenario with faults off: the schedules of a depth-first walk with at most 3 preemptions
+// (capped at 101), and in how many distinct orders the UI thread dispatched its messages over
+// 100,000 random runs. A row per scenario, then the share that has both more than 100 schedules
+// and more than 10 orders (target: two thirds).
+void AddInterleavingRows(std::vector<Row>& rows) {
+  constexpr uint64_t kCap = 101;
+  constexpr uint64_t kRuns = 100'000;
+  const sim::ParamOverrides fault_free = {{std::string(sim::kFaultBudgetParam), "0"}};
+  int scenarios = 0;
+  int interleaving = 0;
+  for (const sim::Scenario* scenario : sim::ScenarioRegistry::Global().All()) {
+    if (scenario->runtime() != "wv2" || !scenario->Expects(sim::Verdict::kClean)) continue;
+    ++scenarios;
+    const sim::ScheduleCount schedules = sim::DfsSchedules(*scenario, fault_free, 3, kCap);
+    const uint64_t orders = sim::DistinctDispatchOrders(*scenario, fault_free, "ui", kRuns);
+    const bool enough = !schedules.exhausted && schedules.schedules >= kCap && orders > 10;
+    interleaving += enough ? 1 : 0;
+    rows.push_back(
+        {absl::StrFormat("%s: dfs depth 3 schedules / ui dispatch orders", scenario->id),
+         absl::StrFormat("%s / %d",
+                         schedules.exhausted ? absl::StrFormat("%d (all)", schedules.schedules)
+                                             : std::string("> 100"),
+                         orders),
+         "> 100 / > 10", enough, /*counted=*/false});
+  }
+  rows.push_back(
+      {"wv2: clean scenarios with > 100 schedules (dfs depth 3, no faults) and > 10 "
+       "ui dispatch orders (100k random runs)",
+       absl::StrFormat("%d of %d", interleaving, scenarios), ">= two thirds",
+       scenarios > 0 && 3 * interleaving >= 2 * scenarios});
+}
+
 // The table as Markdown, for docs/performance.md.
 bool WriteMarkdown(const std::string& path, const std::vector<Row>& rows) {
   std::FILE* file = std::fopen(path.c_str(), "w");
@@ -201,7 +236,10 @@ bool WriteMarkdown(const std::string& path, const std::vector<Row>& rows) {
   std::fprintf(file, "| figure | measured | target | met |\n|---|---|---|---|\n");
   for (const Row& row : rows) {
     std::fprintf(file, "| %s | %s | %s | %s |\n", row.figure.c_str(), row.measured.c_str(),
-                 row.target.c_str(), row.met ? "yes" : "**no**");
+                 row.target.c_str(),
+                 !row.counted ? (row.met ? "(yes)" : "(no)")
+                 : row.met    ? "yes"
+                              : "**no**");
   }
   std::fprintf(file, "\nRates and the step costs are medians of %d runs.\n", kRepeats);
   return std::fclose(file) == 0;
@@ -248,6 +286,7 @@ int Main(int argc, char** argv) {
   for (const char* runtime : {"sim", "wv2", "android"}) {
     rows.push_back(CleanOverPortfolio(runtime, 1'000'000));
   }
+  AddInterleavingRows(rows);
   // Clean scenarios run every iteration: one with the most objects a run, one that crashes and
   // recreates its browser, one on the Android model.
   for (const char* id : {"wv2.shared_user_data_folder", "wv2.browser_crash_recovered",
@@ -259,8 +298,11 @@ int Main(int argc, char** argv) {
   bool all_met = true;
   for (const Row& row : rows) {
     std::printf("%-66s %-28s %-16s %s\n", row.figure.c_str(), row.measured.c_str(),
-                row.target.c_str(), row.met ? "yes" : "NO");
-    all_met = all_met && row.met;
+                row.target.c_str(),
+                !row.counted ? (row.met ? "(yes)" : "(no)")
+                : row.met    ? "yes"
+                             : "NO");
+    all_met = all_met && (row.met || !row.counted);
   }
   if (!markdown.empty() && !WriteMarkdown(markdown, rows)) {
     std::fprintf(stderr, "wvsim_figures: cannot write %s\n", markdown.c_str());

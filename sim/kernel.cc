@@ -164,6 +164,7 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
   thread.dispatch_bases.clear();
   thread.loop_depth = 0;
   thread.last_dispatch_hash = 0;
+  thread.dispatch_order_hash = 0;
   thread.steps_taken = 0;
   if (options.message_queue) {
     if (thread.queue == nullptr) thread.queue = std::make_unique<MessageQueue>(std::string());

@@ -163,6 +163,14 @@ class Kernel : private SchedulingView {
     feature_counters_ = counters;
     feature_counters_size_ = size;
   }
+  // While on, every thread keeps a hash of the labels of the messages it dispatched, in the order
+  // it dispatched them (its dispatch order, as the app on that thread saw it), readable after the
+  // run with DispatchOrderHash. For counting the distinct orders a scenario's UI thread sees
+  // (bench/figures.cc); off by default, and nothing in a run depends on it.
+  void set_track_dispatch_orders(bool on) { track_dispatch_orders_ = on; }
+  // The last run's dispatch-order hash of the thread named `thread_name` (0: no such thread, or
+  // tracking off).
+  uint64_t DispatchOrderHash(std::string_view thread_name) const;
   // ---- Inside a run: called from virtual threads.
 
   Thread Current() const { return internal::ThreadAccess::Handle(current_); }
@@ -449,6 +457,7 @@ class Kernel : private SchedulingView {
   bool stopped_ = false;  // a violation, a divergence or a configuration error ends the run
   uint8_t* feature_counters_ = nullptr;
   size_t feature_counters_size_ = 0;
+  bool track_dispatch_orders_ = false;
   void CountFeature(uint64_t a, uint64_t b, std::string_view what);
   void CountFeature(uint64_t a, uint64_t b, uint64_t what_hash);
   void CountStepFeatures(internal::VThread& thread, bool previous_enabled);

@@ -158,6 +158,13 @@ void Kernel::Dispatch(VThread& thread, Message& message) {
     CountFeature(thread.id, thread.last_dispatch_hash, label_hash);
     thread.last_dispatch_hash = label_hash;
   }
+  if (track_dispatch_orders_) {
+    // The order so far, then this label: FNV-1a over the label hash's bytes.
+    const uint64_t label_hash = internal::LabelHashOf(message);
+    thread.dispatch_order_hash =
+        HashTrace(std::string_view(reinterpret_cast<const char*>(&label_hash), sizeof(label_hash)),
+                  thread.dispatch_order_hash == 0 ? kTraceHashBasis : thread.dispatch_order_hash);
+  }
   if (traced_) {
     Trace(TraceKind::kDispatch,
           absl::StrFormat("dispatch #%d %s", message.id, internal::LabelOf(message)));
@@ -263,6 +270,13 @@ bool Kernel::Cancel(Thread target, uint64_t message_id) {
     return true;
   }
   return false;
+}
+
+uint64_t Kernel::DispatchOrderHash(std::string_view thread_name) const {
+  for (uint32_t i = 0; i < thread_count_; ++i) {
+    if (thread_pool_[i]->name() == thread_name) return thread_pool_[i]->dispatch_order_hash;
+  }
+  return 0;
 }
 
 KernelPlantedDefects& TestOnlyKernelPlantedDefects() {

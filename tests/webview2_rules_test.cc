@@ -117,11 +117,15 @@ TEST(WebView2Rules, W2_CreationOnAThreadThatNeverPumpsStalls) {
 TEST(WebView2Rules, W2_CompletionsAndEventsArriveAsUiThreadMessages) {
   const RunResult run = RunProgram(Builtin("wv2.script_result_awaited").setup);
   EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
-  EXPECT_THAT(run.trace, HasSubstr("post #3 CreateCoreWebView2Environment#1 completion -> ui"));
+  // Messages #3 and #4 are the user's WM_SIZE (the scenario apps' user, scenario_app.cc).
+  EXPECT_THAT(run.trace, HasSubstr("post #5 CreateCoreWebView2Environment#1 completion -> ui"));
   EXPECT_THAT(run.trace, HasSubstr("NavigationCompleted#1 -> ui"));
-  EXPECT_THAT(run.trace, HasSubstr("ExecuteScript#1 completion -> ui"));
   // The completion is posted by the renderer, and dispatched later by the UI thread's pump.
-  EXPECT_LT(run.trace.find("renderer   post"), run.trace.find("dispatch #14 ExecuteScript#1"));
+  const size_t posted = run.trace.find("renderer   post #16 ExecuteScript#1 completion -> ui");
+  const size_t dispatched = run.trace.find("ui         dispatch #16 ExecuteScript#1 completion");
+  ASSERT_NE(posted, std::string::npos) << run.trace;
+  ASSERT_NE(dispatched, std::string::npos) << run.trace;
+  EXPECT_LT(posted, dispatched);
 }
 
 // ---- W3, W3a: thread affinity.
@@ -307,7 +311,7 @@ TEST(WebView2Rules, W5_BlockingWaitOnUiThreadDeadlocks) {
   EXPECT_EQ(result.verdict, Verdict::kDeadlock);
   const std::string report = Report(result);
   EXPECT_THAT(report, HasSubstr("thread ui is blocked in Task.Result(ExecuteScript#1)"));
-  EXPECT_THAT(report, HasSubstr("its completion is message #14 queued on thread ui's pump"));
+  EXPECT_THAT(report, HasSubstr("its completion is message #16 queued on thread ui's pump"));
   EXPECT_THAT(report, HasSubstr("W5"));
 }
 

@@ -24,6 +24,19 @@ sim::Task<> Controller::Close() {
   core.faults.CloseController(webview);
 }
 
+sim::Task<> Controller::put_Bounds(Rect bounds) {
+  WebViewRecord& webview = HandleAccess::Record(*webview_);
+  internal::Core& core = *webview.core;
+  co_await core.kernel.Yield({"put_Bounds", this});
+  core.CheckThread(webview.owner, *this, "CoreWebView2Controller.put_Bounds", "W3");
+  // W14: refused after Close. A crashed browser does not refuse it: the controller's window is
+  // the app's (an assumption, docs/webview2-rules.md W14).
+  if (webview.closed) {
+    throw ComException(kErrorInvalidState, "CoreWebView2Controller.put_Bounds after Close (W14)");
+  }
+  bounds_ = bounds;
+}
+
 void Controller::Release() {
   if (references_ <= 0) throw ComException(kEFail, "Release of a released controller");
   if (--references_ > 0) return;

@@ -26,6 +26,17 @@ class Controller : public sim::Object {
   // W14: synchronous; fires no beforeunload, drops every handler; later calls fail. The browser
   // process shuts down when no other WebView uses it.
   sim::Task<> Close();
+  // The WebView's position in its parent window, in pixels. The WinForms and WPF controls set it
+  // from their resize handlers (WM_SIZE). W3: from the controller's thread; W14: fails with
+  // HRESULT_FROM_WIN32(ERROR_INVALID_STATE) after Close.
+  struct Rect {
+    int left = 0;
+    int top = 0;
+    int right = 0;
+    int bottom = 0;
+  };
+  sim::Task<> put_Bounds(Rect bounds);
+  Rect Bounds() const { return bounds_; }
   // COM reference counting. The creation's completion hands the app one reference; releasing the
   // last one closes the controller implicitly (W14), as Close would.
   void AddRef() { ++references_; }
@@ -35,6 +46,7 @@ class Controller : public sim::Object {
  private:
   webview2::CoreWebView2* webview_;
   int references_ = 1;
+  Rect bounds_;
 };
 
 // wil::com_ptr<ICoreWebView2Controller> (or the .NET object the GC finalizes): adopts the

@@ -60,7 +60,8 @@ using sim::Thread;
 // The behaviour version of the WebView2 model: the model_version of every wv2.* scenario and of
 // generated WebView2 programs. Bumped when a change makes a recorded schedule take other choices
 // (docs/schedule-format.md). 2: every event args access is a scheduling point (W3b). 3: every
-// event registration (add_*) is a scheduling point, then its thread check (W3).
+// event registration (add_*) is a scheduling point, then its thread check (W3); the scenario
+// apps' user resizes the form while the app runs (scenario_app.cc).
 inline constexpr uint32_t kWebView2ModelVersion = 3;
 
 // W4: the scenario parameter that turns the reentrancy oracle into the runtime's own behaviour:

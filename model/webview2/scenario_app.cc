@@ -1,6 +1,8 @@
 // The shared pieces of the wv2.* scenarios (scenario_app.h).
 #include "model/webview2/scenario_app.h"
 
+#include <utility>
+
 #include "sim/model_port.h"
 
 namespace wvsim::model::webview2::scenario_app {
@@ -36,8 +38,39 @@ App& MakeApp(Kernel& k) {
   return app;
 }
 
+namespace {
+
+// Form1_Resize, as the WebView2 WinForms control handles it: the WebView follows the form's
+// client area (the controller's Bounds, on the UI thread, W3). Before EnsureCoreWebView2 the
+// form has no WebView to lay out.
+Task<> FormResized(App& app, int width) {
+  app.width = width;
+  if (app.controller == nullptr) co_return;
+  const Controller::Rect client_area{.right = width, .bottom = 600};  // named: g++ 12, kernel.h
+  co_await app.controller->put_Bounds(client_area);
+}
+
+// The user drags the form's edge while the app runs: each step of the drag is a WM_SIZE in the
+// UI thread's queue, posted when the scheduler lets the user act, so that the app's handlers,
+// its own posted work and the WebView's events see the resize at any point between them.
+Task<> UserResizesForm(App& app) {
+  for (int width = 900; width <= 1000; width += 100) {
+    auto resized = [&app, width] { return FormResized(app, width); };
+    co_await app.k->Post(app.ui, "WM_SIZE", std::move(resized));
+  }
+}
+
+Task<> FormLoad(App& app, absl::AnyInvocable<Task<>()>& load) {
+  // The form is shown once Load's synchronous part returns: from then on the user can act.
+  app.k->Spawn("user", UserResizesForm(app));
+  co_await load();
+}
+
+}  // namespace
+
 void PostLoad(App& app, absl::AnyInvocable<Task<>()> load) {
-  sim::ModelPort(*app.k).Send(app.ui, "Form1_Load", std::move(load));
+  absl::AnyInvocable<Task<>()>& kept = app.k->Make<absl::AnyInvocable<Task<>()>>(std::move(load));
+  sim::ModelPort(*app.k).Send(app.ui, "Form1_Load", [&app, &kept] { return FormLoad(app, kept); });
 }
 
 Scenario Make(std::string id, std::string description, std::vector<Verdict> expected,

@@ -45,6 +45,7 @@ struct App {
   CoreWebView2Frame* frame = nullptr;
   Controller* controller = nullptr;
   Promise<void> ready;  // set once by the scenario's own signal
+  int width = 800;      // the form's, as its last WM_SIZE set it (the user resizes it)
 };
 
 // The UI thread: an STA with a message loop (W1, W2).
@@ -56,7 +57,9 @@ Task<> EnsureCoreWebView2(App& app);
 Task<> EnsureCoreWebView2With(App& app, EnvironmentOptions options);
 // An App whose UI thread pumps, with the home page "Example" registered.
 App& MakeApp(Kernel& k);
-// Form1_Load: the first message the UI thread dispatches.
+// Form1_Load: the first message the UI thread dispatches. Once the form is shown, its user
+// resizes it (WM_SIZE messages at times the scheduler chooses; the handler sets the controller's
+// Bounds).
 void PostLoad(App& app, absl::AnyInvocable<Task<>()> load);
 
 sim::Scenario Make(std::string id, std::string description, std::vector<sim::Verdict> expected,

@@ -4,6 +4,7 @@
 // the WebView "after the crash" with other browser arguments then fails with ERROR_INVALID_STATE
 // (W11), which the app asserts away, as real apps do with CHECK_FAILURE.
 #include <string>
+#include <utility>
 
 #include "model/webview2/scenario_app.h"
 
@@ -19,7 +20,9 @@ namespace {
 Task<> RecreateWebView(App& app) {
   if (app.recreated) co_return;
   app.recreated = true;
-  co_await app.controller->Close();
+  // The form drops the closed controller first: its resize handler no longer lays it out.
+  Controller* closing = std::exchange(app.controller, nullptr);
+  co_await closing->Close();
   EnvironmentOptions safe_mode;
   safe_mode.additional_browser_arguments = "--disable-gpu";
   // CHECK_FAILURE(result) in the environment's completion: it fails with ERROR_INVALID_STATE

@@ -120,6 +120,7 @@ struct VThread final : Object, Waitable {
   std::unique_ptr<MessageQueue> queue;  // null for a thread without a message queue
   int loop_depth = 0;                   // message loops running on this thread now
   uint64_t last_dispatch_hash = 0;      // the last dispatched label's hash, for fuzzer features
+  uint64_t dispatch_order_hash = 0;     // Kernel::set_track_dispatch_orders
   uint32_t steps_taken = 0;             // its steps so far, counted only for fuzzer features
 };
 
