@@ -309,6 +309,11 @@ struct FrameCreatedEventArgs : EventArgs {
   ArgsValue<CoreWebView2Frame*> frame{this, "get_Frame", nullptr};
 };
 
+// CoreWebView2Frame.Destroyed (W15): the iframe was removed or the document holding it was
+// destroyed. WR: "No event args exist and the args parameter is set to null"; the model hands the
+// handler an empty args object, so that it runs behind the same boundary as every handler.
+struct FrameDestroyedEventArgs : EventArgs {};
+
 // W13: on the environment, after every process of the group exited.
 enum class BrowserProcessExitKind : uint8_t { kNormal, kFailed };
 struct BrowserProcessExitedEventArgs : EventArgs {

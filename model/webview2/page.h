@@ -43,11 +43,20 @@ struct Page {
         // chrome.webview.hostObjects.text.value(): the script goes on; the promise resolves
         // later, on the JavaScript thread (W17)
         kCallHostAsync,
+        // location = text: navigates the document the script runs in (a frame's script: that
+        // frame, W15; the main page's: the WebView, W2)
+        kNavigate,
+        // The main page navigates its iframe named `value` to text (W15).
+        kNavigateFrame,
+        // The main page removes its iframe named `value`: Destroyed (W15).
+        kRemoveFrame,
       };
       Kind kind = Kind::kPostMessage;
-      // The message, the global's name ("window.x"), the alert's text, the host object's name.
+      // The message, the global's name ("window.x"), the alert's text, the host object's name,
+      // the URI a navigation goes to.
       std::string text = {};
-      // kSetGlobal: the value as ExecuteScript returns it (JSON); host calls: the method's name.
+      // kSetGlobal: the value as ExecuteScript returns it (JSON); host calls: the method's name;
+      // kNavigateFrame, kRemoveFrame: the frame's name.
       std::string value = {};
       std::string into = {};  // host calls: the global that receives the answer ("" for none)
     };
@@ -71,6 +80,22 @@ struct Page {
     }
     Script& Alert(std::string text) {
       steps.push_back(Step{.kind = Step::Kind::kAlert, .text = std::move(text)});
+      return *this;
+    }
+    // location.href = uri (W2; in a frame's document, W15).
+    Script& Navigate(std::string uri) {
+      steps.push_back(Step{.kind = Step::Kind::kNavigate, .text = std::move(uri)});
+      return *this;
+    }
+    // The main page: document.getElementsByName(frame)[0].src = uri (W15).
+    Script& NavigateFrame(std::string frame, std::string uri) {
+      steps.push_back(Step{
+          .kind = Step::Kind::kNavigateFrame, .text = std::move(uri), .value = std::move(frame)});
+      return *this;
+    }
+    // The main page: document.getElementsByName(frame)[0].remove() (W15).
+    Script& RemoveFrame(std::string frame) {
+      steps.push_back(Step{.kind = Step::Kind::kRemoveFrame, .value = std::move(frame)});
       return *this;
     }
     // window[into] = chrome.webview.hostObjects.sync[object][method]() (W17).
@@ -104,7 +129,9 @@ struct Page {
   // finish, as the page's script does (W9).
   std::vector<DeferrableEvent> events = {};
   // Iframes (<iframe name=... src=...>), each a CoreWebView2Frame; a frame of another site runs in
-  // a renderer of its own (site isolation, W11), so its exit affects only it (W12).
+  // a renderer of its own (site isolation, W11), so its exit affects only it (W12). The page
+  // declared for a frame's URI is its document: its scripts run in the frame (W15; alert and
+  // host-object calls are not modelled in a frame's scripts yet).
   struct Frame {
     std::string name = {};
     std::string uri = {};

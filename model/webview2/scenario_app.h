@@ -76,6 +76,7 @@ std::vector<sim::Scenario> WaitScenarios();         // scenarios_waits.cc
 std::vector<sim::Scenario> PageScriptScenarios();   // scenarios_page_scripts.cc
 std::vector<sim::Scenario> AffinityScenarios();     // scenarios_affinity.cc
 std::vector<sim::Scenario> HostObjectScenarios();   // scenarios_host_objects.cc
+std::vector<sim::Scenario> FrameScenarios();        // scenarios_frames.cc
 
 }  // namespace wvsim::model::webview2::scenario_app
 

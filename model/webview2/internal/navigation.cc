@@ -95,7 +95,7 @@ void Navigation::StartNavigation(WebViewRecord& webview, const char* label, std:
 }
 
 void Navigation::Navigate(WebViewRecord& webview, std::string_view uri) {
-  const uint64_t id = ++navigations_;
+  const uint64_t id = NextNavigationId();
   // W9: with NavigationStarting handlers the navigation waits until their Cancel was read.
   if (RaiseNavigationStarting(webview, uri, id)) return;
   CommitNavigation(webview, uri, id);

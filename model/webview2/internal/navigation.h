@@ -23,6 +23,8 @@ class Navigation {
  public:
   Navigation(Core& core, sim::Kernel& kernel) : core_(core), kernel_(kernel) {}
 
+  // NavigationId (W2): one per navigation of the WebView or of one of its frames, per run.
+  uint64_t NextNavigationId() { return ++navigations_; }
   // Sends Navigate/Reload to the browser (W12: it terminates a hung renderer first).
   void StartNavigation(WebViewRecord& webview, const char* label, std::string_view uri);
   // The browser's steps (navigation.cc's messages).

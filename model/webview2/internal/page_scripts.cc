@@ -88,22 +88,51 @@ std::string Pages::RunAppScript(WebViewRecord& webview, const std::string& scrip
 }
 
 void Pages::RunScriptFrom(WebViewRecord& webview, RendererProcess& renderer,
-                          const Page::Script& script, size_t index) {
+                          const Page::Script& script, size_t index, FrameRecord* frame) {
   for (; index < script.steps.size(); ++index) {
     const Page::Script::Step& step = script.steps[index];
     switch (step.kind) {
       case StepKind::kPostMessage:
-        RaiseWebMessage(webview, step.text);
+        if (frame != nullptr) {
+          RaiseFrameWebMessage(*frame, step.text);  // W15: the frame's own event
+        } else {
+          RaiseWebMessage(webview, step.text);
+        }
         break;
       case StepKind::kSetGlobal:
-        webview.globals[step.text] = step.value;
+        (frame != nullptr ? frame->globals : webview.globals)[step.text] = step.value;
         break;
       case StepKind::kAlert:
+        WVSIM_ASSERT_MSG(frame == nullptr, "alert in a frame's script is not modelled (issue 15)");
         if (OpenAlert(webview, renderer, script, index)) return;  // goes on when it returns
         break;
       case StepKind::kCallHostSync:
       case StepKind::kCallHostAsync:
+        WVSIM_ASSERT_MSG(frame == nullptr,
+                         "host-object calls in a frame's script are not modelled (issue 15)");
         if (!CallHost(webview, renderer, script, index)) return;  // held, or it threw
+        break;
+      case StepKind::kNavigate:
+        // location.href = ...: the document the script runs in goes away once the browser
+        // commits the navigation; the script itself goes on until then.
+        if (frame != nullptr) {
+          NavigateFrame(*frame, step.text);  // W15: by itself
+        } else {
+          core_.navigation.StartNavigation(webview, "page navigates", step.text);
+        }
+        break;
+      case StepKind::kNavigateFrame:
+      case StepKind::kRemoveFrame:
+        WVSIM_ASSERT_MSG(frame == nullptr,
+                         "a frame's script names frames of its own (not "
+                         "modelled: nested frames)");
+        if (FrameRecord* child = FindFrame(webview, step.value); child != nullptr) {
+          if (step.kind == StepKind::kNavigateFrame) {
+            NavigateFrame(*child, step.text);  // W15: by its parent
+          } else {
+            RemoveFrame(*child);
+          }
+        }
         break;
     }
   }
