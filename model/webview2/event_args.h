@@ -213,6 +213,9 @@ struct DeferrableEventInfo {
 };
 const DeferrableEventInfo& InfoOf(DeferrableEvent event);
 
+// W9.3: ScriptDialogOpening's Kind (WR: COREWEBVIEW2_SCRIPT_DIALOG_KIND), the model's three.
+enum class ScriptDialogKind : uint8_t { kAlert, kConfirm, kPrompt };
+
 // W9.4: PermissionRequested's State; W9.9: ServerCertificateErrorDetected's Action.
 enum class PermissionState : uint8_t { kDefault, kAllow, kDeny };
 enum class ServerCertificateErrorAction : uint8_t { kDefault, kAlwaysAllow, kCancel };
@@ -231,8 +234,11 @@ struct DeferrableEventArgs : EventArgs {
   // ScriptDialogOpening: Accept() was called.
   ArgsValue<bool> accepted{this, "get_Accepted"};
   ArgsProperty<std::string> result_text{this, "get_ResultText", "put_ResultText"};  // prompt()
-  // ScriptDialogOpening: the dialog's text (a page script's alert).
+  // ScriptDialogOpening: the dialog's text (a page script's alert, confirm or prompt), its kind,
+  // and a prompt's DefaultText.
   ArgsValue<std::string> message{this, "get_Message"};
+  ArgsValue<ScriptDialogKind> dialog_kind{this, "get_Kind", ScriptDialogKind::kAlert};
+  ArgsValue<std::string> default_text{this, "get_DefaultText"};
   // PermissionRequested.
   ArgsProperty<PermissionState> state{this, "get_State", "put_State", PermissionState::kDefault};
   // ServerCertificateErrorDetected.

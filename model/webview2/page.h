@@ -37,12 +37,21 @@ struct Page {
         kPostMessage,  // window.chrome.webview.postMessage(text): WebMessageReceived (W2)
         kSetGlobal,    // text = value, a page global ExecuteScript reads (W7)
         kAlert,        // alert(text): ScriptDialogOpening (W9.3)
+        // window[into] = confirm(text): ScriptDialogOpening Kind Confirm; true when Accept was
+        // called, else false (W9.3)
+        kConfirm,
+        // window[into] = prompt(text, value): Kind Prompt; ResultText (JSON) when accepted, else
+        // null (W9.3)
+        kPrompt,
         // chrome.webview.hostObjects.sync.text.value(): holds the page's JavaScript until the
         // app's method returned on the UI thread (W17)
         kCallHostSync,
         // chrome.webview.hostObjects.text.value(): the script goes on; the promise resolves
         // later, on the JavaScript thread (W17)
         kCallHostAsync,
+        // window.open(text): NewWindowRequested; the script waits until window.open returned
+        // (the event finished, or NewWindow was set while its deferral is open, W9.1)
+        kOpenWindow,
         // location = text: navigates the document the script runs in (a frame's script: that
         // frame, W15; the main page's: the WebView, W2)
         kNavigate,
@@ -56,9 +65,10 @@ struct Page {
       // the URI a navigation goes to.
       std::string text = {};
       // kSetGlobal: the value as ExecuteScript returns it (JSON); host calls: the method's name;
-      // kNavigateFrame, kRemoveFrame: the frame's name.
+      // kPrompt: its default text; kNavigateFrame, kRemoveFrame: the frame's name.
       std::string value = {};
-      std::string into = {};  // host calls: the global that receives the answer ("" for none)
+      // Host calls, confirm, prompt: the global that receives the answer ("" for none).
+      std::string into = {};
     };
     When when = When::kLoad;
     std::string message = {};  // kWebMessage: the app's message that runs it ("" for any)
@@ -80,6 +90,25 @@ struct Page {
     }
     Script& Alert(std::string text) {
       steps.push_back(Step{.kind = Step::Kind::kAlert, .text = std::move(text)});
+      return *this;
+    }
+    // window[into] = confirm(text) (W9.3).
+    Script& Confirm(std::string text, std::string into) {
+      steps.push_back(
+          Step{.kind = Step::Kind::kConfirm, .text = std::move(text), .into = std::move(into)});
+      return *this;
+    }
+    // window[into] = prompt(text, default_text) (W9.3).
+    Script& Prompt(std::string text, std::string default_text, std::string into) {
+      steps.push_back(Step{.kind = Step::Kind::kPrompt,
+                           .text = std::move(text),
+                           .value = std::move(default_text),
+                           .into = std::move(into)});
+      return *this;
+    }
+    // window.open(uri) (W9.1): holds the page's JavaScript until NewWindowRequested let it go.
+    Script& OpenWindow(std::string uri) {
+      steps.push_back(Step{.kind = Step::Kind::kOpenWindow, .text = std::move(uri)});
       return *this;
     }
     // location.href = uri (W2; in a frame's document, W15).

@@ -77,6 +77,7 @@ std::vector<sim::Scenario> PageScriptScenarios();   // scenarios_page_scripts.cc
 std::vector<sim::Scenario> AffinityScenarios();     // scenarios_affinity.cc
 std::vector<sim::Scenario> HostObjectScenarios();   // scenarios_host_objects.cc
 std::vector<sim::Scenario> FrameScenarios();        // scenarios_frames.cc
+std::vector<sim::Scenario> WindowOpenScenarios();   // scenarios_window_open.cc
 
 }  // namespace wvsim::model::webview2::scenario_app
 

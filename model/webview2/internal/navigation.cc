@@ -298,23 +298,36 @@ void Navigation::RaiseWebResourceRequested(WebViewRecord& webview, const Page& p
 
 // ---- window.open (W9.1).
 
-void Navigation::RaiseNewWindow(WebViewRecord& webview, const std::string& uri) {
-  if (webview.new_window_requested.empty()) return;
+bool Navigation::RaiseNewWindow(WebViewRecord& webview, const std::string& uri,
+                                absl::AnyInvocable<void()> opener_returns) {
+  if (webview.new_window_requested.empty()) return false;
   auto& args = core_.events.NewEventArgs<NewWindowRequestedEventArgs>(
       webview, "NewWindowRequested", "the opener's script, whose window.open has not returned",
       "W9.1");
   EventAccess::Value(args.uri) = uri;
+  EventAccess::Record(args).opener_returns = std::move(opener_returns);
   NewWindowRequestedEventArgs* event = &args;
   Navigation* self = this;
   EventAccess::Record(args).on_finish = [self, event] {
     CoreWebView2* window = EventAccess::NewWindow(*event);
-    if (window == nullptr) return;
+    if (window == nullptr) {
+      OpenerReturns(EventAccess::Record(*event));  // window.open returns null
+      return;
+    }
     self->OpenerGoesOn(*event);  // unless it went on early
     // W9.1: the window window.open returned stays un-navigated until the event completes.
     WebViewRecord& opened = HandleAccess::Record(*window);
     if (!opened.closed) self->StartNavigation(opened, "Navigate", event->uri.Peek());
   };
   core_.events.RaiseEvent(args, webview.new_window_requested);
+  return true;
+}
+
+void Navigation::OpenerReturns(EventRecord& event) {
+  if (!event.opener_returns) return;
+  absl::AnyInvocable<void()> returns = std::move(event.opener_returns);
+  event.opener_returns = nullptr;
+  returns();
 }
 
 void Navigation::SetNewWindow(NewWindowRequestedEventArgs& args, CoreWebView2* window) {
@@ -343,6 +356,7 @@ void Navigation::OpenerGoesOn(NewWindowRequestedEventArgs& args) {
   }
   // The page's script after window.open records that it got a window (read by ExecuteScript).
   event.sender->globals["window.popupOpened"] = "true";
+  OpenerReturns(event);
 }
 
 }  // namespace wvsim::model::webview2::internal

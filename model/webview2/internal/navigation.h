@@ -40,6 +40,10 @@ class Navigation {
   void ReleaseHeldScripts(WebViewRecord& webview);
   // The load's end: the GPU composites, then NavigationCompleted and what the page does next.
   void FinishLoad(WebViewRecord& webview);
+  // W9.1: window.open(uri) from the page: NewWindowRequested; false when nobody listens (the
+  // runtime opens its own popup). `opener_returns` runs once window.open returned to the page.
+  bool RaiseNewWindow(WebViewRecord& webview, const std::string& uri,
+                      absl::AnyInvocable<void()> opener_returns = nullptr);
   // W9.1: NewWindow set on window.open's event.
   void SetNewWindow(NewWindowRequestedEventArgs& args, CoreWebView2* window);
 
@@ -52,9 +56,10 @@ class Navigation {
   void RaiseWebResourceRequested(WebViewRecord& webview, const Page& page,
                                  RendererProcess& renderer);
   void CompleteLoad(WebViewRecord& webview);
-  void RaiseNewWindow(WebViewRecord& webview, const std::string& uri);
   // W9.1: window.open returns the event's NewWindow to the opener's script, which goes on.
   void OpenerGoesOn(NewWindowRequestedEventArgs& args);
+  // window.open returned to the page's script (its opener_returns, once).
+  static void OpenerReturns(EventRecord& event);
 
   Core& core_;
   sim::Kernel& kernel_;

@@ -113,6 +113,10 @@ class Pages {
   bool OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
                  size_t index);
   void ReleaseJs(RendererProcess& renderer);
+  // W9.1: window.open from a page script's step `index`; true when it holds the JavaScript
+  // thread until NewWindowRequested let it return.
+  bool OpenWindow(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
+                  size_t index);
   // W17: a host-object call from a page script's step `index`; true when the script goes on now
   // (an asynchronous call), false when it holds the JavaScript thread or threw.
   bool CallHost(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,

@@ -153,7 +153,9 @@ struct EventRecord {
   DeferralRecord* deferral = nullptr;
   bool handler_returned = false;  // the handler returned or left the stack at an await
   bool finished = false;
-  bool opener_went_on = false;           // NewWindowRequested: window.open returned (W9.1)
+  bool opener_went_on = false;  // NewWindowRequested: window.open returned (W9.1)
+  // NewWindowRequested of a page script's window.open: the script goes on (runs once).
+  absl::AnyInvocable<void()> opener_returns;
   absl::AnyInvocable<void()> on_finish;  // the runtime goes on (posts to a process)
   // Runs once, the first time the handler returns, suspends at an await or takes a deferral:
   // the moment the runtime reads what must be set synchronously (W9.4: a frame handler's Handled).
