@@ -156,5 +156,37 @@ TEST(WebView2ScriptWaits, W9_1_WindowOpenHoldsTheOpenerUntilNewWindowRequestedFi
   }
 }
 
+// ---- W9: a page script's navigation is not user initiated.
+
+Task<> LogStarting(Probe& p, NavigationStartingEventArgs& args) {
+  const std::string uri = co_await args.uri.get();
+  const bool user = co_await args.is_user_initiated.get();
+  p.log->push_back(uri + (user ? " user" : " script"));
+}
+
+Task<> LoadAndWatchStarting(Probe& p) {
+  co_await ProbeCreate(p);
+  Probe* probe = &p;
+  p.webview->add_NavigationStarting(
+      [probe](NavigationStartingEventArgs& args) { return LogStarting(*probe, args); });
+  co_await p.webview->Navigate(kPage);
+}
+
+// WR (NavigationStarting's IsUserInitiated): the app's Navigate counts as user initiated; the
+// page's own `location` change (Page::Script::Navigate) does not.
+TEST(WebView2ScriptWaits, W9_PageScriptNavigationIsNotUserInitiated) {
+  std::vector<std::string> log;
+  const RunResult run = RunProgram([&log](Kernel& k) {
+    Probe& p = MakeProbe(k, &log, LoadAndWatchStarting);
+    Page page{.title = "T"};
+    page.scripts.push_back(Page::Script::AtLoad().Navigate(kHelp));
+    p.rt->world().AddPage(kPage, std::move(page));
+    p.rt->world().AddPage(kHelp, Page{.title = "Help"});
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_THAT(log, ElementsAre("https://app.example/index.html user",
+                               "https://app.example/help.html script"));
+}
+
 }  // namespace
 }  // namespace wvsim::model::webview2

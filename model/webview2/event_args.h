@@ -117,6 +117,9 @@ struct NavigationStartingEventArgs : EventArgs {
   ArgsValue<std::string> uri{this, "get_Uri"};
   ArgsValue<uint64_t> navigation_id{this, "get_NavigationId"};
   ArgsProperty<bool> cancel{this, "get_Cancel", "put_Cancel"};
+  // WR: true for a navigation the app started (its API calls count as user initiated), false for
+  // one a page script started (Page::Script::Navigate).
+  ArgsValue<bool> is_user_initiated{this, "get_IsUserInitiated", true};
   Deferral GetDeferral() = delete;  // W9: no deferral for NavigationStarting
 };
 

@@ -45,6 +45,7 @@ Task<> BrowserNavigateFrame(Core& core, FrameRecord& frame, std::string_view uri
       core, frame, "CoreWebView2Frame.NavigationStarting");
   EventAccess::Value(args.uri) = uri;
   EventAccess::Value(args.navigation_id) = id;
+  EventAccess::Value(args.is_user_initiated) = false;  // a page script's navigation
   Core* self = &core;
   FrameRecord* target = &frame;
   NavigationStartingEventArgs* event = &args;

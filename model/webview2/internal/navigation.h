@@ -26,9 +26,12 @@ class Navigation {
   // NavigationId (W2): one per navigation of the WebView or of one of its frames, per run.
   uint64_t NextNavigationId() { return ++navigations_; }
   // Sends Navigate/Reload to the browser (W12: it terminates a hung renderer first).
-  void StartNavigation(WebViewRecord& webview, const char* label, std::string_view uri);
+  // `user_initiated`: IsUserInitiated of its NavigationStarting (true for the app's own calls,
+  // false for a page script's navigation).
+  void StartNavigation(WebViewRecord& webview, const char* label, std::string_view uri,
+                       bool user_initiated = true);
   // The browser's steps (navigation.cc's messages).
-  void Navigate(WebViewRecord& webview, std::string_view uri);
+  void Navigate(WebViewRecord& webview, std::string_view uri, bool user_initiated);
   void AnswerNavigationStarting(WebViewRecord& webview, std::string_view uri, uint64_t id,
                                 bool cancel);
   void CommitNavigation(WebViewRecord& webview, std::string_view uri, uint64_t id);
@@ -49,7 +52,8 @@ class Navigation {
 
  private:
   // Each returns false when nobody listens.
-  bool RaiseNavigationStarting(WebViewRecord& webview, std::string_view uri, uint64_t id);
+  bool RaiseNavigationStarting(WebViewRecord& webview, std::string_view uri, uint64_t id,
+                               bool user_initiated);
   void RaiseDocumentEvent(WebViewRecord& webview, HandlerList<NavigationEventArgs>& list,
                           const char* event);
   void RaiseNavigationCanceled(WebViewRecord& webview, std::string_view uri, uint64_t id);

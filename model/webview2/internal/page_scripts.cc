@@ -163,7 +163,9 @@ void Pages::RunScriptFrom(WebViewRecord& webview, RendererProcess& renderer,
         if (frame != nullptr) {
           NavigateFrame(*frame, step.text);  // W15: by itself
         } else {
-          core_.navigation.StartNavigation(webview, "page navigates", step.text);
+          // W9: not a user gesture: NavigationStarting's IsUserInitiated is false.
+          core_.navigation.StartNavigation(webview, "page navigates", step.text,
+                                           /*user_initiated=*/false);
         }
         break;
       case StepKind::kNavigateFrame:
