@@ -59,6 +59,12 @@ App& MakeApp(Kernel& k);
 // Form1_Load: the first message the UI thread dispatches.
 void PostLoad(App& app, absl::AnyInvocable<Task<>()> load);
 
+// var first = await Task.WhenAny(script, Task.Delay(2000)): the app gives up on `script` after
+// 2 s (the call is abandoned, W15) and handles its failure; app.title gets the result, or
+// `not_responding`, or `failed`.
+Task<> AwaitOrGiveUp(App& app, Async<std::string> script, const char* not_responding,
+                     const char* failed);
+
 sim::Scenario Make(std::string id, std::string description, std::vector<sim::Verdict> expected,
                    std::function<void(Kernel&)> setup);
 // A scenario whose processes may fail: `faults` faults (the fault budget) by default.

@@ -29,19 +29,7 @@ Task<> AskChat(App& app) {
     app.title = co_await script;
     co_return;
   }
-  try {
-    // var first = await Task.WhenAny(script, Task.Delay(2000)): the app gives up after 2 s.
-    Async<void> timeout = app.rt->Delay(2000);
-    Async<size_t> first = app.rt->WhenAny(script, timeout);
-    const size_t winner = co_await first;
-    if (winner == 0) {
-      app.title = co_await script;
-    } else {
-      app.title = "(chat not responding)";
-    }
-  } catch (const ComException&) {
-    app.title = "(chat navigated)";  // W15: E_FAIL in the completion
-  }
+  co_await AwaitOrGiveUp(app, script, "(chat not responding)", "(chat navigated)");
 }
 
 Task<> OnChatNavigationCompleted(App& app, NavigationEventArgs& args) {
