@@ -57,11 +57,11 @@ void NoteWaitsBehindHeldScript(Core& core, const RendererProcess& renderer,
                                " holds"));
   done.SetProducer(renderer.thread,
                    absl::StrCat("it waits on ", renderer_name,
-                                "'s JavaScript thread behind the page's script, whose alert() is "
-                                "held until ",
-                                renderer.js_held_by,
+                                "'s JavaScript thread behind the page's script, whose ",
+                                renderer.js_held_in, " is held until ", renderer.js_held_by,
                                 " finished, its deferral included (W7: an ExecuteScript runs "
-                                "after the script that is running; W9.3)"));
+                                "after the script that is running; ",
+                                renderer.js_held_rule, ")"));
 }
 
 Task<> RendererExecuteScript(Core& core, WebViewRecord& webview, const std::string& script,

@@ -117,6 +117,9 @@ struct NavigationStartingEventArgs : EventArgs {
   ArgsValue<std::string> uri{this, "get_Uri"};
   ArgsValue<uint64_t> navigation_id{this, "get_NavigationId"};
   ArgsProperty<bool> cancel{this, "get_Cancel", "put_Cancel"};
+  // WR: true for a navigation the app started (its API calls count as user initiated), false for
+  // one a page script started (Page::Script::Navigate).
+  ArgsValue<bool> is_user_initiated{this, "get_IsUserInitiated", true};
   Deferral GetDeferral() = delete;  // W9: no deferral for NavigationStarting
 };
 
@@ -213,6 +216,9 @@ struct DeferrableEventInfo {
 };
 const DeferrableEventInfo& InfoOf(DeferrableEvent event);
 
+// W9.3: ScriptDialogOpening's Kind (WR: COREWEBVIEW2_SCRIPT_DIALOG_KIND), the model's three.
+enum class ScriptDialogKind : uint8_t { kAlert, kConfirm, kPrompt };
+
 // W9.4: PermissionRequested's State; W9.9: ServerCertificateErrorDetected's Action.
 enum class PermissionState : uint8_t { kDefault, kAllow, kDeny };
 enum class ServerCertificateErrorAction : uint8_t { kDefault, kAlwaysAllow, kCancel };
@@ -231,8 +237,11 @@ struct DeferrableEventArgs : EventArgs {
   // ScriptDialogOpening: Accept() was called.
   ArgsValue<bool> accepted{this, "get_Accepted"};
   ArgsProperty<std::string> result_text{this, "get_ResultText", "put_ResultText"};  // prompt()
-  // ScriptDialogOpening: the dialog's text (a page script's alert).
+  // ScriptDialogOpening: the dialog's text (a page script's alert, confirm or prompt), its kind,
+  // and a prompt's DefaultText.
   ArgsValue<std::string> message{this, "get_Message"};
+  ArgsValue<ScriptDialogKind> dialog_kind{this, "get_Kind", ScriptDialogKind::kAlert};
+  ArgsValue<std::string> default_text{this, "get_DefaultText"};
   // PermissionRequested.
   ArgsProperty<PermissionState> state{this, "get_State", "put_State", PermissionState::kDefault};
   // ServerCertificateErrorDetected.
@@ -308,6 +317,11 @@ struct ProcessFailedEventArgs : EventArgs {
 struct FrameCreatedEventArgs : EventArgs {
   ArgsValue<CoreWebView2Frame*> frame{this, "get_Frame", nullptr};
 };
+
+// CoreWebView2Frame.Destroyed (W15): the iframe was removed or the document holding it was
+// destroyed. WR: "No event args exist and the args parameter is set to null"; the model hands the
+// handler an empty args object, so that it runs behind the same boundary as every handler.
+struct FrameDestroyedEventArgs : EventArgs {};
 
 // W13: on the environment, after every process of the group exited.
 enum class BrowserProcessExitKind : uint8_t { kNormal, kFailed };

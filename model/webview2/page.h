@@ -37,19 +37,38 @@ struct Page {
         kPostMessage,  // window.chrome.webview.postMessage(text): WebMessageReceived (W2)
         kSetGlobal,    // text = value, a page global ExecuteScript reads (W7)
         kAlert,        // alert(text): ScriptDialogOpening (W9.3)
+        // window[into] = confirm(text): ScriptDialogOpening Kind Confirm; true when Accept was
+        // called, else false (W9.3)
+        kConfirm,
+        // window[into] = prompt(text, value): Kind Prompt; ResultText (JSON) when accepted, else
+        // null (W9.3)
+        kPrompt,
         // chrome.webview.hostObjects.sync.text.value(): holds the page's JavaScript until the
         // app's method returned on the UI thread (W17)
         kCallHostSync,
         // chrome.webview.hostObjects.text.value(): the script goes on; the promise resolves
         // later, on the JavaScript thread (W17)
         kCallHostAsync,
+        // window.open(text): NewWindowRequested; the script waits until window.open returned
+        // (the event finished, or NewWindow was set while its deferral is open, W9.1)
+        kOpenWindow,
+        // location = text: navigates the document the script runs in (a frame's script: that
+        // frame, W15; the main page's: the WebView, W2)
+        kNavigate,
+        // The main page navigates its iframe named `value` to text (W15).
+        kNavigateFrame,
+        // The main page removes its iframe named `value`: Destroyed (W15).
+        kRemoveFrame,
       };
       Kind kind = Kind::kPostMessage;
-      // The message, the global's name ("window.x"), the alert's text, the host object's name.
+      // The message, the global's name ("window.x"), the alert's text, the host object's name,
+      // the URI a navigation goes to.
       std::string text = {};
-      // kSetGlobal: the value as ExecuteScript returns it (JSON); host calls: the method's name.
+      // kSetGlobal: the value as ExecuteScript returns it (JSON); host calls: the method's name;
+      // kPrompt: its default text; kNavigateFrame, kRemoveFrame: the frame's name.
       std::string value = {};
-      std::string into = {};  // host calls: the global that receives the answer ("" for none)
+      // Host calls, confirm, prompt: the global that receives the answer ("" for none).
+      std::string into = {};
     };
     When when = When::kLoad;
     std::string message = {};  // kWebMessage: the app's message that runs it ("" for any)
@@ -71,6 +90,41 @@ struct Page {
     }
     Script& Alert(std::string text) {
       steps.push_back(Step{.kind = Step::Kind::kAlert, .text = std::move(text)});
+      return *this;
+    }
+    // window[into] = confirm(text) (W9.3).
+    Script& Confirm(std::string text, std::string into) {
+      steps.push_back(
+          Step{.kind = Step::Kind::kConfirm, .text = std::move(text), .into = std::move(into)});
+      return *this;
+    }
+    // window[into] = prompt(text, default_text) (W9.3).
+    Script& Prompt(std::string text, std::string default_text, std::string into) {
+      steps.push_back(Step{.kind = Step::Kind::kPrompt,
+                           .text = std::move(text),
+                           .value = std::move(default_text),
+                           .into = std::move(into)});
+      return *this;
+    }
+    // window.open(uri) (W9.1): holds the page's JavaScript until NewWindowRequested let it go.
+    Script& OpenWindow(std::string uri) {
+      steps.push_back(Step{.kind = Step::Kind::kOpenWindow, .text = std::move(uri)});
+      return *this;
+    }
+    // location.href = uri (W2; in a frame's document, W15).
+    Script& Navigate(std::string uri) {
+      steps.push_back(Step{.kind = Step::Kind::kNavigate, .text = std::move(uri)});
+      return *this;
+    }
+    // The main page: document.getElementsByName(frame)[0].src = uri (W15).
+    Script& NavigateFrame(std::string frame, std::string uri) {
+      steps.push_back(Step{
+          .kind = Step::Kind::kNavigateFrame, .text = std::move(uri), .value = std::move(frame)});
+      return *this;
+    }
+    // The main page: document.getElementsByName(frame)[0].remove() (W15).
+    Script& RemoveFrame(std::string frame) {
+      steps.push_back(Step{.kind = Step::Kind::kRemoveFrame, .value = std::move(frame)});
       return *this;
     }
     // window[into] = chrome.webview.hostObjects.sync[object][method]() (W17).
@@ -104,7 +158,9 @@ struct Page {
   // finish, as the page's script does (W9).
   std::vector<DeferrableEvent> events = {};
   // Iframes (<iframe name=... src=...>), each a CoreWebView2Frame; a frame of another site runs in
-  // a renderer of its own (site isolation, W11), so its exit affects only it (W12).
+  // a renderer of its own (site isolation, W11), so its exit affects only it (W12). The page
+  // declared for a frame's URI is its document: its scripts run in the frame (W15; alert and
+  // host-object calls are not modelled in a frame's scripts yet).
   struct Frame {
     std::string name = {};
     std::string uri = {};

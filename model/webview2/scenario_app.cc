@@ -73,6 +73,22 @@ void PostLoad(App& app, absl::AnyInvocable<Task<>()> load) {
   sim::ModelPort(*app.k).Send(app.ui, "Form1_Load", [&app, &kept] { return FormLoad(app, kept); });
 }
 
+Task<> AwaitOrGiveUp(App& app, Async<std::string> script, const char* not_responding,
+                     const char* failed) {
+  try {
+    Async<void> timeout = app.rt->Delay(2000);
+    Async<size_t> first = app.rt->WhenAny(script, timeout);
+    const size_t winner = co_await first;
+    if (winner == 0) {
+      app.title = co_await script;
+    } else {
+      app.title = not_responding;
+    }
+  } catch (const ComException&) {
+    app.title = failed;  // W15: E_FAIL in the completion
+  }
+}
+
 Scenario Make(std::string id, std::string description, std::vector<Verdict> expected,
               std::function<void(Kernel&)> setup) {
   return Scenario{.id = std::move(id),

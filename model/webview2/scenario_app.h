@@ -62,6 +62,12 @@ App& MakeApp(Kernel& k);
 // Bounds).
 void PostLoad(App& app, absl::AnyInvocable<Task<>()> load);
 
+// var first = await Task.WhenAny(script, Task.Delay(2000)): the app gives up on `script` after
+// 2 s (the call is abandoned, W15) and handles its failure; app.title gets the result, or
+// `not_responding`, or `failed`.
+Task<> AwaitOrGiveUp(App& app, Async<std::string> script, const char* not_responding,
+                     const char* failed);
+
 sim::Scenario Make(std::string id, std::string description, std::vector<sim::Verdict> expected,
                    std::function<void(Kernel&)> setup);
 // A scenario whose processes may fail: `faults` faults (the fault budget) by default.
@@ -79,6 +85,8 @@ std::vector<sim::Scenario> WaitScenarios();         // scenarios_waits.cc
 std::vector<sim::Scenario> PageScriptScenarios();   // scenarios_page_scripts.cc
 std::vector<sim::Scenario> AffinityScenarios();     // scenarios_affinity.cc
 std::vector<sim::Scenario> HostObjectScenarios();   // scenarios_host_objects.cc
+std::vector<sim::Scenario> FrameScenarios();        // scenarios_frames.cc
+std::vector<sim::Scenario> WindowOpenScenarios();   // scenarios_window_open.cc
 
 }  // namespace wvsim::model::webview2::scenario_app
 

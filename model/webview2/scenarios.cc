@@ -597,7 +597,7 @@ void RegisterScenarios() {
   for (std::vector<Scenario> (*more)() :
        {ProcessScenarios, ProcessKindScenarios, MessagingScenarios, NavigationScenarios,
         ApiErrorScenarios, WaitScenarios, PageScriptScenarios, AffinityScenarios,
-        HostObjectScenarios}) {
+        HostObjectScenarios, FrameScenarios, WindowOpenScenarios}) {
     for (Scenario& scenario : more()) sim::RegisterScenarioOrDie(std::move(scenario));
   }
 }

@@ -123,20 +123,12 @@ Task<> CaptionLoad(App& app) {
   renderer_crashes.browser_crash = false;
   app.rt->world().EnableFaults(renderer_crashes);
   Async<std::string> script = co_await app.webview->ExecuteScriptAsync("document.title");
+  if (!app.blocking) {
+    co_await AwaitOrGiveUp(app, script, "(page not responding)", "(page failed)");
+    co_return;
+  }
   try {
-    if (app.blocking) {
-      app.title = co_await script;  // waits for as long as the call takes: for ever, if never
-    } else {
-      // var first = await Task.WhenAny(script, Task.Delay(2000)): the app gives up after 2 s.
-      Async<void> timeout = app.rt->Delay(2000);
-      Async<size_t> first = app.rt->WhenAny(script, timeout);
-      const size_t winner = co_await first;
-      if (winner == 0) {
-        app.title = co_await script;
-      } else {
-        app.title = "(page not responding)";
-      }
-    }
+    app.title = co_await script;  // waits for as long as the call takes: for ever, if never
   } catch (const ComException&) {
     app.title = "(page failed)";  // W15: E_FAIL in the completion
   }

@@ -17,18 +17,39 @@ void Calls::FailPendingOn(sim::Thread producer, BrowserProcess* browser, const c
     Pending& pending = pending_[i];
     const bool hit = browser != nullptr ? pending.browser == browser : pending.producer == producer;
     if (!hit || pending.future->done() || pending.never) continue;
-    if (kernel_.Choose(sim::ChoiceKind::kFault, 2,
-                       "W15: a pending call fails or never completes") == 0) {
-      pending.fail(*this, pending, kEFail, why, false);
-    } else {
-      pending.never = true;
-      if (kernel_.traced()) {
-        pending.future->SetProducer(sim::Thread(),
-                                    "the process crashed while it was pending, "
-                                    "and it never completes (W15)");
-      }
-    }
+    FailOrNever(
+        pending,
+        kernel_.Choose(sim::ChoiceKind::kFault, 2, "W15: a pending call fails or never completes"),
+        why, "the process crashed while it was pending, and it never completes (W15)");
   }
+}
+
+void Calls::FailOnDestroyedDocument(sim::FutureCore& op, const char* why) {
+  for (Pending& pending : pending_) {
+    if (pending.future != &op) continue;
+    if (op.done() || pending.never || pending.failing) return;
+    // Not a fault: what the runtime does with the script of a document it destroyed is not
+    // documented, so both outcomes are explored under any fault budget.
+    FailOrNever(pending,
+                kernel_.Choose(sim::ChoiceKind::kValue, 2,
+                               "W15: a script of a destroyed frame document fails or never "
+                               "completes"),
+                why,
+                "the frame's document it was sent to was destroyed while it was pending, and it "
+                "never completes (W15)");
+    return;
+  }
+  WVSIM_ASSERT_MSG(false, "a frame script that is not a pending call");
+}
+
+void Calls::FailOrNever(Pending& pending, uint32_t choice, const char* why, const char* never) {
+  if (choice == 0) {
+    pending.failing = true;
+    pending.fail(*this, pending, kEFail, why, false);
+    return;
+  }
+  pending.never = true;
+  if (kernel_.traced()) pending.future->SetProducer(sim::Thread(), never);
 }
 
 void Calls::HandOver(const sim::FutureCore& op, sim::Thread producer) {

@@ -52,6 +52,10 @@ class Calls {
                      const char* why =
                          "W15: the browser process crashed while the call was "
                          "pending");
+  // W15: `op` was sent to a frame's document that is destroyed now (the frame navigated or was
+  // removed): it fails (with `why`) or never completes, a recorded `value` choice (FB#3124
+  // observed "never"). Nothing happens to a call that is done already.
+  void FailOnDestroyedDocument(sim::FutureCore& op, const char* why);
   // The browser handed `op` on to the process `producer` (a script to its renderer): a failure
   // of that process is now a failure of the call (W15), and reports name it.
   void HandOver(const sim::FutureCore& op, sim::Thread producer);
@@ -80,11 +84,15 @@ class Calls {
     void (*fail)(Calls&, const Pending&, HRESULT, const char* why, bool inline_call);
     Completion completion = Completion::kMayBeAbandoned;
     bool never = false;              // W15: it will never complete
+    bool failing = false;            // W15: its failure is on its way to the caller
     const Window* parent = nullptr;  // a controller creation's parent window (W6)
     sim::Thread producer;
     // Win32's completion handler (OnCompleted), in the run's pooled memory; null: none.
     absl::AnyInvocable<sim::Task<>()>* handler = nullptr;
   };
+  // W15: fails `pending` with `why` (`choice` 0) or marks it as never completing (1), saying
+  // `never` in reports.
+  void FailOrNever(Pending& pending, uint32_t choice, const char* why, const char* never);
   // W2: a completion for an STA thread arrives only through its message pump. One without a
   // queue never gets it: true, and `op` says why in reports. Other threads (MTA, no COM) get it
   // directly from a COM thread: false.

@@ -1,6 +1,7 @@
-// Frames (pages.h): made when their document loads, each in the renderer of its site (W11); a
-// renderer's exit detaches only the frames it ran (W12); FrameCreated, and a frame's
-// PermissionRequested answered by the frame's handlers, then the WebView's (W9.4).
+// Frames (pages.h): made when their document loads, each in the renderer of its site (W11), and
+// destroyed with it (W15; their own navigations: frame_navigation.cc); a renderer's exit detaches
+// only the frames it ran (W12); FrameCreated, and a frame's PermissionRequested answered by the
+// frame's handlers, then the WebView's (W9.4).
 #include "absl/strings/str_cat.h"
 #include "model/webview2/internal/core.h"
 #include "model/webview2/internal/pages.h"
@@ -23,12 +24,18 @@ void Pages::CreateFrames(WebViewRecord& webview, const Page& page) {
     RaiseFrameCreated(webview, frame);
     // After FrameCreated, so that its handler can subscribe to the frame's events first.
     if (spec.requests_permission) RaiseFramePermission(webview, record);
+    // The frame's first document loaded with its parent (the model raises no navigation events
+    // of the frame for it: assumption, docs/webview2-rules.md W15); its scripts run now.
+    SendFrameScripts(record, Page::Script::When::kDOMContentLoaded);
+    SendFrameScripts(record, Page::Script::When::kLoad);
   }
 }
 
 void Pages::DestroyFrames(WebViewRecord& webview) {
-  for (CoreWebView2Frame* frame : webview.frames) HandleAccess::Record(*frame).destroyed = true;
-  webview.frames.clear();
+  // W15: the document holding them is destroyed: each frame is, as if removed (RemoveFrame takes
+  // it off the list).
+  const std::vector<CoreWebView2Frame*> frames = webview.frames;
+  for (CoreWebView2Frame* frame : frames) RemoveFrame(HandleAccess::Record(*frame));
 }
 
 std::vector<std::string> Pages::DetachFramesOn(WebViewRecord& webview,

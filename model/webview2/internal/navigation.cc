@@ -72,9 +72,10 @@ Task<> RendererLoad(Core& core, WebViewRecord& webview, std::string_view uri, ui
   co_return;
 }
 
-Task<> BrowserNavigate(Core& core, WebViewRecord& webview, std::string_view uri) {
+Task<> BrowserNavigate(Core& core, WebViewRecord& webview, std::string_view uri,
+                       bool user_initiated) {
   if (webview.browser().dead()) co_return;
-  core.navigation.Navigate(webview, uri);
+  core.navigation.Navigate(webview, uri, user_initiated);
 }
 
 Task<> BrowserNavigationAnswered(Core& core, WebViewRecord& webview, std::string_view uri,
@@ -85,31 +86,35 @@ Task<> BrowserNavigationAnswered(Core& core, WebViewRecord& webview, std::string
 
 }  // namespace
 
-void Navigation::StartNavigation(WebViewRecord& webview, const char* label, std::string_view uri) {
+void Navigation::StartNavigation(WebViewRecord& webview, const char* label, std::string_view uri,
+                                 bool user_initiated) {
   // The navigation's URI lives until the run ends: everything downstream views it.
   const std::string_view kept = kernel_.Make<sim::PooledString>(uri);
   Core* core = &core_;
   WebViewRecord* target = &webview;
   Send(core_.port, webview.browser().thread, sim::MessageLabel::Static(label),
-       [core, target, kept] { return BrowserNavigate(*core, *target, kept); });
+       [core, target, kept, user_initiated] {
+         return BrowserNavigate(*core, *target, kept, user_initiated);
+       });
 }
 
-void Navigation::Navigate(WebViewRecord& webview, std::string_view uri) {
-  const uint64_t id = ++navigations_;
+void Navigation::Navigate(WebViewRecord& webview, std::string_view uri, bool user_initiated) {
+  const uint64_t id = NextNavigationId();
   // W9: with NavigationStarting handlers the navigation waits until their Cancel was read.
-  if (RaiseNavigationStarting(webview, uri, id)) return;
+  if (RaiseNavigationStarting(webview, uri, id, user_initiated)) return;
   CommitNavigation(webview, uri, id);
 }
 
 // ---- NavigationStarting and its Cancel (W9), the commit (W7).
 
-bool Navigation::RaiseNavigationStarting(WebViewRecord& webview, std::string_view uri,
-                                         uint64_t id) {
+bool Navigation::RaiseNavigationStarting(WebViewRecord& webview, std::string_view uri, uint64_t id,
+                                         bool user_initiated) {
   if (webview.navigation_starting.empty()) return false;
   auto& args = core_.events.NewEventArgs<NavigationStartingEventArgs>(webview, "NavigationStarting",
                                                                       "", "W9");
   EventAccess::Value(args.uri) = uri;
   EventAccess::Value(args.navigation_id) = id;
+  EventAccess::Value(args.is_user_initiated) = user_initiated;
   ++webview.navigations_pending;
   Core* core = &core_;
   WebViewRecord* sender = &webview;
@@ -298,23 +303,36 @@ void Navigation::RaiseWebResourceRequested(WebViewRecord& webview, const Page& p
 
 // ---- window.open (W9.1).
 
-void Navigation::RaiseNewWindow(WebViewRecord& webview, const std::string& uri) {
-  if (webview.new_window_requested.empty()) return;
+bool Navigation::RaiseNewWindow(WebViewRecord& webview, const std::string& uri,
+                                absl::AnyInvocable<void()> opener_returns) {
+  if (webview.new_window_requested.empty()) return false;
   auto& args = core_.events.NewEventArgs<NewWindowRequestedEventArgs>(
       webview, "NewWindowRequested", "the opener's script, whose window.open has not returned",
       "W9.1");
   EventAccess::Value(args.uri) = uri;
+  EventAccess::Record(args).opener_returns = std::move(opener_returns);
   NewWindowRequestedEventArgs* event = &args;
   Navigation* self = this;
   EventAccess::Record(args).on_finish = [self, event] {
     CoreWebView2* window = EventAccess::NewWindow(*event);
-    if (window == nullptr) return;
+    if (window == nullptr) {
+      OpenerReturns(EventAccess::Record(*event));  // window.open returns null
+      return;
+    }
     self->OpenerGoesOn(*event);  // unless it went on early
     // W9.1: the window window.open returned stays un-navigated until the event completes.
     WebViewRecord& opened = HandleAccess::Record(*window);
     if (!opened.closed) self->StartNavigation(opened, "Navigate", event->uri.Peek());
   };
   core_.events.RaiseEvent(args, webview.new_window_requested);
+  return true;
+}
+
+void Navigation::OpenerReturns(EventRecord& event) {
+  if (!event.opener_returns) return;
+  absl::AnyInvocable<void()> returns = std::move(event.opener_returns);
+  event.opener_returns = nullptr;
+  returns();
 }
 
 void Navigation::SetNewWindow(NewWindowRequestedEventArgs& args, CoreWebView2* window) {
@@ -343,6 +361,7 @@ void Navigation::OpenerGoesOn(NewWindowRequestedEventArgs& args) {
   }
   // The page's script after window.open records that it got a window (read by ExecuteScript).
   event.sender->globals["window.popupOpened"] = "true";
+  OpenerReturns(event);
 }
 
 }  // namespace wvsim::model::webview2::internal

@@ -23,10 +23,15 @@ class Navigation {
  public:
   Navigation(Core& core, sim::Kernel& kernel) : core_(core), kernel_(kernel) {}
 
+  // NavigationId (W2): one per navigation of the WebView or of one of its frames, per run.
+  uint64_t NextNavigationId() { return ++navigations_; }
   // Sends Navigate/Reload to the browser (W12: it terminates a hung renderer first).
-  void StartNavigation(WebViewRecord& webview, const char* label, std::string_view uri);
+  // `user_initiated`: IsUserInitiated of its NavigationStarting (true for the app's own calls,
+  // false for a page script's navigation).
+  void StartNavigation(WebViewRecord& webview, const char* label, std::string_view uri,
+                       bool user_initiated = true);
   // The browser's steps (navigation.cc's messages).
-  void Navigate(WebViewRecord& webview, std::string_view uri);
+  void Navigate(WebViewRecord& webview, std::string_view uri, bool user_initiated);
   void AnswerNavigationStarting(WebViewRecord& webview, std::string_view uri, uint64_t id,
                                 bool cancel);
   void CommitNavigation(WebViewRecord& webview, std::string_view uri, uint64_t id);
@@ -38,21 +43,27 @@ class Navigation {
   void ReleaseHeldScripts(WebViewRecord& webview);
   // The load's end: the GPU composites, then NavigationCompleted and what the page does next.
   void FinishLoad(WebViewRecord& webview);
+  // W9.1: window.open(uri) from the page: NewWindowRequested; false when nobody listens (the
+  // runtime opens its own popup). `opener_returns` runs once window.open returned to the page.
+  bool RaiseNewWindow(WebViewRecord& webview, const std::string& uri,
+                      absl::AnyInvocable<void()> opener_returns = nullptr);
   // W9.1: NewWindow set on window.open's event.
   void SetNewWindow(NewWindowRequestedEventArgs& args, CoreWebView2* window);
 
  private:
   // Each returns false when nobody listens.
-  bool RaiseNavigationStarting(WebViewRecord& webview, std::string_view uri, uint64_t id);
+  bool RaiseNavigationStarting(WebViewRecord& webview, std::string_view uri, uint64_t id,
+                               bool user_initiated);
   void RaiseDocumentEvent(WebViewRecord& webview, HandlerList<NavigationEventArgs>& list,
                           const char* event);
   void RaiseNavigationCanceled(WebViewRecord& webview, std::string_view uri, uint64_t id);
   void RaiseWebResourceRequested(WebViewRecord& webview, const Page& page,
                                  RendererProcess& renderer);
   void CompleteLoad(WebViewRecord& webview);
-  void RaiseNewWindow(WebViewRecord& webview, const std::string& uri);
   // W9.1: window.open returns the event's NewWindow to the opener's script, which goes on.
   void OpenerGoesOn(NewWindowRequestedEventArgs& args);
+  // window.open returned to the page's script (its opener_returns, once).
+  static void OpenerReturns(EventRecord& event);
 
   Core& core_;
   sim::Kernel& kernel_;

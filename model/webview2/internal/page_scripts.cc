@@ -33,6 +33,44 @@ Task<> PageScriptTask(Pages& pages, WebViewRecord& webview, RendererProcess& ren
               [self, target, process, kept] { self->RunScriptFrom(*target, *process, *kept, 0); });
 }
 
+const char* DialogFunction(StepKind kind) {
+  switch (kind) {
+    case StepKind::kConfirm:
+      return "confirm";
+    case StepKind::kPrompt:
+      return "prompt";
+    default:
+      return "alert";
+  }
+}
+
+ScriptDialogKind DialogKindOf(StepKind kind) {
+  switch (kind) {
+    case StepKind::kConfirm:
+      return ScriptDialogKind::kConfirm;
+    case StepKind::kPrompt:
+      return ScriptDialogKind::kPrompt;
+    default:
+      return ScriptDialogKind::kAlert;
+  }
+}
+
+// W9.3: what the dialog returns to the page's script, as JSON: confirm true when the handler
+// called Accept, else false; prompt the ResultText when accepted (the app's, "" when it set none:
+// the model's reading), else null; alert undefined (null). `args` null: the default dialog,
+// dismissed.
+std::string DialogAnswer(StepKind kind, const DeferrableEventArgs* args) {
+  const bool accepted = args != nullptr && args->accepted.Peek();
+  if (kind == StepKind::kConfirm) return accepted ? "true" : "false";
+  if (kind != StepKind::kPrompt || !accepted) return "null";
+  std::string json = "\"";
+  for (const char c : args->result_text.Peek()) {
+    if (c == '"' || c == '\\') json += '\\';
+    json += c;
+  }
+  return json + "\"";
+}
+
 Task<> AlertReturnsTask(Pages& pages, WebViewRecord& webview, RendererProcess& renderer,
                         const Page::Script& script, size_t next) {
   pages.ResumeHeldScript(webview, renderer, script, next);
@@ -88,22 +126,60 @@ std::string Pages::RunAppScript(WebViewRecord& webview, const std::string& scrip
 }
 
 void Pages::RunScriptFrom(WebViewRecord& webview, RendererProcess& renderer,
-                          const Page::Script& script, size_t index) {
+                          const Page::Script& script, size_t index, FrameRecord* frame) {
   for (; index < script.steps.size(); ++index) {
     const Page::Script::Step& step = script.steps[index];
     switch (step.kind) {
       case StepKind::kPostMessage:
-        RaiseWebMessage(webview, step.text);
+        if (frame != nullptr) {
+          RaiseFrameWebMessage(*frame, step.text);  // W15: the frame's own event
+        } else {
+          RaiseWebMessage(webview, step.text);
+        }
         break;
       case StepKind::kSetGlobal:
-        webview.globals[step.text] = step.value;
+        (frame != nullptr ? frame->globals : webview.globals)[step.text] = step.value;
         break;
       case StepKind::kAlert:
+      case StepKind::kConfirm:
+      case StepKind::kPrompt:
+        WVSIM_ASSERT_MSG(frame == nullptr,
+                         "script dialogs in a frame's script are not modelled (issue 15)");
         if (OpenAlert(webview, renderer, script, index)) return;  // goes on when it returns
         break;
       case StepKind::kCallHostSync:
       case StepKind::kCallHostAsync:
+        WVSIM_ASSERT_MSG(frame == nullptr,
+                         "host-object calls in a frame's script are not modelled (issue 15)");
         if (!CallHost(webview, renderer, script, index)) return;  // held, or it threw
+        break;
+      case StepKind::kOpenWindow:
+        WVSIM_ASSERT_MSG(frame == nullptr, "window.open in a frame's script is not modelled");
+        if (OpenWindow(webview, renderer, script, index)) return;  // goes on when it returns
+        break;
+      case StepKind::kNavigate:
+        // location.href = ...: the document the script runs in goes away once the browser
+        // commits the navigation; the script itself goes on until then.
+        if (frame != nullptr) {
+          NavigateFrame(*frame, step.text);  // W15: by itself
+        } else {
+          // W9: not a user gesture: NavigationStarting's IsUserInitiated is false.
+          core_.navigation.StartNavigation(webview, "page navigates", step.text,
+                                           /*user_initiated=*/false);
+        }
+        break;
+      case StepKind::kNavigateFrame:
+      case StepKind::kRemoveFrame:
+        WVSIM_ASSERT_MSG(frame == nullptr,
+                         "a frame's script names frames of its own (not "
+                         "modelled: nested frames)");
+        if (FrameRecord* child = FindFrame(webview, step.value); child != nullptr) {
+          if (step.kind == StepKind::kNavigateFrame) {
+            NavigateFrame(*child, step.text);  // W15: by its parent
+          } else {
+            RemoveFrame(*child);
+          }
+        }
         break;
     }
   }
@@ -111,23 +187,31 @@ void Pages::RunScriptFrom(WebViewRecord& webview, RendererProcess& renderer,
 
 bool Pages::OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
                       size_t index) {
+  const Page::Script::Step& step = script.steps[index];
   HandlerList<DeferrableEventArgs>& handlers =
       webview.HandlersOf(DeferrableEvent::kScriptDialogOpening);
   if (handlers.empty()) {
     // Nobody handles ScriptDialogOpening: the default dialog. The model's reading: its user
     // dismisses it at once, so the script goes on (docs/webview2-rules.md W9.3).
     if (kernel_.traced()) {
-      kernel_.Log(absl::StrCat("alert(", script.steps[index].text,
+      kernel_.Log(absl::StrCat(DialogFunction(step.kind), "(", step.text,
                                ") shows the default dialog; its user dismisses it"));
     }
+    if (!step.into.empty()) webview.globals[step.into] = DialogAnswer(step.kind, nullptr);
     return false;
   }
   const DeferrableEventInfo& info = InfoOf(DeferrableEvent::kScriptDialogOpening);
   auto& args =
       core_.events.NewEventArgs<DeferrableEventArgs>(webview, info.name, info.holds_up, info.rule);
   EventAccess::Value(args.kind) = DeferrableEvent::kScriptDialogOpening;
-  EventAccess::Value(args.message) = script.steps[index].text;
+  EventAccess::Value(args.message) = step.text;
+  EventAccess::Value(args.dialog_kind) = DialogKindOf(step.kind);
+  if (step.kind == StepKind::kPrompt) EventAccess::Value(args.default_text) = step.value;
   renderer.js_held = true;
+  renderer.js_held_in = step.kind == StepKind::kAlert     ? "alert()"
+                        : step.kind == StepKind::kConfirm ? "confirm()"
+                                                          : "prompt()";
+  renderer.js_held_rule = "W9.3";
   if (kernel_.traced()) renderer.js_held_by = EventAccess::Record(args).Name();
   Core* core = &core_;
   WebViewRecord* sender = &webview;
@@ -136,9 +220,11 @@ bool Pages::OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const P
   const size_t next = index + 1;
   DeferrableEventArgs* finished = &args;
   EventAccess::Record(args).on_finish = [core, sender, process, source, next, finished] {
-    // W9.3: the answers are read now (window.dialogResult), and the alert returns on the page's
-    // JavaScript thread.
+    // W9.3: the answers are read now (window.dialogResult, and the global the confirm or prompt
+    // returns into), and the dialog returns on the page's JavaScript thread.
     core->pages.ApplyOutcome(*sender, *finished);
+    const Page::Script::Step& opened = source->steps[next - 1];
+    if (!opened.into.empty()) sender->globals[opened.into] = DialogAnswer(opened.kind, finished);
     if (process->dead()) return;
     core->processes.SendToRenderer(
         *process, "alert returns", [core, sender, process, source, next]() -> Task<> {
@@ -146,6 +232,34 @@ bool Pages::OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const P
         });
   };
   core_.events.RaiseEvent(args, handlers);
+  return true;
+}
+
+bool Pages::OpenWindow(WebViewRecord& webview, RendererProcess& renderer,
+                       const Page::Script& script, size_t index) {
+  Core* core = &core_;
+  WebViewRecord* sender = &webview;
+  RendererProcess* process = &renderer;
+  const Page::Script* source = &script;
+  const size_t next = index + 1;
+  auto opener_returns = [core, sender, process, source, next] {
+    if (process->dead()) return;
+    core->processes.SendToRenderer(
+        *process, "window.open returns", [core, sender, process, source, next]() -> Task<> {
+          return AlertReturnsTask(core->pages, *sender, *process, *source, next);
+        });
+  };
+  if (!core_.navigation.RaiseNewWindow(webview, script.steps[index].text,
+                                       std::move(opener_returns))) {
+    // Nobody handles NewWindowRequested: the runtime opens its own popup and window.open
+    // returns at once (W9.1).
+    return false;
+  }
+  // W9.1: the opener's JavaScript waits until window.open returned.
+  renderer.js_held = true;
+  renderer.js_held_in = "window.open()";
+  renderer.js_held_rule = "W9.1";
+  if (kernel_.traced()) renderer.js_held_by = "NewWindowRequested";
   return true;
 }
 

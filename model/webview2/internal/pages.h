@@ -37,6 +37,29 @@ class Pages {
   void DestroyFrames(WebViewRecord& webview);
   std::vector<std::string> DetachFramesOn(WebViewRecord& webview, const RendererProcess& renderer);
 
+  // ---- Frames that live (frame_navigation.cc, W15).
+  // The current document's iframe named `name`, or null.
+  FrameRecord* FindFrame(const WebViewRecord& webview, std::string_view name) const;
+  // Navigates `frame` to `uri` (its own script, or its parent's): a message to the browser, which
+  // raises the frame's NavigationStarting and, unless cancelled, commits the new document.
+  void NavigateFrame(FrameRecord& frame, std::string_view uri);
+  // The browser's and the renderer's steps of a frame navigation.
+  void AnswerFrameNavigationStarting(FrameRecord& frame, std::string_view uri, uint64_t id,
+                                     bool cancel);
+  void CommitFrameNavigation(FrameRecord& frame, std::string_view uri, uint64_t id);
+  void LoadFrame(FrameRecord& frame, uint64_t document);
+  // W15: the iframe is removed from its parent's document: its own document is destroyed, it is
+  // destroyed (IsDestroyed) and Destroyed is raised.
+  void RemoveFrame(FrameRecord& frame);
+  // Host -> frame: PostWebMessageAsString/AsJson, to the frame's document current now.
+  void PostFrameWebMessage(FrameRecord& frame, std::string_view message, bool is_json);
+  // Frame -> host: the frame's document runs window.chrome.webview.postMessage.
+  void RaiseFrameWebMessage(FrameRecord& frame, const std::string& message, bool is_json = false);
+  // On the renderer: a web message from the app reached the frame's document.
+  void DeliverFrameWebMessage(FrameRecord& frame, const std::string& message, bool is_json);
+  // Sends the frame document's scripts declared for `when` to its renderer.
+  void SendFrameScripts(FrameRecord& frame, Page::Script::When when);
+
   // Raises the page's deferrable events from `index` on, one after the other finished (W9).
   void RaisePageEvents(WebViewRecord& webview, const Page& page, size_t index);
   // W9: what a finished deferrable event does with its args; false when the page's script stops
@@ -65,9 +88,10 @@ class Pages {
   // W7: an app's script, on the JavaScript thread: its JSON result. A
   // `chrome.webview.postMessage('text')` posts from the page (W2) and returns "null".
   std::string RunAppScript(WebViewRecord& webview, const std::string& script);
-  // Runs `script` from step `index` on; stops at an alert that holds the thread (W9.3).
+  // Runs `script` from step `index` on; stops at an alert that holds the thread (W9.3). With a
+  // `frame`, the script is the frame document's (W15).
   void RunScriptFrom(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
-                     size_t index);
+                     size_t index, FrameRecord* frame = nullptr);
   // W9.3, W17: what held the JavaScript thread (an alert, a synchronous host-object call)
   // returned: the script goes on from `next`, then the JavaScript work that waited behind it runs.
   void ResumeHeldScript(WebViewRecord& webview, RendererProcess& renderer,
@@ -79,12 +103,20 @@ class Pages {
 
  private:
   void RaiseFrameCreated(WebViewRecord& webview, CoreWebView2Frame& frame);
+  // W15: the frame's document is gone: the app's scripts pending in it fail or never complete.
+  void DestroyFrameDocument(FrameRecord& frame);
+  void RaiseFrameDocumentEvent(FrameRecord& frame, HandlerList<NavigationEventArgs>& list,
+                               const char* event);
   // W9.4: a frame's PermissionRequested, frame handlers first, then the WebView's.
   void RaiseFramePermission(WebViewRecord& webview, FrameRecord& frame);
   // W9.3: alert(text) from a page script; true when it holds the JavaScript thread.
   bool OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
                  size_t index);
   void ReleaseJs(RendererProcess& renderer);
+  // W9.1: window.open from a page script's step `index`; true when it holds the JavaScript
+  // thread until NewWindowRequested let it return.
+  bool OpenWindow(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
+                  size_t index);
   // W17: a host-object call from a page script's step `index`; true when the script goes on now
   // (an asynchronous call), false when it holds the JavaScript thread or threw.
   bool CallHost(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,

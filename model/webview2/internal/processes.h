@@ -107,9 +107,11 @@ struct RendererProcess {
   // renderer meanwhile (an app's ExecuteScript, a page script, a web message to the page) waits in
   // `js_waiting`, in arrival order, and runs once the held script has finished.
   bool js_held = false;
-  std::string js_held_by;             // the event that holds it, for reports (traced runs only)
-  bool js_held_by_host_call = false;  // W17: the hold is a synchronous host-object call
-  sim::Thread js_held_owner;          // W17: the UI thread that call waits for
+  std::string js_held_by;              // the event that holds it, for reports (traced runs only)
+  const char* js_held_in = "alert()";  // the call the script waits in: alert(), window.open()
+  const char* js_held_rule = "W9.3";   // the rule of that wait
+  bool js_held_by_host_call = false;   // W17: the hold is a synchronous host-object call
+  sim::Thread js_held_owner;           // W17: the UI thread that call waits for
   std::vector<absl::AnyInvocable<void()>> js_waiting;
   bool dead() const { return crashed || browser->dead(); }
   bool responsive() const { return !dead() && !hung; }

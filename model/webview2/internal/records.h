@@ -110,11 +110,24 @@ struct FrameRecord {
   CoreWebView2Frame* handle = nullptr;
   WebViewRecord* webview = nullptr;
   std::string name;
-  std::string uri;
+  std::string uri;                      // of its current document
   RendererProcess* renderer = nullptr;  // null once its renderer exited (W12)
-  bool destroyed = false;               // its document navigated away
-  std::map<std::string, std::string> globals;
+  bool destroyed = false;               // removed, or the document holding it is gone (W15)
+  // W15: counts the frame's documents; work aimed at one (a script, a web message) carries its
+  // number and is dropped when the frame navigated since.
+  uint64_t document = 1;
+  uint64_t navigation_id = 0;  // of the current document's navigation (W2)
+  // W15: the app's scripts sent to the current document and not complete yet, in call order:
+  // when the document is destroyed each fails or never completes.
+  std::vector<sim::FutureCore*> pending_scripts;
+  std::map<std::string, std::string> globals;  // of the current document
   HandlerList<DeferrableEventArgs> permission_requested;
+  HandlerList<NavigationStartingEventArgs> navigation_starting;
+  HandlerList<NavigationEventArgs> content_loading;
+  HandlerList<NavigationEventArgs> dom_content_loaded;
+  HandlerList<NavigationEventArgs> navigation_completed;
+  HandlerList<WebMessageReceivedEventArgs> web_message_received;
+  HandlerList<FrameDestroyedEventArgs> destroyed_handlers;
   const std::string* Global(const std::string& key) const {
     auto it = globals.find(key);
     return it == globals.end() ? nullptr : &it->second;
@@ -140,7 +153,9 @@ struct EventRecord {
   DeferralRecord* deferral = nullptr;
   bool handler_returned = false;  // the handler returned or left the stack at an await
   bool finished = false;
-  bool opener_went_on = false;           // NewWindowRequested: window.open returned (W9.1)
+  bool opener_went_on = false;  // NewWindowRequested: window.open returned (W9.1)
+  // NewWindowRequested of a page script's window.open: the script goes on (runs once).
+  absl::AnyInvocable<void()> opener_returns;
   absl::AnyInvocable<void()> on_finish;  // the runtime goes on (posts to a process)
   // Runs once, the first time the handler returns, suspends at an await or takes a deferral:
   // the moment the runtime reads what must be set synchronously (W9.4: a frame handler's Handled).
