@@ -14,11 +14,11 @@ target_compile_features(wvsim_sim PUBLIC cxx_std_20)
 set_target_properties(wvsim_sim PROPERTIES EXPORT_NAME sim)
 set_target_properties(wvsim_model PROPERTIES EXPORT_NAME model)
 set(WVSIM_INSTALLED_TARGETS wvsim_sim wvsim_model)
-# sim/internal/ still ships: the kernel's inline awaiters name its thread and message records.
-# sim/strategies/internal/ does not: no public header includes it (dpor.h keeps its search
-# behind an opaque handle).
+# No internal/ directory ships: the kernel's records (threads, messages, continuations) are only
+# declared in its public headers, the inline awaiters write them through sim/thread_point.h, and
+# dpor.h keeps its search behind an opaque handle.
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/sim/ DESTINATION ${WVSIM_INSTALL_INCLUDEDIR}/sim
-        FILES_MATCHING PATTERN "*.h" REGEX "/strategies/internal$" EXCLUDE)
+        FILES_MATCHING PATTERN "*.h" PATTERN "internal" EXCLUDE)
 # A model's internal/ directories are its runtime's machinery: no public model header includes
 # them, and they are not installed.
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/model/ DESTINATION ${WVSIM_INSTALL_INCLUDEDIR}/model

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-namespace wvsim::sim::internal {
+namespace wvsim::sim::detail {
 
 void AssertionFailed(const char* condition, const char* file, int line, const char* message) {
   std::fprintf(stderr, "wvsim: internal error: assertion '%s' failed at %s:%d%s%s\n", condition,
@@ -12,4 +12,4 @@ void AssertionFailed(const char* condition, const char* file, int line, const ch
   std::abort();
 }
 
-}  // namespace wvsim::sim::internal
+}  // namespace wvsim::sim::detail

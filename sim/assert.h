@@ -13,18 +13,18 @@
 #ifndef WVSIM_SIM_ASSERT_H_
 #define WVSIM_SIM_ASSERT_H_
 
-namespace wvsim::sim::internal {
+namespace wvsim::sim::detail {
 
 [[noreturn]] void AssertionFailed(const char* condition, const char* file, int line,
                                   const char* message);
 
-}  // namespace wvsim::sim::internal
+}  // namespace wvsim::sim::detail
 
 #ifndef WVSIM_NO_ASSERTS
 #define WVSIM_ASSERT_MSG(condition, message)         \
   (__builtin_expect(static_cast<bool>(condition), 1) \
        ? static_cast<void>(0)                        \
-       : ::wvsim::sim::internal::AssertionFailed(#condition, __FILE__, __LINE__, (message)))
+       : ::wvsim::sim::detail::AssertionFailed(#condition, __FILE__, __LINE__, (message)))
 #else
 // Only for measuring what the checks cost (cmake -DWVSIM_ASSERTS=OFF; docs/performance.md):
 // the condition is still compiled, never evaluated.

@@ -41,11 +41,11 @@ class CondVar final : public Object {
   Task<> Wait(Mutex& mutex);
 
   auto NotifyOne() {
-    return internal::MakePoint<kNotifyOneVerb, WaitKind::kNone>(
+    return detail::MakePoint<kNotifyOneVerb, WaitKind::kNone>(
         this, [](CondVar& self) { self.WakeOne(); });
   }
   auto NotifyAll() {
-    return internal::MakePoint<kNotifyAllVerb, WaitKind::kNone>(
+    return detail::MakePoint<kNotifyAllVerb, WaitKind::kNone>(
         this, [](CondVar& self) { self.WakeAll(); });
   }
   // Threads in Wait that no notify has picked yet.

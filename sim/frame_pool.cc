@@ -6,7 +6,7 @@
 
 #include "sim/assert.h"
 
-namespace wvsim::sim::internal {
+namespace wvsim::sim::detail {
 namespace {
 
 struct FreeBlock {
@@ -64,4 +64,4 @@ void FreeFrame(void* block, std::size_t bytes) noexcept {
                             size_class * kFramePoolGranuleBytes - sizeof(FreeBlock));
 }
 
-}  // namespace wvsim::sim::internal
+}  // namespace wvsim::sim::detail

@@ -16,7 +16,7 @@
 #include <string>
 #include <utility>
 
-namespace wvsim::sim::internal {
+namespace wvsim::sim::detail {
 
 inline constexpr std::size_t kFramePoolGranuleBytes = 64;
 inline constexpr std::size_t kFramePoolClassCount = 64;  // pooled up to 4 KiB; larger go to new
@@ -24,7 +24,7 @@ inline constexpr std::size_t kFramePoolClassCount = 64;  // pooled up to 4 KiB; 
 void* AllocateFrame(std::size_t bytes);
 void FreeFrame(void* block, std::size_t bytes) noexcept;
 
-}  // namespace wvsim::sim::internal
+}  // namespace wvsim::sim::detail
 
 namespace wvsim::sim {
 
@@ -40,9 +40,9 @@ struct PooledAllocator {
   PooledAllocator(const PooledAllocator<U>&) {}  // NOLINT(google-explicit-constructor)
   T* allocate(std::size_t n) {
     static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__, "over-aligned types unsupported");
-    return static_cast<T*>(internal::AllocateFrame(n * sizeof(T)));
+    return static_cast<T*>(detail::AllocateFrame(n * sizeof(T)));
   }
-  void deallocate(T* block, std::size_t n) noexcept { internal::FreeFrame(block, n * sizeof(T)); }
+  void deallocate(T* block, std::size_t n) noexcept { detail::FreeFrame(block, n * sizeof(T)); }
   template <typename U>
   bool operator==(const PooledAllocator<U>&) const {
     return true;

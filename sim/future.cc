@@ -1,17 +1,18 @@
 #include "sim/future.h"
 
 #include "absl/strings/str_cat.h"
+#include "sim/internal/kernel_access.h"
 #include "sim/kernel.h"
 
 namespace wvsim::sim {
 
-namespace internal {
+namespace detail {
 
-void SuspendInAwait(VThread& thread, FutureCore& core) {
-  KernelAccess::ParkContinuation(thread, core);
+void SuspendInAwait(ThreadPoint& thread, FutureCore& core) {
+  KernelAccess::ParkContinuation(VThread::Of(thread), core);
 }
 
-}  // namespace internal
+}  // namespace detail
 
 std::string FutureCore::WhyNotReady() const {
   return ExplainWith(absl::StrCat(name(), " is not complete"), "Promise::SetProducer");
@@ -30,9 +31,9 @@ void FutureCore::Listen(CompletionListener& listener) {
 
 void FutureCore::MarkDone() {
   done_ = true;
-  if (kernel_ != nullptr) internal::KernelAccess::NoteAccess(*kernel_, this, AccessKind::kWrite);
-  for (internal::Continuation* continuation : parked_) {
-    internal::KernelAccess::PostContinuation(*kernel_, *continuation);
+  if (kernel_ != nullptr) kernel_->NoteAccess(this, AccessKind::kWrite);
+  for (Continuation* continuation : parked_) {
+    KernelAccess::PostContinuation(*kernel_, *continuation);
   }
   parked_.clear();
   for (CompletionListener* listener = listeners_; listener != nullptr;) {

@@ -21,17 +21,16 @@
 
 #include "absl/container/inlined_vector.h"
 #include "sim/assert.h"
-#include "sim/internal/vthread.h"
 #include "sim/object.h"
+#include "sim/thread_point.h"
 
 namespace wvsim::sim {
 
 struct Unit {};
 
-namespace internal {
+// The kernel's record of a handler parked in an await: declared here, defined inside sim/ only.
 struct Continuation;
-struct KernelAccess;
-}  // namespace internal
+class KernelAccess;
 
 // Something told when a future completes, without waiting for it: a combinator such as WhenAny
 // (sim/when_any.h). Lives in the run's pooled memory; called once, inside the completion.
@@ -68,13 +67,13 @@ class FutureCore : public Object, public Waitable, public DeclaredProducer {
   void MarkDone();  // posts every parked continuation to its thread's queue
 
  private:
-  friend struct internal::KernelAccess;
-  void Park(internal::Continuation* continuation) { parked_.push_back(continuation); }
+  friend class KernelAccess;
+  void Park(Continuation* continuation) { parked_.push_back(continuation); }
 
   Kernel* kernel_;
   bool done_ = false;
   // One continuation waits on most futures: held inline, it costs no allocation.
-  absl::InlinedVector<internal::Continuation*, 1> parked_;
+  absl::InlinedVector<Continuation*, 1> parked_;
   CompletionListener* listeners_ = nullptr;  // in the order they listened, told on completion
 };
 
@@ -105,12 +104,13 @@ class FutureState final : public FutureCore {
   std::exception_ptr error_;
 };
 
-namespace internal {
+namespace detail {
 
-// Suspends `thread` in an await on `core` (parking the handler, or waiting if there is none).
-void SuspendInAwait(VThread& thread, FutureCore& core);
+// Not API: suspends `thread` in an await on `core` (parking the handler, or waiting if there is
+// none).
+void SuspendInAwait(ThreadPoint& thread, FutureCore& core);
 
-}  // namespace internal
+}  // namespace detail
 
 template <typename T>
 class Future {
@@ -134,7 +134,7 @@ class Future {
     bool await_ready() const noexcept { return state->done(); }
     template <typename Promise>
     void await_suspend(std::coroutine_handle<Promise> handle) const {
-      internal::SuspendInAwait(*handle.promise().thread, *state);
+      detail::SuspendInAwait(*handle.promise().thread, *state);
     }
     T await_resume() const { return state->Get(); }
   };

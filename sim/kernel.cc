@@ -6,31 +6,24 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "sim/internal/kernel_access.h"
+#include "sim/internal/kernel_records.h"
 #include "sim/stop_request.h"
 #include "sim/trace_hash.h"
 
 namespace wvsim::sim {
 
-using internal::Continuation;
 using internal::Frame;
-using internal::Message;
 using internal::MessageKind;
 using internal::MessageQueue;
 using internal::ThreadState;
-using internal::VThread;
-
-namespace internal {
 
 VThread::~VThread() = default;
 
+namespace internal {
+
 void ReportEscapedException(VThread& thread, std::exception_ptr error) {
   KernelAccess::ReportException(thread, std::move(error));
-}
-
-void FinishFrame(PromiseBase& promise) noexcept {
-  VThread& thread = *promise.thread;
-  if (promise.owned_by_kernel && promise.error) ReportEscapedException(thread, promise.error);
-  thread.PopFrame();
 }
 
 void ReportHandlerEnd(VThread& thread) {
@@ -38,6 +31,26 @@ void ReportHandlerEnd(VThread& thread) {
 }
 
 }  // namespace internal
+
+namespace detail {
+
+void FinishFrame(PromiseBase& promise) noexcept {
+  VThread& thread = VThread::Of(*promise.thread);
+  if (promise.owned_by_kernel && promise.error) {
+    internal::ReportEscapedException(thread, promise.error);
+  }
+  thread.PopFrame();
+}
+
+void PushFrame(ThreadPoint& thread, std::coroutine_handle<> frame) {
+  VThread::Of(thread).frames.push_back({frame, false});
+}
+
+Thread HandleOf(const ThreadPoint& thread) {
+  return VThread::Of(const_cast<ThreadPoint&>(thread)).handle();
+}
+
+}  // namespace detail
 
 uint32_t Thread::id() const {
   WVSIM_ASSERT(valid());
@@ -56,11 +69,11 @@ bool Thread::finished() const {
 
 Kernel::Point Kernel::Join(Thread thread) {
   if (!thread.valid()) Fail(Verdict::kAssertion, "join", "joined an invalid thread");
-  VThread* record = internal::ThreadAccess::Record(thread);
+  VThread* record = VThread::Of(thread);
   return Point{{"join", record}, record, WaitKind::kBlocking};
 }
 
-Kernel::Kernel(KernelLimits limits) : limits_(limits) {
+Kernel::Kernel(KernelLimits limits) : limits_(limits), records_(std::make_unique<Records>()) {
   limits_.threads_max = std::min(limits_.threads_max, KernelLimits::kThreadsMaxCeiling);
 }
 
@@ -77,25 +90,25 @@ void Kernel::DestroyRun() {
   };
   for (uint32_t i = 0; i < thread_count_; ++i) destroy_frames(thread_pool_[i]->frames);
   // Parked continuations own their frames until a dispatch moves them back onto a stack.
-  for (Continuation& continuation : continuations_) destroy_frames(continuation.frames);
+  for (Continuation& continuation : records_->continuations) destroy_frames(continuation.frames);
   for (uint32_t i = 0; i < thread_count_; ++i) {
     if (thread_pool_[i]->queue != nullptr) thread_pool_[i]->queue->items.clear();
   }
   // Reset, not freed: the next run reuses them (internal::RecycledSlots).
-  continuations_.Recycle([](Continuation& continuation) {
+  records_->continuations.Recycle([](Continuation& continuation) {
     continuation.owner = nullptr;
     continuation.frames.clear();  // keeps its capacity
     continuation.awaited = nullptr;
     continuation.posted = false;
   });
-  dispatched_.Recycle([](internal::Message& message) { message = internal::Message{}; });
-  timers_.clear();
+  records_->dispatched.Recycle([](Message& message) { message = Message{}; });
+  records_->timers.clear();
   checks_.clear();
   // Every destructor first, then the memory (Make says why).
   for (auto it = owned_.rbegin(); it != owned_.rend(); ++it) {
     if (it->destroy != nullptr) it->destroy(it->object);
   }
-  for (const OwnedObject& owned : owned_) internal::FreeFrame(owned.object, owned.bytes);
+  for (const OwnedObject& owned : owned_) detail::FreeFrame(owned.object, owned.bytes);
   owned_.clear();
 }
 
@@ -118,7 +131,7 @@ void Kernel::Reset(Strategy* strategy, bool traced) {
   configuration_error_.clear();
   interrupted_ = false;
   stopped_ = false;
-  run_queue_ = internal::RunQueue{};
+  run_queue_ = RunQueue{};
   choices_.clear();
   labels_.clear();
   trace_.clear();
@@ -179,7 +192,7 @@ Thread Kernel::Spawn(std::string name, Task<> body, ThreadOptions options) {
   // A spawn inside a step happens before the child's first step (which touches the child).
   if (current_ != nullptr) NoteAccess(&thread, AccessKind::kWrite);
   if (traced_) Trace(TraceKind::kSpawn, absl::StrCat("spawn ", thread.name()));
-  return internal::ThreadAccess::Handle(&thread);
+  return thread.handle();
 }
 
 [[gnu::always_inline]] inline void Kernel::CollectEnabled() {
@@ -287,7 +300,7 @@ void Kernel::RunSteps() {
   while (!stopped_) {
     CollectEnabled();
     if (enabled_.empty()) {
-      if (timers_.empty()) {
+      if (records_->timers.empty()) {
         EvaluateQuiescence();
         break;
       }
@@ -404,7 +417,7 @@ uint64_t StepPositionBucket(uint32_t steps_taken) {
 
 }  // namespace
 
-void Kernel::CountStepFeatures(internal::VThread& thread, bool previous_enabled) {
+void Kernel::CountStepFeatures(VThread& thread, bool previous_enabled) {
   const uint32_t previous = PreviousThread();
   CountFeature(uint64_t{previous} * 2 + (previous_enabled ? 1 : 0), thread.id, thread.op.verb);
   // The n-th preemption of the run and where each thread stood: an ordering bug (a8 < b1 and

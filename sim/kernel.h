@@ -35,14 +35,13 @@
 #include "absl/functional/any_invocable.h"
 #include "sim/assert.h"
 #include "sim/future.h"
-#include "sim/internal/messages.h"
-#include "sim/internal/vthread.h"
 #include "sim/message_label.h"
 #include "sim/object.h"
 #include "sim/schedule.h"
 #include "sim/strategy.h"
 #include "sim/task.h"
 #include "sim/thread.h"
+#include "sim/thread_point.h"
 #include "sim/trace.h"
 #include "sim/verdict.h"
 
@@ -83,9 +82,8 @@ struct RunOutcome {
 // outstanding-work checks, then their leak checks, then the scenario's final assertions.
 enum class CheckPhase { kStall, kLeak, kFinal };
 
-namespace internal {
-struct KernelAccess;
-}  // namespace internal
+// The kernel's message record: declared here, defined inside sim/ only.
+struct Message;
 
 class Kernel : private SchedulingView {
  public:
@@ -135,7 +133,7 @@ class Kernel : private SchedulingView {
   template <typename T, typename... Args>
   T& Make(Args&&... args) {
     static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__, "over-aligned types unsupported");
-    void* block = internal::AllocateFrame(sizeof(T));
+    void* block = detail::AllocateFrame(sizeof(T));
     T* object = new (block) T(std::forward<Args>(args)...);
     // Only looked up, never iterated: the map's pointer order decides nothing.
     if (recording_accesses_) made_blocks_.emplace(block, MadeBlock{owned_.size() + 1, sizeof(T)});
@@ -173,7 +171,7 @@ class Kernel : private SchedulingView {
   uint64_t DispatchOrderHash(std::string_view thread_name) const;
   // ---- Inside a run: called from virtual threads.
 
-  Thread Current() const { return internal::ThreadAccess::Handle(current_); }
+  Thread Current() const { return Thread(current_); }
   uint64_t now_ticks() const { return now_ticks_; }
   uint64_t steps() const { return steps_; }
   bool traced() const { return traced_; }
@@ -283,50 +281,44 @@ class Kernel : private SchedulingView {
   // Post's scheduling point; the message is queued when the poster is chosen.
   struct [[nodiscard]] PostAwaiter {
     Kernel* kernel;
-    internal::VThread* target;
-    internal::Message message;
+    Thread target;        // invalid: the post fails the run when it is chosen
+    const Object* queue;  // the target's queue, which the point names (null without one)
+    MessageLabel label;
+    absl::AnyInvocable<Task<>()> handler;  // empty for a quit message
+    bool quit = false;                     // PostQuit's: ends the target's innermost loop
     bool await_ready() const noexcept { return false; }
     template <typename P>
     void await_suspend(std::coroutine_handle<P> handle) const noexcept {
-      const Object* queue = target != nullptr ? target->queue.get() : nullptr;
       handle.promise().thread->Arrive({"post", queue}, nullptr, WaitKind::kNone);
     }
-    uint64_t await_resume() {
-      if (target == nullptr) {
-        kernel->Fail(Verdict::kAssertion, "post", "posted to an invalid thread");
-        return 0;
-      }
-      return kernel->Enqueue(*target, std::move(message));
-    }
+    uint64_t await_resume() { return kernel->EnqueuePosted(*this); }
   };
 
  private:
-  friend class ModelPort;                // Send and the queries a model asks (sim/model_port.h)
-  friend class AtomicSection;            // sim/atomic_section.h
-  friend struct internal::KernelAccess;  // the kernel's own awaiters (defined below)
+  friend class ModelPort;      // Send and the queries a model asks (sim/model_port.h)
+  friend class AtomicSection;  // sim/atomic_section.h
+  friend class KernelAccess;   // the kernel's own awaiters (sim/internal/kernel_access.h)
 
-  // ---- For the kernel's own awaiters (through internal::KernelAccess).
-  void ParkContinuation(internal::VThread& thread, FutureCore& core);
-  void PostContinuation(internal::Continuation& continuation);
-  void Dispatch(internal::VThread& thread, internal::Message& message);
+  // ---- For the kernel's own awaiters (through KernelAccess).
+  void ParkContinuation(VThread& thread, FutureCore& core);
+  void PostContinuation(Continuation& continuation);
+  void Dispatch(VThread& thread, Message& message);
   // Starts a timer that ends `thread`'s current wait after `ticks`; returns its id, or 0 when
   // the wait has no end (UINT64_MAX ticks) or the timer limit failed the run.
-  uint64_t StartTimeout(internal::VThread& thread, uint64_t ticks);
-  void BeginSleep(internal::VThread& thread, uint64_t ticks);
+  uint64_t StartTimeout(VThread& thread, uint64_t ticks);
+  void BeginSleep(detail::ThreadPoint& thread, uint64_t ticks);
   void CancelTimer(uint64_t timer_id);
-  void ReportException(internal::VThread& thread, std::exception_ptr error);
-  uint64_t Enqueue(internal::VThread& target, internal::Message message);
+  void ReportException(VThread& thread, std::exception_ptr error);
+  uint64_t Enqueue(VThread& target, Message message);
+  uint64_t EnqueuePosted(PostAwaiter& post);
   void CountModelFeature(std::string_view what, uint64_t state) {
     if (feature_counters_ != nullptr) CountFeature(state, UINT64_MAX, what);
   }
 
-  struct Timer {
-    uint64_t due_ticks;
-    uint64_t id;  // creation order; breaks no ties by itself, the strategy orders due timers
-    internal::VThread* wake;  // for a timeout or sleep; null for a delayed post
-    internal::VThread* post_to;
-    internal::Message message;
-  };
+  // The records a run keeps that the step loop does not touch at every step: timers, and the
+  // slots of dispatched messages and parked continuations (sim/internal/kernel_records.h).
+  struct Timer;
+  struct Records;
   struct OwnedObject {
     void* object;
     std::size_t bytes;
@@ -345,14 +337,14 @@ class Kernel : private SchedulingView {
   // watchers' begin and end (RunMessageLoop, PumpUntilReady).
   class LoopScope {
    public:
-    LoopScope(Kernel& kernel, internal::VThread& thread, std::string_view loop);
+    LoopScope(Kernel& kernel, VThread& thread, std::string_view loop);
     LoopScope(const LoopScope&) = delete;
     LoopScope& operator=(const LoopScope&) = delete;
     ~LoopScope();
 
    private:
     Kernel& kernel_;
-    internal::VThread& thread_;
+    VThread& thread_;
     // What each watcher's begin returned, in watcher order; a run has one or two watchers (the
     // models), so a loop start allocates nothing.
     absl::InlinedVector<uint64_t, 2> tokens_;
@@ -361,7 +353,7 @@ class Kernel : private SchedulingView {
   // For AtomicSection: the running thread's sections begin and end.
   void EnterAtomicSection();
   void LeaveAtomicSection();
-  void FailWaitInAtomicSection(const internal::VThread& thread);
+  void FailWaitInAtomicSection(const VThread& thread);
 
   // SchedulingView, for a strategy that observes operations.
   uint32_t ThreadCount() const override { return thread_count_; }
@@ -386,22 +378,21 @@ class Kernel : private SchedulingView {
   template <StepMode kMode>
   uint32_t ChooseThreadIndex(bool previous_enabled);
   void FailAtStepLimit();
-  void RunThread(internal::VThread& thread);
+  void RunThread(VThread& thread);
   // Files a thread that has just taken a step in the RunQueue by the point it stopped at: ready
   // at a point that does not wait, waiting at one that does, nowhere once it finished.
-  void Refile(const internal::VThread& thread);
+  void Refile(const VThread& thread);
   void FireNextTimer();
   // Adds a timer `ticks` from now; returns its id, or 0 when none was added: the due time is past
   // the end of time (the wait never ends) or the timer limit failed the run.
-  uint64_t AddTimer(uint64_t ticks, internal::VThread* wake, internal::VThread* post_to,
-                    internal::Message message);
+  uint64_t AddTimer(uint64_t ticks, VThread* wake, VThread* post_to, Message message);
   void EvaluateQuiescence();
   bool EveryThreadFinishedCleanly() const;
   void FailIfBlockedOrStalled();
-  std::string ExplainDeadlock(const std::vector<const internal::VThread*>& blocked) const;
+  std::string ExplainDeadlock(const std::vector<const VThread*>& blocked) const;
   std::string ExplainStall() const;
   // For a wait nobody declared a producer for: the work not yet run that might end it.
-  std::string PendingWorkFor(const internal::VThread& waiter) const;
+  std::string PendingWorkFor(const VThread& waiter) const;
   // Checks a traced decision (the last in choices_) with the strategy and keeps its label.
   void ObserveTraced(std::string label);
   // A decision as recorded on the hot path: labels live apart, and only in traced runs.
@@ -410,7 +401,7 @@ class Kernel : private SchedulingView {
     uint32_t count;
     ChoiceKind kind;
   };
-  internal::Message TakeMessage(internal::VThread& thread);
+  Message TakeMessage(VThread& thread);
 
   KernelLimits limits_;
   Strategy* strategy_ = nullptr;
@@ -418,11 +409,19 @@ class Kernel : private SchedulingView {
   bool traced_ = false;
   const ParamValues* params_ = nullptr;
 
-  internal::RunQueue run_queue_;
-  std::vector<std::unique_ptr<internal::VThread>> thread_pool_;  // reused across runs
-  std::vector<internal::VThread*> threads_;  // thread_pool_'s pointers, for the hot path
+  // The threads at a scheduling point, one bit per thread id: those free to go, and those whose
+  // wait the kernel must ask about. The kernel files a thread when it spawns it and after each
+  // of its steps, by the point it stopped at. Kept as bits so that finding the enabled threads,
+  // at every step, costs a few instructions rather than a walk over every thread.
+  struct RunQueue {
+    uint64_t ready = 0;
+    uint64_t waiting = 0;
+  };
+  RunQueue run_queue_;
+  std::vector<std::unique_ptr<VThread>> thread_pool_;  // reused across runs
+  std::vector<VThread*> threads_;                      // thread_pool_'s pointers, for the hot path
   uint32_t thread_count_ = 0;
-  internal::VThread* current_ = nullptr;
+  VThread* current_ = nullptr;
   // The RunQueue bit of the thread that took the last step; 0 before the first step. A bit
   // rather than an id: the hot path tests it against the enabled set.
   uint64_t previous_bit_ = 0;
@@ -431,7 +430,7 @@ class Kernel : private SchedulingView {
   }
   EnabledThreads enabled_;  // at the current step
   // enabled_'s threads in order, so that a step finds the chosen one with a single load.
-  std::array<internal::VThread*, KernelLimits::kThreadsMaxCeiling> enabled_threads_{};
+  std::array<VThread*, KernelLimits::kThreadsMaxCeiling> enabled_threads_{};
 
   // The RunQueue bit of the thread inside an AtomicSection (0: none), and how deeply nested.
   uint64_t atomic_bit_ = 0;
@@ -442,10 +441,7 @@ class Kernel : private SchedulingView {
   uint64_t now_ticks_ = 0;
   uint64_t next_message_id_ = 1;
   uint64_t next_timer_id_ = 1;
-  std::vector<Timer> timers_;
-  // Keeps handler closures alive for the run.
-  internal::RecycledSlots<internal::Message> dispatched_;
-  internal::RecycledSlots<internal::Continuation> continuations_;
+  std::unique_ptr<Records> records_;
   std::vector<OwnedObject> owned_;
   std::vector<QuiescenceCheck> checks_;
   std::vector<LoopWatcher> loop_watchers_;  // this run's; cleared first when it is destroyed
@@ -460,7 +456,7 @@ class Kernel : private SchedulingView {
   bool track_dispatch_orders_ = false;
   void CountFeature(uint64_t a, uint64_t b, std::string_view what);
   void CountFeature(uint64_t a, uint64_t b, uint64_t what_hash);
-  void CountStepFeatures(internal::VThread& thread, bool previous_enabled);
+  void CountStepFeatures(VThread& thread, bool previous_enabled);
   bool recording_accesses_ = false;  // the strategy observes operations (NoteAccess records)
   bool model_attached_ = false;
   std::vector<Access> accesses_;
@@ -478,34 +474,13 @@ class Kernel : private SchedulingView {
 
 // ---- Template definitions.
 
-namespace internal {
+// Not API: the awaiters BlockOn and BlockOnFor return.
+namespace detail {
 
-// The kernel's private operations its own awaiters use (futures, timed waits, dispatch and frame
-// ends). Nothing outside sim/ calls these.
-struct KernelAccess {
-  static void ParkContinuation(VThread& thread, FutureCore& core) {
-    thread.kernel->ParkContinuation(thread, core);
-  }
-  static void Park(FutureCore& core, Continuation* continuation) { core.Park(continuation); }
-  static void PostContinuation(Kernel& kernel, Continuation& continuation) {
-    kernel.PostContinuation(continuation);
-  }
-  static void Dispatch(Kernel& kernel, VThread& thread, Message& message) {
-    kernel.Dispatch(thread, message);
-  }
-  static uint64_t StartTimeout(VThread& thread, uint64_t ticks) {
-    return thread.kernel->StartTimeout(thread, ticks);
-  }
-  static void CancelTimer(VThread& thread, uint64_t timer_id) {
-    thread.kernel->CancelTimer(timer_id);
-  }
-  static void ReportException(VThread& thread, std::exception_ptr error) {
-    thread.kernel->ReportException(thread, std::move(error));
-  }
-  static void NoteAccess(Kernel& kernel, const Object* object, AccessKind kind) {
-    kernel.NoteAccess(object, kind);
-  }
-};
+// Starts the timer that ends `thread`'s current wait after `ticks`; returns its id (0: none).
+uint64_t StartTimeout(ThreadPoint& thread, uint64_t ticks);
+// Stops that timer when the wait ended first.
+void CancelTimeout(ThreadPoint& thread, uint64_t timer_id);
 
 template <typename T>
 struct [[nodiscard]] BlockingWait {
@@ -522,32 +497,32 @@ template <typename T>
 struct [[nodiscard]] TimedWait {
   FutureState<T>* state;
   uint64_t timeout_ticks;
-  VThread* thread = nullptr;
+  ThreadPoint* thread = nullptr;
   uint64_t timer_id = 0;
   bool await_ready() const noexcept { return false; }
   template <typename P>
   void await_suspend(std::coroutine_handle<P> handle) noexcept {
     thread = handle.promise().thread;
     thread->Arrive({"block_on_for", state}, state, WaitKind::kBlocking);
-    timer_id = KernelAccess::StartTimeout(*thread, timeout_ticks);
+    timer_id = StartTimeout(*thread, timeout_ticks);
   }
   bool await_resume() const {
-    if (!thread->timed_out) KernelAccess::CancelTimer(*thread, timer_id);
+    if (!thread->timed_out) CancelTimeout(*thread, timer_id);
     thread->timed_out = false;
     return state->done();
   }
 };
 
-}  // namespace internal
+}  // namespace detail
 
 template <typename T>
 auto Kernel::BlockOn(Future<T> future) {
-  return internal::BlockingWait<T>{&future.state()};
+  return detail::BlockingWait<T>{&future.state()};
 }
 
 template <typename T>
 auto Kernel::BlockOnFor(Future<T> future, uint64_t timeout_ticks) {
-  return internal::TimedWait<T>{&future.state(), timeout_ticks};
+  return detail::TimedWait<T>{&future.state(), timeout_ticks};
 }
 
 template <typename T>

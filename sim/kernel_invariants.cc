@@ -4,14 +4,14 @@
 // stops the process there, naming it, rather than surfacing later as a wrong verdict.
 #include <set>
 
+#include "sim/internal/kernel_access.h"
+#include "sim/internal/kernel_records.h"
 #include "sim/kernel.h"
 
 namespace wvsim::sim {
 
-using internal::Continuation;
 using internal::MessageKind;
 using internal::ThreadState;
-using internal::VThread;
 
 namespace {
 
@@ -34,7 +34,7 @@ void CheckStack(const VThread& thread) {
 void CheckQueue(const VThread& thread, std::set<const Continuation*>& queued) {
   if (thread.queue == nullptr) return;
   for (size_t i = 0; i < thread.queue->items.size(); ++i) {
-    const internal::Message& message = thread.queue->items[i];
+    const Message& message = thread.queue->items[i];
     WVSIM_ASSERT_MSG(message.id != 0, "a queued message has its id");
     if (message.kind != MessageKind::kResume) continue;
     WVSIM_ASSERT_MSG(message.resume->owner == &thread && message.resume->posted,
@@ -71,7 +71,7 @@ void Kernel::CheckInvariants() const {
     CheckStack(thread);
     CheckQueue(thread, queued);
   }
-  for (const Continuation& continuation : continuations_) {
+  for (const Continuation& continuation : records_->continuations) {
     if (continuation.owner == nullptr) continue;
     WVSIM_ASSERT_MSG(continuation.posted || !continuation.frames.empty(),
                      "a parked continuation holds its handler's frames until it is posted");
@@ -79,7 +79,7 @@ void Kernel::CheckInvariants() const {
         !continuation.posted || continuation.frames.empty() || queued.count(&continuation) == 1,
         "a posted continuation that still holds frames is in its thread's queue");
   }
-  for (const Timer& timer : timers_) {
+  for (const Timer& timer : records_->timers) {
     WVSIM_ASSERT_MSG(timer.due_ticks >= now_ticks_, "no timer is overdue between steps");
     WVSIM_ASSERT((timer.wake == nullptr) != (timer.post_to == nullptr));
   }

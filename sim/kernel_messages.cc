@@ -3,20 +3,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "sim/internal/kernel_access.h"
+#include "sim/internal/kernel_records.h"
 #include "sim/kernel.h"
 #include "sim/planted_defects.h"
 #include "sim/trace_hash.h"
 
 namespace wvsim::sim {
 
-using internal::Continuation;
-using internal::Message;
 using internal::MessageKind;
-using internal::VThread;
 
 namespace {
 
-// Restores a thread's loop depth however its loop ends (a quit, an exception, the run's end).
 // Dispatches a message on the awaiting thread: the handler's frames go on top of the stack and the
 // kernel's loop resumes them; when they finish or detach, the loop resumes the awaiting frame.
 struct DispatchAwaiter {
@@ -25,7 +23,7 @@ struct DispatchAwaiter {
   bool await_ready() const noexcept { return false; }
   template <typename P>
   void await_suspend(std::coroutine_handle<P> handle) const {
-    internal::KernelAccess::Dispatch(*kernel, *handle.promise().thread, *message);
+    KernelAccess::Dispatch(*kernel, VThread::Of(*handle.promise().thread), *message);
   }
   void await_resume() const noexcept {}
 };
@@ -69,12 +67,25 @@ uint64_t Kernel::Enqueue(VThread& target, Message message) {
 
 Kernel::PostAwaiter Kernel::Post(Thread target, MessageLabel label,
                                  absl::AnyInvocable<Task<>()> handler) {
-  return PostAwaiter{this, internal::ThreadAccess::Record(target),
-                     internal::CallMessage(std::move(label), std::move(handler))};
+  const Object* queue = target.valid() ? VThread::Of(target)->queue.get() : nullptr;
+  return PostAwaiter{this, target, queue, std::move(label), std::move(handler), false};
 }
 
 Kernel::PostAwaiter Kernel::PostQuit(Thread target) {
-  return PostAwaiter{this, internal::ThreadAccess::Record(target), internal::QuitMessage()};
+  PostAwaiter quit = Post(target, "quit", nullptr);
+  quit.quit = true;
+  return quit;
+}
+
+uint64_t Kernel::EnqueuePosted(PostAwaiter& post) {
+  if (!post.target.valid()) {
+    Fail(Verdict::kAssertion, "post", "posted to an invalid thread");
+    return 0;
+  }
+  Message message = post.quit
+                        ? internal::QuitMessage()
+                        : internal::CallMessage(std::move(post.label), std::move(post.handler));
+  return Enqueue(*VThread::Of(post.target), std::move(message));
 }
 
 Message Kernel::TakeMessage(VThread& thread) {
@@ -88,7 +99,7 @@ Kernel::LoopScope::LoopScope(Kernel& kernel, VThread& thread, std::string_view l
     : kernel_(kernel), thread_(thread) {
   ++thread_.loop_depth;
   if (kernel_.loop_watchers_.empty()) return;
-  const Thread handle = internal::ThreadAccess::Handle(&thread_);
+  const Thread handle = thread_.handle();
   tokens_.reserve(kernel_.loop_watchers_.size());
   for (LoopWatcher& watcher : kernel_.loop_watchers_)
     tokens_.push_back(watcher.begin(handle, loop));
@@ -99,7 +110,7 @@ Kernel::LoopScope::~LoopScope() {
   // A run being destroyed has no watchers left (DestroyRun clears them first): its models are
   // not told about loops that end only because their frames are destroyed.
   const size_t watched = std::min(tokens_.size(), kernel_.loop_watchers_.size());
-  const Thread handle = internal::ThreadAccess::Handle(&thread_);
+  const Thread handle = thread_.handle();
   for (size_t i = 0; i < watched; ++i) kernel_.loop_watchers_[i].end(handle, tokens_[i]);
 }
 
@@ -180,7 +191,7 @@ void Kernel::Dispatch(VThread& thread, Message& message) {
     message.resume->frames.clear();
     return;
   }
-  internal::Message& kept = dispatched_.Next();
+  Message& kept = records_->dispatched.Next();
   kept = std::move(message);
   Task<> handler;
   try {
@@ -211,12 +222,12 @@ void Kernel::ParkContinuation(VThread& thread, FutureCore& core) {
   const uint32_t base = thread.dispatch_bases.back();
   WVSIM_ASSERT_MSG(base < thread.frames.size(), "the awaiting handler's frames are on the stack");
   thread.dispatch_bases.pop_back();
-  Continuation& continuation = continuations_.Next();  // reset by DestroyRun
+  Continuation& continuation = records_->continuations.Next();  // reset by DestroyRun
   continuation.owner = &thread;
   continuation.awaited = &core;
   continuation.frames.assign(thread.frames.begin() + base, thread.frames.end());
   thread.frames.resize(base);
-  internal::KernelAccess::Park(core, &continuation);
+  KernelAccess::Park(core, &continuation);
   if (traced_) {
     Trace(TraceKind::kPark,
           absl::StrCat("await ", core.name(), " (handler parked, the pump goes on)"));
@@ -239,21 +250,21 @@ uint64_t Kernel::PostDelayed(Thread target, uint64_t delay_ticks, MessageLabel l
   Message message = internal::CallMessage(std::move(label), std::move(handler));
   message.id = next_message_id_++;
   const uint64_t id = message.id;
-  AddTimer(delay_ticks, nullptr, internal::ThreadAccess::Record(target), std::move(message));
+  AddTimer(delay_ticks, nullptr, VThread::Of(target), std::move(message));
   return id;
 }
 
 bool Kernel::Cancel(Thread target, uint64_t message_id) {
   if (!target.valid() || message_id == 0) return false;
   NoteAccess(nullptr, AccessKind::kGlobal);  // timers and queues: dependent on everything
-  VThread* record = internal::ThreadAccess::Record(target);
-  for (auto it = timers_.begin(); it != timers_.end(); ++it) {
+  VThread* record = VThread::Of(target);
+  for (auto it = records_->timers.begin(); it != records_->timers.end(); ++it) {
     if (it->post_to == record && it->message.id == message_id) {
       if (traced_) {
         Trace(TraceKind::kNote,
               absl::StrFormat("cancel #%d %s", message_id, internal::LabelOf(it->message)));
       }
-      timers_.erase(it);
+      records_->timers.erase(it);
       return true;
     }
   }

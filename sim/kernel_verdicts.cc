@@ -4,14 +4,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "sim/internal/kernel_access.h"
+#include "sim/internal/kernel_records.h"
 #include "sim/kernel.h"
 
 namespace wvsim::sim {
 
-using internal::Continuation;
-using internal::ThreadAccess;
 using internal::ThreadState;
-using internal::VThread;
 
 namespace {
 
@@ -28,7 +27,7 @@ std::vector<const VThread*> CycleFrom(const VThread* start) {
   const VThread* at = start;
   for (size_t hops = 0; hops < 64; ++hops) {
     if (!IsBlocked(*at) || at->wait == nullptr) return {};
-    const VThread* next = ThreadAccess::Record(at->wait->Blocker());
+    const VThread* next = VThread::Of(at->wait->Blocker());
     if (next == nullptr) return {};
     if (next == start) return path;
     if (std::find(path.begin(), path.end(), next) != path.end()) return {};
@@ -55,7 +54,7 @@ std::string Kernel::ExplainDeadlock(const std::vector<const VThread*>& blocked) 
   for (const VThread* thread : blocked) {
     std::string line = absl::StrCat("thread ", thread->name(), " is blocked in ",
                                     DescribeOperation(*thread), ": ", thread->wait->WhyNotReady());
-    const VThread* blocker = ThreadAccess::Record(thread->wait->Blocker());
+    const VThread* blocker = VThread::Of(thread->wait->Blocker());
     if (blocker == thread) {
       absl::StrAppend(&line, ", and that needs thread ", thread->name(),
                       " itself, which is blocked");
@@ -81,7 +80,7 @@ std::string Kernel::PendingWorkFor(const VThread& waiter) const {
   std::vector<std::string> items;
   auto describe_queue = [&](const VThread& thread) {
     if (thread.queue == nullptr || thread.queue->items.empty()) return;
-    const internal::Message& first = thread.queue->items.front();
+    const Message& first = thread.queue->items.front();
     const char* why = &thread == &waiter ? " itself, which cannot run them while it waits here"
                       : thread.state == ThreadState::kFinished ? ", which has finished"
                                                                : ", which is not pumping";
@@ -93,7 +92,7 @@ std::string Kernel::PendingWorkFor(const VThread& waiter) const {
   for (uint32_t i = 0; i < thread_count_; ++i) {
     if (thread_pool_[i].get() != &waiter) describe_queue(*thread_pool_[i]);
   }
-  for (const Continuation& continuation : continuations_) {
+  for (const Continuation& continuation : records_->continuations) {
     if (continuation.posted) continue;
     const auto& awaited = static_cast<const FutureCore&>(*continuation.awaited);
     items.push_back(absl::StrCat("a handler parked on thread ", continuation.owner->name(),
@@ -118,14 +117,14 @@ std::string Kernel::ExplainStall() const {
         thread.state == ThreadState::kReady && thread.loop_depth > 0 &&
         (thread.wait_kind == WaitKind::kIdle || thread.wait_kind == WaitKind::kPumping);
     if (thread.queue != nullptr && !thread.queue->items.empty() && !pumps) {
-      const internal::Message& first = thread.queue->items.front();
+      const Message& first = thread.queue->items.front();
       items.push_back(absl::StrCat(
           thread.queue->items.size(), " message(s) queued for thread ", thread.name(), ", which ",
           thread.state == ThreadState::kFinished ? "has finished" : "is not pumping", " (first: #",
           first.id, " ", internal::LabelOf(first), ")"));
     }
   }
-  for (const Continuation& continuation : continuations_) {
+  for (const Continuation& continuation : records_->continuations) {
     if (continuation.posted) continue;
     // What the awaited future says of itself names what holds it up (a hung process, a call
     // nobody answers), when the model told it (FutureCore::SetProducer). ParkContinuation only
@@ -143,7 +142,7 @@ std::vector<Kernel::WaitingThread> Kernel::WaitingThreads() const {
     const VThread& thread = *thread_pool_[i];
     if (thread.state != ThreadState::kReady || thread.wait == nullptr || thread.Enabled()) continue;
     if (thread.wait_kind == WaitKind::kIdle) continue;
-    const VThread* blocker = ThreadAccess::Record(thread.wait->Blocker());
+    const VThread* blocker = VThread::Of(thread.wait->Blocker());
     waiting.push_back(WaitingThread{thread.name(), DescribeOperation(thread), thread.wait_kind,
                                     thread.wait->WhyNotReady(),
                                     blocker != nullptr ? blocker->name() : std::string()});
@@ -157,7 +156,7 @@ bool Kernel::EveryThreadFinishedCleanly() const {
     if (thread.state != ThreadState::kFinished) return false;
     if (thread.queue != nullptr && !thread.queue->items.empty()) return false;
   }
-  for (const Continuation& continuation : continuations_) {
+  for (const Continuation& continuation : records_->continuations) {
     if (!continuation.posted) return false;
   }
   return true;

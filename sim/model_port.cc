@@ -5,16 +5,13 @@
 
 namespace wvsim::sim {
 
-using internal::ThreadAccess;
-using internal::VThread;
-
 bool ModelPort::HasMessageQueue(Thread thread) const {
-  return thread.valid() && ThreadAccess::Record(thread)->queue != nullptr;
+  return thread.valid() && VThread::Of(thread)->queue != nullptr;
 }
 
 bool ModelPort::IsOnStack(Thread thread, std::coroutine_handle<> frame) const {
   if (!thread.valid()) return false;
-  for (const internal::Frame& on_stack : ThreadAccess::Record(thread)->frames) {
+  for (const internal::Frame& on_stack : VThread::Of(thread)->frames) {
     if (on_stack.handle == frame) return true;
   }
   return false;
@@ -22,7 +19,7 @@ bool ModelPort::IsOnStack(Thread thread, std::coroutine_handle<> frame) const {
 
 bool ModelPort::IsInInnermostDispatch(Thread thread, std::coroutine_handle<> frame) const {
   if (!thread.valid()) return false;
-  const VThread& record = *ThreadAccess::Record(thread);
+  const VThread& record = *VThread::Of(thread);
   if (record.dispatch_bases.empty()) return false;
   WVSIM_ASSERT(record.dispatch_bases.back() <= record.frames.size());
   for (size_t i = record.dispatch_bases.back(); i < record.frames.size(); ++i) {
@@ -43,7 +40,7 @@ uint64_t ModelPort::Send(Thread target, MessageLabel label,
     kernel_->Fail(Verdict::kAssertion, "send", "sent to an invalid thread");
     return 0;
   }
-  return kernel_->Enqueue(*ThreadAccess::Record(target),
+  return kernel_->Enqueue(*VThread::Of(target),
                           internal::CallMessage(std::move(label), std::move(handler)));
 }
 

@@ -176,7 +176,7 @@ void RegisterScenarioOrDie(Scenario scenario) {
   }
 }
 
-internal::ScenarioRegistration::ScenarioRegistration(Scenario (*make)()) {
+detail::ScenarioRegistration::ScenarioRegistration(Scenario (*make)()) {
   RegisterScenarioOrDie(make());
 }
 

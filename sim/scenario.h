@@ -123,16 +123,16 @@ class ScenarioRegistry {
 // aborts: a broken built-in registration is a programming error in the binary.
 void RegisterScenarioOrDie(Scenario scenario);
 
-namespace internal {
+namespace detail {
 struct ScenarioRegistration {
   explicit ScenarioRegistration(Scenario (*make)());
 };
-}  // namespace internal
+}  // namespace detail
 
-#define WVSIM_REGISTER_SCENARIO(name)                                                 \
-  static ::wvsim::sim::Scenario WvsimMakeScenario_##name();                           \
-  static const ::wvsim::sim::internal::ScenarioRegistration WvsimRegistration_##name( \
-      &WvsimMakeScenario_##name);                                                     \
+#define WVSIM_REGISTER_SCENARIO(name)                                               \
+  static ::wvsim::sim::Scenario WvsimMakeScenario_##name();                         \
+  static const ::wvsim::sim::detail::ScenarioRegistration WvsimRegistration_##name( \
+      &WvsimMakeScenario_##name);                                                   \
   static ::wvsim::sim::Scenario WvsimMakeScenario_##name()
 
 }  // namespace wvsim::sim

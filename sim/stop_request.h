@@ -12,15 +12,15 @@
 
 namespace wvsim::sim {
 
-namespace internal {
+namespace detail {
 inline volatile std::sig_atomic_t stop_requested = 0;
-}  // namespace internal
+}  // namespace detail
 
 // Async-signal-safe: only stores to a volatile sig_atomic_t.
-inline void RequestStop() { internal::stop_requested = 1; }
-inline bool StopRequested() { return internal::stop_requested != 0; }
+inline void RequestStop() { detail::stop_requested = 1; }
+inline bool StopRequested() { return detail::stop_requested != 0; }
 // For a caller that starts something new after handling a stop (tests).
-inline void ClearStopRequest() { internal::stop_requested = 0; }
+inline void ClearStopRequest() { detail::stop_requested = 0; }
 
 }  // namespace wvsim::sim
 

@@ -22,7 +22,8 @@
 
 namespace wvsim::sim {
 
-namespace internal {
+// Not API: the awaiter every point below builds, in the header because it is a template.
+namespace detail {
 
 // A scheduling point followed by an effect that runs once the thread is chosen. What kind of
 // point it is (its verb, and whether it waits for its object) is part of the type, so the
@@ -62,18 +63,18 @@ inline constexpr char kFetchAddVerb[] = "fetch_add";
 inline constexpr char kExchangeVerb[] = "exchange";
 inline constexpr char kCompareExchangeVerb[] = "compare_exchange";
 
-}  // namespace internal
+}  // namespace detail
 
 class Mutex final : public Object, public Waitable {
  public:
   Mutex(Kernel& kernel, std::string name) : Object(std::move(name)), kernel_(kernel) {}
 
   auto Lock() {
-    return internal::MakePoint<internal::kLockVerb, WaitKind::kBlocking>(
+    return detail::MakePoint<detail::kLockVerb, WaitKind::kBlocking>(
         this, [](Mutex& self) { self.owner_ = self.kernel_.Current(); });
   }
   auto Unlock() {
-    return internal::MakePoint<internal::kUnlockVerb, WaitKind::kNone>(this, [](Mutex& self) {
+    return detail::MakePoint<detail::kUnlockVerb, WaitKind::kNone>(this, [](Mutex& self) {
       if (self.owner_ != self.kernel_.Current()) {
         self.kernel_.Fail(Verdict::kAssertion, "unlock " + self.name(),
                           "mutex " + self.name() + " unlocked by a thread that does not hold it");
@@ -105,16 +106,16 @@ class Event final : public Object, public Waitable, public DeclaredProducer {
       : Object(std::move(name)), reset_(reset), set_(initially_set) {}
 
   auto Set() {
-    return internal::MakePoint<internal::kSetVerb, WaitKind::kNone>(
+    return detail::MakePoint<detail::kSetVerb, WaitKind::kNone>(
         this, [](Event& self) { self.set_ = true; });
   }
   auto Clear() {
-    return internal::MakePoint<internal::kResetVerb, WaitKind::kNone>(
+    return detail::MakePoint<detail::kResetVerb, WaitKind::kNone>(
         this, [](Event& self) { self.set_ = false; });
   }
   // WaitForSingleObject: blocks until set; an auto-reset event is cleared by the wait it ends.
   auto Wait() {
-    return internal::MakePoint<internal::kWaitVerb, WaitKind::kBlocking>(this, [](Event& self) {
+    return detail::MakePoint<detail::kWaitVerb, WaitKind::kBlocking>(this, [](Event& self) {
       if (self.reset_ == Reset::kAuto) self.set_ = false;
     });
   }
@@ -137,11 +138,11 @@ class Semaphore final : public Object, public Waitable, public DeclaredProducer 
   Semaphore(std::string name, int initial_count) : Object(std::move(name)), count_(initial_count) {}
 
   auto Acquire() {
-    return internal::MakePoint<internal::kAcquireVerb, WaitKind::kBlocking>(
+    return detail::MakePoint<detail::kAcquireVerb, WaitKind::kBlocking>(
         this, [](Semaphore& self) { --self.count_; });
   }
   auto Release(int count = 1) {
-    return internal::MakePoint<internal::kReleaseVerb, WaitKind::kNone>(
+    return detail::MakePoint<detail::kReleaseVerb, WaitKind::kNone>(
         this, [count](Semaphore& self) { self.count_ += count; });
   }
   int count() const { return count_; }
@@ -164,28 +165,27 @@ class Shared final : public Object {
   Shared(std::string name, T initial) : Object(std::move(name)), value_(std::move(initial)) {}
 
   auto Load() {
-    return internal::MakePoint<internal::kLoadVerb, WaitKind::kNone>(
+    return detail::MakePoint<detail::kLoadVerb, WaitKind::kNone>(
         this, [](Shared& self) { return self.value_; });
   }
   auto Store(T value) {
-    return internal::MakePoint<internal::kStoreVerb, WaitKind::kNone>(
+    return detail::MakePoint<detail::kStoreVerb, WaitKind::kNone>(
         this, [value](Shared& self) { self.value_ = value; });
   }
   auto FetchAdd(T delta) {
-    return internal::MakePoint<internal::kFetchAddVerb, WaitKind::kNone>(
-        this, [delta](Shared& self) {
-          T old = self.value_;
-          self.value_ = self.value_ + delta;
-          return old;
-        });
+    return detail::MakePoint<detail::kFetchAddVerb, WaitKind::kNone>(this, [delta](Shared& self) {
+      T old = self.value_;
+      self.value_ = self.value_ + delta;
+      return old;
+    });
   }
   auto Exchange(T value) {
-    return internal::MakePoint<internal::kExchangeVerb, WaitKind::kNone>(
+    return detail::MakePoint<detail::kExchangeVerb, WaitKind::kNone>(
         this, [value](Shared& self) { return std::exchange(self.value_, value); });
   }
   // Returns true and stores `desired` when the value equals `expected`.
   auto CompareExchange(T expected, T desired) {
-    return internal::MakePoint<internal::kCompareExchangeVerb, WaitKind::kNone>(
+    return detail::MakePoint<detail::kCompareExchangeVerb, WaitKind::kNone>(
         this, [expected, desired](Shared& self) {
           if (!(self.value_ == expected)) return false;
           self.value_ = desired;

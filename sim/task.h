@@ -21,11 +21,12 @@
 
 #include "sim/assert.h"
 #include "sim/frame_pool.h"
-#include "sim/internal/vthread.h"
+#include "sim/thread_point.h"
 
 namespace wvsim::sim {
 
-namespace internal {
+// Not API: the promise machinery Task's template needs in the header.
+namespace detail {
 
 struct PromiseBase;
 
@@ -36,7 +37,7 @@ struct PromiseBase;
 void FinishFrame(PromiseBase& promise) noexcept;
 
 struct PromiseBase {
-  VThread* thread = nullptr;
+  ThreadPoint* thread = nullptr;  // the thread the frame runs on
   std::exception_ptr error;
   bool owned_by_kernel = false;
 
@@ -79,19 +80,19 @@ struct Promise<void> : PromiseBase {
   }
 };
 
-}  // namespace internal
+}  // namespace detail
 
 // The thread a suspending coroutine runs on, for awaiters written outside the kernel (a model's
 // awaiter that wraps one of the kernel's): call it from await_suspend with its handle.
 template <typename Promise>
 Thread ThreadOf(std::coroutine_handle<Promise> handle) {
-  return internal::ThreadAccess::Handle(handle.promise().thread);
+  return detail::HandleOf(*handle.promise().thread);
 }
 
 template <typename T = void>
 class [[nodiscard]] Task {
  public:
-  struct promise_type : internal::Promise<T> {
+  struct promise_type : detail::Promise<T> {
     Task get_return_object() {
       return Task(std::coroutine_handle<promise_type>::from_promise(*this));
     }
@@ -122,10 +123,10 @@ class [[nodiscard]] Task {
   bool await_ready() const noexcept { return false; }
   template <typename Promise>
   void await_suspend(std::coroutine_handle<Promise> parent) const noexcept {
-    internal::VThread* thread = parent.promise().thread;
+    detail::ThreadPoint* thread = parent.promise().thread;
     WVSIM_ASSERT_MSG(thread != nullptr, "a task is awaited from a frame running on a thread");
     handle_.promise().thread = thread;
-    thread->frames.push_back({handle_, false});
+    detail::PushFrame(*thread, handle_);
   }
   T await_resume() const { return handle_.promise().Take(); }
 

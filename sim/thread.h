@@ -11,10 +11,9 @@
 
 namespace wvsim::sim {
 
-namespace internal {
+class Kernel;
+// The kernel's record of a thread: declared here, defined inside sim/ only (sim/internal/).
 struct VThread;
-struct ThreadAccess;
-}  // namespace internal
 
 // Valid for the run that spawned it.
 class Thread {
@@ -28,9 +27,10 @@ class Thread {
   bool operator==(const Thread&) const = default;
 
  private:
-  friend struct internal::ThreadAccess;
-  explicit Thread(internal::VThread* thread) : thread_(thread) {}
-  internal::VThread* thread_ = nullptr;
+  friend class Kernel;
+  friend struct VThread;
+  explicit Thread(VThread* thread) : thread_(thread) {}
+  VThread* thread_ = nullptr;
 };
 
 struct ThreadOptions {

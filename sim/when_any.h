@@ -22,7 +22,8 @@
 
 namespace wvsim::sim {
 
-namespace internal {
+// Not API: the listener WhenAny's template makes.
+namespace detail {
 
 // One future's place in a WhenAny: the first to complete sets the result to its index.
 class WhenAnyArm final : public CompletionListener {
@@ -37,9 +38,7 @@ class WhenAnyArm final : public CompletionListener {
   size_t index_;
 };
 
-Task<> CompleteAfter(Kernel& kernel, uint64_t ticks, sim::Promise<void> done);
-
-}  // namespace internal
+}  // namespace detail
 
 // A future that completes with the index (0-based, in argument order) of the first of `futures`
 // to complete, failed or not; at once when one has already. `name` names it in reports.
@@ -48,7 +47,7 @@ Future<size_t> WhenAny(Kernel& kernel, std::string name, const Future<T>&... fut
   static_assert(sizeof...(T) > 0, "WhenAny of no future never completes");
   const Promise<size_t> any = kernel.MakePromise<size_t>(std::move(name));
   size_t index = 0;
-  (futures.state().Listen(kernel.Make<internal::WhenAnyArm>(any, index++)), ...);
+  (futures.state().Listen(kernel.Make<detail::WhenAnyArm>(any, index++)), ...);
   return any.future();
 }
 

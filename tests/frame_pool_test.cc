@@ -24,11 +24,11 @@ namespace wvsim::sim {
 namespace {
 
 TEST(FramePool, AFreedBlockIsHandedOutAgainForTheSameSizeClass) {
-  void* first = internal::AllocateFrame(100);
-  internal::FreeFrame(first, 100);
-  void* second = internal::AllocateFrame(120);  // the same 64-byte granule count
+  void* first = detail::AllocateFrame(100);
+  detail::FreeFrame(first, 100);
+  void* second = detail::AllocateFrame(120);  // the same 64-byte granule count
   EXPECT_EQ(second, first);
-  internal::FreeFrame(second, 120);
+  detail::FreeFrame(second, 120);
 }
 
 TEST(FramePool, PooledMapsIterateInKeyOrderAndFindByAView) {
@@ -78,8 +78,8 @@ TEST(FramePoolUnderAsan, AUseAfterFreeOfAPooledBlockIsReported) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_DEATH(
       {
-        auto* block = static_cast<char*>(internal::AllocateFrame(200));
-        internal::FreeFrame(block, 200);
+        auto* block = static_cast<char*>(detail::AllocateFrame(200));
+        detail::FreeFrame(block, 200);
         block[100] = 1;
       },
       "use-after-poison");

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "sim/assert.h"
 #include "sim/internal/ring_queue.h"
+#include "sim/internal/vthread.h"
 #include "sim/message_label.h"
 #include "sim/object.h"
 #include "sim/task.h"
@@ -21,29 +22,38 @@
 
 namespace wvsim::sim::internal {
 
-// A handler's frames, taken off its thread's stack when it awaited something not yet done. When
-// that completes, a kResume message carries them back to the thread's queue (docs/design.md:
-// awaited continuations are posted to the awaiting thread's queue).
-struct Continuation {
-  VThread* owner = nullptr;
-  std::vector<Frame> frames;  // the handler's root first
-  const Object* awaited = nullptr;
-  bool posted = false;
-};
-
 enum class MessageKind : uint8_t {
   kCall,    // run `call` as a handler
   kResume,  // resume a parked continuation
   kQuit,    // end the innermost message loop
 };
 
+}  // namespace wvsim::sim::internal
+
+// The two records installed headers only declare (sim/future.h, sim/kernel.h).
+namespace wvsim::sim {
+
+// A handler's frames, taken off its thread's stack when it awaited something not yet done. When
+// that completes, a kResume message carries them back to the thread's queue (docs/design.md:
+// awaited continuations are posted to the awaiting thread's queue).
+struct Continuation {
+  VThread* owner = nullptr;
+  std::vector<internal::Frame> frames;  // the handler's root first
+  const Object* awaited = nullptr;
+  bool posted = false;
+};
+
 struct Message {
   uint64_t id = 0;  // given when it is queued
-  MessageKind kind = MessageKind::kCall;
+  internal::MessageKind kind = internal::MessageKind::kCall;
   MessageLabel label;  // empty for kResume: see LabelOf
   absl::AnyInvocable<Task<void>()> call;
   Continuation* resume = nullptr;
 };
+
+}  // namespace wvsim::sim
+
+namespace wvsim::sim::internal {
 
 // A continuation's label names what its handler awaited. Built only when a trace or a report
 // asks: a run posts a continuation for every await that completes, most runs are not traced,
