@@ -138,6 +138,9 @@ struct DeferralRecord;
 
 // The runtime's side of one raised event (EventArgs is the app's side).
 struct EventRecord {
+  // Not an aggregate: Kernel::Make<T>() value-initialises, and g++ zero-fills an aggregate's
+  // whole record first although every member has its initializer.
+  EventRecord() {}
   Core* core = nullptr;
   EventArgs* args = nullptr;
   WebViewRecord* sender = nullptr;      // null for an environment's event
