@@ -36,6 +36,7 @@ template <typename A>
 using HandlerList = absl::InlinedVector<Handler<A>, 1>;
 
 struct EnvironmentRecord {
+  EnvironmentRecord() {}  // not an aggregate: see EventRecord
   Core* core = nullptr;
   Environment* handle = nullptr;
   BrowserProcess* browser = nullptr;
@@ -44,6 +45,7 @@ struct EnvironmentRecord {
 };
 
 struct WebViewRecord {
+  WebViewRecord() {}  // not an aggregate: see EventRecord
   Core* core = nullptr;
   CoreWebView2* handle = nullptr;
   EnvironmentRecord* env = nullptr;
