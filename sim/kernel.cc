@@ -101,7 +101,7 @@ void Kernel::DestroyRun() {
     continuation.awaited = nullptr;
     continuation.posted = false;
   });
-  records_->dispatched.Recycle([](Message& message) { message = Message{}; });
+  records_->dispatched.Recycle([](Message& message) { internal::ClearMessage(message); });
   records_->timers.clear();
   checks_.clear();
   // Every destructor first, then the memory (Make says why).

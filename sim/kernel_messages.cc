@@ -238,7 +238,7 @@ void Kernel::PostContinuation(Continuation& continuation) {
   WVSIM_ASSERT_MSG(!continuation.posted, "a continuation is posted once");
   WVSIM_ASSERT(continuation.owner != nullptr && !continuation.frames.empty());
   continuation.posted = true;
-  Enqueue(*continuation.owner, Message{0, MessageKind::kResume, {}, {}, &continuation});
+  Enqueue(*continuation.owner, internal::ResumeMessage(continuation));
 }
 
 uint64_t Kernel::PostDelayed(Thread target, uint64_t delay_ticks, MessageLabel label,

@@ -60,17 +60,17 @@ Task<> UserResizesForm(App& app) {
   }
 }
 
-Task<> FormLoad(App& app, absl::AnyInvocable<Task<>()>& load) {
-  // The form is shown once Load's synchronous part returns: from then on the user can act.
-  app.k->Spawn("user", UserResizesForm(app));
-  co_await load();
-}
-
 }  // namespace
 
 void PostLoad(App& app, absl::AnyInvocable<Task<>()> load) {
   absl::AnyInvocable<Task<>()>& kept = app.k->Make<absl::AnyInvocable<Task<>()>>(std::move(load));
-  sim::ModelPort(*app.k).Send(app.ui, "Form1_Load", [&app, &kept] { return FormLoad(app, kept); });
+  // Form1_Load: the form is shown once Load's synchronous part returns, so from then on the user
+  // can act. Spawned as the handler is called, just before its task starts: the same order as a
+  // coroutine that spawns and then awaits `load`, without that coroutine's frame in every run.
+  sim::ModelPort(*app.k).Send(app.ui, "Form1_Load", [&app, &kept] {
+    app.k->Spawn("user", UserResizesForm(app));
+    return kept();
+  });
 }
 
 Task<> AwaitOrGiveUp(App& app, Async<std::string> script, const char* not_responding,

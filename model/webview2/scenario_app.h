@@ -18,6 +18,7 @@ namespace wvsim::model::webview2::scenario_app {
 inline constexpr char kHome[] = "https://app.example/index.html";
 
 struct App {
+  App() {}  // not an aggregate: Kernel::Make<App>() would zero-fill it first (records.h says why)
   Kernel* k = nullptr;
   Runtime* rt = nullptr;
   Thread ui;

@@ -31,7 +31,10 @@ void Boundary::SetApartment(Thread thread, Apartment apartment) {
   State(thread).apartment = apartment;
 }
 
-Apartment Boundary::ApartmentOf(Thread thread) const { return threads_[thread.id()].apartment; }
+Apartment Boundary::ApartmentOf(Thread thread) const {
+  const uint32_t id = thread.id();
+  return id < threads_.size() ? threads_[id].apartment : Apartment::kNone;
+}
 
 HandlerFrame* Boundary::WebViewHandlerOnStack(Thread thread) {
   for (auto it = handlers_.rbegin(); it != handlers_.rend(); ++it) {

@@ -8,7 +8,6 @@
 #ifndef WVSIM_MODEL_WEBVIEW2_INTERNAL_BOUNDARY_H_
 #define WVSIM_MODEL_WEBVIEW2_INTERNAL_BOUNDARY_H_
 
-#include <array>
 #include <coroutine>
 #include <cstdint>
 #include <string>
@@ -79,7 +78,11 @@ class Boundary {
     bool gate_open = false;
     bool loop_announced = false;  // BeginNestedLoop ran; its kernel loop has not started yet
   };
-  ThreadState& State(sim::Thread thread) { return threads_[thread.id()]; }
+  ThreadState& State(sim::Thread thread) {
+    const uint32_t id = thread.id();
+    if (id >= threads_.size()) threads_.resize(id + 1);
+    return threads_[id];
+  }
   // The kernel's watch on every message loop (sim::ModelPort::WatchMessageLoops): W4 for a loop
   // the app built from the kernel (RunMessageLoop, PumpUntil) inside a WebView2 handler.
   uint64_t OnLoopBegin(sim::Thread thread, std::string_view loop);
@@ -91,8 +94,10 @@ class Boundary {
   Core& core_;
   sim::Kernel& kernel_;
   sim::ModelPort port_;
-  // Inline: the runtime lives in the run's pooled memory, and a run allocates nothing for this.
-  std::array<ThreadState, sim::KernelLimits::kThreadsMaxCeiling> threads_;
+  // By thread id, up to the highest id seen so far. Inline: the runtime lives in the run's pooled
+  // memory, and a run of a few threads allocates nothing for this, nor initialises a slot for
+  // every thread a run may have (KernelLimits::kThreadsMaxCeiling), once per run.
+  absl::InlinedVector<ThreadState, 8> threads_;
   absl::InlinedVector<HandlerFrame*, 4> handlers_;  // entered and not exited
 };
 

@@ -5,10 +5,11 @@
 #define WVSIM_MODEL_WEBVIEW2_INTERNAL_NAMES_H_
 
 #include <cstdint>
-#include <functional>
-#include <map>
 #include <string>
 #include <string_view>
+#include <utility>
+
+#include "absl/container/inlined_vector.h"
 
 namespace wvsim::model::webview2::internal {
 
@@ -18,7 +19,9 @@ class Names {
   std::string Next(std::string_view kind);
 
  private:
-  std::map<std::string, uint32_t, std::less<>> counters_;  // ordered: no hash-map iteration
+  // In the order each kind was first named (never iterated for output). A run names a handful of
+  // kinds: a linear search over an inline array beats a map's node per kind, allocated every run.
+  absl::InlinedVector<std::pair<std::string, uint32_t>, 6> counters_;
 };
 
 }  // namespace wvsim::model::webview2::internal

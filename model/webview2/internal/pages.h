@@ -24,7 +24,7 @@ class Pages {
  public:
   Pages(Core& core, sim::Kernel& kernel) : core_(core), kernel_(kernel) {}
 
-  void AddPage(std::string_view uri, Page page) {
+  void AddPage(std::string_view uri, Page&& page) {
     pages_.insert_or_assign(sim::PooledString(uri), std::move(page));
   }
   const Page* FindPage(std::string_view uri) const;

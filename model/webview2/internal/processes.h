@@ -55,6 +55,7 @@ struct AuxiliaryProcess {
 };
 
 struct BrowserProcess {
+  BrowserProcess() {}  // not an aggregate: see EventRecord
   std::string user_data_folder;
   EnvironmentOptions options;
   Thread thread;
@@ -87,6 +88,7 @@ struct BrowserProcess {
 std::string BrowserHangHoldsUp(const BrowserProcess& browser);
 
 struct RendererProcess {
+  RendererProcess() {}  // not an aggregate: see EventRecord
   sim::PooledString site;
   Thread thread;
   BrowserProcess* browser = nullptr;

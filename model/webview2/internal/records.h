@@ -36,6 +36,7 @@ template <typename A>
 using HandlerList = absl::InlinedVector<Handler<A>, 1>;
 
 struct EnvironmentRecord {
+  EnvironmentRecord() {}  // not an aggregate: see EventRecord
   Core* core = nullptr;
   Environment* handle = nullptr;
   BrowserProcess* browser = nullptr;
@@ -44,6 +45,7 @@ struct EnvironmentRecord {
 };
 
 struct WebViewRecord {
+  WebViewRecord() {}  // not an aggregate: see EventRecord
   Core* core = nullptr;
   CoreWebView2* handle = nullptr;
   EnvironmentRecord* env = nullptr;
@@ -138,6 +140,9 @@ struct DeferralRecord;
 
 // The runtime's side of one raised event (EventArgs is the app's side).
 struct EventRecord {
+  // Not an aggregate: Kernel::Make<T>() value-initialises, and g++ zero-fills an aggregate's
+  // whole record first although every member has its initializer.
+  EventRecord() {}
   Core* core = nullptr;
   EventArgs* args = nullptr;
   WebViewRecord* sender = nullptr;      // null for an environment's event
