@@ -42,6 +42,9 @@ bool AgreesWithReference(ProgramProfile profile, const wvsim::props::Program& pr
     case ProgramProfile::kValueCallback:
     case ProgramProfile::kAbandoning:
       return verdict == Verdict::kClean;
+    case ProgramProfile::kPageWaits:
+      if (wvsim::props::PredictsDeadlock(program)) return verdict == Verdict::kDeadlock;
+      return verdict == (wvsim::props::PredictsPageStall(program) ? Verdict::kStall : Verdict::kClean);
   }
   return false;
 }

@@ -31,6 +31,8 @@ struct Shape {
   bool clr = false;              // WebView2: the pool as a target, async methods and .Result
   bool in_async_method = false;  // the routine being made is an async method: no await of its own
                                  // outside the ones it is made with, no nested loop (F2)
+  bool in_callback = false;  // WebView2: the chain runs in a host method, a WebView2 callback on
+                             // the UI thread: no nested loop there (W4's reentrancy)
 };
 
 // W4: a nested loop built any of the ways an app builds one: a modal dialog, Application.DoEvents
@@ -194,7 +196,7 @@ void GenChain(ChoiceSource& choices, Program& program, uint32_t routine, uint32_
         GenLeaf(choices, program, cookie.routine, thread, 1, inner);
       }
       AddOp(program, routine, cookie);
-    } else if (choice == 3 && pumps && !shape.android) {
+    } else if (choice == 3 && pumps && !shape.android && !(shape.in_callback && thread == 0)) {
       const uint32_t next = NewRoutine(program);
       GenChain(choices, program, next, thread, depth - 1, inner);
       AddOp(program, routine, {.kind = PickNestedLoop(choices), .routine = next});
@@ -410,6 +412,81 @@ Program AbandoningProgram(ChoiceSource& choices) {
   return program;
 }
 
+// A ScriptDialogOpening handler for the page's alert (W9.3): its deferral taken and completed at
+// once, by RAII, after awaiting posted work, or after awaiting a script, which waits behind the
+// alert for the deferral: a stall (W7); or no deferral at all.
+void GenAlertHandler(ChoiceSource& choices, Program& program) {
+  const uint32_t routine = NewRoutine(program);
+  program.handlers.push_back(
+      PageEventHandler{.event = DeferrableEvent::kScriptDialogOpening, .routine = routine});
+  static constexpr DeferralMode kModes[] = {DeferralMode::kNow, DeferralMode::kScoped,
+                                            DeferralMode::kLater, DeferralMode::kAfterScript};
+  const uint32_t mode = choices.Below(5);
+  if (mode < 4) AddOp(program, routine, {.kind = OpKind::kDefer, .deferral = kModes[mode]});
+}
+
+Program PageWaitProgram(ChoiceSource& choices) {
+  using model::programs::PageScript;
+  using model::programs::PageStep;
+  const uint32_t workers = choices.Below(2);
+  Program program = UiAndWorkers(ProgramRuntime::kWebView2, workers);
+  const Shape shape{.pumping_threads = workers + 1, .scripts = true, .in_callback = true};
+  AddOp(program, 0, {.kind = OpKind::kNavigate});
+  const bool messages = choices.Coin();
+  if (messages) AddOp(program, 0, {.kind = OpKind::kMessage});
+  if (const uint32_t wait = choices.Below(4); wait > 0) {
+    AddOp(program, 0, {.kind = OpKind::kScript, .script = static_cast<ScriptWait>(wait - 1)});
+  }
+  // The first script runs first on the JavaScript thread (DOMContentLoaded before load): its
+  // first step calls the host method that drives the chain, so that the chain always runs.
+  PageScript first{.when = choices.Coin() ? PageScript::When::kLoad
+                                          : PageScript::When::kDOMContentLoaded};
+  const uint32_t chain = NewRoutine(program);
+  GenChain(choices, program, chain, 0, 2, shape);
+  first.steps.push_back({.kind = choices.Coin() ? PageStep::Kind::kHostSync
+                                                : PageStep::Kind::kHostAsync,
+                         .routine = chain});
+  program.page_scripts.push_back(first);
+  bool alert = false;
+  const int scripts = 1 + static_cast<int>(choices.Below(2));
+  for (int s = 0; s < scripts; ++s) {
+    // A second script at load (after the first), or on the app's message: the latter runs at a
+    // time the page's load does not fix, so it only posts and calls fire-and-forget methods.
+    if (s > 0) {
+      const bool on_message = messages && choices.Coin();
+      program.page_scripts.push_back(
+          {.when = on_message ? PageScript::When::kWebMessage : PageScript::When::kLoad});
+    }
+    PageScript& script = program.page_scripts.back();
+    const bool on_message = script.when == PageScript::When::kWebMessage;
+    const int steps = static_cast<int>(choices.Below(3));
+    for (int i = 0; i < steps; ++i) {
+      const uint32_t kind = choices.Below(on_message || alert ? 3 : 4);
+      if (kind == 0) {
+        script.steps.push_back({.kind = PageStep::Kind::kPost});
+      } else if (kind == 3) {
+        script.steps.push_back({.kind = PageStep::Kind::kAlert});
+        alert = true;
+      } else {
+        const uint32_t method = NewRoutine(program);
+        GenLeaf(choices, program, method, 0, 1, shape);
+        const bool sync = kind == 1 && !on_message;
+        script.steps.push_back(
+            {.kind = sync ? PageStep::Kind::kHostSync : PageStep::Kind::kHostAsync,
+             .routine = method});
+      }
+    }
+  }
+  if (alert) GenAlertHandler(choices, program);
+  // The page may navigate away at the very end of its last load script: nothing of the home
+  // page's is left to run then (message scripts aside, which only post or call fire-and-forget).
+  PageScript& last = program.page_scripts.back();
+  if (last.when != PageScript::When::kWebMessage && choices.Below(4) == 0) {
+    last.steps.push_back({.kind = PageStep::Kind::kNavigate});
+  }
+  return program;
+}
+
 }  // namespace
 
 Program MakeProgram(ProgramProfile profile, ChoiceSource& choices) {
@@ -430,6 +507,8 @@ Program MakeProgram(ProgramProfile profile, ChoiceSource& choices) {
       return AffinityProgram(choices);
     case ProgramProfile::kAbandoning:
       return AbandoningProgram(choices);
+    case ProgramProfile::kPageWaits:
+      return PageWaitProgram(choices);
   }
   return DeadlockProgram(choices);
 }

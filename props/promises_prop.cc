@@ -33,6 +33,10 @@ RC_GTEST_PROP(Promises, DeadlockExactlyWhenAnAsyncMethodsResultCannotEnd, ()) {
   CheckDeadlockExactlyWhenPredicted(*FrameworkAsyncPrograms(), *Schedules());
 }
 
+RC_GTEST_PROP(Promises, DeadlockOrStallExactlyWhenAPageWaitCannotEnd, ()) {
+  CheckPageWaitsEndAsPredicted(*PageWaitPrograms(), *Schedules());
+}
+
 RC_GTEST_PROP(Promises, WrongThreadCallsGetTheRealErrorAndChangeNothing, ()) {
   CheckThreadAffinity(*AffinityPrograms(), *Schedules());
 }
