@@ -44,7 +44,8 @@ bool AgreesWithReference(ProgramProfile profile, const wvsim::props::Program& pr
       return verdict == Verdict::kClean;
     case ProgramProfile::kPageWaits:
       if (wvsim::props::PredictsDeadlock(program)) return verdict == Verdict::kDeadlock;
-      return verdict == (wvsim::props::PredictsPageStall(program) ? Verdict::kStall : Verdict::kClean);
+      return verdict ==
+             (wvsim::props::PredictsPageStall(program) ? Verdict::kStall : Verdict::kClean);
   }
   return false;
 }

@@ -148,16 +148,14 @@ TEST(PlantedDefects, AbandonedCallsCountedAsOutstandingBreakAbandonment) {
 
 TEST(PlantedDefects, ScriptsOvertakingSyncHostCallsBreakPageWaitPrediction) {
   // W17: a host method's awaited script no longer waits behind the synchronous call running it.
-  EXPECT_TRUE(FailsWith(&PlantedDefects::script_runs_past_host_call, [] {
-    CheckPageWaitsEndAsPredicted(*PageWaitPrograms(), *Schedules());
-  }));
+  EXPECT_TRUE(FailsWith(&PlantedDefects::script_runs_past_host_call,
+                        [] { CheckPageWaitsEndAsPredicted(*PageWaitPrograms(), *Schedules()); }));
 }
 
 TEST(PlantedDefects, ScriptsOvertakingAlertsBreakPageWaitPrediction) {
   // W9.3: the script the alert's handler awaits before completing its deferral runs at once.
-  EXPECT_TRUE(FailsWith(&PlantedDefects::script_runs_past_alert, [] {
-    CheckPageWaitsEndAsPredicted(*PageWaitPrograms(), *Schedules());
-  }));
+  EXPECT_TRUE(FailsWith(&PlantedDefects::script_runs_past_alert,
+                        [] { CheckPageWaitsEndAsPredicted(*PageWaitPrograms(), *Schedules()); }));
 }
 
 TEST(PlantedDefects, SkippedThreadChecksBreakThreadAffinity) {

@@ -443,9 +443,9 @@ Program PageWaitProgram(ChoiceSource& choices) {
                                           : PageScript::When::kDOMContentLoaded};
   const uint32_t chain = NewRoutine(program);
   GenChain(choices, program, chain, 0, 2, shape);
-  first.steps.push_back({.kind = choices.Coin() ? PageStep::Kind::kHostSync
-                                                : PageStep::Kind::kHostAsync,
-                         .routine = chain});
+  first.steps.push_back(
+      {.kind = choices.Coin() ? PageStep::Kind::kHostSync : PageStep::Kind::kHostAsync,
+       .routine = chain});
   program.page_scripts.push_back(first);
   bool alert = false;
   const int scripts = 1 + static_cast<int>(choices.Below(2));

@@ -83,16 +83,11 @@ TEST(ProgramText, FormatsWhatItParsesWithTheClrAndTheUser) {
 // Issue 15: the page's scripts, host methods, the app's web message and `defer script`.
 TEST(ProgramText, FormatsWhatItParsesWithThePagesScripts) {
   const std::vector<std::string> lines = {
-      "thread ui pump main=r0",
-      "routine r0: navigate; message; script await",
-      "routine r1: script await",
-      "routine r2: post ui r4",
-      "routine r3: defer script",
-      "routine r4:",
-      "handler ScriptDialogOpening r3",
-      "page load: post; host sync r1; alert; navigate",
-      "page dom: host async r2",
-      "page message:",
+      "thread ui pump main=r0",         "routine r0: navigate; message; script await",
+      "routine r1: script await",       "routine r2: post ui r4",
+      "routine r3: defer script",       "routine r4:",
+      "handler ScriptDialogOpening r3", "page load: post; host sync r1; alert; navigate",
+      "page dom: host async r2",        "page message:",
   };
   absl::StatusOr<Program> program = Parse(lines);
   ASSERT_TRUE(program.ok()) << program.status();
@@ -166,12 +161,14 @@ TEST(ProgramText, RejectsMalformedProgramsNamingTheLine) {
        "r1 is used but not defined"},
       {{"thread ui pump main=r0", "routine r0:", "page load: host sync r0"},
        "r0 is a host method, which only the page runs"},
-      {{"thread ui pump main=r0", "routine r0: post ui r1", "routine r1:", "page load: host sync r1"},
+      {{"thread ui pump main=r0", "routine r0: post ui r1",
+        "routine r1:", "page load: host sync r1"},
        "r1 is a host method, which only the page runs"},
       {{"thread ui pump main=r0", "routine r0:", "routine r1: await ui r2", "routine r2: navigate",
         "page load: host async r1"},
        "navigates or messages the page"},
-      {{"thread ui pump main=r0", "routine r0:", "routine r1: defer now", "page load: host sync r1"},
+      {{"thread ui pump main=r0", "routine r0:", "routine r1: defer now",
+        "page load: host sync r1"},
        "only a page event's handler"},
       {{"thread ui pump main=r0", "routine r0:", "routine r1:", "handler DownloadStarting r1",
         "page load: host sync r1"},
@@ -341,15 +338,15 @@ TEST(ProgramInterpreter, AScriptRacedOrCancelledAcrossARendererCrashIsAbandonedN
 // each side waits for the other. Awaited, the UI thread's pump runs the call.
 TEST(ProgramInterpreter, ASyncHostCallWhileTheUiBlocksOnThePagesScriptDeadlocks) {
   for (uint64_t seed = 1; seed <= 20; ++seed) {
-    const sim::RunOutcome blocked = RunOnce({"thread ui pump main=r0",
-                                             "routine r0: navigate; script block", "routine r1:",
-                                             "page load: host sync r1"},
-                                            seed);
+    const sim::RunOutcome blocked =
+        RunOnce({"thread ui pump main=r0", "routine r0: navigate; script block",
+                 "routine r1:", "page load: host sync r1"},
+                seed);
     EXPECT_EQ(blocked.violation.kind, Verdict::kDeadlock) << blocked.violation.report;
-    const sim::RunOutcome awaited = RunOnce({"thread ui pump main=r0",
-                                             "routine r0: navigate; script await", "routine r1:",
-                                             "page load: host sync r1"},
-                                            seed);
+    const sim::RunOutcome awaited =
+        RunOnce({"thread ui pump main=r0", "routine r0: navigate; script await",
+                 "routine r1:", "page load: host sync r1"},
+                seed);
     EXPECT_EQ(awaited.violation.kind, Verdict::kClean) << awaited.violation.report;
   }
 }
@@ -358,15 +355,13 @@ TEST(ProgramInterpreter, ASyncHostCallWhileTheUiBlocksOnThePagesScriptDeadlocks)
 // very call on the page's JavaScript thread: it never completes. Called asynchronously, it does.
 TEST(ProgramInterpreter, AHostMethodAwaitingTheScriptOfItsOwnSyncCallStalls) {
   for (uint64_t seed = 1; seed <= 20; ++seed) {
-    const sim::RunOutcome sync =
-        RunOnce({"thread ui pump main=r0", "routine r0: navigate", "routine r1: script await",
-                 "page dom: host sync r1"},
-                seed);
+    const sim::RunOutcome sync = RunOnce({"thread ui pump main=r0", "routine r0: navigate",
+                                          "routine r1: script await", "page dom: host sync r1"},
+                                         seed);
     EXPECT_EQ(sync.violation.kind, Verdict::kStall) << sync.violation.report;
-    const sim::RunOutcome async =
-        RunOnce({"thread ui pump main=r0", "routine r0: navigate", "routine r1: script await",
-                 "page dom: host async r1"},
-                seed);
+    const sim::RunOutcome async = RunOnce({"thread ui pump main=r0", "routine r0: navigate",
+                                           "routine r1: script await", "page dom: host async r1"},
+                                          seed);
     EXPECT_EQ(async.violation.kind, Verdict::kClean) << async.violation.report;
   }
 }

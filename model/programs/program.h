@@ -244,8 +244,8 @@ const char* OpKindName(OpKind kind);          // "post", "block", ...
 const char* ScriptWaitName(ScriptWait wait);  // "none", "await", "block"
 const char* DeferralModeName(DeferralMode mode);
 const char* CrashedProcessName(CrashedProcess process);  // "browser", "renderer"
-const char* PageStepName(PageStep::Kind kind);            // "post", "host sync", ...
-const char* PageScriptWhenName(PageScript::When when);    // "load", "dom", "message"
+const char* PageStepName(PageStep::Kind kind);           // "post", "host sync", ...
+const char* PageScriptWhenName(PageScript::When when);   // "load", "dom", "message"
 
 // Whether `op` runs a routine (Op::routine) of its own: posts, waits, modal dialogs, callbacks.
 bool RunsRoutine(const Op& op);

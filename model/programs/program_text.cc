@@ -264,7 +264,8 @@ class Parser {
   // "load: post; host sync r3; alert".
   absl::Status ParsePageScript(absl::string_view text) {
     const size_t colon = text.find(':');
-    if (colon == absl::string_view::npos) return Error("expected 'page load|dom|message: step; ...'");
+    if (colon == absl::string_view::npos)
+      return Error("expected 'page load|dom|message: step; ...'");
     if (program_.page_scripts.size() == kProgramHandlersMax) return Error("too many page scripts");
     PageScript script;
     if (!ParseName(text.substr(0, colon), PageScriptWhenName, PageScript::When::kWebMessage,
