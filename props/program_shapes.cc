@@ -412,16 +412,26 @@ Program AbandoningProgram(ChoiceSource& choices) {
   return program;
 }
 
+// Whether `routine`, or a routine it runs, awaits a script to the end.
+bool AwaitsAScript(const Program& program, uint32_t routine) {
+  for (const Op& op : program.routines[routine].ops) {
+    if (op.kind == OpKind::kScript && op.script == ScriptWait::kAwait) return true;
+    if (model::programs::RunsRoutine(op) && AwaitsAScript(program, op.routine)) return true;
+  }
+  return false;
+}
+
 // A ScriptDialogOpening handler for the page's alert (W9.3): its deferral taken and completed at
-// once, by RAII, after awaiting posted work, or after awaiting a script, which waits behind the
-// alert for the deferral: a stall (W7); or no deferral at all.
-void GenAlertHandler(ChoiceSource& choices, Program& program) {
+// once, by RAII, after awaiting posted work, or (`may_stall`) after awaiting a script, which
+// waits behind the alert for the deferral: a stall (W7); or no deferral at all.
+void GenAlertHandler(ChoiceSource& choices, Program& program, bool may_stall) {
   const uint32_t routine = NewRoutine(program);
   program.handlers.push_back(
       PageEventHandler{.event = DeferrableEvent::kScriptDialogOpening, .routine = routine});
   static constexpr DeferralMode kModes[] = {DeferralMode::kNow, DeferralMode::kScoped,
                                             DeferralMode::kLater, DeferralMode::kAfterScript};
-  const uint32_t mode = choices.Below(5);
+  uint32_t mode = choices.Below(5);
+  if (mode == 3 && !may_stall) mode = 0;
   if (mode < 4) AddOp(program, routine, {.kind = OpKind::kDefer, .deferral = kModes[mode]});
 }
 
@@ -477,7 +487,9 @@ Program PageWaitProgram(ChoiceSource& choices) {
       }
     }
   }
-  if (alert) GenAlertHandler(choices, program);
+  // The chain must not await a script behind an alert that never returns: whether its script
+  // slipped in before the alert is the scheduler's, and so would be what the chain does next.
+  if (alert) GenAlertHandler(choices, program, !AwaitsAScript(program, chain));
   // The page may navigate away at the very end of its last load script: nothing of the home
   // page's is left to run then (message scripts aside, which only post or call fire-and-forget).
   PageScript& last = program.page_scripts.back();

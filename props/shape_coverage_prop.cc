@@ -195,5 +195,51 @@ TEST(ProgramShapes, AbandoningProgramsCrashAndLeaveScriptsNobodyAwaits) {
   EXPECT_GE(abandoned, kProgramsPerProfile / 30);
 }
 
+// Whether some page script of `program` has a step of `kind`.
+bool HasStep(const Program& program, model::programs::PageStep::Kind kind) {
+  for (const model::programs::PageScript& script : program.page_scripts) {
+    for (const model::programs::PageStep& step : script.steps) {
+      if (step.kind == kind) return true;
+    }
+  }
+  return false;
+}
+
+TEST(ProgramShapes, PageWaitProgramsCallHostMethodsOpenAlertsAndEndEachWay) {
+  using Step = model::programs::PageStep::Kind;
+  PrngChoices choices(kSeed);
+  int sync_calls = 0;
+  int async_calls = 0;
+  int alerts = 0;
+  int navigations = 0;
+  int on_message = 0;
+  int deadlocks = 0;
+  int stalls = 0;
+  for (const Program& program : ProgramsOf(ProgramProfile::kPageWaits, choices)) {
+    sync_calls += HasStep(program, Step::kHostSync) ? 1 : 0;
+    async_calls += HasStep(program, Step::kHostAsync) ? 1 : 0;
+    alerts += HasStep(program, Step::kAlert) ? 1 : 0;
+    navigations += HasStep(program, Step::kNavigate) ? 1 : 0;
+    for (const model::programs::PageScript& script : program.page_scripts) {
+      if (script.when == model::programs::PageScript::When::kWebMessage) {
+        ++on_message;
+        break;
+      }
+    }
+    deadlocks += PredictsDeadlock(program) ? 1 : 0;
+    stalls += PredictsPageStall(program) ? 1 : 0;
+  }
+  // Measured: 194, 220, 98, 58, 45, 180 and 21 of 300.
+  EXPECT_GE(sync_calls, kProgramsPerProfile / 4);
+  EXPECT_GE(async_calls, kProgramsPerProfile / 4);
+  EXPECT_GE(alerts, kProgramsPerProfile / 10);
+  EXPECT_GE(navigations, kProgramsPerProfile / 10);
+  EXPECT_GE(on_message, kProgramsPerProfile / 20);
+  // Every outcome is common enough that the property tests each side.
+  EXPECT_GE(deadlocks, kProgramsPerProfile / 10);
+  EXPECT_GE(stalls, kProgramsPerProfile / 100);
+  EXPECT_LE(deadlocks + stalls, kProgramsPerProfile * 9 / 10);
+}
+
 }  // namespace
 }  // namespace wvsim::props
