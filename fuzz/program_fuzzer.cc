@@ -33,6 +33,7 @@ bool AgreesWithReference(ProgramProfile profile, const wvsim::props::Program& pr
              (verdict == Verdict::kClean || verdict == Verdict::kDeadlock ||
               verdict == Verdict::kStall);
     case ProgramProfile::kHandler:
+    case ProgramProfile::kPageCallbacks:
       return verdict == wvsim::props::PredictHandlerVerdict(program);
     case ProgramProfile::kAffinity:
       return verdict == wvsim::props::PredictAffinityVerdict(program);

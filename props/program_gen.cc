@@ -35,6 +35,7 @@ rc::Gen<Program> CrashingHandlerPrograms() { return ProgramsOf(ProgramProfile::k
 rc::Gen<Program> ValueCallbackPrograms() { return ProgramsOf(ProgramProfile::kValueCallback); }
 rc::Gen<Program> AbandoningPrograms() { return ProgramsOf(ProgramProfile::kAbandoning); }
 rc::Gen<Program> PageWaitPrograms() { return ProgramsOf(ProgramProfile::kPageWaits); }
+rc::Gen<Program> PageCallbackPrograms() { return ProgramsOf(ProgramProfile::kPageCallbacks); }
 
 rc::Gen<Program> CallbackPrograms() {
   return rc::gen::oneOf(CrashingHandlerPrograms(), ValueCallbackPrograms(), PageWaitPrograms());
@@ -43,7 +44,8 @@ rc::Gen<Program> CallbackPrograms() {
 rc::Gen<Program> AnyPrograms() {
   return rc::gen::oneOf(DeadlockPrograms(), FrameworkWaitPrograms(), FrameworkAsyncPrograms(),
                         HandlerPrograms(), AffinityPrograms(), CrashingHandlerPrograms(),
-                        ValueCallbackPrograms(), AbandoningPrograms(), PageWaitPrograms());
+                        ValueCallbackPrograms(), AbandoningPrograms(), PageWaitPrograms(),
+                        PageCallbackPrograms());
 }
 
 }  // namespace wvsim::props

@@ -69,6 +69,10 @@ rc::Gen<Program> AbandoningPrograms();
 // ScriptDialogOpening handler answers, while Form_Load ignores, awaits or blocks on a script.
 rc::Gen<Program> PageWaitPrograms();
 
+// WebView2 programs whose page's script calls host methods made like HandlerPrograms()' handlers,
+// without deferrals: a nested loop before a method's first await is W4's reentrancy.
+rc::Gen<Program> PageCallbackPrograms();
+
 // Programs with callbacks on both runtimes: CrashingHandlerPrograms(), ValueCallbackPrograms() or
 // PageWaitPrograms() (host methods and the alert's handler).
 rc::Gen<Program> CallbackPrograms();

@@ -76,8 +76,11 @@ enum class ProgramProfile : uint8_t {
   // ScriptDialogOpening handler answers (maybe completing its deferral after awaiting a script).
   // PredictsDeadlock and PredictsPageStall are exact here.
   kPageWaits,
+  // Host methods as WebView2 callbacks (W4, W17): the page's load script calls host methods made
+  // like kHandler's handlers without deferrals; nothing blocks (PredictHandlerVerdict).
+  kPageCallbacks,
 };
-inline constexpr int kProgramProfileCount = 9;
+inline constexpr int kProgramProfileCount = 10;
 
 // A well-formed program of `profile`.
 Program MakeProgram(ProgramProfile profile, ChoiceSource& choices);

@@ -14,7 +14,7 @@ RC_GTEST_PROP(Promises, SerialCallbacksNeverOverlapAndRunOnTheirOwner, ()) {
 }
 
 RC_GTEST_PROP(Promises, ReentrancyReportedExactlyForNestedLoopsInHandlers, ()) {
-  CheckNoReentrancy(*HandlerPrograms(), *Schedules());
+  CheckNoReentrancy(*rc::gen::oneOf(HandlerPrograms(), PageCallbackPrograms()), *Schedules());
 }
 
 RC_GTEST_PROP(Promises, EveryDeferralCompletesOnceOrIsNamed, ()) {

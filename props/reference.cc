@@ -268,7 +268,26 @@ bool PredictsPageStall(const Program& program) {
   return false;
 }
 
+namespace {
+
+// W4, W17: a host method is a WebView2 callback: a nested loop before its first await is
+// reentrancy. Each one runs once the page loaded and its script called it.
+bool HostMethodReenters(const Program& program) {
+  if (!Navigates(program)) return false;
+  for (uint32_t r = 0; r < program.routines.size(); ++r) {
+    if (!model::programs::IsHostMethod(program, r)) continue;
+    for (const Op& op : program.routines[r].ops) {
+      if (model::programs::OpensNestedLoop(op)) return true;
+      if (op.kind == OpKind::kAwait || model::programs::AwaitsScript(op)) break;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 Verdict PredictHandlerVerdict(const Program& program) {
+  if (HostMethodReenters(program)) return WebViewVerdict::kReentrancy;
   for (const model::programs::PageEventHandler& handler : program.handlers) {
     bool left_stack = false;  // after an await the rest is a continuation, not the callback
     bool dropped = false;
