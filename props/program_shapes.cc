@@ -477,8 +477,14 @@ Program PageWaitProgram(ChoiceSource& choices) {
   Program program = UiAndWorkers(ProgramRuntime::kWebView2, workers);
   const Shape shape{.pumping_threads = workers + 1, .scripts = true, .in_callback = true};
   AddOp(program, 0, {.kind = OpKind::kNavigate});
+  // The user's click posts a web message to the page (F10): before the page loaded it is dropped
+  // (W2: it goes to the document current at the call), after it the page's message script runs.
   const bool messages = choices.Coin();
-  if (messages) AddOp(program, 0, {.kind = OpKind::kMessage});
+  if (messages) {
+    const uint32_t send = NewRoutine(program);
+    AddOp(program, send, {.kind = OpKind::kMessage});
+    program.clicks.push_back({.routine = send, .count = 1 + choices.Below(2)});
+  }
   if (const uint32_t wait = choices.Below(4); wait > 0) {
     AddOp(program, 0, {.kind = OpKind::kScript, .script = static_cast<ScriptWait>(wait - 1)});
   }

@@ -231,7 +231,7 @@ TEST(ProgramShapes, PageWaitProgramsCallHostMethodsOpenAlertsAndEndEachWay) {
     deadlocks += PredictsDeadlock(program) ? 1 : 0;
     stalls += PredictsPageStall(program) ? 1 : 0;
   }
-  // Measured: 194, 220, 98, 58, 45, 180 and 21 of 300.
+  // Measured: 190, 203, 78, 66, 40, 174 and 11 of 300.
   EXPECT_GE(sync_calls, kProgramsPerProfile / 4);
   EXPECT_GE(async_calls, kProgramsPerProfile / 4);
   EXPECT_GE(alerts, kProgramsPerProfile / 10);
@@ -239,7 +239,7 @@ TEST(ProgramShapes, PageWaitProgramsCallHostMethodsOpenAlertsAndEndEachWay) {
   EXPECT_GE(on_message, kProgramsPerProfile / 20);
   // Every outcome is common enough that the property tests each side.
   EXPECT_GE(deadlocks, kProgramsPerProfile / 10);
-  EXPECT_GE(stalls, kProgramsPerProfile / 100);
+  EXPECT_GE(stalls, kProgramsPerProfile / 60);
   EXPECT_LE(deadlocks + stalls, kProgramsPerProfile * 9 / 10);
 }
 

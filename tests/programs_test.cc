@@ -383,6 +383,31 @@ TEST(ProgramInterpreter, AnAlertWhoseHandlerAwaitsAScriptBeforeCompletingStalls)
   }
 }
 
+// W2, F10: the user's click posts a web message; once the page loaded, its message script runs and
+// calls the host method, whose call is seen; a message posted before the page loaded is dropped.
+TEST(ProgramInterpreter, AWebMessageFromTheAppRunsThePagesMessageScriptOnceItLoaded) {
+  absl::StatusOr<Program> program =
+      Parse({"thread ui pump main=r0", "routine r0: navigate", "routine r1: message",
+             "routine r2: call", "click r1 1", "page message: host async r2"});
+  ASSERT_TRUE(program.ok()) << program.status();
+  int ran = 0;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    ProgramObservations seen;
+    const sim::Scenario scenario = ProgramScenario(*program, &seen);
+    sim::Runner runner(scenario, {});
+    sim::RandomStrategy random(seed);
+    random.BeginExecution(0);
+    EXPECT_EQ(runner.Run(random, /*traced=*/false).violation.kind, Verdict::kClean);
+    size_t calls = 0;  // Form1_Load's Navigate, the click's PostWebMessage, the method's call
+    for (const Observation& entry : seen.entries) {
+      calls += entry.kind == Observation::Kind::kCallSucceeded ? 1 : 0;
+    }
+    ran += calls == 3 ? 1 : 0;
+  }
+  EXPECT_GT(ran, 0);
+  EXPECT_LT(ran, 40);
+}
+
 // W4, W17: a host method is a WebView2 callback: a modal dialog in it is reentrancy.
 TEST(ProgramInterpreter, AModalDialogInAHostMethodIsReentrancy) {
   const sim::RunOutcome outcome =

@@ -92,6 +92,8 @@
 // runs it. A program whose page scripts open alerts raises ScriptDialogOpening only from them (not
 // after load with its other page events). More ops for such programs:
 //   message          WebView2: PostWebMessageAsString to the page: runs its `page message` scripts
+//                    (in the document current at the call: one posted before the page loaded is
+//                    dropped, W2)
 //   defer script     in a handler: take the deferral, await an ExecuteScript, then complete it
 //
 // A first line `runtime android` runs it on the Android model instead (interpreter.h says how
