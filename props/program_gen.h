@@ -70,7 +70,8 @@ rc::Gen<Program> AbandoningPrograms();
 rc::Gen<Program> PageWaitPrograms();
 
 // WebView2 programs whose page's script calls host methods made like HandlerPrograms()' handlers,
-// without deferrals: a nested loop before a method's first await is W4's reentrancy.
+// without deferrals, and posts messages a WebMessageReceived handler made the same way may handle:
+// a nested loop before such a callback's first await is W4's reentrancy.
 rc::Gen<Program> PageCallbackPrograms();
 
 // Programs with callbacks on both runtimes: CrashingHandlerPrograms(), ValueCallbackPrograms() or

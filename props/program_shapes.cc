@@ -359,6 +359,11 @@ Program PageCallbackProgram(ChoiceSource& choices) {
         {.kind = sync ? PageStep::Kind::kHostSync : PageStep::Kind::kHostAsync, .routine = method});
   }
   program.page_scripts.push_back(std::move(script));
+  // The seed's example (W2, W4): WebMessageReceived handles what the page posts.
+  if (choices.Coin()) {
+    program.message_handler = NewRoutine(program);
+    GenHandler(choices, program, *program.message_handler, shape, CallbackKind::kAsyncHostMethod);
+  }
   return program;
 }
 

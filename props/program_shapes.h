@@ -78,7 +78,8 @@ enum class ProgramProfile : uint8_t {
   // PredictsDeadlock and PredictsPageStall are exact here.
   kPageWaits,
   // Host methods as WebView2 callbacks (W4, W17): the page's load script calls host methods made
-  // like kHandler's handlers without deferrals; nothing blocks (PredictHandlerVerdict).
+  // like kHandler's handlers without deferrals, and posts messages that a WebMessageReceived
+  // handler made the same way may handle (W2); nothing blocks (PredictHandlerVerdict).
   kPageCallbacks,
 };
 inline constexpr int kProgramProfileCount = 10;

@@ -270,12 +270,25 @@ bool PredictsPageStall(const Program& program) {
 
 namespace {
 
-// W4, W17: a host method is a WebView2 callback: a nested loop before its first await is
-// reentrancy. Each one runs once the page loaded and its script called it.
+// Whether some page script posts a message (W2): the WebMessageReceived handler then runs.
+bool PagePosts(const Program& program) {
+  for (const model::programs::PageScript& script : program.page_scripts) {
+    for (const model::programs::PageStep& step : script.steps) {
+      if (step.kind == model::programs::PageStep::Kind::kPost) return true;
+    }
+  }
+  return false;
+}
+
+// W2, W4, W17: a host method and the WebMessageReceived handler are WebView2 callbacks: a nested
+// loop before the first await is reentrancy. Each one runs once the page loaded and its script
+// called it (or posted).
 bool HostMethodReenters(const Program& program) {
   if (!Navigates(program)) return false;
   for (uint32_t r = 0; r < program.routines.size(); ++r) {
-    if (!model::programs::IsHostMethod(program, r)) continue;
+    const bool runs = model::programs::IsHostMethod(program, r) ||
+                      (program.message_handler == r && PagePosts(program));
+    if (!runs) continue;
     for (const Op& op : program.routines[r].ops) {
       if (model::programs::OpensNestedLoop(op)) return true;
       if (op.kind == OpKind::kAwait || model::programs::AwaitsScript(op)) break;

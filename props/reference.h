@@ -38,8 +38,9 @@ bool PredictsPageStall(const Program& program);
 // continuation, outside the WebView's callback); a deferral completed twice is
 // `deferral_double_complete` and one never completed `deferral_leak` (W8); otherwise `clean`. A
 // certificate error (W9.9), which these programs never allow, ends the page after its handler.
-// Host methods (W17, PageCallbackPrograms()) are callbacks too: one that opens a nested loop before
-// its first await is `reentrancy`.
+// Host methods (W17, PageCallbackPrograms()) and the WebMessageReceived handler of a page that
+// posts (W2) are callbacks too: one that opens a nested loop before its first await is
+// `reentrancy`.
 sim::Verdict PredictHandlerVerdict(const Program& program);
 
 // Whether a run of `program` in which a `crash` op crashed a process (CrashingHandlerPrograms())

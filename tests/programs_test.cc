@@ -83,11 +83,18 @@ TEST(ProgramText, FormatsWhatItParsesWithTheClrAndTheUser) {
 // Issue 15: the page's scripts, host methods, the app's web message and `defer script`.
 TEST(ProgramText, FormatsWhatItParsesWithThePagesScripts) {
   const std::vector<std::string> lines = {
-      "thread ui pump main=r0",         "routine r0: navigate; message; script await",
-      "routine r1: script await",       "routine r2: post ui r4",
-      "routine r3: defer script",       "routine r4:",
-      "handler ScriptDialogOpening r3", "page load: post; host sync r1; alert; navigate",
-      "page dom: host async r2",        "page message:",
+      "thread ui pump main=r0",
+      "routine r0: navigate; message; script await",
+      "routine r1: script await",
+      "routine r2: post ui r4",
+      "routine r3: defer script",
+      "routine r4:",
+      "routine r5: modal r4",
+      "handler ScriptDialogOpening r3",
+      "onmessage r5",
+      "page load: post; host sync r1; alert; navigate",
+      "page dom: host async r2",
+      "page message:",
   };
   absl::StatusOr<Program> program = Parse(lines);
   ASSERT_TRUE(program.ok()) << program.status();
@@ -99,6 +106,8 @@ TEST(ProgramText, FormatsWhatItParsesWithThePagesScripts) {
   EXPECT_TRUE(IsHostMethod(*program, 2));
   EXPECT_FALSE(IsSyncHostMethod(*program, 2));
   EXPECT_FALSE(IsHostMethod(*program, 4));
+  EXPECT_FALSE(IsPageCallback(*program, 4));
+  EXPECT_TRUE(IsPageCallback(*program, 5));
   EXPECT_TRUE(PageOpensAlerts(*program));
 }
 
@@ -122,7 +131,8 @@ TEST(ProgramText, RejectsMalformedProgramsNamingTheLine) {
       {{"thread ui pump main=r0", "routine r0: script maybe"}, "script none|await|block"},
       {{"thread ui pump main=rx"}, "expected a routine 'rN'"},
       {{"thread ui pump main=r999999"}, "too large"},
-      {{"frobnicate"}, "expected 'runtime', 'thread', 'routine', 'handler', 'click' or 'page'"},
+      {{"frobnicate"},
+       "expected 'runtime', 'thread', 'routine', 'handler', 'click', 'page' or 'onmessage'"},
       {{"thread ui pump main=r0", "thread pool pump", "routine r0:"}, "repeated thread name"},
       {{"thread ui pump main=r0", "routine r0: send pool r1", "routine r1:"},
        "the thread pool takes no such op"},
@@ -160,10 +170,10 @@ TEST(ProgramText, RejectsMalformedProgramsNamingTheLine) {
       {{"thread ui pump main=r0", "routine r0:", "page load: host sync r1"},
        "r1 is used but not defined"},
       {{"thread ui pump main=r0", "routine r0:", "page load: host sync r0"},
-       "r0 is a host method, which only the page runs"},
+       "r0 is a host method or message handler, which only the page runs"},
       {{"thread ui pump main=r0", "routine r0: post ui r1",
         "routine r1:", "page load: host sync r1"},
-       "r1 is a host method, which only the page runs"},
+       "r1 is a host method or message handler, which only the page runs"},
       {{"thread ui pump main=r0", "routine r0:", "routine r1: await ui r2", "routine r2: navigate",
         "page load: host async r1"},
        "navigates or messages the page"},
@@ -175,6 +185,20 @@ TEST(ProgramText, RejectsMalformedProgramsNamingTheLine) {
        "also a handler"},
       {{"runtime android", "thread main pump main=r0", "routine r0:", "page load: post"},
        "an Android program has no page scripts"},
+      {{"thread ui pump main=r0", "routine r0:", "routine r1: message", "onmessage r1"},
+       "navigates or messages the page"},
+      {{"thread ui pump main=r0", "routine r0:", "routine r1:", "onmessage r1", "onmessage r1"},
+       "a second 'onmessage'"},
+      {{"thread ui pump main=r0", "routine r0:", "routine r1:", "onmessage r1",
+        "page load: host sync r1"},
+       "both a host method and the message handler"},
+      {{"thread ui pump main=r0", "routine r0:", "routine r1: message", "onmessage r1"},
+       "navigates or messages the page"},
+      {{"thread ui pump main=r0", "routine r0:", "routine r1:", "onmessage r1", "onmessage r1"},
+       "a second 'onmessage'"},
+      {{"thread ui pump main=r0", "routine r0:", "routine r1:", "onmessage r1",
+        "page load: host sync r1"},
+       "both a host method and the message handler"},
       {{"runtime android", "thread main pump main=r0", "routine r0: message"},
        "an Android program has no such op"},
       {{"thread ui pump main=r0", "routine r0: message now"}, "'message' takes 0 argument(s)"},
@@ -406,6 +430,19 @@ TEST(ProgramInterpreter, AWebMessageFromTheAppRunsThePagesMessageScriptOnceItLoa
   }
   EXPECT_GT(ran, 0);
   EXPECT_LT(ran, 40);
+}
+
+// W2, W4: the page posts a message; a modal dialog in the WebMessageReceived handler is
+// reentrancy; posted to the UI thread from the handler, it is not.
+TEST(ProgramInterpreter, AModalDialogInTheHandlerOfAPagesMessageIsReentrancy) {
+  const sim::RunOutcome modal =
+      RunOnce({"thread ui pump main=r0", "routine r0: navigate", "routine r1: modal r2",
+               "routine r2:", "onmessage r1", "page load: post"});
+  EXPECT_EQ(modal.violation.kind, WebViewVerdict::kReentrancy) << modal.violation.report;
+  const sim::RunOutcome posted =
+      RunOnce({"thread ui pump main=r0", "routine r0: navigate", "routine r1: post ui r2",
+               "routine r2: modal r3", "routine r3:", "onmessage r1", "page load: post"});
+  EXPECT_EQ(posted.violation.kind, Verdict::kClean) << posted.violation.report;
 }
 
 // W4, W17: a host method is a WebView2 callback: a modal dialog in it is reentrancy.

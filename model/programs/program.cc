@@ -65,9 +65,10 @@ absl::Status ValidateOp(const Program& program, uint32_t routine, const Op& op) 
           where, ": thread ", program.threads[op.thread].name, " has no message queue"));
     }
   }
-  if (RunsRoutine(op) && IsHostMethod(program, op.routine)) {
+  if (RunsRoutine(op) && IsPageCallback(program, op.routine)) {
     return absl::InvalidArgumentError(
-        absl::StrFormat("%s: r%u is a host method, which only the page runs", where, op.routine));
+        absl::StrFormat("%s: r%u is a host method or message handler, which only the page runs",
+                        where, op.routine));
   }
   if (RunsRoutine(op) && IsHandler(program, op.routine)) {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -139,29 +140,52 @@ bool ReachesPage(const Program& program, uint32_t routine, std::vector<bool>& se
   return false;
 }
 
-// The page's scripts: WebView2 only; each host method exists, is nothing else, and never runs
-// the page's scripts again.
+// A callback only the page runs (a host method, the message handler) exists, is nothing else, and
+// never runs the page's scripts again.
+absl::Status ValidatePageCallback(const Program& program, uint32_t r) {
+  if (r >= program.routines.size()) {
+    return absl::InvalidArgumentError(absl::StrFormat("page: no routine r%u", r));
+  }
+  if (IsHandler(program, r) || IsAsyncMethod(program, r) || IsClickHandler(program, r)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "page: host method or message handler r%u is also a handler, an async method or a "
+        "click's",
+        r));
+  }
+  std::vector<bool> seen(program.routines.size(), false);
+  if (ReachesPage(program, r, seen)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "page: host method or message handler r%u navigates or messages the page, which runs it "
+        "again",
+        r));
+  }
+  return absl::OkStatus();
+}
+
+// The page's scripts and the message handler: WebView2 only; ValidatePageCallback for each
+// callback they run.
 absl::Status ValidatePageScripts(const Program& program) {
-  if (program.runtime == ProgramRuntime::kAndroid && !program.page_scripts.empty()) {
+  const bool page = !program.page_scripts.empty() || program.message_handler.has_value();
+  if (program.runtime == ProgramRuntime::kAndroid && page) {
     return absl::InvalidArgumentError("an Android program has no page scripts");
+  }
+  if (program.message_handler.has_value()) {
+    if (absl::Status status = ValidatePageCallback(program, *program.message_handler);
+        !status.ok()) {
+      return status;
+    }
   }
   for (const PageScript& script : program.page_scripts) {
     for (const PageStep& step : script.steps) {
       if (step.kind != PageStep::Kind::kHostSync && step.kind != PageStep::Kind::kHostAsync) {
         continue;
       }
-      const uint32_t r = step.routine;
-      if (r >= program.routines.size()) {
-        return absl::InvalidArgumentError(absl::StrFormat("page: no routine r%u", r));
-      }
-      if (IsHandler(program, r) || IsAsyncMethod(program, r) || IsClickHandler(program, r)) {
+      if (program.message_handler == step.routine) {
         return absl::InvalidArgumentError(absl::StrFormat(
-            "page: host method r%u is also a handler, an async method or a click's", r));
+            "page: r%u is both a host method and the message handler", step.routine));
       }
-      std::vector<bool> seen(program.routines.size(), false);
-      if (ReachesPage(program, r, seen)) {
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "page: host method r%u navigates or messages the page, which runs it again", r));
+      if (absl::Status status = ValidatePageCallback(program, step.routine); !status.ok()) {
+        return status;
       }
     }
   }
@@ -263,6 +287,10 @@ bool IsHostMethod(const Program& program, uint32_t routine) {
   return HostStepRuns(program, routine, /*sync_only=*/false);
 }
 
+bool IsPageCallback(const Program& program, uint32_t routine) {
+  return IsHostMethod(program, routine) || program.message_handler == routine;
+}
+
 bool IsSyncHostMethod(const Program& program, uint32_t routine) {
   return HostStepRuns(program, routine, /*sync_only=*/true);
 }
@@ -296,9 +324,11 @@ absl::Status ValidateProgram(const Program& program) {
       return absl::InvalidArgumentError(
           absl::StrFormat("thread %s: no routine r%u", thread.name, *thread.main));
     }
-    if (thread.main.has_value() && IsHostMethod(program, *thread.main)) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "thread %s: r%u is a host method, which only the page runs", thread.name, *thread.main));
+    if (thread.main.has_value() && IsPageCallback(program, *thread.main)) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("thread %s: r%u is a host method or message handler, which only the page "
+                          "runs",
+                          thread.name, *thread.main));
     }
     if (thread.main.has_value() && IsHandler(program, *thread.main)) {
       return absl::InvalidArgumentError(

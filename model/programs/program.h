@@ -89,7 +89,9 @@
 // (W9.3; the program's ScriptDialogOpening handler, if any, handles it); `navigate` location =
 // another page, which has no scripts. A routine a `host` step names is a host method: Form1_Load
 // adds it to the script (AddHostObjectToScript) before its main routine runs, and only the page
-// runs it. A program whose page scripts open alerts raises ScriptDialogOpening only from them (not
+// runs it. `onmessage rN` makes routine rN the WebView's WebMessageReceived handler (W2), which the
+// page's `post` steps raise; like a host method it is a WebView2 callback that only the page runs.
+// A program whose page scripts open alerts raises ScriptDialogOpening only from them (not
 // after load with its other page events). More ops for such programs:
 //   message          WebView2: PostWebMessageAsString to the page: runs its `page message` scripts
 //                    (in the document current at the call: one posted before the page loaded is
@@ -107,8 +109,9 @@
 // are finite); `defer` appears only in handler routines; a handler's routine runs only as that
 // handler, and each event has at most one; an async method (a routine `result` runs) runs only
 // that way and awaits no script, and only it has `await_pool`; a click's routine runs only as the
-// click; a host method runs only as one, is no handler or click, and takes no deferral; only a
-// WebView2 program has page scripts and `message`. Plain data; copy freely.
+// click; a host method (and the message handler) runs only as one, is no handler or click, takes
+// no deferral and never reloads or messages the page; only a WebView2 program has page scripts,
+// `onmessage` and `message`. Plain data; copy freely.
 #ifndef WVSIM_MODEL_PROGRAMS_PROGRAM_H_
 #define WVSIM_MODEL_PROGRAMS_PROGRAM_H_
 
@@ -220,6 +223,7 @@ struct Program {
   std::vector<PageEventHandler> handlers;  // raised in this order after `navigate`
   std::vector<UserClicks> clicks;          // WebView2: button i is "button<i+1>"
   std::vector<PageScript> page_scripts;    // WebView2: the home page's, in declaration order
+  std::optional<uint32_t> message_handler = std::nullopt;  // WebView2: `onmessage rN`
 
   bool operator==(const Program&) const = default;
 };
@@ -235,6 +239,9 @@ bool IsAsyncMethod(const Program& program, uint32_t routine);
 bool IsClickHandler(const Program& program, uint32_t routine);
 // Whether routine `routine` is a host method: some page script's `host` step runs it.
 bool IsHostMethod(const Program& program, uint32_t routine);
+// Whether it is a callback that only the page runs: a host method or the WebMessageReceived
+// handler.
+bool IsPageCallback(const Program& program, uint32_t routine);
 // Whether it is one that a synchronous call (`host sync`) runs: the page's JavaScript waits.
 bool IsSyncHostMethod(const Program& program, uint32_t routine);
 // Whether some page script opens an alert.

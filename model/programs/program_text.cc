@@ -93,8 +93,11 @@ class Parser {
         status = ParseClick(text);
       } else if (absl::ConsumePrefix(&text, "page ")) {
         status = ParsePageScript(text);
+      } else if (absl::ConsumePrefix(&text, "onmessage ")) {
+        status = ParseMessageHandler(text);
       } else {
-        status = Error("expected 'runtime', 'thread', 'routine', 'handler', 'click' or 'page'");
+        status = Error(
+            "expected 'runtime', 'thread', 'routine', 'handler', 'click', 'page' or 'onmessage'");
       }
       if (!status.ok()) return status;
     }
@@ -261,6 +264,15 @@ class Parser {
     return absl::OkStatus();
   }
 
+  // "r4": the WebMessageReceived handler.
+  absl::Status ParseMessageHandler(absl::string_view text) {
+    if (program_.message_handler.has_value()) return Error("a second 'onmessage'");
+    absl::StatusOr<uint32_t> routine = RoutineRef(text);
+    if (!routine.ok()) return routine.status();
+    program_.message_handler = *routine;
+    return absl::OkStatus();
+  }
+
   // "load: post; host sync r3; alert".
   absl::Status ParsePageScript(absl::string_view text) {
     const size_t colon = text.find(':');
@@ -368,6 +380,9 @@ std::vector<std::string> FormatProgram(const Program& program) {
   }
   for (const UserClicks& click : program.clicks) {
     lines.push_back(absl::StrCat("click r", click.routine, " ", click.count));
+  }
+  if (program.message_handler.has_value()) {
+    lines.push_back(absl::StrCat("onmessage r", *program.message_handler));
   }
   for (const PageScript& script : program.page_scripts) {
     std::vector<std::string> steps;

@@ -258,6 +258,13 @@ Task<> UiLoad(ProgramRun& run) {
   if (run.user != nullptr) run.user->Start();  // the form is shown: the user may click (F10)
   co_await AddHostMethods(run);
   ProgramRun* self = &run;
+  if (run.program->message_handler.has_value()) {
+    const uint32_t routine = *run.program->message_handler;
+    co_await run.webview->add_WebMessageReceived(
+        [self, routine](webview2::WebMessageReceivedEventArgs&) {
+          return RunRoutine(*self, routine, nullptr);
+        });
+  }
   for (uint32_t i = 0; i < run.program->handlers.size(); ++i) {
     co_await run.webview->add_DeferrableEvent(
         run.program->handlers[i].event,
