@@ -33,6 +33,7 @@ bool AgreesWithReference(ProgramProfile profile, const wvsim::props::Program& pr
              (verdict == Verdict::kClean || verdict == Verdict::kDeadlock ||
               verdict == Verdict::kStall);
     case ProgramProfile::kHandler:
+    case ProgramProfile::kPageCallbacks:
       return verdict == wvsim::props::PredictHandlerVerdict(program);
     case ProgramProfile::kAffinity:
       return verdict == wvsim::props::PredictAffinityVerdict(program);
@@ -42,6 +43,10 @@ bool AgreesWithReference(ProgramProfile profile, const wvsim::props::Program& pr
     case ProgramProfile::kValueCallback:
     case ProgramProfile::kAbandoning:
       return verdict == Verdict::kClean;
+    case ProgramProfile::kPageWaits:
+      if (wvsim::props::PredictsDeadlock(program)) return verdict == Verdict::kDeadlock;
+      return verdict ==
+             (wvsim::props::PredictsPageStall(program) ? Verdict::kStall : Verdict::kClean);
   }
   return false;
 }

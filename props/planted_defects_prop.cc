@@ -75,6 +75,12 @@ TEST(PlantedDefects, UnreportedNestedLoopsBreakNoReentrancy) {
                         [] { CheckNoReentrancy(*HandlerPrograms(), *Schedules()); }));
 }
 
+TEST(PlantedDefects, UnreportedNestedLoopsInHostMethodsBreakNoReentrancy) {
+  // W17: a host method is a WebView2 callback; its modal dialog then goes unreported.
+  EXPECT_TRUE(FailsWith(&PlantedDefects::no_reentrancy_report,
+                        [] { CheckNoReentrancy(*PageCallbackPrograms(), *Schedules()); }));
+}
+
 TEST(PlantedDefects, UnwatchedKernelLoopsBreakNoReentrancy) {
   // Only the model's own loop helpers report: a handler that pumps with the kernel (`pump`) goes
   // unreported, and the reference predicts reentrancy for it.
@@ -144,6 +150,23 @@ TEST(PlantedDefects, AbandonedCallsCountedAsOutstandingBreakAbandonment) {
   // reported as a stall.
   EXPECT_TRUE(FailsWith(&PlantedDefects::abandoned_calls_outstanding,
                         [] { CheckAbandonedCallsEndClean(*AbandoningPrograms(), *Schedules()); }));
+}
+
+TEST(PlantedDefects, ScriptsOvertakingAHeldJavaScriptThreadBreakPageWaitPrediction) {
+  const struct {
+    bool PlantedDefects::*defect;
+    const char* what;
+  } defects[] = {
+      // W17: a host method's awaited script no longer waits behind the synchronous call running it.
+      {&PlantedDefects::script_runs_past_host_call, "script_runs_past_host_call"},
+      // W9.3: the script the alert's handler awaits before completing its deferral runs at once.
+      {&PlantedDefects::script_runs_past_alert, "script_runs_past_alert"},
+  };
+  for (const auto& planted : defects) {
+    SCOPED_TRACE(planted.what);
+    EXPECT_TRUE(FailsWith(planted.defect,
+                          [] { CheckPageWaitsEndAsPredicted(*PageWaitPrograms(), *Schedules()); }));
+  }
 }
 
 TEST(PlantedDefects, SkippedThreadChecksBreakThreadAffinity) {

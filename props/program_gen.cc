@@ -34,15 +34,18 @@ rc::Gen<Program> AffinityPrograms() { return ProgramsOf(ProgramProfile::kAffinit
 rc::Gen<Program> CrashingHandlerPrograms() { return ProgramsOf(ProgramProfile::kCrashingHandler); }
 rc::Gen<Program> ValueCallbackPrograms() { return ProgramsOf(ProgramProfile::kValueCallback); }
 rc::Gen<Program> AbandoningPrograms() { return ProgramsOf(ProgramProfile::kAbandoning); }
+rc::Gen<Program> PageWaitPrograms() { return ProgramsOf(ProgramProfile::kPageWaits); }
+rc::Gen<Program> PageCallbackPrograms() { return ProgramsOf(ProgramProfile::kPageCallbacks); }
 
 rc::Gen<Program> CallbackPrograms() {
-  return rc::gen::oneOf(CrashingHandlerPrograms(), ValueCallbackPrograms());
+  return rc::gen::oneOf(CrashingHandlerPrograms(), ValueCallbackPrograms(), PageWaitPrograms());
 }
 
 rc::Gen<Program> AnyPrograms() {
   return rc::gen::oneOf(DeadlockPrograms(), FrameworkWaitPrograms(), FrameworkAsyncPrograms(),
                         HandlerPrograms(), AffinityPrograms(), CrashingHandlerPrograms(),
-                        ValueCallbackPrograms(), AbandoningPrograms());
+                        ValueCallbackPrograms(), AbandoningPrograms(), PageWaitPrograms(),
+                        PageCallbackPrograms());
 }
 
 }  // namespace wvsim::props

@@ -64,7 +64,18 @@ rc::Gen<Program> ValueCallbackPrograms();
 // user, not awaited) while the renderer may crash under them (W12, W15).
 rc::Gen<Program> AbandoningPrograms();
 
-// Programs with callbacks on both runtimes: CrashingHandlerPrograms() or ValueCallbackPrograms().
+// WebView2 programs whose home page is an actor (W7, W9.3, W17): its scripts call host methods
+// (one drives a chain of posts and waits on the UI thread), post, and open an alert the program's
+// ScriptDialogOpening handler answers, while Form_Load ignores, awaits or blocks on a script.
+rc::Gen<Program> PageWaitPrograms();
+
+// WebView2 programs whose page's script calls host methods made like HandlerPrograms()' handlers,
+// without deferrals, and posts messages a WebMessageReceived handler made the same way may handle:
+// a nested loop before such a callback's first await is W4's reentrancy.
+rc::Gen<Program> PageCallbackPrograms();
+
+// Programs with callbacks on both runtimes: CrashingHandlerPrograms(), ValueCallbackPrograms() or
+// PageWaitPrograms() (host methods and the alert's handler).
 rc::Gen<Program> CallbackPrograms();
 
 // Any of the above.

@@ -69,8 +69,20 @@ enum class ProgramProfile : uint8_t {
   // timer, cancelled by the user's click, or not awaited at all, while posted work may crash the
   // renderer under them (W12, W15). Always `clean`: an abandoned call is not a stall.
   kAbandoning,
+  // The page as an actor (W7, W9.3, W17): Form_Load navigates, then ignores, awaits or blocks on
+  // a script, and the user's clicks may message the page; the home page's scripts call host methods
+  // (the first
+  // one drives the one chain of posts and waits, on the UI thread, as a WebView2 callback; the
+  // others are fire-and-forget), post, and open at most one alert, which the program's
+  // ScriptDialogOpening handler answers (maybe completing its deferral after awaiting a script).
+  // PredictsDeadlock and PredictsPageStall are exact here.
+  kPageWaits,
+  // Host methods as WebView2 callbacks (W4, W17): the page's load script calls host methods made
+  // like kHandler's handlers without deferrals, and posts messages that a WebMessageReceived
+  // handler made the same way may handle (W2); nothing blocks (PredictHandlerVerdict).
+  kPageCallbacks,
 };
-inline constexpr int kProgramProfileCount = 8;
+inline constexpr int kProgramProfileCount = 10;
 
 // A well-formed program of `profile`.
 Program MakeProgram(ProgramProfile profile, ChoiceSource& choices);

@@ -14,7 +14,7 @@ RC_GTEST_PROP(Promises, SerialCallbacksNeverOverlapAndRunOnTheirOwner, ()) {
 }
 
 RC_GTEST_PROP(Promises, ReentrancyReportedExactlyForNestedLoopsInHandlers, ()) {
-  CheckNoReentrancy(*HandlerPrograms(), *Schedules());
+  CheckNoReentrancy(*rc::gen::oneOf(HandlerPrograms(), PageCallbackPrograms()), *Schedules());
 }
 
 RC_GTEST_PROP(Promises, EveryDeferralCompletesOnceOrIsNamed, ()) {
@@ -31,6 +31,10 @@ RC_GTEST_PROP(Promises, DeadlockExactlyWhenAFrameworkWaitCannotEnd, ()) {
 
 RC_GTEST_PROP(Promises, DeadlockExactlyWhenAnAsyncMethodsResultCannotEnd, ()) {
   CheckDeadlockExactlyWhenPredicted(*FrameworkAsyncPrograms(), *Schedules());
+}
+
+RC_GTEST_PROP(Promises, DeadlockOrStallExactlyWhenAPageWaitCannotEnd, ()) {
+  CheckPageWaitsEndAsPredicted(*PageWaitPrograms(), *Schedules());
 }
 
 RC_GTEST_PROP(Promises, WrongThreadCallsGetTheRealErrorAndChangeNothing, ()) {

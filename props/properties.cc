@@ -134,6 +134,17 @@ void CheckDeadlockExactlyWhenPredicted(const Program& program, const ScheduleByt
               absl::StrCat("predicted deadlock: ", predicted, "\n", ReplayHint(run)));
 }
 
+void CheckPageWaitsEndAsPredicted(const Program& program, const ScheduleBytes& schedule) {
+  const ProgramRun run = RunProgram(program, schedule);
+  const Verdict verdict = run.outcome.violation.kind;
+  const Verdict predicted = PredictsDeadlock(program)    ? Verdict::kDeadlock
+                            : PredictsPageStall(program) ? Verdict::kStall
+                                                         : Verdict::kClean;
+  RC_TAG(std::string(sim::VerdictName(predicted)));  // how often each verdict is at stake
+  PROP_ASSERT(verdict == predicted,
+              absl::StrCat("predicted ", sim::VerdictName(predicted), "\n", ReplayHint(run)));
+}
+
 void CheckThreadAffinity(const Program& program, const ScheduleBytes& schedule) {
   const ProgramRun run = RunProgram(program, schedule);
   const Verdict predicted = PredictAffinityVerdict(program);

@@ -29,6 +29,12 @@ void CheckDeferralCompletion(const Program& program, const ScheduleBytes& schedu
 // wait needs a pump it blocks.
 void CheckDeadlockExactlyWhenPredicted(const Program& program, const ScheduleBytes& schedule);
 
+// W7, W9.3, W17: over programs whose page is an actor, `deadlock` exactly when PredictsDeadlock
+// says so (a host method's chain, or a UI thread that blocks on the page's script), `stall` exactly
+// when PredictsPageStall does (an await behind a held JavaScript thread), otherwise `clean`; a
+// deadlock's report names the held JavaScript thread when the page holds it.
+void CheckPageWaitsEndAsPredicted(const Program& program, const ScheduleBytes& schedule);
+
 // W3, A2: a call from a non-owner thread gets the real error (0x802A000C on WebView2, A2's
 // RuntimeException on Android) and changes nothing (the WebView never shows the page it asked
 // for), and the run ends `wrong_thread`; calls from the owner succeed.

@@ -41,7 +41,10 @@ bool IsPoolWorker(uint32_t thread) { return thread >= kFirstPoolWorker; }
 // Follows a program's routines; one per prediction (it numbers the pool's work items).
 class Follower {
  public:
-  explicit Follower(const Program& program) : program_(program) {}
+  // `js_held`: the routines followed run inside a host method that a page script called
+  // synchronously, which holds the page's JavaScript thread until it returns (W17).
+  explicit Follower(const Program& program, bool js_held = false)
+      : program_(program), js_held_(js_held) {}
 
   // Follows routine `routine` running on `thread` while the threads in `blocked` wait for it.
   Outcome Follow(uint32_t routine, uint32_t thread, const Blocked& blocked) {
@@ -168,6 +171,9 @@ class Follower {
         if (model::programs::AwaitsScript(op) && blocked.count(kUiThread) > 0) {
           return Outcome::kNeverCompletes;
         }
+        // W7, W17: the script waits behind the synchronous host call that is waiting for this
+        // very method; an await that gives up (race, cancel) moves on.
+        if (op.script == ScriptWait::kAwait && js_held_) return Outcome::kNeverCompletes;
         return Outcome::kCompletes;
       default:
         return Outcome::kCompletes;  // posts (Task.Run included): fire and forget
@@ -175,15 +181,33 @@ class Follower {
   }
 
   const Program& program_;
+  const bool js_held_;
   uint32_t next_pool_worker_ = kFirstPoolWorker;
 };
+
+// Whether the page loads at all: some routine navigates to the home page, whose scripts call the
+// host methods.
+bool Navigates(const Program& program) {
+  for (const model::programs::Routine& routine : program.routines) {
+    for (const Op& op : routine.ops) {
+      if (op.kind == OpKind::kNavigate) return true;
+    }
+  }
+  return false;
+}
+
+// The outcome of host method `routine`, run on the UI thread (W17), on its own.
+Outcome FollowHostMethod(const Program& program, uint32_t routine) {
+  Follower follower(program, model::programs::IsSyncHostMethod(program, routine));
+  return follower.Follow(routine, kUiThread, {});
+}
 
 // Whether a routine run on `thread` makes a WebView call there, or posts work that does one on a
 // thread other than the UI thread.
 bool CallsOffUiThread(const Program& program, uint32_t routine, uint32_t thread) {
   for (const Op& op : program.routines[routine].ops) {
-    const bool webview_call =
-        op.kind == OpKind::kScript || op.kind == OpKind::kCall || op.kind == OpKind::kNavigate;
+    const bool webview_call = op.kind == OpKind::kScript || op.kind == OpKind::kCall ||
+                              op.kind == OpKind::kNavigate || op.kind == OpKind::kMessage;
     if (webview_call && thread != kUiThread) return true;
     const bool runs_elsewhere = op.kind == OpKind::kPost || op.kind == OpKind::kPostDelayed ||
                                 op.kind == OpKind::kBlock || op.kind == OpKind::kAwait ||
@@ -213,10 +237,70 @@ bool PredictsDeadlock(const Program& program) {
   for (const model::programs::UserClicks& click : program.clicks) {
     if (follower.Follow(click.routine, kUiThread, {}) == Outcome::kDeadlock) return true;
   }
+  // W17: each host method runs on the UI thread, as a message, once the page calls it.
+  if (!Navigates(program)) return false;
+  for (uint32_t r = 0; r < program.routines.size(); ++r) {
+    if (model::programs::IsHostMethod(program, r) &&
+        FollowHostMethod(program, r) == Outcome::kDeadlock) {
+      return true;
+    }
+  }
   return false;
 }
 
+bool PredictsPageStall(const Program& program) {
+  if (PredictsDeadlock(program) || !Navigates(program)) return false;
+  for (uint32_t r = 0; r < program.routines.size(); ++r) {
+    // W17: a synchronous call's method that awaits a script waits for itself.
+    if (model::programs::IsSyncHostMethod(program, r) &&
+        FollowHostMethod(program, r) == Outcome::kNeverCompletes) {
+      return true;
+    }
+  }
+  if (!model::programs::PageOpensAlerts(program)) return false;
+  // W9.3: the alert's handler completes its deferral after a script that waits behind the alert.
+  for (const model::programs::PageEventHandler& handler : program.handlers) {
+    if (handler.event != model::webview2::DeferrableEvent::kScriptDialogOpening) continue;
+    for (const Op& op : program.routines[handler.routine].ops) {
+      if (op.kind == OpKind::kDefer && op.deferral == DeferralMode::kAfterScript) return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+
+// Whether some page script posts a message (W2): the WebMessageReceived handler then runs.
+bool PagePosts(const Program& program) {
+  for (const model::programs::PageScript& script : program.page_scripts) {
+    for (const model::programs::PageStep& step : script.steps) {
+      if (step.kind == model::programs::PageStep::Kind::kPost) return true;
+    }
+  }
+  return false;
+}
+
+// W2, W4, W17: a host method and the WebMessageReceived handler are WebView2 callbacks: a nested
+// loop before the first await is reentrancy. Each one runs once the page loaded and its script
+// called it (or posted).
+bool HostMethodReenters(const Program& program) {
+  if (!Navigates(program)) return false;
+  for (uint32_t r = 0; r < program.routines.size(); ++r) {
+    const bool runs = model::programs::IsHostMethod(program, r) ||
+                      (program.message_handler == r && PagePosts(program));
+    if (!runs) continue;
+    for (const Op& op : program.routines[r].ops) {
+      if (model::programs::OpensNestedLoop(op)) return true;
+      if (op.kind == OpKind::kAwait || model::programs::AwaitsScript(op)) break;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 Verdict PredictHandlerVerdict(const Program& program) {
+  if (HostMethodReenters(program)) return WebViewVerdict::kReentrancy;
   for (const model::programs::PageEventHandler& handler : program.handlers) {
     bool left_stack = false;  // after an await the rest is a continuation, not the callback
     bool dropped = false;

@@ -20,7 +20,17 @@ using model::programs::Program;
 // such a run ends in `deadlock` (W5, W10, A3; A21: a CookieManager callback waited for on the
 // looper it must run on). Exact for DeadlockPrograms(), where one thread
 // drives every wait and all other work is fire-and-forget.
+// Host methods (W17) are followed too, each on the UI thread once the page loaded; inside one that
+// a synchronous call runs, an awaited script never completes (it waits behind that call, W7).
+// Exact for PageWaitPrograms() as well.
 bool PredictsDeadlock(const Program& program);
+
+// Whether a PageWaitPrograms() program that does not deadlock ends in `stall`: an await that
+// never ends because the page's JavaScript thread is held for good (W7): a host method run by a
+// synchronous call awaits a script, which waits behind that call (W17), or the page's alert's
+// ScriptDialogOpening handler completes its deferral only after a script, which waits behind
+// that alert (W9.3).
+bool PredictsPageStall(const Program& program);
 
 // The verdict of a HandlerPrograms() program, the same on every schedule: the page raises its
 // events one after another, each after the one before finished (W9); a handler that opens a modal
@@ -28,6 +38,9 @@ bool PredictsDeadlock(const Program& program);
 // continuation, outside the WebView's callback); a deferral completed twice is
 // `deferral_double_complete` and one never completed `deferral_leak` (W8); otherwise `clean`. A
 // certificate error (W9.9), which these programs never allow, ends the page after its handler.
+// Host methods (W17, PageCallbackPrograms()) and the WebMessageReceived handler of a page that
+// posts (W2) are callbacks too: one that opens a nested loop before its first await is
+// `reentrancy`.
 sim::Verdict PredictHandlerVerdict(const Program& program);
 
 // Whether a run of `program` in which a `crash` op crashed a process (CrashingHandlerPrograms())

@@ -80,6 +80,37 @@ TEST(ProgramText, FormatsWhatItParsesWithTheClrAndTheUser) {
   EXPECT_TRUE(IsClickHandler(*program, 2));
 }
 
+// Issue 15: the page's scripts, host methods, the app's web message and `defer script`.
+TEST(ProgramText, FormatsWhatItParsesWithThePagesScripts) {
+  const std::vector<std::string> lines = {
+      "thread ui pump main=r0",
+      "routine r0: navigate; message; script await",
+      "routine r1: script await",
+      "routine r2: post ui r4",
+      "routine r3: defer script",
+      "routine r4:",
+      "routine r5: modal r4",
+      "handler ScriptDialogOpening r3",
+      "onmessage r5",
+      "page load: post; host sync r1; alert; navigate",
+      "page dom: host async r2",
+      "page message:",
+  };
+  absl::StatusOr<Program> program = Parse(lines);
+  ASSERT_TRUE(program.ok()) << program.status();
+  EXPECT_EQ(FormatProgram(*program), lines);
+  ASSERT_EQ(program->page_scripts.size(), 3u);
+  EXPECT_EQ(program->page_scripts[1].when, PageScript::When::kDOMContentLoaded);
+  EXPECT_TRUE(IsHostMethod(*program, 1));
+  EXPECT_TRUE(IsSyncHostMethod(*program, 1));
+  EXPECT_TRUE(IsHostMethod(*program, 2));
+  EXPECT_FALSE(IsSyncHostMethod(*program, 2));
+  EXPECT_FALSE(IsHostMethod(*program, 4));
+  EXPECT_FALSE(IsPageCallback(*program, 4));
+  EXPECT_TRUE(IsPageCallback(*program, 5));
+  EXPECT_TRUE(PageOpensAlerts(*program));
+}
+
 TEST(ProgramText, RejectsMalformedProgramsNamingTheLine) {
   struct Case {
     std::vector<std::string> lines;
@@ -100,7 +131,8 @@ TEST(ProgramText, RejectsMalformedProgramsNamingTheLine) {
       {{"thread ui pump main=r0", "routine r0: script maybe"}, "script none|await|block"},
       {{"thread ui pump main=rx"}, "expected a routine 'rN'"},
       {{"thread ui pump main=r999999"}, "too large"},
-      {{"frobnicate"}, "expected 'runtime', 'thread', 'routine', 'handler' or 'click'"},
+      {{"frobnicate"},
+       "expected 'runtime', 'thread', 'routine', 'handler', 'click', 'page' or 'onmessage'"},
       {{"thread ui pump main=r0", "thread pool pump", "routine r0:"}, "repeated thread name"},
       {{"thread ui pump main=r0", "routine r0: send pool r1", "routine r1:"},
        "the thread pool takes no such op"},
@@ -126,6 +158,46 @@ TEST(ProgramText, RejectsMalformedProgramsNamingTheLine) {
        "'script' takes 2 argument(s)"},
       {{"runtime android", "thread main pump main=r0", "routine r0: script callback r0"},
        "reaches itself"},
+      {{"thread ui pump main=r0", "routine r0:", "page load: jump"}, "unknown page step 'jump'"},
+      {{"thread ui pump main=r0", "routine r0:", "page load: host sync"},
+       "expected 'host sync rN' or 'host async rN'"},
+      {{"thread ui pump main=r0", "routine r0:", "page load: host maybe r0"},
+       "expected 'host sync rN' or 'host async rN'"},
+      {{"thread ui pump main=r0", "routine r0:", "page unload: post"},
+       "expected 'page load|dom|message: ...'"},
+      {{"thread ui pump main=r0", "routine r0:", "page load post"},
+       "expected 'page load|dom|message: step; ...'"},
+      {{"thread ui pump main=r0", "routine r0:", "page load: host sync r1"},
+       "r1 is used but not defined"},
+      {{"thread ui pump main=r0", "routine r0:", "page load: host sync r0"},
+       "r0 is a host method or message handler, which only the page runs"},
+      {{"thread ui pump main=r0", "routine r0: post ui r1",
+        "routine r1:", "page load: host sync r1"},
+       "r1 is a host method or message handler, which only the page runs"},
+      {{"thread ui pump main=r0", "routine r0:", "routine r1: await ui r2", "routine r2: navigate",
+        "page load: host async r1"},
+       "navigates or messages the page"},
+      {{"thread ui pump main=r0", "routine r0:", "routine r1: defer now",
+        "page load: host sync r1"},
+       "only a page event's handler"},
+      {{"thread ui pump main=r0", "routine r0:", "routine r1:", "handler DownloadStarting r1",
+        "page load: host sync r1"},
+       "also a handler"},
+      {{"runtime android", "thread main pump main=r0", "routine r0:", "page load: post"},
+       "an Android program has no page scripts"},
+      {{"thread ui pump main=r0", "routine r0:", "routine r1: message", "onmessage r1"},
+       "navigates or messages the page"},
+      {{"thread ui pump main=r0", "routine r0:", "routine r1:", "onmessage r1", "onmessage r1"},
+       "a second 'onmessage'"},
+      {{"thread ui pump main=r0", "routine r0:", "routine r1:", "onmessage r1",
+        "page load: host sync r1"},
+       "both a host method and the message handler"},
+      {{"runtime android", "thread main pump main=r0", "routine r0: message"},
+       "an Android program has no such op"},
+      {{"thread ui pump main=r0", "routine r0: message now"}, "'message' takes 0 argument(s)"},
+      {{"thread ui pump main=r0", "routine r0:", "routine r1: defer later; defer soon",
+        "handler ScriptDialogOpening r1"},
+       "defer now|scoped|later|other|never|twice|script"},
   };
   for (const Case& c : cases) {
     absl::StatusOr<Program> program = Parse(c.lines);
@@ -277,6 +349,101 @@ TEST(ProgramInterpreter, AScriptRacedOrCancelledAcrossARendererCrashIsAbandonedN
     }
   }
   EXPECT_GT(abandoned, 0);  // the crash did leave the script pending in some runs
+}
+
+// W5, W17: the UI thread blocks on the page's script while the page calls the app synchronously:
+// each side waits for the other. Awaited, the UI thread's pump runs the call.
+TEST(ProgramInterpreter, ASyncHostCallWhileTheUiBlocksOnThePagesScriptDeadlocks) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    const sim::RunOutcome blocked =
+        RunOnce({"thread ui pump main=r0", "routine r0: navigate; script block",
+                 "routine r1:", "page load: host sync r1"},
+                seed);
+    EXPECT_EQ(blocked.violation.kind, Verdict::kDeadlock) << blocked.violation.report;
+    const sim::RunOutcome awaited =
+        RunOnce({"thread ui pump main=r0", "routine r0: navigate; script await",
+                 "routine r1:", "page load: host sync r1"},
+                seed);
+    EXPECT_EQ(awaited.violation.kind, Verdict::kClean) << awaited.violation.report;
+  }
+}
+
+// W7, W17: a host method that a synchronous call runs awaits a script, which waits behind that
+// very call on the page's JavaScript thread: it never completes. Called asynchronously, it does.
+TEST(ProgramInterpreter, AHostMethodAwaitingTheScriptOfItsOwnSyncCallStalls) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    const sim::RunOutcome sync = RunOnce({"thread ui pump main=r0", "routine r0: navigate",
+                                          "routine r1: script await", "page dom: host sync r1"},
+                                         seed);
+    EXPECT_EQ(sync.violation.kind, Verdict::kStall) << sync.violation.report;
+    const sim::RunOutcome async = RunOnce({"thread ui pump main=r0", "routine r0: navigate",
+                                           "routine r1: script await", "page dom: host async r1"},
+                                          seed);
+    EXPECT_EQ(async.violation.kind, Verdict::kClean) << async.violation.report;
+  }
+}
+
+// W9.3: the alert's ScriptDialogOpening handler completes its deferral only after a script, which
+// waits behind the alert: it never completes. Completed at once, the alert returns.
+TEST(ProgramInterpreter, AnAlertWhoseHandlerAwaitsAScriptBeforeCompletingStalls) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    const sim::RunOutcome after_script =
+        RunOnce({"thread ui pump main=r0", "routine r0: navigate", "routine r1: defer script",
+                 "handler ScriptDialogOpening r1", "page load: alert"},
+                seed);
+    EXPECT_EQ(after_script.violation.kind, Verdict::kStall) << after_script.violation.report;
+    const sim::RunOutcome now =
+        RunOnce({"thread ui pump main=r0", "routine r0: navigate", "routine r1: defer now",
+                 "handler ScriptDialogOpening r1", "page load: alert; post"},
+                seed);
+    EXPECT_EQ(now.violation.kind, Verdict::kClean) << now.violation.report;
+  }
+}
+
+// W2, F10: the user's click posts a web message; once the page loaded, its message script runs and
+// calls the host method, whose call is seen; a message posted before the page loaded is dropped.
+TEST(ProgramInterpreter, AWebMessageFromTheAppRunsThePagesMessageScriptOnceItLoaded) {
+  absl::StatusOr<Program> program =
+      Parse({"thread ui pump main=r0", "routine r0: navigate", "routine r1: message",
+             "routine r2: call", "click r1 1", "page message: host async r2"});
+  ASSERT_TRUE(program.ok()) << program.status();
+  int ran = 0;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    ProgramObservations seen;
+    const sim::Scenario scenario = ProgramScenario(*program, &seen);
+    sim::Runner runner(scenario, {});
+    sim::RandomStrategy random(seed);
+    random.BeginExecution(0);
+    EXPECT_EQ(runner.Run(random, /*traced=*/false).violation.kind, Verdict::kClean);
+    size_t calls = 0;  // Form1_Load's Navigate, the click's PostWebMessage, the method's call
+    for (const Observation& entry : seen.entries) {
+      calls += entry.kind == Observation::Kind::kCallSucceeded ? 1 : 0;
+    }
+    ran += calls == 3 ? 1 : 0;
+  }
+  EXPECT_GT(ran, 0);
+  EXPECT_LT(ran, 40);
+}
+
+// W2, W4: the page posts a message; a modal dialog in the WebMessageReceived handler is
+// reentrancy; posted to the UI thread from the handler, it is not.
+TEST(ProgramInterpreter, AModalDialogInTheHandlerOfAPagesMessageIsReentrancy) {
+  const sim::RunOutcome modal =
+      RunOnce({"thread ui pump main=r0", "routine r0: navigate", "routine r1: modal r2",
+               "routine r2:", "onmessage r1", "page load: post"});
+  EXPECT_EQ(modal.violation.kind, WebViewVerdict::kReentrancy) << modal.violation.report;
+  const sim::RunOutcome posted =
+      RunOnce({"thread ui pump main=r0", "routine r0: navigate", "routine r1: post ui r2",
+               "routine r2: modal r3", "routine r3:", "onmessage r1", "page load: post"});
+  EXPECT_EQ(posted.violation.kind, Verdict::kClean) << posted.violation.report;
+}
+
+// W4, W17: a host method is a WebView2 callback: a modal dialog in it is reentrancy.
+TEST(ProgramInterpreter, AModalDialogInAHostMethodIsReentrancy) {
+  const sim::RunOutcome outcome =
+      RunOnce({"thread ui pump main=r0", "routine r0: navigate", "routine r1: modal r2",
+               "routine r2:", "page load: host async r1"});
+  EXPECT_EQ(outcome.violation.kind, WebViewVerdict::kReentrancy) << outcome.violation.report;
 }
 
 // W4: a nested loop built with the kernel's RunMessageLoop is seen like a modal dialog's: inside a

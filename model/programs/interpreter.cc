@@ -167,7 +167,8 @@ Task<> RunOp(ProgramRun& run, const Op& op, HandlerContext* handler) {
     case OpKind::kScript:
     case OpKind::kCall:
     case OpKind::kNavigate:
-    case OpKind::kCookie:  // Android only (ValidateProgram)
+    case OpKind::kMessage:  // WebView2 only (ValidateProgram)
+    case OpKind::kCookie:   // Android only (ValidateProgram)
       co_await WebViewCall(run, op, handler);
       break;
     case OpKind::kDefer:

@@ -73,6 +73,13 @@ void RegisterProgramFamilies();
 // The home page the program's `navigate` loads.
 inline constexpr char kProgramHomePage[] = "https://app.example/index.html";
 
+// The page a page script's `navigate` step goes to: it has no scripts.
+inline constexpr char kProgramNextPage[] = "https://app.example/next.html";
+// The host object whose methods are the program's host methods, each named "rN" after its routine.
+inline constexpr char kProgramHostObject[] = "app";
+// What the program's `message` op posts to the page.
+inline constexpr char kProgramWebMessage[] = "ping";
+
 // The page a `call` made on thread `thread` navigates to: one per thread, so that a property can
 // tell that a rejected call changed nothing.
 std::string CallTargetPage(const std::string& thread);

@@ -65,6 +65,11 @@ absl::Status ValidateOp(const Program& program, uint32_t routine, const Op& op) 
           where, ": thread ", program.threads[op.thread].name, " has no message queue"));
     }
   }
+  if (RunsRoutine(op) && IsPageCallback(program, op.routine)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: r%u is a host method or message handler, which only the page runs",
+                        where, op.routine));
+  }
   if (RunsRoutine(op) && IsHandler(program, op.routine)) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s: r%u is a page event's handler, which only the page runs", where, op.routine));
@@ -72,7 +77,7 @@ absl::Status ValidateOp(const Program& program, uint32_t routine, const Op& op) 
   const bool java_has_none = op.kind == OpKind::kAwait || OpensNestedLoop(op) ||
                              op.kind == OpKind::kDefer || op.kind == OpKind::kCrash ||
                              op.kind == OpKind::kInvoke || op.kind == OpKind::kSend ||
-                             AwaitsScript(op) ||
+                             op.kind == OpKind::kMessage || AwaitsScript(op) ||
                              (op.kind == OpKind::kCookie && op.script != ScriptWait::kNone &&
                               op.script != ScriptWait::kBlock &&
                               op.script != ScriptWait::kCallback);  // await, race, cancel
@@ -117,6 +122,70 @@ absl::Status ValidateClicks(const Program& program) {
       if (program.clicks[j].routine == click.routine) {
         return absl::InvalidArgumentError(
             absl::StrFormat("click r%u: two buttons run one routine", click.routine));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Whether `routine`, or a routine it runs, reloads the page or messages it: from a host method
+// that would run the page's scripts, and so the method, again without end.
+bool ReachesPage(const Program& program, uint32_t routine, std::vector<bool>& seen) {
+  if (seen[routine]) return false;
+  seen[routine] = true;
+  for (const Op& op : program.routines[routine].ops) {
+    if (op.kind == OpKind::kMessage || op.kind == OpKind::kNavigate) return true;
+    if (RunsRoutine(op) && ReachesPage(program, op.routine, seen)) return true;
+  }
+  return false;
+}
+
+// A callback only the page runs (a host method, the message handler) exists, is nothing else, and
+// never runs the page's scripts again.
+absl::Status ValidatePageCallback(const Program& program, uint32_t r) {
+  if (r >= program.routines.size()) {
+    return absl::InvalidArgumentError(absl::StrFormat("page: no routine r%u", r));
+  }
+  if (IsHandler(program, r) || IsAsyncMethod(program, r) || IsClickHandler(program, r)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "page: host method or message handler r%u is also a handler, an async method or a "
+        "click's",
+        r));
+  }
+  std::vector<bool> seen(program.routines.size(), false);
+  if (ReachesPage(program, r, seen)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "page: host method or message handler r%u navigates or messages the page, which runs it "
+        "again",
+        r));
+  }
+  return absl::OkStatus();
+}
+
+// The page's scripts and the message handler: WebView2 only; ValidatePageCallback for each
+// callback they run.
+absl::Status ValidatePageScripts(const Program& program) {
+  const bool page = !program.page_scripts.empty() || program.message_handler.has_value();
+  if (program.runtime == ProgramRuntime::kAndroid && page) {
+    return absl::InvalidArgumentError("an Android program has no page scripts");
+  }
+  if (program.message_handler.has_value()) {
+    if (absl::Status status = ValidatePageCallback(program, *program.message_handler);
+        !status.ok()) {
+      return status;
+    }
+  }
+  for (const PageScript& script : program.page_scripts) {
+    for (const PageStep& step : script.steps) {
+      if (step.kind != PageStep::Kind::kHostSync && step.kind != PageStep::Kind::kHostAsync) {
+        continue;
+      }
+      if (program.message_handler == step.routine) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "page: r%u is both a host method and the message handler", step.routine));
+      }
+      if (absl::Status status = ValidatePageCallback(program, step.routine); !status.ok()) {
+        return status;
       }
     }
   }
@@ -199,6 +268,42 @@ bool IsClickHandler(const Program& program, uint32_t routine) {
   return false;
 }
 
+namespace {
+
+bool HostStepRuns(const Program& program, uint32_t routine, bool sync_only) {
+  for (const PageScript& script : program.page_scripts) {
+    for (const PageStep& step : script.steps) {
+      const bool host = step.kind == PageStep::Kind::kHostSync ||
+                        (!sync_only && step.kind == PageStep::Kind::kHostAsync);
+      if (host && step.routine == routine) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsHostMethod(const Program& program, uint32_t routine) {
+  return HostStepRuns(program, routine, /*sync_only=*/false);
+}
+
+bool IsPageCallback(const Program& program, uint32_t routine) {
+  return IsHostMethod(program, routine) || program.message_handler == routine;
+}
+
+bool IsSyncHostMethod(const Program& program, uint32_t routine) {
+  return HostStepRuns(program, routine, /*sync_only=*/true);
+}
+
+bool PageOpensAlerts(const Program& program) {
+  for (const PageScript& script : program.page_scripts) {
+    for (const PageStep& step : script.steps) {
+      if (step.kind == PageStep::Kind::kAlert) return true;
+    }
+  }
+  return false;
+}
+
 bool UsesClr(const Program& program) {
   for (const Routine& r : program.routines) {
     for (const Op& op : r.ops) {
@@ -218,6 +323,12 @@ absl::Status ValidateProgram(const Program& program) {
     if (thread.main.has_value() && *thread.main >= program.routines.size()) {
       return absl::InvalidArgumentError(
           absl::StrFormat("thread %s: no routine r%u", thread.name, *thread.main));
+    }
+    if (thread.main.has_value() && IsPageCallback(program, *thread.main)) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("thread %s: r%u is a host method or message handler, which only the page "
+                          "runs",
+                          thread.name, *thread.main));
     }
     if (thread.main.has_value() && IsHandler(program, *thread.main)) {
       return absl::InvalidArgumentError(
@@ -254,6 +365,7 @@ absl::Status ValidateProgram(const Program& program) {
     }
   }
   if (absl::Status status = ValidateClicks(program); !status.ok()) return status;
+  if (absl::Status status = ValidatePageScripts(program); !status.ok()) return status;
   for (uint32_t r = 0; r < program.routines.size(); ++r) {
     for (const Op& op : program.routines[r].ops) {
       if (absl::Status status = ValidateOp(program, r, op); !status.ok()) return status;
@@ -298,6 +410,8 @@ const char* OpKindName(OpKind kind) {
       return "await_pool";
     case OpKind::kLoop:
       return "loop";
+    case OpKind::kMessage:
+      return "message";
   }
   return "?";
 }
@@ -334,6 +448,36 @@ const char* DeferralModeName(DeferralMode mode) {
       return "never";
     case DeferralMode::kTwice:
       return "twice";
+    case DeferralMode::kAfterScript:
+      return "script";
+  }
+  return "?";
+}
+
+const char* PageStepName(PageStep::Kind kind) {
+  switch (kind) {
+    case PageStep::Kind::kPost:
+      return "post";
+    case PageStep::Kind::kHostSync:
+      return "host sync";
+    case PageStep::Kind::kHostAsync:
+      return "host async";
+    case PageStep::Kind::kAlert:
+      return "alert";
+    case PageStep::Kind::kNavigate:
+      return "navigate";
+  }
+  return "?";
+}
+
+const char* PageScriptWhenName(PageScript::When when) {
+  switch (when) {
+    case PageScript::When::kLoad:
+      return "load";
+    case PageScript::When::kDOMContentLoaded:
+      return "dom";
+    case PageScript::When::kWebMessage:
+      return "message";
   }
   return "?";
 }

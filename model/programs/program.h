@@ -73,6 +73,31 @@
 // handler runs rN on the UI thread; each arrives on the UI thread's queue at a point the scheduler
 // chooses, once Form1_Load created the WebView (the form is shown).
 //
+// A WebView2 program may also declare its home page's scripts (docs/webview2-rules.md W2, W7,
+// W9.3, W17): each runs on the renderer's single JavaScript thread, in order with the app's
+// ExecuteScript calls, when the page loaded (`load`), when its document was parsed (`dom`), or
+// when a web message from the app (`message`, the op) reaches it (`message`):
+//
+//   page load: post; host sync r5; alert; navigate
+//   page message: host async r6
+//
+// Steps: `post` window.chrome.webview.postMessage (WebMessageReceived, which the program does not
+// handle); `host sync rN` a synchronous host-object call (chrome.webview.hostObjects.sync): the
+// page's JavaScript waits until the app's method, routine rN run on the UI thread as a WebView2
+// callback, returned (W17); `host async rN` the asynchronous proxy: the script goes on; `alert`
+// alert(): the page's JavaScript waits until ScriptDialogOpening finished, deferral included
+// (W9.3; the program's ScriptDialogOpening handler, if any, handles it); `navigate` location =
+// another page, which has no scripts. A routine a `host` step names is a host method: Form1_Load
+// adds it to the script (AddHostObjectToScript) before its main routine runs, and only the page
+// runs it. `onmessage rN` makes routine rN the WebView's WebMessageReceived handler (W2), which the
+// page's `post` steps raise; like a host method it is a WebView2 callback that only the page runs.
+// A program whose page scripts open alerts raises ScriptDialogOpening only from them (not
+// after load with its other page events). More ops for such programs:
+//   message          WebView2: PostWebMessageAsString to the page: runs its `page message` scripts
+//                    (in the document current at the call: one posted before the page loaded is
+//                    dropped, W2)
+//   defer script     in a handler: take the deferral, await an ExecuteScript, then complete it
+//
 // A first line `runtime android` runs it on the Android model instead (interpreter.h says how
 // each op maps); Android programs use no await, modal, pump, loop, defer, `script await`, `script
 // race`, `script cancel`, crash or
@@ -84,7 +109,9 @@
 // are finite); `defer` appears only in handler routines; a handler's routine runs only as that
 // handler, and each event has at most one; an async method (a routine `result` runs) runs only
 // that way and awaits no script, and only it has `await_pool`; a click's routine runs only as the
-// click. Plain data; copy freely.
+// click; a host method (and the message handler) runs only as one, is no handler or click, takes
+// no deferral and never reloads or messages the page; only a WebView2 program has page scripts,
+// `onmessage` and `message`. Plain data; copy freely.
 #ifndef WVSIM_MODEL_PROGRAMS_PROGRAM_H_
 #define WVSIM_MODEL_PROGRAMS_PROGRAM_H_
 
@@ -120,6 +147,7 @@ enum class OpKind : uint8_t {
   kResult,     // WebView2: an async method's .Result (F2, F4)
   kAwaitPool,  // WebView2, in an async method: await ... ConfigureAwait(false) (F2)
   kLoop,       // WebView2: a nested RunMessageLoop the app builds (W4)
+  kMessage,    // WebView2: PostWebMessageAsString to the page (W2)
 };
 
 // Op::thread of an op whose target is the CLR thread pool (Task.Run, F3); its text name.
@@ -132,7 +160,8 @@ enum class ScriptWait : uint8_t { kNone, kAwait, kBlock, kCallback, kRace, kCanc
 
 enum class CrashedProcess : uint8_t { kBrowser, kRenderer };
 
-enum class DeferralMode : uint8_t { kNow, kScoped, kLater, kOther, kNever, kTwice };
+// kAfterScript: taken, then completed after awaiting an ExecuteScript (text form `script`).
+enum class DeferralMode : uint8_t { kNow, kScoped, kLater, kOther, kNever, kTwice, kAfterScript };
 
 struct Op {
   OpKind kind = OpKind::kPost;
@@ -172,12 +201,29 @@ struct UserClicks {
 };
 inline constexpr uint32_t kClicksMax = 8;  // per button
 
+// A step of a page script: what the page's JavaScript does (see above).
+struct PageStep {
+  enum class Kind : uint8_t { kPost, kHostSync, kHostAsync, kAlert, kNavigate };
+  Kind kind = Kind::kPost;
+  uint32_t routine = 0;  // kHostSync, kHostAsync: the host method
+  bool operator==(const PageStep&) const = default;
+};
+
+struct PageScript {
+  enum class When : uint8_t { kLoad, kDOMContentLoaded, kWebMessage };
+  When when = When::kLoad;
+  std::vector<PageStep> steps = {};
+  bool operator==(const PageScript&) const = default;
+};
+
 struct Program {
   ProgramRuntime runtime = ProgramRuntime::kWebView2;
   std::vector<ThreadSpec> threads;  // threads[0] is the UI thread
   std::vector<Routine> routines;
   std::vector<PageEventHandler> handlers;  // raised in this order after `navigate`
   std::vector<UserClicks> clicks;          // WebView2: button i is "button<i+1>"
+  std::vector<PageScript> page_scripts;    // WebView2: the home page's, in declaration order
+  std::optional<uint32_t> message_handler = std::nullopt;  // WebView2: `onmessage rN`
 
   bool operator==(const Program&) const = default;
 };
@@ -191,6 +237,15 @@ bool IsHandler(const Program& program, uint32_t routine);
 bool IsAsyncMethod(const Program& program, uint32_t routine);
 // Whether routine `routine` is a click's handler.
 bool IsClickHandler(const Program& program, uint32_t routine);
+// Whether routine `routine` is a host method: some page script's `host` step runs it.
+bool IsHostMethod(const Program& program, uint32_t routine);
+// Whether it is a callback that only the page runs: a host method or the WebMessageReceived
+// handler.
+bool IsPageCallback(const Program& program, uint32_t routine);
+// Whether it is one that a synchronous call (`host sync`) runs: the page's JavaScript waits.
+bool IsSyncHostMethod(const Program& program, uint32_t routine);
+// Whether some page script opens an alert.
+bool PageOpensAlerts(const Program& program);
 // Whether the program uses the CLR (the pool, async methods), so that its run installs one.
 bool UsesClr(const Program& program);
 
@@ -198,6 +253,8 @@ const char* OpKindName(OpKind kind);          // "post", "block", ...
 const char* ScriptWaitName(ScriptWait wait);  // "none", "await", "block"
 const char* DeferralModeName(DeferralMode mode);
 const char* CrashedProcessName(CrashedProcess process);  // "browser", "renderer"
+const char* PageStepName(PageStep::Kind kind);           // "post", "host sync", ...
+const char* PageScriptWhenName(PageScript::When when);   // "load", "dom", "message"
 
 // Whether `op` runs a routine (Op::routine) of its own: posts, waits, modal dialogs, callbacks.
 bool RunsRoutine(const Op& op);

@@ -51,9 +51,17 @@ std::string FormatOp(const Program& program, const Op& op) {
       return absl::StrCat("defer ", DeferralModeName(op.deferral));
     case OpKind::kCall:
     case OpKind::kNavigate:
+    case OpKind::kMessage:
       return OpKindName(op.kind);
   }
   return "?";
+}
+
+std::string FormatPageStep(const PageStep& step) {
+  if (step.kind == PageStep::Kind::kHostSync || step.kind == PageStep::Kind::kHostAsync) {
+    return absl::StrFormat("%s r%u", PageStepName(step.kind), step.routine);
+  }
+  return PageStepName(step.kind);
 }
 
 // Parses one program; `line` is the 1-based number of the line being read, for errors.
@@ -83,8 +91,13 @@ class Parser {
         status = ParseHandler(text);
       } else if (absl::ConsumePrefix(&text, "click ")) {
         status = ParseClick(text);
+      } else if (absl::ConsumePrefix(&text, "page ")) {
+        status = ParsePageScript(text);
+      } else if (absl::ConsumePrefix(&text, "onmessage ")) {
+        status = ParseMessageHandler(text);
       } else {
-        status = Error("expected 'runtime', 'thread', 'routine', 'handler' or 'click'");
+        status = Error(
+            "expected 'runtime', 'thread', 'routine', 'handler', 'click', 'page' or 'onmessage'");
       }
       if (!status.ok()) return status;
     }
@@ -204,11 +217,13 @@ class Parser {
     } else if (verb == "defer") {
       op.kind = OpKind::kDefer;
       if (status = want(2); !status.ok()) return status;
-      if (!ParseName(words[1], DeferralModeName, DeferralMode::kTwice, &op.deferral)) {
-        return Error("expected 'defer now|scoped|later|other|never|twice'");
+      if (!ParseName(words[1], DeferralModeName, DeferralMode::kAfterScript, &op.deferral)) {
+        return Error("expected 'defer now|scoped|later|other|never|twice|script'");
       }
-    } else if (verb == "call" || verb == "navigate") {
-      op.kind = verb == "call" ? OpKind::kCall : OpKind::kNavigate;
+    } else if (verb == "call" || verb == "navigate" || verb == "message") {
+      op.kind = verb == "call"       ? OpKind::kCall
+                : verb == "navigate" ? OpKind::kNavigate
+                                     : OpKind::kMessage;
       if (status = want(1); !status.ok()) return status;
     } else {
       return Error(absl::StrCat("unknown op '", verb, "'"));
@@ -247,6 +262,61 @@ class Parser {
     }
     program_.clicks.push_back(click);
     return absl::OkStatus();
+  }
+
+  // "r4": the WebMessageReceived handler.
+  absl::Status ParseMessageHandler(absl::string_view text) {
+    if (program_.message_handler.has_value()) return Error("a second 'onmessage'");
+    absl::StatusOr<uint32_t> routine = RoutineRef(text);
+    if (!routine.ok()) return routine.status();
+    program_.message_handler = *routine;
+    return absl::OkStatus();
+  }
+
+  // "load: post; host sync r3; alert".
+  absl::Status ParsePageScript(absl::string_view text) {
+    const size_t colon = text.find(':');
+    if (colon == absl::string_view::npos)
+      return Error("expected 'page load|dom|message: step; ...'");
+    if (program_.page_scripts.size() == kProgramHandlersMax) return Error("too many page scripts");
+    PageScript script;
+    if (!ParseName(text.substr(0, colon), PageScriptWhenName, PageScript::When::kWebMessage,
+                   &script.when)) {
+      return Error("expected 'page load|dom|message: ...'");
+    }
+    absl::string_view body = absl::StripLeadingAsciiWhitespace(text.substr(colon + 1));
+    if (!body.empty()) {
+      for (absl::string_view step_text : absl::StrSplit(body, "; ")) {
+        if (script.steps.size() == kProgramOpsMax) return Error("too many page steps");
+        absl::StatusOr<PageStep> step = ParsePageStep(step_text);
+        if (!step.ok()) return step.status();
+        script.steps.push_back(*step);
+      }
+    }
+    program_.page_scripts.push_back(std::move(script));
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<PageStep> ParsePageStep(absl::string_view text) {
+    PageStep step;
+    const bool host = absl::ConsumePrefix(&text, "host ");
+    if (!host) {
+      if (!ParseName(text, PageStepName, PageStep::Kind::kNavigate, &step.kind) ||
+          step.kind == PageStep::Kind::kHostSync || step.kind == PageStep::Kind::kHostAsync) {
+        return Error(absl::StrCat("unknown page step '", text,
+                                  "' (post, host sync rN, host async rN, alert, navigate)"));
+      }
+      return step;
+    }
+    std::vector<absl::string_view> words = absl::StrSplit(text, ' ');
+    if (words.size() != 2 || (words[0] != "sync" && words[0] != "async")) {
+      return Error("expected 'host sync rN' or 'host async rN'");
+    }
+    step.kind = words[0] == "sync" ? PageStep::Kind::kHostSync : PageStep::Kind::kHostAsync;
+    absl::StatusOr<uint32_t> routine = RoutineRef(words[1]);
+    if (!routine.ok()) return routine.status();
+    step.routine = *routine;
+    return step;
   }
 
   // "r7": grows the routine table to hold it.
@@ -310,6 +380,15 @@ std::vector<std::string> FormatProgram(const Program& program) {
   }
   for (const UserClicks& click : program.clicks) {
     lines.push_back(absl::StrCat("click r", click.routine, " ", click.count));
+  }
+  if (program.message_handler.has_value()) {
+    lines.push_back(absl::StrCat("onmessage r", *program.message_handler));
+  }
+  for (const PageScript& script : program.page_scripts) {
+    std::vector<std::string> steps;
+    for (const PageStep& step : script.steps) steps.push_back(FormatPageStep(step));
+    lines.push_back(absl::StrCat("page ", PageScriptWhenName(script.when), ":",
+                                 steps.empty() ? "" : " ", absl::StrJoin(steps, "; ")));
   }
   return lines;
 }

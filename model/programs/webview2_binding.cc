@@ -3,6 +3,7 @@
 // WebView ops, await, modal dialogs and deferrals as the WebView2 API does them.
 #include "absl/strings/str_cat.h"
 #include "model/programs/internal/program_run.h"
+#include "model/webview2/host_object.h"
 #include "model/webview2/hresult.h"
 #include "model/webview2/world.h"
 #include "sim/model_port.h"
@@ -69,6 +70,8 @@ Task<> CheckedCall(ProgramRun& run, const Op& op, HandlerContext* handler) {
   try {
     if (op.kind == OpKind::kScript) {
       co_await Script(run, op, handler);
+    } else if (op.kind == OpKind::kMessage) {
+      co_await run.webview->PostWebMessageAsString(kProgramWebMessage);
     } else {
       const std::string page =
           op.kind == OpKind::kCall ? CallTargetPage(run.k->Current().name()) : kProgramHomePage;
@@ -137,6 +140,16 @@ Task<> Defer(ProgramRun& run, DeferralMode mode, HandlerContext& handler) {
       run.Observe({.kind = Kind::kDeferralComplete, .handler = index});
       deferral.Complete();
       break;
+    case DeferralMode::kAfterScript: {
+      // The script runs on the page's JavaScript thread: behind an alert that this event holds
+      // open (W7, W9.3), it waits for this very deferral.
+      run.kept.push_back(std::move(deferral));
+      const size_t kept = run.kept.size() - 1;
+      const Op script{.kind = OpKind::kScript, .script = ScriptWait::kAwait};
+      co_await CheckedCall(run, script, &handler);
+      CompleteKept(run, kept, index);
+      break;
+    }
   }
 }
 
@@ -180,6 +193,52 @@ Task<> WebView2Call(ProgramRun& run, const Op& op, HandlerContext* handler) {
 
 namespace {
 
+// A host method (W17): the routine, on the UI thread, as a WebView2 callback; "null" to the page.
+Task<std::string> RunHostMethod(ProgramRun& run, uint32_t routine) {
+  co_await RunRoutine(run, routine, nullptr);
+  co_return std::string("null");
+}
+
+// AddHostObjectToScript of an object whose methods are the program's host methods, if it has any.
+Task<> AddHostMethods(ProgramRun& run) {
+  webview2::HostObject* object = nullptr;
+  ProgramRun* self = &run;
+  for (uint32_t r = 0; r < run.program->routines.size(); ++r) {
+    if (!IsHostMethod(*run.program, r)) continue;
+    if (object == nullptr) object = &run.k->Make<webview2::HostObject>();
+    object->AddMethod(absl::StrCat("r", r), [self, r] { return RunHostMethod(*self, r); });
+  }
+  if (object != nullptr) co_await run.webview->AddHostObjectToScript(kProgramHostObject, *object);
+}
+
+webview2::Page::Script PageScriptOf(const PageScript& script) {
+  using When = webview2::Page::Script::When;
+  webview2::Page::Script page_script{.when = script.when == PageScript::When::kLoad ? When::kLoad
+                                             : script.when == PageScript::When::kDOMContentLoaded
+                                                 ? When::kDOMContentLoaded
+                                                 : When::kWebMessage};
+  for (const PageStep& step : script.steps) {
+    switch (step.kind) {
+      case PageStep::Kind::kPost:
+        page_script.PostMessage("hello");
+        break;
+      case PageStep::Kind::kHostSync:
+        page_script.CallHostSync(kProgramHostObject, absl::StrCat("r", step.routine));
+        break;
+      case PageStep::Kind::kHostAsync:
+        page_script.CallHostAsync(kProgramHostObject, absl::StrCat("r", step.routine));
+        break;
+      case PageStep::Kind::kAlert:
+        page_script.Alert("alert");
+        break;
+      case PageStep::Kind::kNavigate:
+        page_script.Navigate(kProgramNextPage);
+        break;
+    }
+  }
+  return page_script;
+}
+
 Task<> OnPageEvent(ProgramRun& run, uint32_t index, DeferrableEventArgs& args) {
   HandlerContext handler{.index = index, .args = &args};
   run.Observe({.kind = Kind::kHandlerEnter, .handler = index});
@@ -197,7 +256,15 @@ Task<> UiLoad(ProgramRun& run) {
   webview2::Controller* controller = co_await controller_op;
   run.webview = &controller->CoreWebView2();
   if (run.user != nullptr) run.user->Start();  // the form is shown: the user may click (F10)
+  co_await AddHostMethods(run);
   ProgramRun* self = &run;
+  if (run.program->message_handler.has_value()) {
+    const uint32_t routine = *run.program->message_handler;
+    co_await run.webview->add_WebMessageReceived(
+        [self, routine](webview2::WebMessageReceivedEventArgs&) {
+          return RunRoutine(*self, routine, nullptr);
+        });
+  }
   for (uint32_t i = 0; i < run.program->handlers.size(); ++i) {
     co_await run.webview->add_DeferrableEvent(
         run.program->handlers[i].event,
@@ -223,8 +290,19 @@ void SetUpWebView2(Kernel& k, ProgramRun& run) {
   run.rt = &webview2::Runtime::Create(k);
   run.win32 = &framework::Win32::Create(k);
   webview2::Page home{.title = "Home"};
-  for (const PageEventHandler& handler : program.handlers) home.events.push_back(handler.event);
+  // Alerts raise ScriptDialogOpening when the page's scripts open them, not after load.
+  const bool alerts = PageOpensAlerts(program);
+  for (const PageEventHandler& handler : program.handlers) {
+    if (alerts && handler.event == webview2::DeferrableEvent::kScriptDialogOpening) continue;
+    home.events.push_back(handler.event);
+  }
+  for (const PageScript& script : program.page_scripts) {
+    home.scripts.push_back(PageScriptOf(script));
+  }
   run.rt->world().AddPage(kProgramHomePage, std::move(home));
+  if (!program.page_scripts.empty()) {
+    run.rt->world().AddPage(kProgramNextPage, webview2::Page{.title = "Next"});
+  }
   for (const ThreadSpec& thread : program.threads) {
     run.rt->world().AddPage(CallTargetPage(thread.name), webview2::Page{.title = thread.name});
   }

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "model/webview2/internal/core.h"
+#include "model/webview2/planted_defects.h"
 #include "model/webview2/runtime.h"
 
 namespace wvsim::model::webview2 {
@@ -76,6 +77,12 @@ Task<> RendererExecuteScript(Core& core, WebViewRecord& webview, const std::stri
                                    std::string(kScriptDuringAlertParam), "=1)"));
     }
     RunScript(core, webview, script, done);
+    co_return;
+  }
+  const PlantedDefects& planted = TestOnlyPlantedDefects();
+  if (renderer.js_held && (renderer.js_held_by_host_call ? planted.script_runs_past_host_call
+                                                         : planted.script_runs_past_alert)) {
+    RunScript(core, webview, script, done);  // a planted defect: the hold is ignored
     co_return;
   }
   if (renderer.js_held) NoteWaitsBehindHeldScript(core, renderer, done);

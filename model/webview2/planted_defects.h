@@ -20,6 +20,8 @@ struct PlantedDefects {
   bool result_pumps = false;                     // W5: Task.Result pumps instead of blocking
   bool ids_shared_across_runs = false;           // ids from a process-wide counter, not per run
   bool abandoned_calls_outstanding = false;      // a call the app gave up on is still a stall
+  bool script_runs_past_host_call = false;       // W17: an ExecuteScript overtakes a sync host call
+  bool script_runs_past_alert = false;           // W9.3: an ExecuteScript overtakes an open alert
 };
 
 PlantedDefects& TestOnlyPlantedDefects();
