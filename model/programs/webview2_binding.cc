@@ -2,6 +2,7 @@
 // creates the WebView, registers the page event handlers and runs thread 0's main routine; the
 // WebView ops, await, modal dialogs and deferrals as the WebView2 API does them.
 #include "absl/strings/str_cat.h"
+#include "model/framework/clr.h"
 #include "model/programs/internal/program_run.h"
 #include "model/webview2/host_object.h"
 #include "model/webview2/hresult.h"
@@ -30,15 +31,23 @@ Task<> Signal(Promise<void> done) {
   co_return;
 }
 
-// What ends the wait of an app that gives up on a call: Task.Delay(ticks), or a
-// CancellationToken the user's Cancel click (posted to the UI thread now) cancels.
+Task<> CancelClick(const framework::CancellationTokenSource& source) {
+  source.Cancel();
+  co_return;
+}
+
+// What ends the wait of an app that gives up on a call: Task.Delay(ticks), or the token of a
+// CancellationTokenSource that the user's Cancel click (posted to the UI thread now) cancels
+// (docs/framework-rules.md F6; the app races the script against the token's task).
 Task<Async<void>> GiveUpAfter(ProgramRun& run, const Op& spec) {
   if (spec.script == ScriptWait::kRace) co_return run.rt->Delay(spec.delay_ticks);
-  const Promise<void> cancelled = run.k->MakePromise<void>("Cancel");
-  cancelled.SetProducer(run.ui(), "the user's Cancel click, posted to the UI thread, cancels it");
-  absl::AnyInvocable<Task<>()> click = [cancelled] { return Signal(cancelled); };
+  const auto& source = run.k->Make<framework::CancellationTokenSource>(*run.k, "Cancel");
+  const sim::Future<void> token = source.TokenAsTask().future();
+  token.state().SetProducer(run.ui(),
+                            "the user's Cancel click, posted to the UI thread, cancels it");
+  absl::AnyInvocable<Task<>()> click = [&source] { return CancelClick(source); };
   co_await run.k->Post(run.ui(), "Cancel_Click", std::move(click));
-  co_return run.rt->AsAsync(cancelled.future());
+  co_return run.rt->AsAsync(token);
 }
 
 Task<> Script(ProgramRun& run, const Op& spec, HandlerContext* handler) {
