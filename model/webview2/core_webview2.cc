@@ -52,6 +52,23 @@ void NoteWaitsBehindHeldScript(Core& core, const RendererProcess& renderer,
                      "running)"));
     return;
   }
+  if (renderer.js_held_by_user) {
+    core.kernel.Log(absl::StrCat(done.future().name(), " waits on ", renderer_name,
+                                 "'s JavaScript thread behind the page's ", renderer.js_held_in,
+                                 ", which waits for its user"));
+    done.SetProducer(
+        renderer.js_held_owner,
+        absl::StrCat("it waits on ", renderer_name, "'s JavaScript thread behind the page's ",
+                     renderer.js_held_in,
+                     ", which shows the browser's default dialog and waits "
+                     "for its user to answer (W9.3: AreDefaultScriptDialogsEnabled is true); the "
+                     "user's click is input that thread ",
+                     renderer.js_held_owner.name(),
+                     "'s pump must dispatch (assumption), and an ExecuteScript waits behind an "
+                     "open dialog (assumption: ",
+                     std::string(kScriptDuringAlertParam), "=0; W7)"));
+    return;
+  }
   core.kernel.Log(absl::StrCat(done.future().name(), " waits on ", renderer_name,
                                "'s JavaScript thread behind the alert that ", renderer.js_held_by,
                                " holds"));
@@ -282,6 +299,12 @@ Task<CookieManager*> CoreWebView2::GetCookieManager() {
   co_await record_->core->kernel.Yield({"get_CookieManager", this});
   record_->core->CheckThread(record_->owner, *this, "CoreWebView2.CookieManager", "W3");
   co_return &cookies_;
+}
+
+Task<CoreWebView2Settings*> CoreWebView2::get_Settings() {
+  co_await record_->core->kernel.Yield({"get_Settings", this});
+  record_->core->CheckThread(record_->owner, *this, "CoreWebView2.Settings", "W3");
+  co_return &settings_;
 }
 
 // ---- Event registration (W3): a call like any other, so a scheduling point, then the check.

@@ -58,6 +58,10 @@ Task<> UserResizesForm(App& app) {
     auto resized = [&app, width] { return FormResized(app, width); };
     co_await app.k->Post(app.ui, "WM_SIZE", std::move(resized));
   }
+  for (int answered = 0; answered < app.dialogs_to_answer; ++answered) {
+    // The user takes a second to read the dialog: by then the app has done what it does at once.
+    co_await app.rt->world().AnswerScriptDialog(/*accept=*/true, {}, /*reading_ticks=*/1000);
+  }
 }
 
 Task<> FormLoad(App& app, absl::AnyInvocable<Task<>()>& load) {
@@ -96,6 +100,14 @@ Scenario Make(std::string id, std::string description, std::vector<Verdict> expe
                   .expected = std::move(expected),
                   .model_version = kWebView2ModelVersion,
                   .setup = std::move(setup)};
+}
+
+Scenario WithScriptDuringAlertParam(Scenario scenario) {
+  scenario.params.push_back({std::string(kScriptDuringAlertParam), 0,
+                             "1: an app's ExecuteScript runs during a page's open dialog instead "
+                             "of behind it (unconfirmed)",
+                             0, 1});
+  return scenario;
 }
 
 Scenario MakeFaulty(std::string id, std::string description, std::vector<Verdict> expected,

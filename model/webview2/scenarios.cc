@@ -597,7 +597,7 @@ void RegisterScenarios() {
   for (std::vector<Scenario> (*more)() :
        {ProcessScenarios, ProcessKindScenarios, MessagingScenarios, NavigationScenarios,
         ApiErrorScenarios, WaitScenarios, PageScriptScenarios, AffinityScenarios,
-        HostObjectScenarios, FrameScenarios, WindowOpenScenarios}) {
+        HostObjectScenarios, FrameScenarios, WindowOpenScenarios, DefaultDialogScenarios}) {
     for (Scenario& scenario : more()) sim::RegisterScenarioOrDie(std::move(scenario));
   }
 }

@@ -55,22 +55,6 @@ ScriptDialogKind DialogKindOf(StepKind kind) {
   }
 }
 
-// W9.3: what the dialog returns to the page's script, as JSON: confirm true when the handler
-// called Accept, else false; prompt the ResultText when accepted (the app's, "" when it set none:
-// the model's reading), else null; alert undefined (null). `args` null: the default dialog,
-// dismissed.
-std::string DialogAnswer(StepKind kind, const DeferrableEventArgs* args) {
-  const bool accepted = args != nullptr && args->accepted.Peek();
-  if (kind == StepKind::kConfirm) return accepted ? "true" : "false";
-  if (kind != StepKind::kPrompt || !accepted) return "null";
-  std::string json = "\"";
-  for (const char c : args->result_text.Peek()) {
-    if (c == '"' || c == '\\') json += '\\';
-    json += c;
-  }
-  return json + "\"";
-}
-
 Task<> AlertReturnsTask(Pages& pages, WebViewRecord& webview, RendererProcess& renderer,
                         const Page::Script& script, size_t next) {
   pages.ResumeHeldScript(webview, renderer, script, next);
@@ -78,6 +62,31 @@ Task<> AlertReturnsTask(Pages& pages, WebViewRecord& webview, RendererProcess& r
 }
 
 }  // namespace
+
+// W9.3: what the dialog returns to the page's script, as JSON: confirm true when accepted, else
+// false; prompt the result text when accepted ("" when none was given: the model's reading), else
+// null; alert undefined (null).
+std::string DialogAnswer(Page::Script::Step::Kind kind, bool accepted, std::string_view text) {
+  if (kind == StepKind::kConfirm) return accepted ? "true" : "false";
+  if (kind != StepKind::kPrompt || !accepted) return "null";
+  std::string json = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') json += '\\';
+    json += c;
+  }
+  return json + "\"";
+}
+
+const char* DialogCall(Page::Script::Step::Kind kind) {
+  switch (kind) {
+    case StepKind::kConfirm:
+      return "confirm()";
+    case StepKind::kPrompt:
+      return "prompt()";
+    default:
+      return "alert()";
+  }
+}
 
 void Pages::SendPageScripts(WebViewRecord& webview, When when) {
   const Page* page = FindPage(webview.document);
@@ -188,16 +197,23 @@ void Pages::RunScriptFrom(WebViewRecord& webview, RendererProcess& renderer,
 bool Pages::OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
                       size_t index) {
   const Page::Script::Step& step = script.steps[index];
+  if (webview.document_default_script_dialogs) {
+    // W9.3: the default dialogs (AreDefaultScriptDialogsEnabled true when the document loaded):
+    // no ScriptDialogOpening; the browser's own dialog waits for its user (default_dialogs.cc).
+    ShowDefaultDialog(webview, renderer, script, index);
+    return true;
+  }
   HandlerList<DeferrableEventArgs>& handlers =
       webview.HandlersOf(DeferrableEvent::kScriptDialogOpening);
   if (handlers.empty()) {
-    // Nobody handles ScriptDialogOpening: the default dialog. The model's reading: its user
-    // dismisses it at once, so the script goes on (docs/webview2-rules.md W9.3).
+    // The default dialogs off and nobody handles ScriptDialogOpening: no dialog is shown at all
+    // and it returns at once, unanswered (assumption: docs/webview2-rules.md W9.3).
     if (kernel_.traced()) {
       kernel_.Log(absl::StrCat(DialogFunction(step.kind), "(", step.text,
-                               ") shows the default dialog; its user dismisses it"));
+                               ") shows no dialog: the default dialogs are off and nobody "
+                               "handles ScriptDialogOpening"));
     }
-    if (!step.into.empty()) webview.globals[step.into] = DialogAnswer(step.kind, nullptr);
+    if (!step.into.empty()) webview.globals[step.into] = DialogAnswer(step.kind, false, "");
     return false;
   }
   const DeferrableEventInfo& info = InfoOf(DeferrableEvent::kScriptDialogOpening);
@@ -208,9 +224,7 @@ bool Pages::OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const P
   EventAccess::Value(args.dialog_kind) = DialogKindOf(step.kind);
   if (step.kind == StepKind::kPrompt) EventAccess::Value(args.default_text) = step.value;
   renderer.js_held = true;
-  renderer.js_held_in = step.kind == StepKind::kAlert     ? "alert()"
-                        : step.kind == StepKind::kConfirm ? "confirm()"
-                                                          : "prompt()";
+  renderer.js_held_in = DialogCall(step.kind);
   renderer.js_held_rule = "W9.3";
   if (kernel_.traced()) renderer.js_held_by = EventAccess::Record(args).Name();
   Core* core = &core_;
@@ -224,7 +238,10 @@ bool Pages::OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const P
     // returns into), and the dialog returns on the page's JavaScript thread.
     core->pages.ApplyOutcome(*sender, *finished);
     const Page::Script::Step& opened = source->steps[next - 1];
-    if (!opened.into.empty()) sender->globals[opened.into] = DialogAnswer(opened.kind, finished);
+    if (!opened.into.empty()) {
+      sender->globals[opened.into] =
+          DialogAnswer(opened.kind, finished->accepted.Peek(), finished->result_text.Peek());
+    }
     if (process->dead()) return;
     core->processes.SendToRenderer(
         *process, "alert returns", [core, sender, process, source, next]() -> Task<> {
@@ -269,6 +286,7 @@ void Pages::ResumeHeldScript(WebViewRecord& webview, RendererProcess& renderer,
   WVSIM_ASSERT_MSG(renderer.js_held, "a script resumed on a JavaScript thread it did not hold");
   renderer.js_held = false;
   renderer.js_held_by_host_call = false;
+  renderer.js_held_by_user = false;
   renderer.js_held_by.clear();
   RunScriptFrom(webview, renderer, script, next);
   ReleaseJs(renderer);

@@ -20,6 +20,8 @@
 
 namespace wvsim::model::webview2::internal {
 
+struct DefaultDialog;  // default_dialogs.cc
+
 class Pages {
  public:
   Pages(Core& core, sim::Kernel& kernel) : core_(core), kernel_(kernel) {}
@@ -96,6 +98,10 @@ class Pages {
   // returned: the script goes on from `next`, then the JavaScript work that waited behind it runs.
   void ResumeHeldScript(WebViewRecord& webview, RendererProcess& renderer,
                         const Page::Script& script, size_t next);
+  // W9.3 (default_dialogs.cc): the user answers the next default script dialog a page shows, once
+  // one is showing and `reading_ticks` passed: OK (`accept`; a prompt returns `text`) or Cancel.
+  // Awaited on the user's thread.
+  sim::Task<> UserAnswersDialog(bool accept, std::string text, uint64_t reading_ticks);
   // W17 (host_calls.cc): how host-object calls reach the UI thread (Runtime::DeliverHostCallsWith).
   void DeliverHostCallsWith(HostCallDelivery delivery) {
     host_call_delivery_ = std::move(delivery);
@@ -113,6 +119,10 @@ class Pages {
   bool OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
                  size_t index);
   void ReleaseJs(RendererProcess& renderer);
+  // W9.3: the browser's default dialog for a page script's step `index`: holds the JavaScript
+  // thread until its user answered (default_dialogs.cc).
+  void ShowDefaultDialog(WebViewRecord& webview, RendererProcess& renderer,
+                         const Page::Script& script, size_t index);
   // W9.1: window.open from a page script's step `index`; true when it holds the JavaScript
   // thread until NewWindowRequested let it return.
   bool OpenWindow(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
@@ -128,7 +138,16 @@ class Pages {
   sim::Kernel& kernel_;
   sim::PooledMap<sim::PooledString, Page> pages_;  // in the run's pooled memory
   HostCallDelivery host_call_delivery_;            // empty: posted messages (W17)
+  // W9.3: default dialogs shown and not answered yet, in the order shown; and, while the user
+  // waits for one, what tells it one is showing.
+  std::vector<DefaultDialog*> shown_dialogs_;
+  sim::Promise<void> dialog_shown_;
 };
+
+// W9.3: what a dialog returns to the page's script, as JSON (confirm true or false, prompt the
+// text or null, alert null), and the call it holds the script in ("confirm()").
+std::string DialogAnswer(Page::Script::Step::Kind kind, bool accepted, std::string_view text);
+const char* DialogCall(Page::Script::Step::Kind kind);
 
 }  // namespace wvsim::model::webview2::internal
 

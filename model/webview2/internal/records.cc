@@ -7,6 +7,7 @@ void WebViewRecord::SetDocument(std::string_view uri) {
   document = uri;
   content_loading_seen = true;  // ContentLoading of the new document
   globals.clear();
+  document_default_script_dialogs = navigation_default_script_dialogs;  // W9.3
   for (const AddedScript& script : added_scripts) {
     if (script.added.done()) globals[script.name] = script.value;  // active scripts only (W7)
   }

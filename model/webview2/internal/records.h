@@ -59,6 +59,11 @@ struct WebViewRecord {
   std::vector<std::string> event_outcomes;     // what each finished deferrable event did (W9)
   std::vector<CoreWebView2Frame*> frames;      // of the current document
   std::string user_agent;                      // Emulation.setUserAgentOverride (devtools.cc)
+  // W9.3: AreDefaultScriptDialogsEnabled as the app set it; as the last navigation to start read
+  // it; and as the current document loaded with it ("used when loading a new HTML document").
+  bool default_script_dialogs = true;
+  bool navigation_default_script_dialogs = true;
+  bool document_default_script_dialogs = true;
   // W17: the host objects the app added (AddHostObjectToScript), by name, in the order added.
   std::vector<std::pair<std::string, HostObject*>> host_objects;
   HostObject* FindHostObject(std::string_view name) const {
