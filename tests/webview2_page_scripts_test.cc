@@ -246,5 +246,56 @@ TEST(PageScripts, W9_3_WithTheDefaultDialogsOffAndNoHandlerTheAlertReturnsAtOnce
   EXPECT_THAT(run.trace, HasSubstr("shows no dialog"));
 }
 
+// ---- W2: a page timer sets document.title.
+
+Task<> LogTitle(Probe& p) {
+  const std::string title = co_await p.webview->get_DocumentTitle();
+  Async<std::string> op = co_await p.webview->ExecuteScriptAsync("document.title");
+  const std::string script = co_await op;
+  p.log->push_back("changed " + title + ", script " + script);
+}
+
+Task<> LoadWatchingTitle(Probe& p) {
+  co_await ProbeCreate(p);
+  Probe* probe = &p;
+  co_await p.webview->add_DocumentTitleChanged(
+      [probe](DocumentTitleChangedEventArgs&) { return LogTitle(*probe); });
+  co_await p.webview->Navigate(kPage);
+}
+
+// W2: the page's timer script sets document.title; DocumentTitleChanged runs on the UI thread and
+// both DocumentTitle and an ExecuteScript of document.title give the new title.
+TEST(PageScripts, W2_APageTimerSetsTheTitleAndDocumentTitleChangedTellsTheApp) {
+  std::vector<std::string> log;
+  const RunResult run = RunProgram([&log](Kernel& k) {
+    Probe& p = MakeProbe(k, &log, LoadWatchingTitle);
+    Page page{.title = "T"};
+    page.scripts.push_back(Page::Script::OnTimer().SetTitle("Inbox"));
+    p.rt->world().AddPage(kPage, std::move(page));
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_THAT(log, ElementsAre("changed Inbox, script \"Inbox\""));
+  EXPECT_THAT(run.trace, HasSubstr("setTimeout fires"));
+}
+
+// The timer fires where the scheduler chooses among the app's work: before the app's one read of
+// DocumentTitle in some runs, after it in others (then the buggy app's caption is stale).
+TEST(PageScripts, W2_ThePageTimerFiresBeforeOrAfterTheAppReadsTheTitle) {
+  sim::Runner runner(Builtin("wv2.title_read_before_timer"), {});
+  sim::RandomStrategy random(20261206);
+  int stale = 0;
+  int current = 0;
+  for (uint64_t run = 0; run < 200; ++run) {
+    random.BeginExecution(run);
+    const sim::RunOutcome outcome = runner.Run(random, /*traced=*/false);
+    if (outcome.violation.kind == Verdict::kAssertion) ++stale;
+    if (outcome.violation.kind == Verdict::kClean) ++current;
+  }
+  EXPECT_GT(stale, 0);
+  EXPECT_GT(current, 0);
+  EXPECT_EQ(stale + current, 200);
+  ExpectClean("wv2.title_from_title_changed");
+}
+
 }  // namespace
 }  // namespace wvsim::model::webview2

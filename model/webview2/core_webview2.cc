@@ -301,6 +301,12 @@ Task<CookieManager*> CoreWebView2::GetCookieManager() {
   co_return &cookies_;
 }
 
+Task<std::string> CoreWebView2::get_DocumentTitle() {
+  co_await record_->core->kernel.Yield({"get_DocumentTitle", this});
+  record_->core->CheckThread(record_->owner, *this, "CoreWebView2.DocumentTitle", "W3");
+  co_return record_->core->pages.DocumentTitle(*record_);
+}
+
 Task<CoreWebView2Settings*> CoreWebView2::get_Settings() {
   co_await record_->core->kernel.Yield({"get_Settings", this});
   record_->core->CheckThread(record_->owner, *this, "CoreWebView2.Settings", "W3");
@@ -365,6 +371,10 @@ Task<> CoreWebView2::add_ProcessFailed(Handler<ProcessFailedEventArgs> handler) 
 }
 Task<> CoreWebView2::add_FrameCreated(Handler<FrameCreatedEventArgs> handler) {
   return AddHandler(*record_, "add_FrameCreated", record_->frame_created, std::move(handler));
+}
+Task<> CoreWebView2::add_DocumentTitleChanged(Handler<DocumentTitleChangedEventArgs> handler) {
+  return AddHandler(*record_, "add_DocumentTitleChanged", record_->document_title_changed,
+                    std::move(handler));
 }
 Task<> CoreWebView2::add_DeferrableEvent(DeferrableEvent event,
                                          Handler<DeferrableEventArgs> handler) {

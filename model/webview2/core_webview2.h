@@ -82,6 +82,9 @@ class CoreWebView2 : public sim::Object {
   sim::Task<Async<std::string>> AddScriptToExecuteOnDocumentCreatedAsync(std::string_view script);
   // The CookieManager property: a scheduling point, then the thread check (W3).
   sim::Task<webview2::CookieManager*> GetCookieManager();
+  // The DocumentTitle property (W2): the current document's title as the page last set it. A
+  // scheduling point, then the thread check (W3).
+  sim::Task<std::string> get_DocumentTitle();
   // The Settings property (settings.h): a scheduling point, then the thread check (W3).
   sim::Task<CoreWebView2Settings*> get_Settings();
   // Host -> page (web_messages.cc): delivered to the document current at the call; dropped when
@@ -115,6 +118,8 @@ class CoreWebView2 : public sim::Object {
   sim::Task<> add_NewWindowRequested(Handler<NewWindowRequestedEventArgs> handler);
   sim::Task<> add_ProcessFailed(Handler<ProcessFailedEventArgs> handler);
   sim::Task<> add_FrameCreated(Handler<FrameCreatedEventArgs> handler);
+  // W2: raised on the UI thread when a page script sets document.title.
+  sim::Task<> add_DocumentTitleChanged(Handler<DocumentTitleChangedEventArgs> handler);
   // add_ScriptDialogOpening, add_PermissionRequested, ... (W9.3..W9.15).
   sim::Task<> add_DeferrableEvent(DeferrableEvent event, Handler<DeferrableEventArgs> handler);
 

@@ -77,6 +77,15 @@ void PostLoad(App& app, absl::AnyInvocable<Task<>()> load) {
   sim::ModelPort(*app.k).Send(app.ui, "Form1_Load", [&app, &kept] { return FormLoad(app, kept); });
 }
 
+Task<> ReadIntoTitle(App& app, const char* script) {
+  Async<std::string> op = co_await app.webview->ExecuteScriptAsync(script);
+  if (app.blocking) {
+    app.title = co_await app.rt->Result(op);  // .Result: the UI thread stops pumping (W5)
+  } else {
+    app.title = co_await op;
+  }
+}
+
 Task<> AwaitOrGiveUp(App& app, Async<std::string> script, const char* not_responding,
                      const char* failed) {
   try {

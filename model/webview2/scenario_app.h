@@ -65,6 +65,10 @@ App& MakeApp(Kernel& k);
 // Bounds).
 void PostLoad(App& app, absl::AnyInvocable<Task<>()> load);
 
+// The app shows a page global in its status bar: app.title gets ExecuteScript(script)'s result,
+// read with Task.Result on the UI thread when app.blocking (W5: the pump stops), else awaited.
+Task<> ReadIntoTitle(App& app, const char* script);
+
 // var first = await Task.WhenAny(script, Task.Delay(2000)): the app gives up on `script` after
 // 2 s (the call is abandoned, W15) and handles its failure; app.title gets the result, or
 // `not_responding`, or `failed`.
@@ -95,6 +99,7 @@ std::vector<sim::Scenario> HostObjectScenarios();     // scenarios_host_objects.
 std::vector<sim::Scenario> FrameScenarios();          // scenarios_frames.cc
 std::vector<sim::Scenario> WindowOpenScenarios();     // scenarios_window_open.cc
 std::vector<sim::Scenario> DefaultDialogScenarios();  // scenarios_default_dialogs.cc
+std::vector<sim::Scenario> PageTitleScenarios();      // scenarios_page_title.cc
 
 }  // namespace wvsim::model::webview2::scenario_app
 

@@ -19,18 +19,9 @@ namespace {
 
 constexpr char kKeep[] = "window.keepDraft";
 
-Task<> ReadKeep(App& app) {
-  Async<std::string> op = co_await app.webview->ExecuteScriptAsync(kKeep);
-  if (app.blocking) {
-    app.title = co_await app.rt->Result(op);  // .Result: the UI thread stops pumping (W5)
-  } else {
-    app.title = co_await op;
-  }
-}
-
 Task<> OnKeepLoaded(App& app, NavigationEventArgs& args) {
   (void)args;
-  co_await app.rt->Post(app.ui, "ReadKeep", [&app] { return ReadKeep(app); });
+  co_await app.rt->Post(app.ui, "ReadKeep", [&app] { return ReadIntoTitle(app, kKeep); });
 }
 
 Task<> DraftLoad(App& app) {

@@ -33,6 +33,24 @@ Task<> PageScriptTask(Pages& pages, WebViewRecord& webview, RendererProcess& ren
               [self, target, process, kept] { self->RunScriptFrom(*target, *process, *kept, 0); });
 }
 
+// A page's timer (setTimeout from its load event): a thread of its own whose one scheduling
+// point is the moment the timer fires, so that the scheduler chooses where among the app's work
+// the script runs (a thread choice labelled "setTimeout fires"). Then the script is a message to
+// the renderer like any other page script; a document gone by then runs nothing.
+Task<> PageTimerFires(Core& core, WebViewRecord& webview, RendererProcess& renderer,
+                      const Page::Script& script, std::string_view document) {
+  co_await core.kernel.Yield({"setTimeout fires", webview.handle});
+  if (!renderer.responsive() || std::string_view(webview.document) != document) co_return;
+  Pages* pages = &core.pages;
+  WebViewRecord* target = &webview;
+  RendererProcess* process = &renderer;
+  const Page::Script* kept = &script;
+  core.processes.SendToRenderer(renderer, "timer script",
+                                [pages, target, process, kept, document]() -> Task<> {
+                                  return PageScriptTask(*pages, *target, *process, *kept, document);
+                                });
+}
+
 const char* DialogFunction(StepKind kind) {
   switch (kind) {
     case StepKind::kConfirm:
@@ -93,6 +111,11 @@ void Pages::SendPageScripts(WebViewRecord& webview, When when) {
   RendererProcess* renderer = webview.renderer;
   if (page == nullptr || renderer == nullptr || !renderer->responsive()) return;
   for (const Page::Script& script : page->scripts) {
+    if (when == When::kLoad && script.when == When::kTimer) {
+      const std::string_view document = kernel_.Make<sim::PooledString>(webview.document);
+      kernel_.Spawn("page timer", PageTimerFires(core_, webview, *renderer, script, document));
+      continue;
+    }
     if (script.when != when) continue;
     Pages* self = this;
     WebViewRecord* target = &webview;
@@ -165,6 +188,13 @@ void Pages::RunScriptFrom(WebViewRecord& webview, RendererProcess& renderer,
       case StepKind::kOpenWindow:
         WVSIM_ASSERT_MSG(frame == nullptr, "window.open in a frame's script is not modelled");
         if (OpenWindow(webview, renderer, script, index)) return;  // goes on when it returns
+        break;
+      case StepKind::kSetTitle:
+        if (frame != nullptr) {
+          frame->globals["document.title"] = "\"" + step.text + "\"";  // no event of its own
+        } else {
+          SetDocumentTitle(webview, step.text);
+        }
         break;
       case StepKind::kNavigate:
         // location.href = ...: the document the script runs in goes away once the browser

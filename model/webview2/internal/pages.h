@@ -67,12 +67,16 @@ class Pages {
   // W9: what a finished deferrable event does with its args; false when the page's script stops
   // there (a certificate error that was not allowed).
   bool ApplyOutcome(WebViewRecord& webview, const DeferrableEventArgs& args);
+  // W2: the title of the WebView's current document; a page script's document.title = ...
+  // (which raises DocumentTitleChanged on the UI thread).
+  std::string DocumentTitle(const WebViewRecord& webview) const;
+  void SetDocumentTitle(WebViewRecord& webview, const std::string& title);
   // Page -> host: window.chrome.webview.postMessage (W2).
   void RaiseWebMessage(WebViewRecord& webview, const std::string& message, bool is_json = false);
 
   // ---- The page's scripts on its renderer's JavaScript thread (page_scripts.cc, issue 15).
   // Sends each script of the current document declared for `when` (kLoad, kDOMContentLoaded)
-  // to its renderer as a message of its own.
+  // to its renderer as a message of its own; at kLoad, starts the page's timers (kTimer).
   void SendPageScripts(WebViewRecord& webview, Page::Script::When when);
   // On the renderer: a web message from the app reached the document. The page answers it
   // (echoes_web_messages) and runs its kWebMessage scripts for it.
