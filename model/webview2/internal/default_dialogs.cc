@@ -20,7 +20,9 @@ struct DefaultDialog {
   WebViewRecord* webview = nullptr;
   RendererProcess* renderer = nullptr;
   const Page::Script* script = nullptr;
-  size_t index = 0;  // the script's step that opened it
+  size_t index = 0;              // the script's step that opened it
+  FrameRecord* frame = nullptr;  // a frame's dialog (W15): its document's number below
+  uint64_t frame_document = 0;
   bool accept = false;
   std::string text;  // the prompt's answer
 };
@@ -32,10 +34,12 @@ Task<> DialogReturns(DefaultDialog& dialog) {
   RendererProcess& renderer = *dialog.renderer;
   if (!renderer.responsive()) co_return;  // W12: a dead renderer runs nothing more
   const Page::Script::Step& step = dialog.script->steps[dialog.index];
-  if (!step.into.empty()) {
-    dialog.webview->globals[step.into] = DialogAnswer(step.kind, dialog.accept, dialog.text);
+  if (!step.into.empty() && SameDocument(dialog.frame, dialog.frame_document)) {
+    GlobalsOf(*dialog.webview, dialog.frame)[step.into] =
+        DialogAnswer(step.kind, dialog.accept, dialog.text);
   }
-  dialog.core->pages.ResumeHeldScript(*dialog.webview, renderer, *dialog.script, dialog.index + 1);
+  dialog.core->pages.ResumeHeldScript(*dialog.webview, renderer, *dialog.script, dialog.index + 1,
+                                      dialog.frame, dialog.frame_document);
 }
 
 // On the UI thread: its pump dispatched the user's click; the browser sends the answer on.
@@ -50,7 +54,7 @@ Task<> ClickDispatched(DefaultDialog& dialog) {
 }  // namespace
 
 void Pages::ShowDefaultDialog(WebViewRecord& webview, RendererProcess& renderer,
-                              const Page::Script& script, size_t index) {
+                              const Page::Script& script, size_t index, FrameRecord* frame) {
   const Page::Script::Step& step = script.steps[index];
   DefaultDialog& dialog = kernel_.Make<DefaultDialog>();
   dialog.core = &core_;
@@ -58,6 +62,8 @@ void Pages::ShowDefaultDialog(WebViewRecord& webview, RendererProcess& renderer,
   dialog.renderer = &renderer;
   dialog.script = &script;
   dialog.index = index;
+  dialog.frame = frame;
+  dialog.frame_document = frame != nullptr ? frame->document : 0;
   renderer.js_held = true;
   renderer.js_held_by_user = true;
   renderer.js_held_owner = webview.owner;

@@ -74,12 +74,21 @@ ScriptDialogKind DialogKindOf(StepKind kind) {
 }
 
 Task<> AlertReturnsTask(Pages& pages, WebViewRecord& webview, RendererProcess& renderer,
-                        const Page::Script& script, size_t next) {
-  pages.ResumeHeldScript(webview, renderer, script, next);
+                        const Page::Script& script, size_t next, FrameRecord* frame = nullptr,
+                        uint64_t frame_document = 0) {
+  pages.ResumeHeldScript(webview, renderer, script, next, frame, frame_document);
   co_return;
 }
 
 }  // namespace
+
+std::map<std::string, std::string>& GlobalsOf(WebViewRecord& webview, FrameRecord* frame) {
+  return frame != nullptr ? frame->globals : webview.globals;
+}
+
+bool SameDocument(const FrameRecord* frame, uint64_t document) {
+  return frame == nullptr || (!frame->destroyed && frame->document == document);
+}
 
 // W9.3: what the dialog returns to the page's script, as JSON: confirm true when accepted, else
 // false; prompt the result text when accepted ("" when none was given: the model's reading), else
@@ -175,9 +184,7 @@ void Pages::RunScriptFrom(WebViewRecord& webview, RendererProcess& renderer,
       case StepKind::kAlert:
       case StepKind::kConfirm:
       case StepKind::kPrompt:
-        WVSIM_ASSERT_MSG(frame == nullptr,
-                         "script dialogs in a frame's script are not modelled (issue 15)");
-        if (OpenAlert(webview, renderer, script, index)) return;  // goes on when it returns
+        if (OpenAlert(webview, renderer, script, index, frame)) return;  // goes on when it returns
         break;
       case StepKind::kCallHostSync:
       case StepKind::kCallHostAsync:
@@ -225,12 +232,12 @@ void Pages::RunScriptFrom(WebViewRecord& webview, RendererProcess& renderer,
 }
 
 bool Pages::OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
-                      size_t index) {
+                      size_t index, FrameRecord* frame) {
   const Page::Script::Step& step = script.steps[index];
   if (webview.document_default_script_dialogs) {
     // W9.3: the default dialogs (AreDefaultScriptDialogsEnabled true when the document loaded):
     // no ScriptDialogOpening; the browser's own dialog waits for its user (default_dialogs.cc).
-    ShowDefaultDialog(webview, renderer, script, index);
+    ShowDefaultDialog(webview, renderer, script, index, frame);
     return true;
   }
   HandlerList<DeferrableEventArgs>& handlers =
@@ -243,7 +250,8 @@ bool Pages::OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const P
                                ") shows no dialog: the default dialogs are off and nobody "
                                "handles ScriptDialogOpening"));
     }
-    if (!step.into.empty()) webview.globals[step.into] = DialogAnswer(step.kind, false, "");
+    if (!step.into.empty())
+      GlobalsOf(webview, frame)[step.into] = DialogAnswer(step.kind, false, "");
     return false;
   }
   const DeferrableEventInfo& info = InfoOf(DeferrableEvent::kScriptDialogOpening);
@@ -263,19 +271,24 @@ bool Pages::OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const P
   const Page::Script* source = &script;
   const size_t next = index + 1;
   DeferrableEventArgs* finished = &args;
-  EventAccess::Record(args).on_finish = [core, sender, process, source, next, finished] {
+  // A frame's dialog (W15): the answer and the rest of the script belong to the frame's
+  // document, if it is still the one that opened it.
+  const uint64_t document = frame != nullptr ? frame->document : 0;
+  EventAccess::Record(args).on_finish = [core, sender, process, source, next, finished, frame,
+                                         document] {
     // W9.3: the answers are read now (window.dialogResult, and the global the confirm or prompt
     // returns into), and the dialog returns on the page's JavaScript thread.
     core->pages.ApplyOutcome(*sender, *finished);
     const Page::Script::Step& opened = source->steps[next - 1];
-    if (!opened.into.empty()) {
-      sender->globals[opened.into] =
+    if (!opened.into.empty() && SameDocument(frame, document)) {
+      GlobalsOf(*sender, frame)[opened.into] =
           DialogAnswer(opened.kind, finished->accepted.Peek(), finished->result_text.Peek());
     }
     if (process->dead()) return;
     core->processes.SendToRenderer(
-        *process, "alert returns", [core, sender, process, source, next]() -> Task<> {
-          return AlertReturnsTask(core->pages, *sender, *process, *source, next);
+        *process, "alert returns",
+        [core, sender, process, source, next, frame, document]() -> Task<> {
+          return AlertReturnsTask(core->pages, *sender, *process, *source, next, frame, document);
         });
   };
   core_.events.RaiseEvent(args, handlers);
@@ -311,14 +324,16 @@ bool Pages::OpenWindow(WebViewRecord& webview, RendererProcess& renderer,
 }
 
 void Pages::ResumeHeldScript(WebViewRecord& webview, RendererProcess& renderer,
-                             const Page::Script& script, size_t next) {
+                             const Page::Script& script, size_t next, FrameRecord* frame,
+                             uint64_t frame_document) {
   if (!renderer.responsive()) return;  // W12: a dead renderer runs nothing more
   WVSIM_ASSERT_MSG(renderer.js_held, "a script resumed on a JavaScript thread it did not hold");
   renderer.js_held = false;
   renderer.js_held_by_host_call = false;
   renderer.js_held_by_user = false;
   renderer.js_held_by.clear();
-  RunScriptFrom(webview, renderer, script, next);
+  // W15: a frame's script whose document was destroyed meanwhile runs no further.
+  if (SameDocument(frame, frame_document)) RunScriptFrom(webview, renderer, script, next, frame);
   ReleaseJs(renderer);
 }
 

@@ -6,6 +6,8 @@
 #define WVSIM_MODEL_WEBVIEW2_INTERNAL_PAGES_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -100,8 +102,10 @@ class Pages {
                      size_t index, FrameRecord* frame = nullptr);
   // W9.3, W17: what held the JavaScript thread (an alert, a synchronous host-object call)
   // returned: the script goes on from `next`, then the JavaScript work that waited behind it runs.
+  // A frame's script (W15) goes on only while `frame_document` is still the frame's document.
   void ResumeHeldScript(WebViewRecord& webview, RendererProcess& renderer,
-                        const Page::Script& script, size_t next);
+                        const Page::Script& script, size_t next, FrameRecord* frame = nullptr,
+                        uint64_t frame_document = 0);
   // W9.3 (default_dialogs.cc): the user answers the next default script dialog a page shows, once
   // one is showing and `reading_ticks` passed: OK (`accept`; a prompt returns `text`) or Cancel.
   // Awaited on the user's thread.
@@ -120,13 +124,14 @@ class Pages {
   // W9.4: a frame's PermissionRequested, frame handlers first, then the WebView's.
   void RaiseFramePermission(WebViewRecord& webview, FrameRecord& frame);
   // W9.3: alert(text) from a page script; true when it holds the JavaScript thread.
+  // With a `frame`, the dialog of that frame's document (W15).
   bool OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
-                 size_t index);
+                 size_t index, FrameRecord* frame = nullptr);
   void ReleaseJs(RendererProcess& renderer);
   // W9.3: the browser's default dialog for a page script's step `index`: holds the JavaScript
   // thread until its user answered (default_dialogs.cc).
   void ShowDefaultDialog(WebViewRecord& webview, RendererProcess& renderer,
-                         const Page::Script& script, size_t index);
+                         const Page::Script& script, size_t index, FrameRecord* frame = nullptr);
   // W9.1: window.open from a page script's step `index`; true when it holds the JavaScript
   // thread until NewWindowRequested let it return.
   bool OpenWindow(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
@@ -152,6 +157,10 @@ class Pages {
 // text or null, alert null), and the call it holds the script in ("confirm()").
 std::string DialogAnswer(Page::Script::Step::Kind kind, bool accepted, std::string_view text);
 const char* DialogCall(Page::Script::Step::Kind kind);
+// The globals a script of `webview`'s document, or of `frame`'s when not null, reads and sets.
+std::map<std::string, std::string>& GlobalsOf(WebViewRecord& webview, FrameRecord* frame);
+// W15: whether `frame` (null: the main document, always) still shows its document `document`.
+bool SameDocument(const FrameRecord* frame, uint64_t document);
 
 }  // namespace wvsim::model::webview2::internal
 
