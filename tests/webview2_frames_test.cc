@@ -3,6 +3,7 @@
 // the UI thread in a navigation's order; web messages go both ways; navigating or removing it
 // destroys its document, whose pending scripts fail or never complete (a recorded choice); and a
 // removed frame is destroyed, with one Destroyed event.
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/webview2/frames.h"
+#include "model/webview2/internal/records.h"
 #include "model/webview2/runtime.h"
 #include "sim/strategies/random.h"
 #include "test_programs.h"
@@ -329,6 +331,98 @@ TEST(WebView2Frames, W15_RemovedFrameIsDestroyedOnce) {
 // W15: the document holding the frame navigates away: the frame is destroyed with it, once.
 TEST(WebView2Frames, W15_FrameIsDestroyedWithTheDocumentHoldingIt) {
   EXPECT_THAT(RunRemoval(1), ElementsAre("destroyed, IsDestroyed", "ExecuteScript throws"));
+}
+
+// ---- W9.3, W15: a frame's dialogs hold its script as the main page's do.
+
+struct FrameDialogProbe {
+  Probe* p = nullptr;
+  CoreWebView2Frame* frame = nullptr;
+};
+
+Task<> KeepFrame(FrameDialogProbe& f, FrameCreatedEventArgs& args) {
+  f.frame = co_await args.frame.get();
+}
+
+Task<> ReadAllowed(FrameDialogProbe& f) {
+  Async<std::string> op = co_await f.frame->ExecuteScriptAsync("window.allowed");
+  const std::string allowed = co_await op;
+  f.p->log->push_back("allowed " + allowed);
+}
+
+Task<> OnFrameConfirm(FrameDialogProbe& f, DeferrableEventArgs& args) {
+  f.p->log->push_back("ScriptDialogOpening " + args.message.Peek());
+  FrameDialogProbe* kept = &f;
+  // Sent while the frame's confirm holds its JavaScript: it runs once the dialog returned.
+  co_await f.p->rt->Post(f.p->ui, "read allowed", [kept] { return ReadAllowed(*kept); });
+  co_await args.Accept();
+}
+
+// p.mode 0: the default dialogs (the user clicks OK); 1: off, ScriptDialogOpening accepts.
+Task<> LoadWithDialogFrame(Probe& p, FrameDialogProbe& f) {
+  co_await ProbeCreate(p);
+  FrameDialogProbe* kept = &f;
+  co_await p.webview->add_FrameCreated(
+      [kept](FrameCreatedEventArgs& args) { return KeepFrame(*kept, args); });
+  if (p.mode == 1) {
+    co_await ProbeDisableDefaultDialogs(p);
+    co_await p.webview->add_DeferrableEvent(
+        DeferrableEvent::kScriptDialogOpening,
+        [kept](DeferrableEventArgs& args) { return OnFrameConfirm(*kept, args); });
+  }
+  co_await p.webview->Navigate(kPage);
+}
+
+Task<> UserClicksOkInFrame(Probe& p) {
+  co_await p.rt->world().AnswerScriptDialog(/*accept=*/true);
+  p.log->push_back("user clicked OK");
+}
+
+std::vector<std::string> RunFrameDialog(int mode, uint64_t seed) {
+  std::vector<std::string> log;
+  sim::RandomStrategy random(seed);
+  const RunResult run = RunProgram(
+      [&log, mode](Kernel& k) {
+        FrameDialogProbe& f = k.Make<FrameDialogProbe>();
+        FrameDialogProbe* kept = &f;
+        Probe& p =
+            MakeProbe(k, &log, [kept](Probe& probe) { return LoadWithDialogFrame(probe, *kept); });
+        p.mode = mode;
+        f.p = &p;
+        p.rt->world().AddPage(kPage,
+                              Page{.title = "Home", .frames = {{.name = "chat", .uri = kChat}}});
+        Page chat{.title = "Room"};
+        chat.scripts.push_back(Page::Script::AtLoad()
+                                   .Confirm("Allow notifications?", "window.allowed")
+                                   .PostMessage("asked"));
+        p.rt->world().AddPage(kChat, std::move(chat));
+        if (mode == 0) k.Spawn("user", UserClicksOkInFrame(p));
+        k.AddQuiescenceCheck(sim::CheckPhase::kFinal, [kept]() -> std::optional<sim::Violation> {
+          const std::string* allowed =
+              kept->frame != nullptr
+                  ? internal::HandleAccess::Record(*kept->frame).Global("window.allowed")
+                  : nullptr;
+          kept->p->log->push_back("final allowed " +
+                                  (allowed != nullptr ? *allowed : std::string("undefined")));
+          return std::nullopt;
+        });
+      },
+      random);
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  return log;
+}
+
+// A frame's confirm is a dialog like the main page's (W9.3): with the default dialogs it waits for
+// the user, otherwise it raises the WebView's ScriptDialogOpening and waits for it; either way the
+// frame's JavaScript is held, so a script sent to the frame meanwhile sees the answer (W7).
+TEST(WebView2Frames, W9_3_AFrameDialogHoldsTheFrameScriptLikeThePageOne) {
+  for (uint64_t seed = 0; seed < 30; ++seed) {
+    EXPECT_THAT(RunFrameDialog(1, seed), ElementsAre("ScriptDialogOpening Allow notifications?",
+                                                     "allowed true", "final allowed true"))
+        << "seed " << seed;
+    EXPECT_THAT(RunFrameDialog(0, seed), ElementsAre("user clicked OK", "final allowed true"))
+        << "seed " << seed;
+  }
 }
 
 }  // namespace

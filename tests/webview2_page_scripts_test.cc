@@ -142,6 +142,7 @@ Task<> DeferAndRunScript(AlertProbe& a, DeferrableEventArgs& args) {
 
 Task<> LoadWithDialogHandler(AlertProbe& a) {
   co_await ProbeCreate(*a.p);
+  co_await ProbeDisableDefaultDialogs(*a.p);
   AlertProbe* kept = &a;
   co_await a.p->webview->add_DeferrableEvent(
       DeferrableEvent::kScriptDialogOpening,
@@ -203,26 +204,97 @@ TEST(PageScripts, W9_WithTheScriptRunningDuringTheAlertTheSameHandlerGoesOn) {
   EXPECT_EQ(result->executions, 2000u);
 }
 
+// p.mode 0: the default dialogs on, a user answers; 1: off, and nobody handles ScriptDialogOpening.
 Task<> LoadWithoutDialogHandler(Probe& p) {
   co_await ProbeCreate(p);
+  if (p.mode == 1) co_await ProbeDisableDefaultDialogs(p);
   co_await p.webview->Navigate(kPage);
 }
 
-TEST(PageScripts, W9_AnAlertNobodyHandlesShowsTheDefaultDialogAndTheScriptGoesOn) {
+Task<> UserClicksOk(Probe& p) { co_await p.rt->world().AnswerScriptDialog(/*accept=*/true); }
+
+// The page's window.step once the run went quiet, and the run's trace.
+RunResult RunWithoutDialogHandler(int mode, std::string* step) {
   std::vector<std::string> log;
-  std::string step;
-  const RunResult run = RunProgram([&log, &step](Kernel& k) {
+  return RunProgram([&log, step, mode](Kernel& k) {
     Probe& p = MakeProbe(k, &log, [](Probe& probe) { return LoadWithoutDialogHandler(probe); });
+    p.mode = mode;
     p.rt->world().AddPage(kPage, SteppingPage());
-    k.AddQuiescenceCheck(sim::CheckPhase::kFinal, [&p, &step]() -> std::optional<sim::Violation> {
+    if (mode == 0) k.Spawn("user", UserClicksOk(p));
+    k.AddQuiescenceCheck(sim::CheckPhase::kFinal, [&p, step]() -> std::optional<sim::Violation> {
       const std::string* value = p.rt->world().Global(*p.webview, "window.step");
-      step = value != nullptr ? *value : "undefined";
+      *step = value != nullptr ? *value : "undefined";
       return std::nullopt;
     });
   });
+}
+
+TEST(PageScripts, W9_3_TheDefaultAlertHoldsTheScriptUntilItsUserAnswered) {
+  std::string step;
+  const RunResult run = RunWithoutDialogHandler(0, &step);
   EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
   EXPECT_EQ(step, "2");
-  EXPECT_THAT(run.trace, HasSubstr("shows the default dialog"));
+  EXPECT_THAT(run.trace, HasSubstr("alert() shows the browser's default dialog (wait)"));
+  EXPECT_THAT(run.trace, HasSubstr("user clicks OK in the alert() dialog"));
+}
+
+TEST(PageScripts, W9_3_WithTheDefaultDialogsOffAndNoHandlerTheAlertReturnsAtOnce) {
+  std::string step;
+  const RunResult run = RunWithoutDialogHandler(1, &step);
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_EQ(step, "2");
+  EXPECT_THAT(run.trace, HasSubstr("shows no dialog"));
+}
+
+// ---- W2: a page timer sets document.title.
+
+Task<> LogTitle(Probe& p) {
+  const std::string title = co_await p.webview->get_DocumentTitle();
+  Async<std::string> op = co_await p.webview->ExecuteScriptAsync("document.title");
+  const std::string script = co_await op;
+  p.log->push_back("changed " + title + ", script " + script);
+}
+
+Task<> LoadWatchingTitle(Probe& p) {
+  co_await ProbeCreate(p);
+  Probe* probe = &p;
+  co_await p.webview->add_DocumentTitleChanged(
+      [probe](DocumentTitleChangedEventArgs&) { return LogTitle(*probe); });
+  co_await p.webview->Navigate(kPage);
+}
+
+// W2: the page's timer script sets document.title; DocumentTitleChanged runs on the UI thread and
+// both DocumentTitle and an ExecuteScript of document.title give the new title.
+TEST(PageScripts, W2_APageTimerSetsTheTitleAndDocumentTitleChangedTellsTheApp) {
+  std::vector<std::string> log;
+  const RunResult run = RunProgram([&log](Kernel& k) {
+    Probe& p = MakeProbe(k, &log, LoadWatchingTitle);
+    Page page{.title = "T"};
+    page.scripts.push_back(Page::Script::OnTimer().SetTitle("Inbox"));
+    p.rt->world().AddPage(kPage, std::move(page));
+  });
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_THAT(log, ElementsAre("changed Inbox, script \"Inbox\""));
+  EXPECT_THAT(run.trace, HasSubstr("setTimeout fires"));
+}
+
+// The timer fires where the scheduler chooses among the app's work: before the app's one read of
+// DocumentTitle in some runs, after it in others (then the buggy app's caption is stale).
+TEST(PageScripts, W2_ThePageTimerFiresBeforeOrAfterTheAppReadsTheTitle) {
+  sim::Runner runner(Builtin("wv2.title_read_before_timer"), {});
+  sim::RandomStrategy random(20261206);
+  int stale = 0;
+  int current = 0;
+  for (uint64_t run = 0; run < 200; ++run) {
+    random.BeginExecution(run);
+    const sim::RunOutcome outcome = runner.Run(random, /*traced=*/false);
+    if (outcome.violation.kind == Verdict::kAssertion) ++stale;
+    if (outcome.violation.kind == Verdict::kClean) ++current;
+  }
+  EXPECT_GT(stale, 0);
+  EXPECT_GT(current, 0);
+  EXPECT_EQ(stale + current, 200);
+  ExpectClean("wv2.title_from_title_changed");
 }
 
 }  // namespace

@@ -105,6 +105,13 @@ inline Task<> ProbeCreate(Probe& p) {
   p.webview = &p.controller->CoreWebView2();
 }
 
+// W9.3: turns the default script dialogs off, so that the page's dialogs raise
+// ScriptDialogOpening (for the documents loaded from now on).
+inline Task<> ProbeDisableDefaultDialogs(Probe& p) {
+  CoreWebView2Settings* settings = co_await p.webview->get_Settings();
+  co_await settings->put_AreDefaultScriptDialogsEnabled(false);
+}
+
 // Makes a Probe with a pumping STA UI thread that runs `load` as its first message.
 template <typename Load>
 Probe& MakeProbe(Kernel& k, std::vector<std::string>* log, Load load) {

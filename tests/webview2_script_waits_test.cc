@@ -19,6 +19,7 @@ using sim::Verdict;
 using sim::testing::RunProgram;
 using sim::testing::RunResult;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 constexpr char kHelp[] = "https://app.example/help.html";
 
@@ -54,9 +55,21 @@ Task<> PostReadAnswers(Probe& p) {
   co_await p.rt->Post(p.ui, "read answers", [probe] { return ReadAnswers(*probe); });
 }
 
+Task<> DisableOnStarting(Probe& p, NavigationStartingEventArgs& args) {
+  (void)args;
+  co_await ProbeDisableDefaultDialogs(p);
+}
+
+// p.mode 0, 1: the default dialogs off before Navigate; 2: left on; 3: turned off only in
+// NavigationStarting, once the navigation read them.
 Task<> LoadAndAnswer(Probe& p) {
   co_await ProbeCreate(p);
   Probe* probe = &p;
+  if (p.mode < 2) co_await ProbeDisableDefaultDialogs(p);
+  if (p.mode == 3) {
+    co_await p.webview->add_NavigationStarting(
+        [probe](NavigationStartingEventArgs& args) { return DisableOnStarting(*probe, args); });
+  }
   co_await p.webview->add_DeferrableEvent(
       DeferrableEvent::kScriptDialogOpening,
       [probe](DeferrableEventArgs& args) { return AnswerDialog(*probe, args); });
@@ -65,6 +78,12 @@ Task<> LoadAndAnswer(Probe& p) {
   co_await p.webview->add_NavigationCompleted(
       [probe](NavigationEventArgs&) { return PostReadAnswers(*probe); });
   co_await p.webview->Navigate(kPage);
+}
+
+// The user in front of the default dialogs: OK to the confirm, "Bo" and OK to the prompt.
+Task<> UserAnswersBoth(Probe& p) {
+  co_await p.rt->world().AnswerScriptDialog(/*accept=*/true);
+  co_await p.rt->world().AnswerScriptDialog(/*accept=*/true, "Bo");
 }
 
 std::vector<std::string> RunDialogs(int mode) {
@@ -77,6 +96,7 @@ std::vector<std::string> RunDialogs(int mode) {
                                .Confirm("Leave?", "window.leave")
                                .Prompt("Name?", "anon", "window.who"));
     p.rt->world().AddPage(kPage, std::move(page));
+    if (mode >= 2) k.Spawn("user", UserAnswersBoth(p));
   });
   EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
   return log;
@@ -93,6 +113,33 @@ TEST(WebView2ScriptWaits, W9_3_ConfirmAndPromptAnswerFromAcceptAndResultText) {
 TEST(WebView2ScriptWaits, W9_3_DialogsNotAcceptedAnswerFalseAndNull) {
   EXPECT_THAT(RunDialogs(1), ElementsAre("confirm Leave?", "prompt Name?", "window.leave = false",
                                          "window.who = null"));
+}
+
+// W9.3 (AreDefaultScriptDialogsEnabled, true by default): the default dialogs raise no
+// ScriptDialogOpening, whatever handlers the app added; the page waits for its user, whose
+// answers reach the page's script.
+TEST(WebView2ScriptWaits, W9_3_TheDefaultDialogsWaitForTheUserNotForScriptDialogOpening) {
+  EXPECT_THAT(RunDialogs(2), ElementsAre("window.leave = true", "window.who = \"Bo\""));
+}
+
+// W9.3: the setting is read when a navigation starts ("used when loading a new HTML
+// document"): turned off in NavigationStarting, it applies from the next document on.
+TEST(WebView2ScriptWaits, W9_3_TheSettingAppliesToTheDocumentsLoadedAfterIt) {
+  EXPECT_THAT(RunDialogs(3), ElementsAre("window.leave = true", "window.who = \"Bo\""));
+}
+
+// W9.3, W5: the UI thread blocks on an ExecuteScript queued behind a default dialog, whose
+// user's OK is input only that thread's pump dispatches (assumption): a deadlock whose report
+// names both sides and the assumptions; awaited, it is clean.
+TEST(WebView2ScriptWaits, W9_3_AScriptResultBehindADefaultDialogDeadlocks) {
+  const sim::ExploreResult buggy =
+      ExploreScenario("wv2.default_dialog_blocks_script_result", 20000);
+  EXPECT_EQ(buggy.verdict, Verdict::kDeadlock);
+  EXPECT_THAT(Report(buggy), HasSubstr("thread ui is blocked in Task.Result(ExecuteScript#1)"));
+  EXPECT_THAT(Report(buggy), HasSubstr("behind the page's confirm(), which shows the browser's "
+                                       "default dialog and waits for its user"));
+  EXPECT_THAT(Report(buggy), HasSubstr("assumption"));
+  ExpectClean("wv2.default_dialog_script_awaited");
 }
 
 // ---- W9.1: window.open holds the opener.

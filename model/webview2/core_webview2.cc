@@ -53,6 +53,23 @@ void NoteWaitsBehindHeldScript(Core& core, const RendererProcess& renderer,
                      "running)"));
     return;
   }
+  if (renderer.js_held_by_user) {
+    core.kernel.Log(absl::StrCat(done.future().name(), " waits on ", renderer_name,
+                                 "'s JavaScript thread behind the page's ", renderer.js_held_in,
+                                 ", which waits for its user"));
+    done.SetProducer(
+        renderer.js_held_owner,
+        absl::StrCat("it waits on ", renderer_name, "'s JavaScript thread behind the page's ",
+                     renderer.js_held_in,
+                     ", which shows the browser's default dialog and waits "
+                     "for its user to answer (W9.3: AreDefaultScriptDialogsEnabled is true); the "
+                     "user's click is input that thread ",
+                     renderer.js_held_owner.name(),
+                     "'s pump must dispatch (assumption), and an ExecuteScript waits behind an "
+                     "open dialog (assumption: ",
+                     std::string(kScriptDuringAlertParam), "=0; W7)"));
+    return;
+  }
   core.kernel.Log(absl::StrCat(done.future().name(), " waits on ", renderer_name,
                                "'s JavaScript thread behind the alert that ", renderer.js_held_by,
                                " holds"));
@@ -291,6 +308,18 @@ Task<CookieManager*> CoreWebView2::GetCookieManager() {
   co_return &cookies_;
 }
 
+Task<std::string> CoreWebView2::get_DocumentTitle() {
+  co_await record_->core->kernel.Yield({"get_DocumentTitle", this});
+  record_->core->CheckThread(record_->owner, *this, "CoreWebView2.DocumentTitle", "W3");
+  co_return record_->core->pages.DocumentTitle(*record_);
+}
+
+Task<CoreWebView2Settings*> CoreWebView2::get_Settings() {
+  co_await record_->core->kernel.Yield({"get_Settings", this});
+  record_->core->CheckThread(record_->owner, *this, "CoreWebView2.Settings", "W3");
+  co_return &settings_;
+}
+
 // ---- Event registration (W3): a call like any other, so a scheduling point, then the check.
 
 namespace {
@@ -349,6 +378,10 @@ Task<> CoreWebView2::add_ProcessFailed(Handler<ProcessFailedEventArgs> handler) 
 }
 Task<> CoreWebView2::add_FrameCreated(Handler<FrameCreatedEventArgs> handler) {
   return AddHandler(*record_, "add_FrameCreated", record_->frame_created, std::move(handler));
+}
+Task<> CoreWebView2::add_DocumentTitleChanged(Handler<DocumentTitleChangedEventArgs> handler) {
+  return AddHandler(*record_, "add_DocumentTitleChanged", record_->document_title_changed,
+                    std::move(handler));
 }
 Task<> CoreWebView2::add_DeferrableEvent(DeferrableEvent event,
                                          Handler<DeferrableEventArgs> handler) {

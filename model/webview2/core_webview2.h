@@ -21,6 +21,7 @@
 #include "model/webview2/async.h"
 #include "model/webview2/event_args.h"
 #include "model/webview2/host_object.h"
+#include "model/webview2/settings.h"
 #include "sim/object.h"
 #include "sim/task.h"
 #include "sim/thread.h"
@@ -65,7 +66,7 @@ class CookieManager {
 class CoreWebView2 : public sim::Object {
  public:
   CoreWebView2(std::string name, internal::WebViewRecord* record)
-      : sim::Object(std::move(name)), record_(record), cookies_(this) {}
+      : sim::Object(std::move(name)), record_(record), cookies_(this), settings_(this, record) {}
 
   sim::Task<Async<std::string>> ExecuteScriptAsync(std::string_view script);  // W6, W7
   sim::Task<> Navigate(std::string_view uri);
@@ -81,6 +82,11 @@ class CoreWebView2 : public sim::Object {
   sim::Task<Async<std::string>> AddScriptToExecuteOnDocumentCreatedAsync(std::string_view script);
   // The CookieManager property: a scheduling point, then the thread check (W3).
   sim::Task<webview2::CookieManager*> GetCookieManager();
+  // The DocumentTitle property (W2): the current document's title as the page last set it. A
+  // scheduling point, then the thread check (W3).
+  sim::Task<std::string> get_DocumentTitle();
+  // The Settings property (settings.h): a scheduling point, then the thread check (W3).
+  sim::Task<CoreWebView2Settings*> get_Settings();
   // Host -> page (web_messages.cc): delivered to the document current at the call; dropped when
   // that document is gone by the time it arrives. The page answers through WebMessageReceived.
   sim::Task<> PostWebMessageAsString(std::string_view message);
@@ -112,6 +118,8 @@ class CoreWebView2 : public sim::Object {
   sim::Task<> add_NewWindowRequested(Handler<NewWindowRequestedEventArgs> handler);
   sim::Task<> add_ProcessFailed(Handler<ProcessFailedEventArgs> handler);
   sim::Task<> add_FrameCreated(Handler<FrameCreatedEventArgs> handler);
+  // W2: raised on the UI thread when a page script sets document.title.
+  sim::Task<> add_DocumentTitleChanged(Handler<DocumentTitleChangedEventArgs> handler);
   // add_ScriptDialogOpening, add_PermissionRequested, ... (W9.3..W9.15).
   sim::Task<> add_DeferrableEvent(DeferrableEvent event, Handler<DeferrableEventArgs> handler);
 
@@ -119,6 +127,7 @@ class CoreWebView2 : public sim::Object {
   friend struct internal::HandleAccess;
   internal::WebViewRecord* record_;
   webview2::CookieManager cookies_;
+  CoreWebView2Settings settings_;
 };
 
 }  // namespace wvsim::model::webview2

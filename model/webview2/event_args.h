@@ -323,6 +323,11 @@ struct FrameCreatedEventArgs : EventArgs {
 // handler an empty args object, so that it runs behind the same boundary as every handler.
 struct FrameDestroyedEventArgs : EventArgs {};
 
+// CoreWebView2.DocumentTitleChanged (W2): the document's title changed; the handler reads the
+// new one with CoreWebView2::get_DocumentTitle. WR: its args are an IUnknown that is null; the
+// model hands the handler an empty args object, as for Destroyed.
+struct DocumentTitleChangedEventArgs : EventArgs {};
+
 // W13: on the environment, after every process of the group exited.
 enum class BrowserProcessExitKind : uint8_t { kNormal, kFailed };
 struct BrowserProcessExitedEventArgs : EventArgs {

@@ -31,6 +31,9 @@ struct Page {
       kLoad,              // the window's load event: once the load completed (W2)
       kDOMContentLoaded,  // once the document is parsed
       kWebMessage,        // a web message from the app arrives (`message`, or any when empty)
+      // setTimeout(script) called by the load event: runs once, after the load, at a time
+      // relative to the app's work that the scheduler chooses (page_scripts.cc)
+      kTimer,
     };
     struct Step {
       enum class Kind : uint8_t {
@@ -59,6 +62,8 @@ struct Page {
         kNavigateFrame,
         // The main page removes its iframe named `value`: Destroyed (W15).
         kRemoveFrame,
+        // document.title = text: the WebView's DocumentTitleChanged on the UI thread (W2).
+        kSetTitle,
       };
       Kind kind = Kind::kPostMessage;
       // The message, the global's name ("window.x"), the alert's text, the host object's name,
@@ -76,6 +81,7 @@ struct Page {
 
     static Script AtLoad() { return Script{.when = When::kLoad}; }
     static Script AtDOMContentLoaded() { return Script{.when = When::kDOMContentLoaded}; }
+    static Script OnTimer() { return Script{.when = When::kTimer}; }
     static Script OnWebMessage(std::string from_app = {}) {
       return Script{.when = When::kWebMessage, .message = std::move(from_app)};
     }
@@ -109,6 +115,11 @@ struct Page {
     // window.open(uri) (W9.1): holds the page's JavaScript until NewWindowRequested let it go.
     Script& OpenWindow(std::string uri) {
       steps.push_back(Step{.kind = Step::Kind::kOpenWindow, .text = std::move(uri)});
+      return *this;
+    }
+    // document.title = title (W2: DocumentTitleChanged).
+    Script& SetTitle(std::string title) {
+      steps.push_back(Step{.kind = Step::Kind::kSetTitle, .text = std::move(title)});
       return *this;
     }
     // location.href = uri (W2; in a frame's document, W15).
@@ -159,8 +170,9 @@ struct Page {
   std::vector<DeferrableEvent> events = {};
   // Iframes (<iframe name=... src=...>), each a CoreWebView2Frame; a frame of another site runs in
   // a renderer of its own (site isolation, W11), so its exit affects only it (W12). The page
-  // declared for a frame's URI is its document: its scripts run in the frame (W15; alert and
-  // host-object calls are not modelled in a frame's scripts yet).
+  // declared for a frame's URI is its document: its scripts run in the frame (W15; its dialogs
+  // hold it as the main page's do, W9.3; host-object calls are not modelled in a frame's
+  // scripts yet).
   struct Frame {
     std::string name = {};
     std::string uri = {};

@@ -61,8 +61,10 @@ using sim::Thread;
 // generated WebView2 programs. Bumped when a change makes a recorded schedule take other choices
 // (docs/schedule-format.md). 2: every event args access is a scheduling point (W3b). 3: every
 // event registration (add_*) is a scheduling point, then its thread check (W3); the scenario
-// apps' user resizes the form while the app runs (scenario_app.cc).
-inline constexpr uint32_t kWebView2ModelVersion = 3;
+// apps' user resizes the form while the app runs (scenario_app.cc). 4: a page's dialogs raise
+// ScriptDialogOpening only with AreDefaultScriptDialogsEnabled false; the default dialogs wait for
+// the user (W9.3).
+inline constexpr uint32_t kWebView2ModelVersion = 4;
 
 // W4: the scenario parameter that turns the reentrancy oracle into the runtime's own behaviour:
 // 0 (default) reports a nested loop in a WebView2 handler at once; N > 0 lets the loop run, as
@@ -70,8 +72,9 @@ inline constexpr uint32_t kWebView2ModelVersion = 3;
 inline constexpr std::string_view kReentrancyBreakParam = "reentrancy_break_ms";
 
 // W7, W9.3: the scenario parameter for what no document states: whether an app's ExecuteScript
-// that reaches the page while a page script's alert is open waits behind that script (0, the
-// default: the page's JavaScript runs on one thread) or runs at once, during the alert (1).
+// that reaches the page while a page script's dialog is open (ScriptDialogOpening's or the
+// browser's default dialog) waits behind that script (0, the default: the page's JavaScript runs
+// on one thread) or runs at once, during the dialog (1).
 inline constexpr std::string_view kScriptDuringAlertParam = "execute_script_during_alert";
 
 // W11: the run parameter that makes the GPU and utility processes virtual threads in every run,

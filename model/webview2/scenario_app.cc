@@ -58,6 +58,10 @@ Task<> UserResizesForm(App& app) {
     auto resized = [&app, width] { return FormResized(app, width); };
     co_await app.k->Post(app.ui, "WM_SIZE", std::move(resized));
   }
+  for (int answered = 0; answered < app.dialogs_to_answer; ++answered) {
+    // The user takes a second to read the dialog: by then the app has done what it does at once.
+    co_await app.rt->world().AnswerScriptDialog(/*accept=*/true, {}, /*reading_ticks=*/1000);
+  }
 }
 
 }  // namespace
@@ -71,6 +75,15 @@ void PostLoad(App& app, absl::AnyInvocable<Task<>()> load) {
     app.k->Spawn("user", UserResizesForm(app));
     return kept();
   });
+}
+
+Task<> ReadIntoTitle(App& app, const char* script) {
+  Async<std::string> op = co_await app.webview->ExecuteScriptAsync(script);
+  if (app.blocking) {
+    app.title = co_await app.rt->Result(op);  // .Result: the UI thread stops pumping (W5)
+  } else {
+    app.title = co_await op;
+  }
 }
 
 Task<> AwaitOrGiveUp(App& app, Async<std::string> script, const char* not_responding,
@@ -96,6 +109,14 @@ Scenario Make(std::string id, std::string description, std::vector<Verdict> expe
                   .expected = std::move(expected),
                   .model_version = kWebView2ModelVersion,
                   .setup = std::move(setup)};
+}
+
+Scenario WithScriptDuringAlertParam(Scenario scenario) {
+  scenario.params.push_back({std::string(kScriptDuringAlertParam), 0,
+                             "1: an app's ExecuteScript runs during a page's open dialog instead "
+                             "of behind it (unconfirmed)",
+                             0, 1});
+  return scenario;
 }
 
 Scenario MakeFaulty(std::string id, std::string description, std::vector<Verdict> expected,

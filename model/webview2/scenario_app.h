@@ -47,6 +47,9 @@ struct App {
   Controller* controller = nullptr;
   Promise<void> ready;  // set once by the scenario's own signal
   int width = 800;      // the form's, as its last WM_SIZE set it (the user resizes it)
+  // W9.3: default script dialogs the user answers with OK once it resized the form, each a
+  // second after it showed (World::AnswerScriptDialog).
+  int dialogs_to_answer = 0;
 };
 
 // The UI thread: an STA with a message loop (W1, W2).
@@ -63,11 +66,19 @@ App& MakeApp(Kernel& k);
 // Bounds).
 void PostLoad(App& app, absl::AnyInvocable<Task<>()> load);
 
+// The app shows a page global in its status bar: app.title gets ExecuteScript(script)'s result,
+// read with Task.Result on the UI thread when app.blocking (W5: the pump stops), else awaited.
+Task<> ReadIntoTitle(App& app, const char* script);
+
 // var first = await Task.WhenAny(script, Task.Delay(2000)): the app gives up on `script` after
 // 2 s (the call is abandoned, W15) and handles its failure; app.title gets the result, or
 // `not_responding`, or `failed`.
 Task<> AwaitOrGiveUp(App& app, Async<std::string> script, const char* not_responding,
                      const char* failed);
+
+// W7, W9.3: declares the unconfirmed kScriptDuringAlertParam (default 0: an app's ExecuteScript
+// waits behind the page's open dialog).
+sim::Scenario WithScriptDuringAlertParam(sim::Scenario scenario);
 
 sim::Scenario Make(std::string id, std::string description, std::vector<sim::Verdict> expected,
                    std::function<void(Kernel&)> setup);
@@ -77,17 +88,19 @@ sim::Scenario MakeFaulty(std::string id, std::string description,
                          int64_t faults = 1);
 
 // The scenarios of the later files, in registration order.
-std::vector<sim::Scenario> ProcessScenarios();      // scenarios_processes.cc
-std::vector<sim::Scenario> ProcessKindScenarios();  // scenarios_process_kinds.cc
-std::vector<sim::Scenario> MessagingScenarios();    // scenarios_messaging.cc
-std::vector<sim::Scenario> NavigationScenarios();   // scenarios_navigation.cc
-std::vector<sim::Scenario> ApiErrorScenarios();     // scenarios_api_errors.cc
-std::vector<sim::Scenario> WaitScenarios();         // scenarios_waits.cc
-std::vector<sim::Scenario> PageScriptScenarios();   // scenarios_page_scripts.cc
-std::vector<sim::Scenario> AffinityScenarios();     // scenarios_affinity.cc
-std::vector<sim::Scenario> HostObjectScenarios();   // scenarios_host_objects.cc
-std::vector<sim::Scenario> FrameScenarios();        // scenarios_frames.cc
-std::vector<sim::Scenario> WindowOpenScenarios();   // scenarios_window_open.cc
+std::vector<sim::Scenario> ProcessScenarios();        // scenarios_processes.cc
+std::vector<sim::Scenario> ProcessKindScenarios();    // scenarios_process_kinds.cc
+std::vector<sim::Scenario> MessagingScenarios();      // scenarios_messaging.cc
+std::vector<sim::Scenario> NavigationScenarios();     // scenarios_navigation.cc
+std::vector<sim::Scenario> ApiErrorScenarios();       // scenarios_api_errors.cc
+std::vector<sim::Scenario> WaitScenarios();           // scenarios_waits.cc
+std::vector<sim::Scenario> PageScriptScenarios();     // scenarios_page_scripts.cc
+std::vector<sim::Scenario> AffinityScenarios();       // scenarios_affinity.cc
+std::vector<sim::Scenario> HostObjectScenarios();     // scenarios_host_objects.cc
+std::vector<sim::Scenario> FrameScenarios();          // scenarios_frames.cc
+std::vector<sim::Scenario> WindowOpenScenarios();     // scenarios_window_open.cc
+std::vector<sim::Scenario> DefaultDialogScenarios();  // scenarios_default_dialogs.cc
+std::vector<sim::Scenario> PageTitleScenarios();      // scenarios_page_title.cc
 
 }  // namespace wvsim::model::webview2::scenario_app
 

@@ -597,7 +597,8 @@ void RegisterScenarios() {
   for (std::vector<Scenario> (*more)() :
        {ProcessScenarios, ProcessKindScenarios, MessagingScenarios, NavigationScenarios,
         ApiErrorScenarios, WaitScenarios, PageScriptScenarios, AffinityScenarios,
-        HostObjectScenarios, FrameScenarios, WindowOpenScenarios}) {
+        HostObjectScenarios, FrameScenarios, WindowOpenScenarios, DefaultDialogScenarios,
+        PageTitleScenarios}) {
     for (Scenario& scenario : more()) sim::RegisterScenarioOrDie(std::move(scenario));
   }
 }

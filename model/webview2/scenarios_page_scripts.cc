@@ -115,6 +115,9 @@ Task<> OnScriptDialog(App& app, DeferrableEventArgs& args) {
 
 Task<> AlertLoad(App& app) {
   co_await EnsureCoreWebView2(app);
+  // W9.3: ScriptDialogOpening is raised only with the default dialogs off.
+  CoreWebView2Settings* settings = co_await app.webview->get_Settings();
+  co_await settings->put_AreDefaultScriptDialogsEnabled(false);
   co_await app.webview->add_DeferrableEvent(
       DeferrableEvent::kScriptDialogOpening,
       [&app](DeferrableEventArgs& args) { return OnScriptDialog(app, args); });
@@ -183,15 +186,6 @@ void ReadySetup(Kernel& k, bool late) {
                               " times (expected once): the page posted it at DOMContentLoaded, "
                               "before the app subscribed to WebMessageReceived"};
   });
-}
-
-// W7, W9.3: whether an ExecuteScript waits behind an open alert is unconfirmed: a parameter.
-Scenario WithScriptDuringAlertParam(Scenario scenario) {
-  scenario.params = {{std::string(kScriptDuringAlertParam), 0,
-                      "1: an app's ExecuteScript runs during a page's open alert instead of "
-                      "behind it (unconfirmed)",
-                      0, 1}};
-  return scenario;
 }
 
 }  // namespace

@@ -18,19 +18,9 @@ namespace {
 
 constexpr char kHelp[] = "https://app.example/help.html";
 
-// The app shows the page's state in its status bar.
-Task<> ReadState(App& app) {
-  Async<std::string> op = co_await app.webview->ExecuteScriptAsync("window.state");
-  if (app.blocking) {
-    app.title = co_await app.rt->Result(op);  // .Result: the UI thread stops pumping (W5)
-  } else {
-    app.title = co_await op;
-  }
-}
-
 Task<> OnStateLoaded(App& app, NavigationEventArgs& args) {
   (void)args;
-  co_await app.rt->Post(app.ui, "ReadState", [&app] { return ReadState(app); });
+  co_await app.rt->Post(app.ui, "ReadState", [&app] { return ReadIntoTitle(app, "window.state"); });
 }
 
 // The app lets the runtime open the help popup itself: it only counts the request.

@@ -17,6 +17,10 @@ internal::RendererProcess* LiveRenderer(internal::RendererProcess* renderer) {
 
 void World::AddPage(std::string_view uri, Page page) { core_->pages.AddPage(uri, std::move(page)); }
 
+sim::Task<> World::AnswerScriptDialog(bool accept, std::string text, uint64_t reading_ticks) {
+  return core_->pages.UserAnswersDialog(accept, std::move(text), reading_ticks);
+}
+
 void World::EnableFaults(FaultKinds kinds) { core_->faults.EnableFaults(kinds); }
 
 void World::CrashBrowser(const Environment& env) {

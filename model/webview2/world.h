@@ -22,6 +22,7 @@
 #include "model/webview2/event_args.h"
 #include "model/webview2/frames.h"
 #include "model/webview2/page.h"
+#include "sim/task.h"
 
 namespace wvsim::model::webview2 {
 
@@ -82,6 +83,14 @@ class World {
   bool CrashRenderer(const CoreWebView2Frame& frame);
   // W12: the renderer of `webview`'s document stops responding (renderer_hangs.cc).
   bool HangRenderer(const CoreWebView2& webview);
+
+  // ---- The user in front of the app (W9.3).
+  // Waits until a page shows a default script dialog (AreDefaultScriptDialogsEnabled true), then
+  // answers the first one not answered yet, `reading_ticks` of virtual time (ms) after it showed:
+  // OK (`accept`; a prompt returns `text`) or Cancel. The click is input to the app's window: the
+  // dialog returns once the WebView's UI thread dispatched it (assumption). Awaited on the
+  // scenario's user thread.
+  sim::Task<> AnswerScriptDialog(bool accept, std::string text = {}, uint64_t reading_ticks = 0);
 
   // ---- What a test sees (never an app: these read the runtime's side without a scheduling
   // point or a thread check).

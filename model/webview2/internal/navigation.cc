@@ -100,6 +100,8 @@ void Navigation::StartNavigation(WebViewRecord& webview, const char* label, std:
 
 void Navigation::Navigate(WebViewRecord& webview, std::string_view uri, bool user_initiated) {
   const uint64_t id = NextNavigationId();
+  // W9.3: the settings a new document loads with are read when its navigation starts.
+  webview.navigation_default_script_dialogs = webview.default_script_dialogs;
   // W9: with NavigationStarting handlers the navigation waits until their Cancel was read.
   if (RaiseNavigationStarting(webview, uri, id, user_initiated)) return;
   CommitNavigation(webview, uri, id);

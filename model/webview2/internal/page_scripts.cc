@@ -33,6 +33,24 @@ Task<> PageScriptTask(Pages& pages, WebViewRecord& webview, RendererProcess& ren
               [self, target, process, kept] { self->RunScriptFrom(*target, *process, *kept, 0); });
 }
 
+// A page's timer (setTimeout from its load event): a thread of its own whose one scheduling
+// point is the moment the timer fires, so that the scheduler chooses where among the app's work
+// the script runs (a thread choice labelled "setTimeout fires"). Then the script is a message to
+// the renderer like any other page script; a document gone by then runs nothing.
+Task<> PageTimerFires(Core& core, WebViewRecord& webview, RendererProcess& renderer,
+                      const Page::Script& script, std::string_view document) {
+  co_await core.kernel.Yield({"setTimeout fires", webview.handle});
+  if (!renderer.responsive() || std::string_view(webview.document) != document) co_return;
+  Pages* pages = &core.pages;
+  WebViewRecord* target = &webview;
+  RendererProcess* process = &renderer;
+  const Page::Script* kept = &script;
+  core.processes.SendToRenderer(renderer, "timer script",
+                                [pages, target, process, kept, document]() -> Task<> {
+                                  return PageScriptTask(*pages, *target, *process, *kept, document);
+                                });
+}
+
 const char* DialogFunction(StepKind kind) {
   switch (kind) {
     case StepKind::kConfirm:
@@ -55,35 +73,58 @@ ScriptDialogKind DialogKindOf(StepKind kind) {
   }
 }
 
-// W9.3: what the dialog returns to the page's script, as JSON: confirm true when the handler
-// called Accept, else false; prompt the ResultText when accepted (the app's, "" when it set none:
-// the model's reading), else null; alert undefined (null). `args` null: the default dialog,
-// dismissed.
-std::string DialogAnswer(StepKind kind, const DeferrableEventArgs* args) {
-  const bool accepted = args != nullptr && args->accepted.Peek();
+Task<> AlertReturnsTask(Pages& pages, WebViewRecord& webview, RendererProcess& renderer,
+                        const Page::Script& script, size_t next, FrameRecord* frame = nullptr,
+                        uint64_t frame_document = 0) {
+  pages.ResumeHeldScript(webview, renderer, script, next, frame, frame_document);
+  co_return;
+}
+
+}  // namespace
+
+std::map<std::string, std::string>& GlobalsOf(WebViewRecord& webview, FrameRecord* frame) {
+  return frame != nullptr ? frame->globals : webview.globals;
+}
+
+bool SameDocument(const FrameRecord* frame, uint64_t document) {
+  return frame == nullptr || (!frame->destroyed && frame->document == document);
+}
+
+// W9.3: what the dialog returns to the page's script, as JSON: confirm true when accepted, else
+// false; prompt the result text when accepted ("" when none was given: the model's reading), else
+// null; alert undefined (null).
+std::string DialogAnswer(Page::Script::Step::Kind kind, bool accepted, std::string_view text) {
   if (kind == StepKind::kConfirm) return accepted ? "true" : "false";
   if (kind != StepKind::kPrompt || !accepted) return "null";
   std::string json = "\"";
-  for (const char c : args->result_text.Peek()) {
+  for (const char c : text) {
     if (c == '"' || c == '\\') json += '\\';
     json += c;
   }
   return json + "\"";
 }
 
-Task<> AlertReturnsTask(Pages& pages, WebViewRecord& webview, RendererProcess& renderer,
-                        const Page::Script& script, size_t next) {
-  pages.ResumeHeldScript(webview, renderer, script, next);
-  co_return;
+const char* DialogCall(Page::Script::Step::Kind kind) {
+  switch (kind) {
+    case StepKind::kConfirm:
+      return "confirm()";
+    case StepKind::kPrompt:
+      return "prompt()";
+    default:
+      return "alert()";
+  }
 }
-
-}  // namespace
 
 void Pages::SendPageScripts(WebViewRecord& webview, When when) {
   const Page* page = FindPage(webview.document);
   RendererProcess* renderer = webview.renderer;
   if (page == nullptr || renderer == nullptr || !renderer->responsive()) return;
   for (const Page::Script& script : page->scripts) {
+    if (when == When::kLoad && script.when == When::kTimer) {
+      const std::string_view document = kernel_.Make<sim::PooledString>(webview.document);
+      kernel_.Spawn("page timer", PageTimerFires(core_, webview, *renderer, script, document));
+      continue;
+    }
     if (script.when != when) continue;
     Pages* self = this;
     WebViewRecord* target = &webview;
@@ -143,9 +184,7 @@ void Pages::RunScriptFrom(WebViewRecord& webview, RendererProcess& renderer,
       case StepKind::kAlert:
       case StepKind::kConfirm:
       case StepKind::kPrompt:
-        WVSIM_ASSERT_MSG(frame == nullptr,
-                         "script dialogs in a frame's script are not modelled (issue 15)");
-        if (OpenAlert(webview, renderer, script, index)) return;  // goes on when it returns
+        if (OpenAlert(webview, renderer, script, index, frame)) return;  // goes on when it returns
         break;
       case StepKind::kCallHostSync:
       case StepKind::kCallHostAsync:
@@ -156,6 +195,13 @@ void Pages::RunScriptFrom(WebViewRecord& webview, RendererProcess& renderer,
       case StepKind::kOpenWindow:
         WVSIM_ASSERT_MSG(frame == nullptr, "window.open in a frame's script is not modelled");
         if (OpenWindow(webview, renderer, script, index)) return;  // goes on when it returns
+        break;
+      case StepKind::kSetTitle:
+        if (frame != nullptr) {
+          frame->globals["document.title"] = "\"" + step.text + "\"";  // no event of its own
+        } else {
+          SetDocumentTitle(webview, step.text);
+        }
         break;
       case StepKind::kNavigate:
         // location.href = ...: the document the script runs in goes away once the browser
@@ -186,18 +232,26 @@ void Pages::RunScriptFrom(WebViewRecord& webview, RendererProcess& renderer,
 }
 
 bool Pages::OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
-                      size_t index) {
+                      size_t index, FrameRecord* frame) {
   const Page::Script::Step& step = script.steps[index];
+  if (webview.document_default_script_dialogs) {
+    // W9.3: the default dialogs (AreDefaultScriptDialogsEnabled true when the document loaded):
+    // no ScriptDialogOpening; the browser's own dialog waits for its user (default_dialogs.cc).
+    ShowDefaultDialog(webview, renderer, script, index, frame);
+    return true;
+  }
   HandlerList<DeferrableEventArgs>& handlers =
       webview.HandlersOf(DeferrableEvent::kScriptDialogOpening);
   if (handlers.empty()) {
-    // Nobody handles ScriptDialogOpening: the default dialog. The model's reading: its user
-    // dismisses it at once, so the script goes on (docs/webview2-rules.md W9.3).
+    // The default dialogs off and nobody handles ScriptDialogOpening: no dialog is shown at all
+    // and it returns at once, unanswered (assumption: docs/webview2-rules.md W9.3).
     if (kernel_.traced()) {
       kernel_.Log(absl::StrCat(DialogFunction(step.kind), "(", step.text,
-                               ") shows the default dialog; its user dismisses it"));
+                               ") shows no dialog: the default dialogs are off and nobody "
+                               "handles ScriptDialogOpening"));
     }
-    if (!step.into.empty()) webview.globals[step.into] = DialogAnswer(step.kind, nullptr);
+    if (!step.into.empty())
+      GlobalsOf(webview, frame)[step.into] = DialogAnswer(step.kind, false, "");
     return false;
   }
   const DeferrableEventInfo& info = InfoOf(DeferrableEvent::kScriptDialogOpening);
@@ -208,9 +262,7 @@ bool Pages::OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const P
   EventAccess::Value(args.dialog_kind) = DialogKindOf(step.kind);
   if (step.kind == StepKind::kPrompt) EventAccess::Value(args.default_text) = step.value;
   renderer.js_held = true;
-  renderer.js_held_in = step.kind == StepKind::kAlert     ? "alert()"
-                        : step.kind == StepKind::kConfirm ? "confirm()"
-                                                          : "prompt()";
+  renderer.js_held_in = DialogCall(step.kind);
   renderer.js_held_rule = "W9.3";
   if (kernel_.traced()) renderer.js_held_by = EventAccess::Record(args).Name();
   Core* core = &core_;
@@ -219,16 +271,24 @@ bool Pages::OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const P
   const Page::Script* source = &script;
   const size_t next = index + 1;
   DeferrableEventArgs* finished = &args;
-  EventAccess::Record(args).on_finish = [core, sender, process, source, next, finished] {
+  // A frame's dialog (W15): the answer and the rest of the script belong to the frame's
+  // document, if it is still the one that opened it.
+  const uint64_t document = frame != nullptr ? frame->document : 0;
+  EventAccess::Record(args).on_finish = [core, sender, process, source, next, finished, frame,
+                                         document] {
     // W9.3: the answers are read now (window.dialogResult, and the global the confirm or prompt
     // returns into), and the dialog returns on the page's JavaScript thread.
     core->pages.ApplyOutcome(*sender, *finished);
     const Page::Script::Step& opened = source->steps[next - 1];
-    if (!opened.into.empty()) sender->globals[opened.into] = DialogAnswer(opened.kind, finished);
+    if (!opened.into.empty() && SameDocument(frame, document)) {
+      GlobalsOf(*sender, frame)[opened.into] =
+          DialogAnswer(opened.kind, finished->accepted.Peek(), finished->result_text.Peek());
+    }
     if (process->dead()) return;
     core->processes.SendToRenderer(
-        *process, "alert returns", [core, sender, process, source, next]() -> Task<> {
-          return AlertReturnsTask(core->pages, *sender, *process, *source, next);
+        *process, "alert returns",
+        [core, sender, process, source, next, frame, document]() -> Task<> {
+          return AlertReturnsTask(core->pages, *sender, *process, *source, next, frame, document);
         });
   };
   core_.events.RaiseEvent(args, handlers);
@@ -264,13 +324,16 @@ bool Pages::OpenWindow(WebViewRecord& webview, RendererProcess& renderer,
 }
 
 void Pages::ResumeHeldScript(WebViewRecord& webview, RendererProcess& renderer,
-                             const Page::Script& script, size_t next) {
+                             const Page::Script& script, size_t next, FrameRecord* frame,
+                             uint64_t frame_document) {
   if (!renderer.responsive()) return;  // W12: a dead renderer runs nothing more
   WVSIM_ASSERT_MSG(renderer.js_held, "a script resumed on a JavaScript thread it did not hold");
   renderer.js_held = false;
   renderer.js_held_by_host_call = false;
+  renderer.js_held_by_user = false;
   renderer.js_held_by.clear();
-  RunScriptFrom(webview, renderer, script, next);
+  // W15: a frame's script whose document was destroyed meanwhile runs no further.
+  if (SameDocument(frame, frame_document)) RunScriptFrom(webview, renderer, script, next, frame);
   ReleaseJs(renderer);
 }
 

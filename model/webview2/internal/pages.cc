@@ -30,6 +30,21 @@ std::string Pages::EvaluateScript(std::string_view document, const std::string& 
   return "null";
 }
 
+std::string Pages::DocumentTitle(const WebViewRecord& webview) const {
+  if (!webview.script_title.empty()) return webview.script_title;
+  const Page* page = FindPage(webview.document);
+  return page != nullptr ? page->title : std::string();
+}
+
+void Pages::SetDocumentTitle(WebViewRecord& webview, const std::string& title) {
+  webview.script_title = title;
+  webview.globals["document.title"] = "\"" + title + "\"";  // what ExecuteScript reads (W7)
+  if (webview.document_title_changed.empty()) return;
+  auto& args = core_.events.NewEventArgs<DocumentTitleChangedEventArgs>(
+      webview, "DocumentTitleChanged", "", "W2");
+  core_.events.RaiseEvent(args, webview.document_title_changed);
+}
+
 void Pages::RaisePageEvents(WebViewRecord& webview, const Page& page, size_t index) {
   for (; index < page.events.size(); ++index) {
     const DeferrableEvent event = page.events[index];

@@ -6,6 +6,8 @@
 #define WVSIM_MODEL_WEBVIEW2_INTERNAL_PAGES_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,6 +21,8 @@
 #include "sim/kernel.h"
 
 namespace wvsim::model::webview2::internal {
+
+struct DefaultDialog;  // default_dialogs.cc
 
 class Pages {
  public:
@@ -65,12 +69,16 @@ class Pages {
   // W9: what a finished deferrable event does with its args; false when the page's script stops
   // there (a certificate error that was not allowed).
   bool ApplyOutcome(WebViewRecord& webview, const DeferrableEventArgs& args);
+  // W2: the title of the WebView's current document; a page script's document.title = ...
+  // (which raises DocumentTitleChanged on the UI thread).
+  std::string DocumentTitle(const WebViewRecord& webview) const;
+  void SetDocumentTitle(WebViewRecord& webview, const std::string& title);
   // Page -> host: window.chrome.webview.postMessage (W2).
   void RaiseWebMessage(WebViewRecord& webview, const std::string& message, bool is_json = false);
 
   // ---- The page's scripts on its renderer's JavaScript thread (page_scripts.cc, issue 15).
   // Sends each script of the current document declared for `when` (kLoad, kDOMContentLoaded)
-  // to its renderer as a message of its own.
+  // to its renderer as a message of its own; at kLoad, starts the page's timers (kTimer).
   void SendPageScripts(WebViewRecord& webview, Page::Script::When when);
   // On the renderer: a web message from the app reached the document. The page answers it
   // (echoes_web_messages) and runs its kWebMessage scripts for it.
@@ -94,8 +102,14 @@ class Pages {
                      size_t index, FrameRecord* frame = nullptr);
   // W9.3, W17: what held the JavaScript thread (an alert, a synchronous host-object call)
   // returned: the script goes on from `next`, then the JavaScript work that waited behind it runs.
+  // A frame's script (W15) goes on only while `frame_document` is still the frame's document.
   void ResumeHeldScript(WebViewRecord& webview, RendererProcess& renderer,
-                        const Page::Script& script, size_t next);
+                        const Page::Script& script, size_t next, FrameRecord* frame = nullptr,
+                        uint64_t frame_document = 0);
+  // W9.3 (default_dialogs.cc): the user answers the next default script dialog a page shows, once
+  // one is showing and `reading_ticks` passed: OK (`accept`; a prompt returns `text`) or Cancel.
+  // Awaited on the user's thread.
+  sim::Task<> UserAnswersDialog(bool accept, std::string text, uint64_t reading_ticks);
   // W17 (host_calls.cc): how host-object calls reach the UI thread (Runtime::DeliverHostCallsWith).
   void DeliverHostCallsWith(HostCallDelivery delivery) {
     host_call_delivery_ = std::move(delivery);
@@ -110,9 +124,14 @@ class Pages {
   // W9.4: a frame's PermissionRequested, frame handlers first, then the WebView's.
   void RaiseFramePermission(WebViewRecord& webview, FrameRecord& frame);
   // W9.3: alert(text) from a page script; true when it holds the JavaScript thread.
+  // With a `frame`, the dialog of that frame's document (W15).
   bool OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
-                 size_t index);
+                 size_t index, FrameRecord* frame = nullptr);
   void ReleaseJs(RendererProcess& renderer);
+  // W9.3: the browser's default dialog for a page script's step `index`: holds the JavaScript
+  // thread until its user answered (default_dialogs.cc).
+  void ShowDefaultDialog(WebViewRecord& webview, RendererProcess& renderer,
+                         const Page::Script& script, size_t index, FrameRecord* frame = nullptr);
   // W9.1: window.open from a page script's step `index`; true when it holds the JavaScript
   // thread until NewWindowRequested let it return.
   bool OpenWindow(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
@@ -128,7 +147,20 @@ class Pages {
   sim::Kernel& kernel_;
   sim::PooledMap<sim::PooledString, Page> pages_;  // in the run's pooled memory
   HostCallDelivery host_call_delivery_;            // empty: posted messages (W17)
+  // W9.3: default dialogs shown and not answered yet, in the order shown; and, while the user
+  // waits for one, what tells it one is showing.
+  std::vector<DefaultDialog*> shown_dialogs_;
+  sim::Promise<void> dialog_shown_;
 };
+
+// W9.3: what a dialog returns to the page's script, as JSON (confirm true or false, prompt the
+// text or null, alert null), and the call it holds the script in ("confirm()").
+std::string DialogAnswer(Page::Script::Step::Kind kind, bool accepted, std::string_view text);
+const char* DialogCall(Page::Script::Step::Kind kind);
+// The globals a script of `webview`'s document, or of `frame`'s when not null, reads and sets.
+std::map<std::string, std::string>& GlobalsOf(WebViewRecord& webview, FrameRecord* frame);
+// W15: whether `frame` (null: the main document, always) still shows its document `document`.
+bool SameDocument(const FrameRecord* frame, uint64_t document);
 
 }  // namespace wvsim::model::webview2::internal
 

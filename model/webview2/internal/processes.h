@@ -113,7 +113,10 @@ struct RendererProcess {
   const char* js_held_in = "alert()";  // the call the script waits in: alert(), window.open()
   const char* js_held_rule = "W9.3";   // the rule of that wait
   bool js_held_by_host_call = false;   // W17: the hold is a synchronous host-object call
-  sim::Thread js_held_owner;           // W17: the UI thread that call waits for
+  // W9.3: the hold is a default dialog waiting for its user, whose answer comes through the UI
+  // thread's pump (default_dialogs.cc).
+  bool js_held_by_user = false;
+  sim::Thread js_held_owner;  // W17, W9.3: the UI thread the call or the user's answer waits for
   std::vector<absl::AnyInvocable<void()>> js_waiting;
   bool dead() const { return crashed || browser->dead(); }
   bool responsive() const { return !dead() && !hung; }

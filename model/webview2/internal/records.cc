@@ -7,6 +7,8 @@ void WebViewRecord::SetDocument(std::string_view uri) {
   document = uri;
   content_loading_seen = true;  // ContentLoading of the new document
   globals.clear();
+  script_title.clear();
+  document_default_script_dialogs = navigation_default_script_dialogs;  // W9.3
   for (const AddedScript& script : added_scripts) {
     if (script.added.done()) globals[script.name] = script.value;  // active scripts only (W7)
   }
@@ -17,6 +19,7 @@ void WebViewRecord::DropHandlers() {
   content_loading.clear();
   dom_content_loaded.clear();
   navigation_completed.clear();
+  document_title_changed.clear();
   web_message_received.clear();
   web_resource_requested.clear();
   new_window_requested.clear();

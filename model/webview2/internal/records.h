@@ -58,9 +58,16 @@ struct WebViewRecord {
   bool content_loading_seen = false;           // ContentLoading of a document ran (W7)
   uint64_t navigation_id = 0;                  // of the current document's navigation (W2)
   std::map<std::string, std::string> globals;  // of the current document
-  std::vector<std::string> event_outcomes;     // what each finished deferrable event did (W9)
-  std::vector<CoreWebView2Frame*> frames;      // of the current document
-  std::string user_agent;                      // Emulation.setUserAgentOverride (devtools.cc)
+  // W2: document.title as a page script set it; empty: the page's declared title.
+  std::string script_title;
+  std::vector<std::string> event_outcomes;  // what each finished deferrable event did (W9)
+  std::vector<CoreWebView2Frame*> frames;   // of the current document
+  std::string user_agent;                   // Emulation.setUserAgentOverride (devtools.cc)
+  // W9.3: AreDefaultScriptDialogsEnabled as the app set it; as the last navigation to start read
+  // it; and as the current document loaded with it ("used when loading a new HTML document").
+  bool default_script_dialogs = true;
+  bool navigation_default_script_dialogs = true;
+  bool document_default_script_dialogs = true;
   // W17: the host objects the app added (AddHostObjectToScript), by name, in the order added.
   std::vector<std::pair<std::string, HostObject*>> host_objects;
   HostObject* FindHostObject(std::string_view name) const {
@@ -101,6 +108,7 @@ struct WebViewRecord {
   HandlerList<ProcessFailedEventArgs> process_failed;
   HandlerList<DeferrableEventArgs> deferrable[kDeferrableEventCount];
   HandlerList<FrameCreatedEventArgs> frame_created;
+  HandlerList<DocumentTitleChangedEventArgs> document_title_changed;
   HandlerList<DeferrableEventArgs>& HandlersOf(DeferrableEvent event) {
     return deferrable[static_cast<int>(event)];
   }
