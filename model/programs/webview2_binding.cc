@@ -6,6 +6,7 @@
 #include "model/programs/internal/program_run.h"
 #include "model/webview2/host_object.h"
 #include "model/webview2/hresult.h"
+#include "model/webview2/settings.h"
 #include "model/webview2/world.h"
 #include "sim/model_port.h"
 
@@ -266,6 +267,12 @@ Task<> UiLoad(ProgramRun& run) {
   run.webview = &controller->CoreWebView2();
   if (run.user != nullptr) run.user->Start();  // the form is shown: the user may click (F10)
   co_await AddHostMethods(run);
+  if (PageOpensAlerts(*run.program)) {
+    // The program answers its page's alerts in its ScriptDialogOpening handler, so it turns the
+    // browser's own dialogs off before it navigates, as such an app must (W9.3).
+    webview2::CoreWebView2Settings* settings = co_await run.webview->get_Settings();
+    co_await settings->put_AreDefaultScriptDialogsEnabled(false);
+  }
   ProgramRun* self = &run;
   if (run.program->message_handler.has_value()) {
     const uint32_t routine = *run.program->message_handler;
