@@ -297,5 +297,99 @@ TEST(PageScripts, W2_ThePageTimerFiresBeforeOrAfterTheAppReadsTheTitle) {
   ExpectClean("wv2.title_from_title_changed");
 }
 
+// ---- W9.4: a page script's permission request.
+
+// The app's policy, decided from the page's state: it reads window.step with ExecuteScript while
+// it keeps PermissionRequested's deferral open, then allows the request.
+Task<> DecideFromPage(AlertProbe& a, DeferrableEventArgs& args) {
+  a.deferral = args.GetDeferral();
+  Async<std::string> op = co_await a.p->webview->ExecuteScriptAsync("window.step");
+  const std::string step = co_await op;
+  a.p->log->push_back("decided at step " + step);
+  co_await args.state.put(PermissionState::kAllow);
+  a.deferral.Complete();
+}
+
+Task<> LoadWithPermissionPolicy(AlertProbe& a) {
+  co_await ProbeCreate(*a.p);
+  AlertProbe* kept = &a;
+  co_await a.p->webview->add_DeferrableEvent(
+      DeferrableEvent::kPermissionRequested,
+      [kept](DeferrableEventArgs& args) { return DecideFromPage(*kept, args); });
+  co_await a.p->webview->Navigate(kPage);
+}
+
+// window.step = 1; window.camera = await request; window.step = 2 (p.mode 1: the app has no
+// PermissionRequested handler). Returns the page's globals once the run went quiet.
+RunResult RunPermissionPage(int mode, std::vector<std::string>* log, std::string* camera,
+                            std::string* step) {
+  return RunProgram([log, camera, step, mode](Kernel& k) {
+    AlertProbe& a = k.Make<AlertProbe>();
+    a.p = &MakeProbe(k, log, [&a, mode](Probe& p) {
+      return mode == 0 ? LoadWithPermissionPolicy(a) : LoadWithoutDialogHandler(p);
+    });
+    Page page{.title = "T"};
+    page.scripts.push_back(Page::Script::AtLoad()
+                               .SetGlobal("window.step", "1")
+                               .RequestPermission("window.camera")
+                               .SetGlobal("window.step", "2"));
+    a.p->rt->world().AddPage(kPage, std::move(page));
+    Probe* p = a.p;
+    k.AddQuiescenceCheck(
+        sim::CheckPhase::kFinal, [p, camera, step]() -> std::optional<sim::Violation> {
+          const std::string* value = p->rt->world().Global(*p->webview, "window.camera");
+          *camera = value != nullptr ? *value : "undefined";
+          value = p->rt->world().Global(*p->webview, "window.step");
+          *step = value != nullptr ? *value : "undefined";
+          return std::nullopt;
+        });
+  });
+}
+
+// Unlike an alert (W9.3), the request leaves the page's JavaScript thread free: the app's
+// ExecuteScript, sent while the deferral is open, runs at once (it sees the state before the
+// await); the rest of the script runs once the answer is back, and sees it.
+TEST(PageScripts, W9_4_APermissionRequestDoesNotHoldThePageScript) {
+  std::vector<std::string> log;
+  std::string camera;
+  std::string step;
+  const RunResult run = RunPermissionPage(0, &log, &camera, &step);
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_THAT(log, ElementsAre("decided at step 1"));
+  EXPECT_EQ(camera, "\"granted\"");
+  EXPECT_EQ(step, "2");
+  EXPECT_THAT(run.trace, HasSubstr("permission answered"));
+}
+
+TEST(PageScripts, W9_4_WithNobodyHandlingPermissionRequestedThePageSeesPrompt) {
+  std::vector<std::string> log;
+  std::string camera;
+  std::string step;
+  const RunResult run = RunPermissionPage(1, &log, &camera, &step);
+  EXPECT_EQ(run.violation.kind, Verdict::kClean) << run.violation.report;
+  EXPECT_EQ(camera, "\"prompt\"");
+  EXPECT_EQ(step, "2");
+}
+
+// The answer comes back at a time the app does not control: the app that reads the page's state
+// at NavigationCompleted sees it in some runs and not in others; its twin, told by the page's
+// message, always does.
+TEST(PageScripts, W9_4_TheAnswerArrivesBeforeOrAfterTheAppReadsThePage) {
+  sim::Runner runner(Builtin("wv2.permission_state_read_at_load"), {});
+  sim::RandomStrategy random(20261206);
+  int stale = 0;
+  int current = 0;
+  for (uint64_t run = 0; run < 200; ++run) {
+    random.BeginExecution(run);
+    const sim::RunOutcome outcome = runner.Run(random, /*traced=*/false);
+    if (outcome.violation.kind == Verdict::kAssertion) ++stale;
+    if (outcome.violation.kind == Verdict::kClean) ++current;
+  }
+  EXPECT_GT(stale, 0);
+  EXPECT_GT(current, 0);
+  EXPECT_EQ(stale + current, 200);
+  ExpectClean("wv2.permission_state_read_on_page_message");
+}
+
 }  // namespace
 }  // namespace wvsim::model::webview2

@@ -64,6 +64,11 @@ struct Page {
         kRemoveFrame,
         // document.title = text: the WebView's DocumentTitleChanged on the UI thread (W2).
         kSetTitle,
+        // window[into] = await a permission request (getUserMedia, geolocation):
+        // PermissionRequested on the UI thread (W9.4). The script awaits the answer without holding
+        // the JavaScript thread: other scripts and the app's ExecuteScript run meanwhile, and the
+        // rest of this script runs once the answer is back ("granted", "denied" or "prompt").
+        kRequestPermission,
       };
       Kind kind = Kind::kPostMessage;
       // The message, the global's name ("window.x"), the alert's text, the host object's name,
@@ -120,6 +125,11 @@ struct Page {
     // document.title = title (W2: DocumentTitleChanged).
     Script& SetTitle(std::string title) {
       steps.push_back(Step{.kind = Step::Kind::kSetTitle, .text = std::move(title)});
+      return *this;
+    }
+    // window[into] = await the permission's answer (W9.4); the rest of the script after it.
+    Script& RequestPermission(std::string into) {
+      steps.push_back(Step{.kind = Step::Kind::kRequestPermission, .into = std::move(into)});
       return *this;
     }
     // location.href = uri (W2; in a frame's document, W15).

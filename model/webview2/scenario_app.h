@@ -88,19 +88,20 @@ sim::Scenario MakeFaulty(std::string id, std::string description,
                          int64_t faults = 1);
 
 // The scenarios of the later files, in registration order.
-std::vector<sim::Scenario> ProcessScenarios();        // scenarios_processes.cc
-std::vector<sim::Scenario> ProcessKindScenarios();    // scenarios_process_kinds.cc
-std::vector<sim::Scenario> MessagingScenarios();      // scenarios_messaging.cc
-std::vector<sim::Scenario> NavigationScenarios();     // scenarios_navigation.cc
-std::vector<sim::Scenario> ApiErrorScenarios();       // scenarios_api_errors.cc
-std::vector<sim::Scenario> WaitScenarios();           // scenarios_waits.cc
-std::vector<sim::Scenario> PageScriptScenarios();     // scenarios_page_scripts.cc
-std::vector<sim::Scenario> AffinityScenarios();       // scenarios_affinity.cc
-std::vector<sim::Scenario> HostObjectScenarios();     // scenarios_host_objects.cc
-std::vector<sim::Scenario> FrameScenarios();          // scenarios_frames.cc
-std::vector<sim::Scenario> WindowOpenScenarios();     // scenarios_window_open.cc
-std::vector<sim::Scenario> DefaultDialogScenarios();  // scenarios_default_dialogs.cc
-std::vector<sim::Scenario> PageTitleScenarios();      // scenarios_page_title.cc
+std::vector<sim::Scenario> ProcessScenarios();         // scenarios_processes.cc
+std::vector<sim::Scenario> ProcessKindScenarios();     // scenarios_process_kinds.cc
+std::vector<sim::Scenario> MessagingScenarios();       // scenarios_messaging.cc
+std::vector<sim::Scenario> NavigationScenarios();      // scenarios_navigation.cc
+std::vector<sim::Scenario> ApiErrorScenarios();        // scenarios_api_errors.cc
+std::vector<sim::Scenario> WaitScenarios();            // scenarios_waits.cc
+std::vector<sim::Scenario> PageScriptScenarios();      // scenarios_page_scripts.cc
+std::vector<sim::Scenario> AffinityScenarios();        // scenarios_affinity.cc
+std::vector<sim::Scenario> HostObjectScenarios();      // scenarios_host_objects.cc
+std::vector<sim::Scenario> FrameScenarios();           // scenarios_frames.cc
+std::vector<sim::Scenario> WindowOpenScenarios();      // scenarios_window_open.cc
+std::vector<sim::Scenario> DefaultDialogScenarios();   // scenarios_default_dialogs.cc
+std::vector<sim::Scenario> PageTitleScenarios();       // scenarios_page_title.cc
+std::vector<sim::Scenario> PagePermissionScenarios();  // scenarios_page_permissions.cc
 
 }  // namespace wvsim::model::webview2::scenario_app
 

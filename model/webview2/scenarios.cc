@@ -598,7 +598,7 @@ void RegisterScenarios() {
        {ProcessScenarios, ProcessKindScenarios, MessagingScenarios, NavigationScenarios,
         ApiErrorScenarios, WaitScenarios, PageScriptScenarios, AffinityScenarios,
         HostObjectScenarios, FrameScenarios, WindowOpenScenarios, DefaultDialogScenarios,
-        PageTitleScenarios}) {
+        PageTitleScenarios, PagePermissionScenarios}) {
     for (Scenario& scenario : more()) sim::RegisterScenarioOrDie(std::move(scenario));
   }
 }

@@ -196,6 +196,11 @@ void Pages::RunScriptFrom(WebViewRecord& webview, RendererProcess& renderer,
         WVSIM_ASSERT_MSG(frame == nullptr, "window.open in a frame's script is not modelled");
         if (OpenWindow(webview, renderer, script, index)) return;  // goes on when it returns
         break;
+      case StepKind::kRequestPermission:
+        WVSIM_ASSERT_MSG(frame == nullptr,
+                         "a frame's permission request is Page::Frame::requests_permission");
+        RequestPermission(webview, renderer, script, index);
+        return;  // the rest runs once the answer is back
       case StepKind::kSetTitle:
         if (frame != nullptr) {
           frame->globals["document.title"] = "\"" + step.text + "\"";  // no event of its own

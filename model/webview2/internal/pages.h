@@ -132,6 +132,11 @@ class Pages {
   // thread until its user answered (default_dialogs.cc).
   void ShowDefaultDialog(WebViewRecord& webview, RendererProcess& renderer,
                          const Page::Script& script, size_t index, FrameRecord* frame = nullptr);
+  // W9.4: a page script's permission request at step `index` (page_permissions.cc): raises
+  // PermissionRequested; the script goes on from the next step once the answer is back, without
+  // holding the JavaScript thread meanwhile.
+  void RequestPermission(WebViewRecord& webview, RendererProcess& renderer,
+                         const Page::Script& script, size_t index);
   // W9.1: window.open from a page script's step `index`; true when it holds the JavaScript
   // thread until NewWindowRequested let it return.
   bool OpenWindow(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
