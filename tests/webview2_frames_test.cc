@@ -425,5 +425,82 @@ TEST(WebView2Frames, W9_3_AFrameDialogHoldsTheFrameScriptLikeThePageOne) {
   }
 }
 
+// ---- W15: a frame document's timers run as the main document's do.
+
+struct FrameTimerRun {
+  Verdict verdict = Verdict::kClean;
+  std::vector<std::string> log;  // the app's read of the frame's title, when it completed
+  bool timer_script_sent = false;
+  std::string final_title = "unset";  // the frame document's document.title global at the end
+};
+
+// The chat frame's document sets its title on a timer; the app asks for the frame's title once
+// the frame is created (AskOnCreated). With `navigates`, the main page also sends the frame to the
+// lobby at load.
+FrameTimerRun RunFrameTimer(bool navigates, uint64_t seed) {
+  FrameTimerRun out;
+  sim::RandomStrategy random(seed);
+  const RunResult run = RunProgram(
+      [&out, navigates](Kernel& k) {
+        FrameProbe& f = k.Make<FrameProbe>();
+        FrameProbe* kept = &f;
+        Probe& p =
+            MakeProbe(k, &out.log, [kept](Probe& probe) { return LoadAndAskFrame(probe, *kept); });
+        f.p = &p;
+        Page home{.title = "Home", .frames = {{.name = "chat", .uri = kChat}}};
+        if (navigates) home.scripts.push_back(Page::Script::AtLoad().NavigateFrame("chat", kLobby));
+        p.rt->world().AddPage(kPage, std::move(home));
+        Page chat{.title = "Room"};
+        chat.scripts.push_back(Page::Script::OnTimer().SetTitle("Ticked"));
+        p.rt->world().AddPage(kChat, std::move(chat));
+        p.rt->world().AddPage(kLobby, Page{.title = "Lobby"});
+        k.AddQuiescenceCheck(sim::CheckPhase::kFinal,
+                             [kept, &out]() -> std::optional<sim::Violation> {
+                               const std::string* title =
+                                   kept->frame != nullptr
+                                       ? kept->p->rt->world().Global(*kept->frame, "document.title")
+                                       : nullptr;
+                               out.final_title = title != nullptr ? *title : "undefined";
+                               return std::nullopt;
+                             });
+      },
+      random);
+  out.verdict = run.violation.kind;
+  out.timer_script_sent = run.trace.find("frame timer script") != std::string::npos;
+  return out;
+}
+
+// A frame document's timer (setTimeout from its load event) fires where the scheduler chooses, as
+// the main document's does (a "setTimeout fires" point, then a message to the frame's renderer):
+// before the app's read of the frame's title in some runs, after it in others; it runs once.
+TEST(WebView2Frames, W15_AFrameDocumentsTimerFiresWhereTheSchedulerChooses) {
+  std::set<std::string> reads;
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    const FrameTimerRun out = RunFrameTimer(/*navigates=*/false, seed);
+    ASSERT_EQ(out.verdict, Verdict::kClean) << "seed " << seed;
+    EXPECT_TRUE(out.timer_script_sent) << "seed " << seed;
+    EXPECT_EQ(out.final_title, "\"Ticked\"") << "seed " << seed;
+    ASSERT_EQ(out.log.size(), 1u) << "seed " << seed;
+    reads.insert(out.log[0]);
+  }
+  EXPECT_THAT(reads, ElementsAre("title \"Room\"", "title \"Ticked\""));
+}
+
+// A timer of a frame document that is gone by the time it fires (its parent navigated the frame)
+// runs nothing: its script is not even sent, and the new document never gets its title.
+TEST(WebView2Frames, W15_AFrameTimerOfADocumentGoneByThenRunsNothing) {
+  int sent = 0;
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    const FrameTimerRun out = RunFrameTimer(/*navigates=*/true, seed);
+    if (out.timer_script_sent) ++sent;
+    // The app's read of the chat document may never complete (W15): a stall, with no title.
+    if (out.verdict == Verdict::kStall) continue;
+    ASSERT_EQ(out.verdict, Verdict::kClean) << "seed " << seed;
+    EXPECT_EQ(out.final_title, "undefined") << "seed " << seed;
+  }
+  EXPECT_GT(sent, 0);    // fired while the chat document was there
+  EXPECT_LT(sent, 200);  // fired after the lobby replaced it: nothing sent
+}
+
 }  // namespace
 }  // namespace wvsim::model::webview2

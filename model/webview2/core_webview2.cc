@@ -16,6 +16,7 @@ namespace wvsim::model::webview2 {
 
 using internal::BrowserProcess;
 using internal::Core;
+using internal::NoteWaitsBehindHeldScript;
 using internal::RendererProcess;
 using internal::WebViewRecord;
 using sim::Kernel;
@@ -33,6 +34,10 @@ void RunScript(Core& core, WebViewRecord& webview, const std::string& script,
   std::string result = core.pages.RunAppScript(webview, script);
   core.calls.Complete(webview.owner, done, std::move(result));
 }
+
+}  // namespace
+
+namespace internal {
 
 // W7, W9.3, W17: a script that reaches the renderer while a page script holds its JavaScript
 // thread (an alert, a synchronous host-object call) waits behind it; the report says so.
@@ -81,6 +86,10 @@ void NoteWaitsBehindHeldScript(Core& core, const RendererProcess& renderer,
                                 "after the script that is running; ",
                                 renderer.js_held_rule, ")"));
 }
+
+}  // namespace internal
+
+namespace {
 
 Task<> RendererExecuteScript(Core& core, WebViewRecord& webview, const std::string& script,
                              Promise<std::string> done, RendererProcess& renderer) {

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "model/webview2/internal/core.h"
+#include "model/webview2/runtime.h"
 
 namespace wvsim::model::webview2 {
 
@@ -32,15 +33,37 @@ void Ran(FrameRecord& frame, const Promise<std::string>& done) {
   pending.erase(std::remove(pending.begin(), pending.end(), &done.future().state()), pending.end());
 }
 
+// On the frame renderer's JavaScript thread: the script's result is its completion (W7).
+void RunFrameScript(Core& core, FrameRecord& frame, const std::string& script,
+                    const Promise<std::string>& done, uint64_t document) {
+  if (DocumentGone(frame, document)) return;  // destroyed while the script waited (W15)
+  std::string result = core.pages.EvaluateScript(frame.uri, script);
+  if (const std::string* value = frame.Global(script); value != nullptr) result = *value;
+  Ran(frame, done);
+  core.calls.Complete(frame.webview->owner, done, std::move(result));
+}
+
 Task<> RendererExecuteFrameScript(Core& core, FrameRecord& frame, const std::string& script,
                                   Promise<std::string> done, RendererProcess& renderer,
                                   uint64_t document) {
   if (!renderer.responsive() || frame.renderer != &renderer) co_return;  // W12, W15
   if (DocumentGone(frame, document)) co_return;
-  std::string result = core.pages.EvaluateScript(frame.uri, script);
-  if (const std::string* value = frame.Global(script); value != nullptr) result = *value;
-  Ran(frame, done);
-  core.calls.Complete(frame.webview->owner, done, std::move(result));
+  // W7, W9.3, W17: the renderer's one JavaScript thread runs the script after the page script
+  // that holds it (a frame's dialog or synchronous host-object call, or the main document's when
+  // the frame shares its renderer), unless kScriptDuringAlertParam lets it run during a dialog.
+  const bool during_dialog = renderer.js_held && !renderer.js_held_by_host_call &&
+                             core.kernel.Param(kScriptDuringAlertParam, 0) != 0;
+  if (during_dialog) {
+    RunFrameScript(core, frame, script, done, document);
+    co_return;
+  }
+  if (renderer.js_held) internal::NoteWaitsBehindHeldScript(core, renderer, done);
+  Core* self = &core;
+  FrameRecord* target = &frame;
+  const std::string* kept = &script;
+  core.pages.RunJs(renderer, [self, target, kept, done, document] {
+    RunFrameScript(*self, *target, *kept, done, document);
+  });
 }
 
 Task<> BrowserForwardFrameScript(Core& core, FrameRecord& frame, const std::string& script,

@@ -16,6 +16,7 @@
 //   co_await webview.add_FrameCreated([&](FrameCreatedEventArgs& args) { ... args.frame ... });
 //   Async<std::string> op = co_await frame->ExecuteScriptAsync("document.title");
 //   co_await frame->PostWebMessageAsString("ping");  // the frame's OnWebMessage scripts
+//   co_await frame->AddHostObjectToScriptWithOrigins("bridge", bridge, {"https://chat.example"});
 //
 // Thread-safety: like every WebView2 object, a frame belongs to the WebView's UI thread (W3).
 // Determinism: frame ids (CoreWebView2Frame#2) come from a per-run counter.
@@ -25,9 +26,11 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "model/webview2/async.h"
 #include "model/webview2/event_args.h"
+#include "model/webview2/host_object.h"
 #include "sim/object.h"
 #include "sim/task.h"
 
@@ -64,6 +67,13 @@ class CoreWebView2Frame : public sim::Object {
   // W15: to the frame's document current at the call; dropped when it navigated meanwhile.
   sim::Task<> PostWebMessageAsString(std::string_view message);
   sim::Task<> PostWebMessageAsJson(std::string_view json);
+  // W17 (frame_host_objects.cc): `object` is chrome.webview.hostObjects.NAME to the frame's
+  // scripts while the frame's document has one of `origins` ("https://host[:port]", normalized;
+  // "*": every origin; none: no origin), checked at each call. The same name again replaces the
+  // object and its origins; a malformed origin throws E_INVALIDARG.
+  sim::Task<> AddHostObjectToScriptWithOrigins(std::string_view name, HostObject& object,
+                                               std::vector<std::string> origins);
+  sim::Task<> RemoveHostObjectFromScript(std::string_view name);
 
  private:
   friend struct internal::HandleAccess;

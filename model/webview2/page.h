@@ -180,9 +180,9 @@ struct Page {
   std::vector<DeferrableEvent> events = {};
   // Iframes (<iframe name=... src=...>), each a CoreWebView2Frame; a frame of another site runs in
   // a renderer of its own (site isolation, W11), so its exit affects only it (W12). The page
-  // declared for a frame's URI is its document: its scripts run in the frame (W15; its dialogs
-  // hold it as the main page's do, W9.3; host-object calls are not modelled in a frame's
-  // scripts yet).
+  // declared for a frame's URI is its document: its scripts, timers included, run in the frame
+  // (W15; its dialogs hold it as the main page's do, W9.3; it calls the frame's own host objects,
+  // CoreWebView2Frame.AddHostObjectToScriptWithOrigins, W17).
   struct Frame {
     std::string name = {};
     std::string uri = {};

@@ -92,6 +92,15 @@ inline constexpr std::string_view kAuxiliaryThreadsParam = "auxiliary_threads";
 // through the UI thread's message loop, like the runtime's events.
 inline constexpr std::string_view kHostCallsInStaWaitsParam = "host_calls_in_sta_waits";
 
+// W17: the scenario parameter for what no document states: what a frame's script sees when it
+// calls a host object of the frame (CoreWebView2Frame.AddHostObjectToScriptWithOrigins) while
+// the frame's document has none of the object's origins. The reference says only that the object
+// is not accessible then. 1 (the default, an assumption): as for an object never added, the
+// synchronous call throws (its script ends) and the asynchronous one rejects; 0: the call returns
+// undefined and the script goes on.
+inline constexpr std::string_view kFrameHostCallRefusedThrowsParam =
+    "frame_host_call_refused_throws";
+
 class Runtime {
  public:
   // The run's Runtime, made with Kernel::Make; registers the end-of-run checks.

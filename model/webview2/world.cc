@@ -94,6 +94,10 @@ const std::string* World::Global(const CoreWebView2& webview, const std::string&
   return HandleAccess::Record(webview).Global(name);
 }
 
+const std::string* World::Global(const CoreWebView2Frame& frame, const std::string& name) const {
+  return HandleAccess::Record(frame).Global(name);
+}
+
 const std::vector<std::string>& World::EventOutcomes(const CoreWebView2& webview) const {
   return HandleAccess::Record(webview).event_outcomes;
 }

@@ -105,6 +105,8 @@ class World {
   std::string_view Document(const CoreWebView2& webview) const;
   // A global of the current document (window.popupOpened), or nullptr.
   const std::string* Global(const CoreWebView2& webview, const std::string& name) const;
+  // A global of the frame's current document (W15), or nullptr.
+  const std::string* Global(const CoreWebView2Frame& frame, const std::string& name) const;
   // What each finished deferrable event did (W9), in order: "ContextMenuRequested#1: ...".
   const std::vector<std::string>& EventOutcomes(const CoreWebView2& webview) const;
   // The current document's frames.

@@ -80,6 +80,23 @@ Task<> FrameScriptTask(Core& core, FrameRecord& frame, RendererProcess& renderer
   });
 }
 
+// A frame document's timer (setTimeout from its load event), as the main document's
+// (page_scripts.cc): a thread whose one scheduling point is the moment the timer fires, then the
+// script is a message to the frame's renderer; a document gone by then runs nothing.
+Task<> FrameTimerFires(Core& core, FrameRecord& frame, RendererProcess& renderer,
+                       const Page::Script& script, uint64_t document) {
+  co_await core.kernel.Yield({"setTimeout fires", frame.handle});
+  if (!renderer.responsive() || frame.destroyed || frame.document != document) co_return;
+  Core* self = &core;
+  FrameRecord* target = &frame;
+  RendererProcess* process = &renderer;
+  const Page::Script* kept = &script;
+  core.processes.SendToRenderer(renderer, "frame timer script",
+                                [self, target, process, kept, document]() -> Task<> {
+                                  return FrameScriptTask(*self, *target, *process, *kept, document);
+                                });
+}
+
 struct FrameWebMessage {
   uint64_t document = 0;  // the frame's document current at the call
   std::string text;
@@ -249,6 +266,11 @@ void Pages::SendFrameScripts(FrameRecord& frame, When when) {
   RendererProcess* renderer = frame.renderer;
   if (page == nullptr || renderer == nullptr || !renderer->responsive()) return;
   for (const Page::Script& script : page->scripts) {
+    if (when == When::kLoad && script.when == When::kTimer) {
+      kernel_.Spawn("frame timer",
+                    FrameTimerFires(core_, frame, *renderer, script, frame.document));
+      continue;
+    }
     if (script.when != when) continue;
     Core* core = &core_;
     FrameRecord* target = &frame;

@@ -188,9 +188,7 @@ void Pages::RunScriptFrom(WebViewRecord& webview, RendererProcess& renderer,
         break;
       case StepKind::kCallHostSync:
       case StepKind::kCallHostAsync:
-        WVSIM_ASSERT_MSG(frame == nullptr,
-                         "host-object calls in a frame's script are not modelled (issue 15)");
-        if (!CallHost(webview, renderer, script, index)) return;  // held, or it threw
+        if (!CallHost(webview, renderer, script, index, frame)) return;  // held, or it threw
         break;
       case StepKind::kOpenWindow:
         WVSIM_ASSERT_MSG(frame == nullptr, "window.open in a frame's script is not modelled");

@@ -61,7 +61,8 @@ class Pages {
   void RaiseFrameWebMessage(FrameRecord& frame, const std::string& message, bool is_json = false);
   // On the renderer: a web message from the app reached the frame's document.
   void DeliverFrameWebMessage(FrameRecord& frame, const std::string& message, bool is_json);
-  // Sends the frame document's scripts declared for `when` to its renderer.
+  // Sends the frame document's scripts declared for `when` to its renderer; at kLoad, starts the
+  // document's timers (kTimer), as SendPageScripts does for the main document.
   void SendFrameScripts(FrameRecord& frame, Page::Script::When when);
 
   // Raises the page's deferrable events from `index` on, one after the other finished (W9).
@@ -141,10 +142,11 @@ class Pages {
   // thread until NewWindowRequested let it return.
   bool OpenWindow(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
                   size_t index);
-  // W17: a host-object call from a page script's step `index`; true when the script goes on now
-  // (an asynchronous call), false when it holds the JavaScript thread or threw.
+  // W17: a host-object call from a page script's step `index` (with a `frame`, that frame's
+  // document's, calling the frame's host objects); true when the script goes on now (an
+  // asynchronous call), false when it holds the JavaScript thread or threw.
   bool CallHost(WebViewRecord& webview, RendererProcess& renderer, const Page::Script& script,
-                size_t index);
+                size_t index, FrameRecord* frame = nullptr);
   // Runs `call` on the UI thread `ui`: a posted message, or the app's framework's delivery.
   void DeliverHostCall(sim::Thread ui, std::string label, absl::AnyInvocable<Task<>()> call);
 
@@ -166,6 +168,15 @@ const char* DialogCall(Page::Script::Step::Kind kind);
 std::map<std::string, std::string>& GlobalsOf(WebViewRecord& webview, FrameRecord* frame);
 // W15: whether `frame` (null: the main document, always) still shows its document `document`.
 bool SameDocument(const FrameRecord* frame, uint64_t document);
+// W7, W9.3, W17 (core_webview2.cc): an app's script `done` reached `renderer` while a page script
+// holds its JavaScript thread and waits behind it: the trace and the call's report say behind what.
+void NoteWaitsBehindHeldScript(Core& core, const RendererProcess& renderer,
+                               const sim::Promise<std::string>& done);
+// W17 (host_calls.cc): the origin of `uri` ("https://host[:port]", lower case, without the
+// scheme's default port), empty when it has none; and an origin the app names, normalized the
+// same way ("*" stays), empty when it is malformed (no scheme or host, or a path).
+std::string OriginOf(std::string_view uri);
+std::string NormalizedOrigin(std::string_view origin);
 
 }  // namespace wvsim::model::webview2::internal
 

@@ -131,6 +131,15 @@ struct FrameRecord {
   // when the document is destroyed each fails or never completes.
   std::vector<sim::FutureCore*> pending_scripts;
   std::map<std::string, std::string> globals;  // of the current document
+  // W17 (CoreWebView2Frame.AddHostObjectToScriptWithOrigins): the frame's host objects, by name,
+  // in the order added, each with the origins (normalized) whose documents may call it; they
+  // stay with the frame across its navigations and are checked against its origin at each call.
+  struct HostObjectEntry {
+    std::string name;
+    HostObject* object = nullptr;
+    std::vector<std::string> origins;  // "*": every origin
+  };
+  std::vector<HostObjectEntry> host_objects;
   HandlerList<DeferrableEventArgs> permission_requested;
   HandlerList<NavigationStartingEventArgs> navigation_starting;
   HandlerList<NavigationEventArgs> content_loading;
