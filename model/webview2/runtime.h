@@ -63,8 +63,9 @@ using sim::Thread;
 // event registration (add_*) is a scheduling point, then its thread check (W3); the scenario
 // apps' user resizes the form while the app runs (scenario_app.cc). 4: a page's dialogs raise
 // ScriptDialogOpening only with AreDefaultScriptDialogsEnabled false; the default dialogs wait for
-// the user (W9.3).
-inline constexpr uint32_t kWebView2ModelVersion = 4;
+// the user (W9.3). 5: a navigation to a document whose own title differs from the one before
+// raises DocumentTitleChanged, before or after NavigationCompleted (a recorded choice, W2).
+inline constexpr uint32_t kWebView2ModelVersion = 5;
 
 // W4: the scenario parameter that turns the reentrancy oracle into the runtime's own behaviour:
 // 0 (default) reports a nested loop in a WebView2 handler at once; N > 0 lets the loop run, as

@@ -206,10 +206,23 @@ void Navigation::Load(WebViewRecord& webview, std::string_view uri, uint64_t id,
                       RendererProcess& renderer) {
   if (!renderer.responsive()) return;  // W12: a hung renderer loads nothing
   if (!webview.frames.empty()) core_.pages.DestroyFrames(webview);  // the old document's frames
+  const std::string old_title = core_.pages.DocumentTitle(webview);
   webview.SetDocument(uri);
   webview.navigation_id = id;
   RaiseDocumentEvent(webview, webview.content_loading, "ContentLoading");
   RaiseDocumentEvent(webview, webview.dom_content_loaded, "DOMContentLoaded");
+  // W2: the new document's own title, known once it is parsed, changes DocumentTitle; its
+  // DocumentTitleChanged "may run before or after the NavigationCompleted event": a recorded
+  // choice, made only for an app that listens.
+  webview.title_changed_after_load = false;
+  if (!webview.document_title_changed.empty() && core_.pages.DocumentTitle(webview) != old_title) {
+    if (kernel_.Choose(sim::ChoiceKind::kValue, 2,
+                       "W2: DocumentTitleChanged before or after NavigationCompleted") == 0) {
+      core_.pages.RaiseDocumentTitleChanged(webview);
+    } else {
+      webview.title_changed_after_load = true;
+    }
+  }
   core_.pages.SendPageScripts(webview, Page::Script::When::kDOMContentLoaded);
   const Page* page = core_.pages.FindPage(uri);
   if (page != nullptr && !page->subresource.empty() && !webview.web_resource_requested.empty()) {
@@ -243,6 +256,10 @@ void Navigation::CompleteLoad(WebViewRecord& webview) {
   const Page* page = core_.pages.FindPage(webview.document);
   if (page != nullptr && !page->frames.empty()) core_.pages.CreateFrames(webview, *page);
   RaiseDocumentEvent(webview, webview.navigation_completed, "NavigationCompleted");
+  if (webview.title_changed_after_load) {
+    webview.title_changed_after_load = false;
+    core_.pages.RaiseDocumentTitleChanged(webview);  // W2: after NavigationCompleted
+  }
   if (page == nullptr) return;
   if (!page->web_message.empty()) core_.pages.RaiseWebMessage(webview, page->web_message);
   if (!page->window_open.empty()) RaiseNewWindow(webview, page->window_open);

@@ -39,6 +39,10 @@ std::string Pages::DocumentTitle(const WebViewRecord& webview) const {
 void Pages::SetDocumentTitle(WebViewRecord& webview, const std::string& title) {
   webview.script_title = title;
   webview.globals["document.title"] = "\"" + title + "\"";  // what ExecuteScript reads (W7)
+  RaiseDocumentTitleChanged(webview);
+}
+
+void Pages::RaiseDocumentTitleChanged(WebViewRecord& webview) {
   if (webview.document_title_changed.empty()) return;
   auto& args = core_.events.NewEventArgs<DocumentTitleChangedEventArgs>(
       webview, "DocumentTitleChanged", "", "W2");

@@ -74,6 +74,8 @@ class Pages {
   // (which raises DocumentTitleChanged on the UI thread).
   std::string DocumentTitle(const WebViewRecord& webview) const;
   void SetDocumentTitle(WebViewRecord& webview, const std::string& title);
+  // W2: DocumentTitleChanged on the UI thread (a script's title, or a new document's own).
+  void RaiseDocumentTitleChanged(WebViewRecord& webview);
   // Page -> host: window.chrome.webview.postMessage (W2).
   void RaiseWebMessage(WebViewRecord& webview, const std::string& message, bool is_json = false);
 

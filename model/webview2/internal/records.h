@@ -60,6 +60,9 @@ struct WebViewRecord {
   std::map<std::string, std::string> globals;  // of the current document
   // W2: document.title as a page script set it; empty: the page's declared title.
   std::string script_title;
+  // W2: the new document's own title differs from the one before and DocumentTitleChanged is
+  // raised after NavigationCompleted (the recorded choice of Navigation::Load).
+  bool title_changed_after_load = false;
   std::vector<std::string> event_outcomes;  // what each finished deferrable event did (W9)
   std::vector<CoreWebView2Frame*> frames;   // of the current document
   std::string user_agent;                   // Emulation.setUserAgentOverride (devtools.cc)
