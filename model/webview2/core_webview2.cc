@@ -16,6 +16,7 @@ namespace wvsim::model::webview2 {
 
 using internal::BrowserProcess;
 using internal::Core;
+using internal::JsHold;
 using internal::RendererProcess;
 using internal::WebViewRecord;
 using sim::Kernel;
@@ -34,13 +35,31 @@ void RunScript(Core& core, WebViewRecord& webview, const std::string& script,
   core.calls.Complete(webview.owner, done, std::move(result));
 }
 
-// W7, W9.3, W17: a script that reaches the renderer while a page script holds its JavaScript
-// thread (an alert, a synchronous host-object call) waits behind it; the report says so.
+// Whether a planted defect (planted_defects.h) lets an ExecuteScript overtake this hold.
+bool PlantedDefectIgnoresHold(JsHold hold) {
+  const PlantedDefects& planted = TestOnlyPlantedDefects();
+  switch (hold) {
+    case JsHold::kNone:
+      return false;
+    case JsHold::kHostCall:
+      return planted.script_runs_past_host_call;
+    case JsHold::kWindowOpen:
+      return planted.script_runs_past_window_open;
+    case JsHold::kDialogEvent:
+    case JsHold::kDefaultDialog:
+      return planted.script_runs_past_alert;
+  }
+  return false;
+}
+
+// W7, W9.1, W9.3, W17: a script that reaches the renderer while a page script holds its
+// JavaScript thread (an alert, window.open, a synchronous host-object call) waits behind it; the
+// report says so.
 void NoteWaitsBehindHeldScript(Core& core, const RendererProcess& renderer,
                                const Promise<std::string>& done) {
   if (!core.kernel.traced()) return;
   const std::string& renderer_name = renderer.thread.name();
-  if (renderer.js_held_by_host_call) {
+  if (renderer.js_hold == JsHold::kHostCall) {
     core.kernel.Log(absl::StrCat(done.future().name(), " waits on ", renderer_name,
                                  "'s JavaScript thread behind the page's ", renderer.js_held_by));
     done.SetProducer(
@@ -53,7 +72,7 @@ void NoteWaitsBehindHeldScript(Core& core, const RendererProcess& renderer,
                      "running)"));
     return;
   }
-  if (renderer.js_held_by_user) {
+  if (renderer.js_hold == JsHold::kDefaultDialog) {
     core.kernel.Log(absl::StrCat(done.future().name(), " waits on ", renderer_name,
                                  "'s JavaScript thread behind the page's ", renderer.js_held_in,
                                  ", which waits for its user"));
@@ -85,7 +104,7 @@ void NoteWaitsBehindHeldScript(Core& core, const RendererProcess& renderer,
 Task<> RendererExecuteScript(Core& core, WebViewRecord& webview, const std::string& script,
                              Promise<std::string> done, RendererProcess& renderer) {
   if (!renderer.responsive()) co_return;  // W12: a hung renderer runs nothing
-  if (renderer.js_held && !renderer.js_held_by_host_call &&
+  if (renderer.js_held() && renderer.js_hold != JsHold::kHostCall &&
       core.kernel.Param(kScriptDuringAlertParam, 0) != 0) {
     // The parameter's other reading (unconfirmed): the script runs during the open alert.
     if (core.kernel.traced()) {
@@ -96,13 +115,11 @@ Task<> RendererExecuteScript(Core& core, WebViewRecord& webview, const std::stri
     RunScript(core, webview, script, done);
     co_return;
   }
-  const PlantedDefects& planted = TestOnlyPlantedDefects();
-  if (renderer.js_held && (renderer.js_held_by_host_call ? planted.script_runs_past_host_call
-                                                         : planted.script_runs_past_alert)) {
+  if (PlantedDefectIgnoresHold(renderer.js_hold)) {
     RunScript(core, webview, script, done);  // a planted defect: the hold is ignored
     co_return;
   }
-  if (renderer.js_held) NoteWaitsBehindHeldScript(core, renderer, done);
+  if (renderer.js_held()) NoteWaitsBehindHeldScript(core, renderer, done);
   Core* self = &core;
   WebViewRecord* target = &webview;
   const std::string* kept = &script;

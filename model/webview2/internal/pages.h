@@ -87,7 +87,7 @@ class Pages {
   // (an alert waiting for ScriptDialogOpening, W9.3), once it has finished (W7: in order).
   template <typename Work>
   void RunJs(RendererProcess& renderer, Work work) {
-    if (!renderer.js_held) {
+    if (!renderer.js_held()) {
       work();
       return;
     }
