@@ -161,6 +161,9 @@ TEST(PlantedDefects, ScriptsOvertakingAHeldJavaScriptThreadBreakPageWaitPredicti
       {&PlantedDefects::script_runs_past_host_call, "script_runs_past_host_call"},
       // W9.3: the script the alert's handler awaits before completing its deferral runs at once.
       {&PlantedDefects::script_runs_past_alert, "script_runs_past_alert"},
+      // W9.1: the script NewWindowRequested's handler awaits before completing its deferral runs
+      // at once, past the window.open that waits for that deferral.
+      {&PlantedDefects::script_runs_past_window_open, "script_runs_past_window_open"},
   };
   for (const auto& planted : defects) {
     SCOPED_TRACE(planted.what);

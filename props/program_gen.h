@@ -64,9 +64,11 @@ rc::Gen<Program> ValueCallbackPrograms();
 // user, not awaited) while the renderer may crash under them (W12, W15).
 rc::Gen<Program> AbandoningPrograms();
 
-// WebView2 programs whose home page is an actor (W7, W9.3, W17): its scripts call host methods
-// (one drives a chain of posts and waits on the UI thread), post, and open an alert the program's
-// ScriptDialogOpening handler answers, while Form_Load ignores, awaits or blocks on a script.
+// WebView2 programs whose home page is an actor (W7, W9.1, W9.3, W17): its scripts, at load, on
+// the app's web message or on a timer, call host methods (one drives a chain of posts and waits on
+// the UI thread), post, open an alert the program's ScriptDialogOpening handler answers and call
+// window.open, which its NewWindowRequested handler (if any) answers, while Form_Load ignores,
+// awaits or blocks on a script.
 rc::Gen<Program> PageWaitPrograms();
 
 // WebView2 programs whose page's script calls host methods made like HandlerPrograms()' handlers,
@@ -75,7 +77,7 @@ rc::Gen<Program> PageWaitPrograms();
 rc::Gen<Program> PageCallbackPrograms();
 
 // Programs with callbacks on both runtimes: CrashingHandlerPrograms(), ValueCallbackPrograms() or
-// PageWaitPrograms() (host methods and the alert's handler).
+// PageWaitPrograms() (host methods and the handlers of alert and window.open).
 rc::Gen<Program> CallbackPrograms();
 
 // Any of the above.

@@ -461,18 +461,19 @@ bool AwaitsAScript(const Program& program, uint32_t routine) {
   return false;
 }
 
-// A ScriptDialogOpening handler for the page's alert (W9.3): its deferral taken and completed at
-// once, by RAII, after awaiting posted work, or (`may_stall`) after awaiting a script, which
-// waits behind the alert for the deferral: a stall (W7); or no deferral at all.
-void GenAlertHandler(ChoiceSource& choices, Program& program, bool may_stall) {
+// A handler for an event that holds the page's JavaScript thread until it finished (the alert's
+// ScriptDialogOpening, W9.3; window.open's NewWindowRequested, W9.1), as a new routine: its
+// deferral taken and completed at once, by RAII, after awaiting posted work, or (`may_stall`)
+// after awaiting a script, which waits behind the held page script for the deferral: a stall
+// (W7); or no deferral at all.
+uint32_t GenHoldingEventHandler(ChoiceSource& choices, Program& program, bool may_stall) {
   const uint32_t routine = NewRoutine(program);
-  program.handlers.push_back(
-      PageEventHandler{.event = DeferrableEvent::kScriptDialogOpening, .routine = routine});
   static constexpr DeferralMode kModes[] = {DeferralMode::kNow, DeferralMode::kScoped,
                                             DeferralMode::kLater, DeferralMode::kAfterScript};
   uint32_t mode = choices.Below(5);
   if (mode == 3 && !may_stall) mode = 0;
   if (mode < 4) AddOp(program, routine, {.kind = OpKind::kDefer, .deferral = kModes[mode]});
+  return routine;
 }
 
 Program PageWaitProgram(ChoiceSource& choices) {
@@ -504,42 +505,66 @@ Program PageWaitProgram(ChoiceSource& choices) {
        .routine = chain});
   program.page_scripts.push_back(first);
   bool alert = false;
+  bool open = false;
   const int scripts = 1 + static_cast<int>(choices.Below(2));
   for (int s = 0; s < scripts; ++s) {
-    // A second script at load (after the first), or on the app's message: the latter runs at a
-    // time the page's load does not fix, so it only posts and calls fire-and-forget methods.
+    // A second script at load (after the first), on the app's message, or on a timer: the latter
+    // two run at a time the page's load does not fix, so they only post and call fire-and-forget
+    // methods.
     if (s > 0) {
-      const bool on_message = messages && choices.Coin();
-      program.page_scripts.push_back(
-          {.when = on_message ? PageScript::When::kWebMessage : PageScript::When::kLoad});
+      PageScript::When when = PageScript::When::kLoad;
+      if (messages && choices.Coin()) {
+        when = PageScript::When::kWebMessage;
+      } else if (choices.Below(3) == 0) {
+        when = PageScript::When::kTimer;
+      }
+      program.page_scripts.push_back({.when = when});
     }
     PageScript& script = program.page_scripts.back();
-    const bool on_message = script.when == PageScript::When::kWebMessage;
+    const bool unfixed_time =
+        script.when == PageScript::When::kWebMessage || script.when == PageScript::When::kTimer;
     const int steps = static_cast<int>(choices.Below(3));
     for (int i = 0; i < steps; ++i) {
-      const uint32_t kind = choices.Below(on_message || alert ? 3 : 4);
-      if (kind == 0) {
+      // Each wait for an app's event (alert, window.open) at most once, and only at load.
+      const uint32_t kind = choices.Below(unfixed_time ? 3 : 5);
+      if (kind == 0 || (kind == 3 && alert) || (kind == 4 && open)) {
         script.steps.push_back({.kind = PageStep::Kind::kPost});
       } else if (kind == 3) {
         script.steps.push_back({.kind = PageStep::Kind::kAlert});
         alert = true;
+      } else if (kind == 4) {
+        script.steps.push_back({.kind = PageStep::Kind::kOpenWindow});
+        open = true;
       } else {
         const uint32_t method = NewRoutine(program);
         GenLeaf(choices, program, method, 0, 1, shape);
-        const bool sync = kind == 1 && !on_message;
+        const bool sync = kind == 1 && !unfixed_time;
         script.steps.push_back(
             {.kind = sync ? PageStep::Kind::kHostSync : PageStep::Kind::kHostAsync,
              .routine = method});
       }
     }
   }
-  // The chain must not await a script behind an alert that never returns: whether its script
-  // slipped in before the alert is the scheduler's, and so would be what the chain does next.
-  if (alert) GenAlertHandler(choices, program, !AwaitsAScript(program, chain));
+  // The chain must not await a script behind an alert or window.open that never returns: whether
+  // its script slipped in before the wait is the scheduler's, and so would be what the chain does
+  // next.
+  const bool may_stall = !AwaitsAScript(program, chain);
+  if (alert) {
+    const uint32_t routine = GenHoldingEventHandler(choices, program, may_stall);
+    program.handlers.push_back(
+        PageEventHandler{.event = DeferrableEvent::kScriptDialogOpening, .routine = routine});
+  }
+  // Without a NewWindowRequested handler window.open returns at once (W9.1).
+  if (open && choices.Below(6) > 0) {
+    program.new_window_handler = GenHoldingEventHandler(choices, program, may_stall);
+  }
   // The page may navigate away at the very end of its last load script: nothing of the home
-  // page's is left to run then (message scripts aside, which only post or call fire-and-forget).
+  // page's is left to run then (message and timer scripts aside, which only post or call
+  // fire-and-forget, and a timer's not even that once the page is gone).
   PageScript& last = program.page_scripts.back();
-  if (last.when != PageScript::When::kWebMessage && choices.Below(4) == 0) {
+  const bool at_load =
+      last.when == PageScript::When::kLoad || last.when == PageScript::When::kDOMContentLoaded;
+  if (at_load && choices.Below(4) == 0) {
     last.steps.push_back({.kind = PageStep::Kind::kNavigate});
   }
   return program;

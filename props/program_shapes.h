@@ -73,8 +73,10 @@ enum class ProgramProfile : uint8_t {
   // a script, and the user's clicks may message the page; the home page's scripts call host methods
   // (the first
   // one drives the one chain of posts and waits, on the UI thread, as a WebView2 callback; the
-  // others are fire-and-forget), post, and open at most one alert, which the program's
-  // ScriptDialogOpening handler answers (maybe completing its deferral after awaiting a script).
+  // others are fire-and-forget), post, open at most one alert, which the program's
+  // ScriptDialogOpening handler answers, and call window.open at most once, which its
+  // NewWindowRequested handler (if any) answers (each maybe completing its deferral after awaiting
+  // a script).
   // PredictsDeadlock and PredictsPageStall are exact here.
   kPageWaits,
   // Host methods as WebView2 callbacks (W4, W17): the page's load script calls host methods made

@@ -196,6 +196,14 @@ bool Navigates(const Program& program) {
   return false;
 }
 
+// Whether handler `routine` completes its deferral only after awaiting a script (`defer script`).
+bool CompletesAfterAScript(const Program& program, uint32_t routine) {
+  for (const Op& op : program.routines[routine].ops) {
+    if (op.kind == OpKind::kDefer && op.deferral == DeferralMode::kAfterScript) return true;
+  }
+  return false;
+}
+
 // The outcome of host method `routine`, run on the UI thread (W17), on its own.
 Outcome FollowHostMethod(const Program& program, uint32_t routine) {
   Follower follower(program, model::programs::IsSyncHostMethod(program, routine));
@@ -257,15 +265,19 @@ bool PredictsPageStall(const Program& program) {
       return true;
     }
   }
-  if (!model::programs::PageOpensAlerts(program)) return false;
   // W9.3: the alert's handler completes its deferral after a script that waits behind the alert.
-  for (const model::programs::PageEventHandler& handler : program.handlers) {
-    if (handler.event != model::webview2::DeferrableEvent::kScriptDialogOpening) continue;
-    for (const Op& op : program.routines[handler.routine].ops) {
-      if (op.kind == OpKind::kDefer && op.deferral == DeferralMode::kAfterScript) return true;
+  if (model::programs::PageOpensAlerts(program)) {
+    for (const model::programs::PageEventHandler& handler : program.handlers) {
+      if (handler.event == model::webview2::DeferrableEvent::kScriptDialogOpening &&
+          CompletesAfterAScript(program, handler.routine)) {
+        return true;
+      }
     }
   }
-  return false;
+  // W9.1: so does the NewWindowRequested handler that window.open waits for.
+  return model::programs::PageHasStep(program, model::programs::PageStep::Kind::kOpenWindow) &&
+         program.new_window_handler.has_value() &&
+         CompletesAfterAScript(program, *program.new_window_handler);
 }
 
 namespace {

@@ -29,7 +29,7 @@ bool PredictsDeadlock(const Program& program);
 // never ends because the page's JavaScript thread is held for good (W7): a host method run by a
 // synchronous call awaits a script, which waits behind that call (W17), or the page's alert's
 // ScriptDialogOpening handler completes its deferral only after a script, which waits behind
-// that alert (W9.3).
+// that alert (W9.3), or the NewWindowRequested handler of the page's window.open does (W9.1).
 bool PredictsPageStall(const Program& program);
 
 // The verdict of a HandlerPrograms() program, the same on every schedule: the page raises its

@@ -4,9 +4,11 @@
 // every profile is well formed, crash programs crash processes and some runs end as the crash
 // leaves them (W12, W15), Android programs nest ValueCallbacks (A11), abandoning programs
 // leave scripts pending that nobody awaits any longer, and page programs call host methods both
-// ways, open alerts and end in every verdict their properties tell apart (W9.3, W17).
+// ways, open alerts and windows and end in every verdict their properties tell apart (W9.1, W9.3,
+// W17).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -23,6 +25,7 @@ namespace {
 
 using model::programs::Observation;
 using model::programs::OpKind;
+using model::programs::PageHasStep;
 using model::programs::ScriptWait;
 
 constexpr int kProgramsPerProfile = 300;
@@ -67,6 +70,11 @@ bool NestsCallbacks(const Program& program) {
     }
   }
   return false;
+}
+
+// `defer script`: a handler that completes its deferral after awaiting a script.
+bool DefersAfterAScript(const model::programs::Op& op) {
+  return op.kind == OpKind::kDefer && op.deferral == model::programs::DeferralMode::kAfterScript;
 }
 
 // Whether some routine of `program` has an op of `kind` with wait `wait`.
@@ -197,46 +205,50 @@ TEST(ProgramShapes, AbandoningProgramsCrashAndLeaveScriptsNobodyAwaits) {
   EXPECT_GE(abandoned, kProgramsPerProfile / 30);
 }
 
-// Whether some page script of `program` has a step of `kind`.
-bool HasStep(const Program& program, model::programs::PageStep::Kind kind) {
-  for (const model::programs::PageScript& script : program.page_scripts) {
-    for (const model::programs::PageStep& step : script.steps) {
-      if (step.kind == kind) return true;
-    }
-  }
-  return false;
-}
-
-TEST(ProgramShapes, PageWaitProgramsCallHostMethodsOpenAlertsAndEndEachWay) {
+TEST(ProgramShapes, PageWaitProgramsCallHostMethodsOpenAlertsAndWindowsAndEndEachWay) {
   using Step = model::programs::PageStep::Kind;
   PrngChoices choices(kSeed);
   int sync_calls = 0;
   int async_calls = 0;
   int alerts = 0;
+  int window_opens = 0;
+  int window_stalls = 0;  // the NewWindowRequested handler completes after a script (W9.1)
   int navigations = 0;
   int on_message = 0;
+  int on_timer = 0;
   int deadlocks = 0;
   int stalls = 0;
   for (const Program& program : ProgramsOf(ProgramProfile::kPageWaits, choices)) {
-    sync_calls += HasStep(program, Step::kHostSync) ? 1 : 0;
-    async_calls += HasStep(program, Step::kHostAsync) ? 1 : 0;
-    alerts += HasStep(program, Step::kAlert) ? 1 : 0;
-    navigations += HasStep(program, Step::kNavigate) ? 1 : 0;
-    for (const model::programs::PageScript& script : program.page_scripts) {
-      if (script.when == model::programs::PageScript::When::kWebMessage) {
-        ++on_message;
-        break;
-      }
+    sync_calls += PageHasStep(program, Step::kHostSync) ? 1 : 0;
+    async_calls += PageHasStep(program, Step::kHostAsync) ? 1 : 0;
+    alerts += PageHasStep(program, Step::kAlert) ? 1 : 0;
+    const bool opens = PageHasStep(program, Step::kOpenWindow);
+    window_opens += opens ? 1 : 0;
+    if (opens && program.new_window_handler.has_value()) {
+      const std::vector<model::programs::Op>& ops =
+          program.routines[*program.new_window_handler].ops;
+      window_stalls += std::any_of(ops.begin(), ops.end(), DefersAfterAScript) ? 1 : 0;
     }
+    navigations += PageHasStep(program, Step::kNavigate) ? 1 : 0;
+    using When = model::programs::PageScript::When;
+    const auto has_script_at = [&program](When when) {
+      return std::any_of(program.page_scripts.begin(), program.page_scripts.end(),
+                         [when](const model::programs::PageScript& s) { return s.when == when; });
+    };
+    on_message += has_script_at(When::kWebMessage) ? 1 : 0;
+    on_timer += has_script_at(When::kTimer) ? 1 : 0;
     deadlocks += PredictsDeadlock(program) ? 1 : 0;
     stalls += PredictsPageStall(program) ? 1 : 0;
   }
-  // Measured: 190, 203, 78, 66, 40, 174 and 11 of 300.
+  // Measured: 177, 200, 77, 77, 11, 48, 36, 40, 167 and 19 of 300.
   EXPECT_GE(sync_calls, kProgramsPerProfile / 4);
   EXPECT_GE(async_calls, kProgramsPerProfile / 4);
   EXPECT_GE(alerts, kProgramsPerProfile / 10);
+  EXPECT_GE(window_opens, kProgramsPerProfile / 10);
+  EXPECT_GE(window_stalls, kProgramsPerProfile / 60);
   EXPECT_GE(navigations, kProgramsPerProfile / 10);
   EXPECT_GE(on_message, kProgramsPerProfile / 20);
+  EXPECT_GE(on_timer, kProgramsPerProfile / 20);
   // Every outcome is common enough that the property tests each side.
   EXPECT_GE(deadlocks, kProgramsPerProfile / 10);
   EXPECT_GE(stalls, kProgramsPerProfile / 60);
@@ -252,9 +264,9 @@ TEST(ProgramShapes, PageCallbackProgramsCallHostMethodsBothWaysHandleMessagesAnd
   int message_handlers = 0;  // that the page's posts run
   for (const Program& program : ProgramsOf(ProgramProfile::kPageCallbacks, choices)) {
     message_handlers +=
-        program.message_handler.has_value() && HasStep(program, Step::kPost) ? 1 : 0;
-    sync_calls += HasStep(program, Step::kHostSync) ? 1 : 0;
-    async_calls += HasStep(program, Step::kHostAsync) ? 1 : 0;
+        program.message_handler.has_value() && PageHasStep(program, Step::kPost) ? 1 : 0;
+    sync_calls += PageHasStep(program, Step::kHostSync) ? 1 : 0;
+    async_calls += PageHasStep(program, Step::kHostAsync) ? 1 : 0;
     reentrant += PredictHandlerVerdict(program) == model::WebViewVerdict::kReentrancy ? 1 : 0;
   }
   // Measured: 218, 212, 68 and 91 of 300.

@@ -111,6 +111,26 @@ TEST(ProgramText, FormatsWhatItParsesWithThePagesScripts) {
   EXPECT_TRUE(PageOpensAlerts(*program));
 }
 
+// W9.1: the page's window.open and the program's NewWindowRequested handler, printed after the
+// other handlers.
+TEST(ProgramText, FormatsWhatItParsesWithWindowOpen) {
+  const std::vector<std::string> lines = {
+      "thread ui pump main=r0",         "routine r0: navigate",
+      "routine r1: defer later",        "routine r2: defer now",
+      "handler ScriptDialogOpening r2", "handler NewWindowRequested r1",
+      "page load: open; alert; open",   "page timer: post",
+  };
+  absl::StatusOr<Program> program = Parse(lines);
+  ASSERT_TRUE(program.ok()) << program.status();
+  EXPECT_EQ(FormatProgram(*program), lines);
+  EXPECT_EQ(program->new_window_handler, 1u);
+  EXPECT_EQ(NewWindowHandlerIndex(*program), 1u);
+  EXPECT_TRUE(IsHandler(*program, 1));
+  EXPECT_TRUE(PageHasStep(*program, PageStep::Kind::kOpenWindow));
+  EXPECT_FALSE(PageHasStep(*program, PageStep::Kind::kHostSync));
+  EXPECT_EQ(program->page_scripts[1].when, PageScript::When::kTimer);
+}
+
 TEST(ProgramText, RejectsMalformedProgramsNamingTheLine) {
   struct Case {
     std::vector<std::string> lines;
@@ -164,9 +184,9 @@ TEST(ProgramText, RejectsMalformedProgramsNamingTheLine) {
       {{"thread ui pump main=r0", "routine r0:", "page load: host maybe r0"},
        "expected 'host sync rN' or 'host async rN'"},
       {{"thread ui pump main=r0", "routine r0:", "page unload: post"},
-       "expected 'page load|dom|message: ...'"},
+       "expected 'page load|dom|message|timer: ...'"},
       {{"thread ui pump main=r0", "routine r0:", "page load post"},
-       "expected 'page load|dom|message: step; ...'"},
+       "expected 'page load|dom|message|timer: step; ...'"},
       {{"thread ui pump main=r0", "routine r0:", "page load: host sync r1"},
        "r1 is used but not defined"},
       {{"thread ui pump main=r0", "routine r0:", "page load: host sync r0"},
@@ -198,6 +218,22 @@ TEST(ProgramText, RejectsMalformedProgramsNamingTheLine) {
       {{"thread ui pump main=r0", "routine r0:", "routine r1: defer later; defer soon",
         "handler ScriptDialogOpening r1"},
        "defer now|scoped|later|other|never|twice|script"},
+      {{"thread ui pump main=r0", "routine r0:", "page load: opens"},
+       "unknown page step 'opens' (post, host sync rN, host async rN, alert, open, navigate)"},
+      {{"thread ui pump main=r0", "routine r0:", "routine r1:", "handler NewWindowRequested r1",
+        "handler NewWindowRequested r1"},
+       "program line 5: a second handler for NewWindowRequested"},
+      {{"thread ui pump main=r0", "routine r0:", "routine r1:", "handler NewWindowRequested r1",
+        "handler DownloadStarting r1"},
+       "routine r1 handles two events"},
+      {{"thread ui pump main=r0", "routine r0:", "handler NewWindowRequested r1"},
+       "r1 is used but not defined"},
+      {{"thread ui pump main=r0", "routine r0: post ui r1", "routine r1: defer now",
+        "handler NewWindowRequested r1"},
+       "r1 is a page event's handler, which only the page runs"},
+      {{"runtime android", "thread main pump main=r0",
+        "routine r0:", "routine r1:", "handler NewWindowRequested r1"},
+       "an Android program has no page event handlers"},
   };
   for (const Case& c : cases) {
     absl::StatusOr<Program> program = Parse(c.lines);
@@ -398,6 +434,41 @@ TEST(ProgramInterpreter, AnAlertWhoseHandlerAwaitsAScriptBeforeCompletingStalls)
                 seed);
     EXPECT_EQ(now.violation.kind, Verdict::kClean) << now.violation.report;
   }
+}
+
+// W9.1: window.open waits for NewWindowRequested, deferral included: a handler that completes its
+// deferral only after a script (which waits behind window.open) stalls, naming the wait; one that
+// completes it after other work, or no handler at all, lets window.open return.
+TEST(ProgramInterpreter, AWindowOpenWhoseHandlerAwaitsAScriptBeforeCompletingStalls) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    const sim::RunOutcome after_script =
+        RunOnce({"thread ui pump main=r0", "routine r0: navigate", "routine r1: defer script",
+                 "handler NewWindowRequested r1", "page load: post; open"},
+                seed);
+    EXPECT_EQ(after_script.violation.kind, Verdict::kStall) << after_script.violation.report;
+    EXPECT_NE(after_script.violation.report.find("window.open()"), std::string::npos)
+        << after_script.violation.report;
+    EXPECT_NE(after_script.violation.report.find("W9.1"), std::string::npos)
+        << after_script.violation.report;
+    const sim::RunOutcome later =
+        RunOnce({"thread ui pump main=r0", "routine r0: navigate; script await",
+                 "routine r1: defer later", "handler NewWindowRequested r1", "page load: open"},
+                seed);
+    EXPECT_EQ(later.violation.kind, Verdict::kClean) << later.violation.report;
+    const sim::RunOutcome unhandled = RunOnce(
+        {"thread ui pump main=r0", "routine r0: navigate; script await", "page load: open; post"},
+        seed);
+    EXPECT_EQ(unhandled.violation.kind, Verdict::kClean) << unhandled.violation.report;
+  }
+}
+
+// W9.1, W5: Form_Load reads its script's .Result while the page's window.open waits for
+// NewWindowRequested, which the blocked UI thread would have to dispatch.
+TEST(ProgramInterpreter, AScriptResultWhileWindowOpenWaitsDeadlocks) {
+  const sim::RunOutcome outcome =
+      RunOnce({"thread ui pump main=r0", "routine r0: navigate; script block",
+               "routine r1: defer now", "handler NewWindowRequested r1", "page dom: open"});
+  EXPECT_EQ(outcome.violation.kind, Verdict::kDeadlock) << outcome.violation.report;
 }
 
 // W2, F10: the user's click posts a web message; once the page loaded, its message script runs and

@@ -75,6 +75,9 @@ inline constexpr char kProgramHomePage[] = "https://app.example/index.html";
 
 // The page a page script's `navigate` step goes to: it has no scripts.
 inline constexpr char kProgramNextPage[] = "https://app.example/next.html";
+// The page a page script's `open` step asks window.open for (never navigated: the program's
+// NewWindowRequested handler sets no NewWindow).
+inline constexpr char kProgramPopupPage[] = "https://app.example/popup.html";
 // The host object whose methods are the program's host methods, each named "rN" after its routine.
 inline constexpr char kProgramHostObject[] = "app";
 // What the program's `message` op posts to the page.

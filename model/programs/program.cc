@@ -249,7 +249,7 @@ bool IsHandler(const Program& program, uint32_t routine) {
   for (const PageEventHandler& handler : program.handlers) {
     if (handler.routine == routine) return true;
   }
-  return false;
+  return program.new_window_handler == routine;
 }
 
 bool IsAsyncMethod(const Program& program, uint32_t routine) {
@@ -295,10 +295,10 @@ bool IsSyncHostMethod(const Program& program, uint32_t routine) {
   return HostStepRuns(program, routine, /*sync_only=*/true);
 }
 
-bool PageOpensAlerts(const Program& program) {
+bool PageHasStep(const Program& program, PageStep::Kind kind) {
   for (const PageScript& script : program.page_scripts) {
     for (const PageStep& step : script.steps) {
-      if (step.kind == PageStep::Kind::kAlert) return true;
+      if (step.kind == kind) return true;
     }
   }
   return false;
@@ -344,8 +344,21 @@ absl::Status ValidateProgram(const Program& program) {
       return absl::InvalidArgumentError("the name 'pool' is the CLR thread pool's");
     }
   }
-  if (program.runtime == ProgramRuntime::kAndroid && !program.handlers.empty()) {
+  const bool handlers = !program.handlers.empty() || program.new_window_handler.has_value();
+  if (program.runtime == ProgramRuntime::kAndroid && handlers) {
     return absl::InvalidArgumentError("an Android program has no page event handlers");
+  }
+  if (program.new_window_handler.has_value()) {
+    const uint32_t routine = *program.new_window_handler;
+    if (routine >= program.routines.size()) {
+      return absl::InvalidArgumentError(absl::StrFormat("handler: no routine r%u", routine));
+    }
+    for (const PageEventHandler& handler : program.handlers) {
+      if (handler.routine == routine) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("handler: routine r%u handles two events", routine));
+      }
+    }
   }
   for (size_t i = 0; i < program.handlers.size(); ++i) {
     const PageEventHandler& handler = program.handlers[i];
@@ -466,6 +479,8 @@ const char* PageStepName(PageStep::Kind kind) {
       return "alert";
     case PageStep::Kind::kNavigate:
       return "navigate";
+    case PageStep::Kind::kOpenWindow:
+      return "open";
   }
   return "?";
 }
@@ -478,6 +493,8 @@ const char* PageScriptWhenName(PageScript::When when) {
       return "dom";
     case PageScript::When::kWebMessage:
       return "message";
+    case PageScript::When::kTimer:
+      return "timer";
   }
   return "?";
 }

@@ -74,11 +74,12 @@
 // chooses, once Form1_Load created the WebView (the form is shown).
 //
 // A WebView2 program may also declare its home page's scripts (docs/webview2-rules.md W2, W7,
-// W9.3, W17): each runs on the renderer's single JavaScript thread, in order with the app's
-// ExecuteScript calls, when the page loaded (`load`), when its document was parsed (`dom`), or
-// when a web message from the app (`message`, the op) reaches it (`message`):
+// W9.1, W9.3, W17): each runs on the renderer's single JavaScript thread, in order with the
+// app's ExecuteScript calls, when the page loaded (`load`), when its document was parsed (`dom`),
+// when a web message from the app (`message`, the op) reaches it (`message`), or on a timer its
+// load event started, which fires at a time the scheduler chooses (`timer`):
 //
-//   page load: post; host sync r5; alert; navigate
+//   page load: post; host sync r5; alert; open; navigate
 //   page message: host async r6
 //
 // Steps: `post` window.chrome.webview.postMessage (WebMessageReceived, which the program does not
@@ -86,8 +87,11 @@
 // page's JavaScript waits until the app's method, routine rN run on the UI thread as a WebView2
 // callback, returned (W17); `host async rN` the asynchronous proxy: the script goes on; `alert`
 // alert(): the page's JavaScript waits until ScriptDialogOpening finished, deferral included
-// (W9.3; the program's ScriptDialogOpening handler, if any, handles it); `navigate` location =
-// another page, which has no scripts. A routine a `host` step names is a host method: Form1_Load
+// (W9.3; the program's ScriptDialogOpening handler, if any, handles it); `open` window.open():
+// the page's JavaScript waits until NewWindowRequested finished, deferral included (W9.1; the
+// program's `handler NewWindowRequested rN` handles it, sets no NewWindow, so window.open returns
+// null; with no such handler it returns at once); `navigate` location = another page, which has
+// no scripts. A routine a `host` step names is a host method: Form1_Load
 // adds it to the script (AddHostObjectToScript) before its main routine runs, and only the page
 // runs it. `onmessage rN` makes routine rN the WebView's WebMessageReceived handler (W2), which the
 // page's `post` steps raise; like a host method it is a WebView2 callback that only the page runs.
@@ -107,11 +111,12 @@
 // A program is well formed (ValidateProgram) when: thread 0 pumps; posts, blocks and awaits
 // target threads that pump; routine ids exist; no routine reaches itself through ops (programs
 // are finite); `defer` appears only in handler routines; a handler's routine runs only as that
-// handler, and each event has at most one; an async method (a routine `result` runs) runs only
-// that way and awaits no script, and only it has `await_pool`; a click's routine runs only as the
-// click; a host method (and the message handler) runs only as one, is no handler or click, takes
-// no deferral and never reloads or messages the page; only a WebView2 program has page scripts,
-// `onmessage` and `message`. Plain data; copy freely.
+// handler, and each event (NewWindowRequested too) has at most one; an async method (a routine
+// `result` runs) runs only that way and awaits no script, and only it has `await_pool`; a click's
+// routine runs only as the click; a host method (and the message handler) runs only as one, is no
+// handler or click, takes no deferral and never reloads or messages the page; only a WebView2
+// program has page scripts, `onmessage`, `message` and a NewWindowRequested handler. Plain data;
+// copy freely.
 #ifndef WVSIM_MODEL_PROGRAMS_PROGRAM_H_
 #define WVSIM_MODEL_PROGRAMS_PROGRAM_H_
 
@@ -203,14 +208,16 @@ inline constexpr uint32_t kClicksMax = 8;  // per button
 
 // A step of a page script: what the page's JavaScript does (see above).
 struct PageStep {
-  enum class Kind : uint8_t { kPost, kHostSync, kHostAsync, kAlert, kNavigate };
+  enum class Kind : uint8_t { kPost, kHostSync, kHostAsync, kAlert, kNavigate, kOpenWindow };
   Kind kind = Kind::kPost;
   uint32_t routine = 0;  // kHostSync, kHostAsync: the host method
   bool operator==(const PageStep&) const = default;
 };
 
 struct PageScript {
-  enum class When : uint8_t { kLoad, kDOMContentLoaded, kWebMessage };
+  // kTimer: setTimeout from the load event; it runs once, after the load, at a time the
+  // scheduler chooses among the app's work, if the document is still the page's then.
+  enum class When : uint8_t { kLoad, kDOMContentLoaded, kWebMessage, kTimer };
   When when = When::kLoad;
   std::vector<PageStep> steps = {};
   bool operator==(const PageScript&) const = default;
@@ -224,6 +231,8 @@ struct Program {
   std::vector<UserClicks> clicks;          // WebView2: button i is "button<i+1>"
   std::vector<PageScript> page_scripts;    // WebView2: the home page's, in declaration order
   std::optional<uint32_t> message_handler = std::nullopt;  // WebView2: `onmessage rN`
+  // WebView2: `handler NewWindowRequested rN`, raised by the page's `open` steps (W9.1).
+  std::optional<uint32_t> new_window_handler = std::nullopt;
 
   bool operator==(const Program&) const = default;
 };
@@ -231,8 +240,13 @@ struct Program {
 // OK when `program` is well formed (see above); InvalidArgument naming the first problem.
 absl::Status ValidateProgram(const Program& program);
 
-// Whether routine `routine` is a page event's handler.
+// Whether routine `routine` is a page event's handler (NewWindowRequested's included).
 bool IsHandler(const Program& program, uint32_t routine);
+// The index a program's NewWindowRequested handler has among its handlers (Observation::handler):
+// after those of `handlers`.
+inline uint32_t NewWindowHandlerIndex(const Program& program) {
+  return static_cast<uint32_t>(program.handlers.size());
+}
 // Whether routine `routine` is an async method: some `result` op runs it.
 bool IsAsyncMethod(const Program& program, uint32_t routine);
 // Whether routine `routine` is a click's handler.
@@ -244,8 +258,11 @@ bool IsHostMethod(const Program& program, uint32_t routine);
 bool IsPageCallback(const Program& program, uint32_t routine);
 // Whether it is one that a synchronous call (`host sync`) runs: the page's JavaScript waits.
 bool IsSyncHostMethod(const Program& program, uint32_t routine);
-// Whether some page script opens an alert.
-bool PageOpensAlerts(const Program& program);
+// Whether some page script has a step of `kind`: opens an alert, calls window.open, ...
+bool PageHasStep(const Program& program, PageStep::Kind kind);
+inline bool PageOpensAlerts(const Program& program) {
+  return PageHasStep(program, PageStep::Kind::kAlert);
+}
 // Whether the program uses the CLR (the pool, async methods), so that its run installs one.
 bool UsesClr(const Program& program);
 
@@ -254,7 +271,7 @@ const char* ScriptWaitName(ScriptWait wait);  // "none", "await", "block"
 const char* DeferralModeName(DeferralMode mode);
 const char* CrashedProcessName(CrashedProcess process);  // "browser", "renderer"
 const char* PageStepName(PageStep::Kind kind);           // "post", "host sync", ...
-const char* PageScriptWhenName(PageScript::When when);   // "load", "dom", "message"
+const char* PageScriptWhenName(PageScript::When when);   // "load", "dom", "message", "timer"
 
 // Whether `op` runs a routine (Op::routine) of its own: posts, waits, modal dialogs, callbacks.
 bool RunsRoutine(const Op& op);

@@ -17,6 +17,10 @@ namespace {
 using webview2::DeferrableEvent;
 using webview2::kDeferrableEventCount;
 
+// The event of `handler NewWindowRequested rN` (W9.1), which is not a DeferrableEvent: its args
+// are its own.
+constexpr char kNewWindowRequested[] = "NewWindowRequested";
+
 std::string FormatOp(const Program& program, const Op& op) {
   const std::string target = op.thread == kPoolThread             ? kPoolThreadName
                              : op.thread < program.threads.size() ? program.threads[op.thread].name
@@ -234,6 +238,15 @@ class Parser {
   absl::Status ParseHandler(absl::string_view text) {
     std::vector<absl::string_view> words = absl::StrSplit(text, ' ');
     if (words.size() != 2) return Error("expected 'handler EVENT rN'");
+    if (words[0] == kNewWindowRequested) {
+      if (program_.new_window_handler.has_value()) {
+        return Error("a second handler for NewWindowRequested");
+      }
+      absl::StatusOr<uint32_t> routine = RoutineRef(words[1]);
+      if (!routine.ok()) return routine.status();
+      program_.new_window_handler = *routine;
+      return absl::OkStatus();
+    }
     if (program_.handlers.size() == kProgramHandlersMax) return Error("too many handlers");
     PageEventHandler handler;
     bool known = false;
@@ -277,12 +290,12 @@ class Parser {
   absl::Status ParsePageScript(absl::string_view text) {
     const size_t colon = text.find(':');
     if (colon == absl::string_view::npos)
-      return Error("expected 'page load|dom|message: step; ...'");
+      return Error("expected 'page load|dom|message|timer: step; ...'");
     if (program_.page_scripts.size() == kProgramHandlersMax) return Error("too many page scripts");
     PageScript script;
-    if (!ParseName(text.substr(0, colon), PageScriptWhenName, PageScript::When::kWebMessage,
+    if (!ParseName(text.substr(0, colon), PageScriptWhenName, PageScript::When::kTimer,
                    &script.when)) {
-      return Error("expected 'page load|dom|message: ...'");
+      return Error("expected 'page load|dom|message|timer: ...'");
     }
     absl::string_view body = absl::StripLeadingAsciiWhitespace(text.substr(colon + 1));
     if (!body.empty()) {
@@ -301,10 +314,10 @@ class Parser {
     PageStep step;
     const bool host = absl::ConsumePrefix(&text, "host ");
     if (!host) {
-      if (!ParseName(text, PageStepName, PageStep::Kind::kNavigate, &step.kind) ||
+      if (!ParseName(text, PageStepName, PageStep::Kind::kOpenWindow, &step.kind) ||
           step.kind == PageStep::Kind::kHostSync || step.kind == PageStep::Kind::kHostAsync) {
         return Error(absl::StrCat("unknown page step '", text,
-                                  "' (post, host sync rN, host async rN, alert, navigate)"));
+                                  "' (post, host sync rN, host async rN, alert, open, navigate)"));
       }
       return step;
     }
@@ -377,6 +390,10 @@ std::vector<std::string> FormatProgram(const Program& program) {
   for (const PageEventHandler& handler : program.handlers) {
     lines.push_back(
         absl::StrCat("handler ", webview2::InfoOf(handler.event).name, " r", handler.routine));
+  }
+  if (program.new_window_handler.has_value()) {
+    lines.push_back(
+        absl::StrCat("handler ", kNewWindowRequested, " r", *program.new_window_handler));
   }
   for (const UserClicks& click : program.clicks) {
     lines.push_back(absl::StrCat("click r", click.routine, " ", click.count));

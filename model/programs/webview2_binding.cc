@@ -221,12 +221,23 @@ Task<> AddHostMethods(ProgramRun& run) {
   if (object != nullptr) co_await run.webview->AddHostObjectToScript(kProgramHostObject, *object);
 }
 
-webview2::Page::Script PageScriptOf(const PageScript& script) {
+webview2::Page::Script::When WhenOf(PageScript::When when) {
   using When = webview2::Page::Script::When;
-  webview2::Page::Script page_script{.when = script.when == PageScript::When::kLoad ? When::kLoad
-                                             : script.when == PageScript::When::kDOMContentLoaded
-                                                 ? When::kDOMContentLoaded
-                                                 : When::kWebMessage};
+  switch (when) {
+    case PageScript::When::kLoad:
+      return When::kLoad;
+    case PageScript::When::kDOMContentLoaded:
+      return When::kDOMContentLoaded;
+    case PageScript::When::kWebMessage:
+      return When::kWebMessage;
+    case PageScript::When::kTimer:
+      return When::kTimer;
+  }
+  return When::kLoad;
+}
+
+webview2::Page::Script PageScriptOf(const PageScript& script) {
+  webview2::Page::Script page_script{.when = WhenOf(script.when)};
   for (const PageStep& step : script.steps) {
     switch (step.kind) {
       case PageStep::Kind::kPost:
@@ -244,15 +255,19 @@ webview2::Page::Script PageScriptOf(const PageScript& script) {
       case PageStep::Kind::kNavigate:
         page_script.Navigate(kProgramNextPage);
         break;
+      case PageStep::Kind::kOpenWindow:
+        page_script.OpenWindow(kProgramPopupPage);
+        break;
     }
   }
   return page_script;
 }
 
-Task<> OnPageEvent(ProgramRun& run, uint32_t index, DeferrableEventArgs& args) {
+// A page event's handler, NewWindowRequested's included: routine `routine` as handler `index`.
+Task<> OnPageEvent(ProgramRun& run, uint32_t index, uint32_t routine, webview2::EventArgs& args) {
   HandlerContext handler{.index = index, .args = &args};
   run.Observe({.kind = Kind::kHandlerEnter, .handler = index});
-  co_await RunRoutine(run, run.program->handlers[index].routine, &handler);
+  co_await RunRoutine(run, routine, &handler);
   run.Observe({.kind = Kind::kHandlerLeave, .handler = index});
 }
 
@@ -282,9 +297,20 @@ Task<> UiLoad(ProgramRun& run) {
         });
   }
   for (uint32_t i = 0; i < run.program->handlers.size(); ++i) {
-    co_await run.webview->add_DeferrableEvent(
-        run.program->handlers[i].event,
-        [self, i](DeferrableEventArgs& args) { return OnPageEvent(*self, i, args); });
+    const uint32_t routine = run.program->handlers[i].routine;
+    co_await run.webview->add_DeferrableEvent(run.program->handlers[i].event,
+                                              [self, i, routine](DeferrableEventArgs& args) {
+                                                return OnPageEvent(*self, i, routine, args);
+                                              });
+  }
+  if (run.program->new_window_handler.has_value()) {
+    // W9.1: the page's window.open waits for it; it sets no NewWindow, so window.open gets null.
+    const uint32_t index = NewWindowHandlerIndex(*run.program);
+    const uint32_t routine = *run.program->new_window_handler;
+    co_await run.webview->add_NewWindowRequested(
+        [self, index, routine](webview2::NewWindowRequestedEventArgs& args) {
+          return OnPageEvent(*self, index, routine, args);
+        });
   }
   co_await RunThreadMain(run, 0);
 }

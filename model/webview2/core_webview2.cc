@@ -16,8 +16,9 @@ namespace wvsim::model::webview2 {
 
 using internal::BrowserProcess;
 using internal::Core;
-using internal::NoteWaitsBehindHeldScript;
+using internal::JsHold;
 using internal::RendererProcess;
+using internal::RunsPastHold;
 using internal::WebViewRecord;
 using sim::Kernel;
 using sim::Promise;
@@ -35,17 +36,31 @@ void RunScript(Core& core, WebViewRecord& webview, const std::string& script,
   core.calls.Complete(webview.owner, done, std::move(result));
 }
 
-}  // namespace
+// Whether a planted defect (planted_defects.h) lets an ExecuteScript overtake this hold.
+bool PlantedDefectIgnoresHold(JsHold hold) {
+  const PlantedDefects& planted = TestOnlyPlantedDefects();
+  switch (hold) {
+    case JsHold::kNone:
+      return false;
+    case JsHold::kHostCall:
+      return planted.script_runs_past_host_call;
+    case JsHold::kWindowOpen:
+      return planted.script_runs_past_window_open;
+    case JsHold::kDialogEvent:
+    case JsHold::kDefaultDialog:
+      return planted.script_runs_past_alert;
+  }
+  return false;
+}
 
-namespace internal {
-
-// W7, W9.3, W17: a script that reaches the renderer while a page script holds its JavaScript
-// thread (an alert, a synchronous host-object call) waits behind it; the report says so.
+// W7, W9.1, W9.3, W17: a script that reaches the renderer while a page script holds its
+// JavaScript thread (an alert, window.open, a synchronous host-object call) waits behind it; the
+// report says so.
 void NoteWaitsBehindHeldScript(Core& core, const RendererProcess& renderer,
                                const Promise<std::string>& done) {
   if (!core.kernel.traced()) return;
   const std::string& renderer_name = renderer.thread.name();
-  if (renderer.js_held_by_host_call) {
+  if (renderer.js_hold == JsHold::kHostCall) {
     core.kernel.Log(absl::StrCat(done.future().name(), " waits on ", renderer_name,
                                  "'s JavaScript thread behind the page's ", renderer.js_held_by));
     done.SetProducer(
@@ -58,7 +73,7 @@ void NoteWaitsBehindHeldScript(Core& core, const RendererProcess& renderer,
                      "running)"));
     return;
   }
-  if (renderer.js_held_by_user) {
+  if (renderer.js_hold == JsHold::kDefaultDialog) {
     core.kernel.Log(absl::StrCat(done.future().name(), " waits on ", renderer_name,
                                  "'s JavaScript thread behind the page's ", renderer.js_held_in,
                                  ", which waits for its user"));
@@ -87,6 +102,26 @@ void NoteWaitsBehindHeldScript(Core& core, const RendererProcess& renderer,
                                 renderer.js_held_rule, ")"));
 }
 
+}  // namespace
+
+namespace internal {
+
+bool RunsPastHold(Core& core, const RendererProcess& renderer, const Promise<std::string>& done) {
+  if (!renderer.js_held()) return false;
+  if (renderer.js_hold != JsHold::kHostCall && core.kernel.Param(kScriptDuringAlertParam, 0) != 0) {
+    // The parameter's other reading (unconfirmed): the script runs during the open dialog.
+    if (core.kernel.traced()) {
+      core.kernel.Log(absl::StrCat(done.future().name(), " runs during the ", renderer.js_held_in,
+                                   " that ", renderer.js_held_by, " holds (",
+                                   std::string(kScriptDuringAlertParam), "=1)"));
+    }
+    return true;
+  }
+  if (PlantedDefectIgnoresHold(renderer.js_hold)) return true;  // the hold is ignored
+  NoteWaitsBehindHeldScript(core, renderer, done);
+  return false;
+}
+
 }  // namespace internal
 
 namespace {
@@ -94,24 +129,10 @@ namespace {
 Task<> RendererExecuteScript(Core& core, WebViewRecord& webview, const std::string& script,
                              Promise<std::string> done, RendererProcess& renderer) {
   if (!renderer.responsive()) co_return;  // W12: a hung renderer runs nothing
-  if (renderer.js_held && !renderer.js_held_by_host_call &&
-      core.kernel.Param(kScriptDuringAlertParam, 0) != 0) {
-    // The parameter's other reading (unconfirmed): the script runs during the open alert.
-    if (core.kernel.traced()) {
-      core.kernel.Log(absl::StrCat(done.future().name(), " runs during the alert that ",
-                                   renderer.js_held_by, " holds (",
-                                   std::string(kScriptDuringAlertParam), "=1)"));
-    }
+  if (RunsPastHold(core, renderer, done)) {
     RunScript(core, webview, script, done);
     co_return;
   }
-  const PlantedDefects& planted = TestOnlyPlantedDefects();
-  if (renderer.js_held && (renderer.js_held_by_host_call ? planted.script_runs_past_host_call
-                                                         : planted.script_runs_past_alert)) {
-    RunScript(core, webview, script, done);  // a planted defect: the hold is ignored
-    co_return;
-  }
-  if (renderer.js_held) NoteWaitsBehindHeldScript(core, renderer, done);
   Core* self = &core;
   WebViewRecord* target = &webview;
   const std::string* kept = &script;

@@ -51,13 +51,10 @@ Task<> RendererExecuteFrameScript(Core& core, FrameRecord& frame, const std::str
   // W7, W9.3, W17: the renderer's one JavaScript thread runs the script after the page script
   // that holds it (a frame's dialog or synchronous host-object call, or the main document's when
   // the frame shares its renderer), unless kScriptDuringAlertParam lets it run during a dialog.
-  const bool during_dialog = renderer.js_held && !renderer.js_held_by_host_call &&
-                             core.kernel.Param(kScriptDuringAlertParam, 0) != 0;
-  if (during_dialog) {
+  if (internal::RunsPastHold(core, renderer, done)) {
     RunFrameScript(core, frame, script, done, document);
     co_return;
   }
-  if (renderer.js_held) internal::NoteWaitsBehindHeldScript(core, renderer, done);
   Core* self = &core;
   FrameRecord* target = &frame;
   const std::string* kept = &script;

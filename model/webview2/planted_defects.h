@@ -22,6 +22,7 @@ struct PlantedDefects {
   bool abandoned_calls_outstanding = false;      // a call the app gave up on is still a stall
   bool script_runs_past_host_call = false;       // W17: an ExecuteScript overtakes a sync host call
   bool script_runs_past_alert = false;           // W9.3: an ExecuteScript overtakes an open alert
+  bool script_runs_past_window_open = false;     // W9.1: an ExecuteScript overtakes window.open
 };
 
 PlantedDefects& TestOnlyPlantedDefects();

@@ -58,7 +58,7 @@ struct ProgramRun {
 // The handler a routine runs as, when it runs as a WebView2 page event's handler.
 struct HandlerContext {
   uint32_t index = 0;
-  webview2::DeferrableEventArgs* args = nullptr;
+  webview2::EventArgs* args = nullptr;  // the event's, for its deferral
 };
 
 // The core (interpreter.cc).

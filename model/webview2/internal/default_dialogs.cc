@@ -64,8 +64,7 @@ void Pages::ShowDefaultDialog(WebViewRecord& webview, RendererProcess& renderer,
   dialog.index = index;
   dialog.frame = frame;
   dialog.frame_document = frame != nullptr ? frame->document : 0;
-  renderer.js_held = true;
-  renderer.js_held_by_user = true;
+  renderer.js_hold = JsHold::kDefaultDialog;
   renderer.js_held_owner = webview.owner;
   renderer.js_held_in = DialogCall(step.kind);
   renderer.js_held_rule = "W9.3";

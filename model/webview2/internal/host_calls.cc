@@ -204,8 +204,7 @@ bool Pages::CallHost(WebViewRecord& webview, RendererProcess& renderer, const Pa
   call.frame = frame;
   call.frame_document = frame != nullptr ? frame->document : 0;
   if (sync) {
-    renderer.js_held = true;
-    renderer.js_held_by_host_call = true;
+    renderer.js_hold = JsHold::kHostCall;
     renderer.js_held_owner = webview.owner;
     if (kernel_.traced()) renderer.js_held_by = call.What();
   }

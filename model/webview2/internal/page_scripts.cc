@@ -264,7 +264,7 @@ bool Pages::OpenAlert(WebViewRecord& webview, RendererProcess& renderer, const P
   EventAccess::Value(args.message) = step.text;
   EventAccess::Value(args.dialog_kind) = DialogKindOf(step.kind);
   if (step.kind == StepKind::kPrompt) EventAccess::Value(args.default_text) = step.value;
-  renderer.js_held = true;
+  renderer.js_hold = JsHold::kDialogEvent;
   renderer.js_held_in = DialogCall(step.kind);
   renderer.js_held_rule = "W9.3";
   if (kernel_.traced()) renderer.js_held_by = EventAccess::Record(args).Name();
@@ -319,7 +319,7 @@ bool Pages::OpenWindow(WebViewRecord& webview, RendererProcess& renderer,
     return false;
   }
   // W9.1: the opener's JavaScript waits until window.open returned.
-  renderer.js_held = true;
+  renderer.js_hold = JsHold::kWindowOpen;
   renderer.js_held_in = "window.open()";
   renderer.js_held_rule = "W9.1";
   if (kernel_.traced()) renderer.js_held_by = "NewWindowRequested";
@@ -330,10 +330,8 @@ void Pages::ResumeHeldScript(WebViewRecord& webview, RendererProcess& renderer,
                              const Page::Script& script, size_t next, FrameRecord* frame,
                              uint64_t frame_document) {
   if (!renderer.responsive()) return;  // W12: a dead renderer runs nothing more
-  WVSIM_ASSERT_MSG(renderer.js_held, "a script resumed on a JavaScript thread it did not hold");
-  renderer.js_held = false;
-  renderer.js_held_by_host_call = false;
-  renderer.js_held_by_user = false;
+  WVSIM_ASSERT_MSG(renderer.js_held(), "a script resumed on a JavaScript thread it did not hold");
+  renderer.js_hold = JsHold::kNone;
   renderer.js_held_by.clear();
   // W15: a frame's script whose document was destroyed meanwhile runs no further.
   if (SameDocument(frame, frame_document)) RunScriptFrom(webview, renderer, script, next, frame);
@@ -341,7 +339,7 @@ void Pages::ResumeHeldScript(WebViewRecord& webview, RendererProcess& renderer,
 }
 
 void Pages::ReleaseJs(RendererProcess& renderer) {
-  while (!renderer.js_held && !renderer.js_waiting.empty() && renderer.responsive()) {
+  while (!renderer.js_held() && !renderer.js_waiting.empty() && renderer.responsive()) {
     absl::AnyInvocable<void()> work = std::move(renderer.js_waiting.front());
     renderer.js_waiting.erase(renderer.js_waiting.begin());
     work();

@@ -90,7 +90,7 @@ class Pages {
   // (an alert waiting for ScriptDialogOpening, W9.3), once it has finished (W7: in order).
   template <typename Work>
   void RunJs(RendererProcess& renderer, Work work) {
-    if (!renderer.js_held) {
+    if (!renderer.js_held()) {
       work();
       return;
     }
@@ -170,10 +170,13 @@ const char* DialogCall(Page::Script::Step::Kind kind);
 std::map<std::string, std::string>& GlobalsOf(WebViewRecord& webview, FrameRecord* frame);
 // W15: whether `frame` (null: the main document, always) still shows its document `document`.
 bool SameDocument(const FrameRecord* frame, uint64_t document);
-// W7, W9.3, W17 (core_webview2.cc): an app's script `done` reached `renderer` while a page script
-// holds its JavaScript thread and waits behind it: the trace and the call's report say behind what.
-void NoteWaitsBehindHeldScript(Core& core, const RendererProcess& renderer,
-                               const sim::Promise<std::string>& done);
+// W7, W9.1, W9.3, W17 (core_webview2.cc): whether an app's script `done`, which reached `renderer`,
+// runs now although a page script holds its JavaScript thread: during a dialog or window.open
+// with kScriptDuringAlertParam=1 (the unconfirmed reading), or past a planted defect's hold.
+// False when nothing holds it, or when it waits behind the hold: the trace and the call's report
+// then say behind what.
+bool RunsPastHold(Core& core, const RendererProcess& renderer,
+                  const sim::Promise<std::string>& done);
 // W17 (host_calls.cc): the origin of `uri` ("https://host[:port]", lower case, without the
 // scheme's default port), empty when it has none; and an origin the app names, normalized the
 // same way ("*" stays), empty when it is malformed (no scheme or host, or a path).

@@ -87,6 +87,16 @@ struct BrowserProcess {
 // What a call pending on a hung browser waits for, as stall reports say it (W12).
 std::string BrowserHangHoldsUp(const BrowserProcess& browser);
 
+// What holds a renderer's JavaScript thread (RendererProcess::js_hold): a page script waiting in
+// a call that returns only once the app's side has answered.
+enum class JsHold : uint8_t {
+  kNone,
+  kDialogEvent,    // W9.3: alert, confirm or prompt until ScriptDialogOpening finished
+  kDefaultDialog,  // W9.3: the browser's own dialog until its user answered (default_dialogs.cc)
+  kHostCall,       // W17: a synchronous host-object call until the app's method returned
+  kWindowOpen,     // W9.1: window.open until NewWindowRequested let it return
+};
+
 struct RendererProcess {
   RendererProcess() {}  // not an aggregate: see EventRecord
   sim::PooledString site;
@@ -108,15 +118,12 @@ struct RendererProcess {
   // the app's method on the UI thread (host_calls.cc, W17). JavaScript work that reaches the
   // renderer meanwhile (an app's ExecuteScript, a page script, a web message to the page) waits in
   // `js_waiting`, in arrival order, and runs once the held script has finished.
-  bool js_held = false;
+  JsHold js_hold = JsHold::kNone;
   std::string js_held_by;              // the event that holds it, for reports (traced runs only)
   const char* js_held_in = "alert()";  // the call the script waits in: alert(), window.open()
   const char* js_held_rule = "W9.3";   // the rule of that wait
-  bool js_held_by_host_call = false;   // W17: the hold is a synchronous host-object call
-  // W9.3: the hold is a default dialog waiting for its user, whose answer comes through the UI
-  // thread's pump (default_dialogs.cc).
-  bool js_held_by_user = false;
   sim::Thread js_held_owner;  // W17, W9.3: the UI thread the call or the user's answer waits for
+  bool js_held() const { return js_hold != JsHold::kNone; }
   std::vector<absl::AnyInvocable<void()>> js_waiting;
   bool dead() const { return crashed || browser->dead(); }
   bool responsive() const { return !dead() && !hung; }
