@@ -59,7 +59,7 @@ props-long: build
 	  $(BUILD_DIR)/bin/wvsim_props_test --gtest_filter='Promises.*:StateMachines.*'
 
 # Then the time-to-bug table (bench/time_to_bug.cc), which runs the schedule fuzzers of a fuzz
-# build: a few minutes on 2 cores once built. Both tables, the machine and the method text of
+# build: about half an hour on 2 cores once built. Both tables, the machine and the method text of
 # bench/performance.md.in become docs/performance.md (bench/write_performance.sh). Fails when a
 # target of either is not met or the file could not be written.
 SCHEDULE_FUZZERS := sim_schedule_fuzzer wv2_schedule_fuzzer android_schedule_fuzzer
