@@ -463,7 +463,9 @@ TEST(ProgramInterpreter, AWindowOpenWhoseHandlerAwaitsAScriptBeforeCompletingSta
 }
 
 // W9.1, W5: Form_Load reads its script's .Result while the page's window.open waits for
-// NewWindowRequested, which the blocked UI thread would have to dispatch.
+// NewWindowRequested, which the blocked UI thread would have to dispatch. A .Result on the UI
+// thread deadlocks without the page too (W5: the completion is a message to that thread); this
+// checks that a handled window.open keeps it a deadlock, not a stall or a clean end.
 TEST(ProgramInterpreter, AScriptResultWhileWindowOpenWaitsDeadlocks) {
   const sim::RunOutcome outcome =
       RunOnce({"thread ui pump main=r0", "routine r0: navigate; script block",
